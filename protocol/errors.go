@@ -1,0 +1,51 @@
+// Package protocol is govchat's wire contract: every REST body and (later) every
+// WebSocket frame is a type here, written up in PROTOCOL.md. The server, the load
+// generator and the tests share these definitions.
+package protocol
+
+// Code is a stable, machine-readable error code. Clients switch on it and show their
+// own localised text; the message beside it is for developers and logs.
+type Code string
+
+// The error vocabulary. Adding a code is a protocol change: document it in PROTOCOL.md.
+const (
+	CodeBadRequest         Code = "bad_request"          // malformed JSON, missing or invalid field
+	CodeTooLarge           Code = "too_large"            // request body over the limit
+	CodeUnauthenticated    Code = "unauthenticated"      // no session, or it expired or was revoked
+	CodeInvalidCredentials Code = "invalid_credentials"  // wrong username or password
+	CodeTOTPRequired       Code = "totp_required"        // password right; now send totp_code
+	CodeTOTPInvalid        Code = "totp_invalid"         // wrong, expired or replayed code
+	CodeTOTPSetupRequired  Code = "totp_setup_required"  // privileged account must enrol a second factor first
+	CodeAccountLocked      Code = "account_locked"       // too many failures; see retry_after
+	CodeAccountDisabled    Code = "account_disabled"     // the administrator disabled the account
+	CodePasswordPolicy     Code = "password_policy"      // new password too short, too long or too weak
+	CodeForbidden          Code = "forbidden"            // authenticated, but the role may not do this
+	CodeNotFound           Code = "not_found"            // no such resource (or not visible to you)
+	CodeConflict           Code = "conflict"             // name taken, department not empty, cycle in the tree
+	CodeMethodNotAllowed   Code = "method_not_allowed"   // wrong HTTP method for the path
+	CodeCrossOrigin        Code = "cross_origin"         // cookie-authenticated write from another origin
+	CodeUnsupportedMedia   Code = "unsupported_media"    // body is not the content type the endpoint takes
+	CodeRateLimited        Code = "rate_limited"         // too many requests; see retry_after
+	CodeImportInvalid      Code = "import_invalid"       // CSV rejected whole; see rows
+	CodeUnavailable        Code = "unavailable"          // store or bus unreachable
+	CodeInternal           Code = "internal"             // a bug; the request id finds it in the log
+)
+
+// ErrorBody is every error response: {"error": {...}}.
+type ErrorBody struct {
+	Error Error `json:"error"`
+}
+
+// Error is the detail of an error response.
+type Error struct {
+	Code      Code   `json:"code"`
+	Message   string `json:"message"`
+	RequestID string `json:"request_id,omitempty"`
+	// RetryAfter is set with account_locked and rate_limited, in seconds, and
+	// mirrors the Retry-After header.
+	RetryAfter int `json:"retry_after,omitempty"`
+	// Field names the offending request field for bad_request and password_policy.
+	Field string `json:"field,omitempty"`
+	// Rows lists every bad row with import_invalid.
+	Rows []ImportRowError `json:"rows,omitempty"`
+}
