@@ -1,0 +1,320 @@
+// Package account is the administrator's management of accounts: create, edit, disable,
+// reset a forgotten password or a lost second factor, and place people in the two org
+// trees. Every change and its audit entry commit in one transaction.
+package account
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"govchat/internal/apperr"
+	"govchat/internal/audit"
+	"govchat/internal/store"
+	"govchat/protocol"
+)
+
+// Hasher hashes passwords (internal/passwd).
+type Hasher interface {
+	Hash(password string) (string, error)
+}
+
+// PolicyChecker applies the password policy.
+type PolicyChecker interface {
+	CheckPolicy(password, username string) error
+}
+
+// Service manages accounts.
+type Service struct {
+	store  store.Store
+	hasher Hasher
+	policy PolicyChecker
+	audit  *audit.Recorder
+	now    func() time.Time
+}
+
+// New returns a Service.
+func New(s store.Store, h Hasher, policy PolicyChecker, rec *audit.Recorder, now func() time.Time) *Service {
+	return &Service{store: s, hasher: h, policy: policy, audit: rec, now: now}
+}
+
+// Actor is who performs an administrative action.
+type Actor struct {
+	ID   int64
+	Name string
+}
+
+func (a Actor) event(action, targetType string, targetID int64, detail map[string]any) audit.Event {
+	return audit.Event{ActorID: a.ID, ActorName: a.Name, Action: action, TargetType: targetType, TargetID: strconv.FormatInt(targetID, 10), Detail: detail}
+}
+
+// Create makes an account. Without a password it generates a one-time one.
+func (s *Service) Create(ctx context.Context, actor Actor, req protocol.CreateUserRequest) (store.User, string, error) {
+	u := store.User{
+		Username:    strings.ToLower(strings.TrimSpace(req.Username)),
+		DisplayName: strings.TrimSpace(req.DisplayName),
+		Title:       strings.TrimSpace(req.Title),
+		Position:    strings.TrimSpace(req.Position),
+		Role:        store.Role(req.Role),
+		Phone:       strings.TrimSpace(req.Phone),
+		Email:       strings.TrimSpace(req.Email),
+	}
+	if u.Role == "" {
+		u.Role = store.RoleStaff
+	}
+	if err := ValidateProfile(u); err != nil {
+		return store.User{}, "", err
+	}
+	password, oneTime := req.Password, ""
+	if password == "" {
+		var err error
+		if password, err = OneTimePassword(); err != nil {
+			return store.User{}, "", err
+		}
+		oneTime = password
+	} else if err := s.policy.CheckPolicy(password, u.Username); err != nil {
+		return store.User{}, "", err
+	}
+	hash, err := s.hasher.Hash(password)
+	if err != nil {
+		return store.User{}, "", fmt.Errorf("account: hash password: %w", err)
+	}
+	now := s.now()
+	u.PasswordHash, u.MustChangePassword, u.PasswordChangedAt, u.CreatedAt = hash, oneTime != "", now, now
+
+	err = s.store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.CreateUser(ctx, &u); err != nil {
+			return err
+		}
+		if err := setMemberships(ctx, tx, u.ID, req.Departments, req.Party); err != nil {
+			return err
+		}
+		return s.audit.In(tx).Record(ctx, actor.event(audit.UserCreated, "user", u.ID, map[string]any{"username": u.Username, "role": u.Role}))
+	})
+	if err != nil {
+		return store.User{}, "", fmt.Errorf("account: create %q: %w", u.Username, err)
+	}
+	return u, oneTime, nil
+}
+
+// Update changes profile fields. Disabling revokes every session of the account.
+func (s *Service) Update(ctx context.Context, actor Actor, id int64, req protocol.UpdateUserRequest) (store.User, error) {
+	var out store.User
+	err := s.store.InTx(ctx, func(tx store.Store) error {
+		u, err := tx.GetUser(ctx, id)
+		if err != nil {
+			return err
+		}
+		changed := []string{}
+		set := func(name string, dst *string, v *string) {
+			if v != nil && strings.TrimSpace(*v) != *dst {
+				*dst = strings.TrimSpace(*v)
+				changed = append(changed, name)
+			}
+		}
+		set("display_name", &u.DisplayName, req.DisplayName)
+		set("title", &u.Title, req.Title)
+		set("position", &u.Position, req.Position)
+		set("phone", &u.Phone, req.Phone)
+		set("email", &u.Email, req.Email)
+		if req.Role != nil && store.Role(*req.Role) != u.Role {
+			if id == actor.ID {
+				return apperr.New(protocol.CodeForbidden, "you cannot change your own role")
+			}
+			u.Role = store.Role(*req.Role)
+			changed = append(changed, "role")
+		}
+		revoke := false
+		if req.Disabled != nil && *req.Disabled != u.Disabled {
+			if id == actor.ID && *req.Disabled {
+				return apperr.New(protocol.CodeForbidden, "you cannot disable your own account")
+			}
+			u.Disabled = *req.Disabled
+			revoke = u.Disabled
+			changed = append(changed, "disabled")
+		}
+		if err := ValidateProfile(u); err != nil {
+			return err
+		}
+		if len(changed) == 0 {
+			out = u
+			return nil
+		}
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		detail := map[string]any{"fields": changed}
+		if req.Role != nil {
+			detail["role"] = u.Role
+		}
+		if revoke {
+			n, err := tx.DeleteUserSessions(ctx, u.ID, 0)
+			if err != nil {
+				return err
+			}
+			detail["sessions_revoked"] = n
+		}
+		out = u
+		return s.audit.In(tx).Record(ctx, actor.event(audit.UserUpdated, "user", u.ID, detail))
+	})
+	if err != nil {
+		return store.User{}, fmt.Errorf("account: update user %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// ResetPassword gives the account a one-time password, revokes its sessions and unlocks it.
+func (s *Service) ResetPassword(ctx context.Context, actor Actor, id int64) (store.User, string, error) {
+	password, err := OneTimePassword()
+	if err != nil {
+		return store.User{}, "", err
+	}
+	hash, err := s.hasher.Hash(password)
+	if err != nil {
+		return store.User{}, "", fmt.Errorf("account: hash password: %w", err)
+	}
+	var u store.User
+	err = s.store.InTx(ctx, func(tx store.Store) error {
+		if u, err = tx.GetUser(ctx, id); err != nil {
+			return err
+		}
+		if err := tx.SetPassword(ctx, id, hash, true, s.now()); err != nil {
+			return err
+		}
+		if err := tx.ResetLoginFailures(ctx, id); err != nil {
+			return err
+		}
+		n, err := tx.DeleteUserSessions(ctx, id, 0)
+		if err != nil {
+			return err
+		}
+		return s.audit.In(tx).Record(ctx, actor.event(audit.UserPasswordReset, "user", id, map[string]any{"sessions_revoked": n}))
+	})
+	if err != nil {
+		return store.User{}, "", fmt.Errorf("account: reset password of user %d: %w", id, err)
+	}
+	u.MustChangePassword = true
+	return u, password, nil
+}
+
+// ResetTOTP removes a lost second factor so the person can enrol again.
+func (s *Service) ResetTOTP(ctx context.Context, actor Actor, id int64) error {
+	err := s.store.InTx(ctx, func(tx store.Store) error {
+		if _, err := tx.GetUser(ctx, id); err != nil {
+			return err
+		}
+		if err := tx.SetTOTP(ctx, id, "", false); err != nil {
+			return err
+		}
+		n, err := tx.DeleteUserSessions(ctx, id, 0)
+		if err != nil {
+			return err
+		}
+		return s.audit.In(tx).Record(ctx, actor.event(audit.UserTOTPReset, "user", id, map[string]any{"sessions_revoked": n}))
+	})
+	if err != nil {
+		return fmt.Errorf("account: reset totp of user %d: %w", id, err)
+	}
+	return nil
+}
+
+// SetMemberships replaces a person's department and party memberships.
+func (s *Service) SetMemberships(ctx context.Context, actor Actor, id int64, req protocol.MembershipsRequest) error {
+	err := s.store.InTx(ctx, func(tx store.Store) error {
+		if _, err := tx.GetUser(ctx, id); err != nil {
+			return err
+		}
+		if err := setMemberships(ctx, tx, id, req.Departments, req.Party); err != nil {
+			return err
+		}
+		detail := map[string]any{"departments": len(req.Departments), "party": req.Party != nil}
+		return s.audit.In(tx).Record(ctx, actor.event(audit.MembershipChanged, "user", id, detail))
+	})
+	if err != nil {
+		return fmt.Errorf("account: memberships of user %d: %w", id, err)
+	}
+	return nil
+}
+
+func setMemberships(ctx context.Context, tx store.Store, userID int64, depts []protocol.UserDept, party *protocol.UserParty) error {
+	if len(depts) > 20 {
+		return apperr.BadField("departments", "a person can be in at most 20 departments")
+	}
+	ms := make([]store.DeptMembership, 0, len(depts))
+	primaries := 0
+	seen := map[int64]bool{}
+	for _, d := range depts {
+		if seen[d.DepartmentID] {
+			return apperr.BadField("departments", "department %d is listed twice", d.DepartmentID)
+		}
+		seen[d.DepartmentID] = true
+		if _, err := tx.GetDepartment(ctx, d.DepartmentID); err != nil {
+			return apperr.BadField("departments", "department %d does not exist", d.DepartmentID)
+		}
+		if d.Primary {
+			primaries++
+		}
+		ms = append(ms, store.DeptMembership{UserID: userID, DepartmentID: d.DepartmentID, Primary: d.Primary})
+	}
+	if primaries > 1 {
+		return apperr.BadField("departments", "at most one department can be primary")
+	}
+	if primaries == 0 && len(ms) > 0 {
+		ms[0].Primary = true
+	}
+	if err := tx.SetUserDepartments(ctx, userID, ms); err != nil {
+		return err
+	}
+	if party == nil {
+		return tx.SetPartyMembership(ctx, userID, nil)
+	}
+	if _, err := tx.GetPartyOrg(ctx, party.PartyOrgID); err != nil {
+		return apperr.BadField("party", "party organisation %d does not exist", party.PartyOrgID)
+	}
+	role := strings.TrimSpace(party.PartyRole)
+	if role == "" {
+		role = "党员"
+	}
+	if err := CheckText("party_role", role, 16); err != nil {
+		return err
+	}
+	return tx.SetPartyMembership(ctx, userID, &store.PartyMembership{UserID: userID, PartyOrgID: party.PartyOrgID, PartyRole: role})
+}
+
+// oneTimeAlphabet avoids look-alikes (0/O, 1/l/I) since these are read off a screen or
+// a printed sheet and typed by hand.
+const oneTimeAlphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// OneTimePassword returns a random 14-character password in groups that satisfy the
+// password policy (lower, upper and digit classes all present).
+func OneTimePassword() (string, error) {
+	for {
+		b := make([]byte, 12)
+		if _, err := rand.Read(b); err != nil {
+			return "", fmt.Errorf("account: random password: %w", err)
+		}
+		out := make([]byte, 0, 14)
+		var lower, upper, digit bool
+		for i, c := range b {
+			if i == 4 || i == 8 {
+				out = append(out, '-')
+			}
+			ch := oneTimeAlphabet[int(c)%len(oneTimeAlphabet)]
+			switch {
+			case ch >= 'a' && ch <= 'z':
+				lower = true
+			case ch >= 'A' && ch <= 'Z':
+				upper = true
+			default:
+				digit = true
+			}
+			out = append(out, ch)
+		}
+		if lower && upper && digit {
+			return string(out), nil
+		}
+	}
+}

@@ -1,0 +1,90 @@
+// Package apperr is govchat's one error vocabulary: an error with a stable protocol code
+// and a user-safe message, and the single mapping from codes to HTTP status. Services
+// return *Error for anything a caller did wrong; everything else is internal and is
+// logged, never shown.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"govchat/internal/store"
+	"govchat/protocol"
+)
+
+// Error is an error a client may see.
+type Error struct {
+	Code       protocol.Code
+	Message    string
+	Field      string
+	RetryAfter time.Duration
+	Rows       []protocol.ImportRowError
+	Err        error // the cause, for logs only
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// New makes an error with a code and a message.
+func New(code protocol.Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// BadField is a bad_request naming the field at fault.
+func BadField(field, format string, args ...any) *Error {
+	return &Error{Code: protocol.CodeBadRequest, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// From classifies any error: an *Error passes through, the store's not-found and
+// conflict become their codes, anything else is internal.
+func From(err error) *Error {
+	var e *Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &e):
+		return e
+	case errors.Is(err, store.ErrNotFound):
+		return &Error{Code: protocol.CodeNotFound, Message: "not found", Err: err}
+	case errors.Is(err, store.ErrConflict):
+		return &Error{Code: protocol.CodeConflict, Message: "conflicts with existing data", Err: err}
+	default:
+		return &Error{Code: protocol.CodeInternal, Message: "internal error", Err: err}
+	}
+}
+
+// Status is the HTTP status for a code.
+func Status(code protocol.Code) int {
+	switch code {
+	case protocol.CodeBadRequest, protocol.CodePasswordPolicy, protocol.CodeImportInvalid:
+		return http.StatusBadRequest
+	case protocol.CodeUnauthenticated, protocol.CodeInvalidCredentials, protocol.CodeTOTPRequired, protocol.CodeTOTPInvalid:
+		return http.StatusUnauthorized
+	case protocol.CodeForbidden, protocol.CodeAccountDisabled, protocol.CodeCrossOrigin, protocol.CodeTOTPSetupRequired:
+		return http.StatusForbidden
+	case protocol.CodeNotFound:
+		return http.StatusNotFound
+	case protocol.CodeMethodNotAllowed:
+		return http.StatusMethodNotAllowed
+	case protocol.CodeConflict:
+		return http.StatusConflict
+	case protocol.CodeTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case protocol.CodeUnsupportedMedia:
+		return http.StatusUnsupportedMediaType
+	case protocol.CodeAccountLocked, protocol.CodeRateLimited:
+		return http.StatusTooManyRequests
+	case protocol.CodeUnavailable:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}

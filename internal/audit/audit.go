@@ -1,0 +1,111 @@
+// Package audit records security-relevant actions in the store's hash-chained trail.
+// An entry names who did what to which resource and how it ended; it never carries
+// message text, passwords, tokens or keys.
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"govchat/internal/reqinfo"
+	"govchat/internal/store"
+)
+
+// Actions recorded by the foundation. Later features add their own.
+const (
+	LoginOK         = "auth.login"
+	LoginFailed     = "auth.login_failed"
+	LoginLocked     = "auth.login_locked"
+	Logout          = "auth.logout"
+	PasswordChanged = "auth.password_change"
+	TOTPEnabled     = "auth.totp_enable"
+	TOTPDisabled    = "auth.totp_disable"
+	AccessDenied    = "auth.denied"
+
+	UserCreated       = "admin.user_create"
+	UserUpdated       = "admin.user_update"
+	UserPasswordReset = "admin.user_password_reset"
+	UserTOTPReset     = "admin.user_totp_reset"
+	DeptCreated       = "admin.department_create"
+	DeptUpdated       = "admin.department_update"
+	DeptDeleted       = "admin.department_delete"
+	PartyOrgCreated   = "admin.party_org_create"
+	PartyOrgUpdated   = "admin.party_org_update"
+	PartyOrgDeleted   = "admin.party_org_delete"
+	MembershipChanged = "admin.membership_change"
+	OrgImported       = "admin.org_import"
+	AuditRead         = "audit.read"
+)
+
+// Outcomes.
+const (
+	OK     = "ok"
+	Denied = "denied"
+	Failed = "failed"
+)
+
+// Event is what a caller says happened; the recorder adds time, request id and address.
+type Event struct {
+	ActorID    int64
+	ActorName  string
+	Action     string
+	TargetType string
+	TargetID   string
+	Outcome    string
+	Detail     map[string]any // small, non-secret facts
+}
+
+// Recorder appends events to a store.
+type Recorder struct {
+	store store.Audit
+	now   func() time.Time
+	log   *slog.Logger
+}
+
+// New returns a recorder writing to s.
+func New(s store.Audit, now func() time.Time, log *slog.Logger) *Recorder {
+	return &Recorder{store: s, now: now, log: log}
+}
+
+// In returns a recorder that writes inside tx, so an action and its audit entry commit
+// or roll back together.
+func (r *Recorder) In(tx store.Audit) *Recorder {
+	return &Recorder{store: tx, now: r.now, log: r.log}
+}
+
+// Record appends e. An error means the trail did not get the entry; callers that change
+// state record inside the same transaction and fail with it.
+func (r *Recorder) Record(ctx context.Context, e Event) error {
+	info := reqinfo.From(ctx)
+	detail := ""
+	if len(e.Detail) > 0 {
+		raw, err := json.Marshal(e.Detail)
+		if err != nil {
+			return fmt.Errorf("audit: encode detail of %s: %w", e.Action, err)
+		}
+		detail = string(raw)
+	}
+	if e.Outcome == "" {
+		e.Outcome = OK
+	}
+	ev := store.AuditEvent{
+		At:         r.now(),
+		ActorID:    e.ActorID,
+		ActorName:  e.ActorName,
+		Action:     e.Action,
+		TargetType: e.TargetType,
+		TargetID:   e.TargetID,
+		Outcome:    e.Outcome,
+		IP:         info.IP,
+		RequestID:  info.ID,
+		Detail:     detail,
+	}
+	if err := r.store.AppendAudit(ctx, &ev); err != nil {
+		r.log.Error("audit append failed", "action", e.Action, "actor_id", e.ActorID, "request_id", info.ID, "err", err)
+		return fmt.Errorf("audit: record %s: %w", e.Action, err)
+	}
+	return nil
+}

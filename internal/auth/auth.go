@@ -1,0 +1,315 @@
+// Package auth owns logins and sessions: password and second-factor checks, lockout
+// after repeated failures, opaque session tokens stored only as hashes, logout and
+// password change revoking sessions. Every attempt lands in the audit trail.
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"govchat/internal/apperr"
+	"govchat/internal/audit"
+	"govchat/internal/passwd"
+	"govchat/internal/reqinfo"
+	"govchat/internal/store"
+	"govchat/protocol"
+)
+
+// Hasher hashes and checks passwords (internal/passwd).
+type Hasher interface {
+	Hash(password string) (string, error)
+	Verify(password, encoded string) (ok, needsRehash bool, err error)
+	// VerifyDummy spends the time of a real Verify, so an unknown username answers as
+	// slowly as a wrong password.
+	VerifyDummy(password string)
+}
+
+// Options are the login rules from the configuration.
+type Options struct {
+	SessionTTL  time.Duration
+	MaxFailures int
+	LockFor     time.Duration
+	RequireTOTP bool   // privileged roles must enrol a second factor
+	Issuer      string // shown in authenticator apps
+}
+
+// Principal is an authenticated request's user and session.
+type Principal struct {
+	User    store.User
+	Session store.Session
+}
+
+// Service runs logins and sessions.
+type Service struct {
+	store  store.Store
+	hasher Hasher
+	policy passwd.Policy
+	audit  *audit.Recorder
+	now    func() time.Time
+	opt    Options
+}
+
+// New returns a Service.
+func New(s store.Store, h Hasher, policy passwd.Policy, rec *audit.Recorder, now func() time.Time, opt Options) *Service {
+	return &Service{store: s, hasher: h, policy: policy, audit: rec, now: now, opt: opt}
+}
+
+// Limits on what a login request may carry, checked before any hashing.
+const (
+	maxUsernameLen = 64
+	maxPasswordLen = 512
+)
+
+// Login checks a username, password and (when enrolled) TOTP code and opens a session.
+func (s *Service) Login(ctx context.Context, req protocol.LoginRequest) (token string, p Principal, err error) {
+	username := strings.ToLower(strings.TrimSpace(req.Username))
+	switch {
+	case username == "":
+		return "", p, apperr.BadField("username", "username is required")
+	case len(username) > maxUsernameLen:
+		return "", p, apperr.BadField("username", "username is longer than %d bytes", maxUsernameLen)
+	case req.Password == "":
+		return "", p, apperr.BadField("password", "password is required")
+	case len(req.Password) > maxPasswordLen:
+		return "", p, apperr.BadField("password", "password is longer than %d bytes", maxPasswordLen)
+	}
+	now := s.now()
+
+	u, err := s.store.GetUserByUsername(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		s.hasher.VerifyDummy(req.Password)
+		s.record(ctx, audit.Event{ActorName: username, Action: audit.LoginFailed, TargetType: "user", Outcome: audit.Failed, Detail: map[string]any{"reason": "unknown_user"}})
+		return "", p, apperr.New(protocol.CodeInvalidCredentials, "wrong username or password")
+	}
+	if err != nil {
+		return "", p, fmt.Errorf("auth: login: %w", err)
+	}
+	ev := audit.Event{ActorID: u.ID, ActorName: u.Username, TargetType: "user", TargetID: strconv.FormatInt(u.ID, 10)}
+
+	if u.LockedUntil.After(now) {
+		ev.Action, ev.Outcome = audit.LoginLocked, audit.Denied
+		s.record(ctx, ev)
+		return "", p, locked(u.LockedUntil, now)
+	}
+
+	ok, rehash, err := s.hasher.Verify(req.Password, u.PasswordHash)
+	if err != nil {
+		return "", p, fmt.Errorf("auth: verify password of user %d: %w", u.ID, err)
+	}
+	if !ok {
+		return "", p, s.fail(ctx, u, ev, now, "wrong_password", apperr.New(protocol.CodeInvalidCredentials, "wrong username or password"))
+	}
+	if u.Disabled {
+		ev.Action, ev.Outcome, ev.Detail = audit.LoginFailed, audit.Denied, map[string]any{"reason": "disabled"}
+		s.record(ctx, ev)
+		return "", p, apperr.New(protocol.CodeAccountDisabled, "this account is disabled")
+	}
+	if u.TOTPEnabled {
+		if req.TOTPCode == "" {
+			return "", p, apperr.New(protocol.CodeTOTPRequired, "enter the code from your authenticator app")
+		}
+		if err := s.checkTOTP(ctx, u, req.TOTPCode, now); err != nil {
+			var ae *apperr.Error
+			if errors.As(err, &ae) {
+				return "", p, s.fail(ctx, u, ev, now, "wrong_totp", ae)
+			}
+			return "", p, err
+		}
+	}
+	if rehash {
+		// Parameters were raised since this hash was made; upgrade it while we hold the password.
+		if h, err := s.hasher.Hash(req.Password); err == nil {
+			_ = s.store.SetPassword(ctx, u.ID, h, u.MustChangePassword, u.PasswordChangedAt)
+		}
+	}
+	if u.FailedLogins > 0 {
+		if err := s.store.ResetLoginFailures(ctx, u.ID); err != nil {
+			return "", p, fmt.Errorf("auth: reset failures of user %d: %w", u.ID, err)
+		}
+	}
+	pending := s.opt.RequireTOTP && u.Role.Privileged() && !u.TOTPEnabled
+	token, sess, err := s.openSession(ctx, s.store, u.ID, pending, now)
+	if err != nil {
+		return "", p, err
+	}
+	ev.Action, ev.Outcome = audit.LoginOK, audit.OK
+	ev.Detail = map[string]any{"session_id": sess.ID, "totp": u.TOTPEnabled}
+	if err := s.audit.Record(ctx, ev); err != nil {
+		// A login the trail does not know about must not happen.
+		_ = s.store.DeleteSession(ctx, sess.ID)
+		return "", p, err
+	}
+	return token, Principal{User: u, Session: sess}, nil
+}
+
+// fail counts a failed attempt, records it and returns the error to show: the given one,
+// or account_locked when this failure tipped the account over the limit.
+func (s *Service) fail(ctx context.Context, u store.User, ev audit.Event, now time.Time, reason string, show *apperr.Error) error {
+	lockedUntil, err := s.store.RecordLoginFailure(ctx, u.ID, now, s.opt.MaxFailures, s.opt.LockFor)
+	if err != nil {
+		return fmt.Errorf("auth: count failure of user %d: %w", u.ID, err)
+	}
+	ev.Action, ev.Outcome, ev.Detail = audit.LoginFailed, audit.Failed, map[string]any{"reason": reason}
+	if lockedUntil.After(now) {
+		ev.Detail["locked_until"] = lockedUntil.UTC().Format(time.RFC3339)
+		s.record(ctx, ev)
+		return locked(lockedUntil, now)
+	}
+	s.record(ctx, ev)
+	return show
+}
+
+func locked(until, now time.Time) *apperr.Error {
+	e := apperr.New(protocol.CodeAccountLocked, "too many failed attempts; try again later")
+	e.RetryAfter = until.Sub(now).Round(time.Second)
+	if e.RetryAfter < time.Second {
+		e.RetryAfter = time.Second
+	}
+	return e
+}
+
+// record appends an event whose failure must not change the answer (a failed login is
+// refused either way); the recorder has logged the failure.
+func (s *Service) record(ctx context.Context, ev audit.Event) {
+	_ = s.audit.Record(ctx, ev)
+}
+
+func (s *Service) openSession(ctx context.Context, st store.Sessions, userID int64, totpPending bool, now time.Time) (string, store.Session, error) {
+	token, hash, err := newToken()
+	if err != nil {
+		return "", store.Session{}, err
+	}
+	info := reqinfo.From(ctx)
+	ua := info.UserAgent
+	if len(ua) > 256 {
+		ua = ua[:256]
+	}
+	sess := store.Session{
+		TokenHash:   hash,
+		UserID:      userID,
+		CreatedAt:   now,
+		ExpiresAt:   now.Add(s.opt.SessionTTL),
+		IP:          info.IP,
+		UserAgent:   ua,
+		TOTPPending: totpPending,
+	}
+	if err := st.CreateSession(ctx, &sess); err != nil {
+		return "", store.Session{}, fmt.Errorf("auth: create session for user %d: %w", userID, err)
+	}
+	return token, sess, nil
+}
+
+// Authenticate resolves a bearer token or cookie value to its user and session.
+func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
+	unauth := apperr.New(protocol.CodeUnauthenticated, "not logged in, or the session expired or was revoked")
+	if !wellFormedToken(token) {
+		return Principal{}, unauth
+	}
+	sess, err := s.store.GetSessionByTokenHash(ctx, hashToken(token), s.now())
+	if errors.Is(err, store.ErrNotFound) {
+		return Principal{}, unauth
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("auth: look up session: %w", err)
+	}
+	u, err := s.store.GetUser(ctx, sess.UserID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {
+		return Principal{}, unauth
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("auth: load user %d: %w", sess.UserID, err)
+	}
+	return Principal{User: u, Session: sess}, nil
+}
+
+// Logout revokes the principal's session.
+func (s *Service) Logout(ctx context.Context, p Principal) error {
+	if err := s.store.DeleteSession(ctx, p.Session.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("auth: logout: %w", err)
+	}
+	s.record(ctx, audit.Event{ActorID: p.User.ID, ActorName: p.User.Username, Action: audit.Logout, TargetType: "session", TargetID: strconv.FormatInt(p.Session.ID, 10)})
+	return nil
+}
+
+// ChangePassword checks the current password, sets the new one, revokes every session of
+// the user and opens a fresh one for the caller.
+func (s *Service) ChangePassword(ctx context.Context, p Principal, req protocol.ChangePasswordRequest) (string, Principal, error) {
+	if len(req.CurrentPassword) > maxPasswordLen {
+		return "", p, apperr.BadField("current_password", "password is longer than %d bytes", maxPasswordLen)
+	}
+	now := s.now()
+	u := p.User
+	ev := audit.Event{ActorID: u.ID, ActorName: u.Username, TargetType: "user", TargetID: strconv.FormatInt(u.ID, 10)}
+	ok, _, err := s.hasher.Verify(req.CurrentPassword, u.PasswordHash)
+	if err != nil {
+		return "", p, fmt.Errorf("auth: verify password of user %d: %w", u.ID, err)
+	}
+	if !ok {
+		return "", p, s.fail(ctx, u, ev, now, "wrong_current_password", apperr.New(protocol.CodeInvalidCredentials, "the current password is wrong"))
+	}
+	if err := s.CheckPolicy(req.NewPassword, u.Username); err != nil {
+		return "", p, err
+	}
+	if req.NewPassword == req.CurrentPassword {
+		e := apperr.New(protocol.CodePasswordPolicy, "the new password must differ from the current one")
+		e.Field = "new_password"
+		return "", p, e
+	}
+	hash, err := s.hasher.Hash(req.NewPassword)
+	if err != nil {
+		return "", p, fmt.Errorf("auth: hash password: %w", err)
+	}
+	var token string
+	var sess store.Session
+	err = s.store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.SetPassword(ctx, u.ID, hash, false, now); err != nil {
+			return err
+		}
+		revoked, err := tx.DeleteUserSessions(ctx, u.ID, 0)
+		if err != nil {
+			return err
+		}
+		token, sess, err = s.openSession(ctx, tx, u.ID, p.Session.TOTPPending, now)
+		if err != nil {
+			return err
+		}
+		ev.Action, ev.Detail = audit.PasswordChanged, map[string]any{"sessions_revoked": revoked}
+		return s.audit.In(tx).Record(ctx, ev)
+	})
+	if err != nil {
+		return "", p, fmt.Errorf("auth: change password of user %d: %w", u.ID, err)
+	}
+	u.MustChangePassword = false
+	u.PasswordHash = hash
+	return token, Principal{User: u, Session: sess}, nil
+}
+
+// CheckPolicy applies the password policy and phrases a violation for the client.
+func (s *Service) CheckPolicy(password, username string) error {
+	err := s.policy.Check(password, username)
+	if err == nil {
+		return nil
+	}
+	reason := ""
+	var pe *passwd.PolicyError
+	if errors.As(err, &pe) {
+		reason = pe.Reason
+	}
+	msg, ok := policyMessages[reason]
+	if !ok {
+		msg = "the password does not meet the policy"
+	}
+	return &apperr.Error{Code: protocol.CodePasswordPolicy, Message: msg, Field: "new_password", Err: err}
+}
+
+// policyMessages phrase each policy reason; clients show their own text for the code.
+var policyMessages = map[string]string{
+	passwd.ReasonTooShort:       "the password must have at least 10 characters",
+	passwd.ReasonTooLong:        "the password must have at most 128 characters",
+	passwd.ReasonSameAsUsername: "the password must not be the username",
+	passwd.ReasonTooSimple:      "the password needs three of: lower-case, upper-case, digits, other characters",
+}

@@ -1,0 +1,45 @@
+package authz
+
+import (
+	"testing"
+
+	"govchat/internal/store"
+)
+
+func TestThreeRoleSeparation(t *testing.T) {
+	cases := []struct {
+		role store.Role
+		perm Permission
+		want bool
+	}{
+		{store.RoleAdmin, ManageUsers, true},
+		{store.RoleAdmin, ManageOrg, true},
+		{store.RoleAdmin, ReadAudit, false}, // the administrator cannot read the trail
+		{store.RoleAuditor, ReadAudit, true},
+		{store.RoleAuditor, ManageUsers, false}, // the auditor cannot change accounts
+		{store.RoleAuditor, ManageConfig, false},
+		{store.RoleAuditor, ManageOrg, false},
+		{store.RoleSecurity, ReadAudit, true},
+		{store.RoleSecurity, ManageUsers, false},
+		{store.RoleLeader, ManageUsers, false},
+		{store.RoleLeader, ReadAudit, false},
+		{store.RoleStaff, ManageOrg, false},
+		{store.RoleStaff, ReadDirectory, true},
+		{store.Role("root"), ReadDirectory, false},
+	}
+	for _, tc := range cases {
+		t.Run(string(tc.role)+" "+string(tc.perm), func(t *testing.T) {
+			if got := Can(tc.role, tc.perm); got != tc.want {
+				t.Errorf("Can(%s, %s) = %v, want %v", tc.role, tc.perm, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestNoRoleBothChangesAndAudits(t *testing.T) {
+	for _, r := range store.Roles {
+		if Can(r, ReadAudit) && (Can(r, ManageUsers) || Can(r, ManageConfig)) {
+			t.Errorf("role %s can both change the system and read the trail", r)
+		}
+	}
+}

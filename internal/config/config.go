@@ -1,0 +1,145 @@
+// Package config is govchat's one typed configuration: defaults, an optional JSON file,
+// GOVCHAT_* environment variables (with _FILE variants for secrets) and command-line
+// flags, applied in that order so the most specific source wins.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the govchat server.
+type Config struct {
+	Addr      string // --addr: where the HTTP server listens
+	Data      string // --data: folder for the SQLite database and other files
+	Database  string // --database: empty for embedded SQLite, or postgres://…
+	Redis     string // --redis: empty for the in-process bus, or redis://…
+	PublicURL string // --public-url: the address people open; WebSocket Origin and cookies follow it
+	NoDemo    bool   // --no-demo: do not seed the demo organisation on first start
+	OrgName   string // --org-name: overrides the organisation name kept in the database
+
+	SessionTTL       time.Duration // --session-ttl
+	LoginMaxFailures int           // --login-max-failures: consecutive failures before a lockout
+	LockoutDuration  time.Duration // --lockout
+	RequireTOTP      bool          // --require-totp: administrators, security officers and auditors must use a second factor
+	TrustProxy       bool          // --trust-proxy: take the client address from X-Forwarded-For (behind a reverse proxy only)
+
+	TimeZone      string // --time-zone
+	DefaultLocale string // --locale
+	LogLevel      string // --log-level: debug, info, warn, error
+	LogFormat     string // --log-format: text or json
+
+	ShutdownTimeout time.Duration // --shutdown-timeout
+}
+
+// Default returns the embedded default: one process, SQLite in ./data, the in-process
+// bus, listening on the loopback only.
+func Default() Config {
+	return Config{
+		Addr:             "127.0.0.1:8080",
+		Data:             "./data",
+		SessionTTL:       7 * 24 * time.Hour,
+		LoginMaxFailures: 5,
+		LockoutDuration:  15 * time.Minute,
+		TimeZone:         "Asia/Shanghai",
+		DefaultLocale:    "zh-CN",
+		LogLevel:         "info",
+		LogFormat:        "text",
+		ShutdownTimeout:  15 * time.Second,
+	}
+}
+
+// Validate checks every setting and names the first one that is wrong.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(setting, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("invalid --%s: %s", setting, fmt.Sprintf(format, args...)))
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("addr", "%q is not host:port (%v)", c.Addr, err)
+	}
+	if strings.TrimSpace(c.Data) == "" {
+		bad("data", "must not be empty")
+	}
+	if c.Database != "" && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") && !strings.HasPrefix(c.Database, "sqlite:") {
+		bad("database", "must be empty (embedded SQLite), sqlite:PATH or postgres://…, got %q", MaskURL(c.Database))
+	}
+	if c.Redis != "" {
+		if u, err := url.Parse(c.Redis); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+			bad("redis", "must be redis://host:port/db or rediss://…, got %q", MaskURL(c.Redis))
+		}
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("public-url", "must be an absolute http(s) URL, got %q", c.PublicURL)
+		}
+	}
+	if c.SessionTTL < time.Minute || c.SessionTTL > 90*24*time.Hour {
+		bad("session-ttl", "must be between 1m and 2160h, got %s", c.SessionTTL)
+	}
+	if c.LoginMaxFailures < 1 || c.LoginMaxFailures > 100 {
+		bad("login-max-failures", "must be between 1 and 100, got %d", c.LoginMaxFailures)
+	}
+	if c.LockoutDuration < time.Second || c.LockoutDuration > 24*time.Hour {
+		bad("lockout", "must be between 1s and 24h, got %s", c.LockoutDuration)
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil {
+		bad("time-zone", "unknown time zone %q", c.TimeZone)
+	}
+	if c.DefaultLocale != "zh-CN" && c.DefaultLocale != "en" {
+		bad("locale", "must be zh-CN or en, got %q", c.DefaultLocale)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log-level", "must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("log-format", "must be text or json, got %q", c.LogFormat)
+	}
+	if c.ShutdownTimeout <= 0 {
+		bad("shutdown-timeout", "must be positive")
+	}
+	return errors.Join(errs...)
+}
+
+// Location is the organisation's time zone; Validate has checked it loads.
+func (c Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}
+
+// BaseURL is the address people open: the configured public URL, or one derived from
+// the listening address.
+func (c Config) BaseURL(listenAddr string) string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	host, port, err := net.SplitHostPort(listenAddr)
+	if err != nil {
+		return "http://" + listenAddr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// MaskURL hides the password of a connection URL so it can be printed and logged.
+func MaskURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

@@ -1,0 +1,103 @@
+package config
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "govchat.json")
+	if err := os.WriteFile(file, []byte(`{"addr":"127.0.0.1:9000","session-ttl":"1h","require-totp":true}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	secret := filepath.Join(dir, "db")
+	if err := os.WriteFile(secret, []byte("postgres://u:s3cret@db:5432/govchat\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := envOf(map[string]string{
+		"GOVCHAT_CONFIG":        file,
+		"GOVCHAT_ADDR":          "127.0.0.1:9001",
+		"GOVCHAT_DATABASE_FILE": secret,
+	})
+	c, rest, err := Load("serve", []string{"--addr", "127.0.0.1:9002", "extra"}, env, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9002" {
+		t.Errorf("flag should win over env and file: addr = %q", c.Addr)
+	}
+	if c.SessionTTL != time.Hour || !c.RequireTOTP {
+		t.Errorf("file values not applied: ttl=%s totp=%v", c.SessionTTL, c.RequireTOTP)
+	}
+	if c.Database != "postgres://u:s3cret@db:5432/govchat" {
+		t.Errorf("_FILE secret not read: %q", c.Database)
+	}
+	if len(rest) != 1 || rest[0] != "extra" {
+		t.Errorf("rest = %v", rest)
+	}
+	var out bytes.Buffer
+	c.Print(&out)
+	if strings.Contains(out.String(), "s3cret") {
+		t.Errorf("Print leaked the database password:\n%s", out.String())
+	}
+}
+
+func TestLoadRejectsBadSettings(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		setting string
+	}{
+		{"bad addr", []string{"--addr", "nonsense"}, nil, "--addr"},
+		{"bad database scheme", []string{"--database", "mysql://x"}, nil, "--database"},
+		{"bad redis", []string{"--redis", "http://x"}, nil, "--redis"},
+		{"bad duration in env", nil, map[string]string{"GOVCHAT_SESSION_TTL": "forever"}, "--session-ttl"},
+		{"ttl out of range", []string{"--session-ttl", "1s"}, nil, "--session-ttl"},
+		{"unknown zone", []string{"--time-zone", "Mars/Olympus"}, nil, "--time-zone"},
+		{"bad locale", []string{"--locale", "fr"}, nil, "--locale"},
+		{"both secret forms", nil, map[string]string{"GOVCHAT_REDIS": "redis://a", "GOVCHAT_REDIS_FILE": "/x"}, "--redis"},
+		{"bad public url", []string{"--public-url", "chat.example"}, nil, "--public-url"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := Load("serve", tc.args, envOf(tc.env), io.Discard)
+			if err == nil {
+				t.Fatal("expected an error")
+			}
+			if !strings.Contains(err.Error(), tc.setting) {
+				t.Errorf("error %q does not name %s", err, tc.setting)
+			}
+		})
+	}
+}
+
+func TestConfigFileUnknownKey(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "c.json")
+	os.WriteFile(file, []byte(`{"adr":"x"}`), 0o600)
+	_, _, err := Load("serve", []string{"--config", file}, envOf(nil), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `"adr"`) {
+		t.Fatalf("want unknown setting error naming adr, got %v", err)
+	}
+}
+
+func TestBaseURL(t *testing.T) {
+	c := Default()
+	if got := c.BaseURL("0.0.0.0:8080"); got != "http://127.0.0.1:8080" {
+		t.Errorf("BaseURL = %q", got)
+	}
+	c.PublicURL = "https://chat.example.gov.cn/"
+	if got := c.BaseURL("0.0.0.0:8080"); got != "https://chat.example.gov.cn" {
+		t.Errorf("BaseURL = %q", got)
+	}
+}

@@ -1,0 +1,213 @@
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// setting binds one Config field to its flag, environment variable and file key.
+type setting struct {
+	name   string // flag name and JSON key
+	help   string
+	secret bool // mask when printing; allow GOVCHAT_<NAME>_FILE
+	value  flag.Value
+}
+
+// EnvName is the environment variable for a setting: --public-url → GOVCHAT_PUBLIC_URL.
+func EnvName(flagName string) string {
+	return "GOVCHAT_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (c *Config) settings() []setting {
+	return []setting{
+		{"addr", "listen address host:port", false, (*stringValue)(&c.Addr)},
+		{"data", "data folder (SQLite database, generated keys)", false, (*stringValue)(&c.Data)},
+		{"database", "database URL: empty for embedded SQLite, or postgres://user:pass@host:5432/db", true, (*stringValue)(&c.Database)},
+		{"redis", "Redis URL for the cluster bus, e.g. redis://127.0.0.1:6379/0; empty for the in-process bus", true, (*stringValue)(&c.Redis)},
+		{"public-url", "public address people open, e.g. https://chat.example.gov.cn (WebSocket Origin and cookie Secure follow it)", false, (*stringValue)(&c.PublicURL)},
+		{"no-demo", "do not seed the demo organisation on first start", false, (*boolValue)(&c.NoDemo)},
+		{"org-name", "organisation name shown on the login page (overrides the stored one)", false, (*stringValue)(&c.OrgName)},
+		{"session-ttl", "how long a login lasts", false, (*durationValue)(&c.SessionTTL)},
+		{"login-max-failures", "consecutive wrong passwords before the account is locked", false, (*intValue)(&c.LoginMaxFailures)},
+		{"lockout", "how long a locked account stays locked", false, (*durationValue)(&c.LockoutDuration)},
+		{"require-totp", "administrators, security officers and auditors must enrol a TOTP second factor", false, (*boolValue)(&c.RequireTOTP)},
+		{"trust-proxy", "take the client address from X-Forwarded-For (only behind a reverse proxy)", false, (*boolValue)(&c.TrustProxy)},
+		{"time-zone", "organisation time zone", false, (*stringValue)(&c.TimeZone)},
+		{"locale", "default interface language: zh-CN or en", false, (*stringValue)(&c.DefaultLocale)},
+		{"log-level", "debug, info, warn or error", false, (*stringValue)(&c.LogLevel)},
+		{"log-format", "text or json", false, (*stringValue)(&c.LogFormat)},
+		{"shutdown-timeout", "how long a graceful shutdown may take", false, (*durationValue)(&c.ShutdownTimeout)},
+	}
+}
+
+// Load builds the configuration for a subcommand from defaults, the optional file named
+// by --config or GOVCHAT_CONFIG, the environment and the flags in args. It returns the
+// arguments left after the flags. extra registers a command's own flags on the same
+// set, so they mix freely with the server's.
+func Load(cmd string, args []string, getenv func(string) string, stderr io.Writer, extra ...func(*flag.FlagSet)) (Config, []string, error) {
+	c := Default()
+	settings := c.settings()
+
+	if path := configPath(args, getenv); path != "" {
+		if err := c.applyFile(path, settings); err != nil {
+			return c, nil, err
+		}
+	}
+	if err := applyEnv(settings, getenv); err != nil {
+		return c, nil, err
+	}
+
+	fs := flag.NewFlagSet("govchat "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.String("config", "", "optional JSON config file (keys are the flag names); env GOVCHAT_CONFIG")
+	for _, s := range settings {
+		fs.Var(s.value, s.name, s.help+" (env "+EnvName(s.name)+")")
+	}
+	for _, register := range extra {
+		register(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return c, nil, err
+	}
+	return c, fs.Args(), nil
+}
+
+// configPath finds --config before the flags are parsed, since the file's values must
+// sit under the flags'.
+func configPath(args []string, getenv func(string) string) string {
+	for i, a := range args {
+		for _, p := range []string{"-config", "--config"} {
+			if a == p && i+1 < len(args) {
+				return args[i+1]
+			}
+			if v, ok := strings.CutPrefix(a, p+"="); ok {
+				return v
+			}
+		}
+	}
+	return getenv("GOVCHAT_CONFIG")
+}
+
+func (c *Config) applyFile(path string, settings []setting) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("invalid --config: %w", err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return fmt.Errorf("invalid --config %s: not a JSON object: %w", path, err)
+	}
+	byName := map[string]setting{}
+	for _, s := range settings {
+		byName[s.name] = s
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		s, ok := byName[k]
+		if !ok {
+			return fmt.Errorf("invalid --config %s: unknown setting %q", path, k)
+		}
+		var v any
+		if err := json.Unmarshal(m[k], &v); err != nil {
+			return fmt.Errorf("invalid --config %s: %s: %w", path, k, err)
+		}
+		if err := s.value.Set(fmt.Sprint(v)); err != nil {
+			return fmt.Errorf("invalid --config %s: %s: %w", path, k, err)
+		}
+	}
+	return nil
+}
+
+func applyEnv(settings []setting, getenv func(string) string) error {
+	for _, s := range settings {
+		env := EnvName(s.name)
+		v := getenv(env)
+		if s.secret {
+			if path := getenv(env + "_FILE"); path != "" {
+				if v != "" {
+					return fmt.Errorf("invalid --%s: both %s and %s_FILE are set", s.name, env, env)
+				}
+				raw, err := os.ReadFile(path)
+				if err != nil {
+					return fmt.Errorf("invalid --%s: %s_FILE: %w", s.name, env, err)
+				}
+				v = strings.TrimSpace(string(raw))
+			}
+		}
+		if v == "" {
+			continue
+		}
+		if err := s.value.Set(v); err != nil {
+			return fmt.Errorf("invalid --%s: %s=%q: %w", s.name, env, v, err)
+		}
+	}
+	return nil
+}
+
+// Print writes the effective configuration, one setting a line, secrets masked.
+func (c Config) Print(w io.Writer) {
+	for _, s := range c.settings() {
+		v := s.value.String()
+		if s.secret && v != "" {
+			v = MaskURL(v)
+		}
+		fmt.Fprintf(w, "%-20s %s\n", s.name, v)
+	}
+}
+
+type stringValue string
+
+func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
+func (v *stringValue) String() string     { return string(*v) }
+
+type boolValue bool
+
+func (v *boolValue) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return errors.New("must be true or false")
+	}
+	*v = boolValue(b)
+	return nil
+}
+func (v *boolValue) String() string   { return strconv.FormatBool(bool(*v)) }
+func (v *boolValue) IsBoolFlag() bool { return true }
+
+type intValue int
+
+func (v *intValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return errors.New("must be a whole number")
+	}
+	*v = intValue(n)
+	return nil
+}
+func (v *intValue) String() string { return strconv.Itoa(int(*v)) }
+
+type durationValue time.Duration
+
+func (v *durationValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return errors.New("must be a duration such as 30s, 15m or 12h")
+	}
+	*v = durationValue(d)
+	return nil
+}
+func (v *durationValue) String() string { return time.Duration(*v).String() }

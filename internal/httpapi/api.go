@@ -1,0 +1,84 @@
+// Package httpapi is govchat's REST surface: routing (stdlib ServeMux with method
+// patterns, all in routes.go), authentication and authorisation of every request,
+// bounded JSON decoding and the one mapping from errors to responses.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"govchat/internal/account"
+	"govchat/internal/audit"
+	"govchat/internal/auth"
+	"govchat/internal/metrics"
+	"govchat/internal/org"
+	"govchat/internal/ratelimit"
+	"govchat/internal/store"
+)
+
+// Pinger is something /readyz checks (the store, the bus).
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps is what the API needs; the server wires it.
+type Deps struct {
+	Store    store.Store
+	Bus      Pinger
+	Auth     *auth.Service
+	Accounts *account.Service
+	Org      *org.Service
+	Audit    *audit.Recorder
+	Metrics  *metrics.Metrics
+	Log      *slog.Logger
+	Now      func() time.Time
+
+	PublicURL  string // empty: same-origin checks compare with the Host header
+	TrustProxy bool
+	OrgName    string // overrides the stored name when set
+	Version    string
+	Locale     string
+	TimeZone   string
+	LoginLimit *ratelimit.Limiter // per client address
+	WebClient  http.Handler       // serves the embedded client for everything not under /api
+}
+
+// API serves HTTP.
+type API struct {
+	store      store.Store
+	bus        Pinger
+	auth       *auth.Service
+	accounts   *account.Service
+	org        *org.Service
+	audit      *audit.Recorder
+	metrics    *metrics.Metrics
+	log        *slog.Logger
+	now        func() time.Time
+	loginLimit *ratelimit.Limiter
+	web        http.Handler
+
+	secure     bool   // public URL is https: cookies get Secure, responses HSTS
+	publicHost string // host[:port] of the public URL
+	trustProxy bool
+	orgName    string
+	version    string
+	locale     string
+	timeZone   string
+}
+
+// New builds the handler.
+func New(d Deps) http.Handler {
+	a := &API{
+		store: d.Store, bus: d.Bus, auth: d.Auth, accounts: d.Accounts, org: d.Org, audit: d.Audit,
+		metrics: d.Metrics, log: d.Log, now: d.Now, loginLimit: d.LoginLimit, web: d.WebClient,
+		trustProxy: d.TrustProxy, orgName: d.OrgName, version: d.Version, locale: d.Locale, timeZone: d.TimeZone,
+	}
+	if u, err := url.Parse(d.PublicURL); err == nil && d.PublicURL != "" {
+		a.secure = u.Scheme == "https"
+		a.publicHost = u.Host
+	}
+	return a.outer(a.routes())
+}

@@ -1,0 +1,53 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"govchat/internal/apperr"
+	"govchat/protocol"
+)
+
+// healthz says the process is up; it touches nothing else.
+func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz says the store and the bus answer, so a load balancer sends traffic here.
+func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	checks := map[string]string{"store": "ok", "bus": "ok"}
+	ready := true
+	if err := a.store.Ping(ctx); err != nil {
+		checks["store"], ready = "unreachable", false
+		a.log.Warn("readyz: store unreachable", "err", err)
+	}
+	if err := a.bus.Ping(ctx); err != nil {
+		checks["bus"], ready = "unreachable", false
+		a.log.Warn("readyz: bus unreachable", "err", err)
+	}
+	if !ready {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "checks": checks})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "checks": checks})
+}
+
+// info is public: what the login page shows before anyone logs in.
+func (a *API) info(w http.ResponseWriter, r *http.Request) {
+	name := a.orgName
+	if name == "" {
+		stored, err := a.store.GetMeta(r.Context(), "org_name")
+		if err != nil && apperr.From(err).Code != protocol.CodeNotFound {
+			a.writeError(w, r, err)
+			return
+		}
+		name = stored
+	}
+	if name == "" {
+		name = "govchat"
+	}
+	writeJSON(w, http.StatusOK, protocol.Info{OrgName: name, Version: a.version, DefaultLocale: a.locale, TimeZone: a.timeZone})
+}

@@ -1,0 +1,111 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"govchat/internal/apperr"
+	"govchat/internal/reqinfo"
+	"govchat/protocol"
+)
+
+// maxJSONBody bounds every JSON request body; the CSV import has its own bound.
+const maxJSONBody = 64 << 10
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	writeJSONBody(w, v)
+}
+
+func writeJSONBody(w http.ResponseWriter, v any) {
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeError is the one place an error becomes a response. Internal causes are logged
+// with the request id and never shown.
+func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e := apperr.From(err)
+	status := apperr.Status(e.Code)
+	id := reqinfo.From(r.Context()).ID
+	if status >= 500 {
+		a.log.Error("request failed", "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	body := protocol.ErrorBody{Error: protocol.Error{Code: e.Code, Message: e.Message, RequestID: id, Field: e.Field, Rows: e.Rows}}
+	if e.RetryAfter > 0 {
+		secs := int((e.RetryAfter + 999_999_999) / 1_000_000_000)
+		body.Error.RetryAfter = secs
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
+	writeJSON(w, status, body)
+}
+
+// decodeJSON reads a bounded JSON body into v, refusing unknown fields and trailing
+// data so a typo in a field name is an error, not a silent no-op.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			return apperr.New(protocol.CodeUnsupportedMedia, "send the body as application/json")
+		}
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		var syntax *json.SyntaxError
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &tooBig):
+			return apperr.New(protocol.CodeTooLarge, "request body is larger than %d bytes", maxJSONBody)
+		case errors.Is(err, io.EOF):
+			return apperr.New(protocol.CodeBadRequest, "request body is empty")
+		case errors.As(err, &syntax):
+			return apperr.New(protocol.CodeBadRequest, "malformed JSON at byte %d", syntax.Offset)
+		case errors.As(err, &typeErr):
+			return apperr.BadField(typeErr.Field, "field %q must be %s", typeErr.Field, typeErr.Type)
+		default:
+			return apperr.New(protocol.CodeBadRequest, "malformed JSON: %s", sanitize(err.Error()))
+		}
+	}
+	if dec.More() {
+		return apperr.New(protocol.CodeBadRequest, "unexpected data after the JSON body")
+	}
+	return nil
+}
+
+// sanitize keeps decoder messages (which quote field names from the request) short.
+func sanitize(s string) string {
+	if len(s) > 120 {
+		return s[:120] + "…"
+	}
+	return s
+}
+
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.New(protocol.CodeNotFound, "no such %s", name)
+	}
+	return id, nil
+}
+
+func queryInt(r *http.Request, name string, def, max int) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > max {
+		return 0, apperr.BadField(name, "%s must be a whole number from 0 to %d", name, max)
+	}
+	return n, nil
+}
+
+// logAttrs is what a request log line carries: never bodies, cookies or tokens.
+func logAttrs(r *http.Request, status int, route string) []any {
+	return []any{"request_id", reqinfo.From(r.Context()).ID, "method", r.Method, "route", route, "status", status, "ip", reqinfo.From(r.Context()).IP}
+}

@@ -1,0 +1,87 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"govchat/internal/apperr"
+	"govchat/internal/authz"
+	"govchat/protocol"
+)
+
+// routes is the whole REST surface in one place. PROTOCOL.md documents each route.
+func (a *API) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.HandleFunc("GET /readyz", a.readyz)
+	mux.Handle("GET /metrics", a.metrics.Handler())
+
+	mux.HandleFunc("GET /api/v1/info", a.info)
+	mux.HandleFunc("POST /api/v1/auth/login", a.login)
+	mux.HandleFunc("POST /api/v1/auth/logout", a.authed(true, a.logout))
+
+	mux.HandleFunc("GET /api/v1/me", a.authed(true, a.me))
+	mux.HandleFunc("POST /api/v1/me/password", a.authed(true, a.changePassword))
+	mux.HandleFunc("POST /api/v1/me/totp/setup", a.authed(true, a.totpSetup))
+	mux.HandleFunc("POST /api/v1/me/totp/enable", a.authed(true, a.totpEnable))
+	mux.HandleFunc("POST /api/v1/me/totp/disable", a.authed(false, a.totpDisable))
+
+	mux.HandleFunc("GET /api/v1/org", a.requires(authz.ReadDirectory, a.orgTree))
+	mux.HandleFunc("GET /api/v1/org/people", a.requires(authz.ReadDirectory, a.people))
+
+	mux.HandleFunc("GET /api/v1/admin/users", a.requires(authz.ManageUsers, a.listUsers))
+	mux.HandleFunc("POST /api/v1/admin/users", a.requires(authz.ManageUsers, a.createUser))
+	mux.HandleFunc("GET /api/v1/admin/users/{id}", a.requires(authz.ManageUsers, a.getUser))
+	mux.HandleFunc("PATCH /api/v1/admin/users/{id}", a.requires(authz.ManageUsers, a.updateUser))
+	mux.HandleFunc("PUT /api/v1/admin/users/{id}/memberships", a.requires(authz.ManageUsers, a.setMemberships))
+	mux.HandleFunc("POST /api/v1/admin/users/{id}/reset-password", a.requires(authz.ManageUsers, a.resetPassword))
+	mux.HandleFunc("POST /api/v1/admin/users/{id}/reset-totp", a.requires(authz.ManageUsers, a.resetTOTP))
+
+	mux.HandleFunc("POST /api/v1/admin/departments", a.requires(authz.ManageOrg, a.createDepartment))
+	mux.HandleFunc("PATCH /api/v1/admin/departments/{id}", a.requires(authz.ManageOrg, a.updateDepartment))
+	mux.HandleFunc("DELETE /api/v1/admin/departments/{id}", a.requires(authz.ManageOrg, a.deleteDepartment))
+	mux.HandleFunc("POST /api/v1/admin/party-orgs", a.requires(authz.ManageOrg, a.createPartyOrg))
+	mux.HandleFunc("PATCH /api/v1/admin/party-orgs/{id}", a.requires(authz.ManageOrg, a.updatePartyOrg))
+	mux.HandleFunc("DELETE /api/v1/admin/party-orgs/{id}", a.requires(authz.ManageOrg, a.deletePartyOrg))
+	mux.HandleFunc("POST /api/v1/admin/import", a.requires(authz.ManageOrg, a.importOrg))
+
+	mux.HandleFunc("GET /api/v1/audit/events", a.requires(authz.ReadAudit, a.auditEvents))
+
+	// Anything else under /api is a JSON 405 or 404, never the web client's page.
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		if otherMethodMatches(mux, r) {
+			a.writeError(w, r, apperr.New(protocol.CodeMethodNotAllowed, "method %s not allowed for this path", r.Method))
+			return
+		}
+		a.writeError(w, r, apperr.New(protocol.CodeNotFound, "no such endpoint"))
+	})
+	if a.web != nil {
+		// Registered for every method ("GET /" would conflict with "/api/"); the web
+		// client is only ever read.
+		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				w.Header().Set("Allow", "GET, HEAD")
+				http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+				return
+			}
+			a.web.ServeHTTP(w, r)
+		})
+	}
+	return mux
+}
+
+// otherMethodMatches reports whether the path exists for some other method, so a wrong
+// method gets 405 rather than 404.
+func otherMethodMatches(mux *http.ServeMux, r *http.Request) bool {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, p := mux.Handler(probe); p != "" && p != "/api/" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"govchat/internal/account"
+	"govchat/internal/audit"
+	"govchat/internal/auth"
+	"govchat/internal/bus"
+	"govchat/internal/config"
+	"govchat/internal/org"
+	"govchat/internal/passwd"
+	"govchat/internal/store"
+)
+
+// app is the dependency graph shared by serve and the admin commands, built once from
+// the configuration.
+type app struct {
+	cfg      config.Config
+	log      *slog.Logger
+	now      func() time.Time
+	store    *store.DB
+	hasher   *passwd.Hasher
+	audit    *audit.Recorder
+	auth     *auth.Service
+	accounts *account.Service
+	org      *org.Service
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openApp opens the store (migrating it) and builds the services. Nothing is left open
+// when it fails.
+func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
+	sqlitePath := ""
+	if cfg.Database == "" {
+		if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+			return nil, fmt.Errorf("invalid --data %s: %w", cfg.Data, err)
+		}
+		sqlitePath = filepath.Join(cfg.Data, "govchat.db")
+	}
+	db, err := store.Open(ctx, cfg.Database, sqlitePath)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	a := &app{cfg: cfg, log: log, now: time.Now, store: db, hasher: passwd.NewHasher(passwd.DefaultParams())}
+	a.audit = audit.New(db, a.now, log)
+	a.auth = auth.New(db, a.hasher, passwd.DefaultPolicy(), a.audit, a.now, auth.Options{
+		SessionTTL: cfg.SessionTTL, MaxFailures: cfg.LoginMaxFailures, LockFor: cfg.LockoutDuration,
+		RequireTOTP: cfg.RequireTOTP, Issuer: "govchat",
+	})
+	a.accounts = account.New(db, a.hasher, a.auth, a.audit, a.now)
+	a.org = org.New(db, a.hasher, a.audit, a.now)
+	return a, nil
+}
+
+// openBus connects the event bus the configuration names.
+func openBus(ctx context.Context, cfg config.Config, log *slog.Logger) (bus.Bus, error) {
+	if cfg.Redis == "" {
+		return bus.NewMemory(), nil
+	}
+	return bus.NewRedis(ctx, cfg.Redis, log)
+}
+
+func (a *app) Close() error {
+	return a.store.Close()
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	clientweb "govchat/client-web"
+	"govchat/internal/config"
+	"govchat/internal/demo"
+	"govchat/internal/httpapi"
+	"govchat/internal/metrics"
+	"govchat/internal/ratelimit"
+	"govchat/internal/webui"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	cfg, _, err := config.Load("serve", args, getenv, stderr)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	log := newLogger(cfg, stderr)
+
+	a, err := openApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	b, err := openBus(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+
+	first, err := demo.FirstStart(ctx, a.store, a.hasher, a.now(), !cfg.NoDemo)
+	if err != nil {
+		return err
+	}
+	hasDemo, err := demo.Present(ctx, a.store)
+	if err != nil {
+		return err
+	}
+
+	dist, err := fs.Sub(clientweb.Dist, "dist/app")
+	if err != nil {
+		return fmt.Errorf("embedded web client: %w", err)
+	}
+	web, built := webui.Handler(dist)
+	handler := httpapi.New(httpapi.Deps{
+		Store: a.store, Bus: b, Auth: a.auth, Accounts: a.accounts, Org: a.org, Audit: a.audit,
+		Metrics: metrics.New(), Log: log, Now: a.now,
+		PublicURL: cfg.PublicURL, TrustProxy: cfg.TrustProxy, OrgName: cfg.OrgName, Version: version,
+		Locale: cfg.DefaultLocale, TimeZone: cfg.TimeZone,
+		// Ten tries at once, then one every six seconds per address: enough for people
+		// behind one office NAT, too slow for password spraying.
+		LoginLimit: ratelimit.New(10, 10, 100_000, a.now),
+		WebClient:  web,
+	})
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("invalid --addr %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second, // the CSV import is the largest body
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          nil,
+	}
+	printBanner(stdout, cfg.BaseURL(ln.Addr().String()), built, first, hasDemo, cfg)
+	log.Info("govchat started", "addr", ln.Addr().String(), "store", a.store.Backend(), "bus", b.Name(), "version", version)
+
+	var wg sync.WaitGroup
+	bg, stopBG := context.WithCancel(context.Background())
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.sweepSessions(bg)
+	}()
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		stopBG()
+		wg.Wait()
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+
+	// Shut down in layers: stop accepting and finish requests, stop background work,
+	// then the deferred closes release the bus and the store.
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("http shutdown incomplete", "err", err)
+	}
+	stopBG()
+	wg.Wait()
+	log.Info("stopped")
+	return nil
+}
+
+// sweepSessions deletes expired sessions hourly; they are refused anyway, this only
+// keeps the table small.
+func (a *app) sweepSessions(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := a.store.DeleteExpiredSessions(ctx, a.now()); err != nil && ctx.Err() == nil {
+			a.log.Warn("session sweep failed", "err", err)
+		} else if n > 0 {
+			a.log.Info("expired sessions removed", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func printBanner(w io.Writer, url string, built, first, hasDemo bool, cfg config.Config) {
+	fmt.Fprintf(w, "govchat 已启动,请在浏览器中打开 / open: %s/\n", url)
+	if !built {
+		fmt.Fprintln(w, "  网页客户端未构建 / web client not built: run `make build` (needs Node.js)")
+	}
+	if hasDemo {
+		fmt.Fprintf(w, "  演示单位 / demo organisation: %s — 演示账号 / demo logins (密码 password: %s):\n", demo.OrgName, demo.Password)
+		for _, l := range demo.Logins() {
+			fmt.Fprintf(w, "    %-14s %-20s %s\n", l.Username, l.Name, l.Role)
+		}
+	} else if first {
+		fmt.Fprintln(w, "  新的空白单位 / new empty organisation: create the first administrator with")
+		fmt.Fprintln(w, "    govchat user add --role admin --username NAME --name 姓名")
+	}
+	fmt.Fprintf(w, "  数据 / data: %s\n", storeDescription(cfg))
+}
+
+func storeDescription(cfg config.Config) string {
+	if cfg.Database == "" {
+		return "SQLite in " + cfg.Data
+	}
+	return config.MaskURL(cfg.Database)
+}
