@@ -55,7 +55,10 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	}
 	db, err := store.Open(ctx, cfg.Database, sqlitePath)
 	if err != nil {
-		return nil, err
+		if cfg.Database == "" {
+			return nil, fmt.Errorf("cannot open the database in --data %s: %w", cfg.Data, err)
+		}
+		return nil, fmt.Errorf("cannot open --database %s: %w", config.MaskURL(cfg.Database), err)
 	}
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()

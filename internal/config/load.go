@@ -74,13 +74,24 @@ func Load(cmd string, args []string, getenv func(string) string, stderr io.Write
 	for _, register := range extra {
 		register(fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		return c, nil, err
+	// Flags may come before or after positional arguments (govchat org import FILE
+	// --dry-run): the standard parser stops at the first positional, so resume after it.
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return c, nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
 	}
 	if err := c.Validate(); err != nil {
 		return c, nil, err
 	}
-	return c, fs.Args(), nil
+	return c, positional, nil
 }
 
 // configPath finds --config before the flags are parsed, since the file's values must
