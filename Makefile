@@ -1,0 +1,56 @@
+# govchat has two front doors: `make run` and `make test`. Everything else is a step
+# they take.
+
+GO      ?= go
+NPM     ?= npm
+BIN     := bin/govchat
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+ARGS    ?=
+
+.PHONY: run build client server test test-go test-client test-browser bench fuzz clean
+
+## run: build the web client and the binary, then serve the embedded default (SQLite,
+## in-process bus, demo organisation seeded on first start). Extra flags: make run ARGS="--addr 0.0.0.0:8080"
+run: build
+	./$(BIN) serve $(ARGS)
+
+## build: the web client (needs Node.js), embedded into bin/govchat
+build: client server
+
+server:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./server
+
+client: client-web/node_modules/.installed
+	cd client-web && $(NPM) run build
+
+# npm ci only when the lock file changed since the last install.
+client-web/node_modules/.installed: client-web/package-lock.json
+	cd client-web && $(NPM) ci --no-audit --no-fund
+	touch $@
+
+## test: every test — Go (both storage backends, PostgreSQL and Redis for real), the web
+## client's unit tests, and the browser tests in Debian's chromium
+test: build test-go test-client test-browser
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+test-client: client-web/node_modules/.installed
+	cd client-web && $(NPM) test
+
+test-browser: build
+	cd client-web && GOVCHAT_BIN="$(CURDIR)/$(BIN)" $(NPM) run test:browser
+
+## bench: Go benchmarks (figures go to BENCHMARKS.md)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: a short run of every fuzz target
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./internal/orgimport
+	$(GO) test -run '^$$' -fuzz FuzzVerifyDecode -fuzztime 30s ./internal/passwd
+
+clean:
+	rm -rf bin client-web/dist/app
