@@ -1,0 +1,23 @@
+package store
+
+import "context"
+
+// GetMeta returns ErrNotFound when key is unset.
+func (s *DB) GetMeta(ctx context.Context, key string) (string, error) {
+	var v string
+	if err := s.queryRow(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v); err != nil {
+		return "", s.fail(err, "get meta %q", key)
+	}
+	return v, nil
+}
+
+// SetMeta inserts or replaces key. ON CONFLICT … DO UPDATE reads the same in both
+// dialects and is one atomic statement.
+func (s *DB) SetMeta(ctx context.Context, key, value string) error {
+	_, err := s.exec(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	if err != nil {
+		return s.fail(err, "set meta %q", key)
+	}
+	return nil
+}
