@@ -311,5 +311,5 @@ var policyMessages = map[string]string{
 	passwd.ReasonTooShort:       "the password must have at least 10 characters",
 	passwd.ReasonTooLong:        "the password must have at most 128 characters",
 	passwd.ReasonSameAsUsername: "the password must not be the username",
-	passwd.ReasonTooSimple:      "the password needs three of: lower-case, upper-case, digits, other characters",
+	passwd.ReasonTooSimple:      "the password needs three of: lower-case, upper-case, digits, other characters — or at least 10 Chinese characters",
 }
