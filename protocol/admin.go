@@ -87,7 +87,8 @@ type Department struct {
 	SortOrder int    `json:"sort_order"`
 }
 
-// DepartmentRequest is the body of POST /api/v1/admin/departments and PATCH …/{id}.
+// DepartmentRequest is the body of POST /api/v1/admin/departments and PUT …/{id}
+// (which replaces all three fields: a missing parent_id moves it to the top).
 type DepartmentRequest struct {
 	Name      string `json:"name"`
 	ParentID  int64  `json:"parent_id,omitempty"`
@@ -104,7 +105,8 @@ type PartyOrg struct {
 	SortOrder int    `json:"sort_order"`
 }
 
-// PartyOrgRequest is the body of POST /api/v1/admin/party-orgs and PATCH …/{id}.
+// PartyOrgRequest is the body of POST /api/v1/admin/party-orgs and PUT …/{id}
+// (which replaces name, parent and sort order; the kind cannot change).
 // A branch has no parent; a group's parent is a branch.
 type PartyOrgRequest struct {
 	Name      string `json:"name"`

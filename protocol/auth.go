@@ -34,7 +34,8 @@ type Me struct {
 	// the password change form before anything else.
 	MustChangePassword bool `json:"must_change_password"`
 	// TOTPSetupRequired: this privileged account must enrol a second factor; until it
-	// does, every endpoint but /me, /me/totp/* and logout answers totp_setup_required.
+	// does, every endpoint but GET /me, POST /me/password, POST /me/totp/setup,
+	// POST /me/totp/enable and logout answers totp_setup_required.
 	TOTPSetupRequired bool `json:"totp_setup_required"`
 }
 

@@ -46,6 +46,8 @@ type Error struct {
 	RetryAfter int `json:"retry_after,omitempty"`
 	// Field names the offending request field for bad_request and password_policy.
 	Field string `json:"field,omitempty"`
+	// Reason refines password_policy: too_short, too_long, same_as_username, too_simple.
+	Reason string `json:"reason,omitempty"`
 	// Rows lists every bad row with import_invalid.
 	Rows []ImportRowError `json:"rows,omitempty"`
 }

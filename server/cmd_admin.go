@@ -40,7 +40,7 @@ func cliActor() account.Actor {
 	if u, err := user.Current(); err == nil {
 		name = "cli:" + u.Username
 	}
-	return account.Actor{Name: name}
+	return account.Actor{Name: name, Console: true}
 }
 
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {

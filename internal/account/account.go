@@ -13,6 +13,7 @@ import (
 
 	"govchat/internal/apperr"
 	"govchat/internal/audit"
+	"govchat/internal/orgimport"
 	"govchat/internal/store"
 	"govchat/protocol"
 )
@@ -22,9 +23,9 @@ type Hasher interface {
 	Hash(password string) (string, error)
 }
 
-// PolicyChecker applies the password policy.
+// PolicyChecker applies the password policy; field names the request field.
 type PolicyChecker interface {
-	CheckPolicy(password, username string) error
+	CheckPolicy(password, username, field string) error
 }
 
 // Service manages accounts.
@@ -45,6 +46,34 @@ func New(s store.Store, h Hasher, policy PolicyChecker, rec *audit.Recorder, now
 type Actor struct {
 	ID   int64
 	Name string
+	// Console marks the operator at the server itself (the govchat CLI), as opposed to
+	// an administrator over the API.
+	Console bool
+}
+
+// MayManage reports whether the actor may create, change or reset an account holding
+// role. Over the API the system administrator may not touch the security officers'
+// and auditors' accounts, nor hand out those roles: otherwise the one being watched
+// could reset the watchers' passwords and read the trail as them (三员分立). Those
+// accounts are managed at the server console, which is itself audited.
+func (a Actor) MayManage(role store.Role) bool {
+	return a.Console || (role != store.RoleSecurity && role != store.RoleAuditor)
+}
+
+func errWatcher() error {
+	return apperr.New(protocol.CodeForbidden, "security officer and auditor accounts are managed at the server console (govchat user …), not by the system administrator")
+}
+
+// target loads the account an action is about and checks the actor may manage it.
+func target(ctx context.Context, tx store.Store, actor Actor, id int64) (store.User, error) {
+	u, err := tx.GetUser(ctx, id)
+	if err != nil {
+		return store.User{}, err
+	}
+	if !actor.MayManage(u.Role) {
+		return store.User{}, errWatcher()
+	}
+	return u, nil
 }
 
 func (a Actor) event(action, targetType string, targetID int64, detail map[string]any) audit.Event {
@@ -68,6 +97,9 @@ func (s *Service) Create(ctx context.Context, actor Actor, req protocol.CreateUs
 	if err := ValidateProfile(u); err != nil {
 		return store.User{}, "", err
 	}
+	if !actor.MayManage(u.Role) {
+		return store.User{}, "", errWatcher()
+	}
 	password, oneTime := req.Password, ""
 	if password == "" {
 		var err error
@@ -75,7 +107,7 @@ func (s *Service) Create(ctx context.Context, actor Actor, req protocol.CreateUs
 			return store.User{}, "", err
 		}
 		oneTime = password
-	} else if err := s.policy.CheckPolicy(password, u.Username); err != nil {
+	} else if err := s.policy.CheckPolicy(password, u.Username, "password"); err != nil {
 		return store.User{}, "", err
 	}
 	hash, err := s.hasher.Hash(password)
@@ -104,7 +136,7 @@ func (s *Service) Create(ctx context.Context, actor Actor, req protocol.CreateUs
 func (s *Service) Update(ctx context.Context, actor Actor, id int64, req protocol.UpdateUserRequest) (store.User, error) {
 	var out store.User
 	err := s.store.InTx(ctx, func(tx store.Store) error {
-		u, err := tx.GetUser(ctx, id)
+		u, err := target(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -123,6 +155,9 @@ func (s *Service) Update(ctx context.Context, actor Actor, id int64, req protoco
 		if req.Role != nil && store.Role(*req.Role) != u.Role {
 			if id == actor.ID {
 				return apperr.New(protocol.CodeForbidden, "you cannot change your own role")
+			}
+			if !actor.MayManage(store.Role(*req.Role)) {
+				return errWatcher()
 			}
 			u.Role = store.Role(*req.Role)
 			changed = append(changed, "role")
@@ -178,7 +213,7 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, id int64) (sto
 	}
 	var u store.User
 	err = s.store.InTx(ctx, func(tx store.Store) error {
-		if u, err = tx.GetUser(ctx, id); err != nil {
+		if u, err = target(ctx, tx, actor, id); err != nil {
 			return err
 		}
 		if err := tx.SetPassword(ctx, id, hash, true, s.now()); err != nil {
@@ -196,14 +231,14 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, id int64) (sto
 	if err != nil {
 		return store.User{}, "", fmt.Errorf("account: reset password of user %d: %w", id, err)
 	}
-	u.MustChangePassword = true
+	u.MustChangePassword, u.FailedLogins, u.LockedUntil = true, 0, time.Time{}
 	return u, password, nil
 }
 
 // ResetTOTP removes a lost second factor so the person can enrol again.
 func (s *Service) ResetTOTP(ctx context.Context, actor Actor, id int64) error {
 	err := s.store.InTx(ctx, func(tx store.Store) error {
-		if _, err := tx.GetUser(ctx, id); err != nil {
+		if _, err := target(ctx, tx, actor, id); err != nil {
 			return err
 		}
 		if err := tx.SetTOTP(ctx, id, "", false); err != nil {
@@ -224,7 +259,7 @@ func (s *Service) ResetTOTP(ctx context.Context, actor Actor, id int64) error {
 // SetMemberships replaces a person's department and party memberships.
 func (s *Service) SetMemberships(ctx context.Context, actor Actor, id int64, req protocol.MembershipsRequest) error {
 	err := s.store.InTx(ctx, func(tx store.Store) error {
-		if _, err := tx.GetUser(ctx, id); err != nil {
+		if _, err := target(ctx, tx, actor, id); err != nil {
 			return err
 		}
 		if err := setMemberships(ctx, tx, id, req.Departments, req.Party); err != nil {
@@ -278,8 +313,8 @@ func setMemberships(ctx context.Context, tx store.Store, userID int64, depts []p
 	if role == "" {
 		role = "党员"
 	}
-	if err := CheckText("party_role", role, 16); err != nil {
-		return err
+	if !orgimport.ValidPartyRole(role) {
+		return apperr.BadField("party_role", "party role must be 书记, 副书记, 组织委员, 宣传委员, 纪检委员, 组长 or 党员")
 	}
 	return tx.SetPartyMembership(ctx, userID, &store.PartyMembership{UserID: userID, PartyOrgID: party.PartyOrgID, PartyRole: role})
 }

@@ -5,9 +5,13 @@
 package apperr
 
 import (
+	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"syscall"
 	"time"
 
 	"govchat/internal/store"
@@ -19,6 +23,7 @@ type Error struct {
 	Code       protocol.Code
 	Message    string
 	Field      string
+	Reason     string // refines the code (password_policy: which rule)
 	RetryAfter time.Duration
 	Rows       []protocol.ImportRowError
 	Err        error // the cause, for logs only
@@ -56,9 +61,19 @@ func From(err error) *Error {
 		return &Error{Code: protocol.CodeNotFound, Message: "not found", Err: err}
 	case errors.Is(err, store.ErrConflict):
 		return &Error{Code: protocol.CodeConflict, Message: "conflicts with existing data", Err: err}
+	case unreachable(err):
+		return &Error{Code: protocol.CodeUnavailable, Message: "a backing service is unreachable; try again shortly", Err: err}
 	default:
 		return &Error{Code: protocol.CodeInternal, Message: "internal error", Err: err}
 	}
+}
+
+// unreachable recognises a database or bus that did not answer, as opposed to a bug:
+// the client may retry, and a load balancer should look at /readyz.
+func unreachable(err error) bool {
+	var netErr net.Error
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.As(err, &netErr)
 }
 
 // Status is the HTTP status for a code.

@@ -1,9 +1,12 @@
 package apperr
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"syscall"
 	"testing"
 
 	"govchat/internal/store"
@@ -20,6 +23,8 @@ func TestFrom(t *testing.T) {
 		{"store not found", fmt.Errorf("get: %w", store.ErrNotFound), protocol.CodeNotFound},
 		{"store conflict", fmt.Errorf("put: %w", store.ErrConflict), protocol.CodeConflict},
 		{"anything else is internal", errors.New("disk on fire"), protocol.CodeInternal},
+		{"refused connection is unavailable", fmt.Errorf("query: %w", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}), protocol.CodeUnavailable},
+		{"timeout is unavailable", fmt.Errorf("query: %w", context.DeadlineExceeded), protocol.CodeUnavailable},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

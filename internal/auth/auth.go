@@ -251,7 +251,7 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, req protocol.
 	if !ok {
 		return "", p, s.fail(ctx, u, ev, now, "wrong_current_password", apperr.New(protocol.CodeInvalidCredentials, "the current password is wrong"))
 	}
-	if err := s.CheckPolicy(req.NewPassword, u.Username); err != nil {
+	if err := s.CheckPolicy(req.NewPassword, u.Username, "new_password"); err != nil {
 		return "", p, err
 	}
 	if req.NewPassword == req.CurrentPassword {
@@ -288,8 +288,9 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, req protocol.
 	return token, Principal{User: u, Session: sess}, nil
 }
 
-// CheckPolicy applies the password policy and phrases a violation for the client.
-func (s *Service) CheckPolicy(password, username string) error {
+// CheckPolicy applies the password policy and phrases a violation for the client,
+// naming the request field that carried the password.
+func (s *Service) CheckPolicy(password, username, field string) error {
 	err := s.policy.Check(password, username)
 	if err == nil {
 		return nil
@@ -303,7 +304,7 @@ func (s *Service) CheckPolicy(password, username string) error {
 	if !ok {
 		msg = "the password does not meet the policy"
 	}
-	return &apperr.Error{Code: protocol.CodePasswordPolicy, Message: msg, Field: "new_password", Err: err}
+	return &apperr.Error{Code: protocol.CodePasswordPolicy, Message: msg, Field: field, Reason: reason, Err: err}
 }
 
 // policyMessages phrase each policy reason; clients show their own text for the code.

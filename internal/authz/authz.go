@@ -11,8 +11,8 @@ import "govchat/internal/store"
 type Permission string
 
 const (
-	ManageUsers   Permission = "users.manage"   // create, edit, disable accounts; reset passwords
-	ManageOrg     Permission = "org.manage"     // departments, party organisations, memberships, CSV import
+	ManageUsers   Permission = "users.manage"   // create, edit, disable accounts; reset passwords; memberships
+	ManageOrg     Permission = "org.manage"     // departments, party organisations, CSV import
 	ManageConfig  Permission = "config.manage"  // server-wide settings
 	ReadAudit     Permission = "audit.read"     // the audit trail
 	ReadDirectory Permission = "directory.read" // the org tree and people: every logged-in user

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"mime"
 	"net/http"
 
 	"govchat/internal/apperr"
@@ -132,6 +133,13 @@ func (a *API) deletePartyOrg(w http.ResponseWriter, r *http.Request) {
 
 // importOrg takes a CSV body (text/csv) and applies it whole or not at all.
 func (a *API) importOrg(w http.ResponseWriter, r *http.Request) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "text/csv" && mt != "application/csv" && mt != "text/plain" && mt != "application/vnd.ms-excel") {
+			a.writeError(w, r, apperr.New(protocol.CodeUnsupportedMedia, "send the file as text/csv"))
+			return
+		}
+	}
 	limits := orgimport.DefaultLimits()
 	plan, rows, err := orgimport.Parse(http.MaxBytesReader(w, r.Body, limits.MaxBytes+1), limits)
 	if err != nil {

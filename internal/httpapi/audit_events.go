@@ -17,17 +17,17 @@ func (a *API) auditEvents(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := store.AuditFilter{Action: strings.TrimSpace(q.Get("action"))}
 	var err error
-	if f.Limit, err = queryInt(r, "limit", 100, 1000); err != nil {
+	if f.Limit, err = queryInt(r, "limit", 100, 1, 1000); err != nil {
 		a.writeError(w, r, err)
 		return
 	}
-	before, err := queryInt(r, "before_id", 0, 1<<62)
+	before, err := queryInt(r, "before_id", 0, 1, 1<<62)
 	if err != nil {
 		a.writeError(w, r, err)
 		return
 	}
 	f.BeforeID = int64(before)
-	actor, err := queryInt(r, "actor_id", 0, 1<<62)
+	actor, err := queryInt(r, "actor_id", 0, 1, 1<<62)
 	if err != nil {
 		a.writeError(w, r, err)
 		return

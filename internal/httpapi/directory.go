@@ -74,13 +74,13 @@ func userFilter(r *http.Request) (store.UserFilter, error) {
 		}
 	}
 	var err error
-	if f.Limit, err = queryInt(r, "limit", 200, maxListLimit); err != nil {
+	if f.Limit, err = queryInt(r, "limit", 200, 1, maxListLimit); err != nil {
 		return f, err
 	}
-	if f.Offset, err = queryInt(r, "offset", 0, 1<<30); err != nil {
+	if f.Offset, err = queryInt(r, "offset", 0, 0, 1<<30); err != nil {
 		return f, err
 	}
-	dept, err := queryInt(r, "department", 0, 1<<62)
+	dept, err := queryInt(r, "department", 0, 1, 1<<62)
 	if err != nil {
 		return f, err
 	}

@@ -35,7 +35,7 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		a.log.Error("request failed", "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	body := protocol.ErrorBody{Error: protocol.Error{Code: e.Code, Message: e.Message, RequestID: id, Field: e.Field, Rows: e.Rows}}
+	body := protocol.ErrorBody{Error: protocol.Error{Code: e.Code, Message: e.Message, RequestID: id, Field: e.Field, Reason: e.Reason, Rows: e.Rows}}
 	if e.RetryAfter > 0 {
 		secs := int((e.RetryAfter + 999_999_999) / 1_000_000_000)
 		body.Error.RetryAfter = secs
@@ -93,14 +93,15 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-func queryInt(r *http.Request, name string, def, max int) (int, error) {
+// queryInt reads a whole-number query parameter within [min, max], or def when absent.
+func queryInt(r *http.Request, name string, def, min, max int) (int, error) {
 	v := r.URL.Query().Get(name)
 	if v == "" {
 		return def, nil
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 || n > max {
-		return 0, apperr.BadField(name, "%s must be a whole number from 0 to %d", name, max)
+	if err != nil || n < min || n > max {
+		return 0, apperr.BadField(name, "%s must be a whole number from %d to %d", name, min, max)
 	}
 	return n, nil
 }

@@ -38,10 +38,10 @@ func (a *API) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/admin/users/{id}/reset-totp", a.requires(authz.ManageUsers, a.resetTOTP))
 
 	mux.HandleFunc("POST /api/v1/admin/departments", a.requires(authz.ManageOrg, a.createDepartment))
-	mux.HandleFunc("PATCH /api/v1/admin/departments/{id}", a.requires(authz.ManageOrg, a.updateDepartment))
+	mux.HandleFunc("PUT /api/v1/admin/departments/{id}", a.requires(authz.ManageOrg, a.updateDepartment))
 	mux.HandleFunc("DELETE /api/v1/admin/departments/{id}", a.requires(authz.ManageOrg, a.deleteDepartment))
 	mux.HandleFunc("POST /api/v1/admin/party-orgs", a.requires(authz.ManageOrg, a.createPartyOrg))
-	mux.HandleFunc("PATCH /api/v1/admin/party-orgs/{id}", a.requires(authz.ManageOrg, a.updatePartyOrg))
+	mux.HandleFunc("PUT /api/v1/admin/party-orgs/{id}", a.requires(authz.ManageOrg, a.updatePartyOrg))
 	mux.HandleFunc("DELETE /api/v1/admin/party-orgs/{id}", a.requires(authz.ManageOrg, a.deletePartyOrg))
 	mux.HandleFunc("POST /api/v1/admin/import", a.requires(authz.ManageOrg, a.importOrg))
 

@@ -17,6 +17,11 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, e)
 		return
 	}
+	// A cross-site form must not log a browser into someone else's account (login CSRF).
+	if !a.sameOrigin(r) {
+		a.writeError(w, r, apperr.New(protocol.CodeCrossOrigin, "cross-origin login refused"))
+		return
+	}
 	var req protocol.LoginRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		a.writeError(w, r, err)

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"govchat/internal/account"
 	"govchat/internal/apperr"
@@ -18,88 +20,72 @@ import (
 
 // PolicyChecker applies the password policy to passwords given in the file.
 type PolicyChecker interface {
-	CheckPolicy(password, username string) error
+	CheckPolicy(password, username, field string) error
 }
 
 // errDryRun rolls a dry run back after it has done everything a real import does.
 var errDryRun = errors.New("dry run")
 
+// Row error codes the applier adds to the parser's (PROTOCOL.md, "CSV import").
+const (
+	CodePasswordPolicy = "password_policy" // a new account's initial password breaks the policy
+	CodeWatcherAccount = "watcher_account" // over the API: a security officer or auditor account, or such a role
+	CodeOwnRole        = "own_role"        // the file would change the importing administrator's own role
+)
+
 // Import applies a parsed file in one transaction: missing departments and party
-// organisations are created, people are created or updated by username, and each row's
-// department becomes the person's primary department and its party organisation their
-// party membership. Columns left empty leave an existing person's value alone. A
-// password column sets the first password of new accounts only; accounts created
-// without one get a one-time password, returned once. With dryRun everything is checked
-// and counted, then rolled back.
+// organisations are created, people are created or updated by username, each row's
+// department becomes the person's primary department (other memberships stay), and its
+// party organisation their party membership. Cells left empty leave an existing
+// person's value alone. A password column sets the first password of new accounts only;
+// accounts created without one get a one-time password, returned once. With dryRun
+// everything is checked and counted, then rolled back.
 func (s *Service) Import(ctx context.Context, actor account.Actor, plan orgimport.Plan, policy PolicyChecker, dryRun bool) (protocol.ImportResult, error) {
 	res := protocol.ImportResult{DryRun: dryRun, Rows: len(plan.Rows)}
 
-	// Check given passwords first so a weak one is reported with its row like any other
-	// problem.
-	var rowErrs []protocol.ImportRowError
-	for _, r := range plan.Rows {
-		if r.Password == "" {
-			continue
-		}
-		if err := policy.CheckPolicy(r.Password, r.Username); err != nil {
-			rowErrs = append(rowErrs, protocol.ImportRowError{Line: r.Line, Column: "password", Code: "password_policy", Message: apperr.From(err).Message})
-		}
+	existing, err := s.existingRoles(ctx, plan.Rows)
+	if err != nil {
+		return res, err
 	}
-	if len(rowErrs) > 0 {
+	if rowErrs := checkRows(plan.Rows, existing, actor, policy); len(rowErrs) > 0 {
 		return res, &apperr.Error{Code: protocol.CodeImportInvalid, Message: fmt.Sprintf("%d rows are invalid; nothing was imported", len(rowErrs)), Rows: rowErrs}
 	}
 
 	// Hash new accounts' passwords before the transaction: argon2id is slow on purpose,
 	// and holding the write lock through it would stall every other writer.
-	hashes, oneTime, err := s.hashNewAccounts(ctx, plan.Rows, dryRun)
+	hashes, oneTime, err := s.hashNewAccounts(ctx, plan.Rows, existing, dryRun)
 	if err != nil {
 		return res, err
 	}
 
-	now := s.now()
 	err = s.store.InTx(ctx, func(tx store.Store) error {
-		depts, err := tx.ListDepartments(ctx)
+		deptIDs, created, err := ensurePaths(ctx, tx, plan.Departments, s.now, deptKind())
 		if err != nil {
 			return err
 		}
-		deptIDs := pathIndex(DeptTree(depts))
-		for _, segs := range plan.Departments {
-			if _, ok := deptIDs[key(segs)]; ok {
-				continue
-			}
-			d := store.Department{Name: segs[len(segs)-1], ParentID: deptIDs[key(segs[:len(segs)-1])], CreatedAt: now}
-			if err := tx.CreateDepartment(ctx, &d); err != nil {
-				return fmt.Errorf("department %s: %w", key(segs), err)
-			}
-			deptIDs[key(segs)] = d.ID
-			res.DepartmentsCreated++
-		}
-		parties, err := tx.ListPartyOrgs(ctx)
+		res.DepartmentsCreated = created
+		partyIDs, created, err := ensurePaths(ctx, tx, plan.PartyOrgs, s.now, partyKind())
 		if err != nil {
 			return err
 		}
-		partyIDs := pathIndex(PartyTree(parties))
-		for _, segs := range plan.PartyOrgs {
-			if _, ok := partyIDs[key(segs)]; ok {
-				continue
-			}
-			p := store.PartyOrg{Name: segs[len(segs)-1], Kind: store.PartyBranch, CreatedAt: now}
-			if len(segs) > 1 {
-				p.Kind, p.ParentID = store.PartyGroup, partyIDs[key(segs[:1])]
-			}
-			if err := tx.CreatePartyOrg(ctx, &p); err != nil {
-				return fmt.Errorf("party organisation %s: %w", key(segs), err)
-			}
-			partyIDs[key(segs)] = p.ID
-			res.PartyOrgsCreated++
-		}
+		res.PartyOrgsCreated = created
 
+		dms, err := tx.ListDeptMemberships(ctx)
+		if err != nil {
+			return err
+		}
+		deptsOf := map[int64][]store.DeptMembership{}
+		for _, m := range dms {
+			deptsOf[m.UserID] = append(deptsOf[m.UserID], m)
+		}
+		rec := s.audit.In(tx)
 		for _, r := range plan.Rows {
-			created, err := s.upsertPerson(ctx, tx, r, hashes[r.Username], deptIDs, partyIDs)
+			a := applier{tx: tx, rec: rec, actor: actor, deptIDs: deptIDs, partyIDs: partyIDs, deptsOf: deptsOf, s: s}
+			createdUser, err := a.upsert(ctx, r, hashes[r.Username])
 			if err != nil {
 				return fmt.Errorf("line %d (%s): %w", r.Line, r.Username, err)
 			}
-			if created {
+			if createdUser {
 				res.UsersCreated++
 				if pw, ok := oneTime[r.Username]; ok {
 					res.OneTimePasswords = append(res.OneTimePasswords, protocol.OneTimePassword{Username: r.Username, Password: pw})
@@ -111,7 +97,7 @@ func (s *Service) Import(ctx context.Context, actor account.Actor, plan orgimpor
 		if dryRun {
 			return errDryRun
 		}
-		return s.audit.In(tx).Record(ctx, audit.Event{ActorID: actor.ID, ActorName: actor.Name, Action: audit.OrgImported, TargetType: "import",
+		return rec.Record(ctx, audit.Event{ActorID: actor.ID, ActorName: actor.Name, Action: audit.OrgImported, TargetType: "import",
 			Detail: map[string]any{"rows": res.Rows, "users_created": res.UsersCreated, "users_updated": res.UsersUpdated,
 				"departments_created": res.DepartmentsCreated, "party_orgs_created": res.PartyOrgsCreated}})
 	})
@@ -121,76 +107,205 @@ func (s *Service) Import(ctx context.Context, actor account.Actor, plan orgimpor
 	return res, nil
 }
 
-// upsertPerson creates or updates one row's person and memberships.
-func (s *Service) upsertPerson(ctx context.Context, tx store.Store, r orgimport.Row, hash string, deptIDs, partyIDs map[string]int64) (created bool, err error) {
-	u, err := tx.GetUserByUsername(ctx, r.Username)
+// existingRoles looks up which usernames already have accounts, and their roles.
+func (s *Service) existingRoles(ctx context.Context, rows []orgimport.Row) (map[string]store.Role, error) {
+	out := map[string]store.Role{}
+	for _, r := range rows {
+		u, err := s.store.GetUserByUsername(ctx, r.Username)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("org: import: look up %s: %w", r.Username, err)
+		}
+		out[r.Username] = u.Role
+	}
+	return out, nil
+}
+
+// checkRows finds what only the applier can know is wrong, so the administrator gets
+// it in the same list as the parser's findings.
+func checkRows(rows []orgimport.Row, existing map[string]store.Role, actor account.Actor, policy PolicyChecker) []protocol.ImportRowError {
+	var out []protocol.ImportRowError
+	for _, r := range rows {
+		old, exists := existing[r.Username]
+		switch {
+		case exists && !actor.MayManage(old):
+			out = append(out, protocol.ImportRowError{Line: r.Line, Column: "用户名", Code: CodeWatcherAccount, Value: r.Username,
+				Message: "security officer and auditor accounts are managed at the server console, not by import"})
+		case r.Role != "" && !actor.MayManage(r.Role):
+			out = append(out, protocol.ImportRowError{Line: r.Line, Column: "角色", Code: CodeWatcherAccount, Value: string(r.Role),
+				Message: "the security officer and auditor roles are given at the server console, not by import"})
+		case exists && r.Username == actor.Name && r.Role != "" && r.Role != old:
+			out = append(out, protocol.ImportRowError{Line: r.Line, Column: "角色", Code: CodeOwnRole, Value: string(r.Role),
+				Message: "the file would change your own role"})
+		}
+		if r.Password != "" && !exists {
+			if err := policy.CheckPolicy(r.Password, r.Username, "password"); err != nil {
+				out = append(out, protocol.ImportRowError{Line: r.Line, Column: "初始密码", Code: CodePasswordPolicy, Message: apperr.From(err).Message})
+			}
+		}
+	}
+	return out
+}
+
+// applier writes one row inside the import's transaction.
+type applier struct {
+	s        *Service
+	tx       store.Store
+	rec      *audit.Recorder
+	actor    account.Actor
+	deptIDs  map[string]int64
+	partyIDs map[string]int64
+	deptsOf  map[int64][]store.DeptMembership
+}
+
+func (a applier) upsert(ctx context.Context, r orgimport.Row, hash string) (created bool, err error) {
+	now := a.s.now()
+	u, err := a.tx.GetUserByUsername(ctx, r.Username)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		created = true
 		if hash == "" {
 			return false, apperr.New(protocol.CodeConflict, "account %s was created by someone else during the import; run the import again", r.Username)
 		}
-		u = store.User{Username: r.Username, PasswordHash: hash, MustChangePassword: r.Password == "", PasswordChangedAt: s.now(), CreatedAt: s.now()}
+		created = true
+		u = store.User{Username: r.Username, Role: store.RoleStaff, PasswordHash: hash, MustChangePassword: r.Password == "", PasswordChangedAt: now, CreatedAt: now}
 	case err != nil:
 		return false, err
+	case !a.actor.MayManage(u.Role):
+		return false, apperr.New(protocol.CodeForbidden, "account %s is a security officer's or auditor's", r.Username)
 	}
+	oldRole := u.Role
 	u.DisplayName = r.DisplayName
-	setIf := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
+	for _, f := range []struct {
+		dst *string
+		v   string
+	}{{&u.Title, r.Title}, {&u.Position, r.Position}, {&u.Phone, r.Phone}, {&u.Email, r.Email}} {
+		if f.v != "" {
+			*f.dst = f.v
 		}
 	}
-	setIf(&u.Title, r.Title)
-	setIf(&u.Position, r.Position)
-	setIf(&u.Phone, r.Phone)
-	setIf(&u.Email, r.Email)
 	if r.Role != "" {
 		u.Role = r.Role
-	}
-	if u.Role == "" {
-		u.Role = store.RoleStaff
 	}
 	if err := account.ValidateProfile(u); err != nil {
 		return false, err
 	}
 	if created {
-		if err := tx.CreateUser(ctx, &u); err != nil {
+		if err := a.tx.CreateUser(ctx, &u); err != nil {
 			return false, err
 		}
-	} else if err := tx.UpdateUser(ctx, u); err != nil {
+	} else if err := a.tx.UpdateUser(ctx, u); err != nil {
 		return false, err
 	}
 	if len(r.Department) > 0 {
-		ms := []store.DeptMembership{{UserID: u.ID, DepartmentID: deptIDs[key(r.Department)], Primary: true}}
-		if err := tx.SetUserDepartments(ctx, u.ID, ms); err != nil {
+		if err := a.setPrimary(ctx, u.ID, a.deptIDs[key(r.Department)]); err != nil {
 			return false, err
 		}
 	}
 	if len(r.Party) > 0 {
-		role := r.PartyRole
-		if role == "" {
-			role = "党员"
-		}
-		m := &store.PartyMembership{UserID: u.ID, PartyOrgID: partyIDs[key(r.Party)], PartyRole: role}
-		if err := tx.SetPartyMembership(ctx, u.ID, m); err != nil {
+		m := &store.PartyMembership{UserID: u.ID, PartyOrgID: a.partyIDs[key(r.Party)], PartyRole: r.PartyRole}
+		if err := a.tx.SetPartyMembership(ctx, u.ID, m); err != nil {
 			return false, err
 		}
 	}
-	return created, nil
+	// Each account created and each role changed gets its own entry, as if done by hand.
+	target := strconv.FormatInt(u.ID, 10)
+	switch {
+	case created:
+		return true, a.rec.Record(ctx, audit.Event{ActorID: a.actor.ID, ActorName: a.actor.Name, Action: audit.UserCreated, TargetType: "user", TargetID: target,
+			Detail: map[string]any{"username": u.Username, "role": u.Role, "via": "import"}})
+	case u.Role != oldRole:
+		return false, a.rec.Record(ctx, audit.Event{ActorID: a.actor.ID, ActorName: a.actor.Name, Action: audit.UserUpdated, TargetType: "user", TargetID: target,
+			Detail: map[string]any{"fields": []string{"role"}, "role": u.Role, "previous_role": oldRole, "via": "import"}})
+	}
+	return false, nil
+}
+
+// setPrimary makes deptID the person's primary department and keeps their other
+// departments as secondary ones.
+func (a applier) setPrimary(ctx context.Context, userID, deptID int64) error {
+	ms := []store.DeptMembership{{UserID: userID, DepartmentID: deptID, Primary: true}}
+	for _, m := range a.deptsOf[userID] {
+		if m.DepartmentID != deptID {
+			ms = append(ms, store.DeptMembership{UserID: userID, DepartmentID: m.DepartmentID})
+		}
+	}
+	return a.tx.SetUserDepartments(ctx, userID, ms)
+}
+
+// treeKind is what ensurePaths needs of one of the two trees.
+type treeKind struct {
+	what  string
+	index func(ctx context.Context, tx store.Store) (map[string]int64, error)
+	make  func(ctx context.Context, tx store.Store, segs []string, parentID int64, now time.Time) (int64, error)
+}
+
+func deptKind() treeKind {
+	return treeKind{
+		what: "department",
+		index: func(ctx context.Context, tx store.Store) (map[string]int64, error) {
+			ds, err := tx.ListDepartments(ctx)
+			return pathIndex(DeptTree(ds)), err
+		},
+		make: func(ctx context.Context, tx store.Store, segs []string, parentID int64, now time.Time) (int64, error) {
+			d := store.Department{Name: segs[len(segs)-1], ParentID: parentID, CreatedAt: now}
+			err := tx.CreateDepartment(ctx, &d)
+			return d.ID, err
+		},
+	}
+}
+
+func partyKind() treeKind {
+	return treeKind{
+		what: "party organisation",
+		index: func(ctx context.Context, tx store.Store) (map[string]int64, error) {
+			ps, err := tx.ListPartyOrgs(ctx)
+			return pathIndex(PartyTree(ps)), err
+		},
+		make: func(ctx context.Context, tx store.Store, segs []string, parentID int64, now time.Time) (int64, error) {
+			p := store.PartyOrg{Name: segs[len(segs)-1], Kind: store.PartyBranch, ParentID: parentID, CreatedAt: now}
+			if len(segs) > 1 {
+				p.Kind = store.PartyGroup
+			}
+			err := tx.CreatePartyOrg(ctx, &p)
+			return p.ID, err
+		},
+	}
+}
+
+// ensurePaths creates the tree nodes the file names that do not exist yet, parents
+// first (the parser orders them so), and returns the id of every path.
+func ensurePaths(ctx context.Context, tx store.Store, paths [][]string, now func() time.Time, kind treeKind) (map[string]int64, int, error) {
+	ids, err := kind.index(ctx, tx)
+	if err != nil {
+		return nil, 0, err
+	}
+	n := 0
+	for _, segs := range paths {
+		if _, ok := ids[key(segs)]; ok {
+			continue
+		}
+		id, err := kind.make(ctx, tx, segs, ids[key(segs[:len(segs)-1])], now())
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s %s: %w", kind.what, key(segs), err)
+		}
+		ids[key(segs)] = id
+		n++
+	}
+	return ids, n, nil
 }
 
 // hashNewAccounts makes the password hashes of rows whose username is not yet taken,
 // using every core. A dry run, which is rolled back, gets placeholders instead of the
 // slow hashing.
-func (s *Service) hashNewAccounts(ctx context.Context, rows []orgimport.Row, dryRun bool) (hashes, oneTime map[string]string, err error) {
+func (s *Service) hashNewAccounts(ctx context.Context, rows []orgimport.Row, existing map[string]store.Role, dryRun bool) (hashes, oneTime map[string]string, err error) {
 	type job struct{ username, password string }
 	var jobs []job
 	oneTime = map[string]string{}
 	for _, r := range rows {
-		if _, err := s.store.GetUserByUsername(ctx, r.Username); err == nil {
+		if _, ok := existing[r.Username]; ok {
 			continue
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return nil, nil, err
 		}
 		pw := r.Password
 		if dryRun {

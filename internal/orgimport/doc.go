@@ -27,7 +27,8 @@
 //   - 岗位 (position) — at most 64 characters: 预算编制岗.
 //   - 角色 (role) — 干部职工 (also staff, 职工, 普通), 领导 (leader),
 //     安全保密管理员 (security, 保密员), 安全审计员 (auditor, 审计员) or
-//     系统管理员 (admin, 管理员). Empty: 干部职工.
+//     系统管理员 (admin, 管理员). Empty: 干部职工 for a new person; an existing
+//     person keeps their role.
 //   - 党组织 (party) — a party branch, or a branch and one of its groups:
 //     机关党支部/第一党小组. Empty: not a party member.
 //   - 党内职务 (party_role) — 书记, 副书记, 组织委员, 宣传委员, 纪检委员, 组长 or 党员.

@@ -44,10 +44,10 @@ func goodPlan() Plan {
 			{Line: 2, Username: "wangjg", DisplayName: "王建国", Title: "局长", Role: store.RoleLeader,
 				Party: []string{"机关党支部"}, PartyRole: "书记", Phone: "13800000001", Email: "wangjg@example.gov.cn"},
 			{Line: 3, Username: "lixm", DisplayName: "李晓梅", Department: []string{"预算股"}, Title: "股长",
-				Role: store.RoleStaff, Party: []string{"机关党支部", "第一党小组"}, PartyRole: "组长",
+				Party: []string{"机关党支部", "第一党小组"}, PartyRole: "组长", // no role: staff if new, unchanged if not
 				Phone: "138 0000 0002", Password: "Init#2024"},
 			{Line: 4, Username: "zhaoq", DisplayName: "赵强", Department: []string{"预算股", "预算编制组"},
-				Title: "科员", Position: "预算编制岗", Role: store.RoleStaff,
+				Title: "科员", Position: "预算编制岗",
 				Party: []string{"机关党支部", "第一党小组"}, PartyRole: "党员", Phone: "+86-138-0000-0003"},
 			{Line: 5, Username: "chenj", DisplayName: "陈静", Department: []string{"办公室"}, Title: "科员",
 				Role: store.RoleSecurity, Email: "chenj@example.gov.cn"},
@@ -123,7 +123,7 @@ func TestParseRoles(t *testing.T) {
 		cell string
 		want store.Role
 	}{
-		{"", store.RoleStaff}, {"staff", store.RoleStaff}, {"干部职工", store.RoleStaff},
+		{"", ""}, {"staff", store.RoleStaff}, {"干部职工", store.RoleStaff},
 		{"职工", store.RoleStaff}, {"普通", store.RoleStaff},
 		{"Leader", store.RoleLeader}, {"领导", store.RoleLeader},
 		{"SECURITY", store.RoleSecurity}, {"保密员", store.RoleSecurity}, {"安全保密管理员", store.RoleSecurity},

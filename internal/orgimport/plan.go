@@ -10,7 +10,7 @@ type Row struct {
 	Department  []string   // path from the top: ["预算股", "预算编制组"]; nil for none
 	Title       string     // 职务
 	Position    string     // 岗位
-	Role        store.Role // staff when the file leaves it empty
+	Role        store.Role // empty when the file leaves it empty: staff for a new person, unchanged for an existing one
 	// Party is the party organisation path: a branch, and optionally one of its groups.
 	Party []string
 	// PartyRole is 书记, 副书记, 组织委员, 宣传委员, 纪检委员, 组长 or 党员; 党员 when

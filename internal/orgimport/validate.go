@@ -110,7 +110,7 @@ func checkRow(h *header, rec []string, line int) (Row, []protocol.ImportRowError
 		case pr == "" && v[fParty] != "":
 			row.PartyRole = partyMember
 		case pr == "":
-		case !validPartyRole(pr):
+		case !ValidPartyRole(pr):
 			c.fail(fPartyRole, CodeUnknownPartyRole, pr,
 				"unknown party role; use 书记, 副书记, 组织委员, 宣传委员, 纪检委员, 组长 or 党员")
 		case v[fParty] == "":

@@ -15,10 +15,12 @@ var roleNames = [...]struct {
 	{"admin", store.RoleAdmin}, {"系统管理员", store.RoleAdmin}, {"管理员", store.RoleAdmin},
 }
 
-// parseRole reads the 角色 column; empty means staff, the role nearly everyone has.
+// parseRole reads the 角色 column. Empty stays empty: a new person then gets staff,
+// the role nearly everyone has, and an existing person keeps theirs, so a file without
+// the column cannot demote a leader.
 func parseRole(s string) (store.Role, bool) {
 	if s == "" {
-		return store.RoleStaff, true
+		return "", true
 	}
 	s = asciiLower(s)
 	for _, n := range roleNames {
@@ -34,7 +36,9 @@ const partyMember = "党员"
 
 var partyRoles = [...]string{"书记", "副书记", "组织委员", "宣传委员", "纪检委员", "组长", partyMember}
 
-func validPartyRole(s string) bool {
+// ValidPartyRole reports whether s is one of the party roles govchat knows; the admin
+// API checks memberships against the same list as the import.
+func ValidPartyRole(s string) bool {
 	for _, r := range partyRoles {
 		if r == s {
 			return true
