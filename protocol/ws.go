@@ -1,0 +1,151 @@
+package protocol
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Version is the WebSocket protocol version every frame carries in "v".
+const Version = 1
+
+// Limits of the WebSocket protocol.
+const (
+	MaxFrameBytes   = 16 << 10 // a client frame larger than this is refused with too_large
+	MaxTextRunes    = 5000     // message text, in characters
+	MaxClientIDLen  = 64       // client-chosen message id
+	MaxResumeChans  = 1000     // channels in one hello
+	HeartbeatPeriod = 25 * time.Second
+)
+
+// Frame is the envelope of every WebSocket frame in both directions. A server message
+// on the socket may carry several frames separated by "\n" (NDJSON); a client sends one
+// frame per message.
+type Frame struct {
+	V    int             `json:"v"`
+	Type string          `json:"type"`
+	Ref  string          `json:"ref,omitempty"`  // client's request id, echoed in the reply (ack or error)
+	Data json.RawMessage `json:"data,omitempty"` // the type's body below
+}
+
+// Client → server frame types.
+const (
+	TypeHello  = "hello"  // HelloData: resume positions; first frame after connecting
+	TypeSend   = "send"   // SendData
+	TypeEdit   = "edit"   // EditData
+	TypeRecall = "recall" // RecallData
+	TypeRead   = "read"   // ReadData
+	TypePing   = "ping"   // no data
+)
+
+// Server → client frame types.
+const (
+	TypeWelcome  = "welcome" // WelcomeData, answers hello
+	TypeAck      = "ack"     // AckData, answers send (after commit)
+	TypeMessage  = "message" // Message: new, edited or recalled
+	TypeReadSync = "read"    // ReadData: the user's read position moved (any device)
+	TypeResync   = "resync"  // ResyncData: page this channel by REST instead
+	TypeChannel  = "channel" // ChannelEvent: joined, left or changed a channel
+	TypePong     = "pong"    // no data
+	TypeError    = "error"   // Error (the same body as REST errors)
+)
+
+// HelloData says what the client last saw, per channel.
+type HelloData struct {
+	Resume []ResumePos `json:"resume,omitempty"`
+}
+
+// ResumePos is the last sequence a client saw in a channel, in an epoch.
+type ResumePos struct {
+	ChannelID int64 `json:"channel_id"`
+	LastSeq   int64 `json:"last_seq"`
+	Epoch     int64 `json:"epoch,omitempty"`
+}
+
+// WelcomeData answers hello once the missed messages have been sent.
+type WelcomeData struct {
+	UserID      int64     `json:"user_id"`
+	ExpiresAt   time.Time `json:"session_expires_at"`
+	HeartbeatMS int64     `json:"heartbeat_ms"`
+	MaxFrame    int       `json:"max_frame_bytes"`
+}
+
+// SendData is a new message.
+type SendData struct {
+	ChannelID  int64   `json:"channel_id"`
+	ClientID   string  `json:"client_id"` // unique per sender; a retry with the same id is answered with the first ack
+	Text       string  `json:"text"`
+	ReplyTo    int64   `json:"reply_to,omitempty"` // seq in the same channel
+	Mentions   []int64 `json:"mentions,omitempty"`
+	MentionAll bool    `json:"mention_all,omitempty"`
+	Secrecy    int     `json:"secrecy,omitempty"`
+}
+
+// AckData answers a send once the message is committed.
+type AckData struct {
+	ChannelID int64     `json:"channel_id"`
+	Seq       int64     `json:"seq"`
+	ClientID  string    `json:"client_id"`
+	CreatedAt time.Time `json:"created_at"`
+	Duplicate bool      `json:"duplicate,omitempty"` // a retry: this is the first ack again
+}
+
+// EditData changes a message's text.
+type EditData struct {
+	ChannelID int64   `json:"channel_id"`
+	Seq       int64   `json:"seq"`
+	Text      string  `json:"text"`
+	Mentions  []int64 `json:"mentions,omitempty"`
+}
+
+// RecallData recalls (撤回) a message.
+type RecallData struct {
+	ChannelID int64 `json:"channel_id"`
+	Seq       int64 `json:"seq"`
+}
+
+// ReadData moves (client → server) or reports (server → client) a read position.
+type ReadData struct {
+	ChannelID int64 `json:"channel_id"`
+	Seq       int64 `json:"seq"`
+}
+
+// Message is a message as clients see it, live and in history.
+type Message struct {
+	ChannelID  int64      `json:"channel_id"`
+	Seq        int64      `json:"seq"`
+	SenderID   int64      `json:"sender_id"`
+	ClientID   string     `json:"client_id,omitempty"`
+	Text       string     `json:"text"`
+	ReplyTo    int64      `json:"reply_to,omitempty"`
+	Mentions   []int64    `json:"mentions,omitempty"`
+	MentionAll bool       `json:"mention_all,omitempty"`
+	Secrecy    int        `json:"secrecy"`
+	CreatedAt  time.Time  `json:"created_at"`
+	EditedAt   *time.Time `json:"edited_at,omitempty"`
+	RecalledAt *time.Time `json:"recalled_at,omitempty"`
+	RecalledBy int64      `json:"recalled_by,omitempty"`
+}
+
+// ResyncData tells the client it cannot be caught up over the socket: it missed more
+// than the server replays (reason too_far_behind), or history was restored from a
+// backup (epoch_changed). It pages the channel by REST from its position.
+type ResyncData struct {
+	ChannelID int64  `json:"channel_id"`
+	Reason    string `json:"reason"`
+	LastSeq   int64  `json:"last_seq"`
+	Epoch     int64  `json:"epoch"`
+}
+
+// ChannelEvent tells a user's connections that their channel list changed.
+type ChannelEvent struct {
+	ChannelID int64  `json:"channel_id"`
+	Event     string `json:"event"` // joined, left, updated
+}
+
+// WebSocket close codes (4000–4999 are the application's).
+const (
+	CloseUnauthenticated = 4001 // session expired or revoked; log in again
+	CloseTooSlow         = 4008 // the client did not keep up; reconnect and resume
+	CloseProtocol        = 4002 // hello missing or repeated, or frames that cannot be framed
+	CloseShutdown        = 1001 // server going away; reconnect (to another node)
+)
