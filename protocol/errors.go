@@ -28,6 +28,11 @@ const (
 	CodeRateLimited        Code = "rate_limited"        // too many requests; see retry_after
 	CodeImportInvalid      Code = "import_invalid"      // CSV rejected whole; see rows
 	CodeUnavailable        Code = "unavailable"         // store or bus unreachable
+	CodeUnknownType        Code = "unknown_type"        // WebSocket frame type the server does not know
+	CodeUnsupportedVersion Code = "unsupported_version" // WebSocket frame "v" is not 1
+	CodeNotMember          Code = "not_member"          // the channel does not exist or you are not in it
+	CodeWindowExpired      Code = "window_expired"      // recall or edit after the allowed window
+	CodeHelloFirst         Code = "hello_first"         // a WebSocket frame before hello, or a second hello
 	CodeInternal           Code = "internal"            // a bug; the request id finds it in the log
 )
 
