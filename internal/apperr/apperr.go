@@ -79,11 +79,13 @@ func unreachable(err error) bool {
 // Status is the HTTP status for a code.
 func Status(code protocol.Code) int {
 	switch code {
-	case protocol.CodeBadRequest, protocol.CodePasswordPolicy, protocol.CodeImportInvalid:
+	case protocol.CodeBadRequest, protocol.CodePasswordPolicy, protocol.CodeImportInvalid,
+		protocol.CodeUnknownType, protocol.CodeUnsupportedVersion, protocol.CodeHelloFirst:
 		return http.StatusBadRequest
 	case protocol.CodeUnauthenticated, protocol.CodeInvalidCredentials, protocol.CodeTOTPRequired, protocol.CodeTOTPInvalid:
 		return http.StatusUnauthorized
-	case protocol.CodeForbidden, protocol.CodeAccountDisabled, protocol.CodeCrossOrigin, protocol.CodeTOTPSetupRequired:
+	case protocol.CodeForbidden, protocol.CodeAccountDisabled, protocol.CodeCrossOrigin, protocol.CodeTOTPSetupRequired,
+		protocol.CodeNotMember, protocol.CodeWindowExpired:
 		return http.StatusForbidden
 	case protocol.CodeNotFound:
 		return http.StatusNotFound
