@@ -1,0 +1,179 @@
+// The REST client. The session lives in an HttpOnly cookie the server sets; this code
+// never sees or stores the token, it only sends requests with same-origin credentials.
+
+export interface Info {
+  org_name: string;
+  version: string;
+  default_locale: string;
+  time_zone: string;
+}
+
+export interface MeDept {
+  id: number;
+  name: string;
+  path: string;
+  primary: boolean;
+}
+
+export interface MeParty {
+  id: number;
+  name: string;
+  path: string;
+  party_role?: string;
+}
+
+export interface Me {
+  id: number;
+  username: string;
+  display_name: string;
+  title?: string;
+  position?: string;
+  role: string;
+  departments: MeDept[];
+  party?: MeParty | null;
+  totp_enabled: boolean;
+  must_change_password: boolean;
+  totp_setup_required: boolean;
+}
+
+export interface LoginResponse {
+  user: Me;
+  expires_at: string;
+  // The response also carries the token for API clients; the web client ignores it.
+}
+
+export interface TotpSetup {
+  secret: string;
+  otpauth_url: string;
+  qr_png: string;
+}
+
+/** Codes the client makes up itself, beside the server's vocabulary. */
+export const CLIENT_CODES = {
+  network: 'network', // fetch failed: offline, DNS, connection refused
+  badResponse: 'unknown_response', // a reply that is not the JSON we expect
+} as const;
+
+/** A failed request, normalised: always has a code; retryAfter in seconds. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly requestId?: string;
+  readonly retryAfter?: number;
+  readonly field?: string;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    extra: { requestId?: string; retryAfter?: number; field?: string } = {},
+  ) {
+    super(message || code);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.requestId = extra.requestId;
+    this.retryAfter = extra.retryAfter;
+    this.field = extra.field;
+  }
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** The code to assume when an error reply has no JSON body (a proxy page, say). */
+function codeForStatus(status: number): string {
+  switch (status) {
+    case 400:
+      return 'bad_request';
+    case 401:
+      return 'unauthenticated';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'too_large';
+    case 429:
+      return 'rate_limited';
+    default:
+      return status >= 500 ? 'unavailable' : CLIENT_CODES.badResponse;
+  }
+}
+
+function retryAfterHeader(res: Response): number | undefined {
+  const h = res.headers.get('Retry-After');
+  if (!h) return undefined;
+  const n = Number(h);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+async function errorFrom(res: Response): Promise<ApiError> {
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    body = undefined;
+  }
+  const e = (body as { error?: Record<string, unknown> } | undefined)?.error;
+  if (e && typeof e.code === 'string' && e.code) {
+    const ra = typeof e.retry_after === 'number' && e.retry_after > 0 ? e.retry_after : retryAfterHeader(res);
+    return new ApiError(res.status, e.code, typeof e.message === 'string' ? e.message : '', {
+      requestId: typeof e.request_id === 'string' ? e.request_id : undefined,
+      retryAfter: ra,
+      field: typeof e.field === 'string' ? e.field : undefined,
+    });
+  }
+  return new ApiError(res.status, codeForStatus(res.status), `HTTP ${res.status}`, {
+    retryAfter: retryAfterHeader(res),
+    requestId: res.headers.get('X-Request-Id') ?? undefined,
+  });
+}
+
+export interface Api {
+  info(): Promise<Info>;
+  me(): Promise<Me>;
+  login(username: string, password: string, totpCode?: string): Promise<LoginResponse>;
+  logout(): Promise<void>;
+  changePassword(currentPassword: string, newPassword: string): Promise<LoginResponse>;
+  totpSetup(): Promise<TotpSetup>;
+  totpEnable(code: string): Promise<void>;
+}
+
+/** Builds the API client over a fetch function (the browser's, or a test double). */
+export function createApi(fetchFn: FetchLike = (i, init) => fetch(i, init), base = '/api/v1'): Api {
+  async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    let res: Response;
+    try {
+      res = await fetchFn(base + path, init);
+    } catch (err) {
+      throw new ApiError(0, CLIENT_CODES.network, err instanceof Error ? err.message : String(err));
+    }
+    if (!res.ok) throw await errorFrom(res);
+    if (res.status === 204) return undefined as T;
+    try {
+      return (await res.json()) as T;
+    } catch {
+      throw new ApiError(res.status, CLIENT_CODES.badResponse, 'response is not JSON');
+    }
+  }
+
+  return {
+    info: () => request<Info>('GET', '/info'),
+    me: () => request<Me>('GET', '/me'),
+    login: (username, password, totpCode) =>
+      request<LoginResponse>('POST', '/auth/login', totpCode ? { username, password, totp_code: totpCode } : { username, password }),
+    logout: () => request<void>('POST', '/auth/logout'),
+    changePassword: (current_password, new_password) =>
+      request<LoginResponse>('POST', '/me/password', { current_password, new_password }),
+    totpSetup: () => request<TotpSetup>('POST', '/me/totp/setup'),
+    totpEnable: (code) => request<void>('POST', '/me/totp/enable', { code }),
+  };
+}

@@ -1,0 +1,278 @@
+import { describe, expect, it } from 'vitest';
+import { createApi } from './api';
+import { createLocaleStore } from './i18n';
+import { createAppStore, type AppState } from './state';
+import { err, fakeFetch, INFO, loginOk, me, memoryStorage, type Handler } from './testing';
+
+const NOW = Date.UTC(2026, 10, 23, 6, 5);
+
+function setup(routes: Record<string, Handler>, opts: { locale?: ReturnType<typeof createLocaleStore> } = {}) {
+  const server = fakeFetch({
+    'GET /api/v1/info': () => ({ status: 200, body: INFO }),
+    'GET /api/v1/me': () => ({ status: 401, body: err('unauthenticated') }),
+    ...routes,
+  });
+  const store = createAppStore({ api: createApi(server.fetch), now: () => NOW, locale: opts.locale });
+  const seen: AppState[] = [];
+  store.subscribe((s) => seen.push(s));
+  return { store, calls: server.calls, seen };
+}
+
+const screen = (s: { getState(): AppState }) => s.getState().screen;
+
+describe('start', () => {
+  it('shows the login page when not logged in, with the org name', async () => {
+    const { store } = setup({});
+    expect(screen(store).name).toBe('loading');
+    await store.start();
+    expect(screen(store)).toEqual({ name: 'login', step: 'credentials', username: '', busy: false, error: undefined });
+    expect(store.getState().info?.org_name).toBe('示范县财政局');
+  });
+
+  it('goes straight to the shell with a live session', async () => {
+    const { store } = setup({ 'GET /api/v1/me': () => ({ status: 200, body: me() }) });
+    await store.start();
+    expect(screen(store)).toMatchObject({ name: 'shell', section: 'home', me: { display_name: '王建国' } });
+  });
+
+  it('shows a retryable failure when the server is unreachable', async () => {
+    let up = false;
+    const { store } = setup({
+      'GET /api/v1/me': () => (up ? { status: 200, body: me() } : new TypeError('Failed to fetch')),
+    });
+    await store.start();
+    expect(screen(store)).toMatchObject({ name: 'load_failed', error: { code: 'network' } });
+    up = true;
+    await store.start();
+    expect(screen(store).name).toBe('shell');
+  });
+
+  it('still works when /info fails', async () => {
+    const { store } = setup({ 'GET /api/v1/info': () => ({ status: 500, body: err('internal') }) });
+    await store.start();
+    expect(screen(store).name).toBe('login');
+    expect(store.getState().info).toBeUndefined();
+  });
+
+  it('applies the server default locale unless the user chose one', async () => {
+    const free = createLocaleStore(memoryStorage());
+    await setup({ 'GET /api/v1/info': () => ({ status: 200, body: { ...INFO, default_locale: 'en' } }) }, { locale: free }).store.start();
+    expect(free.get()).toBe('en');
+
+    const chosen = createLocaleStore(memoryStorage({ 'govchat.locale': 'zh-CN' }));
+    await setup({ 'GET /api/v1/info': () => ({ status: 200, body: { ...INFO, default_locale: 'en' } }) }, { locale: chosen }).store.start();
+    expect(chosen.get()).toBe('zh-CN');
+  });
+});
+
+describe('login flow', () => {
+  it('credentials → shell', async () => {
+    const { store, calls, seen } = setup({ 'POST /api/v1/auth/login': () => loginOk() });
+    await store.start();
+    const p = store.login('  wangjianguo ', 'Govchat#2026');
+    expect(screen(store)).toMatchObject({ name: 'login', busy: true });
+    await p;
+    expect(screen(store)).toMatchObject({ name: 'shell', me: { username: 'wangjianguo' } });
+    expect(calls.at(-1)!.body).toEqual({ username: 'wangjianguo', password: 'Govchat#2026' });
+    // The token in the body is never kept in state.
+    expect(JSON.stringify(seen)).not.toContain('secret-token');
+  });
+
+  it('credentials → totp step → shell', async () => {
+    const { store, calls, seen } = setup({
+      'POST /api/v1/auth/login': (b) => {
+        const body = b as { totp_code?: string };
+        if (!body.totp_code) return { status: 401, body: err('totp_required') };
+        return body.totp_code === '123456' ? loginOk() : { status: 401, body: err('totp_invalid') };
+      },
+    });
+    await store.start();
+    await store.login('lisi', 'pw-lisi-123');
+    expect(screen(store)).toEqual({ name: 'login', step: 'totp', username: 'lisi', busy: false });
+
+    await store.submitTotp('12'); // too short: checked locally, nothing sent
+    expect(screen(store)).toMatchObject({ step: 'totp', error: { code: 'totp_format' } });
+    expect(calls.filter((c) => c.url.endsWith('/auth/login'))).toHaveLength(1);
+
+    await store.submitTotp('654321');
+    expect(screen(store)).toMatchObject({ name: 'login', step: 'totp', error: { code: 'totp_invalid' } });
+
+    await store.submitTotp('123 456');
+    expect(screen(store).name).toBe('shell');
+    expect(calls.at(-1)!.body).toEqual({ username: 'lisi', password: 'pw-lisi-123', totp_code: '123456' });
+    // The password is never part of the observable state.
+    expect(JSON.stringify(seen)).not.toContain('pw-lisi-123');
+  });
+
+  it('back from the totp step forgets the password', async () => {
+    const { store } = setup({ 'POST /api/v1/auth/login': () => ({ status: 401, body: err('totp_required') }) });
+    await store.start();
+    await store.login('lisi', 'pw');
+    store.cancelTotp();
+    expect(screen(store)).toEqual({ name: 'login', step: 'credentials', username: 'lisi', busy: false, error: undefined });
+    await store.submitTotp('123456'); // ignored: not on the totp step
+    expect(screen(store)).toMatchObject({ step: 'credentials' });
+  });
+
+  it('invalid credentials stay on the login page with the error', async () => {
+    const { store } = setup({ 'POST /api/v1/auth/login': () => ({ status: 401, body: err('invalid_credentials') }) });
+    await store.start();
+    await store.login('wangjianguo', 'wrong');
+    expect(screen(store)).toEqual({
+      name: 'login',
+      step: 'credentials',
+      username: 'wangjianguo',
+      busy: false,
+      error: { code: 'invalid_credentials', at: NOW, requestId: 'req-1', retryAfter: undefined, field: undefined },
+    });
+  });
+
+  it('locked accounts carry retry_after and the moment it was said', async () => {
+    const { store } = setup({
+      'POST /api/v1/auth/login': () => ({ status: 429, body: err('account_locked', { retry_after: 900 }) }),
+    });
+    await store.start();
+    await store.login('wangjianguo', 'wrong');
+    expect(screen(store)).toMatchObject({ name: 'login', step: 'credentials', error: { code: 'account_locked', retryAfter: 900, at: NOW } });
+  });
+
+  it('a lock during the totp step goes back to the first step', async () => {
+    let n = 0;
+    const { store } = setup({
+      'POST /api/v1/auth/login': () =>
+        ++n === 1 ? { status: 401, body: err('totp_required') } : { status: 429, body: err('account_locked', { retry_after: 60 }) },
+    });
+    await store.start();
+    await store.login('lisi', 'pw');
+    await store.submitTotp('000000');
+    expect(screen(store)).toMatchObject({ name: 'login', step: 'credentials', username: 'lisi', error: { code: 'account_locked' } });
+  });
+
+  it('disabled accounts and network failures are reported', async () => {
+    let reply: Handler = () => ({ status: 403, body: err('account_disabled') });
+    const { store } = setup({ 'POST /api/v1/auth/login': (b, c) => reply(b, c) });
+    await store.start();
+    await store.login('u', 'p');
+    expect(screen(store)).toMatchObject({ error: { code: 'account_disabled' } });
+    reply = () => new TypeError('offline');
+    await store.login('u', 'p');
+    expect(screen(store)).toMatchObject({ name: 'login', error: { code: 'network' } });
+  });
+
+  it('empty fields are refused without a request', async () => {
+    const { store, calls } = setup({});
+    await store.start();
+    await store.login('  ', 'pw');
+    expect(screen(store)).toMatchObject({ error: { code: 'bad_request' } });
+    expect(calls.some((c) => c.url.endsWith('/auth/login'))).toBe(false);
+  });
+
+  it('ignores a second submit while one is in flight', async () => {
+    let release!: () => void;
+    const { store, calls } = setup({
+      'POST /api/v1/auth/login': () => new Promise((r) => (release = () => r(loginOk()))),
+    });
+    await store.start();
+    const first = store.login('u', 'p');
+    await store.login('u', 'p');
+    release();
+    await first;
+    expect(calls.filter((c) => c.url.endsWith('/auth/login'))).toHaveLength(1);
+  });
+});
+
+describe('first-login duties', () => {
+  it('must_change_password → change password → totp setup → shell', async () => {
+    let current = me({ role: 'security', must_change_password: true, totp_setup_required: true });
+    const { store, calls } = setup({
+      'POST /api/v1/auth/login': () => loginOk(current),
+      'POST /api/v1/me/password': (b) => {
+        const body = b as { current_password: string; new_password: string };
+        if (body.current_password !== 'OneTime#123') return { status: 401, body: err('invalid_credentials') };
+        if (body.new_password === 'Password1234') return { status: 400, body: err('password_policy', { field: 'new_password' }) };
+        current = { ...current, must_change_password: false };
+        return loginOk(current);
+      },
+      'POST /api/v1/me/totp/setup': () => ({
+        status: 200,
+        body: { secret: 'JBSWY3DPEHPK3PXPJBSWY3DP', otpauth_url: 'otpauth://totp/x', qr_png: 'data:image/png;base64,AAAA' },
+      }),
+      'POST /api/v1/me/totp/enable': (b) => {
+        if ((b as { code: string }).code !== '246810') return { status: 401, body: err('totp_invalid') };
+        current = { ...current, totp_enabled: true, totp_setup_required: false };
+        return { status: 204 };
+      },
+      'GET /api/v1/me': () => ({ status: 200, body: current }),
+    });
+    await store.start(); // a session exists already: /me answers with the flags
+    expect(screen(store).name).toBe('change_password');
+
+    await store.changePassword('OneTime#123', 'short', 'short');
+    expect(screen(store)).toMatchObject({ name: 'change_password', error: { code: 'password_policy' } });
+    await store.changePassword('OneTime#123', 'LongEnough#1', 'LongEnough#2');
+    expect(screen(store)).toMatchObject({ error: { code: 'password_mismatch' } });
+    expect(calls.some((c) => c.url.endsWith('/me/password'))).toBe(false);
+
+    await store.changePassword('nope', 'LongEnough#1', 'LongEnough#1');
+    expect(screen(store)).toMatchObject({ name: 'change_password', error: { code: 'invalid_credentials' } });
+    await store.changePassword('OneTime#123', 'Password1234', 'Password1234');
+    expect(screen(store)).toMatchObject({ name: 'change_password', error: { code: 'password_policy', field: 'new_password' } });
+
+    await store.changePassword('OneTime#123', 'LongEnough#1', 'LongEnough#1');
+    expect(screen(store)).toMatchObject({ name: 'totp_setup', busy: false });
+
+    await store.enableTotp('123456'); // nothing loaded yet: ignored
+    await store.loadTotpSetup();
+    expect(screen(store)).toMatchObject({ name: 'totp_setup', setup: { secret: 'JBSWY3DPEHPK3PXPJBSWY3DP' } });
+
+    await store.enableTotp('abc');
+    expect(screen(store)).toMatchObject({ error: { code: 'totp_format' } });
+    await store.enableTotp('111111');
+    expect(screen(store)).toMatchObject({ name: 'totp_setup', error: { code: 'totp_invalid' } });
+    await store.enableTotp('246810');
+    expect(screen(store)).toMatchObject({ name: 'shell', me: { totp_enabled: true } });
+  });
+
+  it('a login answer with totp_setup_required goes to enrolment', async () => {
+    const { store } = setup({ 'POST /api/v1/auth/login': () => loginOk(me({ role: 'admin', totp_setup_required: true })) });
+    await store.start();
+    await store.login('admin', 'pw');
+    expect(screen(store).name).toBe('totp_setup');
+  });
+
+  it('an expired session during a duty drops back to login', async () => {
+    const { store } = setup({
+      'POST /api/v1/auth/login': () => loginOk(me({ must_change_password: true })),
+      'POST /api/v1/me/password': () => ({ status: 401, body: err('unauthenticated') }),
+    });
+    await store.start();
+    await store.login('wangjianguo', 'pw');
+    await store.changePassword('pw', 'LongEnough#1', 'LongEnough#1');
+    expect(screen(store)).toMatchObject({ name: 'login', step: 'credentials', error: { code: 'unauthenticated' } });
+  });
+});
+
+describe('shell', () => {
+  it('navigates between placeholder sections and logs out', async () => {
+    const { store, calls } = setup({
+      'GET /api/v1/me': () => ({ status: 200, body: me() }),
+      'POST /api/v1/auth/logout': () => ({ status: 204 }),
+    });
+    await store.start();
+    store.navigate('notices');
+    expect(screen(store)).toMatchObject({ name: 'shell', section: 'notices' });
+    await store.logout();
+    expect(calls.at(-1)).toMatchObject({ method: 'POST', url: '/api/v1/auth/logout' });
+    expect(screen(store)).toMatchObject({ name: 'login', step: 'credentials', username: 'wangjianguo' });
+  });
+
+  it('logs out locally even when the server call fails', async () => {
+    const { store } = setup({
+      'GET /api/v1/me': () => ({ status: 200, body: me() }),
+      'POST /api/v1/auth/logout': () => new TypeError('offline'),
+    });
+    await store.start();
+    await store.logout();
+    expect(screen(store).name).toBe('login');
+  });
+});

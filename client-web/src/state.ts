@@ -1,0 +1,254 @@
+// The application's state machine, kept apart from the components so it can be tested
+// with a fake fetch. Screens:
+//
+//   loading ──/me ok──────────────▶ (route by the user's flags)
+//      │  └──/me 401─▶ login:credentials ──totp_required──▶ login:totp
+//      └─other error─▶ load_failed          │    ▲                 │
+//                                           │    └──back / locked──┘
+//                                           ▼ ok                   ▼ ok
+//   route(me): must_change_password ─▶ change_password ─ok─▶ route(new me)
+//              totp_setup_required  ─▶ totp_setup ─enabled─▶ route(GET /me)
+//              otherwise            ─▶ shell
+//
+// Any call that answers `unauthenticated` after login drops back to the login screen.
+
+import type { Api, Info, Me, TotpSetup } from './api';
+import { localError, LOCAL_CODES, toUiError, type UiError } from './errors';
+import { matchLocale, type LocaleStore } from './i18n';
+
+export type Section = 'home' | 'channels' | 'notices' | 'directory';
+export const SECTIONS: readonly Exclude<Section, 'home'>[] = ['channels', 'notices', 'directory'];
+
+export type Screen =
+  | { name: 'loading' }
+  | { name: 'load_failed'; error: UiError }
+  | { name: 'login'; step: 'credentials' | 'totp'; username: string; busy: boolean; error?: UiError }
+  | { name: 'change_password'; me: Me; busy: boolean; error?: UiError }
+  | { name: 'totp_setup'; me: Me; setup?: TotpSetup; busy: boolean; error?: UiError }
+  | { name: 'shell'; me: Me; section: Section };
+
+export interface AppState {
+  info?: Info;
+  screen: Screen;
+}
+
+export interface StoreOptions {
+  api: Api;
+  now?: () => number;
+  /** When given, the server's default_locale applies unless the user chose a language. */
+  locale?: LocaleStore;
+}
+
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 128;
+const TOTP_RE = /^\d{6}$/;
+
+/** Strips spaces people type or paste into a code ("123 456"). */
+export function normaliseCode(code: string): string {
+  return code.replace(/[\s-]/g, '');
+}
+
+/** Where a freshly known user goes first. */
+export function routeFor(me: Me): Screen {
+  if (me.must_change_password) return { name: 'change_password', me, busy: false };
+  if (me.totp_setup_required) return { name: 'totp_setup', me, busy: false };
+  return { name: 'shell', me, section: 'home' };
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;
+
+export function createAppStore(opts: StoreOptions) {
+  const { api } = opts;
+  const now = opts.now ?? Date.now;
+  let state: AppState = { screen: { name: 'loading' } };
+  const listeners = new Set<(s: AppState) => void>();
+  // The password between the two login steps. Only in memory, only until the second
+  // step ends; never in the observable state.
+  let pending: { username: string; password: string } | undefined;
+
+  function set(next: Partial<AppState>) {
+    state = { ...state, ...next };
+    listeners.forEach((fn) => fn(state));
+  }
+  function screen(s: Screen) {
+    set({ screen: s });
+  }
+  function toLogin(error?: UiError, username = '') {
+    pending = undefined;
+    screen({ name: 'login', step: 'credentials', username, busy: false, error });
+  }
+  /** Handles an error of a call made after login; true when it sent us to the login page. */
+  function sessionLost(e: UiError): boolean {
+    if (e.code !== 'unauthenticated') return false;
+    toLogin(e);
+    return true;
+  }
+
+  async function start(): Promise<void> {
+    screen({ name: 'loading' });
+    const [info, me] = await Promise.allSettled([api.info(), api.me()]);
+    if (info.status === 'fulfilled') {
+      set({ info: info.value });
+      const l = matchLocale(info.value.default_locale);
+      if (opts.locale && l && !opts.locale.chosen()) opts.locale.set(l, false);
+    }
+    if (me.status === 'fulfilled') {
+      screen(routeFor(me.value));
+      return;
+    }
+    const e = toUiError(me.reason, now());
+    if (e.code === 'unauthenticated') toLogin();
+    else screen({ name: 'load_failed', error: e });
+  }
+
+  async function login(username: string, password: string): Promise<void> {
+    const s = state.screen;
+    if (s.name !== 'login' || s.busy) return;
+    const user = username.trim();
+    if (!user || !password) {
+      screen({ ...s, step: 'credentials', username: user, error: localError('bad_request', now()) });
+      return;
+    }
+    screen({ name: 'login', step: 'credentials', username: user, busy: true });
+    try {
+      const res = await api.login(user, password);
+      pending = undefined;
+      screen(routeFor(res.user));
+    } catch (err) {
+      const e = toUiError(err, now());
+      if (e.code === 'totp_required') {
+        pending = { username: user, password };
+        screen({ name: 'login', step: 'totp', username: user, busy: false });
+      } else {
+        toLogin(e, user);
+      }
+    }
+  }
+
+  async function submitTotp(rawCode: string): Promise<void> {
+    const s = state.screen;
+    if (s.name !== 'login' || s.step !== 'totp' || s.busy) return;
+    if (!pending) {
+      toLogin(undefined, s.username);
+      return;
+    }
+    const code = normaliseCode(rawCode);
+    if (!TOTP_RE.test(code)) {
+      screen({ ...s, error: localError(LOCAL_CODES.totpFormat, now()) });
+      return;
+    }
+    screen({ ...s, busy: true, error: undefined });
+    const { username, password } = pending;
+    try {
+      const res = await api.login(username, password, code);
+      pending = undefined;
+      screen(routeFor(res.user));
+    } catch (err) {
+      const e = toUiError(err, now());
+      // A wrong code, or a passing fault: stay on this step and let them retry.
+      const stay = ['totp_invalid', 'totp_required', 'bad_request', 'rate_limited', 'network', 'unavailable', 'internal'];
+      if (stay.includes(e.code)) screen({ name: 'login', step: 'totp', username, busy: false, error: e });
+      else toLogin(e, username); // locked, disabled, password changed meanwhile…
+    }
+  }
+
+  function cancelTotp(): void {
+    const s = state.screen;
+    if (s.name !== 'login') return;
+    toLogin(undefined, s.username);
+  }
+
+  async function changePassword(current: string, next: string, confirm: string): Promise<void> {
+    const s = state.screen;
+    if (s.name !== 'change_password' || s.busy) return;
+    if (!current) {
+      screen({ ...s, error: localError('bad_request', now()) });
+      return;
+    }
+    if (next !== confirm) {
+      screen({ ...s, error: localError(LOCAL_CODES.passwordMismatch, now()) });
+      return;
+    }
+    const len = [...next].length;
+    if (len < PASSWORD_MIN || len > PASSWORD_MAX) {
+      screen({ ...s, error: { ...localError('password_policy', now()), field: 'new_password' } });
+      return;
+    }
+    screen({ ...s, busy: true, error: undefined });
+    try {
+      const res = await api.changePassword(current, next);
+      screen(routeFor(res.user));
+    } catch (err) {
+      const e = toUiError(err, now());
+      if (!sessionLost(e)) screen({ ...s, busy: false, error: e });
+    }
+  }
+
+  async function loadTotpSetup(): Promise<void> {
+    const s = state.screen;
+    if (s.name !== 'totp_setup' || s.busy) return;
+    screen({ ...s, busy: true, error: undefined });
+    try {
+      const setup = await api.totpSetup();
+      const cur = state.screen;
+      if (cur.name === 'totp_setup') screen({ ...cur, setup, busy: false });
+    } catch (err) {
+      const e = toUiError(err, now());
+      if (!sessionLost(e)) screen({ ...s, busy: false, error: e });
+    }
+  }
+
+  async function enableTotp(rawCode: string): Promise<void> {
+    const s = state.screen;
+    if (s.name !== 'totp_setup' || s.busy || !s.setup) return;
+    const code = normaliseCode(rawCode);
+    if (!TOTP_RE.test(code)) {
+      screen({ ...s, error: localError(LOCAL_CODES.totpFormat, now()) });
+      return;
+    }
+    screen({ ...s, busy: true, error: undefined });
+    try {
+      await api.totpEnable(code);
+      const me = await api.me();
+      screen(routeFor(me));
+    } catch (err) {
+      const e = toUiError(err, now());
+      if (!sessionLost(e)) screen({ ...s, busy: false, error: e });
+    }
+  }
+
+  async function logout(): Promise<void> {
+    const s = state.screen;
+    const username = 'me' in s ? s.me.username : '';
+    try {
+      await api.logout();
+    } catch {
+      // Whatever the server says, this page forgets the user. The cookie is HttpOnly;
+      // an expired or revoked session is already logged out.
+    }
+    toLogin(undefined, username);
+  }
+
+  function navigate(section: Section): void {
+    const s = state.screen;
+    if (s.name !== 'shell' || s.section === section) return;
+    screen({ ...s, section });
+  }
+
+  return {
+    getState: () => state,
+    subscribe(fn: (s: AppState) => void): () => void {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    start,
+    login,
+    submitTotp,
+    cancelTotp,
+    changePassword,
+    loadTotpSetup,
+    enableTotp,
+    logout,
+    navigate,
+  };
+}

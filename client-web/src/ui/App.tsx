@@ -1,0 +1,67 @@
+import { useEffect } from 'preact/hooks';
+import { describeError } from '../errors';
+import { t } from '../i18n';
+import type { AppStore } from '../state';
+import { ChangePasswordPage } from './ChangePasswordPage';
+import { AuthLayout } from './common';
+import { useAppState, useLocale } from './hooks';
+import { LoginPage } from './LoginPage';
+import { Shell } from './Shell';
+import { TotpSetupPage } from './TotpSetupPage';
+
+export function App({ store }: { store: AppStore }) {
+  const state = useAppState(store);
+  const l = useLocale();
+  const org = state.info?.org_name || t('app.name');
+
+  useEffect(() => {
+    document.documentElement.lang = l;
+  }, [l]);
+  useEffect(() => {
+    document.title = state.info?.org_name ? `${state.info.org_name} · ${t('app.name')}` : t('app.name');
+  }, [state.info?.org_name, l]);
+
+  const s = state.screen;
+  const logout = () => void store.logout();
+  switch (s.name) {
+    case 'loading':
+      return (
+        <div class="splash" role="status" aria-live="polite">
+          {t('app.loading')}
+        </div>
+      );
+    case 'load_failed':
+      return (
+        <AuthLayout org={org}>
+          <div class="form">
+            <p class="form-error" role="alert">
+              {t('app.load_failed')} {describeError(s.error, l)}
+            </p>
+            <button type="button" class="btn btn-primary" onClick={() => void store.start()}>
+              {t('app.retry')}
+            </button>
+          </div>
+        </AuthLayout>
+      );
+    case 'login':
+      return (
+        <AuthLayout org={org}>
+          <LoginPage key={s.step} store={store} screen={s} />
+        </AuthLayout>
+      );
+    case 'change_password':
+      return (
+        <AuthLayout org={org} onLogout={logout}>
+          <ChangePasswordPage store={store} screen={s} />
+        </AuthLayout>
+      );
+    case 'totp_setup':
+      return (
+        <AuthLayout org={org} onLogout={logout}>
+          <TotpSetupPage store={store} screen={s} />
+        </AuthLayout>
+      );
+    case 'shell':
+      return <Shell store={store} me={s.me} org={org} section={s.section} />;
+  }
+}
