@@ -80,7 +80,7 @@ func openBus(ctx context.Context, cfg config.Config, log *slog.Logger) (bus.Bus,
 	if cfg.Redis == "" {
 		return bus.NewMemory(), nil
 	}
-	return bus.NewRedis(ctx, cfg.Redis, log)
+	return bus.NewRedis(ctx, cfg.Redis, log, bus.WithPrefix(cfg.RedisPrefix))
 }
 
 func (a *app) Close() error {

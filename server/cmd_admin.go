@@ -81,6 +81,13 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return fmt.Errorf("%w: user needs a subcommand", errUsage)
 	}
 	sub := args[0]
+	switch sub {
+	case "list", "add", "passwd", "set-role", "disable", "enable", "reset-totp":
+	default:
+		// Checked before anything is opened, so a typo cannot create a database.
+		fmt.Fprint(stderr, userUsage)
+		return fmt.Errorf("%w: unknown user subcommand %q", errUsage, sub)
+	}
 	req := protocol.CreateUserRequest{}
 	var dept int64
 	var stdin bool
@@ -204,6 +211,12 @@ func orgCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 		return fmt.Errorf("%w: org needs a subcommand", errUsage)
 	}
 	sub := args[0]
+	switch sub {
+	case "tree", "import", "dept-add", "party-add":
+	default:
+		fmt.Fprint(stderr, orgUsage)
+		return fmt.Errorf("%w: unknown org subcommand %q", errUsage, sub)
+	}
 	var dry bool
 	var parent int64
 	var kind string

@@ -261,7 +261,12 @@ func TestAdminCommands(t *testing.T) {
 	if out, err = cmd("config"); err != nil || !strings.Contains(out, "Asia/Shanghai") {
 		t.Fatalf("config: %v %s", err, out)
 	}
-	if _, err = cmd("user"); !errors.Is(err, errUsage) {
-		t.Fatalf("bare user: %v", err)
+	for _, bad := range [][]string{{"user"}, {"user", "frobnicate"}, {"org", "grow"}} {
+		if _, err = cmd(bad...); !errors.Is(err, errUsage) {
+			t.Fatalf("%v: %v", bad, err)
+		}
+	}
+	if _, err := os.Stat("data"); err == nil {
+		t.Fatal("a mistyped command created ./data")
 	}
 }

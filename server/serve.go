@@ -8,13 +8,16 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
 	clientweb "govchat/client-web"
+	"govchat/internal/chat"
 	"govchat/internal/config"
 	"govchat/internal/demo"
 	"govchat/internal/httpapi"
+	"govchat/internal/hub"
 	"govchat/internal/metrics"
 	"govchat/internal/ratelimit"
 	"govchat/internal/webui"
@@ -47,6 +50,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return err
 	}
 
+	chatOpt := chat.DefaultOptions()
+	chatOpt.RecallWindow, chatOpt.EditWindow = cfg.RecallWindow, cfg.EditWindow
+	chatSvc := chat.New(a.store, b, log, a.now, chatOpt)
+	defer chatSvc.Close()
+	// Department and party channels follow the org tree: bring them in line now (the
+	// demo was just seeded, or the CLI changed the tree while we were down).
+	if err := chatSvc.SyncOrgChannels(ctx); err != nil {
+		return fmt.Errorf("sync org channels: %w", err)
+	}
+	wsHub := hub.New(hub.Options{Bus: b, Auth: a.auth, Service: chatSvc, AllowedOrigin: origin(cfg.PublicURL), Log: log, Now: a.now})
+
 	dist, err := fs.Sub(clientweb.Dist, "dist/app")
 	if err != nil {
 		return fmt.Errorf("embedded web client: %w", err)
@@ -61,6 +75,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		// behind one office NAT, too slow for password spraying.
 		LoginLimit: ratelimit.New(10, 10, 100_000, a.now),
 		WebClient:  web,
+		Chat:       chatSvc,
+		WS:         wsHub,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -81,10 +97,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 
 	var wg sync.WaitGroup
 	bg, stopBG := context.WithCancel(context.Background())
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		a.sweepSessions(bg)
+	}()
+	go func() {
+		defer wg.Done()
+		a.syncChannels(bg, chatSvc)
 	}()
 
 	errc := make(chan error, 1)
@@ -104,6 +124,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Warn("http shutdown incomplete", "err", err)
+	}
+	// Shutdown does not track hijacked connections: close the WebSockets explicitly,
+	// telling clients to reconnect (to another node).
+	if err := wsHub.Close(sctx); err != nil {
+		log.Warn("websocket close incomplete", "err", err)
 	}
 	stopBG()
 	wg.Wait()
@@ -128,6 +153,32 @@ func (a *app) sweepSessions(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// syncChannels repeats the org channel sync every few minutes, so changes made with
+// the CLI or on another node, and a sync that failed, are made good.
+func (a *app) syncChannels(ctx context.Context, c *chat.Service) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := c.SyncOrgChannels(ctx); err != nil && ctx.Err() == nil {
+			a.log.Warn("org channel sync failed", "err", err)
+		}
+	}
+}
+
+// origin is the scheme://host[:port] of the public URL, which WebSocket Origins must match.
+func origin(publicURL string) string {
+	u, err := url.Parse(publicURL)
+	if err != nil || publicURL == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 func printBanner(w io.Writer, url string, built, first, hasDemo bool, cfg config.Config) {

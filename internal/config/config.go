@@ -14,19 +14,23 @@ import (
 
 // Config is every setting of the govchat server.
 type Config struct {
-	Addr      string // --addr: where the HTTP server listens
-	Data      string // --data: folder for the SQLite database and other files
-	Database  string // --database: empty for embedded SQLite, or postgres://…
-	Redis     string // --redis: empty for the in-process bus, or redis://…
-	PublicURL string // --public-url: the address people open; WebSocket Origin and cookies follow it
-	NoDemo    bool   // --no-demo: do not seed the demo organisation on first start
-	OrgName   string // --org-name: overrides the organisation name kept in the database
+	Addr        string // --addr: where the HTTP server listens
+	Data        string // --data: folder for the SQLite database and other files
+	Database    string // --database: empty for embedded SQLite, or postgres://…
+	Redis       string // --redis: empty for the in-process bus, or redis://…
+	RedisPrefix string // --redis-prefix: namespace of this deployment's topics in Redis
+	PublicURL   string // --public-url: the address people open; WebSocket Origin and cookies follow it
+	NoDemo      bool   // --no-demo: do not seed the demo organisation on first start
+	OrgName     string // --org-name: overrides the organisation name kept in the database
 
 	SessionTTL       time.Duration // --session-ttl
 	LoginMaxFailures int           // --login-max-failures: consecutive failures before a lockout
 	LockoutDuration  time.Duration // --lockout
 	RequireTOTP      bool          // --require-totp: administrators, security officers and auditors must use a second factor
 	TrustProxy       bool          // --trust-proxy: take the client address from X-Forwarded-For (behind a reverse proxy only)
+
+	RecallWindow time.Duration // --recall-window: how long a sender may recall (撤回) a message
+	EditWindow   time.Duration // --edit-window: how long a sender may edit a message
 
 	TimeZone      string // --time-zone
 	DefaultLocale string // --locale
@@ -42,9 +46,12 @@ func Default() Config {
 	return Config{
 		Addr:             "127.0.0.1:8080",
 		Data:             "./data",
+		RedisPrefix:      "govchat:",
 		SessionTTL:       7 * 24 * time.Hour,
 		LoginMaxFailures: 5,
 		LockoutDuration:  15 * time.Minute,
+		RecallWindow:     2 * time.Minute,
+		EditWindow:       24 * time.Hour,
 		TimeZone:         "Asia/Shanghai",
 		DefaultLocale:    "zh-CN",
 		LogLevel:         "info",
@@ -73,6 +80,9 @@ func (c Config) Validate() error {
 			bad("redis", "must be redis://host:port/db or rediss://…, got %q", MaskURL(c.Redis))
 		}
 	}
+	if c.RedisPrefix == "" || len(c.RedisPrefix) > 64 {
+		bad("redis-prefix", "must be 1 to 64 characters")
+	}
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			bad("public-url", "must be an absolute http(s) URL, got %q", c.PublicURL)
@@ -86,6 +96,12 @@ func (c Config) Validate() error {
 	}
 	if c.LockoutDuration < time.Second || c.LockoutDuration > 24*time.Hour {
 		bad("lockout", "must be between 1s and 24h, got %s", c.LockoutDuration)
+	}
+	if c.RecallWindow < 0 || c.RecallWindow > 7*24*time.Hour {
+		bad("recall-window", "must be between 0 and 168h, got %s", c.RecallWindow)
+	}
+	if c.EditWindow < 0 || c.EditWindow > 30*24*time.Hour {
+		bad("edit-window", "must be between 0 and 720h, got %s", c.EditWindow)
 	}
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		bad("time-zone", "unknown time zone %q", c.TimeZone)

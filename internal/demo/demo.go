@@ -105,13 +105,24 @@ func FirstStart(ctx context.Context, s store.Store, h Hasher, now time.Time, wit
 			return nil
 		}
 		first = true
+		// Claim the first start before seeding: a node starting at the same moment
+		// waits on this row, then conflicts on the seed and backs off.
+		if err := tx.SetMeta(ctx, seededKey, now.UTC().Format(time.RFC3339)); err != nil {
+			return err
+		}
 		if withDemo {
 			if err := seed(ctx, tx, hash, now); err != nil {
 				return err
 			}
 		}
-		return tx.SetMeta(ctx, seededKey, now.UTC().Format(time.RFC3339))
+		return nil
 	})
+	if errors.Is(err, store.ErrConflict) {
+		// Another node seeded at the same moment and committed first.
+		if _, merr := s.GetMeta(ctx, seededKey); merr == nil {
+			return false, nil
+		}
+	}
 	if err != nil {
 		return false, fmt.Errorf("demo: first start: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"govchat/internal/apperr"
 	"govchat/internal/org"
 	"govchat/internal/orgimport"
+	"govchat/internal/reqinfo"
 	"govchat/protocol"
 )
 
@@ -22,6 +23,7 @@ func (a *API) createDepartment(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	a.syncOrg(r)
 	a.writeDepartment(w, r, http.StatusCreated, d.ID)
 }
 
@@ -40,6 +42,7 @@ func (a *API) updateDepartment(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	a.syncOrg(r)
 	a.writeDepartment(w, r, http.StatusOK, id)
 }
 
@@ -68,6 +71,7 @@ func (a *API) deleteDepartment(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	a.syncOrg(r)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -82,6 +86,7 @@ func (a *API) createPartyOrg(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	a.syncOrg(r)
 	a.writePartyOrg(w, r, http.StatusCreated, p.ID)
 }
 
@@ -100,6 +105,7 @@ func (a *API) updatePartyOrg(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	a.syncOrg(r)
 	a.writePartyOrg(w, r, http.StatusOK, id)
 }
 
@@ -128,6 +134,7 @@ func (a *API) deletePartyOrg(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	a.syncOrg(r)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -160,6 +167,21 @@ func (a *API) importOrg(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	if !res.DryRun {
+		a.syncOrg(r)
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, res)
+}
+
+// syncOrg brings department and party channels in line with the org tree after an
+// administrative change. The change has committed either way; a failed sync is logged
+// and made good by the server's periodic sync.
+func (a *API) syncOrg(r *http.Request) {
+	if a.chat == nil {
+		return
+	}
+	if err := a.chat.SyncOrgChannels(r.Context()); err != nil {
+		a.log.Error("org channel sync failed", "request_id", reqinfo.From(r.Context()).ID, "err", err)
+	}
 }

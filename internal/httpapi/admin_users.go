@@ -80,6 +80,7 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	a.syncOrg(r)
 	a.adminUser(w, r, http.StatusCreated, u, oneTime)
 }
 
@@ -99,6 +100,7 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	a.syncOrg(r)
 	a.adminUser(w, r, http.StatusOK, u, "")
 }
 
@@ -117,6 +119,7 @@ func (a *API) setMemberships(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	a.syncOrg(r)
 	u, err := a.store.GetUser(r.Context(), id)
 	if err != nil {
 		a.writeError(w, r, err)

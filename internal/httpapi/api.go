@@ -13,6 +13,7 @@ import (
 	"govchat/internal/account"
 	"govchat/internal/audit"
 	"govchat/internal/auth"
+	"govchat/internal/chat"
 	"govchat/internal/metrics"
 	"govchat/internal/org"
 	"govchat/internal/ratelimit"
@@ -44,6 +45,8 @@ type Deps struct {
 	TimeZone   string
 	LoginLimit *ratelimit.Limiter // per client address
 	WebClient  http.Handler       // serves the embedded client for everything not under /api
+	Chat       *chat.Service
+	WS         http.Handler // the WebSocket hub at /api/v1/ws
 }
 
 // API serves HTTP.
@@ -59,6 +62,8 @@ type API struct {
 	now        func() time.Time
 	loginLimit *ratelimit.Limiter
 	web        http.Handler
+	chat       *chat.Service
+	ws         http.Handler
 
 	secure     bool   // public URL is https: cookies get Secure, responses HSTS
 	publicHost string // host[:port] of the public URL
@@ -73,7 +78,7 @@ type API struct {
 func New(d Deps) http.Handler {
 	a := &API{
 		store: d.Store, bus: d.Bus, auth: d.Auth, accounts: d.Accounts, org: d.Org, audit: d.Audit,
-		metrics: d.Metrics, log: d.Log, now: d.Now, loginLimit: d.LoginLimit, web: d.WebClient,
+		metrics: d.Metrics, log: d.Log, now: d.Now, loginLimit: d.LoginLimit, web: d.WebClient, chat: d.Chat, ws: d.WS,
 		trustProxy: d.TrustProxy, orgName: d.OrgName, version: d.Version, locale: d.Locale, timeZone: d.TimeZone,
 	}
 	if u, err := url.Parse(d.PublicURL); err == nil && d.PublicURL != "" {

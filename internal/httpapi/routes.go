@@ -47,6 +47,20 @@ func (a *API) routes() http.Handler {
 
 	mux.HandleFunc("GET /api/v1/audit/events", a.requires(authz.ReadAudit, a.auditEvents))
 
+	mux.HandleFunc("GET /api/v1/channels", a.authed(false, a.listChannels))
+	mux.HandleFunc("POST /api/v1/channels", a.authed(false, a.createGroup))
+	mux.HandleFunc("PATCH /api/v1/channels/{id}", a.authed(false, a.updateChannel))
+	mux.HandleFunc("GET /api/v1/channels/{id}/members", a.authed(false, a.channelMembers))
+	mux.HandleFunc("POST /api/v1/channels/{id}/members", a.authed(false, a.addChannelMembers))
+	mux.HandleFunc("DELETE /api/v1/channels/{id}/members/{user}", a.authed(false, a.removeChannelMember))
+	mux.HandleFunc("GET /api/v1/channels/{id}/messages", a.authed(false, a.history))
+	mux.HandleFunc("GET /api/v1/search", a.authed(false, a.search))
+	mux.HandleFunc("POST /api/v1/direct/{user}", a.authed(false, a.openDirect))
+	if a.ws != nil {
+		// The hub authenticates and checks Origin itself, before upgrading.
+		mux.Handle("GET /api/v1/ws", a.ws)
+	}
+
 	// Anything else under /api is a JSON 405 or 404, never the web client's page.
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		if otherMethodMatches(mux, r) {

@@ -237,7 +237,8 @@ func TestGivesUpWaitingForASlot(t *testing.T) {
 
 // VerifyDummy must cost what a real verify costs, or login timing tells an attacker
 // which usernames exist. A dummy that skipped the hash would be ~1000× faster; the
-// bound is loose so that scheduling noise cannot fail it.
+// bound is a factor of ten either way so that a busy two-core machine running other
+// test packages alongside cannot fail it (it did at 2×).
 func TestVerifyDummyTakesAsLongAsVerify(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test")
@@ -260,8 +261,8 @@ func TestVerifyDummyTakesAsLongAsVerify(t *testing.T) {
 	}
 	real := median(func() { _, _, _ = h.Verify("wrong password", enc) })
 	dummy := median(func() { h.VerifyDummy("wrong password") })
-	if ratio := float64(dummy) / float64(real); ratio < 0.5 || ratio > 2 {
-		t.Errorf("VerifyDummy median %v vs Verify %v (ratio %.2f), want within 2×", dummy, real, ratio)
+	if ratio := float64(dummy) / float64(real); ratio < 0.1 || ratio > 10 {
+		t.Errorf("VerifyDummy median %v vs Verify %v (ratio %.2f), want within 10×", dummy, real, ratio)
 	}
 }
 

@@ -39,6 +39,15 @@ type dialect struct {
 	// lockSQL returns a statement that, run inside a transaction, holds key until the
 	// transaction ends; "" when the transaction itself already serialises writers.
 	lockSQL func(key lockKey) string
+	// rowLock is appended to a SELECT to lock the rows it returns until the
+	// transaction ends, in the order returned; "" when the transaction itself already
+	// serialises writers.
+	rowLock string
+	// termsArraySQL, when set, inserts search postings in one statement whose text
+	// does not depend on how many there are, from three array parameters (terms,
+	// channel ids, seqs), so the driver's prepared-statement cache keeps hitting;
+	// "" means multi-row VALUES in chunks.
+	termsArraySQL string
 	// conflict reports whether err is a unique or foreign-key violation.
 	conflict func(err error) bool
 	// hasTableSQL counts (0 or 1) tables named by its one parameter, resolved the way
@@ -79,9 +88,13 @@ func postgresDialect() *dialect {
 		lockSQL: func(key lockKey) string {
 			return fmt.Sprintf("SELECT pg_advisory_xact_lock(%d, hashtext(coalesce(current_schema()::text, '')))", int32(key))
 		},
-		conflict:    postgresConflict,
-		hasTableSQL: `SELECT count(*) FROM (SELECT to_regclass(?::text) AS t) r WHERE r.t IS NOT NULL`,
-		migrations:  sub,
+		// NO KEY: foreign-key checks of concurrent inserts (a new member, a message)
+		// take KEY SHARE on the same row and need not wait.
+		rowLock:       " FOR NO KEY UPDATE",
+		termsArraySQL: `INSERT INTO message_terms (term, channel_id, seq) SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[])`,
+		conflict:      postgresConflict,
+		hasTableSQL:   `SELECT count(*) FROM (SELECT to_regclass(?::text) AS t) r WHERE r.t IS NOT NULL`,
+		migrations:    sub,
 	}
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 )
 
@@ -15,3 +16,12 @@ func ExecRaw(ctx context.Context, s Store, query string, args ...any) error {
 
 // SetClock replaces the store's clock, for tests of defaults taken from "now".
 func SetClock(s Store, now func() time.Time) { s.(*DB).now = now }
+
+// QueryRowRaw reads beneath the Store, for tests that check what it leaves behind
+// (search terms of a recalled message). ? placeholders, rebound for the dialect.
+func QueryRowRaw(ctx context.Context, s Store, query string, args ...any) *sql.Row {
+	return s.(*DB).queryRow(ctx, query, args...)
+}
+
+// IndexTermCount is how many search postings a message with text has.
+func IndexTermCount(text string) int { return len(indexTerms(text)) }

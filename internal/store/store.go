@@ -243,6 +243,7 @@ type Store interface {
 	Sessions
 	Org
 	Audit
+	Chat
 
 	// InTx runs fn with a Store bound to one transaction, committed when fn returns nil
 	// and rolled back otherwise. Nested InTx calls join the outer transaction.

@@ -1,0 +1,145 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"govchat/internal/store"
+)
+
+// errClosed answers sends that arrive while the server shuts down.
+var errClosed = errors.New("chat: shutting down")
+
+// committer is the group commit: sends that arrive within a millisecond or two of each
+// other are appended in one transaction, and each sender is answered only after that
+// transaction commits. A database takes a few thousand commits a second but far more
+// rows, so batching is what lets the store keep up with a busy organisation.
+type committer struct {
+	st    store.Chat
+	delay time.Duration
+	max   int
+	log   *slog.Logger
+
+	in       chan commitReq
+	quit     chan struct{}
+	closeOne sync.Once
+	wg       sync.WaitGroup
+}
+
+type commitReq struct {
+	msg  store.NewMessage
+	done chan store.AppendResult // buffered: the committer never waits for the sender
+}
+
+func newCommitter(st store.Chat, delay time.Duration, max int, log *slog.Logger) *committer {
+	c := &committer{st: st, delay: delay, max: max, log: log, in: make(chan commitReq, max), quit: make(chan struct{})}
+	c.wg.Add(1)
+	go c.loop()
+	return c
+}
+
+// submit queues m and waits for its commit. If ctx ends first the message may still be
+// committed; the client's retry with the same client id then gets the first result.
+func (c *committer) submit(ctx context.Context, m store.NewMessage) (store.AppendResult, error) {
+	req := commitReq{msg: m, done: make(chan store.AppendResult, 1)}
+	select {
+	case c.in <- req:
+	case <-c.quit:
+		return store.AppendResult{}, errClosed
+	case <-ctx.Done():
+		return store.AppendResult{}, ctx.Err()
+	}
+	select {
+	case r := <-req.done:
+		return r, nil
+	case <-ctx.Done():
+		return store.AppendResult{}, ctx.Err()
+	}
+}
+
+func (c *committer) close() {
+	c.closeOne.Do(func() { close(c.quit) })
+	c.wg.Wait()
+}
+
+func (c *committer) loop() {
+	defer c.wg.Done()
+	batch := make([]commitReq, 0, c.max)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		batch = batch[:0]
+		select {
+		case req := <-c.in:
+			batch = append(batch, req)
+		case <-c.quit:
+			c.drain()
+			return
+		}
+		// Collect what else arrives within the delay, up to the batch size.
+		timer.Reset(c.delay)
+	collect:
+		for len(batch) < c.max {
+			select {
+			case req := <-c.in:
+				batch = append(batch, req)
+			case <-timer.C:
+				break collect
+			}
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		c.commit(batch)
+	}
+}
+
+// drain answers whatever is still queued at shutdown, committing it rather than
+// dropping it: those senders are waiting for an ack.
+func (c *committer) drain() {
+	for {
+		batch := make([]commitReq, 0, c.max)
+		for len(batch) < c.max {
+			select {
+			case req := <-c.in:
+				batch = append(batch, req)
+				continue
+			default:
+			}
+			break
+		}
+		if len(batch) == 0 {
+			return
+		}
+		c.commit(batch)
+	}
+}
+
+func (c *committer) commit(batch []commitReq) {
+	msgs := make([]store.NewMessage, len(batch))
+	for i, r := range batch {
+		msgs[i] = r.msg
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	results, err := c.st.AppendMessages(ctx, msgs)
+	if err == nil && len(results) != len(batch) {
+		err = errors.New("chat: store returned a result count unlike the batch")
+	}
+	if err != nil {
+		c.log.Error("group commit failed", "messages", len(batch), "err", err)
+	}
+	for i, r := range batch {
+		if err != nil {
+			r.done <- store.AppendResult{Err: err}
+			continue
+		}
+		r.done <- results[i]
+	}
+}

@@ -1,0 +1,294 @@
+package chat
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"govchat/internal/apperr"
+	"govchat/internal/auth"
+	"govchat/internal/hub"
+	"govchat/internal/store"
+	"govchat/protocol"
+)
+
+// maxMentions bounds one message's mention list.
+const maxMentions = 50
+
+// Handle performs one client frame and returns the reply for the sender's connection.
+func (s *Service) Handle(ctx context.Context, p auth.Principal, f protocol.Frame) []byte {
+	var (
+		reply any
+		err   error
+	)
+	switch f.Type {
+	case protocol.TypeSend:
+		var d protocol.SendData
+		if err = decodeData(f.Data, &d); err == nil {
+			reply, err = s.send(ctx, p.User.ID, d)
+		}
+	case protocol.TypeEdit:
+		var d protocol.EditData
+		if err = decodeData(f.Data, &d); err == nil {
+			reply, err = s.edit(ctx, p.User.ID, d)
+		}
+	case protocol.TypeRecall:
+		var d protocol.RecallData
+		if err = decodeData(f.Data, &d); err == nil {
+			reply, err = s.recall(ctx, p.User.ID, d)
+		}
+	case protocol.TypeRead:
+		var d protocol.ReadData
+		if err = decodeData(f.Data, &d); err == nil {
+			reply, err = s.read(ctx, p.User.ID, d)
+		}
+	default:
+		err = apperr.New(protocol.CodeUnknownType, "unknown frame type %q", f.Type)
+	}
+	if err != nil {
+		return s.errorFrame(f.Ref, err)
+	}
+	return encodeFrame(protocol.TypeAck, f.Ref, reply)
+}
+
+// ErrorFrame encodes err as an error frame answering ref; internal causes are logged,
+// never shown.
+func (s *Service) errorFrame(ref string, err error) []byte {
+	e := apperr.From(err)
+	if e.Code == protocol.CodeInternal || e.Code == protocol.CodeUnavailable {
+		s.log.Error("frame failed", "ref", ref, "err", err)
+	}
+	return encodeFrame(protocol.TypeError, ref, protocol.Error{Code: e.Code, Message: e.Message, Field: e.Field})
+}
+
+// decodeData reads a frame's body strictly: unknown fields are refused so a misspelt
+// field is an error, not silently ignored.
+func decodeData(raw json.RawMessage, v any) error {
+	if len(raw) == 0 {
+		return apperr.New(protocol.CodeBadRequest, "the frame has no data")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return apperr.BadField(typeErr.Field, "field %q must be %s", typeErr.Field, typeErr.Type)
+		}
+		return apperr.New(protocol.CodeBadRequest, "malformed frame data: %s", short(err.Error()))
+	}
+	return nil
+}
+
+func short(s string) string {
+	if len(s) > 120 {
+		return s[:120] + "…"
+	}
+	return s
+}
+
+func notMember(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return apperr.New(protocol.CodeNotMember, "you are not a member of this channel")
+	}
+	return err
+}
+
+// checkText validates message text: present, bounded, valid UTF-8, no control
+// characters but tab and line breaks. Everything else — markup, links, direction
+// marks — is kept as typed; clients show it as text, never as HTML.
+func checkText(text string) error {
+	if strings.TrimSpace(text) == "" {
+		return apperr.BadField("text", "the message is empty")
+	}
+	if !utf8.ValidString(text) {
+		return apperr.BadField("text", "the message is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(text); n > protocol.MaxTextRunes {
+		return apperr.BadField("text", "the message has %d characters; at most %d", n, protocol.MaxTextRunes)
+	}
+	for _, r := range text {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' {
+			return apperr.BadField("text", "the message contains control characters")
+		}
+	}
+	return nil
+}
+
+func checkClientID(id string) error {
+	if id == "" || len(id) > protocol.MaxClientIDLen {
+		return apperr.BadField("client_id", "client_id must be 1 to %d characters", protocol.MaxClientIDLen)
+	}
+	for _, r := range id {
+		if !(r == '-' || r == '_' || r == ':' || r == '.' || r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r))) {
+			return apperr.BadField("client_id", "client_id may hold ASCII letters, digits and - _ : . only")
+		}
+	}
+	return nil
+}
+
+// member loads the channel and the user's membership in it, refusing non-members the
+// same way whether the channel exists or not.
+func (s *Service) member(ctx context.Context, channelID, userID int64) (store.Channel, store.ChannelMember, error) {
+	m, err := s.store.GetMember(ctx, channelID, userID)
+	if err != nil {
+		return store.Channel{}, store.ChannelMember{}, notMember(err)
+	}
+	ch, err := s.store.GetChannel(ctx, channelID)
+	if err != nil {
+		return store.Channel{}, store.ChannelMember{}, fmt.Errorf("chat: channel %d: %w", channelID, err)
+	}
+	return ch, m, nil
+}
+
+func (s *Service) checkMentions(ctx context.Context, channelID int64, mentions []int64) ([]int64, error) {
+	if len(mentions) > maxMentions {
+		return nil, apperr.BadField("mentions", "at most %d mentions", maxMentions)
+	}
+	seen := map[int64]bool{}
+	out := make([]int64, 0, len(mentions))
+	for _, id := range mentions {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if _, err := s.store.GetMember(ctx, channelID, id); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return nil, apperr.BadField("mentions", "user %d is not in this channel", id)
+			}
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+func (s *Service) send(ctx context.Context, userID int64, d protocol.SendData) (protocol.AckData, error) {
+	if err := checkClientID(d.ClientID); err != nil {
+		return protocol.AckData{}, err
+	}
+	if err := checkText(d.Text); err != nil {
+		return protocol.AckData{}, err
+	}
+	ch, m, err := s.member(ctx, d.ChannelID, userID)
+	if err != nil {
+		return protocol.AckData{}, err
+	}
+	switch {
+	case ch.Archived:
+		return protocol.AckData{}, apperr.New(protocol.CodeForbidden, "the channel is archived")
+	case ch.PostPolicy == store.PolicyAdmins && m.Role != store.MemberAdmin:
+		return protocol.AckData{}, apperr.New(protocol.CodeForbidden, "only the channel's administrators may post here (仅管理员发言)")
+	case d.MentionAll && ch.MentionAll == store.PolicyAdmins && m.Role != store.MemberAdmin:
+		return protocol.AckData{}, apperr.BadField("mention_all", "only the channel's administrators may mention everyone")
+	case d.Secrecy < 0 || d.Secrecy > ch.MaxSecrecy:
+		return protocol.AckData{}, apperr.BadField("secrecy", "secrecy must be from 0 to the channel's ceiling %d", ch.MaxSecrecy)
+	}
+	mentions, err := s.checkMentions(ctx, ch.ID, d.Mentions)
+	if err != nil {
+		return protocol.AckData{}, err
+	}
+	if d.ReplyTo != 0 {
+		if d.ReplyTo < 0 || d.ReplyTo > ch.LastSeq {
+			return protocol.AckData{}, apperr.BadField("reply_to", "no message %d in this channel", d.ReplyTo)
+		}
+	}
+	res, err := s.commits.submit(ctx, store.NewMessage{
+		ChannelID: ch.ID, SenderID: userID, ClientID: d.ClientID, Text: d.Text, ReplyTo: d.ReplyTo,
+		Mentions: mentions, MentionAll: d.MentionAll, Secrecy: d.Secrecy, CreatedAt: s.now(),
+	})
+	if err == nil {
+		err = res.Err
+	}
+	if err != nil {
+		return protocol.AckData{}, fmt.Errorf("chat: send to channel %d: %w", ch.ID, err)
+	}
+	msg := res.Message
+	if res.Duplicate && msg.ChannelID != ch.ID {
+		// The same client id was used for another channel: a client bug, and answering
+		// with the other channel's ack would mislead it.
+		return protocol.AckData{}, apperr.BadField("client_id", "client_id was already used for another message")
+	}
+	if !res.Duplicate {
+		s.publish(ctx, hub.ChannelTopic(ch.ID), msg.Seq, encodeFrame(protocol.TypeMessage, "", toWire(msg)))
+	}
+	return protocol.AckData{ChannelID: msg.ChannelID, Seq: msg.Seq, ClientID: msg.ClientID, CreatedAt: msg.CreatedAt, Duplicate: res.Duplicate}, nil
+}
+
+func (s *Service) edit(ctx context.Context, userID int64, d protocol.EditData) (protocol.AckData, error) {
+	if err := checkText(d.Text); err != nil {
+		return protocol.AckData{}, err
+	}
+	if _, _, err := s.member(ctx, d.ChannelID, userID); err != nil {
+		return protocol.AckData{}, err
+	}
+	msg, err := s.store.GetMessage(ctx, d.ChannelID, d.Seq)
+	if err != nil {
+		return protocol.AckData{}, err
+	}
+	now := s.now()
+	switch {
+	case msg.SenderID != userID:
+		return protocol.AckData{}, apperr.New(protocol.CodeForbidden, "only the sender may edit a message")
+	case !msg.RecalledAt.IsZero():
+		return protocol.AckData{}, apperr.New(protocol.CodeConflict, "the message was recalled")
+	case now.Sub(msg.CreatedAt) > s.opt.EditWindow:
+		return protocol.AckData{}, apperr.New(protocol.CodeWindowExpired, "messages can be edited for %s after sending", s.opt.EditWindow)
+	}
+	mentions, err := s.checkMentions(ctx, d.ChannelID, d.Mentions)
+	if err != nil {
+		return protocol.AckData{}, err
+	}
+	msg, err = s.store.EditMessage(ctx, d.ChannelID, d.Seq, d.Text, mentions, now)
+	if err != nil {
+		return protocol.AckData{}, err
+	}
+	// Sequence 0: an edit changes an old message; a client that has seen its sequence
+	// must still get it.
+	s.publish(ctx, hub.ChannelTopic(d.ChannelID), 0, encodeFrame(protocol.TypeMessage, "", toWire(msg)))
+	return protocol.AckData{ChannelID: msg.ChannelID, Seq: msg.Seq, ClientID: msg.ClientID, CreatedAt: msg.CreatedAt}, nil
+}
+
+func (s *Service) recall(ctx context.Context, userID int64, d protocol.RecallData) (protocol.AckData, error) {
+	_, m, err := s.member(ctx, d.ChannelID, userID)
+	if err != nil {
+		return protocol.AckData{}, err
+	}
+	msg, err := s.store.GetMessage(ctx, d.ChannelID, d.Seq)
+	if err != nil {
+		return protocol.AckData{}, err
+	}
+	now := s.now()
+	admin := m.Role == store.MemberAdmin
+	switch {
+	case !msg.RecalledAt.IsZero():
+		return protocol.AckData{}, apperr.New(protocol.CodeConflict, "the message was already recalled")
+	case msg.SenderID != userID && !admin:
+		return protocol.AckData{}, apperr.New(protocol.CodeForbidden, "only the sender or a channel administrator may recall a message")
+	case !admin && now.Sub(msg.CreatedAt) > s.opt.RecallWindow:
+		return protocol.AckData{}, apperr.New(protocol.CodeWindowExpired, "messages can be recalled for %s after sending", s.opt.RecallWindow)
+	}
+	msg, err = s.store.RecallMessage(ctx, d.ChannelID, d.Seq, userID, now)
+	if err != nil {
+		return protocol.AckData{}, err
+	}
+	s.publish(ctx, hub.ChannelTopic(d.ChannelID), 0, encodeFrame(protocol.TypeMessage, "", toWire(msg)))
+	return protocol.AckData{ChannelID: msg.ChannelID, Seq: msg.Seq, ClientID: msg.ClientID, CreatedAt: msg.CreatedAt}, nil
+}
+
+func (s *Service) read(ctx context.Context, userID int64, d protocol.ReadData) (protocol.ReadData, error) {
+	if d.Seq < 0 {
+		return protocol.ReadData{}, apperr.BadField("seq", "seq must not be negative")
+	}
+	pos, err := s.store.SetReadSeq(ctx, d.ChannelID, userID, d.Seq)
+	if err != nil {
+		return protocol.ReadData{}, notMember(err)
+	}
+	out := protocol.ReadData{ChannelID: d.ChannelID, Seq: pos}
+	s.publish(ctx, hub.UserTopic(userID), 0, encodeFrame(protocol.TypeReadSync, "", out))
+	return out, nil
+}

@@ -1,0 +1,373 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"govchat/internal/account"
+	"govchat/internal/apperr"
+	"govchat/internal/store"
+	"govchat/protocol"
+)
+
+// Limits of the REST operations.
+const (
+	maxGroupMembers = 2000
+	maxHistory      = 200 // per REST page; one more is asked of the store to see if there is more
+	maxSearch       = 100
+)
+
+func toChannel(c store.MyChannel, userID int64) protocol.Channel {
+	out := protocol.Channel{
+		ID: c.ID, Kind: string(c.Kind), Name: c.Name, Topic: c.Topic, PostPolicy: string(c.PostPolicy),
+		MentionAll: string(c.MentionAll), MaxSecrecy: c.MaxSecrecy, Archived: c.Archived, LastSeq: c.LastSeq,
+		Epoch: c.Epoch, Role: string(c.Role), ReadSeq: c.ReadSeq, Unread: c.Unread,
+	}
+	if c.Latest != nil {
+		m := toWire(*c.Latest)
+		out.Latest = &m
+	}
+	if c.Kind == store.ChannelDirect {
+		out.PeerID = peerOf(c.DirectKey, userID)
+	}
+	return out
+}
+
+// directKey names the one direct channel of two people.
+func directKey(a, b int64) string {
+	if a > b {
+		a, b = b, a
+	}
+	return fmt.Sprintf("%d:%d", a, b)
+}
+
+func peerOf(key string, me int64) int64 {
+	var a, b int64
+	if _, err := fmt.Sscanf(key, "%d:%d", &a, &b); err != nil {
+		return 0
+	}
+	if a == me {
+		return b
+	}
+	return a
+}
+
+// ListMine lists the user's channels with unread counts.
+func (s *Service) ListMine(ctx context.Context, userID int64) (protocol.Channels, error) {
+	mine, err := s.store.ListMyChannels(ctx, userID)
+	if err != nil {
+		return protocol.Channels{}, fmt.Errorf("chat: channels of %d: %w", userID, err)
+	}
+	out := protocol.Channels{Channels: make([]protocol.Channel, 0, len(mine))}
+	for _, c := range mine {
+		out.Channels = append(out.Channels, toChannel(c, userID))
+	}
+	return out, nil
+}
+
+// Members lists a channel's members to one of them.
+func (s *Service) Members(ctx context.Context, userID, channelID int64) (protocol.ChannelMembers, error) {
+	if _, _, err := s.member(ctx, channelID, userID); err != nil {
+		return protocol.ChannelMembers{}, err
+	}
+	ms, err := s.store.ListMembers(ctx, channelID)
+	if err != nil {
+		return protocol.ChannelMembers{}, err
+	}
+	out := protocol.ChannelMembers{Members: make([]protocol.ChannelMember, 0, len(ms))}
+	for _, m := range ms {
+		u, err := s.store.GetUser(ctx, m.UserID)
+		if err != nil {
+			return protocol.ChannelMembers{}, err
+		}
+		out.Members = append(out.Members, protocol.ChannelMember{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Title: u.Title, Role: string(m.Role)})
+	}
+	return out, nil
+}
+
+// History pages through a channel for one of its members.
+func (s *Service) History(ctx context.Context, userID int64, q store.HistoryQuery) (protocol.Messages, error) {
+	if q.Limit < 1 || q.Limit > maxHistory {
+		return protocol.Messages{}, apperr.BadField("limit", "limit must be from 1 to %d", maxHistory)
+	}
+	if q.AfterSeq < 0 || q.BeforeSeq < 0 {
+		return protocol.Messages{}, apperr.BadField("after", "sequence numbers are not negative")
+	}
+	if _, _, err := s.member(ctx, q.ChannelID, userID); err != nil {
+		return protocol.Messages{}, err
+	}
+	// Ask for one more than wanted to tell whether there is more in that direction.
+	want := q.Limit
+	q.Limit = min(want+1, maxHistory)
+	msgs, err := s.store.History(ctx, q)
+	if err != nil {
+		return protocol.Messages{}, err
+	}
+	out := protocol.Messages{Messages: []protocol.Message{}}
+	if len(msgs) > want {
+		out.HasMore = true
+		if q.BeforeSeq != 0 && q.AfterSeq == 0 {
+			msgs = msgs[len(msgs)-want:] // paging back: keep the newest, drop the extra oldest
+		} else {
+			msgs = msgs[:want]
+		}
+	}
+	for _, m := range msgs {
+		out.Messages = append(out.Messages, toWire(m))
+	}
+	return out, nil
+}
+
+// Search finds messages in the user's channels.
+func (s *Service) Search(ctx context.Context, userID, channelID int64, text string, limit int) (protocol.Messages, error) {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return protocol.Messages{}, apperr.BadField("q", "say what to search for")
+	case len([]rune(text)) > 64:
+		return protocol.Messages{}, apperr.BadField("q", "search text is longer than 64 characters")
+	case limit < 1 || limit > maxSearch:
+		return protocol.Messages{}, apperr.BadField("limit", "limit must be from 1 to %d", maxSearch)
+	}
+	if channelID != 0 {
+		if _, _, err := s.member(ctx, channelID, userID); err != nil {
+			return protocol.Messages{}, err
+		}
+	}
+	msgs, err := s.store.SearchMessages(ctx, store.SearchQuery{UserID: userID, ChannelID: channelID, Text: text, Limit: limit})
+	if err != nil {
+		return protocol.Messages{}, err
+	}
+	out := protocol.Messages{Messages: make([]protocol.Message, 0, len(msgs))}
+	for _, m := range msgs {
+		out.Messages = append(out.Messages, toWire(m))
+	}
+	return out, nil
+}
+
+func policy(v, field string, def store.PostPolicy) (store.PostPolicy, error) {
+	switch store.PostPolicy(v) {
+	case "":
+		return def, nil
+	case store.PolicyEveryone, store.PolicyAdmins:
+		return store.PostPolicy(v), nil
+	}
+	return "", apperr.BadField(field, "%s must be everyone or admins", field)
+}
+
+func checkChannelName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", apperr.BadField("name", "the group needs a name")
+	}
+	return name, account.CheckText("name", name, 64)
+}
+
+// CreateGroup creates a work group; the creator administers it.
+func (s *Service) CreateGroup(ctx context.Context, creatorID int64, req protocol.CreateGroupRequest) (protocol.Channel, error) {
+	name, err := checkChannelName(req.Name)
+	if err != nil {
+		return protocol.Channel{}, err
+	}
+	if err := account.CheckText("topic", req.Topic, 256); err != nil {
+		return protocol.Channel{}, err
+	}
+	post, err := policy(req.PostPolicy, "post_policy", store.PolicyEveryone)
+	if err != nil {
+		return protocol.Channel{}, err
+	}
+	mentionAll, err := policy(req.MentionAll, "mention_all", store.PolicyEveryone)
+	if err != nil {
+		return protocol.Channel{}, err
+	}
+	if len(req.Members) > maxGroupMembers {
+		return protocol.Channel{}, apperr.BadField("members", "a group has at most %d members", maxGroupMembers)
+	}
+	now := s.now()
+	members := []store.ChannelMember{{UserID: creatorID, Role: store.MemberAdmin, JoinedAt: now}}
+	ids, err := s.activeUsers(ctx, req.Members, creatorID)
+	if err != nil {
+		return protocol.Channel{}, err
+	}
+	for _, id := range ids {
+		members = append(members, store.ChannelMember{UserID: id, Role: store.MemberNormal, JoinedAt: now})
+	}
+	c := store.Channel{Kind: store.ChannelGroup, Name: name, Topic: strings.TrimSpace(req.Topic), PostPolicy: post, MentionAll: mentionAll,
+		MaxSecrecy: defaultMaxSecrecy, CreatedBy: creatorID, CreatedAt: now}
+	if err := s.store.CreateChannel(ctx, &c, members); err != nil {
+		return protocol.Channel{}, fmt.Errorf("chat: create group: %w", err)
+	}
+	all := append([]int64{creatorID}, ids...)
+	s.announce(ctx, c.ID, all, "joined")
+	return toChannel(store.MyChannel{Channel: c, Role: store.MemberAdmin}, creatorID), nil
+}
+
+// activeUsers checks that every id is an active account, drops duplicates and except.
+func (s *Service) activeUsers(ctx context.Context, ids []int64, except int64) ([]int64, error) {
+	seen := map[int64]bool{except: true}
+	var out []int64
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		u, err := s.store.GetUser(ctx, id)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {
+			return nil, apperr.BadField("members", "user %d does not exist or is disabled", id)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out, nil
+}
+
+// admin loads a channel its administrator is about to change.
+func (s *Service) admin(ctx context.Context, userID, channelID int64) (store.Channel, error) {
+	ch, m, err := s.member(ctx, channelID, userID)
+	if err != nil {
+		return store.Channel{}, err
+	}
+	if m.Role != store.MemberAdmin {
+		return store.Channel{}, apperr.New(protocol.CodeForbidden, "only the channel's administrators may change it")
+	}
+	return ch, nil
+}
+
+// UpdateChannel changes settings; org channels keep the names the tree gives them.
+func (s *Service) UpdateChannel(ctx context.Context, userID, channelID int64, req protocol.UpdateChannelRequest) (protocol.Channel, error) {
+	ch, err := s.admin(ctx, userID, channelID)
+	if err != nil {
+		return protocol.Channel{}, err
+	}
+	if req.Name != nil {
+		if ch.Kind != store.ChannelGroup {
+			return protocol.Channel{}, apperr.BadField("name", "department and party channels are named after the org tree")
+		}
+		if ch.Name, err = checkChannelName(*req.Name); err != nil {
+			return protocol.Channel{}, err
+		}
+	}
+	if req.Topic != nil {
+		if err := account.CheckText("topic", *req.Topic, 256); err != nil {
+			return protocol.Channel{}, err
+		}
+		ch.Topic = strings.TrimSpace(*req.Topic)
+	}
+	if req.PostPolicy != nil {
+		if ch.PostPolicy, err = policy(*req.PostPolicy, "post_policy", ch.PostPolicy); err != nil {
+			return protocol.Channel{}, err
+		}
+	}
+	if req.MentionAll != nil {
+		if ch.MentionAll, err = policy(*req.MentionAll, "mention_all", ch.MentionAll); err != nil {
+			return protocol.Channel{}, err
+		}
+	}
+	if req.Archived != nil {
+		if ch.Kind != store.ChannelGroup {
+			return protocol.Channel{}, apperr.BadField("archived", "department and party channels follow the org tree")
+		}
+		ch.Archived = *req.Archived
+	}
+	if err := s.store.UpdateChannel(ctx, ch); err != nil {
+		return protocol.Channel{}, err
+	}
+	members, err := s.store.ListMembers(ctx, ch.ID)
+	if err == nil {
+		ids := make([]int64, len(members))
+		for i, m := range members {
+			ids[i] = m.UserID
+		}
+		s.announce(ctx, ch.ID, ids, "updated")
+	}
+	return toChannel(store.MyChannel{Channel: ch, Role: store.MemberAdmin}, userID), nil
+}
+
+// AddMembers adds people to a group.
+func (s *Service) AddMembers(ctx context.Context, userID, channelID int64, ids []int64) error {
+	ch, err := s.admin(ctx, userID, channelID)
+	if err != nil {
+		return err
+	}
+	if ch.Kind != store.ChannelGroup {
+		return apperr.New(protocol.CodeForbidden, "only groups have members chosen by hand")
+	}
+	if len(ids) > maxGroupMembers {
+		return apperr.BadField("user_ids", "at most %d at once", maxGroupMembers)
+	}
+	valid, err := s.activeUsers(ctx, ids, 0)
+	if err != nil {
+		return err
+	}
+	var added []int64
+	for _, id := range valid {
+		err := s.store.AddMember(ctx, store.ChannelMember{ChannelID: ch.ID, UserID: id, Role: store.MemberNormal, JoinedAt: s.now()})
+		if errors.Is(err, store.ErrConflict) {
+			continue // already in it
+		}
+		if err != nil {
+			return err
+		}
+		added = append(added, id)
+	}
+	s.announce(ctx, ch.ID, added, "joined")
+	return nil
+}
+
+// RemoveMember takes someone out of a group: an administrator removes anyone, a member
+// removes themself (leaves).
+func (s *Service) RemoveMember(ctx context.Context, userID, channelID, memberID int64) error {
+	ch, m, err := s.member(ctx, channelID, userID)
+	if err != nil {
+		return err
+	}
+	if ch.Kind != store.ChannelGroup {
+		return apperr.New(protocol.CodeForbidden, "department and party channels follow the org tree")
+	}
+	if memberID != userID && m.Role != store.MemberAdmin {
+		return apperr.New(protocol.CodeForbidden, "only the group's administrators may remove others")
+	}
+	if err := s.store.RemoveMember(ctx, ch.ID, memberID); err != nil {
+		return err
+	}
+	s.announce(ctx, ch.ID, []int64{memberID}, "left")
+	return nil
+}
+
+// OpenDirect returns the direct channel of two people, creating it on first use.
+func (s *Service) OpenDirect(ctx context.Context, userID, peerID int64) (protocol.Channel, error) {
+	if peerID == userID {
+		return protocol.Channel{}, apperr.BadField("user_id", "a direct conversation needs someone else")
+	}
+	if _, err := s.activeUsers(ctx, []int64{peerID}, 0); err != nil {
+		return protocol.Channel{}, err
+	}
+	key := directKey(userID, peerID)
+	c, err := s.store.GetDirectChannel(ctx, key)
+	if errors.Is(err, store.ErrNotFound) {
+		now := s.now()
+		c = store.Channel{Kind: store.ChannelDirect, Name: "", DirectKey: key, PostPolicy: store.PolicyEveryone, MentionAll: store.PolicyEveryone,
+			MaxSecrecy: defaultMaxSecrecy, CreatedBy: userID, CreatedAt: now}
+		members := []store.ChannelMember{{UserID: userID, Role: store.MemberNormal, JoinedAt: now}, {UserID: peerID, Role: store.MemberNormal, JoinedAt: now}}
+		err = s.store.CreateChannel(ctx, &c, members)
+		if errors.Is(err, store.ErrConflict) { // opened by the other person at the same moment
+			c, err = s.store.GetDirectChannel(ctx, key)
+		} else if err == nil {
+			s.announce(ctx, c.ID, []int64{userID, peerID}, "joined")
+		}
+	}
+	if err != nil {
+		return protocol.Channel{}, fmt.Errorf("chat: direct channel %s: %w", key, err)
+	}
+	m, err := s.store.GetMember(ctx, c.ID, userID)
+	if err != nil {
+		return protocol.Channel{}, err
+	}
+	return toChannel(store.MyChannel{Channel: c, Role: m.Role, ReadSeq: m.ReadSeq}, userID), nil
+}

@@ -1,0 +1,177 @@
+package hub
+
+import (
+	"govchat/protocol"
+)
+
+// chanState is what a connection remembers of one channel: the highest sequence it
+// has queued (so a message is never sent twice, whether it came by resume or live)
+// and, during hello, the live events held back while the channel is resumed.
+type chanState struct {
+	sent     int64
+	left     bool // the user left; drop its events until a join
+	resuming bool
+	buf      []*event
+}
+
+func (c *conn) chanState(id int64) *chanState {
+	st := c.chans[id]
+	if st == nil {
+		st = &chanState{}
+		c.chans[id] = st
+	}
+	return st
+}
+
+// deliver takes one bus event for this connection. It runs inside the bus handler,
+// so it never waits: it buffers, drops a duplicate or queues the event, and closes
+// the connection if its queue is full.
+func (c *conn) deliver(t topic, ev *event, change *protocol.ChannelEvent) {
+	if c.closing() {
+		return
+	}
+	c.mu.Lock()
+	if change != nil {
+		c.noteMembership(change)
+	}
+	if !t.user {
+		st := c.chans[t.id]
+		switch {
+		case st != nil && st.left:
+			c.mu.Unlock()
+			return
+		case st != nil && st.resuming:
+			if c.bufBytes+len(ev.frame) > c.hub.opt.SendQueueBytes {
+				c.mu.Unlock()
+				c.tooSlow()
+				return
+			}
+			st.buf = append(st.buf, ev)
+			c.bufBytes += len(ev.frame)
+			c.mu.Unlock()
+			return
+		case ev.seq != 0:
+			if st == nil {
+				st = c.chanState(t.id)
+			}
+			if ev.seq <= st.sent {
+				c.mu.Unlock()
+				return
+			}
+			st.sent = ev.seq
+		}
+	}
+	c.mu.Unlock()
+	if !c.q.offer(item{ev: ev, frame: ev.frame}) {
+		c.tooSlow()
+	}
+}
+
+func (c *conn) tooSlow() {
+	if !c.closing() {
+		c.hub.tooSlow.Add(1)
+	}
+	c.close(protocol.CloseTooSlow, "too slow; reconnect and resume")
+}
+
+// noteMembership records a joined/left event for the writer, which subscribes or
+// unsubscribes (the bus handler may not). Events of a channel the user left are
+// dropped from now on, before the unsubscription takes effect. Only the latest change
+// per channel is kept, so pending stays bounded by the number of channels. Callers
+// hold c.mu.
+func (c *conn) noteMembership(ce *protocol.ChannelEvent) {
+	joined := ce.Event == "joined"
+	c.chanState(ce.ChannelID).left = !joined
+	if c.pending == nil {
+		c.pending = map[int64]bool{}
+	}
+	c.pending[ce.ChannelID] = joined
+	if c.live {
+		wake(c.ctrl)
+	}
+}
+
+// applyMembership subscribes to channels joined and leaves channels left since the
+// last call. It runs on the writer, and only after hello: hello subscribes from a
+// channel list read while these events were arriving, and applying them afterwards
+// is what makes a "left" win over a stale list.
+func (c *conn) applyMembership() {
+	c.mu.Lock()
+	if !c.live {
+		c.mu.Unlock()
+		return
+	}
+	changes := c.pending
+	c.pending = nil
+	c.mu.Unlock()
+	for id, joined := range changes {
+		t := topic{id: id}
+		if !joined {
+			c.leave(t)
+			continue
+		}
+		if err := c.join(t); err != nil {
+			c.hub.log.Error("websocket: subscribe to joined channel", "user_id", c.userID, "channel_id", id, "err", err)
+			c.close(closeInternal, "server error; reconnect")
+			return
+		}
+	}
+}
+
+// goLive lets the writer apply membership changes; hello calls it last.
+func (c *conn) goLive() {
+	c.mu.Lock()
+	c.live = true
+	waiting := len(c.pending) > 0
+	c.mu.Unlock()
+	if waiting {
+		wake(c.ctrl)
+	}
+}
+
+// startResume holds back the live events of channels about to be resumed.
+func (c *conn) startResume(ids []int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		c.chanState(id).resuming = true
+	}
+}
+
+// finishResume queues the live events held back for a channel whose missed frames
+// have been queued up to sent, skipping those already covered, and then lets live
+// events through again. It runs on the reader and may wait for queue room, so it
+// never holds c.mu while queueing: events arriving meanwhile are buffered and taken
+// in the next round, keeping them in order.
+func (c *conn) finishResume(id, sent int64) {
+	c.mu.Lock()
+	st := c.chanState(id)
+	st.sent = sent
+	c.mu.Unlock()
+	for {
+		c.mu.Lock()
+		buf := st.buf
+		st.buf = nil
+		for _, ev := range buf {
+			c.bufBytes -= len(ev.frame)
+		}
+		if len(buf) == 0 || st.left {
+			st.resuming = false
+			c.mu.Unlock()
+			return
+		}
+		out := buf[:0]
+		for _, ev := range buf {
+			if ev.seq == 0 || ev.seq > st.sent {
+				st.sent = max(st.sent, ev.seq)
+				out = append(out, ev)
+			}
+		}
+		c.mu.Unlock()
+		for _, ev := range out {
+			if !c.q.push(c.done, item{ev: ev, frame: ev.frame}) {
+				return
+			}
+		}
+	}
+}

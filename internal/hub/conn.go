@@ -1,0 +1,154 @@
+package hub
+
+import (
+	"context"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gorilla/websocket"
+
+	"govchat/internal/auth"
+)
+
+// conn is one client's WebSocket. Its request goroutine reads (reader.go) and one
+// more goroutine writes (writer.go); bus handlers only hand it events (channels.go).
+type conn struct {
+	hub    *Hub
+	ws     *websocket.Conn
+	token  string // kept to authenticate again; never logged
+	userID int64
+	p      atomic.Pointer[auth.Principal] // refreshed by each re-authentication
+	q      *queue
+
+	// ctx ends when the connection starts closing; the service calls made for this
+	// connection give up with it.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	closeOnce  sync.Once
+	done       chan struct{} // closed when the connection starts closing
+	closeCode  int           // set before done is closed; 0: send no close frame
+	closeText  string
+	readerDone chan struct{}
+	writerDone chan struct{}
+
+	ctrl chan struct{} // one slot: membership changes wait in pending for the writer
+
+	mu       sync.Mutex // guards the fields below; bus handlers take it, so never hold it while waiting
+	chans    map[int64]*chanState
+	pending  map[int64]bool // channel → joined (true) or left, for the writer to apply
+	live     bool           // hello is done: the writer may apply pending
+	bufBytes int            // bytes buffered in chans during resume
+
+	subMu  sync.Mutex // guards topics; held across bus calls, never taken by a bus handler
+	topics map[topic]struct{}
+
+	// Reader-only state.
+	helloDone bool
+	limit     limiter
+	flooding  int // rate-limited frames in a row
+}
+
+func newConn(h *Hub, ws *websocket.Conn, p auth.Principal, token string) *conn {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &conn{
+		hub:        h,
+		ws:         ws,
+		token:      token,
+		userID:     p.User.ID,
+		q:          newQueue(h.opt.SendQueueBytes),
+		ctx:        ctx,
+		cancel:     cancel,
+		done:       make(chan struct{}),
+		readerDone: make(chan struct{}),
+		writerDone: make(chan struct{}),
+		ctrl:       make(chan struct{}, 1),
+		chans:      map[int64]*chanState{},
+		topics:     map[topic]struct{}{},
+		limit:      newLimiter(h.opt.RatePerSecond, h.opt.RateBurst, h.now()),
+	}
+	c.p.Store(&p)
+	return c
+}
+
+func (c *conn) principal() auth.Principal { return *c.p.Load() }
+
+// run serves the connection on the calling goroutine (the reader) and returns once
+// both goroutines have finished and the connection has left every topic.
+func (c *conn) run() {
+	go c.writeLoop()
+	defer func() {
+		// A panic in a frame handler is a bug: log it, close this connection with
+		// 1011 and still release everything, rather than leak the writer and the
+		// subscriptions (net/http cannot clean up a hijacked connection).
+		if v := recover(); v != nil {
+			c.hub.log.Error("panic serving websocket", "user_id", c.userID, "panic", v, "stack", string(debug.Stack()))
+			c.close(closeInternal, "server error; reconnect")
+		}
+		close(c.readerDone)
+		c.close(0, "")
+		<-c.writerDone
+		c.leaveAll()
+	}()
+	c.readLoop()
+}
+
+// close starts closing the connection with a close code (0: none, the socket is
+// already gone or the peer closed it). Only the first call counts. It never blocks,
+// so bus handlers may call it: the writer sends the close frame.
+func (c *conn) close(code int, text string) {
+	c.closeOnce.Do(func() {
+		c.closeCode, c.closeText = code, text
+		close(c.done)
+		c.cancel()
+	})
+}
+
+func (c *conn) closing() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// send queues a frame of this connection's own, waiting for room (queue.push);
+// false when the connection is closing.
+func (c *conn) send(frame []byte) bool {
+	return c.q.push(c.done, item{frame: frame})
+}
+
+// join subscribes the connection to t; joining twice is a no-op.
+func (c *conn) join(t topic) error {
+	c.subMu.Lock()
+	defer c.subMu.Unlock()
+	if _, ok := c.topics[t]; ok {
+		return nil
+	}
+	if err := c.hub.subs.join(c.ctx, t, c); err != nil {
+		return err
+	}
+	c.topics[t] = struct{}{}
+	return nil
+}
+
+func (c *conn) leave(t topic) {
+	c.subMu.Lock()
+	defer c.subMu.Unlock()
+	if _, ok := c.topics[t]; !ok {
+		return
+	}
+	c.hub.subs.leave(t, c)
+	delete(c.topics, t)
+}
+
+func (c *conn) leaveAll() {
+	c.subMu.Lock()
+	defer c.subMu.Unlock()
+	for t := range c.topics {
+		c.hub.subs.leave(t, c)
+	}
+	clear(c.topics)
+}

@@ -1,0 +1,208 @@
+package hub
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"govchat/protocol"
+)
+
+// Each bad frame gets its own error, echoing the ref when it could be read, and the
+// connection goes on: a ping still gets its pong and a send its ack.
+func TestBadFramesAreAnsweredAndTheConnectionGoesOn(t *testing.T) {
+	h := newHarness(t, Options{})
+	c := h.user(1, 7)
+	c.hello()
+	big := `{"v":1,"type":"send","ref":"big","data":{"channel_id":7,"client_id":"x","text":"` + strings.Repeat("字", protocol.MaxFrameBytes/3+10) + `"}}`
+	cases := []struct {
+		name  string
+		frame string
+		code  protocol.Code
+		ref   string
+	}{
+		{"malformed JSON", `{"v":1,"type":"ping","ref":"m1"`, protocol.CodeBadRequest, ""},
+		{"not an object", `[1,2]`, protocol.CodeBadRequest, ""},
+		{"JSON null", `null`, protocol.CodeBadRequest, ""},
+		{"an unknown field", `{"v":1,"type":"ping","ref":"u1","extra":true}`, protocol.CodeBadRequest, "u1"},
+		{"a field of the wrong type", `{"v":"1","type":"ping","ref":"w1"}`, protocol.CodeBadRequest, "w1"},
+		{"data after the object", `{"v":1,"type":"ping","ref":"d1"} {}`, protocol.CodeBadRequest, "d1"},
+		{"a missing type", `{"v":1,"ref":"t0"}`, protocol.CodeBadRequest, "t0"},
+		{"an unknown type", `{"v":1,"type":"dance","ref":"t1"}`, codeUnknownType, "t1"},
+		{"a server-only type", `{"v":1,"type":"welcome","ref":"t2"}`, codeUnknownType, "t2"},
+		{"a wrong version", `{"v":2,"type":"ping","ref":"v2"}`, codeUnsupportedVersion, "v2"},
+		{"a missing version", `{"type":"ping","ref":"v0"}`, codeUnsupportedVersion, "v0"},
+		{"a second hello", `{"v":1,"type":"hello","ref":"h2"}`, codeHelloFirst, "h2"},
+		{"a frame over max_frame_bytes", big, protocol.CodeTooLarge, "big"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c.write(tc.frame)
+			c.expectError(tc.code, tc.ref)
+			c.ping()
+			ref := c.send(protocol.TypeSend, protocol.SendData{ChannelID: 7, ClientID: "c-" + tc.ref, Text: "still here"})
+			c.expect(protocol.TypeAck, ref)
+		})
+	}
+	t.Run("a binary message", func(t *testing.T) {
+		if err := c.ws.WriteMessage(websocket.BinaryMessage, []byte(`{"v":1,"type":"ping"}`)); err != nil {
+			t.Fatal(err)
+		}
+		c.expectError(protocol.CodeBadRequest, "")
+		c.ping()
+	})
+}
+
+func TestHelloComesFirst(t *testing.T) {
+	h := newHarness(t, Options{})
+	c := h.user(1, 7)
+	t.Run("ping is answered before hello", func(t *testing.T) { c.ping() })
+	t.Run("send before hello is refused", func(t *testing.T) {
+		ref := c.send(protocol.TypeSend, protocol.SendData{ChannelID: 7, ClientID: "a", Text: "early"})
+		c.expectError(codeHelloFirst, ref)
+	})
+	t.Run("a malformed hello can be retried", func(t *testing.T) {
+		c.write(`{"v":1,"type":"hello","ref":"bad","data":{"resume":"all"}}`)
+		e := c.expectError(protocol.CodeBadRequest, "bad")
+		if e.Field != "data.resume" {
+			t.Fatalf("field %q, want data.resume", e.Field)
+		}
+		c.hello()
+	})
+	t.Run("send after hello is handled", func(t *testing.T) {
+		ref := c.send(protocol.TypeSend, protocol.SendData{ChannelID: 7, ClientID: "b", Text: "now"})
+		c.expect(protocol.TypeAck, ref)
+	})
+	if n := len(h.svc.handled); n != 1 {
+		t.Fatalf("service handled %d frames, want only the send after hello", n)
+	}
+}
+
+func TestFrameOverTheHardLimitEndsTheConnection(t *testing.T) {
+	h := newHarness(t, Options{})
+	c := h.user(1, 7)
+	c.hello()
+	c.write(`{"v":1,"type":"ping","ref":"` + strings.Repeat("x", hardReadLimit) + `"}`)
+	c.expectClose(websocket.CloseMessageTooBig)
+}
+
+// clock is a settable time source for the rate limiter.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func TestRateLimit(t *testing.T) {
+	t.Run("refuses a burst over the limit and recovers", func(t *testing.T) {
+		clk := &clock{t: time.Now()}
+		h := newHarness(t, Options{Now: clk.now, RatePerSecond: 5, RateBurst: 5})
+		c := h.user(1, 7)
+		// hello takes the first token.
+		c.hello()
+		var refs []string
+		for range 10 {
+			refs = append(refs, c.send(protocol.TypePing, nil))
+		}
+		for i, ref := range refs {
+			if i < 4 {
+				c.expect(protocol.TypePong, ref)
+				continue
+			}
+			if e := c.expectError(protocol.CodeRateLimited, ref); e.RetryAfter < 1 {
+				t.Fatalf("retry_after %d, want at least 1", e.RetryAfter)
+			}
+		}
+		clk.advance(time.Second)
+		c.ping()
+		ref := c.send(protocol.TypeSend, protocol.SendData{ChannelID: 7, ClientID: "after", Text: "calm"})
+		c.expect(protocol.TypeAck, ref)
+	})
+	t.Run("closes a connection that keeps flooding", func(t *testing.T) {
+		clk := &clock{t: time.Now()}
+		h := newHarness(t, Options{Now: clk.now, RatePerSecond: 1, RateBurst: 1})
+		c := h.user(1, 7)
+		c.ping()
+		for range maxFlooding {
+			c.send(protocol.TypePing, nil)
+		}
+		// Errors queued when the connection closes may be dropped with the rest of
+		// its backlog; what does arrive is rate_limited, and then the close.
+		for {
+			f, err := c.tryNext()
+			if err != nil {
+				var ce *websocket.CloseError
+				if !errors.As(err, &ce) || ce.Code != websocket.ClosePolicyViolation {
+					t.Fatalf("ended with %v, want close 1008", err)
+				}
+				break
+			}
+			var e protocol.Error
+			_ = json.Unmarshal(f.Data, &e)
+			if f.Type != protocol.TypeError || e.Code != protocol.CodeRateLimited {
+				t.Fatalf("got %s %s, want rate_limited", f.Type, f.Data)
+			}
+		}
+	})
+}
+
+func FuzzDecodeFrame(f *testing.F) {
+	for _, seed := range []string{
+		`{"v":1,"type":"ping"}`,
+		`{"v":1,"type":"hello","ref":"a","data":{"resume":[{"channel_id":1,"last_seq":2}]}}`,
+		`{"v":1,"type":"send","ref":"x","data":{"channel_id":7,"client_id":"c","text":"你好"}}`,
+		`{"v":2,"type":"ping"}`,
+		`{"v":1,"type":"nope"}`,
+		`{"v":1,"type":"ping","extra":1}`,
+		`{"v":1,"type":"ping"} {}`,
+		`{"V":1,"TYPE":"ping"}`,
+		`null`, `[]`, `{`, ``, `"str"`, `{"v":1e400}`, `{"v":1,"type":"ping","data":null}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fr, ferr := decodeFrame(b)
+		if ferr != nil {
+			switch ferr.err.Code {
+			case protocol.CodeBadRequest, codeUnsupportedVersion, codeUnknownType:
+			default:
+				t.Fatalf("refused with code %q", ferr.err.Code)
+			}
+			if len(ferr.ref) > maxRefBytes {
+				t.Fatalf("echoes a ref of %d bytes", len(ferr.ref))
+			}
+			if ferr.err.Message == "" {
+				t.Fatal("refused without a message")
+			}
+			return
+		}
+		if fr.V != protocol.Version || !isClientType(fr.Type) || len(fr.Ref) > maxRefBytes {
+			t.Fatalf("accepted %+v", fr)
+		}
+		// An accepted frame survives a round trip unchanged.
+		again, err := json.Marshal(fr)
+		if err != nil {
+			t.Fatalf("re-encode: %v", err)
+		}
+		fr2, ferr2 := decodeFrame(again)
+		if ferr2 != nil || fr2.V != fr.V || fr2.Type != fr.Type || fr2.Ref != fr.Ref {
+			t.Fatalf("round trip %s: %+v, %v", again, fr2, ferr2)
+		}
+	})
+}

@@ -1,0 +1,210 @@
+// Package hub is govchat's realtime edge: it accepts WebSocket connections at
+// /api/v1/ws, speaks the frame protocol of protocol/ws.go, fans bus events out to
+// the local connections subscribed to them and replays what a reconnecting client
+// missed. What a frame means, and who may do it, is the Service's business.
+package hub
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"govchat/internal/bus"
+	"govchat/protocol"
+)
+
+// Defaults for Options left zero.
+const (
+	DefaultSendQueueBytes = 1 << 20
+	DefaultRatePerSecond  = 20
+	DefaultRateBurst      = 50
+	DefaultRecheckPeriod  = time.Minute
+	DefaultWriteTimeout   = 10 * time.Second
+)
+
+// Options are the hub's dependencies and limits.
+type Options struct {
+	Bus     bus.Bus
+	Auth    Authenticator
+	Service Service
+	// AllowedOrigin is scheme://host[:port] of the public URL. A browser's Origin must
+	// equal it; empty means the Origin's host must be the request's own Host.
+	AllowedOrigin string
+	Log           *slog.Logger     // nil: discard
+	Now           func() time.Time // nil: time.Now
+
+	// SendQueueBytes bounds each connection's outbound queue; a connection whose
+	// queue would grow past it is closed with protocol.CloseTooSlow.
+	SendQueueBytes int
+	// RatePerSecond and RateBurst bound the frames one connection may send.
+	RatePerSecond float64
+	RateBurst     int
+	// Heartbeat is the ping period (default protocol.HeartbeatPeriod); a connection
+	// silent for 2.5 periods is dropped.
+	Heartbeat time.Duration
+	// RecheckPeriod is how often an open connection's token is authenticated again
+	// (jittered ±25%), so a revoked session is cut off within about one period.
+	RecheckPeriod time.Duration
+	// WriteTimeout bounds one write to a socket.
+	WriteTimeout time.Duration
+}
+
+// Hub owns the WebSocket connections of one server node.
+type Hub struct {
+	opt       Options
+	log       *slog.Logger
+	now       func() time.Time
+	origin    string // normalised AllowedOrigin
+	upgrader  websocket.Upgrader
+	writePool sync.Pool // gorilla's write buffers, shared by all connections
+	batchPool sync.Pool // *[]byte for coalesced writes
+	subs      subscriptions
+
+	mu      sync.Mutex
+	conns   map[*conn]struct{}
+	closed  bool
+	drained chan struct{} // closed once closed is set and conns is empty
+
+	events   atomic.Uint64
+	prepared atomic.Uint64
+	tooSlow  atomic.Uint64
+}
+
+// Stats is a snapshot of the hub for tests and metrics.
+type Stats struct {
+	Connections int    // open connections
+	Topics      int    // bus topics with at least one local subscriber
+	Events      uint64 // bus events received
+	Prepared    uint64 // websocket.PreparedMessages built: at most one per event
+	TooSlow     uint64 // connections closed because their queue overflowed
+}
+
+// New returns a hub. Bus, Auth and Service are required.
+func New(opt Options) *Hub {
+	if opt.Bus == nil || opt.Auth == nil || opt.Service == nil {
+		panic("hub: New needs Bus, Auth and Service")
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.SendQueueBytes <= 0 {
+		opt.SendQueueBytes = DefaultSendQueueBytes
+	}
+	if opt.RatePerSecond <= 0 {
+		opt.RatePerSecond = DefaultRatePerSecond
+	}
+	if opt.RateBurst <= 0 {
+		opt.RateBurst = DefaultRateBurst
+	}
+	if opt.Heartbeat <= 0 {
+		opt.Heartbeat = protocol.HeartbeatPeriod
+	}
+	if opt.RecheckPeriod <= 0 {
+		opt.RecheckPeriod = DefaultRecheckPeriod
+	}
+	if opt.WriteTimeout <= 0 {
+		opt.WriteTimeout = DefaultWriteTimeout
+	}
+	h := &Hub{
+		opt:     opt,
+		log:     opt.Log,
+		now:     opt.Now,
+		conns:   map[*conn]struct{}{},
+		drained: make(chan struct{}),
+	}
+	if opt.AllowedOrigin != "" {
+		o, ok := normalizeOrigin(opt.AllowedOrigin)
+		if !ok {
+			panic(fmt.Sprintf("hub: AllowedOrigin %q is not scheme://host[:port]", opt.AllowedOrigin))
+		}
+		h.origin = o
+	}
+	h.subs = subscriptions{bus: opt.Bus, topics: map[topic]*topicEntry{}, fanout: h.fanout}
+	h.upgrader = websocket.Upgrader{
+		ReadBufferSize: 1024,
+		// Zero with a pool: a connection holds a write buffer only while it writes, so
+		// idle connections cost no write buffer at all.
+		WriteBufferSize:   0,
+		WriteBufferPool:   &h.writePool,
+		EnableCompression: false,
+		// ServeHTTP checks Origin itself before authenticating.
+		CheckOrigin: func(*http.Request) bool { return true },
+		Error:       h.upgradeError,
+	}
+	return h
+}
+
+// Stats reports the hub's current state.
+func (h *Hub) Stats() Stats {
+	h.mu.Lock()
+	n := len(h.conns)
+	h.mu.Unlock()
+	return Stats{
+		Connections: n,
+		Topics:      h.subs.count(),
+		Events:      h.events.Load(),
+		Prepared:    h.prepared.Load(),
+		TooSlow:     h.tooSlow.Load(),
+	}
+}
+
+// Close refuses new connections, closes every open one with protocol.CloseShutdown
+// and waits until their goroutines have finished or ctx ends.
+func (h *Hub) Close(ctx context.Context) error {
+	h.mu.Lock()
+	var open []*conn
+	if !h.closed {
+		h.closed = true
+		for c := range h.conns {
+			open = append(open, c)
+		}
+		if len(h.conns) == 0 {
+			close(h.drained)
+		}
+	}
+	h.mu.Unlock()
+	for _, c := range open {
+		c.close(protocol.CloseShutdown, "server shutting down")
+	}
+	select {
+	case <-h.drained:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("hub: close: %w", ctx.Err())
+	}
+}
+
+// track registers an upgraded connection; false once the hub is closed.
+func (h *Hub) track(c *conn) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	h.conns[c] = struct{}{}
+	return true
+}
+
+func (h *Hub) untrack(c *conn) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.conns, c)
+	if h.closed && len(h.conns) == 0 {
+		close(h.drained)
+	}
+}
+
+func (h *Hub) isClosed() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.closed
+}

@@ -1,0 +1,569 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+const (
+	historyMaxLimit = 500
+	// clientIDChunk bounds the OR list of one duplicate lookup.
+	clientIDChunk = 100
+	// messageChunk bounds the rows of one multi-row message insert (10 parameters each).
+	messageChunk = 200
+)
+
+// messageFields are the messages columns in scan order, with what a LEFT JOIN that
+// found nothing reads as instead of NULL.
+var messageFields = [...]struct{ col, zero string }{
+	{"channel_id", "0"}, {"seq", "0"}, {"sender_id", "0"}, {"client_id", "''"}, {"text", "''"},
+	{"reply_to", "0"}, {"mentions", "'[]'"}, {"mention_all", "FALSE"}, {"secrecy", "0"},
+	{"created_at", "0"}, {"edited_at", "0"}, {"recalled_at", "0"}, {"recalled_by", "0"},
+}
+
+// messageCols lists the message columns for messageDest, qualified by alias (none
+// when ""). nullable wraps every column in coalesce, for the side of a LEFT JOIN;
+// client_id is always wrapped, being NULL when the sender gave none.
+func messageCols(alias string, nullable bool) string {
+	var b strings.Builder
+	for i, f := range messageFields {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		col := f.col
+		if alias != "" {
+			col = alias + "." + col
+		}
+		if nullable || f.col == "client_id" {
+			col = "coalesce(" + col + ", " + f.zero + ")"
+		}
+		b.WriteString(col)
+	}
+	return b.String()
+}
+
+// messageDest holds the columns of a message that need converting after the scan.
+type messageDest struct {
+	mentions                    string
+	created, edited, recalledAt int64
+}
+
+func (d *messageDest) targets(m *Message) []any {
+	return []any{&m.ChannelID, &m.Seq, &m.SenderID, &m.ClientID, &m.Text, &m.ReplyTo, &d.mentions,
+		&m.MentionAll, &m.Secrecy, &d.created, &d.edited, &d.recalledAt, &m.RecalledBy}
+}
+
+func (d *messageDest) finish(m *Message) error {
+	ms, err := decodeMentions(d.mentions)
+	if err != nil {
+		return err
+	}
+	m.Mentions = ms
+	m.CreatedAt, m.EditedAt, m.RecalledAt = fromMillis(d.created), fromMillis(d.edited), fromMillis(d.recalledAt)
+	return nil
+}
+
+func scanMessage(row scanner) (Message, error) {
+	var m Message
+	var d messageDest
+	if err := row.Scan(d.targets(&m)...); err != nil {
+		return Message{}, err
+	}
+	if err := d.finish(&m); err != nil {
+		return Message{}, err
+	}
+	return m, nil
+}
+
+// encodeMentions stores mentions as a JSON array; none is "[]".
+func encodeMentions(ids []int64) string {
+	if len(ids) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(ids) // []int64 always marshals
+	return string(b)
+}
+
+// decodeMentions reverses encodeMentions; none is nil, so a message reads back as
+// it was returned when appended.
+func decodeMentions(s string) ([]int64, error) {
+	var ids []int64
+	if err := json.Unmarshal([]byte(s), &ids); err != nil {
+		return nil, fmt.Errorf("decode mentions %q: %w", s, err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return ids, nil
+}
+
+// checkText refuses what a PostgreSQL text column cannot hold, so both backends
+// accept the same messages.
+func checkText(s string) error {
+	if !utf8.ValidString(s) {
+		return errors.New("not valid UTF-8")
+	}
+	if strings.ContainsRune(s, 0) {
+		return errors.New("contains a NUL character")
+	}
+	return nil
+}
+
+type clientKey struct {
+	sender int64
+	client string
+}
+
+// errAppendRace means a message of the batch met a (SenderID, ClientID) that
+// another transaction committed after the duplicate lookup; the attempt is undone
+// and repeated, and the repeat's lookup sees it.
+var errAppendRace = errors.New("store: append raced with a concurrent append of the same client id")
+
+const appendAttempts = 3
+
+// AppendMessages commits msgs in one transaction: the group commit, where a caller
+// gathers the sends of a millisecond or two and acknowledges each only once this
+// returns. Results are in input order.
+//
+// A (SenderID, ClientID) already appended, in any channel and earlier in the batch
+// included, yields that first message with Duplicate set and writes nothing; with an
+// empty ClientID a message is never a duplicate. A message for a missing channel gets
+// an Err wrapping ErrNotFound, and one whose text the database cannot hold (invalid
+// UTF-8, NUL) a plain Err; they touch nothing and the rest still commit. The error
+// return is for the batch as a whole (the database failed): then nothing was
+// committed.
+//
+// The rest take their channels' next sequence numbers in batch order: for each
+// channel, UPDATE channels SET last_seq = last_seq + k … RETURNING last_seq for its
+// k new messages, in the same transaction as their inserts, so numbers are gap-free.
+// On PostgreSQL that UPDATE's row lock serialises appends to a channel across nodes
+// (SQLite's write lock serialises all writers), and the channels of a batch are
+// locked in ID order first, so two batches cannot deadlock. One statement per
+// channel and one multi-row insert for all messages, rather than statements per
+// message, is what makes a larger batch cheaper per message.
+//
+// The duplicate lookup runs before any lock. Should another node commit one of the
+// batch's client ids after it, the insert skips that row (ON CONFLICT DO NOTHING,
+// which on PostgreSQL waits for the other transaction) and the attempt is undone and
+// repeated, whereupon the lookup finds it: numbers are never left unused.
+func (s *DB) AppendMessages(ctx context.Context, msgs []NewMessage) ([]AppendResult, error) {
+	if len(msgs) == 0 {
+		return []AppendResult{}, nil
+	}
+	b := newAppendBatch(s, msgs)
+	for attempt := 1; ; attempt++ {
+		var results []AppendResult
+		var err error
+		if s.tx == nil {
+			err = s.inTx(ctx, func(tx *DB) error {
+				results, err = tx.appendOnce(ctx, b)
+				return err
+			})
+		} else {
+			// Joined to the caller's transaction: a savepoint undoes this attempt alone.
+			results, err = s.appendInSavepoint(ctx, b)
+		}
+		if !errors.Is(err, errAppendRace) {
+			if err != nil {
+				return nil, err
+			}
+			return results, nil
+		}
+		if attempt == appendAttempts {
+			return nil, err
+		}
+	}
+}
+
+func (s *DB) appendInSavepoint(ctx context.Context, b *appendBatch) ([]AppendResult, error) {
+	if _, err := s.exec(ctx, `SAVEPOINT append_messages`); err != nil {
+		return nil, s.fail(err, "append messages: savepoint")
+	}
+	results, err := s.appendOnce(ctx, b)
+	if err != nil {
+		if _, rbErr := s.exec(ctx, `ROLLBACK TO SAVEPOINT append_messages`); rbErr != nil {
+			return nil, errors.Join(err, s.fail(rbErr, "append messages: roll back to savepoint"))
+		}
+	}
+	if _, relErr := s.exec(ctx, `RELEASE SAVEPOINT append_messages`); relErr != nil {
+		return nil, errors.Join(err, s.fail(relErr, "append messages: release savepoint"))
+	}
+	return results, err
+}
+
+// appendBatch is a batch checked and normalised once, for every attempt.
+type appendBatch struct {
+	msgs     []Message // as they will be stored, Seq unset
+	invalid  []error   // per message, refused before reaching the database
+	keys     []clientKey
+	channels []int64 // distinct, sorted
+}
+
+func newAppendBatch(s *DB, msgs []NewMessage) *appendBatch {
+	b := &appendBatch{msgs: make([]Message, len(msgs)), invalid: make([]error, len(msgs))}
+	for i, nm := range msgs {
+		// PostgreSQL refuses such text with an error that would abort the whole
+		// transaction, so refuse it here, for this message alone.
+		if err := checkText(nm.Text); err != nil {
+			b.invalid[i] = fmt.Errorf("store: append message to channel %d: text: %w", nm.ChannelID, err)
+			continue
+		}
+		if err := checkText(nm.ClientID); err != nil {
+			b.invalid[i] = fmt.Errorf("store: append message to channel %d: client id: %w", nm.ChannelID, err)
+			continue
+		}
+		m := Message{
+			ChannelID: nm.ChannelID, SenderID: nm.SenderID, ClientID: nm.ClientID, Text: nm.Text,
+			ReplyTo: nm.ReplyTo, Mentions: slices.Clone(nm.Mentions), MentionAll: nm.MentionAll,
+			Secrecy: nm.Secrecy, CreatedAt: s.stamp(nm.CreatedAt),
+		}
+		if len(m.Mentions) == 0 {
+			m.Mentions = nil
+		}
+		b.msgs[i] = m
+		if m.ClientID != "" {
+			b.keys = append(b.keys, clientKey{m.SenderID, m.ClientID})
+		}
+		b.channels = append(b.channels, m.ChannelID)
+	}
+	slices.Sort(b.channels)
+	b.channels = slices.Compact(b.channels)
+	return b
+}
+
+func missingChannel(id int64) error {
+	return fmt.Errorf("store: append message to channel %d: %w", id, ErrNotFound)
+}
+
+// appendOnce is one attempt at the batch inside a transaction (see AppendMessages).
+func (s *DB) appendOnce(ctx context.Context, b *appendBatch) ([]AppendResult, error) {
+	results := make([]AppendResult, len(b.msgs))
+	seen, err := s.messagesByClientID(ctx, b.keys)
+	if err != nil {
+		return nil, err
+	}
+	// With several channels, lock them in order and learn which exist; with one,
+	// its sequence update below does both.
+	var exists map[int64]bool
+	if len(b.channels) > 1 {
+		if exists, err = s.lockChannels(ctx, b.channels); err != nil {
+			return nil, err
+		}
+	}
+
+	byChannel := map[int64][]int{} // new messages, by channel, in batch order
+	dupOf := map[int]int{}         // a repeat within the batch → the first
+	first := map[clientKey]int{}
+	for i, m := range b.msgs {
+		switch key := (clientKey{m.SenderID, m.ClientID}); {
+		case b.invalid[i] != nil:
+			results[i].Err = b.invalid[i]
+		case exists != nil && !exists[m.ChannelID]:
+			results[i].Err = missingChannel(m.ChannelID)
+		case m.ClientID == "":
+			byChannel[m.ChannelID] = append(byChannel[m.ChannelID], i)
+		default:
+			if prev, ok := seen[key]; ok {
+				results[i] = AppendResult{Message: prev, Duplicate: true}
+			} else if j, ok := first[key]; ok {
+				dupOf[i] = j
+			} else {
+				first[key] = i
+				byChannel[m.ChannelID] = append(byChannel[m.ChannelID], i)
+			}
+		}
+	}
+
+	var fresh []Message
+	for _, ch := range b.channels {
+		idx := byChannel[ch]
+		if len(idx) == 0 {
+			continue
+		}
+		var last int64
+		err := s.queryRow(ctx, `UPDATE channels SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq`,
+			len(idx), ch).Scan(&last)
+		if isNoRows(err) {
+			for _, i := range idx {
+				results[i].Err = missingChannel(ch)
+			}
+			continue
+		}
+		if err != nil {
+			return nil, s.fail(err, "append messages to channel %d: take sequence numbers", ch)
+		}
+		for k, i := range idx {
+			m := b.msgs[i]
+			m.Seq = last - int64(len(idx)) + 1 + int64(k)
+			results[i].Message = m
+			fresh = append(fresh, m)
+		}
+	}
+	for i, j := range dupOf {
+		if results[j].Err != nil {
+			results[i].Err = results[j].Err // only a missing channel, the same one
+		} else {
+			results[i] = AppendResult{Message: results[j].Message, Duplicate: true}
+		}
+	}
+
+	inserted, err := s.insertMessages(ctx, fresh)
+	if err != nil {
+		return nil, err
+	}
+	if inserted < len(fresh) {
+		return nil, errAppendRace
+	}
+	var terms []termRow
+	for _, m := range fresh {
+		terms = appendTerms(terms, m)
+	}
+	if err := s.insertTerms(ctx, terms); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// insertMessages inserts ms with multi-row inserts, skipping any whose client id is
+// taken, and returns how many it inserted.
+func (s *DB) insertMessages(ctx context.Context, ms []Message) (int, error) {
+	inserted := 0
+	for chunk := range slices.Chunk(ms, messageChunk) {
+		args := make([]any, 0, 10*len(chunk))
+		for _, m := range chunk {
+			args = append(args, m.ChannelID, m.Seq, m.SenderID, nullString(m.ClientID), m.Text, m.ReplyTo,
+				encodeMentions(m.Mentions), m.MentionAll, m.Secrecy, toMillis(m.CreatedAt))
+		}
+		rows, err := s.query(ctx, `INSERT INTO messages (channel_id, seq, sender_id, client_id, text, reply_to, mentions,
+				mention_all, secrecy, created_at)
+			VALUES `+strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), `, len(chunk)), `, `)+`
+			ON CONFLICT (sender_id, client_id) DO NOTHING
+			RETURNING seq`, args...)
+		if err != nil {
+			return 0, s.fail(err, "append messages")
+		}
+		for rows.Next() {
+			inserted++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, s.fail(err, "append messages")
+		}
+	}
+	return inserted, nil
+}
+
+// lockChannels returns which of ids (sorted) are channels. On PostgreSQL it also
+// locks their rows, in ID order, until the transaction ends, so two batches
+// touching the same channels cannot deadlock on the row locks their sequence
+// updates take.
+func (s *DB) lockChannels(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.query(ctx, `SELECT id FROM channels WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id`+s.d.rowLock, args...)
+	if err != nil {
+		return nil, s.fail(err, "lock channels")
+	}
+	defer rows.Close()
+	exists := make(map[int64]bool, len(ids))
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, s.fail(err, "lock channels")
+		}
+		exists[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "lock channels")
+	}
+	return exists, nil
+}
+
+// placeholders returns "?, ?, …" with n marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// messagesByClientID finds the messages already appended under keys.
+func (s *DB) messagesByClientID(ctx context.Context, keys []clientKey) (map[clientKey]Message, error) {
+	found := make(map[clientKey]Message, len(keys))
+	for chunk := range slices.Chunk(keys, clientIDChunk) {
+		conds := make([]string, len(chunk))
+		args := make([]any, 0, 2*len(chunk))
+		for i, k := range chunk {
+			conds[i] = `(sender_id = ? AND client_id = ?)`
+			args = append(args, k.sender, k.client)
+		}
+		rows, err := s.query(ctx, `SELECT `+messageCols("", false)+` FROM messages WHERE `+strings.Join(conds, ` OR `), args...)
+		if err != nil {
+			return nil, s.fail(err, "look up client ids")
+		}
+		for rows.Next() {
+			m, err := scanMessage(rows)
+			if err != nil {
+				rows.Close()
+				return nil, s.fail(err, "look up client ids")
+			}
+			found[clientKey{m.SenderID, m.ClientID}] = m
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, s.fail(err, "look up client ids")
+		}
+	}
+	return found, nil
+}
+
+func (s *DB) GetMessage(ctx context.Context, channelID, seq int64) (Message, error) {
+	m, err := scanMessage(s.queryRow(ctx, `SELECT `+messageCols("", false)+` FROM messages WHERE channel_id = ? AND seq = ?`,
+		channelID, seq))
+	if err != nil {
+		return Message{}, s.fail(err, "get message %d/%d", channelID, seq)
+	}
+	return m, nil
+}
+
+// History returns up to q.Limit (1..500) messages of a channel with AfterSeq < Seq <
+// BeforeSeq (a bound of 0 is open), ascending by Seq. Normally those are the first
+// after AfterSeq; with BeforeSeq set and AfterSeq 0 they are the newest before
+// BeforeSeq, for paging backwards. Recalled messages are included, without text.
+// ErrNotFound when the channel does not exist.
+func (s *DB) History(ctx context.Context, q HistoryQuery) ([]Message, error) {
+	if q.Limit < 1 || q.Limit > historyMaxLimit {
+		return nil, fmt.Errorf("store: history of channel %d: limit %d out of range 1..%d", q.ChannelID, q.Limit, historyMaxLimit)
+	}
+	if q.AfterSeq < 0 || q.BeforeSeq < 0 {
+		return nil, fmt.Errorf("store: history of channel %d: negative bound", q.ChannelID)
+	}
+	query := `SELECT ` + messageCols("", false) + ` FROM messages WHERE channel_id = ? AND seq > ?`
+	args := []any{q.ChannelID, q.AfterSeq}
+	if q.BeforeSeq > 0 {
+		query += ` AND seq < ?`
+		args = append(args, q.BeforeSeq)
+	}
+	backwards := q.BeforeSeq > 0 && q.AfterSeq == 0
+	if backwards {
+		query += ` ORDER BY seq DESC LIMIT ?`
+	} else {
+		query += ` ORDER BY seq LIMIT ?`
+	}
+	args = append(args, q.Limit)
+	ms, err := s.listMessages(ctx, fmt.Sprintf("history of channel %d", q.ChannelID), query, args...)
+	if err != nil {
+		return nil, err
+	}
+	if backwards {
+		slices.Reverse(ms)
+	}
+	if len(ms) == 0 {
+		if _, err := s.channelLastSeq(ctx, q.ChannelID); err != nil {
+			return nil, fmt.Errorf("store: history: %w", err)
+		}
+	}
+	return ms, nil
+}
+
+func (s *DB) listMessages(ctx context.Context, what, query string, args ...any) ([]Message, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, s.fail(err, "%s", what)
+	}
+	defer rows.Close()
+	var ms []Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, s.fail(err, "%s", what)
+		}
+		ms = append(ms, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "%s", what)
+	}
+	return ms, nil
+}
+
+// EditMessage replaces the text and mentions of a message, sets EditedAt (at, now
+// when zero) and re-indexes it for search. ErrNotFound for a missing message,
+// ErrConflict for a recalled one.
+func (s *DB) EditMessage(ctx context.Context, channelID, seq int64, text string, mentions []int64, at time.Time) (Message, error) {
+	if err := checkText(text); err != nil {
+		return Message{}, fmt.Errorf("store: edit message %d/%d: %w", channelID, seq, err)
+	}
+	edited := toMillis(s.stamp(at))
+	var m Message
+	err := s.inTx(ctx, func(tx *DB) error {
+		old, err := tx.lockLiveMessage(ctx, "edit", channelID, seq)
+		if err != nil {
+			return err
+		}
+		m, err = scanMessage(tx.queryRow(ctx, `UPDATE messages SET text = ?, mentions = ?, edited_at = ?
+			WHERE channel_id = ? AND seq = ? AND recalled_at = 0
+			RETURNING `+messageCols("", false),
+			text, encodeMentions(mentions), edited, channelID, seq))
+		if err != nil {
+			return tx.fail(err, "edit message %d/%d", channelID, seq)
+		}
+		if err := tx.deleteTerms(ctx, channelID, seq, old); err != nil {
+			return err
+		}
+		return tx.insertTerms(ctx, appendTerms(nil, m))
+	})
+	if err != nil {
+		return Message{}, err
+	}
+	return m, nil
+}
+
+// RecallMessage withdraws a message: its row and Seq stay, its text is cleared, its
+// search terms are deleted, and RecalledAt (at, now when zero) and RecalledBy are
+// set. ErrNotFound for a missing message, ErrConflict for one already recalled.
+func (s *DB) RecallMessage(ctx context.Context, channelID, seq, by int64, at time.Time) (Message, error) {
+	recalled := toMillis(s.stamp(at))
+	var m Message
+	err := s.inTx(ctx, func(tx *DB) error {
+		old, err := tx.lockLiveMessage(ctx, "recall", channelID, seq)
+		if err != nil {
+			return err
+		}
+		m, err = scanMessage(tx.queryRow(ctx, `UPDATE messages SET text = '', recalled_at = ?, recalled_by = ?
+			WHERE channel_id = ? AND seq = ? AND recalled_at = 0
+			RETURNING `+messageCols("", false),
+			recalled, by, channelID, seq))
+		if err != nil {
+			return tx.fail(err, "recall message %d/%d", channelID, seq)
+		}
+		return tx.deleteTerms(ctx, channelID, seq, old)
+	})
+	if err != nil {
+		return Message{}, err
+	}
+	return m, nil
+}
+
+// lockLiveMessage returns the text of a message that is not recalled, locking its
+// row on PostgreSQL until the transaction ends, so a concurrent edit or recall of it
+// waits and then sees this one's outcome: the text whose terms are deleted is always
+// the text that was indexed, and recalled text can never come back. ErrNotFound for a
+// missing message, ErrConflict for a recalled one.
+func (s *DB) lockLiveMessage(ctx context.Context, verb string, channelID, seq int64) (string, error) {
+	var text string
+	var recalledAt int64
+	err := s.queryRow(ctx, `SELECT text, recalled_at FROM messages WHERE channel_id = ? AND seq = ?`+s.d.rowLock,
+		channelID, seq).Scan(&text, &recalledAt)
+	if err != nil {
+		return "", s.fail(err, "%s message %d/%d", verb, channelID, seq)
+	}
+	if recalledAt != 0 {
+		return "", fmt.Errorf("store: %s message %d/%d: it was recalled: %w", verb, channelID, seq, ErrConflict)
+	}
+	return text, nil
+}

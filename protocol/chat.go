@@ -1,0 +1,72 @@
+package protocol
+
+// Channel is a channel as its member sees it (GET /api/v1/channels).
+type Channel struct {
+	ID         int64    `json:"id"`
+	Kind       string   `json:"kind"` // department, party, group, direct
+	Name       string   `json:"name"`
+	Topic      string   `json:"topic,omitempty"`
+	PostPolicy string   `json:"post_policy"` // everyone, admins (仅管理员发言)
+	MentionAll string   `json:"mention_all"` // who may @all: everyone, admins
+	MaxSecrecy int      `json:"max_secrecy"`
+	Archived   bool     `json:"archived,omitempty"`
+	LastSeq    int64    `json:"last_seq"`
+	Epoch      int64    `json:"epoch"`
+	Role       string   `json:"role"` // your role in it: member, admin
+	ReadSeq    int64    `json:"read_seq"`
+	Unread     int64    `json:"unread"`
+	Latest     *Message `json:"latest,omitempty"`
+	PeerID     int64    `json:"peer_id,omitempty"` // direct channels: the other person
+}
+
+// Channels answers GET /api/v1/channels.
+type Channels struct {
+	Channels []Channel `json:"channels"`
+}
+
+// ChannelMember is one member (GET /api/v1/channels/{id}/members).
+type ChannelMember struct {
+	UserID      int64  `json:"user_id"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Title       string `json:"title,omitempty"`
+	Role        string `json:"role"`
+}
+
+// ChannelMembers answers GET /api/v1/channels/{id}/members.
+type ChannelMembers struct {
+	Members []ChannelMember `json:"members"`
+}
+
+// Messages answers history (GET /api/v1/channels/{id}/messages) and search
+// (GET /api/v1/search), ascending by seq for history and newest first for search.
+type Messages struct {
+	Messages []Message `json:"messages"`
+	// HasMore: history has more in the direction asked for.
+	HasMore bool `json:"has_more"`
+}
+
+// CreateGroupRequest is the body of POST /api/v1/channels: a work group whose first
+// members are the creator (as its administrator) and Members.
+type CreateGroupRequest struct {
+	Name       string  `json:"name"`
+	Topic      string  `json:"topic,omitempty"`
+	Members    []int64 `json:"members"`
+	PostPolicy string  `json:"post_policy,omitempty"`
+	MentionAll string  `json:"mention_all,omitempty"`
+}
+
+// UpdateChannelRequest is the body of PATCH /api/v1/channels/{id} (channel
+// administrators); absent fields stay. Department and party channels keep their names.
+type UpdateChannelRequest struct {
+	Name       *string `json:"name,omitempty"`
+	Topic      *string `json:"topic,omitempty"`
+	PostPolicy *string `json:"post_policy,omitempty"`
+	MentionAll *string `json:"mention_all,omitempty"`
+	Archived   *bool   `json:"archived,omitempty"`
+}
+
+// MembersRequest is the body of POST /api/v1/channels/{id}/members (add to a group).
+type MembersRequest struct {
+	UserIDs []int64 `json:"user_ids"`
+}

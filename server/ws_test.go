@@ -1,0 +1,195 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"govchat/internal/demo"
+	"govchat/protocol"
+)
+
+func errorCode(t *testing.T, f protocol.Frame) protocol.Code {
+	t.Helper()
+	if f.Type != protocol.TypeError {
+		t.Fatalf("want an error frame, got %s %s", f.Type, f.Data)
+	}
+	var e protocol.Error
+	json.Unmarshal(f.Data, &e)
+	return e.Code
+}
+
+func ackOf(t *testing.T, f protocol.Frame) protocol.AckData {
+	t.Helper()
+	if f.Type != protocol.TypeAck {
+		t.Fatalf("want an ack, got %s %s", f.Type, f.Data)
+	}
+	var a protocol.AckData
+	json.Unmarshal(f.Data, &a)
+	return a
+}
+
+func messageSeq(ch int64, seq int64) func(protocol.Frame) bool {
+	return func(f protocol.Frame) bool {
+		if f.Type != protocol.TypeMessage {
+			return false
+		}
+		var m protocol.Message
+		json.Unmarshal(f.Data, &m)
+		return m.ChannelID == ch && m.Seq == seq
+	}
+}
+
+// The embedded default end to end: two people chat in their department channel over
+// real WebSockets, one drops off and resumes with exactly what they missed.
+func TestRealtimeEmbedded(t *testing.T) {
+	base, _ := startServer(t, "--data", t.TempDir(), "--recall-window", "1s")
+	tokA := loginToken(t, base, "zhouhaiyan", demo.Password)
+	tokB := loginToken(t, base, "chenzhiqiang", demo.Password)
+	ch := channelNamed(t, base, tokA, "办公室")
+
+	a := dialWS(t, base, tokA)
+	a.hello()
+	b := dialWS(t, base, tokB)
+	b.hello()
+
+	a.send(protocol.TypeSend, "s1", protocol.SendData{ChannelID: ch.ID, ClientID: "a-1", Text: "明天上午九点开会，请准时参加。"})
+	first := ackOf(t, a.next("ack", withRef("s1")))
+	got := decodeMessage(t, b.next("message", messageSeq(ch.ID, first.Seq)))
+	if got.Text != "明天上午九点开会，请准时参加。" || got.SenderID == 0 {
+		t.Fatalf("B got %+v", got)
+	}
+	b.send(protocol.TypeSend, "s2", protocol.SendData{ChannelID: ch.ID, ClientID: "b-1", Text: "好的，会议室已订。", ReplyTo: first.Seq})
+	reply := ackOf(t, b.next("ack", withRef("s2")))
+	if m := decodeMessage(t, a.next("reply", messageSeq(ch.ID, reply.Seq))); m.ReplyTo != first.Seq {
+		t.Fatalf("reply_to %d", m.ReplyTo)
+	}
+
+	// B goes away; A keeps talking; B comes back and gets exactly the missed three.
+	b.conn.Close()
+	var missed []int64
+	for i := range 3 {
+		ref := fmt.Sprint("m", i)
+		a.send(protocol.TypeSend, ref, protocol.SendData{ChannelID: ch.ID, ClientID: fmt.Sprint("a-m", i), Text: fmt.Sprint("补充通知 ", i)})
+		missed = append(missed, ackOf(t, a.next("ack", withRef(ref))).Seq)
+	}
+	b = dialWS(t, base, tokB)
+	replayed := b.hello(protocol.ResumePos{ChannelID: ch.ID, LastSeq: reply.Seq, Epoch: ch.Epoch})
+	if len(replayed) != 3 {
+		t.Fatalf("replayed %d messages, want 3: %+v", len(replayed), replayed)
+	}
+	for i, m := range replayed {
+		if m.Seq != missed[i] {
+			t.Fatalf("replay %d has seq %d, want %d", i, m.Seq, missed[i])
+		}
+	}
+	a.send(protocol.TypeSend, "live", protocol.SendData{ChannelID: ch.ID, ClientID: "a-live", Text: "最后一条"})
+	live := ackOf(t, a.next("ack", withRef("live")))
+	b.next("live message", messageSeq(ch.ID, live.Seq))
+
+	// A retry of the same client id is the first ack again, not a second message.
+	a.send(protocol.TypeSend, "again", protocol.SendData{ChannelID: ch.ID, ClientID: "a-1", Text: "明天上午九点开会，请准时参加。"})
+	if dup := ackOf(t, a.next("ack", withRef("again"))); dup.Seq != first.Seq || !dup.Duplicate {
+		t.Fatalf("retry ack %+v", dup)
+	}
+
+	// History survives a reload.
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/channels/%d/messages?before=%d&limit=50", base, ch.ID, live.Seq+1), nil)
+	req.Header.Set("Authorization", "Bearer "+tokB)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hist protocol.Messages
+	json.NewDecoder(resp.Body).Decode(&hist)
+	resp.Body.Close()
+	if len(hist.Messages) != 6 {
+		t.Fatalf("history has %d messages, want 6", len(hist.Messages))
+	}
+
+	// Recall after the window is refused.
+	time.Sleep(1100 * time.Millisecond)
+	a.send(protocol.TypeRecall, "late", protocol.RecallData{ChannelID: ch.ID, Seq: live.Seq})
+	if code := errorCode(t, a.next("recall answer", withRef("late"))); code != protocol.CodeWindowExpired {
+		t.Fatalf("late recall: %s", code)
+	}
+}
+
+func TestRealtimeBadInput(t *testing.T) {
+	base, _ := startServer(t, "--data", t.TempDir())
+	tok := loginToken(t, base, "zhouhaiyan", demo.Password)
+	other := loginToken(t, base, "heping", demo.Password)
+	treasury := channelNamed(t, base, other, "国库股")
+
+	t.Run("refused before upgrade", func(t *testing.T) {
+		url := "ws" + strings.TrimPrefix(base, "http") + "/api/v1/ws"
+		cases := []struct {
+			name   string
+			header http.Header
+			status int
+		}{
+			{"no session", http.Header{"Origin": {base}}, 401},
+			{"expired or forged token", http.Header{"Origin": {base}, "Authorization": {"Bearer " + strings.Repeat("A", 43)}}, 401},
+			{"another site's page", http.Header{"Origin": {"https://evil.example"}, "Authorization": {"Bearer " + tok}}, 403},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				_, resp, err := websocket.DefaultDialer.Dial(url, tc.header)
+				if err == nil || resp == nil || resp.StatusCode != tc.status {
+					t.Fatalf("dial: err %v, response %v; want status %d", err, resp, tc.status)
+				}
+			})
+		}
+	})
+
+	c := dialWS(t, base, tok)
+	c.hello()
+	raw := func(s string) {
+		if err := c.conn.WriteMessage(websocket.TextMessage, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		name  string
+		frame string
+		code  protocol.Code
+	}{
+		{"malformed JSON", `{"v":1,"type":"send","ref":"r1",`, protocol.CodeBadRequest},
+		{"unknown type", `{"v":1,"type":"teleport","ref":"r2"}`, protocol.CodeUnknownType},
+		{"wrong version", `{"v":7,"type":"ping","ref":"r3"}`, protocol.CodeUnsupportedVersion},
+		{"oversized", `{"v":1,"type":"send","ref":"r4","data":{"text":"` + strings.Repeat("长", 10000) + `"}}`, protocol.CodeTooLarge},
+		{"channel one is not in", fmt.Sprintf(`{"v":1,"type":"send","ref":"r5","data":{"channel_id":%d,"client_id":"x","text":"hi"}}`, treasury.ID), protocol.CodeNotMember},
+		{"second hello", `{"v":1,"type":"hello","ref":"r6","data":{}}`, protocol.CodeHelloFirst},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			raw(tc.frame)
+			f := c.next("error", ofType(protocol.TypeError))
+			if code := errorCode(t, f); code != tc.code {
+				t.Fatalf("code %s, want %s (%s)", code, tc.code, f.Data)
+			}
+			// The connection's other work goes on.
+			ref := fmt.Sprint("ping-", i)
+			c.send(protocol.TypePing, ref, nil)
+			c.next("pong", ofType(protocol.TypePong))
+		})
+	}
+
+	t.Run("another channel's history", func(t *testing.T) {
+		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/channels/%d/messages", base, treasury.ID), nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("status %d, want 403", resp.StatusCode)
+		}
+	})
+}
