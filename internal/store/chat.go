@@ -40,15 +40,15 @@ type Channel struct {
 	PartyOrgID            int64 // ChannelParty
 	// DirectKey is "minUserID:maxUserID" for ChannelDirect, unique, so two people have
 	// one direct channel; empty otherwise.
-	DirectKey    string
-	PostPolicy   PostPolicy
-	MentionAll   PostPolicy
-	MaxSecrecy   int // highest secrecy level a message may carry (stored now; enforced later)
-	CreatedBy    int64
-	CreatedAt    time.Time
-	Archived     bool
-	LastSeq      int64 // the sequence number of the newest message; 0 when empty
-	Epoch        int64 // bumped when history is restored from a backup; starts at 1
+	DirectKey  string
+	PostPolicy PostPolicy
+	MentionAll PostPolicy
+	MaxSecrecy int // highest secrecy level a message may carry (stored now; enforced later)
+	CreatedBy  int64
+	CreatedAt  time.Time
+	Archived   bool
+	LastSeq    int64 // the sequence number of the newest message; 0 when empty
+	Epoch      int64 // bumped when history is restored from a backup; starts at 1
 }
 
 // MemberRole is a member's standing in a channel.
