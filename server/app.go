@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"govchat/internal/account"
 	"govchat/internal/audit"
 	"govchat/internal/auth"
@@ -16,6 +18,7 @@ import (
 	"govchat/internal/config"
 	"govchat/internal/org"
 	"govchat/internal/passwd"
+	"govchat/internal/ratelimit"
 	"govchat/internal/store"
 )
 
@@ -81,6 +84,26 @@ func openBus(ctx context.Context, cfg config.Config, log *slog.Logger) (bus.Bus,
 		return bus.NewMemory(), nil
 	}
 	return bus.NewRedis(ctx, cfg.Redis, log, bus.WithPrefix(cfg.RedisPrefix))
+}
+
+// openLimits makes the login and send limiters: in memory on one node, in Redis when
+// several nodes must share the counts.
+func openLimits(cfg config.Config, now func() time.Time) (login, send ratelimit.Allower, closeFn func(), err error) {
+	const (
+		loginPerMinute, loginBurst = 10, 10
+		sendPerMinute, sendBurst   = 300, 100
+	)
+	if cfg.Redis == "" {
+		return ratelimit.New(loginPerMinute, loginBurst, 100_000, now), ratelimit.New(sendPerMinute, sendBurst, 100_000, now), func() {}, nil
+	}
+	opts, err := redis.ParseURL(cfg.Redis)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("invalid --redis: not a Redis URL")
+	}
+	client := redis.NewClient(opts)
+	return ratelimit.NewRedis(client, cfg.RedisPrefix, loginPerMinute, loginBurst),
+		ratelimit.NewRedis(client, cfg.RedisPrefix, sendPerMinute, sendBurst),
+		func() { client.Close() }, nil
 }
 
 func (a *app) Close() error {

@@ -190,7 +190,10 @@ func TestClusterSurvivesANodeLoss(t *testing.T) {
 	t.Logf("resume replayed %d messages; resending %d", len(replayed), total-len(acked))
 	sendAll(a2, 0)
 	for len(acked) < total {
-		f := a2.next("ack", ofType(protocol.TypeAck))
+		f := a2.next("ack", func(f protocol.Frame) bool { return f.Type == protocol.TypeAck || f.Type == protocol.TypeError })
+		if f.Type == protocol.TypeError {
+			t.Fatalf("resend refused: %s", f.Data)
+		}
 		ack := ackOf(t, f)
 		acked[ack.ClientID] = ack.Seq
 	}

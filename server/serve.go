@@ -19,7 +19,6 @@ import (
 	"govchat/internal/httpapi"
 	"govchat/internal/hub"
 	"govchat/internal/metrics"
-	"govchat/internal/ratelimit"
 	"govchat/internal/webui"
 )
 
@@ -52,6 +51,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 
 	chatOpt := chat.DefaultOptions()
 	chatOpt.RecallWindow, chatOpt.EditWindow = cfg.RecallWindow, cfg.EditWindow
+	// Ten tries at once, then one every six seconds per address: enough for people
+	// behind one office NAT, too slow for password spraying. Sends: a hundred at once
+	// (a phone flushing what was typed offline), then five a second per person across
+	// all their devices — far above typing, far below a script flooding a channel.
+	loginLimit, sendLimit, closeLimits, err := openLimits(cfg, a.now)
+	if err != nil {
+		return err
+	}
+	defer closeLimits()
+	chatOpt.SendLimit = sendLimit
 	chatSvc := chat.New(a.store, b, log, a.now, chatOpt)
 	defer chatSvc.Close()
 	// Department and party channels follow the org tree: bring them in line now (the
@@ -71,9 +80,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Metrics: metrics.New(), Log: log, Now: a.now,
 		PublicURL: cfg.PublicURL, TrustProxy: cfg.TrustProxy, OrgName: cfg.OrgName, Version: version,
 		Locale: cfg.DefaultLocale, TimeZone: cfg.TimeZone,
-		// Ten tries at once, then one every six seconds per address: enough for people
-		// behind one office NAT, too slow for password spraying.
-		LoginLimit: ratelimit.New(10, 10, 100_000, a.now),
+		LoginLimit: loginLimit,
 		WebClient:  web,
 		Chat:       chatSvc,
 		WS:         wsHub,

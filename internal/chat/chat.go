@@ -13,6 +13,7 @@ import (
 
 	"govchat/internal/bus"
 	"govchat/internal/hub"
+	"govchat/internal/ratelimit"
 	"govchat/internal/store"
 	"govchat/protocol"
 )
@@ -32,6 +33,9 @@ type Options struct {
 	ReplayLimit  int64         // most messages replayed on the socket on resume; beyond, resync
 	CommitDelay  time.Duration // how long a group commit waits to collect more sends
 	CommitBatch  int           // most messages in one group commit
+	// SendLimit bounds sends per user across all their connections (and, with Redis,
+	// all nodes). Nil: no per-user limit beyond the hub's per-connection one.
+	SendLimit ratelimit.Allower
 }
 
 // DefaultOptions are the defaults the configuration starts from.

@@ -15,6 +15,7 @@ import (
 	"govchat/internal/demo"
 	"govchat/internal/hub"
 	"govchat/internal/passwd"
+	"govchat/internal/ratelimit"
 	"govchat/internal/store"
 	"govchat/internal/store/storetest"
 	"govchat/protocol"
@@ -73,7 +74,7 @@ type fixture struct {
 	users map[string]store.User
 }
 
-func newFixture(t *testing.T, s store.Store) *fixture {
+func newFixture(t *testing.T, s store.Store, tweak ...func(*chat.Options)) *fixture {
 	t.Helper()
 	c := &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	h := passwd.NewHasher(passwd.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLen: 16, KeyLen: 32})
@@ -82,7 +83,11 @@ func newFixture(t *testing.T, s store.Store) *fixture {
 	}
 	b := bus.NewMemory()
 	t.Cleanup(func() { b.Close() })
-	svc := chat.New(s, b, slog.New(slog.NewTextHandler(io.Discard, nil)), c.now, chat.DefaultOptions())
+	opt := chat.DefaultOptions()
+	for _, f := range tweak {
+		f(&opt)
+	}
+	svc := chat.New(s, b, slog.New(slog.NewTextHandler(io.Discard, nil)), c.now, opt)
 	t.Cleanup(svc.Close)
 	if err := svc.SyncOrgChannels(context.Background()); err != nil {
 		t.Fatal(err)
@@ -400,5 +405,29 @@ func TestResume(t *testing.T) {
 		if _, _, _, err := f.svc.Resume(ctx, f.users["heping"].ID, protocol.ResumePos{ChannelID: office.ID}); err == nil {
 			t.Error("a non-member resumed a channel")
 		}
+	})
+}
+
+func TestSendRateLimitPerUser(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		var f *fixture
+		f = newFixture(t, s, func(o *chat.Options) {
+			o.SendLimit = ratelimit.New(60, 2, 100, func() time.Time { return f.clock.now() })
+		})
+		office := f.channel(store.ChannelDepartment, "办公室")
+		ack(t, f.send("zhouhaiyan", office.ID, "rl-1", "一"))
+		ack(t, f.send("zhouhaiyan", office.ID, "rl-2", "二"))
+		refused := f.send("zhouhaiyan", office.ID, "rl-3", "三")
+		if errCode(t, refused) != protocol.CodeRateLimited {
+			t.Fatal("the third send within the burst of two was accepted")
+		}
+		var e protocol.Error
+		json.Unmarshal(refused.Data, &e)
+		if e.RetryAfter < 1 {
+			t.Errorf("retry_after %d", e.RetryAfter)
+		}
+		ack(t, f.send("chenzhiqiang", office.ID, "rl-4", "别人不受影响"))
+		f.clock.advance(time.Second)
+		ack(t, f.send("zhouhaiyan", office.ID, "rl-3", "三"))
 	})
 }

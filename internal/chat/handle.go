@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -63,7 +65,11 @@ func (s *Service) errorFrame(ref string, err error) []byte {
 	if e.Code == protocol.CodeInternal || e.Code == protocol.CodeUnavailable {
 		s.log.Error("frame failed", "ref", ref, "err", err)
 	}
-	return encodeFrame(protocol.TypeError, ref, protocol.Error{Code: e.Code, Message: e.Message, Field: e.Field})
+	body := protocol.Error{Code: e.Code, Message: e.Message, Field: e.Field}
+	if e.RetryAfter > 0 {
+		body.RetryAfter = int((e.RetryAfter + time.Second - 1) / time.Second)
+	}
+	return encodeFrame(protocol.TypeError, ref, body)
 }
 
 // decodeData reads a frame's body strictly: unknown fields are refused so a misspelt
@@ -170,6 +176,16 @@ func (s *Service) checkMentions(ctx context.Context, channelID int64, mentions [
 func (s *Service) send(ctx context.Context, userID int64, d protocol.SendData) (protocol.AckData, error) {
 	if err := checkClientID(d.ClientID); err != nil {
 		return protocol.AckData{}, err
+	}
+	if s.opt.SendLimit != nil {
+		ok, wait, err := s.opt.SendLimit.Allow(ctx, "send:"+strconv.FormatInt(userID, 10))
+		if err != nil {
+			s.log.Warn("send rate limiter unavailable", "err", err) // fail open, as for logins
+		} else if !ok {
+			e := apperr.New(protocol.CodeRateLimited, "you are sending too fast; wait a moment")
+			e.RetryAfter = wait
+			return protocol.AckData{}, e
+		}
 	}
 	if err := checkText(d.Text); err != nil {
 		return protocol.AckData{}, err

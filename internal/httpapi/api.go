@@ -43,8 +43,8 @@ type Deps struct {
 	Version    string
 	Locale     string
 	TimeZone   string
-	LoginLimit *ratelimit.Limiter // per client address
-	WebClient  http.Handler       // serves the embedded client for everything not under /api
+	LoginLimit ratelimit.Allower // per client address; shared through Redis in a cluster
+	WebClient  http.Handler      // serves the embedded client for everything not under /api
 	Chat       *chat.Service
 	WS         http.Handler // the WebSocket hub at /api/v1/ws
 }
@@ -60,7 +60,7 @@ type API struct {
 	metrics    *metrics.Metrics
 	log        *slog.Logger
 	now        func() time.Time
-	loginLimit *ratelimit.Limiter
+	loginLimit ratelimit.Allower
 	web        http.Handler
 	chat       *chat.Service
 	ws         http.Handler

@@ -10,7 +10,14 @@ import (
 )
 
 func (a *API) login(w http.ResponseWriter, r *http.Request) {
-	if ok, wait := a.loginLimit.Allow(clientKey(r)); !ok {
+	ok, wait, err := a.loginLimit.Allow(r.Context(), clientKey(r))
+	if err != nil {
+		// Fail open: the per-account lockout still guards every account, and refusing
+		// all logins because Redis blinked would lock out the whole organisation.
+		a.log.Warn("login rate limiter unavailable", "err", err)
+		ok = true
+	}
+	if !ok {
 		e := apperr.New(protocol.CodeRateLimited, "too many login attempts from this address")
 		e.RetryAfter = wait
 		a.metrics.Logins.WithLabelValues(string(protocol.CodeRateLimited)).Inc()

@@ -1,11 +1,24 @@
 // Package ratelimit bounds how often one key (a client address, a user) may do
-// something, with a token bucket per key. This is the single-node limiter; the cluster
-// one (Redis) comes with the realtime core and sits behind the same Allow call.
+// something, with a token bucket per key: in memory on a single node, in Redis when
+// several nodes must share the count.
 package ratelimit
 
 import (
+	"context"
 	"sync"
 	"time"
+)
+
+// Allower is a rate limiter: Allow takes a token for key, or says how long until one is
+// free. An error means the limiter could not be asked (Redis down); callers decide
+// whether to fail open or closed.
+type Allower interface {
+	Allow(ctx context.Context, key string) (ok bool, retryAfter time.Duration, err error)
+}
+
+var (
+	_ Allower = (*Limiter)(nil)
+	_ Allower = (*Redis)(nil)
 )
 
 // Limiter is a set of token buckets, one per key, held in memory. Idle buckets are
@@ -32,7 +45,12 @@ func New(perMinute, burst, maxKeys int, now func() time.Time) *Limiter {
 }
 
 // Allow takes a token for key. When none is left it says how long until one is.
-func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
+func (l *Limiter) Allow(_ context.Context, key string) (ok bool, retryAfter time.Duration, err error) {
+	ok, retryAfter = l.take(key)
+	return ok, retryAfter, nil
+}
+
+func (l *Limiter) take(key string) (ok bool, retryAfter time.Duration) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
