@@ -70,3 +70,9 @@ type UpdateChannelRequest struct {
 type MembersRequest struct {
 	UserIDs []int64 `json:"user_ids"`
 }
+
+// Presence answers GET /api/v1/presence?users=1,2,3: whether each person has a
+// connection open on any node right now.
+type Presence struct {
+	Online map[int64]bool `json:"online"`
+}

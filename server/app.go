@@ -18,6 +18,7 @@ import (
 	"govchat/internal/config"
 	"govchat/internal/org"
 	"govchat/internal/passwd"
+	"govchat/internal/presence"
 	"govchat/internal/ratelimit"
 	"govchat/internal/store"
 )
@@ -86,24 +87,50 @@ func openBus(ctx context.Context, cfg config.Config, log *slog.Logger) (bus.Bus,
 	return bus.NewRedis(ctx, cfg.Redis, log, bus.WithPrefix(cfg.RedisPrefix))
 }
 
-// openLimits makes the login and send limiters: in memory on one node, in Redis when
-// several nodes must share the counts.
-func openLimits(cfg config.Config, now func() time.Time) (login, send ratelimit.Allower, closeFn func(), err error) {
+// shared is the state nodes of a cluster must agree on beyond the database: rate
+// limit counts and who is online. In memory on one node, in Redis with --redis.
+type shared struct {
+	loginLimit ratelimit.Allower
+	sendLimit  ratelimit.Allower
+	presence   presence.Tracker
+	close      func()
+}
+
+func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*shared, error) {
 	const (
 		loginPerMinute, loginBurst = 10, 10
 		sendPerMinute, sendBurst   = 300, 100
+		presenceTTL                = 60 * time.Second
 	)
 	if cfg.Redis == "" {
-		return ratelimit.New(loginPerMinute, loginBurst, 100_000, now), ratelimit.New(sendPerMinute, sendBurst, 100_000, now), func() {}, nil
+		return &shared{
+			loginLimit: ratelimit.New(loginPerMinute, loginBurst, 100_000, now),
+			sendLimit:  ratelimit.New(sendPerMinute, sendBurst, 100_000, now),
+			presence:   presence.NewMemory(),
+			close:      func() {},
+		}, nil
 	}
 	opts, err := redis.ParseURL(cfg.Redis)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("invalid --redis: not a Redis URL")
+		return nil, fmt.Errorf("invalid --redis: not a Redis URL")
 	}
 	client := redis.NewClient(opts)
-	return ratelimit.NewRedis(client, cfg.RedisPrefix, loginPerMinute, loginBurst),
-		ratelimit.NewRedis(client, cfg.RedisPrefix, sendPerMinute, sendBurst),
-		func() { client.Close() }, nil
+	pr, err := presence.NewRedis(client, cfg.RedisPrefix, presenceTTL, now, log)
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
+	return &shared{
+		loginLimit: ratelimit.NewRedis(client, cfg.RedisPrefix, loginPerMinute, loginBurst),
+		sendLimit:  ratelimit.NewRedis(client, cfg.RedisPrefix, sendPerMinute, sendBurst),
+		presence:   pr,
+		close: func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			pr.Close(ctx)
+			client.Close()
+		},
+	}, nil
 }
 
 func (a *app) Close() error {

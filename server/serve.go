@@ -55,12 +55,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	// behind one office NAT, too slow for password spraying. Sends: a hundred at once
 	// (a phone flushing what was typed offline), then five a second per person across
 	// all their devices — far above typing, far below a script flooding a channel.
-	loginLimit, sendLimit, closeLimits, err := openLimits(cfg, a.now)
+	sh, err := openShared(cfg, a.now, log)
 	if err != nil {
 		return err
 	}
-	defer closeLimits()
-	chatOpt.SendLimit = sendLimit
+	defer sh.close()
+	chatOpt.SendLimit = sh.sendLimit
 	chatSvc := chat.New(a.store, b, log, a.now, chatOpt)
 	defer chatSvc.Close()
 	// Department and party channels follow the org tree: bring them in line now (the
@@ -68,7 +68,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	if err := chatSvc.SyncOrgChannels(ctx); err != nil {
 		return fmt.Errorf("sync org channels: %w", err)
 	}
-	wsHub := hub.New(hub.Options{Bus: b, Auth: a.auth, Service: chatSvc, AllowedOrigin: origin(cfg.PublicURL), Log: log, Now: a.now})
+	wsHub := hub.New(hub.Options{Bus: b, Auth: a.auth, Service: chatSvc, AllowedOrigin: origin(cfg.PublicURL), Log: log, Now: a.now, Presence: sh.presence})
 
 	dist, err := fs.Sub(clientweb.Dist, "dist/app")
 	if err != nil {
@@ -80,7 +80,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Metrics: metrics.New(), Log: log, Now: a.now,
 		PublicURL: cfg.PublicURL, TrustProxy: cfg.TrustProxy, OrgName: cfg.OrgName, Version: version,
 		Locale: cfg.DefaultLocale, TimeZone: cfg.TimeZone,
-		LoginLimit: loginLimit,
+		LoginLimit: sh.loginLimit,
+		Presence:   sh.presence,
 		WebClient:  web,
 		Chat:       chatSvc,
 		WS:         wsHub,

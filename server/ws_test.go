@@ -66,9 +66,11 @@ func TestRealtimeEmbedded(t *testing.T) {
 	}
 	b.send(protocol.TypeSend, "s2", protocol.SendData{ChannelID: ch.ID, ClientID: "b-1", Text: "好的，会议室已订。", ReplyTo: first.Seq})
 	reply := ackOf(t, b.next("ack", withRef("s2")))
-	if m := decodeMessage(t, a.next("reply", messageSeq(ch.ID, reply.Seq))); m.ReplyTo != first.Seq {
-		t.Fatalf("reply_to %d", m.ReplyTo)
+	replyMsg := decodeMessage(t, a.next("reply", messageSeq(ch.ID, reply.Seq)))
+	if replyMsg.ReplyTo != first.Seq {
+		t.Fatalf("reply_to %d", replyMsg.ReplyTo)
 	}
+	idA, idB := got.SenderID, replyMsg.SenderID
 
 	// B goes away; A keeps talking; B comes back and gets exactly the missed three.
 	b.conn.Close()
@@ -110,6 +112,36 @@ func TestRealtimeEmbedded(t *testing.T) {
 	resp.Body.Close()
 	if len(hist.Messages) != 6 {
 		t.Fatalf("history has %d messages, want 6", len(hist.Messages))
+	}
+
+	// Both are online; when B leaves, B is not.
+	presenceOf := func(ids ...int64) map[int64]bool {
+		t.Helper()
+		q := make([]string, len(ids))
+		for i, id := range ids {
+			q[i] = fmt.Sprint(id)
+		}
+		req, _ := http.NewRequest("GET", base+"/api/v1/presence?users="+strings.Join(q, ","), nil)
+		req.Header.Set("Authorization", "Bearer "+tokA)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var p protocol.Presence
+		json.NewDecoder(resp.Body).Decode(&p)
+		return p.Online
+	}
+	if on := presenceOf(idA, idB); !on[idA] || !on[idB] {
+		t.Fatalf("presence %v; both are connected", on)
+	}
+	b.conn.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for presenceOf(idB)[idB] {
+		if time.Now().After(deadline) {
+			t.Fatal("B still online after closing the connection")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 
 	// Recall after the window is refused.

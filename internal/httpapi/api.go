@@ -16,6 +16,7 @@ import (
 	"govchat/internal/chat"
 	"govchat/internal/metrics"
 	"govchat/internal/org"
+	"govchat/internal/presence"
 	"govchat/internal/ratelimit"
 	"govchat/internal/store"
 )
@@ -47,6 +48,7 @@ type Deps struct {
 	WebClient  http.Handler      // serves the embedded client for everything not under /api
 	Chat       *chat.Service
 	WS         http.Handler // the WebSocket hub at /api/v1/ws
+	Presence   presence.Tracker
 }
 
 // API serves HTTP.
@@ -64,6 +66,7 @@ type API struct {
 	web        http.Handler
 	chat       *chat.Service
 	ws         http.Handler
+	presenceOf presence.Tracker
 
 	secure     bool   // public URL is https: cookies get Secure, responses HSTS
 	publicHost string // host[:port] of the public URL
@@ -78,7 +81,7 @@ type API struct {
 func New(d Deps) http.Handler {
 	a := &API{
 		store: d.Store, bus: d.Bus, auth: d.Auth, accounts: d.Accounts, org: d.Org, audit: d.Audit,
-		metrics: d.Metrics, log: d.Log, now: d.Now, loginLimit: d.LoginLimit, web: d.WebClient, chat: d.Chat, ws: d.WS,
+		metrics: d.Metrics, log: d.Log, now: d.Now, loginLimit: d.LoginLimit, web: d.WebClient, chat: d.Chat, ws: d.WS, presenceOf: d.Presence,
 		trustProxy: d.TrustProxy, orgName: d.OrgName, version: d.Version, locale: d.Locale, timeZone: d.TimeZone,
 	}
 	if u, err := url.Parse(d.PublicURL); err == nil && d.PublicURL != "" {

@@ -56,6 +56,9 @@ func (a *API) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/channels/{id}/messages", a.authed(false, a.history))
 	mux.HandleFunc("GET /api/v1/search", a.authed(false, a.search))
 	mux.HandleFunc("POST /api/v1/direct/{user}", a.authed(false, a.openDirect))
+	if a.presenceOf != nil {
+		mux.HandleFunc("GET /api/v1/presence", a.authed(false, a.presence))
+	}
 	if a.ws != nil {
 		// The hub authenticates and checks Origin itself, before upgrading.
 		mux.Handle("GET /api/v1/ws", a.ws)

@@ -3,8 +3,6 @@ package hub
 import (
 	"bytes"
 	"io"
-	"os"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -28,10 +26,7 @@ func BenchmarkFanout(b *testing.B) {
 
 // benchmarkFanout lets the publisher run window events ahead of the slowest client.
 func benchmarkFanout(b *testing.B, window int) {
-	conns := 1000
-	if n, err := strconv.Atoi(os.Getenv("FANOUT_CONNS")); err == nil {
-		conns = n
-	}
+	const conns = 1000
 	h := newHarness(b, Options{})
 	clients := make([]*client, conns)
 	for i := range clients {

@@ -11,15 +11,6 @@ import (
 	"govchat/protocol"
 )
 
-// WebSocket error codes that protocol/errors.go does not list yet. They are part of
-// the frame protocol; once protocol declares them, these become aliases.
-const (
-	codeUnsupportedVersion protocol.Code = "unsupported_version" // "v" is not protocol.Version
-	codeUnknownType        protocol.Code = "unknown_type"        // a type the server does not take from clients
-	codeHelloFirst         protocol.Code = "hello_first"         // a frame before hello, or a second hello
-	codeNotMember          protocol.Code = "not_member"          // a channel the user is not in
-)
-
 // maxRefBytes bounds the client's request id: it is echoed in every reply, so an
 // unbounded one would let a client make the server write 16 KiB per error.
 const maxRefBytes = 256
@@ -65,13 +56,13 @@ func decodeFrame(b []byte) (protocol.Frame, *frameError) {
 		return protocol.Frame{}, refuse("", protocol.CodeBadRequest, "ref", "ref is longer than %d bytes", maxRefBytes)
 	}
 	if f.V != protocol.Version {
-		return protocol.Frame{}, refuse(f.Ref, codeUnsupportedVersion, "v", "this server speaks protocol version %d", protocol.Version)
+		return protocol.Frame{}, refuse(f.Ref, protocol.CodeUnsupportedVersion, "v", "this server speaks protocol version %d", protocol.Version)
 	}
 	if f.Type == "" {
 		return protocol.Frame{}, refuse(f.Ref, protocol.CodeBadRequest, "type", "type is required")
 	}
 	if !isClientType(f.Type) {
-		return protocol.Frame{}, refuse(f.Ref, codeUnknownType, "type", "unknown frame type")
+		return protocol.Frame{}, refuse(f.Ref, protocol.CodeUnknownType, "type", "unknown frame type")
 	}
 	return f, nil
 }

@@ -33,11 +33,11 @@ func TestBadFramesAreAnsweredAndTheConnectionGoesOn(t *testing.T) {
 		{"a field of the wrong type", `{"v":"1","type":"ping","ref":"w1"}`, protocol.CodeBadRequest, "w1"},
 		{"data after the object", `{"v":1,"type":"ping","ref":"d1"} {}`, protocol.CodeBadRequest, "d1"},
 		{"a missing type", `{"v":1,"ref":"t0"}`, protocol.CodeBadRequest, "t0"},
-		{"an unknown type", `{"v":1,"type":"dance","ref":"t1"}`, codeUnknownType, "t1"},
-		{"a server-only type", `{"v":1,"type":"welcome","ref":"t2"}`, codeUnknownType, "t2"},
-		{"a wrong version", `{"v":2,"type":"ping","ref":"v2"}`, codeUnsupportedVersion, "v2"},
-		{"a missing version", `{"type":"ping","ref":"v0"}`, codeUnsupportedVersion, "v0"},
-		{"a second hello", `{"v":1,"type":"hello","ref":"h2"}`, codeHelloFirst, "h2"},
+		{"an unknown type", `{"v":1,"type":"dance","ref":"t1"}`, protocol.CodeUnknownType, "t1"},
+		{"a server-only type", `{"v":1,"type":"welcome","ref":"t2"}`, protocol.CodeUnknownType, "t2"},
+		{"a wrong version", `{"v":2,"type":"ping","ref":"v2"}`, protocol.CodeUnsupportedVersion, "v2"},
+		{"a missing version", `{"type":"ping","ref":"v0"}`, protocol.CodeUnsupportedVersion, "v0"},
+		{"a second hello", `{"v":1,"type":"hello","ref":"h2"}`, protocol.CodeHelloFirst, "h2"},
 		{"a frame over max_frame_bytes", big, protocol.CodeTooLarge, "big"},
 	}
 	for _, tc := range cases {
@@ -64,7 +64,7 @@ func TestHelloComesFirst(t *testing.T) {
 	t.Run("ping is answered before hello", func(t *testing.T) { c.ping() })
 	t.Run("send before hello is refused", func(t *testing.T) {
 		ref := c.send(protocol.TypeSend, protocol.SendData{ChannelID: 7, ClientID: "a", Text: "early"})
-		c.expectError(codeHelloFirst, ref)
+		c.expectError(protocol.CodeHelloFirst, ref)
 	})
 	t.Run("a malformed hello can be retried", func(t *testing.T) {
 		c.write(`{"v":1,"type":"hello","ref":"bad","data":{"resume":"all"}}`)
@@ -180,7 +180,7 @@ func FuzzDecodeFrame(f *testing.F) {
 		fr, ferr := decodeFrame(b)
 		if ferr != nil {
 			switch ferr.err.Code {
-			case protocol.CodeBadRequest, codeUnsupportedVersion, codeUnknownType:
+			case protocol.CodeBadRequest, protocol.CodeUnsupportedVersion, protocol.CodeUnknownType:
 			default:
 				t.Fatalf("refused with code %q", ferr.err.Code)
 			}
@@ -205,4 +205,15 @@ func FuzzDecodeFrame(f *testing.F) {
 			t.Fatalf("round trip %s: %+v, %v", again, fr2, ferr2)
 		}
 	})
+}
+
+func TestServicePanicClosesOnlyThatConnection(t *testing.T) {
+	h := newHarness(t, Options{})
+	bad, good := h.user(1, 7), h.user(2, 7)
+	bad.hello()
+	good.hello()
+	bad.send(protocol.TypeSend, protocol.SendData{ChannelID: 7, ClientID: "p", Text: "panic"})
+	bad.expectClose(websocket.CloseInternalServerErr)
+	good.ping()
+	eventually(t, "the panicked connection released", func() bool { return h.hub.Stats().Connections == 1 })
 }

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -73,6 +74,11 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer h.untrack(c)
+	if pr := h.opt.Presence; pr != nil {
+		pr.Connected(r.Context(), p.User.ID)
+		// The request's context ends with the connection; the withdrawal must still go out.
+		defer pr.Disconnected(context.WithoutCancel(r.Context()), p.User.ID)
+	}
 	h.log.Debug("websocket open", "request_id", reqinfo.From(r.Context()).ID, "user_id", p.User.ID, "session_id", p.Session.ID)
 	c.run()
 }

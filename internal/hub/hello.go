@@ -49,7 +49,7 @@ func (c *conn) hello(f protocol.Frame) {
 	var order []int64
 	for _, pos := range d.Resume {
 		if !member[pos.ChannelID] {
-			c.send(errorFrame(f.Ref, protocol.Error{Code: codeNotMember, Field: "data.resume",
+			c.send(errorFrame(f.Ref, protocol.Error{Code: protocol.CodeNotMember, Field: "data.resume",
 				Message: fmt.Sprintf("not a member of channel %d", pos.ChannelID)}))
 			continue
 		}

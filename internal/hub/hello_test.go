@@ -73,7 +73,7 @@ func TestResume(t *testing.T) {
 		}
 		c := h.user(1, 7)
 		ref := c.send(protocol.TypeHello, protocol.HelloData{Resume: []protocol.ResumePos{{ChannelID: 99, LastSeq: 1}, {ChannelID: 7, LastSeq: 2}}})
-		c.expectError(codeNotMember, ref)
+		c.expectError(protocol.CodeNotMember, ref)
 		if seq := messageSeq(t, c.next()); seq != 3 {
 			t.Fatalf("got seq %d, want 3", seq)
 		}
@@ -84,11 +84,11 @@ func TestResume(t *testing.T) {
 		h.svc.resume = func(_ int64, pos protocol.ResumePos) ([][]byte, int64, *protocol.ResyncData, error) {
 			h.publish(ChannelTopic(7), 2, messageFrame(7, 2, "client has it"))
 			h.publish(ChannelTopic(7), 3, messageFrame(7, 3, "client needs it"))
-			return nil, 0, nil, apperr.New(codeNotMember, "left meanwhile")
+			return nil, 0, nil, apperr.New(protocol.CodeNotMember, "left meanwhile")
 		}
 		c := h.user(1, 7)
 		ref := c.send(protocol.TypeHello, protocol.HelloData{Resume: []protocol.ResumePos{{ChannelID: 7, LastSeq: 2}}})
-		c.expectError(codeNotMember, ref)
+		c.expectError(protocol.CodeNotMember, ref)
 		if seq := messageSeq(t, c.next()); seq != 3 {
 			t.Fatalf("got seq %d, want 3", seq)
 		}
@@ -103,7 +103,7 @@ func TestResume(t *testing.T) {
 		}
 		ref := c.send(protocol.TypeHello, protocol.HelloData{Resume: resume})
 		for range resume {
-			c.expectError(codeNotMember, ref)
+			c.expectError(protocol.CodeNotMember, ref)
 		}
 		c.expect(protocol.TypeWelcome, ref)
 	})

@@ -1,7 +1,3 @@
-// Package hub is govchat's realtime edge: it accepts WebSocket connections at
-// /api/v1/ws, speaks the frame protocol of protocol/ws.go, fans bus events out to
-// the local connections subscribed to them and replays what a reconnecting client
-// missed. What a frame means, and who may do it, is the Service's business.
 package hub
 
 import (
@@ -53,6 +49,9 @@ type Options struct {
 	RecheckPeriod time.Duration
 	// WriteTimeout bounds one write to a socket.
 	WriteTimeout time.Duration
+	// Presence, when set, is told of every connection opening and closing, so who is
+	// online is known across nodes.
+	Presence Presence
 }
 
 // Hub owns the WebSocket connections of one server node.
@@ -74,6 +73,12 @@ type Hub struct {
 	events   atomic.Uint64
 	prepared atomic.Uint64
 	tooSlow  atomic.Uint64
+}
+
+// Presence records connections (internal/presence implements it).
+type Presence interface {
+	Connected(ctx context.Context, userID int64)
+	Disconnected(ctx context.Context, userID int64)
 }
 
 // Stats is a snapshot of the hub for tests and metrics.

@@ -106,11 +106,11 @@ func (c *conn) handle(mt int, b []byte) {
 	case f.Type == protocol.TypePing:
 		c.send(encodeFrame(protocol.TypePong, f.Ref, nil))
 	case f.Type == protocol.TypeHello && c.helloDone:
-		c.send(errorFrame(f.Ref, protocol.Error{Code: codeHelloFirst, Message: "hello was already sent on this connection"}))
+		c.send(errorFrame(f.Ref, protocol.Error{Code: protocol.CodeHelloFirst, Message: "hello was already sent on this connection"}))
 	case f.Type == protocol.TypeHello:
 		c.hello(f)
 	case !c.helloDone:
-		c.send(errorFrame(f.Ref, protocol.Error{Code: codeHelloFirst, Message: "send hello first"}))
+		c.send(errorFrame(f.Ref, protocol.Error{Code: protocol.CodeHelloFirst, Message: "send hello first"}))
 	default:
 		// The service commits before it answers (group commit); waiting here keeps
 		// this connection's replies in order and slows only this client.

@@ -41,3 +41,27 @@ func TestSessionEndsOnAnOpenSocket(t *testing.T) {
 		c.ping()
 	})
 }
+
+func TestHeartbeat(t *testing.T) {
+	h := newHarness(t, Options{Heartbeat: 40 * time.Millisecond})
+	alive, silent := h.user(1, 7), h.user(2, 7)
+	alive.hello()
+	silent.hello()
+	// gorilla answers pings only while reading; the silent client never reads again.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			if _, _, err := alive.ws.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}()
+	eventually(t, "the silent client dropped", func() bool { return h.hub.Stats().Connections == 1 })
+	time.Sleep(200 * time.Millisecond) // five periods: the answering client stays
+	if n := h.hub.Stats().Connections; n != 1 {
+		t.Fatalf("%d connections, want the answering one", n)
+	}
+	_ = alive.ws.Close()
+	<-done
+}

@@ -1,0 +1,56 @@
+// Package hub is govchat's realtime edge: it accepts WebSocket connections at
+// /api/v1/ws, speaks the frame protocol of protocol/ws.go, fans bus events out to
+// the local connections subscribed to them and replays what a reconnecting client
+// missed. What a frame means, and who may do it, is the Service's business.
+//
+// # Handshake
+//
+// Before upgrading: a browser's Origin must be the public origin (Options.
+// AllowedOrigin) or, when none is configured, name the request's own host; a missing
+// Origin is accepted only with a bearer token (non-browser clients). Otherwise 403
+// cross_origin. No token: 401 unauthenticated; the authenticator's refusal as it
+// maps (401 unauthenticated for an unknown, expired or revoked session); a session
+// that must enrol TOTP first: 403 totp_setup_required; a hub shutting down: 503
+// unavailable. All as the REST error body, without upgrading.
+//
+// # Frames
+//
+// A client sends one frame per text message. A server message may carry several
+// frames separated by "\n" (NDJSON): frames are compact JSON, so a newline never
+// occurs inside one. Refusals are error frames (the REST error body) with the ref
+// echoed when it could be read, and the connection goes on:
+//
+//	bad_request          not one JSON object, an unknown field, a wrong field type,
+//	                     trailing data, no type, a ref over 256 bytes, a binary message
+//	unsupported_version  "v" is not 1
+//	unknown_type         a type clients do not send
+//	hello_first          anything but ping before hello, or a second hello
+//	too_large            over protocol.MaxFrameBytes (hello: up to 64 KiB, since
+//	                     MaxResumeChans positions do not fit in MaxFrameBytes)
+//	rate_limited         over the per-connection rate (default 20/s, burst 50);
+//	                     retry_after in seconds; the frame is dropped
+//	not_member           hello resumes a channel the user is not in (others go on)
+//
+// A message over 64 KiB is not read at all: the connection closes with 1009.
+// 100 rate-limited frames in a row close it with 1008.
+//
+// # Hello and resume
+//
+// hello subscribes the connection to the user's topic and every channel of the
+// user, replays each listed channel from its position (Service.Resume) or sends a
+// resync, then the live events that arrived meanwhile with a higher sequence, then
+// welcome. From then on a channel event whose sequence the connection already sent
+// is dropped, so resume and live never duplicate; events with sequence 0 always go
+// through.
+//
+// # Close codes
+//
+//	1001 (CloseShutdown)         the hub is closing; reconnect
+//	1008                         rate limit ignored
+//	1009                         message over 64 KiB
+//	1011                         server error (store or bus down during hello, a bug)
+//	4001 (CloseUnauthenticated)  session expired, or revoked (checked about once a minute)
+//	4008 (CloseTooSlow)          the outbound queue overflowed; reconnect and resume
+//
+// A connection that sends nothing, not even a pong, for 2.5 heartbeats is dropped.
+package hub

@@ -1,0 +1,123 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"govchat/internal/apperr"
+	"govchat/internal/auth"
+	"govchat/internal/store"
+	"govchat/protocol"
+)
+
+// fakeAuth maps tokens to principals; a revoked or unknown token is refused the way
+// auth.Service refuses it, and failing makes it answer like a store that is down.
+type fakeAuth struct {
+	mu      sync.Mutex
+	tokens  map[string]auth.Principal
+	failing bool
+}
+
+var _ Authenticator = (*fakeAuth)(nil)
+
+func newFakeAuth() *fakeAuth { return &fakeAuth{tokens: map[string]auth.Principal{}} }
+
+// add issues a token for a user whose session ends at expires (zero: far future).
+func (a *fakeAuth) add(token string, userID int64, expires time.Time) {
+	if expires.IsZero() {
+		expires = time.Now().Add(24 * time.Hour)
+	}
+	a.set(token, auth.Principal{
+		User:    store.User{ID: userID, Username: fmt.Sprintf("user%d", userID)},
+		Session: store.Session{ID: userID * 100, UserID: userID, ExpiresAt: expires},
+	})
+}
+
+func (a *fakeAuth) set(token string, p auth.Principal) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.tokens[token] = p
+}
+
+func (a *fakeAuth) revoke(token string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.tokens, token)
+}
+
+func (a *fakeAuth) setFailing(failing bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.failing = failing
+}
+
+func (a *fakeAuth) Authenticate(_ context.Context, token string) (auth.Principal, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.failing {
+		return auth.Principal{}, errors.New("fake store: connection refused")
+	}
+	p, ok := a.tokens[token]
+	if !ok {
+		return auth.Principal{}, apperr.New(protocol.CodeUnauthenticated, "not logged in")
+	}
+	return p, nil
+}
+
+// fakeService knows who is in which channel, answers send with an ack and lets a
+// test script Resume.
+type fakeService struct {
+	mu       sync.Mutex
+	channels map[int64][]int64 // user → channel ids
+	resume   func(userID int64, pos protocol.ResumePos) ([][]byte, int64, *protocol.ResyncData, error)
+	handled  []protocol.Frame
+	seq      int64
+}
+
+var _ Service = (*fakeService)(nil)
+
+func newFakeService() *fakeService { return &fakeService{channels: map[int64][]int64{}} }
+
+func (s *fakeService) setChannels(userID int64, ids ...int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.channels[userID] = ids
+}
+
+func (s *fakeService) Channels(_ context.Context, userID int64) ([]int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]int64(nil), s.channels[userID]...), nil
+}
+
+func (s *fakeService) Resume(_ context.Context, userID int64, pos protocol.ResumePos) ([][]byte, int64, *protocol.ResyncData, error) {
+	s.mu.Lock()
+	fn := s.resume
+	s.mu.Unlock()
+	if fn == nil {
+		return nil, pos.LastSeq, nil, nil
+	}
+	return fn(userID, pos)
+}
+
+func (s *fakeService) Handle(_ context.Context, p auth.Principal, f protocol.Frame) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.handled = append(s.handled, f)
+	if f.Type != protocol.TypeSend {
+		return nil
+	}
+	var d protocol.SendData
+	if err := json.Unmarshal(f.Data, &d); err != nil {
+		return errorFrame(f.Ref, protocol.Error{Code: protocol.CodeBadRequest, Message: "bad send"})
+	}
+	if d.Text == "panic" {
+		panic("fake service bug")
+	}
+	s.seq++
+	return encodeFrame(protocol.TypeAck, f.Ref, protocol.AckData{ChannelID: d.ChannelID, Seq: s.seq, ClientID: d.ClientID, CreatedAt: time.Unix(0, 0).UTC()})
+}
