@@ -17,6 +17,9 @@ type Channel struct {
 	Unread     int64    `json:"unread"`
 	Latest     *Message `json:"latest,omitempty"`
 	PeerID     int64    `json:"peer_id,omitempty"` // direct channels: the other person
+	// IncludeSubDepartments: a department channel holds the people of every department
+	// below it too.
+	IncludeSubDepartments bool `json:"include_sub_departments,omitempty"`
 }
 
 // Channels answers GET /api/v1/channels.
@@ -64,6 +67,9 @@ type UpdateChannelRequest struct {
 	PostPolicy *string `json:"post_policy,omitempty"`
 	MentionAll *string `json:"mention_all,omitempty"`
 	Archived   *bool   `json:"archived,omitempty"`
+	// IncludeSubDepartments: a department channel also holds the people of every
+	// department below it.
+	IncludeSubDepartments *bool `json:"include_sub_departments,omitempty"`
 }
 
 // MembersRequest is the body of POST /api/v1/channels/{id}/members (add to a group).

@@ -25,6 +25,7 @@ func toChannel(c store.MyChannel, userID int64) protocol.Channel {
 		ID: c.ID, Kind: string(c.Kind), Name: c.Name, Topic: c.Topic, PostPolicy: string(c.PostPolicy),
 		MentionAll: string(c.MentionAll), MaxSecrecy: c.MaxSecrecy, Archived: c.Archived, LastSeq: c.LastSeq,
 		Epoch: c.Epoch, Role: string(c.Role), ReadSeq: c.ReadSeq, Unread: c.Unread,
+		IncludeSubDepartments: c.Kind == store.ChannelDepartment && c.IncludeSubDepartments,
 	}
 	if c.Latest != nil {
 		m := toWire(*c.Latest)
@@ -275,8 +276,21 @@ func (s *Service) UpdateChannel(ctx context.Context, userID, channelID int64, re
 		}
 		ch.Archived = *req.Archived
 	}
+	resync := false
+	if req.IncludeSubDepartments != nil {
+		if ch.Kind != store.ChannelDepartment {
+			return protocol.Channel{}, apperr.BadField("include_sub_departments", "only department channels have sub-departments")
+		}
+		resync = ch.IncludeSubDepartments != *req.IncludeSubDepartments
+		ch.IncludeSubDepartments = *req.IncludeSubDepartments
+	}
 	if err := s.store.UpdateChannel(ctx, ch); err != nil {
 		return protocol.Channel{}, err
+	}
+	if resync {
+		if err := s.SyncOrgChannels(ctx); err != nil {
+			return protocol.Channel{}, err
+		}
 	}
 	members, err := s.store.ListMembers(ctx, ch.ID)
 	if err == nil {

@@ -17,11 +17,13 @@ import (
 	"govchat/internal/audit"
 	"govchat/internal/auth"
 	"govchat/internal/bus"
+	"govchat/internal/chat"
 	"govchat/internal/demo"
 	"govchat/internal/httpapi"
 	"govchat/internal/metrics"
 	"govchat/internal/org"
 	"govchat/internal/passwd"
+	"govchat/internal/presence"
 	"govchat/internal/ratelimit"
 	"govchat/internal/store"
 	"govchat/protocol"
@@ -75,6 +77,11 @@ func newHarness(t *testing.T, s store.Store, tweak ...func(*auth.Options)) *harn
 	}
 	b := bus.NewMemory()
 	t.Cleanup(func() { b.Close() })
+	chatSvc := chat.New(s, b, log, c.now, chat.DefaultOptions())
+	t.Cleanup(chatSvc.Close)
+	if err := chatSvc.SyncOrgChannels(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	handler := httpapi.New(httpapi.Deps{
 		Store: s, Bus: b, Auth: authSvc,
 		Accounts: account.New(s, h, authSvc, rec, c.now),
@@ -82,6 +89,8 @@ func newHarness(t *testing.T, s store.Store, tweak ...func(*auth.Options)) *harn
 		Audit:    rec, Metrics: metrics.New(), Log: log, Now: c.now,
 		Version: "test", Locale: "zh-CN", TimeZone: "Asia/Shanghai",
 		LoginLimit: ratelimit.New(10_000, 10_000, 1000, c.now),
+		Chat:       chatSvc,
+		Presence:   presence.NewMemory(),
 	})
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
