@@ -82,3 +82,9 @@ type MembersRequest struct {
 type Presence struct {
 	Online map[int64]bool `json:"online"`
 }
+
+// MemberRoleRequest is the body of PUT /api/v1/channels/{id}/members/{user}/role: a
+// group's administrator appoints (admin) or stands down (member) another.
+type MemberRoleRequest struct {
+	Role string `json:"role"`
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"govchat/internal/demo"
+	"govchat/internal/redistest"
 	"govchat/internal/store/storetest"
 	"govchat/protocol"
 )
@@ -90,11 +91,9 @@ func TestClusterSurvivesANodeLoss(t *testing.T) {
 		t.Skip("builds and runs two server processes")
 	}
 	pg := storetest.PostgresSchemaURL(t)
-	redisURL := os.Getenv("GOVCHAT_TEST_REDIS")
-	if redisURL == "" {
-		redisURL = "redis://127.0.0.1:6379/0"
-	}
-	prefix := fmt.Sprintf("govchat-test-%d:", time.Now().UnixNano())
+	redistest.Client(t) // skips, or fails under CI, when Redis is down
+	redisURL := redistest.URL()
+	prefix := redistest.Prefix()
 	bin := buildBinary(t)
 	args := []string{"--database", pg, "--redis", redisURL, "--redis-prefix", prefix}
 	n1 := startNode(t, bin, args...)

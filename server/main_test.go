@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"govchat/internal/demo"
+	"govchat/internal/redistest"
 	"govchat/internal/store/storetest"
 	"govchat/protocol"
 )
@@ -153,19 +154,14 @@ func TestNoDemoStartsEmpty(t *testing.T) {
 
 func TestClusterBackendsServe(t *testing.T) {
 	pg := storetest.PostgresSchemaURL(t)
-	redisURL := os.Getenv("GOVCHAT_TEST_REDIS")
-	if redisURL == "" {
-		redisURL = "redis://127.0.0.1:6379/0"
-	}
-	base, out := startServer(t, "--data", t.TempDir(), "--database", pg, "--redis", redisURL)
+	redistest.Client(t) // skips, or fails under CI, when Redis is down
+	redisURL := redistest.URL()
+	base, out := startServer(t, "--data", t.TempDir(), "--database", pg, "--redis", redisURL, "--redis-prefix", redistest.Prefix())
 	var ready struct {
 		Checks map[string]string `json:"checks"`
 	}
 	if code := getJSON(t, base+"/readyz", &ready); code != 200 {
-		if os.Getenv("CI") != "true" && strings.Contains(out.String(), "redis") {
-			t.Skip("redis unreachable")
-		}
-		t.Fatalf("readyz %d %+v", code, ready)
+		t.Fatalf("readyz %d %+v\n%s", code, ready, out)
 	}
 	if resp := login(t, base, "zhoutao", demo.Password); resp.StatusCode != 200 {
 		t.Fatalf("login on PostgreSQL: %d", resp.StatusCode)

@@ -61,6 +61,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	}
 	defer sh.close()
 	chatOpt.SendLimit = sh.sendLimit
+	chatOpt.Audit = a.audit
 	chatSvc := chat.New(a.store, b, log, a.now, chatOpt)
 	defer chatSvc.Close()
 	// Department and party channels follow the org tree: bring them in line now (the

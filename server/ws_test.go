@@ -225,3 +225,65 @@ func TestRealtimeBadInput(t *testing.T) {
 		}
 	})
 }
+
+// Several people post at once: every member gets every message live, exactly once,
+// although messages committed together may reach the bus out of sequence order.
+func TestConcurrentSendersAllDelivered(t *testing.T) {
+	base, _ := startServer(t, "--data", t.TempDir())
+	listenerTok := loginToken(t, base, "chenzhiqiang", demo.Password)
+	ch := channelNamed(t, base, listenerTok, "办公室")
+	listener := dialWS(t, base, listenerTok)
+	listener.hello()
+
+	senders := []string{"zhaomin", "sunli", "zhouhaiyan", "yangfan"}
+	const each = 30
+	errs := make(chan error, len(senders))
+	for _, name := range senders {
+		c := dialWS(t, base, loginToken(t, base, name, demo.Password))
+		c.hello()
+		go func() {
+			for i := range each {
+				c.send(protocol.TypeSend, fmt.Sprint(name, i), protocol.SendData{ChannelID: ch.ID, ClientID: fmt.Sprint(name, "-", i), Text: fmt.Sprint(name, " 第", i, "条")})
+			}
+			acked := 0
+			timeout := time.After(20 * time.Second)
+			for acked < each {
+				select {
+				case f := <-c.frames:
+					if f.Type == protocol.TypeAck {
+						acked++
+					} else if f.Type == protocol.TypeError {
+						errs <- fmt.Errorf("%s: %s", name, f.Data)
+						return
+					}
+				case <-timeout:
+					errs <- fmt.Errorf("%s: %d of %d acked", name, acked, each)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range senders {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[int64]int{}
+	deadline := time.After(10 * time.Second)
+	for len(seen) < len(senders)*each {
+		select {
+		case f := <-listener.frames:
+			if f.Type == protocol.TypeMessage {
+				seen[decodeMessage(t, f).Seq]++
+			}
+		case <-deadline:
+			t.Fatalf("listener got %d of %d messages live", len(seen), len(senders)*each)
+		}
+	}
+	for seq, n := range seen {
+		if n != 1 {
+			t.Errorf("seq %d delivered %d times", seq, n)
+		}
+	}
+}

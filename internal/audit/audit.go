@@ -38,6 +38,12 @@ const (
 	MembershipChanged = "admin.membership_change"
 	OrgImported       = "admin.org_import"
 	AuditRead         = "audit.read"
+
+	ChatRecallByAdmin = "chat.recall_by_admin" // a channel administrator recalled someone else's message
+	ChatMemberAdd     = "chat.member_add"
+	ChatMemberRemove  = "chat.member_remove"
+	ChatMemberRole    = "chat.member_role"
+	ChatChannelUpdate = "chat.channel_update"
 )
 
 // Outcomes.

@@ -9,8 +9,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
+	"govchat/internal/apperr"
+	"govchat/internal/audit"
 	"govchat/internal/bus"
 	"govchat/internal/hub"
 	"govchat/internal/ratelimit"
@@ -33,6 +36,9 @@ type Options struct {
 	ReplayLimit  int64         // most messages replayed on the socket on resume; beyond, resync
 	CommitDelay  time.Duration // how long a group commit waits to collect more sends
 	CommitBatch  int           // most messages in one group commit
+	// Audit, when set, records what channel administrators do to others (recalling
+	// their messages, removing them, changing channel settings).
+	Audit *audit.Recorder
 	// SendLimit bounds sends per user across all their connections (and, with Redis,
 	// all nodes). Nil: no per-user limit beyond the hub's per-connection one.
 	SendLimit ratelimit.Allower
@@ -58,7 +64,7 @@ var _ hub.Service = (*Service)(nil)
 // New returns a Service; Close stops its committer.
 func New(s Store, b bus.Bus, log *slog.Logger, now func() time.Time, opt Options) *Service {
 	svc := &Service{store: s, bus: b, log: log, now: now, opt: opt}
-	svc.commits = newCommitter(s, opt.CommitDelay, opt.CommitBatch, log)
+	svc.commits = newCommitter(s, opt.CommitDelay, opt.CommitBatch, log, svc.publishCommitted)
 	return svc
 }
 
@@ -109,6 +115,9 @@ func toWire(m store.Message) protocol.Message {
 
 // Resume returns what the user missed in a channel.
 func (s *Service) Resume(ctx context.Context, userID int64, pos protocol.ResumePos) ([][]byte, int64, *protocol.ResyncData, error) {
+	if pos.LastSeq < 0 || pos.Epoch < 0 {
+		return nil, 0, nil, apperr.BadField("resume", "last_seq and epoch are not negative")
+	}
 	if _, err := s.store.GetMember(ctx, pos.ChannelID, userID); err != nil {
 		return nil, 0, nil, notMember(err)
 	}
@@ -143,6 +152,30 @@ func (s *Service) Resume(ctx context.Context, userID int64, pos protocol.ResumeP
 		after = msgs[len(msgs)-1].Seq
 	}
 	return frames, after, nil, nil
+}
+
+// record puts an administrator's action on a channel in the audit trail: who did what
+// in which channel, never message text.
+func (s *Service) record(ctx context.Context, actorID int64, action string, channelID int64, detail map[string]any) {
+	if s.opt.Audit == nil {
+		return
+	}
+	_ = s.opt.Audit.Record(ctx, audit.Event{ActorID: actorID, Action: action, TargetType: "channel",
+		TargetID: strconv.FormatInt(channelID, 10), Detail: detail})
+}
+
+// publishCommitted fans out the messages a group commit created, in sequence order.
+// Retries that found their first message publish nothing: it went out the first time.
+func (s *Service) publishCommitted(results []store.AppendResult) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, r := range results {
+		if r.Err != nil || r.Duplicate {
+			continue
+		}
+		m := r.Message
+		s.publish(ctx, hub.ChannelTopic(m.ChannelID), m.Seq, encodeFrame(protocol.TypeMessage, "", toWire(m)))
+	}
 }
 
 // publish sends an encoded frame to every node; a failure is logged, not returned:

@@ -22,6 +22,9 @@ type committer struct {
 	delay time.Duration
 	max   int
 	log   *slog.Logger
+	// committed runs on the committer's goroutine after each commit, before any sender
+	// is answered: publishing there puts a node's messages on the bus in sequence order.
+	committed func(results []store.AppendResult)
 
 	in       chan commitReq
 	quit     chan struct{}
@@ -34,8 +37,8 @@ type commitReq struct {
 	done chan store.AppendResult // buffered: the committer never waits for the sender
 }
 
-func newCommitter(st store.Chat, delay time.Duration, max int, log *slog.Logger) *committer {
-	c := &committer{st: st, delay: delay, max: max, log: log, in: make(chan commitReq, max), quit: make(chan struct{})}
+func newCommitter(st store.Chat, delay time.Duration, max int, log *slog.Logger, committed func([]store.AppendResult)) *committer {
+	c := &committer{st: st, delay: delay, max: max, log: log, committed: committed, in: make(chan commitReq, max), quit: make(chan struct{})}
 	c.wg.Add(1)
 	go c.loop()
 	return c
@@ -134,6 +137,8 @@ func (c *committer) commit(batch []commitReq) {
 	}
 	if err != nil {
 		c.log.Error("group commit failed", "messages", len(batch), "err", err)
+	} else if c.committed != nil {
+		c.committed(results)
 	}
 	for i, r := range batch {
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"govchat/internal/apperr"
+	"govchat/internal/audit"
 	"govchat/internal/auth"
 	"govchat/internal/hub"
 	"govchat/internal/store"
@@ -229,9 +230,7 @@ func (s *Service) send(ctx context.Context, userID int64, d protocol.SendData) (
 		// with the other channel's ack would mislead it.
 		return protocol.AckData{}, apperr.BadField("client_id", "client_id was already used for another message")
 	}
-	if !res.Duplicate {
-		s.publish(ctx, hub.ChannelTopic(ch.ID), msg.Seq, encodeFrame(protocol.TypeMessage, "", toWire(msg)))
-	}
+	// The committer has published a new message already, in sequence order.
 	return protocol.AckData{ChannelID: msg.ChannelID, Seq: msg.Seq, ClientID: msg.ClientID, CreatedAt: msg.CreatedAt, Duplicate: res.Duplicate}, nil
 }
 
@@ -239,7 +238,8 @@ func (s *Service) edit(ctx context.Context, userID int64, d protocol.EditData) (
 	if err := checkText(d.Text); err != nil {
 		return protocol.AckData{}, err
 	}
-	if _, _, err := s.member(ctx, d.ChannelID, userID); err != nil {
+	ch, _, err := s.member(ctx, d.ChannelID, userID)
+	if err != nil {
 		return protocol.AckData{}, err
 	}
 	msg, err := s.store.GetMessage(ctx, d.ChannelID, d.Seq)
@@ -248,6 +248,8 @@ func (s *Service) edit(ctx context.Context, userID int64, d protocol.EditData) (
 	}
 	now := s.now()
 	switch {
+	case ch.Archived:
+		return protocol.AckData{}, apperr.New(protocol.CodeForbidden, "the channel is archived")
 	case msg.SenderID != userID:
 		return protocol.AckData{}, apperr.New(protocol.CodeForbidden, "only the sender may edit a message")
 	case !msg.RecalledAt.IsZero():
@@ -270,7 +272,7 @@ func (s *Service) edit(ctx context.Context, userID int64, d protocol.EditData) (
 }
 
 func (s *Service) recall(ctx context.Context, userID int64, d protocol.RecallData) (protocol.AckData, error) {
-	_, m, err := s.member(ctx, d.ChannelID, userID)
+	ch, m, err := s.member(ctx, d.ChannelID, userID)
 	if err != nil {
 		return protocol.AckData{}, err
 	}
@@ -281,6 +283,8 @@ func (s *Service) recall(ctx context.Context, userID int64, d protocol.RecallDat
 	now := s.now()
 	admin := m.Role == store.MemberAdmin
 	switch {
+	case ch.Archived:
+		return protocol.AckData{}, apperr.New(protocol.CodeForbidden, "the channel is archived")
 	case !msg.RecalledAt.IsZero():
 		return protocol.AckData{}, apperr.New(protocol.CodeConflict, "the message was already recalled")
 	case msg.SenderID != userID && !admin:
@@ -291,6 +295,10 @@ func (s *Service) recall(ctx context.Context, userID int64, d protocol.RecallDat
 	msg, err = s.store.RecallMessage(ctx, d.ChannelID, d.Seq, userID, now)
 	if err != nil {
 		return protocol.AckData{}, err
+	}
+	if msg.SenderID != userID {
+		// An administrator removed someone else's words: that is for the trail.
+		s.record(ctx, userID, audit.ChatRecallByAdmin, d.ChannelID, map[string]any{"seq": d.Seq, "sender_id": msg.SenderID})
 	}
 	s.publish(ctx, hub.ChannelTopic(d.ChannelID), 0, encodeFrame(protocol.TypeMessage, "", toWire(msg)))
 	return protocol.AckData{ChannelID: msg.ChannelID, Seq: msg.Seq, ClientID: msg.ClientID, CreatedAt: msg.CreatedAt}, nil

@@ -9,6 +9,7 @@ import (
 
 	"govchat/internal/account"
 	"govchat/internal/apperr"
+	"govchat/internal/audit"
 	"govchat/internal/store"
 	"govchat/protocol"
 )
@@ -102,7 +103,7 @@ func (s *Service) History(ctx context.Context, userID int64, q store.HistoryQuer
 	}
 	// Ask for one more than wanted to tell whether there is more in that direction.
 	want := q.Limit
-	q.Limit = min(want+1, maxHistory)
+	q.Limit = want + 1 // the store pages up to 500, above the REST maximum
 	msgs, err := s.store.History(ctx, q)
 	if err != nil {
 		return protocol.Messages{}, err
@@ -189,7 +190,7 @@ func (s *Service) CreateGroup(ctx context.Context, creatorID int64, req protocol
 	}
 	now := s.now()
 	members := []store.ChannelMember{{UserID: creatorID, Role: store.MemberAdmin, JoinedAt: now}}
-	ids, err := s.activeUsers(ctx, req.Members, creatorID)
+	ids, err := s.activeUsers(ctx, "members", req.Members, creatorID)
 	if err != nil {
 		return protocol.Channel{}, err
 	}
@@ -206,8 +207,9 @@ func (s *Service) CreateGroup(ctx context.Context, creatorID int64, req protocol
 	return toChannel(store.MyChannel{Channel: c, Role: store.MemberAdmin}, creatorID), nil
 }
 
-// activeUsers checks that every id is an active account, drops duplicates and except.
-func (s *Service) activeUsers(ctx context.Context, ids []int64, except int64) ([]int64, error) {
+// activeUsers checks that every id is an active account, drops duplicates and except;
+// field names the request field for the error.
+func (s *Service) activeUsers(ctx context.Context, field string, ids []int64, except int64) ([]int64, error) {
 	seen := map[int64]bool{except: true}
 	var out []int64
 	for _, id := range ids {
@@ -217,7 +219,7 @@ func (s *Service) activeUsers(ctx context.Context, ids []int64, except int64) ([
 		seen[id] = true
 		u, err := s.store.GetUser(ctx, id)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {
-			return nil, apperr.BadField("members", "user %d does not exist or is disabled", id)
+			return nil, apperr.BadField(field, "user %d does not exist or is disabled", id)
 		}
 		if err != nil {
 			return nil, err
@@ -292,6 +294,8 @@ func (s *Service) UpdateChannel(ctx context.Context, userID, channelID int64, re
 			return protocol.Channel{}, err
 		}
 	}
+	s.record(ctx, userID, audit.ChatChannelUpdate, ch.ID, map[string]any{"post_policy": ch.PostPolicy, "mention_all": ch.MentionAll,
+		"archived": ch.Archived, "include_sub_departments": ch.IncludeSubDepartments})
 	members, err := s.store.ListMembers(ctx, ch.ID)
 	if err == nil {
 		ids := make([]int64, len(members))
@@ -315,13 +319,15 @@ func (s *Service) AddMembers(ctx context.Context, userID, channelID int64, ids [
 	if len(ids) > maxGroupMembers {
 		return apperr.BadField("user_ids", "at most %d at once", maxGroupMembers)
 	}
-	valid, err := s.activeUsers(ctx, ids, 0)
+	valid, err := s.activeUsers(ctx, "user_ids", ids, 0)
 	if err != nil {
 		return err
 	}
 	var added []int64
 	for _, id := range valid {
-		err := s.store.AddMember(ctx, store.ChannelMember{ChannelID: ch.ID, UserID: id, Role: store.MemberNormal, JoinedAt: s.now()})
+		// A newcomer starts at the newest message, as in department channels, rather
+		// than with the group's whole history counted as unread.
+		err := s.store.AddMember(ctx, store.ChannelMember{ChannelID: ch.ID, UserID: id, Role: store.MemberNormal, JoinedAt: s.now(), ReadSeq: ch.LastSeq})
 		if errors.Is(err, store.ErrConflict) {
 			continue // already in it
 		}
@@ -329,6 +335,9 @@ func (s *Service) AddMembers(ctx context.Context, userID, channelID int64, ids [
 			return err
 		}
 		added = append(added, id)
+	}
+	if len(added) > 0 {
+		s.record(ctx, userID, audit.ChatMemberAdd, ch.ID, map[string]any{"user_ids": added})
 	}
 	s.announce(ctx, ch.ID, added, "joined")
 	return nil
@@ -347,10 +356,71 @@ func (s *Service) RemoveMember(ctx context.Context, userID, channelID, memberID 
 	if memberID != userID && m.Role != store.MemberAdmin {
 		return apperr.New(protocol.CodeForbidden, "only the group's administrators may remove others")
 	}
+	if err := s.keepAnAdmin(ctx, ch.ID, memberID); err != nil {
+		return err
+	}
 	if err := s.store.RemoveMember(ctx, ch.ID, memberID); err != nil {
 		return err
 	}
+	if memberID != userID {
+		s.record(ctx, userID, audit.ChatMemberRemove, ch.ID, map[string]any{"user_id": memberID})
+	}
 	s.announce(ctx, ch.ID, []int64{memberID}, "left")
+	return nil
+}
+
+// keepAnAdmin refuses to take away a group's last administrator while others remain:
+// nobody could manage it afterwards.
+func (s *Service) keepAnAdmin(ctx context.Context, channelID, leaving int64) error {
+	ms, err := s.store.ListMembers(ctx, channelID)
+	if err != nil {
+		return err
+	}
+	admins, others := 0, 0
+	for _, m := range ms {
+		if m.UserID == leaving {
+			if m.Role != store.MemberAdmin {
+				return nil
+			}
+			continue
+		}
+		others++
+		if m.Role == store.MemberAdmin {
+			admins++
+		}
+	}
+	if admins == 0 && others > 0 {
+		return apperr.New(protocol.CodeConflict, "appoint another administrator of the group first")
+	}
+	return nil
+}
+
+// SetMemberRole appoints or removes a group administrator.
+func (s *Service) SetMemberRole(ctx context.Context, userID, channelID, memberID int64, role string) error {
+	ch, err := s.admin(ctx, userID, channelID)
+	if err != nil {
+		return err
+	}
+	if ch.Kind != store.ChannelGroup {
+		return apperr.New(protocol.CodeForbidden, "department and party channels take their administrators from the org tree")
+	}
+	r := store.MemberRole(role)
+	if r != store.MemberAdmin && r != store.MemberNormal {
+		return apperr.BadField("role", "role must be admin or member")
+	}
+	if _, err := s.store.GetMember(ctx, ch.ID, memberID); err != nil {
+		return apperr.BadField("user", "user %d is not in this group", memberID)
+	}
+	if r == store.MemberNormal {
+		if err := s.keepAnAdmin(ctx, ch.ID, memberID); err != nil {
+			return err
+		}
+	}
+	if err := s.store.SetMemberRole(ctx, ch.ID, memberID, r); err != nil {
+		return err
+	}
+	s.record(ctx, userID, audit.ChatMemberRole, ch.ID, map[string]any{"user_id": memberID, "role": r})
+	s.announce(ctx, ch.ID, []int64{memberID}, "updated")
 	return nil
 }
 
@@ -359,7 +429,7 @@ func (s *Service) OpenDirect(ctx context.Context, userID, peerID int64) (protoco
 	if peerID == userID {
 		return protocol.Channel{}, apperr.BadField("user_id", "a direct conversation needs someone else")
 	}
-	if _, err := s.activeUsers(ctx, []int64{peerID}, 0); err != nil {
+	if _, err := s.activeUsers(ctx, "user", []int64{peerID}, 0); err != nil {
 		return protocol.Channel{}, err
 	}
 	key := directKey(userID, peerID)

@@ -166,3 +166,26 @@ func (a *API) openDirect(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, ch)
 }
+
+func (a *API) setMemberRole(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	user, err := pathID(r, "user")
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	var req protocol.MemberRoleRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	if err := a.chat.SetMemberRole(r.Context(), principalFrom(r.Context()).User.ID, id, user, req.Role); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

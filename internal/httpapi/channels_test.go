@@ -107,6 +107,30 @@ func TestChannelsREST(t *testing.T) {
 			h.expect(h.do("DELETE", fmt.Sprintf("%s/%d", members, h.userID("zhangjing")), staff, nil), http.StatusNoContent, "")
 			h.expect(h.do("GET", fmt.Sprintf("/api/v1/channels/%d/messages", g.ID), staff, nil), http.StatusForbidden, protocol.CodeNotMember)
 			h.expect(h.do("POST", "/api/v1/channels", lead, protocol.CreateGroupRequest{Name: "  "}), http.StatusBadRequest, protocol.CodeBadRequest)
+
+			// The last administrator cannot leave while others remain; after appointing
+			// another, they can.
+			self := fmt.Sprintf("%s/%d", members, h.userID("lihua"))
+			h.expect(h.do("DELETE", self, lead, nil), http.StatusConflict, protocol.CodeConflict)
+			role := fmt.Sprintf("%s/%d/role", members, h.userID("heping"))
+			h.expect(h.do("PUT", role, outsider, protocol.MemberRoleRequest{Role: "admin"}), http.StatusForbidden, protocol.CodeForbidden)
+			h.expect(h.do("PUT", role, lead, protocol.MemberRoleRequest{Role: "owner"}), http.StatusBadRequest, protocol.CodeBadRequest)
+			h.expect(h.do("PUT", role, lead, protocol.MemberRoleRequest{Role: "admin"}), http.StatusNoContent, "")
+			h.expect(h.do("DELETE", self, lead, nil), http.StatusNoContent, "")
+			// Administrators' actions on others are in the trail.
+			evs, err := s.ListAudit(t.Context(), store.AuditFilter{Action: "chat.", Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			actions := map[string]bool{}
+			for _, e := range evs {
+				actions[e.Action] = true
+			}
+			for _, want := range []string{"chat.member_add", "chat.member_role", "chat.channel_update"} {
+				if !actions[want] {
+					t.Errorf("no %s in the trail (%v)", want, actions)
+				}
+			}
 		})
 
 		t.Run("direct channels are one per pair", func(t *testing.T) {

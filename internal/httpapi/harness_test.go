@@ -77,7 +77,9 @@ func newHarness(t *testing.T, s store.Store, tweak ...func(*auth.Options)) *harn
 	}
 	b := bus.NewMemory()
 	t.Cleanup(func() { b.Close() })
-	chatSvc := chat.New(s, b, log, c.now, chat.DefaultOptions())
+	chatOpt := chat.DefaultOptions()
+	chatOpt.Audit = rec
+	chatSvc := chat.New(s, b, log, c.now, chatOpt)
 	t.Cleanup(chatSvc.Close)
 	if err := chatSvc.SyncOrgChannels(context.Background()); err != nil {
 		t.Fatal(err)

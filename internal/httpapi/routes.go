@@ -53,6 +53,7 @@ func (a *API) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/channels/{id}/members", a.authed(false, a.channelMembers))
 	mux.HandleFunc("POST /api/v1/channels/{id}/members", a.authed(false, a.addChannelMembers))
 	mux.HandleFunc("DELETE /api/v1/channels/{id}/members/{user}", a.authed(false, a.removeChannelMember))
+	mux.HandleFunc("PUT /api/v1/channels/{id}/members/{user}/role", a.authed(false, a.setMemberRole))
 	mux.HandleFunc("GET /api/v1/channels/{id}/messages", a.authed(false, a.history))
 	mux.HandleFunc("GET /api/v1/search", a.authed(false, a.search))
 	mux.HandleFunc("POST /api/v1/direct/{user}", a.authed(false, a.openDirect))

@@ -4,14 +4,70 @@ import (
 	"govchat/protocol"
 )
 
-// chanState is what a connection remembers of one channel: the highest sequence it
-// has queued (so a message is never sent twice, whether it came by resume or live)
-// and, during hello, the live events held back while the channel is resumed.
+// chanState is what a connection remembers of one channel: which sequences it has
+// queued, so a message is not sent twice whether it came by resume or live, and,
+// during hello, the live events held back while the channel is resumed.
+//
+// Live events can arrive out of sequence order: messages committed together are
+// published by different goroutines, and in a cluster by different nodes. So the
+// connection may not simply drop what is below the highest sequence sent; it keeps
+// the resume watermark and, above it, a sliding window of the last 128 sequences it
+// queued (the anti-replay window of IPsec and DTLS).
 type chanState struct {
-	sent     int64
-	left     bool // the user left; drop its events until a join
+	floor    int64     // everything at or below was sent by resume or held by the client
+	max      int64     // the highest live sequence queued
+	window   [2]uint64 // bit i set: sequence max-i was queued
+	left     bool      // the user left; drop its events until a join
 	resuming bool
 	buf      []*event
+}
+
+// windowSize is how far behind the newest a late message may arrive and still be
+// recognised as a duplicate. Later than that it is delivered again rather than lost:
+// clients drop a sequence they already have.
+const windowSize = 128
+
+// admit reports whether seq should be queued, and records it.
+func (st *chanState) admit(seq int64) bool {
+	if seq <= st.floor {
+		return false
+	}
+	if seq > st.max {
+		st.shift(seq - st.max)
+		st.max = seq
+		st.window[0] |= 1
+		return true
+	}
+	d := uint64(st.max - seq)
+	if d >= windowSize {
+		return true
+	}
+	word, bit := d/64, uint64(1)<<(d%64)
+	if st.window[word]&bit != 0 {
+		return false
+	}
+	st.window[word] |= bit
+	return true
+}
+
+// shift moves the window n places towards newer sequences.
+func (st *chanState) shift(n int64) {
+	switch {
+	case n >= windowSize:
+		st.window = [2]uint64{}
+	case n >= 64:
+		st.window = [2]uint64{0, st.window[0] << (n - 64)}
+	case n > 0:
+		st.window = [2]uint64{st.window[0] << n, st.window[1]<<n | st.window[0]>>(64-n)}
+	}
+}
+
+// setFloor records that everything up to floor has been sent by resume.
+func (st *chanState) setFloor(floor int64) {
+	st.floor = floor
+	if st.max < floor {
+		st.max, st.window = floor, [2]uint64{}
+	}
 }
 
 func (c *conn) chanState(id int64) *chanState {
@@ -54,11 +110,10 @@ func (c *conn) deliver(t topic, ev *event, change *protocol.ChannelEvent) {
 			if st == nil {
 				st = c.chanState(t.id)
 			}
-			if ev.seq <= st.sent {
+			if !st.admit(ev.seq) {
 				c.mu.Unlock()
 				return
 			}
-			st.sent = ev.seq
 		}
 	}
 	c.mu.Unlock()
@@ -146,7 +201,7 @@ func (c *conn) startResume(ids []int64) {
 func (c *conn) finishResume(id, sent int64) {
 	c.mu.Lock()
 	st := c.chanState(id)
-	st.sent = sent
+	st.setFloor(sent)
 	c.mu.Unlock()
 	for {
 		c.mu.Lock()
@@ -162,8 +217,7 @@ func (c *conn) finishResume(id, sent int64) {
 		}
 		out := buf[:0]
 		for _, ev := range buf {
-			if ev.seq == 0 || ev.seq > st.sent {
-				st.sent = max(st.sent, ev.seq)
+			if ev.seq == 0 || st.admit(ev.seq) {
 				out = append(out, ev)
 			}
 		}

@@ -2,38 +2,17 @@ package presence
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"govchat/internal/redistest"
 )
 
-func testRedis(t *testing.T) redis.UniversalClient {
-	t.Helper()
-	url := os.Getenv("GOVCHAT_TEST_REDIS")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
-	opts, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := redis.NewClient(opts)
-	t.Cleanup(func() { c.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Redis unreachable under CI: %v", err)
-		}
-		t.Skipf("Redis unreachable: %v", err)
-	}
-	return c
-}
+func testRedis(t *testing.T) redis.UniversalClient { return redistest.Client(t) }
 
 // forEachTracker runs the same behaviour on the memory tracker and on two Redis
 // trackers standing for two nodes (connections on one, questions to the other).
@@ -44,7 +23,7 @@ func forEachTracker(t *testing.T, fn func(t *testing.T, on, ask Tracker)) {
 	})
 	t.Run("redis", func(t *testing.T) {
 		c := testRedis(t)
-		prefix := fmt.Sprintf("govchat-test-%d:", time.Now().UnixNano())
+		prefix := redistest.Prefix()
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
 		n1, err := NewRedis(c, prefix, time.Minute, time.Now, log)
 		if err != nil {
@@ -90,7 +69,7 @@ func TestOnlineFollowsConnections(t *testing.T) {
 // A node that dies stops vouching: its users drop offline once the claim lapses.
 func TestDeadNodeLapses(t *testing.T) {
 	c := testRedis(t)
-	prefix := fmt.Sprintf("govchat-test-%d:", time.Now().UnixNano())
+	prefix := redistest.Prefix()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clock := time.Now()
 	now := func() time.Time { return clock }

@@ -2,41 +2,20 @@ package ratelimit
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"govchat/internal/redistest"
 )
 
-func testRedis(t *testing.T) redis.UniversalClient {
-	t.Helper()
-	url := os.Getenv("GOVCHAT_TEST_REDIS")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
-	opts, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := redis.NewClient(opts)
-	t.Cleanup(func() { c.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Redis unreachable at %s under CI: %v", url, err)
-		}
-		t.Skipf("Redis unreachable at %s: %v", url, err)
-	}
-	return c
-}
+func testRedis(t *testing.T) redis.UniversalClient { return redistest.Client(t) }
 
 // Two limiters on one Redis are two nodes: they share each key's budget.
 func TestRedisBucketIsSharedAcrossNodes(t *testing.T) {
 	c := testRedis(t)
-	prefix := fmt.Sprintf("govchat-test-%d:", time.Now().UnixNano())
+	prefix := redistest.Prefix()
 	node1 := NewRedis(c, prefix, 60, 4) // one a second, four at once
 	node2 := NewRedis(c, prefix, 60, 4)
 	ctx := context.Background()
