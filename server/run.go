@@ -32,6 +32,7 @@ Commands:
   user             manage accounts: add, list, passwd, set-role, disable, enable, reset-totp
   org              the org tree: tree, import FILE.csv [--dry-run], dept-add, party-add
   audit verify     check the hash chain of the audit trail; names the first altered entry
+  loadgen          load test a running server (loopback only): latency, fan-out, memory per connection
   version          print the version
 
 Every command takes the server's flags (--data, --database, …); "govchat serve -h" lists them.
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return orgCmd(ctx, args, stdout, stderr, getenv)
 	case "audit":
 		return auditCmd(ctx, args, stdout, stderr, getenv)
+	case "loadgen":
+		return loadgenCmd(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "govchat", version)
 		return nil

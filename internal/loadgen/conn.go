@@ -23,9 +23,9 @@ import (
 // sender past the end of the run.
 const writeTimeout = 10 * time.Second
 
-// Conn is one WebSocket connection of a test user: it sends when it is a sender and
-// counts everything it receives.
-type Conn struct {
+// clientConn is one WebSocket connection of a test user: it sends when it has a
+// sender and counts everything it receives.
+type clientConn struct {
 	ws      *websocket.Conn
 	channel int // index of the one channel its user is in
 	stats   *Stats
@@ -47,8 +47,8 @@ type connDeps struct {
 	closing *atomic.Bool
 }
 
-func newConn(ws *websocket.Conn, channel int, d connDeps) *Conn {
-	return &Conn{
+func newConn(ws *websocket.Conn, channel int, d connDeps) *clientConn {
+	return &clientConn{
 		ws: ws, channel: channel, stats: d.stats, payload: d.payload, clock: d.clock,
 		closing: d.closing, done: make(chan struct{}), lastSeq: map[int64]int64{},
 	}
@@ -89,7 +89,7 @@ func (e *handshakeError) Error() string {
 func (e *handshakeError) Unwrap() error { return e.err }
 
 // hello sends hello and waits for welcome.
-func (c *Conn) hello(timeout time.Duration) error {
+func (c *clientConn) hello(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	_ = c.ws.SetWriteDeadline(deadline)
 	hello := []byte(`{"v":1,"type":"hello","ref":"hello","data":{}}`)
@@ -126,7 +126,7 @@ func (e *frameError) Error() string { return "hello refused: " + e.code }
 // readLoop counts what arrives until the connection ends. It reuses one buffer per
 // connection, and takes the time once per WebSocket message: frames that arrived
 // together were delivered together.
-func (c *Conn) readLoop() {
+func (c *clientConn) readLoop() {
 	defer close(c.done)
 	for {
 		_, r, err := c.ws.NextReader()
@@ -149,7 +149,7 @@ func (c *Conn) readLoop() {
 	}
 }
 
-func (c *Conn) handle(frame []byte, now time.Time) {
+func (c *clientConn) handle(frame []byte, now time.Time) {
 	c.stats.ReadFrames.Add(1)
 	f, err := decodeInbound(frame)
 	if err != nil {
@@ -200,14 +200,14 @@ func (c *Conn) handle(frame []byte, now time.Time) {
 }
 
 // send writes one frame. Only the connection's sender calls it.
-func (c *Conn) send(frame []byte) error {
+func (c *clientConn) send(frame []byte) error {
 	_ = c.ws.SetWriteDeadline(time.Now().Add(writeTimeout))
 	return c.ws.WriteMessage(websocket.TextMessage, frame)
 }
 
 // shutdown says goodbye with a normal close, gives the server a moment to answer
 // it, then drops the socket whatever happened.
-func (c *Conn) shutdown(wait time.Duration) {
+func (c *clientConn) shutdown(wait time.Duration) {
 	msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "load run over")
 	_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
 	t := time.NewTimer(wait)

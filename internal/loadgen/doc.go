@@ -25,17 +25,22 @@
 //
 //  2. Connect. Open every WebSocket (Authorization: Bearer, Origin of the server),
 //     send hello, wait for welcome. The server's /metrics is read before and after,
-//     each time after a garbage collection (see metricsAfterGC), with the
-//     connections idle for Settle; the growth divided by the connections is the
-//     memory per idle connection.
+//     each time after two garbage collections and once the runtime has returned the
+//     freed heap to the OS (see metricsAfterGC: setup leaves ~48 MiB of argon2
+//     garbage per concurrent hash), with the connections idle for Settle; the
+//     growth divided by the connections is the memory per idle connection, as RSS
+//     and as Go heap plus stacks.
 //
 //  3. Load. Senders write send frames on an open-loop schedule totalling Rate per
 //     second over Duration; each text carries its scheduled send time. Every
 //     connection reads its frames (several per WebSocket message, NDJSON), counts
-//     acks and deliveries, and records ack and delivery latency into log-bucketed
-//     histograms. The drain waits up to Drain for what is still outstanding.
+//     acks and deliveries, checks each channel's sequence for gaps, and records ack
+//     and delivery latency into log-bucketed histograms. The drain waits up to
+//     Drain for what is still outstanding. Gaps are then looked up in the channel
+//     history, to tell a message lost in fan-out (stored) from one never stored.
 //
-//  4. Report: a table, or JSON.
+//  4. Report: a table, or JSON, with the CPU the server and the generator used
+//     while loading (they share the machine on a loopback run).
 //
 //  5. Cleanup: the test users are disabled (which ends their sessions), or with
 //     KeepUsers only logged out, and the administrator logs out.

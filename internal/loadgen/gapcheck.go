@@ -38,7 +38,7 @@ func (g GapCheck) String() string {
 }
 
 // checkGaps reads the history around every distinct gap, as the channel's creator.
-func (r *Runner) checkGaps(ctx context.Context, api *apiClient, fx *Fixture, gaps map[SeqGap]int) []GapCheck {
+func (r *Runner) checkGaps(ctx context.Context, api *apiClient, fx *fixture, gaps map[SeqGap]int) []GapCheck {
 	if len(gaps) == 0 {
 		return nil
 	}

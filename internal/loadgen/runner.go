@@ -199,7 +199,7 @@ func (r *Runner) preflight(ctx context.Context, api *apiClient, rep *Report) err
 
 // connect opens every connection, DialConcurrency at a time, and starts its reader
 // once welcomed. subscribers[c] counts the open connections in channel c.
-func (r *Runner) connect(ctx context.Context, api *apiClient, pool *SourcePool, origin string, fx *Fixture, deps connDeps, rep *Report) ([]*Conn, []int, error) {
+func (r *Runner) connect(ctx context.Context, api *apiClient, pool *SourcePool, origin string, fx *fixture, deps connDeps, rep *Report) ([]*clientConn, []int, error) {
 	cfg := r.cfg
 	dialer := &websocket.Dialer{
 		HandshakeTimeout: helloTimeout,
@@ -210,7 +210,7 @@ func (r *Runner) connect(ctx context.Context, api *apiClient, pool *SourcePool, 
 	wsURL := api.target.WebSocketURL(wsPath)
 	r.progressf("opening %d connections to %s", cfg.Conns, wsURL)
 
-	slots := make([]*Conn, cfg.Conns)
+	slots := make([]*clientConn, cfg.Conns)
 	handshake := NewHistogram()
 	var failed atomic.Int64
 	start := time.Now()
@@ -240,7 +240,7 @@ func (r *Runner) connect(ctx context.Context, api *apiClient, pool *SourcePool, 
 	})
 	elapsed := time.Since(start)
 
-	conns := make([]*Conn, 0, cfg.Conns)
+	conns := make([]*clientConn, 0, cfg.Conns)
 	subscribers := make([]int, cfg.Channels)
 	for _, c := range slots {
 		if c != nil {
@@ -261,7 +261,7 @@ func (r *Runner) connect(ctx context.Context, api *apiClient, pool *SourcePool, 
 
 // load runs the senders for Duration, then waits up to Drain for the outstanding
 // acks and deliveries.
-func (r *Runner) load(ctx context.Context, api *apiClient, conns []*Conn, fx *Fixture, stats *Stats, subscribers []int, rep *Report, clock Clock) {
+func (r *Runner) load(ctx context.Context, api *apiClient, conns []*clientConn, fx *fixture, stats *Stats, subscribers []int, rep *Report, clock Clock) {
 	cfg := r.cfg
 	senders := min(cfg.Senders, len(conns))
 	perSender := cfg.Rate / float64(senders)
@@ -281,7 +281,7 @@ func (r *Runner) load(ctx context.Context, api *apiClient, conns []*Conn, fx *Fi
 	defer cancel()
 	var wg sync.WaitGroup
 	for j := range senders {
-		s := &Sender{
+		s := &sender{
 			conn: conns[j], index: j, channelID: fx.channelIDs[conns[j].channel], runID: fx.runID,
 			interval: interval,
 			// Evenly staggered phases, so R/S-per-second senders do not all fire
@@ -342,7 +342,7 @@ func (r *Runner) reportProgress(stop <-chan struct{}, start time.Time, stats *St
 }
 
 // closeAll ends every connection, a few at a time, each within closeWait.
-func (r *Runner) closeAll(conns []*Conn, closing *atomic.Bool) {
+func (r *Runner) closeAll(conns []*clientConn, closing *atomic.Bool) {
 	closing.Store(true)
 	_ = forEach(context.Background(), len(conns), 256, func(_ context.Context, i int) error {
 		conns[i].shutdown(closeWait)

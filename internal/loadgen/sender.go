@@ -9,14 +9,14 @@ import (
 	"govchat/protocol"
 )
 
-// Sender writes messages from one connection into its channel on a fixed schedule.
+// sender writes messages from one connection into its channel on a fixed schedule.
 // The schedule is open-loop: the k-th message is due at start+offset+k·interval
 // whether or not earlier ones were answered, and its timestamp is the due time, not
 // the moment it was written. A server that stalls therefore shows up as latency
 // instead of quietly slowing the sender down (the "coordinated omission" trap);
 // SendLag says how far the writes themselves fell behind.
-type Sender struct {
-	conn      *Conn
+type sender struct {
+	conn      *clientConn
 	index     int
 	channelID int64
 	runID     string
@@ -25,7 +25,7 @@ type Sender struct {
 }
 
 // run sends until the schedule reaches end or ctx ends.
-func (s *Sender) run(ctx context.Context, start, end time.Time) {
+func (s *sender) run(ctx context.Context, start, end time.Time) {
 	stats := s.conn.stats
 	timer := time.NewTimer(time.Hour)
 	timer.Stop() // armed by Reset below; since Go 1.23 Reset never sees a stale tick

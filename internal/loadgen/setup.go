@@ -21,8 +21,8 @@ type testUser struct {
 	channel int    // index into fixture.channelIDs
 }
 
-// Fixture is what setup made: the accounts, their sessions and the groups.
-type Fixture struct {
+// fixture is what setup made: the accounts, their sessions and the groups.
+type fixture struct {
 	runID      string
 	password   string // one password for every test user of this run; never printed
 	adminToken string
@@ -64,12 +64,12 @@ func newPassword() string {
 
 // setup creates the test users as the administrator, logs in those that need a
 // session, and creates one group per channel, created by its member 0.
-func (r *Runner) setup(ctx context.Context, api *apiClient, pool *SourcePool, needsSession func(user int) bool) (*Fixture, SetupCost, error) {
+func (r *Runner) setup(ctx context.Context, api *apiClient, pool *SourcePool, needsSession func(user int) bool) (*fixture, SetupCost, error) {
 	cfg := r.cfg
 	start := time.Now()
 	var cost SetupCost
 	var requests, refused atomic.Int64
-	fx := &Fixture{runID: newRunID(), password: newPassword()}
+	fx := &fixture{runID: newRunID(), password: newPassword()}
 
 	requests.Add(1)
 	admin, err := api.login(ctx, pool, protocol.LoginRequest{Username: cfg.Admin, Password: cfg.AdminPassword, TOTPCode: cfg.AdminTOTP}, &refused)
@@ -169,7 +169,7 @@ func (r *Runner) setup(ctx context.Context, api *apiClient, pool *SourcePool, ne
 // cleanup disables the test users (which also ends their sessions) or, with
 // --keep-users, only logs them out; then the administrator logs out. It runs even
 // after a failed or interrupted run, with its own time bound.
-func (r *Runner) cleanup(api *apiClient, fx *Fixture) (int, error) {
+func (r *Runner) cleanup(api *apiClient, fx *fixture) (int, error) {
 	if fx == nil || fx.adminToken == "" {
 		return 0, nil
 	}
