@@ -160,7 +160,11 @@ func (s *Service) record(ctx context.Context, actorID int64, action string, chan
 	if s.opt.Audit == nil {
 		return
 	}
-	_ = s.opt.Audit.Record(ctx, audit.Event{ActorID: actorID, Action: action, TargetType: "channel",
+	name := ""
+	if u, err := s.store.GetUser(ctx, actorID); err == nil {
+		name = u.Username
+	}
+	_ = s.opt.Audit.Record(ctx, audit.Event{ActorID: actorID, ActorName: name, Action: action, TargetType: "channel",
 		TargetID: strconv.FormatInt(channelID, 10), Detail: detail})
 }
 

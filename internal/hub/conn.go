@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"govchat/internal/auth"
+	"govchat/internal/reqinfo"
 )
 
 // conn is one client's WebSocket. Its request goroutine reads (reader.go) and one
@@ -50,8 +51,10 @@ type conn struct {
 	flooding  int // rate-limited frames in a row
 }
 
-func newConn(h *Hub, ws *websocket.Conn, p auth.Principal, token string) *conn {
-	ctx, cancel := context.WithCancel(context.Background())
+func newConn(h *Hub, ws *websocket.Conn, p auth.Principal, token string, info reqinfo.Info) *conn {
+	// The connection outlives the upgrade request, but keeps its address and request id
+	// so what is done over the socket is traced (and audited) to where it came from.
+	ctx, cancel := context.WithCancel(reqinfo.With(context.Background(), info))
 	c := &conn{
 		hub:        h,
 		ws:         ws,

@@ -66,7 +66,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered the request (upgradeError)
 	}
-	c := newConn(h, ws, p, tok)
+	c := newConn(h, ws, p, tok, reqinfo.From(r.Context()))
 	if !h.track(c) {
 		close(c.readerDone) // no reader to wait for
 		c.close(protocol.CloseShutdown, "server shutting down")
