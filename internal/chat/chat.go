@@ -57,19 +57,63 @@ type Service struct {
 	now     func() time.Time
 	opt     Options
 	commits *committer
+	// outbox carries committed batches to the publisher goroutine, which puts them on
+	// the bus in commit order. Acks do not wait for fan-out: the message is durable once
+	// committed, and a slow fan-out must not hold up the next commit.
+	outbox        chan []outgoing
+	publisherDone chan struct{}
 }
+
+// outgoing is one frame for the bus.
+type outgoing struct {
+	topic string
+	seq   int64
+	frame []byte
+}
+
+// outboxBatches bounds how many committed batches may wait for the bus; beyond it the
+// committer waits, slowing senders rather than growing memory without bound.
+const outboxBatches = 1024
 
 var _ hub.Service = (*Service)(nil)
 
 // New returns a Service; Close stops its committer.
 func New(s Store, b bus.Bus, log *slog.Logger, now func() time.Time, opt Options) *Service {
 	svc := &Service{store: s, bus: b, log: log, now: now, opt: opt}
-	svc.commits = newCommitter(s, opt.CommitDelay, opt.CommitBatch, log, svc.publishCommitted)
+	svc.outbox = make(chan []outgoing, outboxBatches)
+	svc.publisherDone = make(chan struct{})
+	go svc.publisher()
+	svc.commits = newCommitter(s, opt.CommitDelay, opt.CommitBatch, log, svc.committed)
 	return svc
 }
 
+// publisher puts everything a channel's messages go through — new messages, edits,
+// recalls — on the bus in the order it was committed, so a recall never overtakes the
+// message it recalls.
+func (s *Service) publisher() {
+	defer close(s.publisherDone)
+	for batch := range s.outbox {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		for _, o := range batch {
+			s.publish(ctx, o.topic, o.seq, o.frame)
+		}
+		cancel()
+	}
+}
+
+// enqueue hands frames to the publisher.
+func (s *Service) enqueue(out ...outgoing) {
+	if len(out) > 0 {
+		s.outbox <- out
+	}
+}
+
 // Close stops accepting sends and waits for the commit in flight.
-func (s *Service) Close() { s.commits.close() }
+func (s *Service) Close() {
+	s.commits.close()
+	close(s.outbox) // the committer has stopped; publish what it committed, then stop
+	<-s.publisherDone
+}
 
 // Channels lists the ids of the user's channels.
 func (s *Service) Channels(ctx context.Context, userID int64) ([]int64, error) {
@@ -168,18 +212,18 @@ func (s *Service) record(ctx context.Context, actorID int64, action string, chan
 		TargetID: strconv.FormatInt(channelID, 10), Detail: detail})
 }
 
-// publishCommitted fans out the messages a group commit created, in sequence order.
-// Retries that found their first message publish nothing: it went out the first time.
-func (s *Service) publishCommitted(results []store.AppendResult) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
+// committed queues the messages a group commit created, in sequence order. Retries
+// that found their first message queue nothing: it went out the first time.
+func (s *Service) committed(results []store.AppendResult) {
+	out := make([]outgoing, 0, len(results))
 	for _, r := range results {
 		if r.Err != nil || r.Duplicate {
 			continue
 		}
 		m := r.Message
-		s.publish(ctx, hub.ChannelTopic(m.ChannelID), m.Seq, encodeFrame(protocol.TypeMessage, "", toWire(m)))
+		out = append(out, outgoing{hub.ChannelTopic(m.ChannelID), m.Seq, encodeFrame(protocol.TypeMessage, "", toWire(m))})
 	}
+	s.enqueue(out...)
 }
 
 // publish sends an encoded frame to every node; a failure is logged, not returned:

@@ -58,6 +58,20 @@ func (r *recorder) handler(topic string, payload []byte) {
 	r.mu.Unlock()
 }
 
+// wait returns the topic's events once there are at least n (new messages are
+// published after the ack, by the publisher goroutine).
+func (r *recorder) wait(t *testing.T, topic string, n int) []event {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		evs := r.on(topic)
+		if len(evs) >= n || time.Now().After(deadline) {
+			return evs
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func (r *recorder) on(topic string) []event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -262,7 +276,7 @@ func TestSend(t *testing.T) {
 		if again.Seq != 1 || !again.Duplicate {
 			t.Fatalf("retry must return the first ack: %+v", again)
 		}
-		evs := f.rec.on(hub.ChannelTopic(office.ID))
+		evs := f.rec.wait(t, hub.ChannelTopic(office.ID), 2)
 		if len(evs) != 2 || evs[0].seq != 1 || evs[1].seq != 2 || evs[0].frame.Type != protocol.TypeMessage {
 			t.Fatalf("published %+v; want two message events with seq 1, 2 and none for the retry", evs)
 		}
@@ -336,7 +350,7 @@ func TestRecallEditRead(t *testing.T) {
 		if m.RecalledAt.IsZero() || m.Text != "" {
 			t.Fatalf("recalled message %+v", m)
 		}
-		evs := f.rec.on(hub.ChannelTopic(office.ID))
+		evs := f.rec.wait(t, hub.ChannelTopic(office.ID), 3)
 		if last := evs[len(evs)-1]; last.seq != 0 || last.frame.Type != protocol.TypeMessage {
 			t.Errorf("a recall must go out as an unsequenced message event, got %+v", last)
 		}

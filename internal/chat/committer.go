@@ -23,7 +23,8 @@ type committer struct {
 	max   int
 	log   *slog.Logger
 	// committed runs on the committer's goroutine after each commit, before any sender
-	// is answered: publishing there puts a node's messages on the bus in sequence order.
+	// is answered: handing batches on from there keeps a node's messages in sequence
+	// order on the bus.
 	committed func(results []store.AppendResult)
 
 	in       chan commitReq

@@ -266,8 +266,8 @@ func (s *Service) edit(ctx context.Context, userID int64, d protocol.EditData) (
 		return protocol.AckData{}, err
 	}
 	// Sequence 0: an edit changes an old message; a client that has seen its sequence
-	// must still get it.
-	s.publish(ctx, hub.ChannelTopic(d.ChannelID), 0, encodeFrame(protocol.TypeMessage, "", toWire(msg)))
+	// must still get it. Through the publisher, so it follows the message itself.
+	s.enqueue(outgoing{hub.ChannelTopic(d.ChannelID), 0, encodeFrame(protocol.TypeMessage, "", toWire(msg))})
 	return protocol.AckData{ChannelID: msg.ChannelID, Seq: msg.Seq, ClientID: msg.ClientID, CreatedAt: msg.CreatedAt}, nil
 }
 
@@ -300,7 +300,7 @@ func (s *Service) recall(ctx context.Context, userID int64, d protocol.RecallDat
 		// An administrator removed someone else's words: that is for the trail.
 		s.record(ctx, userID, audit.ChatRecallByAdmin, d.ChannelID, map[string]any{"seq": d.Seq, "sender_id": msg.SenderID})
 	}
-	s.publish(ctx, hub.ChannelTopic(d.ChannelID), 0, encodeFrame(protocol.TypeMessage, "", toWire(msg)))
+	s.enqueue(outgoing{hub.ChannelTopic(d.ChannelID), 0, encodeFrame(protocol.TypeMessage, "", toWire(msg))})
 	return protocol.AckData{ChannelID: msg.ChannelID, Seq: msg.Seq, ClientID: msg.ClientID, CreatedAt: msg.CreatedAt}, nil
 }
 
