@@ -7,185 +7,129 @@ import (
 	"govchat/protocol"
 )
 
-func (a *API) listChannels(w http.ResponseWriter, r *http.Request) {
-	out, err := a.chat.ListMine(r.Context(), principalFrom(r.Context()).User.ID)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+// me is the id of the user making the request.
+func me(r *http.Request) int64 { return principalFrom(r.Context()).User.ID }
+
+func (a *API) listChannels(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+	out, err := a.chat.ListMine(r.Context(), me(r))
+	return http.StatusOK, out, err
 }
 
-func (a *API) createGroup(w http.ResponseWriter, r *http.Request) {
-	var req protocol.CreateGroupRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	ch, err := a.chat.CreateGroup(r.Context(), principalFrom(r.Context()).User.ID, req)
+func (a *API) createGroup(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	req, err := bodyOf[protocol.CreateGroupRequest](w, r)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusCreated, ch)
+	ch, err := a.chat.CreateGroup(r.Context(), me(r), req)
+	return http.StatusCreated, ch, err
 }
 
-func (a *API) updateChannel(w http.ResponseWriter, r *http.Request) {
+func (a *API) updateChannel(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	var req protocol.UpdateChannelRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	ch, err := a.chat.UpdateChannel(r.Context(), principalFrom(r.Context()).User.ID, id, req)
+	req, err := bodyOf[protocol.UpdateChannelRequest](w, r)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusOK, ch)
+	ch, err := a.chat.UpdateChannel(r.Context(), me(r), id, req)
+	return http.StatusOK, ch, err
 }
 
-func (a *API) channelMembers(w http.ResponseWriter, r *http.Request) {
+func (a *API) channelMembers(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	out, err := a.chat.Members(r.Context(), principalFrom(r.Context()).User.ID, id)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	out, err := a.chat.Members(r.Context(), me(r), id)
+	return http.StatusOK, out, err
 }
 
-func (a *API) addChannelMembers(w http.ResponseWriter, r *http.Request) {
+func (a *API) addChannelMembers(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	var req protocol.MembersRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		a.writeError(w, r, err)
-		return
+	req, err := bodyOf[protocol.MembersRequest](w, r)
+	if err != nil {
+		return 0, nil, err
 	}
-	if err := a.chat.AddMembers(r.Context(), principalFrom(r.Context()).User.ID, id, req.UserIDs); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	return http.StatusNoContent, nil, a.chat.AddMembers(r.Context(), me(r), id, req.UserIDs)
 }
 
-func (a *API) removeChannelMember(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+// channelAndUser reads the {id} and {user} of a member path.
+func channelAndUser(r *http.Request) (channelID, userID int64, err error) {
+	if channelID, err = pathID(r, "id"); err != nil {
+		return 0, 0, err
+	}
+	userID, err = pathID(r, "user")
+	return channelID, userID, err
+}
+
+func (a *API) removeChannelMember(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+	id, user, err := channelAndUser(r)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	user, err := pathID(r, "user")
+	return http.StatusNoContent, nil, a.chat.RemoveMember(r.Context(), me(r), id, user)
+}
+
+func (a *API) setMemberRole(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	id, user, err := channelAndUser(r)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	if err := a.chat.RemoveMember(r.Context(), principalFrom(r.Context()).User.ID, id, user); err != nil {
-		a.writeError(w, r, err)
-		return
+	req, err := bodyOf[protocol.MemberRoleRequest](w, r)
+	if err != nil {
+		return 0, nil, err
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return http.StatusNoContent, nil, a.chat.SetMemberRole(r.Context(), me(r), id, user, req.Role)
 }
 
 // history pages a channel: ?before=SEQ for older messages (the newest page is
 // ?before=last_seq+1), ?after=SEQ for newer ones; ?limit= 1..200 (default 50).
-func (a *API) history(w http.ResponseWriter, r *http.Request) {
+func (a *API) history(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	q := store.HistoryQuery{ChannelID: id}
 	limit, err := queryInt(r, "limit", 50, 1, 200)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	q.Limit = limit
 	before, err := queryInt(r, "before", 0, 1, 1<<62)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	after, err := queryInt(r, "after", 0, 0, 1<<62)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	q.BeforeSeq, q.AfterSeq = int64(before), int64(after)
-	out, err := a.chat.History(r.Context(), principalFrom(r.Context()).User.ID, q)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	q := store.HistoryQuery{ChannelID: id, Limit: limit, BeforeSeq: int64(before), AfterSeq: int64(after)}
+	out, err := a.chat.History(r.Context(), me(r), q)
+	return http.StatusOK, out, err
 }
 
 // search finds messages: ?q= (Chinese works without a segmenter), ?channel=, ?limit=.
-func (a *API) search(w http.ResponseWriter, r *http.Request) {
+func (a *API) search(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	limit, err := queryInt(r, "limit", 30, 1, 100)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	ch, err := queryInt(r, "channel", 0, 1, 1<<62)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	out, err := a.chat.Search(r.Context(), principalFrom(r.Context()).User.ID, int64(ch), r.URL.Query().Get("q"), limit)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	out, err := a.chat.Search(r.Context(), me(r), int64(ch), r.URL.Query().Get("q"), limit)
+	return http.StatusOK, out, err
 }
 
-func (a *API) openDirect(w http.ResponseWriter, r *http.Request) {
+func (a *API) openDirect(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	peer, err := pathID(r, "user")
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	ch, err := a.chat.OpenDirect(r.Context(), principalFrom(r.Context()).User.ID, peer)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, ch)
-}
-
-func (a *API) setMemberRole(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	user, err := pathID(r, "user")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	var req protocol.MemberRoleRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	if err := a.chat.SetMemberRole(r.Context(), principalFrom(r.Context()).User.ID, id, user, req.Role); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	ch, err := a.chat.OpenDirect(r.Context(), me(r), peer)
+	return http.StatusOK, ch, err
 }

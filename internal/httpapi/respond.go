@@ -110,3 +110,29 @@ func queryInt(r *http.Request, name string, def, min, max int) (int, error) {
 func logAttrs(r *http.Request, status int, route string) []any {
 	return []any{"request_id", reqinfo.From(r.Context()).ID, "method", r.Method, "route", route, "status", status, "ip", reqinfo.From(r.Context()).IP}
 }
+
+// endpoint is a handler written as a function from the request to its answer: a
+// status and a body to encode as JSON (nil for none), or an error for writeError.
+type endpoint func(w http.ResponseWriter, r *http.Request) (status int, body any, err error)
+
+// serve adapts an endpoint, so each handler states only what differs.
+func (a *API) serve(e endpoint) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		status, body, err := e(w, r)
+		switch {
+		case err != nil:
+			a.writeError(w, r, err)
+		case body == nil:
+			w.WriteHeader(status)
+		default:
+			writeJSON(w, status, body)
+		}
+	}
+}
+
+// bodyOf decodes a bounded JSON body into a fresh T.
+func bodyOf[T any](w http.ResponseWriter, r *http.Request) (T, error) {
+	var v T
+	err := decodeJSON(w, r, &v)
+	return v, err
+}

@@ -47,16 +47,16 @@ func (a *API) routes() http.Handler {
 
 	mux.HandleFunc("GET /api/v1/audit/events", a.requires(authz.ReadAudit, a.auditEvents))
 
-	mux.HandleFunc("GET /api/v1/channels", a.authed(false, a.listChannels))
-	mux.HandleFunc("POST /api/v1/channels", a.authed(false, a.createGroup))
-	mux.HandleFunc("PATCH /api/v1/channels/{id}", a.authed(false, a.updateChannel))
-	mux.HandleFunc("GET /api/v1/channels/{id}/members", a.authed(false, a.channelMembers))
-	mux.HandleFunc("POST /api/v1/channels/{id}/members", a.authed(false, a.addChannelMembers))
-	mux.HandleFunc("DELETE /api/v1/channels/{id}/members/{user}", a.authed(false, a.removeChannelMember))
-	mux.HandleFunc("PUT /api/v1/channels/{id}/members/{user}/role", a.authed(false, a.setMemberRole))
-	mux.HandleFunc("GET /api/v1/channels/{id}/messages", a.authed(false, a.history))
-	mux.HandleFunc("GET /api/v1/search", a.authed(false, a.search))
-	mux.HandleFunc("POST /api/v1/direct/{user}", a.authed(false, a.openDirect))
+	mux.HandleFunc("GET /api/v1/channels", a.authed(false, a.serve(a.listChannels)))
+	mux.HandleFunc("POST /api/v1/channels", a.authed(false, a.serve(a.createGroup)))
+	mux.HandleFunc("PATCH /api/v1/channels/{id}", a.authed(false, a.serve(a.updateChannel)))
+	mux.HandleFunc("GET /api/v1/channels/{id}/members", a.authed(false, a.serve(a.channelMembers)))
+	mux.HandleFunc("POST /api/v1/channels/{id}/members", a.authed(false, a.serve(a.addChannelMembers)))
+	mux.HandleFunc("DELETE /api/v1/channels/{id}/members/{user}", a.authed(false, a.serve(a.removeChannelMember)))
+	mux.HandleFunc("PUT /api/v1/channels/{id}/members/{user}/role", a.authed(false, a.serve(a.setMemberRole)))
+	mux.HandleFunc("GET /api/v1/channels/{id}/messages", a.authed(false, a.serve(a.history)))
+	mux.HandleFunc("GET /api/v1/search", a.authed(false, a.serve(a.search)))
+	mux.HandleFunc("POST /api/v1/direct/{user}", a.authed(false, a.serve(a.openDirect)))
 	if a.presenceOf != nil {
 		mux.HandleFunc("GET /api/v1/presence", a.authed(false, a.presence))
 	}
