@@ -243,6 +243,32 @@ func TestOrgChannelsFollowTheTree(t *testing.T) {
 			t.Errorf("冯宇 was not told of his move: %v", got)
 		}
 
+		// Renaming the department renames its channel, and its members are told.
+		f.watch(hub.UserTopic(f.users["xulei"].ID))
+		d, err := s.GetDepartment(ctx, treasury.DepartmentID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Name = "国库支付中心"
+		if err := s.UpdateDepartment(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.SyncOrgChannels(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := s.GetChannel(ctx, treasury.ID); c.Name != "国库支付中心" {
+			t.Errorf("channel name %q after the department was renamed", c.Name)
+		}
+		updated := false
+		for _, e := range f.rec.on(hub.UserTopic(f.users["xulei"].ID)) {
+			var ce protocol.ChannelEvent
+			json.Unmarshal(e.frame.Data, &ce)
+			updated = updated || (ce.ChannelID == treasury.ID && ce.Event == "updated")
+		}
+		if !updated {
+			t.Error("members were not told the channel was renamed")
+		}
+
 		// A disabled account leaves every channel.
 		u := f.users["gaoyan"]
 		u.Disabled = true

@@ -296,14 +296,7 @@ func (s *Service) UpdateChannel(ctx context.Context, userID, channelID int64, re
 	}
 	s.record(ctx, userID, audit.ChatChannelUpdate, ch.ID, map[string]any{"post_policy": ch.PostPolicy, "mention_all": ch.MentionAll,
 		"archived": ch.Archived, "include_sub_departments": ch.IncludeSubDepartments})
-	members, err := s.store.ListMembers(ctx, ch.ID)
-	if err == nil {
-		ids := make([]int64, len(members))
-		for i, m := range members {
-			ids[i] = m.UserID
-		}
-		s.announce(ctx, ch.ID, ids, "updated")
-	}
+	s.announceToMembers(ctx, ch.ID)
 	return toChannel(store.MyChannel{Channel: ch, Role: store.MemberAdmin}, userID), nil
 }
 

@@ -182,6 +182,7 @@ func (s *Service) syncKind(ctx context.Context, snap orgSnapshot, kind store.Cha
 			if err := s.store.UpdateChannel(ctx, c); err != nil {
 				return fmt.Errorf("chat: rename channel %d: %w", c.ID, err)
 			}
+			s.announceToMembers(ctx, c.ID)
 		}
 		members, admins := snap.want(kind, n.id, c.IncludeSubDepartments)
 		if err := s.applyMembers(ctx, c.ID, members, admins); err != nil {
@@ -194,6 +195,7 @@ func (s *Service) syncKind(ctx context.Context, snap orgSnapshot, kind store.Cha
 			if err := s.store.UpdateChannel(ctx, c); err != nil {
 				return fmt.Errorf("chat: archive channel %d: %w", c.ID, err)
 			}
+			s.announceToMembers(ctx, c.ID)
 		}
 	}
 	return nil
@@ -216,6 +218,7 @@ func (s *Service) applyMembers(ctx context.Context, channelID int64, members []i
 	if err != nil {
 		return fmt.Errorf("chat: members of channel %d: %w", channelID, err)
 	}
+	var promoted []int64
 	for _, m := range current {
 		want := store.MemberNormal
 		if admins[m.UserID] {
@@ -225,11 +228,27 @@ func (s *Service) applyMembers(ctx context.Context, channelID int64, members []i
 			if err := s.store.SetMemberRole(ctx, channelID, m.UserID, want); err != nil {
 				return fmt.Errorf("chat: role in channel %d: %w", channelID, err)
 			}
+			promoted = append(promoted, m.UserID)
 		}
 	}
+	s.announce(ctx, channelID, promoted, "updated")
 	s.announce(ctx, channelID, added, "joined")
 	s.announce(ctx, channelID, removed, "left")
 	return nil
+}
+
+// announceToMembers tells every member that the channel itself changed.
+func (s *Service) announceToMembers(ctx context.Context, channelID int64) {
+	ms, err := s.store.ListMembers(ctx, channelID)
+	if err != nil {
+		s.log.Warn("channel update not announced", "channel_id", channelID, "err", err)
+		return
+	}
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.UserID
+	}
+	s.announce(ctx, channelID, ids, "updated")
 }
 
 // announce tells each user's connections that their channel list changed.
