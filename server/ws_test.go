@@ -180,6 +180,9 @@ func TestRealtimeBadInput(t *testing.T) {
 	})
 
 	c := dialWS(t, base, tok)
+	if id := c.resp.Header.Get("X-Request-Id"); id == "" {
+		t.Error("the 101 response carries no X-Request-Id")
+	}
 	c.hello()
 	raw := func(s string) {
 		if err := c.conn.WriteMessage(websocket.TextMessage, []byte(s)); err != nil {

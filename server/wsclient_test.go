@@ -18,6 +18,7 @@ import (
 type wsClient struct {
 	t         *testing.T
 	conn      *websocket.Conn
+	resp      *http.Response // the 101
 	frames    chan protocol.Frame
 	done      chan struct{}
 	closeCode int
@@ -37,7 +38,7 @@ func dialWS(t *testing.T, base, token string) *wsClient {
 		}
 		t.Fatalf("dial %s: %v (status %d)", url, err, status)
 	}
-	c := &wsClient{t: t, conn: conn, frames: make(chan protocol.Frame, 10000), done: make(chan struct{})}
+	c := &wsClient{t: t, conn: conn, resp: resp, frames: make(chan protocol.Frame, 10000), done: make(chan struct{})}
 	go c.read()
 	t.Cleanup(func() { conn.Close() })
 	return c

@@ -68,13 +68,14 @@ type API struct {
 	ws         http.Handler
 	presenceOf presence.Tracker
 
-	secure     bool   // public URL is https: cookies get Secure, responses HSTS
-	publicHost string // host[:port] of the public URL
-	trustProxy bool
-	orgName    string
-	version    string
-	locale     string
-	timeZone   string
+	secure       bool   // public URL is https: cookies get Secure, responses HSTS
+	publicHost   string // host[:port] of the public URL
+	publicScheme string // http or https
+	trustProxy   bool
+	orgName      string
+	version      string
+	locale       string
+	timeZone     string
 }
 
 // New builds the handler.
@@ -86,7 +87,7 @@ func New(d Deps) http.Handler {
 	}
 	if u, err := url.Parse(d.PublicURL); err == nil && d.PublicURL != "" {
 		a.secure = u.Scheme == "https"
-		a.publicHost = u.Host
+		a.publicHost, a.publicScheme = u.Host, u.Scheme
 	}
 	return a.outer(a.routes())
 }

@@ -10,6 +10,7 @@ import (
 
 	"govchat/internal/auth"
 	"govchat/internal/demo"
+	"govchat/internal/httpapi"
 	"govchat/internal/store"
 	"govchat/internal/store/storetest"
 	"govchat/protocol"
@@ -265,5 +266,17 @@ func TestPrivilegedRolesMustEnrolTOTPWhenRequired(t *testing.T) {
 		// Staff are not affected.
 		staff := h.login("yangfan", demo.Password)
 		h.expect(h.do("GET", "/api/v1/org", staff, nil), http.StatusOK, "")
+	})
+}
+
+// With a public URL configured, a cookie-authenticated write must come from exactly
+// that origin: the same host over plain http is another origin.
+func TestPublicOriginIncludesTheScheme(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		h := newHarnessWith(t, s, func(d *httpapi.Deps) { d.PublicURL = "https://chat.example.gov.cn" })
+		tok := h.login("xulei", demo.Password)
+		cookie := "govchat_session=" + tok
+		h.expect(h.do("POST", "/api/v1/auth/logout", "", nil, "Cookie", cookie, "Origin", "http://chat.example.gov.cn"), http.StatusForbidden, protocol.CodeCrossOrigin)
+		h.expect(h.do("POST", "/api/v1/auth/logout", "", nil, "Cookie", cookie, "Origin", "https://chat.example.gov.cn"), http.StatusNoContent, "")
 	})
 }

@@ -63,6 +63,17 @@ func fastHasher() *passwd.Hasher {
 
 func newHarness(t *testing.T, s store.Store, tweak ...func(*auth.Options)) *harness {
 	t.Helper()
+	return buildHarness(t, s, tweak, nil)
+}
+
+// newHarnessWith lets a test change the API's dependencies (its public URL, say).
+func newHarnessWith(t *testing.T, s store.Store, deps func(*httpapi.Deps)) *harness {
+	t.Helper()
+	return buildHarness(t, s, nil, deps)
+}
+
+func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps func(*httpapi.Deps)) *harness {
+	t.Helper()
 	c := &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := fastHasher()
@@ -84,7 +95,7 @@ func newHarness(t *testing.T, s store.Store, tweak ...func(*auth.Options)) *harn
 	if err := chatSvc.SyncOrgChannels(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	handler := httpapi.New(httpapi.Deps{
+	d := httpapi.Deps{
 		Store: s, Bus: b, Auth: authSvc,
 		Accounts: account.New(s, h, authSvc, rec, c.now),
 		Org:      org.New(s, h, rec, c.now),
@@ -93,7 +104,11 @@ func newHarness(t *testing.T, s store.Store, tweak ...func(*auth.Options)) *harn
 		LoginLimit: ratelimit.New(10_000, 10_000, 1000, c.now),
 		Chat:       chatSvc,
 		Presence:   presence.NewMemory(),
-	})
+	}
+	if deps != nil {
+		deps(&d)
+	}
+	handler := httpapi.New(d)
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	return &harness{t: t, srv: srv, store: s, clock: c, opt: opt}

@@ -219,7 +219,9 @@ func (a *API) sameOrigin(r *http.Request) bool {
 		return false
 	}
 	if a.publicHost != "" {
-		return strings.EqualFold(u.Host, a.publicHost)
+		// The whole origin, as the WebSocket check does: http://chat.example is not
+		// https://chat.example.
+		return strings.EqualFold(u.Scheme, a.publicScheme) && strings.EqualFold(u.Host, a.publicHost)
 	}
 	return strings.EqualFold(u.Host, r.Host)
 }

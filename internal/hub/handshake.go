@@ -62,7 +62,9 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// v1.5.3 asks for http.Hijacker directly.
 		w = hijacker{w}
 	}
-	ws, err := h.upgrader.Upgrade(w, r, nil)
+	// gorilla writes the 101 itself on the raw connection, so the headers the
+	// middleware set (request id, security headers) must be handed to it.
+	ws, err := h.upgrader.Upgrade(w, r, passOn(w.Header()))
 	if err != nil {
 		return // the upgrader has answered the request (upgradeError)
 	}
@@ -182,4 +184,15 @@ type hijacker struct{ http.ResponseWriter }
 
 func (h hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return http.NewResponseController(h.ResponseWriter).Hijack()
+}
+
+// passOn picks the middleware's headers that belong on the 101 response.
+func passOn(set http.Header) http.Header {
+	out := http.Header{}
+	for _, k := range []string{"X-Request-Id", "X-Content-Type-Options", "Referrer-Policy", "Strict-Transport-Security"} {
+		if v := set.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	return out
 }
