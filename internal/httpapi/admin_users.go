@@ -23,134 +23,114 @@ func (a *API) recordDenied(r *http.Request, p auth.Principal, perm authz.Permiss
 		TargetType: "endpoint", TargetID: r.Method + " " + r.URL.Path, Outcome: audit.Denied, Detail: map[string]any{"permission": perm}})
 }
 
-func (a *API) listUsers(w http.ResponseWriter, r *http.Request) {
+func (a *API) listUsers(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	f, err := userFilter(r)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	users, m, err := a.listWithMemberships(r, f)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	out := protocol.UserList{Users: []protocol.User{}}
 	now := a.now()
 	for _, u := range users {
 		out.Users = append(out.Users, toAdminUser(u, m, now))
 	}
-	writeJSON(w, http.StatusOK, out)
+	return http.StatusOK, out, nil
 }
 
-// adminUser answers with one user as administrators see it.
-func (a *API) adminUser(w http.ResponseWriter, r *http.Request, status int, u store.User, oneTime string) {
+// adminUser is one user as administrators see it, with a one-time password when one
+// was just made (and then the answer must not be cached).
+func (a *API) adminUser(w http.ResponseWriter, r *http.Request, status int, u store.User, oneTime string) (int, any, error) {
 	m, err := loadMemberships(r.Context(), a.store)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	if oneTime != "" {
 		w.Header().Set("Cache-Control", "no-store")
 	}
-	writeJSON(w, status, protocol.UserWithPassword{User: toAdminUser(u, m, a.now()), OneTimePassword: oneTime})
+	return status, protocol.UserWithPassword{User: toAdminUser(u, m, a.now()), OneTimePassword: oneTime}, nil
 }
 
-func (a *API) getUser(w http.ResponseWriter, r *http.Request) {
+func (a *API) getUser(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	u, err := a.store.GetUser(r.Context(), id)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	a.adminUser(w, r, http.StatusOK, u, "")
+	return a.adminUser(w, r, http.StatusOK, u, "")
 }
 
-func (a *API) createUser(w http.ResponseWriter, r *http.Request) {
-	var req protocol.CreateUserRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		a.writeError(w, r, err)
-		return
+func (a *API) createUser(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	req, err := bodyOf[protocol.CreateUserRequest](w, r)
+	if err != nil {
+		return 0, nil, err
 	}
 	u, oneTime, err := a.accounts.Create(r.Context(), actorOf(r), req)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	a.syncOrg(r)
-	a.adminUser(w, r, http.StatusCreated, u, oneTime)
+	return a.adminUser(w, r, http.StatusCreated, u, oneTime)
 }
 
-func (a *API) updateUser(w http.ResponseWriter, r *http.Request) {
+func (a *API) updateUser(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	var req protocol.UpdateUserRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		a.writeError(w, r, err)
-		return
+	req, err := bodyOf[protocol.UpdateUserRequest](w, r)
+	if err != nil {
+		return 0, nil, err
 	}
 	u, err := a.accounts.Update(r.Context(), actorOf(r), id, req)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	a.syncOrg(r)
-	a.adminUser(w, r, http.StatusOK, u, "")
+	return a.adminUser(w, r, http.StatusOK, u, "")
 }
 
-func (a *API) setMemberships(w http.ResponseWriter, r *http.Request) {
+func (a *API) setMemberships(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	var req protocol.MembershipsRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		a.writeError(w, r, err)
-		return
+	req, err := bodyOf[protocol.MembershipsRequest](w, r)
+	if err != nil {
+		return 0, nil, err
 	}
 	if err := a.accounts.SetMemberships(r.Context(), actorOf(r), id, req); err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	a.syncOrg(r)
 	u, err := a.store.GetUser(r.Context(), id)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	a.adminUser(w, r, http.StatusOK, u, "")
+	return a.adminUser(w, r, http.StatusOK, u, "")
 }
 
-func (a *API) resetPassword(w http.ResponseWriter, r *http.Request) {
+func (a *API) resetPassword(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	u, oneTime, err := a.accounts.ResetPassword(r.Context(), actorOf(r), id)
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	a.adminUser(w, r, http.StatusOK, u, oneTime)
+	return a.adminUser(w, r, http.StatusOK, u, oneTime)
 }
 
-func (a *API) resetTOTP(w http.ResponseWriter, r *http.Request) {
+func (a *API) resetTOTP(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		a.writeError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	if err := a.accounts.ResetTOTP(r.Context(), actorOf(r), id); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	return http.StatusNoContent, nil, a.accounts.ResetTOTP(r.Context(), actorOf(r), id)
 }
