@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"govchat/internal/apperr"
@@ -57,6 +58,7 @@ type Service struct {
 	now     func() time.Time
 	opt     Options
 	commits *committer
+	syncMu  sync.Mutex // one org channel sync at a time
 	// outbox carries committed batches to the publisher goroutine, which puts them on
 	// the bus in commit order. Acks do not wait for fan-out: the message is durable once
 	// committed, and a slow fan-out must not hold up the next commit.

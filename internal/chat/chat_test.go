@@ -471,3 +471,48 @@ func TestSendRateLimitPerUser(t *testing.T) {
 		ack(t, f.send("zhouhaiyan", office.ID, "rl-3", "三"))
 	})
 }
+
+// Org syncs that overlap — several admin requests, the periodic sync, another node —
+// leave exactly one channel per department.
+func TestConcurrentSyncsMakeOneChannelEach(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		d := store.Department{Name: "综合股"}
+		if err := s.CreateDepartment(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+		other := chat.New(s, f.bus, slog.New(slog.NewTextHandler(io.Discard, nil)), f.clock.now, chat.DefaultOptions())
+		defer other.Close()
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for i := range 8 {
+			svc := f.svc
+			if i%2 == 1 {
+				svc = other // a second node
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- svc.SyncOrgChannels(ctx)
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		cs, _ := s.ListChannelsByKind(ctx, store.ChannelDepartment)
+		n := 0
+		for _, c := range cs {
+			if c.DepartmentID == d.ID {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("%d channels for one department", n)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -23,6 +24,10 @@ const defaultMaxSecrecy = 1
 // department or party organisation is gone are archived. People who join or leave are
 // told on their own topic so their open connections follow.
 func (s *Service) SyncOrgChannels(ctx context.Context) error {
+	// One sync at a time on this node (admin requests and the periodic sync overlap);
+	// other nodes are kept apart by the store's one-channel-per-node constraint.
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
 	snap, err := s.orgSnapshot(ctx)
 	if err != nil {
 		return err
@@ -174,7 +179,12 @@ func (s *Service) syncKind(ctx context.Context, snap orgSnapshot, kind store.Cha
 				c.PartyOrgID = n.id
 				c.IncludeSubDepartments = true // a branch's channel holds its groups' members
 			}
-			if err := s.store.CreateChannel(ctx, &c, nil); err != nil {
+			err := s.store.CreateChannel(ctx, &c, nil)
+			if errors.Is(err, store.ErrConflict) {
+				// Another node created it a moment ago: use theirs.
+				c, err = s.channelOf(ctx, kind, n.id)
+			}
+			if err != nil {
 				return fmt.Errorf("chat: create channel for %s %d: %w", kind, n.id, err)
 			}
 		} else if c.Name != n.name || c.Archived {
@@ -199,6 +209,20 @@ func (s *Service) syncKind(ctx context.Context, snap orgSnapshot, kind store.Cha
 		}
 	}
 	return nil
+}
+
+// channelOf finds the channel of a department or party organisation.
+func (s *Service) channelOf(ctx context.Context, kind store.ChannelKind, nodeID int64) (store.Channel, error) {
+	cs, err := s.store.ListChannelsByKind(ctx, kind)
+	if err != nil {
+		return store.Channel{}, err
+	}
+	for _, c := range cs {
+		if nodeOf(c) == nodeID {
+			return c, nil
+		}
+	}
+	return store.Channel{}, fmt.Errorf("chat: no %s channel for %d: %w", kind, nodeID, store.ErrNotFound)
 }
 
 func nodeOf(c store.Channel) int64 {

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -198,13 +199,18 @@ func TestChannels(t *testing.T) {
 		})
 
 		t.Run("list by kind", func(t *testing.T) {
-			p := store.PartyOrg{Name: "第一党支部", Kind: store.PartyBranch}
-			must(t, s.CreatePartyOrg(ctx, &p))
 			var ids []int64
 			for i := range 3 {
+				p := store.PartyOrg{Name: fmt.Sprint("第", i, "党支部"), Kind: store.PartyBranch}
+				must(t, s.CreatePartyOrg(ctx, &p))
 				c := store.Channel{Kind: store.ChannelParty, Name: fmt.Sprint("支部", i), PartyOrgID: p.ID, Archived: i == 1}
 				must(t, s.CreateChannel(ctx, &c, nil))
 				ids = append(ids, c.ID)
+				// One channel per party organisation: a second is a conflict.
+				again := store.Channel{Kind: store.ChannelParty, Name: "重复", PartyOrgID: p.ID}
+				if err := s.CreateChannel(ctx, &again, nil); !errors.Is(err, store.ErrConflict) {
+					t.Fatalf("a second channel for one party organisation: %v, want ErrConflict", err)
+				}
 			}
 			got, err := s.ListChannelsByKind(ctx, store.ChannelParty)
 			must(t, err)
