@@ -51,11 +51,15 @@ type Service struct {
 	audit  *audit.Recorder
 	now    func() time.Time
 	opt    Options
+	ghosts *ghosts
 }
+
+// maxGhosts bounds the unknown usernames whose failures are remembered.
+const maxGhosts = 10_000
 
 // New returns a Service.
 func New(s store.Store, h Hasher, policy passwd.Policy, rec *audit.Recorder, now func() time.Time, opt Options) *Service {
-	return &Service{store: s, hasher: h, policy: policy, audit: rec, now: now, opt: opt}
+	return &Service{store: s, hasher: h, policy: policy, audit: rec, now: now, opt: opt, ghosts: newGhosts(maxGhosts)}
 }
 
 // Limits on what a login request may carry, checked before any hashing.
@@ -81,8 +85,16 @@ func (s *Service) Login(ctx context.Context, req protocol.LoginRequest) (token s
 
 	u, err := s.store.GetUserByUsername(ctx, username)
 	if errors.Is(err, store.ErrNotFound) {
+		// Answer exactly as for an account: same time, same lockout.
+		if until := s.ghosts.lockedUntil(username, now); !until.IsZero() {
+			s.record(ctx, audit.Event{ActorName: username, Action: audit.LoginLocked, TargetType: "user", Outcome: audit.Denied, Detail: map[string]any{"reason": "unknown_user"}})
+			return "", p, locked(until, now)
+		}
 		s.hasher.VerifyDummy(req.Password)
 		s.record(ctx, audit.Event{ActorName: username, Action: audit.LoginFailed, TargetType: "user", Outcome: audit.Failed, Detail: map[string]any{"reason": "unknown_user"}})
+		if until := s.ghosts.fail(username, now, s.opt.MaxFailures, s.opt.LockFor); !until.IsZero() {
+			return "", p, locked(until, now)
+		}
 		return "", p, apperr.New(protocol.CodeInvalidCredentials, "wrong username or password")
 	}
 	if err != nil {

@@ -111,6 +111,15 @@ func TestLockout(t *testing.T) {
 		}
 		h.login("zhangjing", demo.Password)
 
+		// An invented username locks the same way, so lockout does not tell which
+		// usernames exist.
+		ghost := protocol.LoginRequest{Username: "nosuchperson", Password: "not-the-password-1A"}
+		for i := 1; i < h.opt.MaxFailures; i++ {
+			h.expect(h.do("POST", "/api/v1/auth/login", "", ghost), http.StatusUnauthorized, protocol.CodeInvalidCredentials)
+		}
+		h.expect(h.do("POST", "/api/v1/auth/login", "", ghost), http.StatusTooManyRequests, protocol.CodeAccountLocked)
+		h.expect(h.do("POST", "/api/v1/auth/login", "", ghost), http.StatusTooManyRequests, protocol.CodeAccountLocked)
+
 		// Every attempt is in the trail.
 		events, err := s.ListAudit(t.Context(), store.AuditFilter{Action: "auth.", Limit: 1000})
 		if err != nil {
