@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -326,18 +327,21 @@ const oneTimeAlphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
 // OneTimePassword returns a random 14-character password in groups that satisfy the
 // password policy (lower, upper and digit classes all present).
 func OneTimePassword() (string, error) {
+	limit := big.NewInt(int64(len(oneTimeAlphabet)))
 	for {
-		b := make([]byte, 12)
-		if _, err := rand.Read(b); err != nil {
-			return "", fmt.Errorf("account: random password: %w", err)
-		}
 		out := make([]byte, 0, 14)
 		var lower, upper, digit bool
-		for i, c := range b {
+		for i := range 12 {
 			if i == 4 || i == 8 {
 				out = append(out, '-')
 			}
-			ch := oneTimeAlphabet[int(c)%len(oneTimeAlphabet)]
+			// rand.Int draws uniformly; taking a random byte modulo 54 would favour
+			// the first letters of the alphabet.
+			n, err := rand.Int(rand.Reader, limit)
+			if err != nil {
+				return "", fmt.Errorf("account: random password: %w", err)
+			}
+			ch := oneTimeAlphabet[n.Int64()]
 			switch {
 			case ch >= 'a' && ch <= 'z':
 				lower = true

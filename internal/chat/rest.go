@@ -79,13 +79,20 @@ func (s *Service) Members(ctx context.Context, userID, channelID int64) (protoco
 	if err != nil {
 		return protocol.ChannelMembers{}, err
 	}
+	// One query for the people rather than one per member: a department channel can
+	// hold hundreds.
+	users, err := s.store.ListUsers(ctx, store.UserFilter{})
+	if err != nil {
+		return protocol.ChannelMembers{}, err
+	}
+	byID := make(map[int64]store.User, len(users))
+	for _, u := range users {
+		byID[u.ID] = u
+	}
 	out := protocol.ChannelMembers{Members: make([]protocol.ChannelMember, 0, len(ms))}
 	for _, m := range ms {
-		u, err := s.store.GetUser(ctx, m.UserID)
-		if err != nil {
-			return protocol.ChannelMembers{}, err
-		}
-		out.Members = append(out.Members, protocol.ChannelMember{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Title: u.Title, Role: string(m.Role)})
+		u := byID[m.UserID]
+		out.Members = append(out.Members, protocol.ChannelMember{UserID: m.UserID, Username: u.Username, DisplayName: u.DisplayName, Title: u.Title, Role: string(m.Role)})
 	}
 	return out, nil
 }

@@ -13,16 +13,19 @@ import (
 // Tree indexes departments or party organisations by id for path and descendant
 // look-ups. It is built from one List call and is read-only.
 type Tree[T any] struct {
-	nodes  map[int64]T
-	byPath map[string]int64
-	parent func(T) int64
-	name   func(T) string
+	nodes    map[int64]T
+	byPath   map[string]int64
+	children map[int64][]int64
+	parent   func(T) int64
+	name     func(T) string
 }
 
 func newTree[T any](items []T, id func(T) int64, parent func(T) int64, name func(T) string) Tree[T] {
-	t := Tree[T]{nodes: make(map[int64]T, len(items)), byPath: make(map[string]int64, len(items)), parent: parent, name: name}
+	t := Tree[T]{nodes: make(map[int64]T, len(items)), byPath: make(map[string]int64, len(items)),
+		children: map[int64][]int64{}, parent: parent, name: name}
 	for _, n := range items {
 		t.nodes[id(n)] = n
+		t.children[parent(n)] = append(t.children[parent(n)], id(n))
 	}
 	for nid := range t.nodes {
 		t.byPath[t.Path(nid)] = nid
@@ -80,13 +83,9 @@ func (t Tree[T]) ByPath(segs []string) (int64, bool) {
 
 // Descendants returns id and every node below it.
 func (t Tree[T]) Descendants(id int64) []int64 {
-	children := map[int64][]int64{}
-	for cid, n := range t.nodes {
-		children[t.parent(n)] = append(children[t.parent(n)], cid)
-	}
 	out := []int64{id}
-	for i := 0; i < len(out); i++ {
-		out = append(out, children[out[i]]...)
+	for i := 0; i < len(out) && i < len(t.nodes)+1; i++ { // bounded: a corrupt cycle must not loop
+		out = append(out, t.children[out[i]]...)
 	}
 	sort.Slice(out[1:], func(a, b int) bool { return out[1+a] < out[1+b] })
 	return out
