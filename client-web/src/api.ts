@@ -141,12 +141,26 @@ export interface Api {
   totpEnable(code: string): Promise<void>;
 }
 
-/** Builds the API client over a fetch function (the browser's, or a test double). */
-export function createApi(fetchFn: FetchLike = (i, init) => fetch(i, init), base = '/api/v1'): Api {
-  async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A raw body (a CSV file, say) sent as is, instead of JSON. */
+export interface RawBody {
+  raw: string;
+  contentType: string;
+}
+
+export type Request = <T>(method: Method, path: string, body?: unknown) => Promise<T>;
+
+/** Builds the one request function every API module goes through: same-origin
+ * credentials, no caching, JSON in and out, errors normalised to ApiError. */
+export function createRequest(fetchFn: FetchLike = (i, init) => fetch(i, init), base = '/api/v1'): Request {
+  return async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
-    if (body !== undefined) {
+    if (isRawBody(body)) {
+      headers['Content-Type'] = body.contentType;
+      init.body = body.raw;
+    } else if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
@@ -163,7 +177,16 @@ export function createApi(fetchFn: FetchLike = (i, init) => fetch(i, init), base
     } catch {
       throw new ApiError(res.status, CLIENT_CODES.badResponse, 'response is not JSON');
     }
-  }
+  };
+}
+
+function isRawBody(b: unknown): b is RawBody {
+  return typeof b === 'object' && b !== null && typeof (b as RawBody).raw === 'string' && typeof (b as RawBody).contentType === 'string';
+}
+
+/** Builds the API client over a fetch function (the browser's, or a test double). */
+export function createApi(fetchFn: FetchLike = (i, init) => fetch(i, init), base = '/api/v1'): Api {
+  const request = createRequest(fetchFn, base);
 
   return {
     info: () => request<Info>('GET', '/info'),

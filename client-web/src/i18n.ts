@@ -1,11 +1,17 @@
 // A small typed dictionary: zh-CN is the source of truth (every key must exist there),
-// English may lag behind and falls back to Chinese, then to the key itself.
+// English may lag behind and falls back to Chinese, then to the key itself. The texts of
+// the larger screens live beside this file in messages/, one module per area.
+
+import * as adminMessages from './messages/admin';
+import * as chatMessages from './messages/chat';
+import * as directoryMessages from './messages/directory';
+import * as pwaMessages from './messages/pwa';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
-const zhCN = {
+const coreZh = {
   'app.name': 'govchat',
   'app.tagline': '安全办公通讯平台',
   'app.loading': '正在加载…',
@@ -97,10 +103,12 @@ const zhCN = {
   'duration.hours_minutes': '{h} 小时 {m} 分钟',
 } as const;
 
+const zhCN = { ...coreZh, ...chatMessages.zh, ...directoryMessages.zh, ...adminMessages.zh, ...pwaMessages.zh } as const;
+
 export type MessageKey = keyof typeof zhCN;
 type Dictionary = Readonly<Partial<Record<MessageKey, string>>>;
 
-const en: Dictionary = {
+const coreEn: Readonly<Partial<Record<keyof typeof coreZh, string>>> = {
   'app.name': 'govchat',
   'app.tagline': 'Secure office messaging',
   'app.loading': 'Loading…',
@@ -190,6 +198,8 @@ const en: Dictionary = {
   'duration.hours': '{n} h',
   'duration.hours_minutes': '{h} h {m} min',
 };
+
+const en: Dictionary = { ...coreEn, ...chatMessages.en, ...directoryMessages.en, ...adminMessages.en, ...pwaMessages.en };
 
 const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };
 
