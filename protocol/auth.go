@@ -86,4 +86,8 @@ type Info struct {
 	Version       string `json:"version"`
 	DefaultLocale string `json:"default_locale"` // zh-CN
 	TimeZone      string `json:"time_zone"`      // Asia/Shanghai
+	// RecallWindowSeconds and EditWindowSeconds: how long after sending the sender may
+	// recall or edit a message, so clients offer those actions only while they work.
+	RecallWindowSeconds int64 `json:"recall_window_seconds"`
+	EditWindowSeconds   int64 `json:"edit_window_seconds"`
 }

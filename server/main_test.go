@@ -115,7 +115,8 @@ func TestFirstStartSeedsDemoAndServes(t *testing.T) {
 		}
 	}
 	var info protocol.Info
-	if code := getJSON(t, base+"/api/v1/info", &info); code != 200 || info.OrgName != demo.OrgName || info.DefaultLocale != "zh-CN" || info.TimeZone != "Asia/Shanghai" {
+	if code := getJSON(t, base+"/api/v1/info", &info); code != 200 || info.OrgName != demo.OrgName || info.DefaultLocale != "zh-CN" || info.TimeZone != "Asia/Shanghai" ||
+		info.RecallWindowSeconds != 120 || info.EditWindowSeconds != 86400 {
 		t.Fatalf("info %d %+v", code, info)
 	}
 	var ready map[string]any

@@ -81,6 +81,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Metrics: metrics.New(), Log: log, Now: a.now,
 		PublicURL: cfg.PublicURL, TrustProxy: cfg.TrustProxy, OrgName: cfg.OrgName, Version: version,
 		Locale: cfg.DefaultLocale, TimeZone: cfg.TimeZone,
+		RecallWindow: cfg.RecallWindow, EditWindow: cfg.EditWindow,
 		LoginLimit: sh.loginLimit,
 		Presence:   sh.presence,
 		WebClient:  web,

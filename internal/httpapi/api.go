@@ -44,11 +44,13 @@ type Deps struct {
 	Version    string
 	Locale     string
 	TimeZone   string
-	LoginLimit ratelimit.Allower // per client address; shared through Redis in a cluster
-	WebClient  http.Handler      // serves the embedded client for everything not under /api
-	Chat       *chat.Service
-	WS         http.Handler // the WebSocket hub at /api/v1/ws
-	Presence   presence.Tracker
+	// RecallWindow and EditWindow are the chat service's, told to clients in /info.
+	RecallWindow, EditWindow time.Duration
+	LoginLimit               ratelimit.Allower // per client address; shared through Redis in a cluster
+	WebClient                http.Handler      // serves the embedded client for everything not under /api
+	Chat                     *chat.Service
+	WS                       http.Handler // the WebSocket hub at /api/v1/ws
+	Presence                 presence.Tracker
 }
 
 // API serves HTTP.
@@ -76,6 +78,8 @@ type API struct {
 	version      string
 	locale       string
 	timeZone     string
+	recallWindow time.Duration
+	editWindow   time.Duration
 }
 
 // New builds the handler.
@@ -84,6 +88,7 @@ func New(d Deps) http.Handler {
 		store: d.Store, bus: d.Bus, auth: d.Auth, accounts: d.Accounts, org: d.Org, audit: d.Audit,
 		metrics: d.Metrics, log: d.Log, now: d.Now, loginLimit: d.LoginLimit, web: d.WebClient, chat: d.Chat, ws: d.WS, presenceOf: d.Presence,
 		trustProxy: d.TrustProxy, orgName: d.OrgName, version: d.Version, locale: d.Locale, timeZone: d.TimeZone,
+		recallWindow: d.RecallWindow, editWindow: d.EditWindow,
 	}
 	if u, err := url.Parse(d.PublicURL); err == nil && d.PublicURL != "" {
 		a.secure = u.Scheme == "https"

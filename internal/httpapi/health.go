@@ -49,5 +49,8 @@ func (a *API) info(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "govchat"
 	}
-	writeJSON(w, http.StatusOK, protocol.Info{OrgName: name, Version: a.version, DefaultLocale: a.locale, TimeZone: a.timeZone})
+	writeJSON(w, http.StatusOK, protocol.Info{
+		OrgName: name, Version: a.version, DefaultLocale: a.locale, TimeZone: a.timeZone,
+		RecallWindowSeconds: int64(a.recallWindow / time.Second), EditWindowSeconds: int64(a.editWindow / time.Second),
+	})
 }
