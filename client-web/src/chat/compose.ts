@@ -1,0 +1,93 @@
+// What the composer sends: the checks the server would make, done first so a person
+// hears at once why a message cannot go, and the mentions picked from the member list.
+
+import { MAX_FRAME_BYTES, MAX_TEXT_CHARS, PROTOCOL_VERSION, type SendData } from './types';
+
+export type ComposeProblem = 'empty' | 'too_long' | 'too_large';
+
+/** Characters as the server counts them (code points, not UTF-16 units). */
+export function charCount(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+export function utf8Bytes(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+/** Why this text cannot be sent as it is, or undefined when it can. */
+export function checkText(text: string, frameData?: unknown): ComposeProblem | undefined {
+  if (text.trim() === '') return 'empty';
+  if (charCount(text) > MAX_TEXT_CHARS) return 'too_long';
+  if (frameData !== undefined) {
+    const frame = { v: PROTOCOL_VERSION, type: 'send', ref: 's:' + 'x'.repeat(40), data: frameData };
+    if (utf8Bytes(JSON.stringify(frame)) > MAX_FRAME_BYTES) return 'too_large';
+  }
+  return undefined;
+}
+
+export interface MentionPick {
+  userId: number;
+  name: string;
+}
+
+/** The label that stands for @all in the composer. */
+export const MENTION_ALL_ZH = '所有人';
+
+/** The picks whose "@name" is still in the text: a mention deleted by editing the text
+ * is no longer sent. */
+export function mentionsIn(text: string, picks: readonly MentionPick[]): number[] {
+  const ids = new Set<number>();
+  for (const p of picks) if (text.includes('@' + p.name)) ids.add(p.userId);
+  return [...ids];
+}
+
+/** The "@query" being typed just before the caret, if any: what completion should match. */
+export function mentionQuery(text: string, caret: number): { start: number; query: string } | undefined {
+  const before = text.slice(0, caret);
+  const at = before.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const query = before.slice(at + 1);
+  // A mention is a short run without spaces; "@" inside an e-mail address is not one.
+  if (query.length > 16 || /\s/.test(query)) return undefined;
+  if (at > 0 && /[A-Za-z0-9._%+-]/.test(before[at - 1]!)) return undefined;
+  return { start: at, query };
+}
+
+/** Replaces the "@query" before the caret by "@name " and says where the caret goes. */
+export function applyMention(text: string, caret: number, name: string): { text: string; caret: number } {
+  const q = mentionQuery(text, caret);
+  if (!q) return { text, caret };
+  const inserted = '@' + name + ' ';
+  return { text: text.slice(0, q.start) + inserted + text.slice(caret), caret: q.start + inserted.length };
+}
+
+/** A client id unique per sender: the server answers a retry with the same id with the
+ * first ack, so a message resent after a drop is stored once. */
+export function newClientId(random: () => string = randomHex): string {
+  return `web-${Date.now().toString(36)}-${random()}`;
+}
+
+function randomHex(): string {
+  const b = new Uint8Array(8);
+  crypto.getRandomValues(b);
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+export function sendData(p: {
+  channelId: number;
+  clientId: string;
+  text: string;
+  replyTo?: number;
+  mentions?: number[];
+  mentionAll?: boolean;
+  secrecy?: number;
+}): SendData {
+  const d: SendData = { channel_id: p.channelId, client_id: p.clientId, text: p.text };
+  if (p.replyTo) d.reply_to = p.replyTo;
+  if (p.mentions && p.mentions.length) d.mentions = p.mentions;
+  if (p.mentionAll) d.mention_all = true;
+  if (p.secrecy) d.secrecy = p.secrecy;
+  return d;
+}

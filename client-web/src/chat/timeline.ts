@@ -1,0 +1,85 @@
+// A channel's timeline as the client holds it: messages ascending by seq, no duplicates,
+// possibly with holes while a catch-up is on its way. Pure functions, so that the merge
+// rules (the heart of "no gap, no duplicate") are tested on their own.
+
+import type { Message } from './types';
+
+export interface Timeline {
+  messages: Message[];
+  /** The server has messages older than the first one held. */
+  hasOlder: boolean;
+  loading: boolean;
+  loadingOlder: boolean;
+}
+
+export const EMPTY_TIMELINE: Timeline = { messages: [], hasOlder: false, loading: true, loadingOlder: false };
+
+/** Inserts or replaces messages by seq; the newer version of a message (edited,
+ * recalled) wins over an older copy, so a late history page cannot undo a live recall. */
+export function mergeMessages(held: readonly Message[], incoming: readonly Message[]): Message[] {
+  if (incoming.length === 0) return held as Message[];
+  const bySeq = new Map<number, Message>();
+  for (const m of held) bySeq.set(m.seq, m);
+  for (const m of incoming) {
+    const old = bySeq.get(m.seq);
+    bySeq.set(m.seq, old ? newer(old, m) : m);
+  }
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function stamp(m: Message): number {
+  // A recall is final; otherwise the later edit is the newer version.
+  if (m.recalled_at) return Number.MAX_SAFE_INTEGER;
+  return m.edited_at ? Date.parse(m.edited_at) : 0;
+}
+
+function newer(a: Message, b: Message): Message {
+  return stamp(b) >= stamp(a) ? b : a;
+}
+
+/** The highest seq up to which the timeline has every message from its first one:
+ * what a resume asks the server to continue from. 0 when empty. */
+export function heldSeq(messages: readonly Message[]): number {
+  if (messages.length === 0) return 0;
+  let held = messages[0]!.seq;
+  for (let i = 1; i < messages.length; i++) {
+    if (messages[i]!.seq !== held + 1) break;
+    held = messages[i]!.seq;
+  }
+  return held;
+}
+
+export function lastSeq(messages: readonly Message[]): number {
+  return messages.length ? messages[messages.length - 1]!.seq : 0;
+}
+
+/** Adds the newest page of a channel. When it does not touch what is held (more was
+ * missed than a page), the held messages are dropped: keeping them would leave a hole
+ * in the middle of the timeline that scrolling could never fill. */
+export function withNewestPage(t: Timeline | undefined, page: readonly Message[], hasOlder: boolean): Timeline {
+  const held = t?.messages ?? [];
+  const first = page[0]?.seq;
+  const touches = first === undefined || held.length === 0 || lastSeq(held) >= first - 1;
+  const messages = touches ? mergeMessages(held, page) : [...page];
+  const older = touches && held.length > 0 && first !== undefined && held[0]!.seq < first ? t!.hasOlder : hasOlder;
+  return { messages, hasOlder: older, loading: false, loadingOlder: false };
+}
+
+export function withOlderPage(t: Timeline, page: readonly Message[], hasOlder: boolean): Timeline {
+  return { ...t, messages: mergeMessages(t.messages, page), hasOlder, loadingOlder: false };
+}
+
+export function findMessage(t: Timeline | undefined, seq: number): Message | undefined {
+  if (!t) return undefined;
+  // Binary search: timelines are sorted by seq.
+  let lo = 0;
+  let hi = t.messages.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const m = t.messages[mid]!;
+    if (m.seq === seq) return m;
+    if (m.seq < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}

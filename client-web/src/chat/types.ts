@@ -1,0 +1,132 @@
+// The wire types of chat, mirroring protocol/chat.go and protocol/ws.go (PROTOCOL.md §4.9
+// and §7). Times are RFC 3339 strings as the server sends them.
+
+export type ChannelKind = 'department' | 'party' | 'group' | 'direct';
+export const CHANNEL_KINDS: readonly ChannelKind[] = ['department', 'party', 'group', 'direct'];
+
+export interface Message {
+  channel_id: number;
+  seq: number;
+  sender_id: number;
+  client_id?: string;
+  text: string;
+  reply_to?: number;
+  mentions?: number[];
+  mention_all?: boolean;
+  secrecy: number;
+  created_at: string;
+  edited_at?: string;
+  recalled_at?: string;
+  recalled_by?: number;
+}
+
+export interface Channel {
+  id: number;
+  kind: ChannelKind;
+  name: string;
+  topic?: string;
+  post_policy: 'everyone' | 'admins';
+  mention_all: 'everyone' | 'admins';
+  max_secrecy: number;
+  archived?: boolean;
+  last_seq: number;
+  epoch: number;
+  role: 'member' | 'admin';
+  read_seq: number;
+  unread: number;
+  latest?: Message;
+  peer_id?: number;
+  include_sub_departments?: boolean;
+}
+
+export interface ChannelMember {
+  user_id: number;
+  username: string;
+  display_name: string;
+  title?: string;
+  role: 'member' | 'admin';
+}
+
+export interface Person {
+  id: number;
+  username: string;
+  display_name: string;
+  title?: string;
+  position?: string;
+}
+
+export interface Messages {
+  messages: Message[];
+  has_more: boolean;
+}
+
+// ---- WebSocket frames ----
+
+export const PROTOCOL_VERSION = 1;
+export const MAX_TEXT_CHARS = 5000;
+export const MAX_FRAME_BYTES = 16 << 10;
+
+export interface Frame {
+  v: number;
+  type: string;
+  ref?: string;
+  data?: unknown;
+}
+
+export interface ResumePos {
+  channel_id: number;
+  last_seq: number;
+  epoch?: number;
+}
+
+export interface WelcomeData {
+  user_id: number;
+  session_expires_at: string;
+  heartbeat_ms: number;
+  max_frame_bytes: number;
+}
+
+export interface SendData {
+  channel_id: number;
+  client_id: string;
+  text: string;
+  reply_to?: number;
+  mentions?: number[];
+  mention_all?: boolean;
+  secrecy?: number;
+}
+
+export interface AckData {
+  channel_id: number;
+  seq: number;
+  client_id?: string;
+  created_at?: string;
+  duplicate?: boolean;
+}
+
+export interface ReadData {
+  channel_id: number;
+  seq: number;
+}
+
+export interface ResyncData {
+  channel_id: number;
+  reason: string;
+  last_seq: number;
+  epoch: number;
+}
+
+export interface ChannelEvent {
+  channel_id: number;
+  event: 'joined' | 'left' | 'updated';
+}
+
+export interface ErrorData {
+  code: string;
+  message?: string;
+  field?: string;
+  retry_after?: number;
+}
+
+/** Close codes of PROTOCOL.md §7.8. */
+export const CLOSE_UNAUTHENTICATED = 4001;

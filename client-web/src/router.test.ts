@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoute, pathFor, type Route } from './router';
+
+describe('routes', () => {
+  const cases: [string, Route][] = [
+    ['/', { section: 'channels' }],
+    ['/c/12', { section: 'channels', channelId: 12 }],
+    ['/notices', { section: 'notices' }],
+    ['/directory', { section: 'directory' }],
+    ['/admin/people', { section: 'admin', tab: 'people' }],
+    ['/admin/import', { section: 'admin', tab: 'import' }],
+  ];
+  it.each(cases)('%s round-trips', (path, route) => {
+    expect(parseRoute(path)).toEqual(route);
+    expect(pathFor(route)).toBe(path);
+  });
+
+  it.each([
+    ['/c/0', { section: 'channels' }],
+    ['/c/-3', { section: 'channels' }],
+    ['/c/abc', { section: 'channels' }],
+    ['/c/1.5', { section: 'channels' }],
+    ['/c/9/extra', { section: 'channels' }],
+    ['/nowhere', { section: 'channels' }],
+    ['/admin', { section: 'admin', tab: 'people' }],
+    ['/admin/secret', { section: 'admin', tab: 'people' }],
+    ['/c/7?x=1', { section: 'channels', channelId: 7 }],
+  ])('%s is read safely', (path, route) => {
+    expect(parseRoute(path)).toEqual(route);
+  });
+});
