@@ -1,151 +1,23 @@
-// Browser test against the real govchat server: `npm run test:browser`.
-//
-//   GOVCHAT_BIN=/path/to/govchat   a govchat binary built AFTER `npm run build`, so it
-//                                   embeds this client (required)
-//   CHROMIUM=/usr/bin/chromium      the browser (Debian's package; never downloaded)
-//
-// The server runs on a random port with a fresh data directory and its demo data; the
-// test reads the address from the line it prints on start.
+// Browser test of logging in against the real govchat server: `npm run test:browser`
+// (GOVCHAT_BIN and CHROMIUM as described in harness.mjs). The server runs on a random port
+// with a fresh data directory and its demo data.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { accessSync, constants as fsc } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { DEMO_ORG, DEMO_PASSWORD, launchBrowser, loginOutcome, openPage as open, shot, startServer } from './harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const RESULTS = path.join(HERE, '..', 'test-results');
-const URL_RE = /(http:\/\/127\.0\.0\.1:\d+)\//;
-const START_TIMEOUT_MS = 30_000;
 const TEST_TIMEOUT_MS = 60_000;
-const WATCHDOG_MS = 4 * 60_000;
 
-const DEMO = { username: 'wangjianguo', password: 'Govchat#2026', name: '王建国', org: '示范县财政局' };
+const DEMO = { username: 'wangjianguo', password: DEMO_PASSWORD, name: '王建国', org: DEMO_ORG };
 
-let server; // ChildProcess
-let serverLog = '';
-let dataDir;
+let server; // from startServer
 let browser;
-let baseURL;
-
-function killServer(signal = 'SIGKILL') {
-  if (server && server.exitCode === null && server.signalCode === null) {
-    try {
-      server.kill(signal);
-    } catch {
-      /* already gone */
-    }
-  }
-}
-
-// Last line of defence: never leave a server behind, never hang.
-process.on('exit', () => killServer('SIGKILL'));
-const watchdog = setTimeout(() => {
-  console.error(`e2e: watchdog fired after ${WATCHDOG_MS / 1000}s; server output:\n${serverLog}`);
-  killServer('SIGKILL');
-  process.exit(1);
-}, WATCHDOG_MS);
-watchdog.unref();
-
-function requireExecutable(file, what, hint) {
-  try {
-    accessSync(file, fsc.X_OK);
-  } catch {
-    throw new Error(`${what} not found or not executable at ${file}. ${hint}`);
-  }
-}
-
-/** Starts `govchat serve` and resolves with its base URL once it prints it. */
-function startServer(bin) {
-  return new Promise((resolve, reject) => {
-    server = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data', dataDir], {
-      cwd: dataDir,
-      env: { ...process.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const timer = setTimeout(() => {
-      reject(new Error(`govchat did not print its address within ${START_TIMEOUT_MS / 1000}s. Output:\n${serverLog}`));
-    }, START_TIMEOUT_MS);
-    const onLine = (line) => {
-      serverLog += line + '\n';
-      const m = URL_RE.exec(line);
-      if (m && !baseURL) {
-        clearTimeout(timer);
-        baseURL = m[1];
-        resolve(baseURL);
-      }
-    };
-    createInterface({ input: server.stdout }).on('line', onLine);
-    createInterface({ input: server.stderr }).on('line', (l) => (serverLog += l + '\n'));
-    server.on('error', (err) => {
-      clearTimeout(timer);
-      reject(new Error(`could not start ${bin}: ${err.message}`));
-    });
-    server.on('exit', (code, signal) => {
-      if (!baseURL) {
-        clearTimeout(timer);
-        reject(new Error(`govchat exited (code ${code}, signal ${signal}) before printing its address. Output:\n${serverLog}`));
-      }
-    });
-  });
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((r) => server.once('exit', r));
-  killServer('SIGTERM');
-  const t = setTimeout(() => killServer('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(t);
-}
 
 before(
   async () => {
-    const bin = process.env.GOVCHAT_BIN;
-    if (!bin) {
-      throw new Error(
-        'GOVCHAT_BIN is not set. Build the client, then the server, and point GOVCHAT_BIN at it:\n' +
-          '  (cd client-web && npm run build) && go build -o /tmp/govchat ./server && GOVCHAT_BIN=/tmp/govchat npm run test:browser',
-      );
-    }
-    requireExecutable(bin, 'GOVCHAT_BIN', 'Build it with `go build -o /tmp/govchat ./server`.');
-    const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-    requireExecutable(chromiumPath, 'Chromium', 'Install it with `apt-get install -y chromium`, or set CHROMIUM.');
-
-    dataDir = await mkdtemp(path.join(tmpdir(), 'govchat-e2e-'));
-    await mkdir(RESULTS, { recursive: true });
-    await startServer(path.resolve(bin));
-
-    // The binary must embed the built client; otherwise every check below would fail
-    // with a confusing timeout.
-    const res = await fetch(baseURL + '/', { signal: AbortSignal.timeout(10_000) });
-    const html = await res.text();
-    assert.ok(
-      res.ok && html.includes('id="app"'),
-      `GET ${baseURL}/ did not serve the web client (HTTP ${res.status}). ` +
-        'Run `npm run build` in client-web before building the govchat binary.',
-    );
-
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      timeout: 30_000,
-    });
+    server = await startServer();
+    browser = await launchBrowser();
   },
   { timeout: 90_000 },
 );
@@ -157,34 +29,13 @@ after(
     } catch {
       /* best effort */
     }
-    await stopServer();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    clearTimeout(watchdog);
+    await server?.stop();
   },
   { timeout: 20_000 },
 );
 
 /** A fresh browser context (no cookies, no localStorage) watching for CSP violations and script errors. */
-async function openPage(t, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport, baseURL });
-  t.after(() => context.close().catch(() => {}));
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const problems = [];
-  page.on('console', (msg) => {
-    if (/Content[- ]Security[- ]Policy|Refused to/i.test(msg.text())) problems.push(`CSP: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  return { context, page, problems };
-}
-
-async function shot(page, name) {
-  try {
-    await page.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: true });
-  } catch {
-    /* screenshots are a nicety */
-  }
-}
+const openPage = (t, viewport = { width: 1280, height: 800 }) => open(browser, { baseURL: server.baseURL, viewport, t });
 
 async function fillLogin(page, username, password) {
   await page.getByRole('heading', { level: 1, name: DEMO.org }).waitFor();
@@ -208,17 +59,7 @@ function totpCode(secret, step) {
 }
 const timeStep = () => Math.floor(Date.now() / 30_000);
 
-/** Waits until the page settles after a login attempt and says where it went. */
-async function outcome(page) {
-  const shell = page.locator('header.topbar');
-  const alert = page.locator('.form-error[role="alert"]:not([hidden])');
-  const duty = page.locator('#current_password, #totp_code, #totp_enable_code');
-  await shell.or(alert).or(duty).first().waitFor();
-  if (await shell.isVisible()) return { where: 'shell' };
-  if (await alert.isVisible()) return { where: 'error', text: (await alert.innerText()).trim() };
-  const id = await duty.first().getAttribute('id');
-  return { where: id };
-}
+const outcome = loginOutcome;
 
 /** After submitting a code on the TOTP step: the shell, or the error shown. */
 async function totpOutcome(page) {
@@ -289,6 +130,8 @@ test('the session survives a reload, English sticks, logout returns to login', {
 
   await page.getByRole('button', { name: /English/ }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  // <html lang> is set in an effect, after the render that shows the English button.
+  await page.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: 5_000 }).catch(() => {});
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
 
   await page.reload();
