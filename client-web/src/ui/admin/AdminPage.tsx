@@ -1,0 +1,122 @@
+// 系统管理: the system administrator's pages — people, departments, party organisations
+// and the CSV import. The lead's shell renders this inside its <main>.
+
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { Request } from '../../api';
+import { createAdminApi } from '../../admin/api';
+import { createImporter, type Importer } from '../../admin/importApi';
+import type { OrgTree } from '../../admin/types';
+import { toUiError, type UiError } from '../../errors';
+import { t, type MessageKey } from '../../i18n';
+import { ErrorText } from '../common';
+import { ImportTab } from './ImportTab';
+import { OrgTreeTab } from './OrgTreeTab';
+import { PeopleTab } from './PeopleTab';
+import './admin.css';
+
+export type AdminTab = 'people' | 'departments' | 'party' | 'import';
+
+const TABS: readonly AdminTab[] = ['people', 'departments', 'party', 'import'];
+const TAB_KEYS: Record<AdminTab, MessageKey> = {
+  people: 'admin.tab.people',
+  departments: 'admin.tab.departments',
+  party: 'admin.tab.party',
+  import: 'admin.tab.import',
+};
+
+export function AdminPage(props: { request: Request; tab: AdminTab; onTab: (tab: AdminTab) => void; importer?: Importer }) {
+  const api = useMemo(() => createAdminApi(props.request), [props.request]);
+  const importer = useMemo(() => props.importer ?? createImporter(), [props.importer]);
+  const org = useOrgTree(api.orgTree);
+
+  return (
+    <section class="adm" aria-labelledby="adm-title">
+      <h1 id="adm-title" class="page-title">
+        {t('admin.title')}
+      </h1>
+      <TabBar tab={props.tab} onTab={props.onTab} />
+      <div class="adm-panel" role="tabpanel" id={`adm-panel-${props.tab}`} aria-labelledby={`adm-tab-${props.tab}`}>
+        {props.tab === 'import' ? (
+          <ImportTab importer={importer} onImported={org.reload} />
+        ) : !org.tree ? (
+          <OrgLoading error={org.error} onRetry={org.reload} />
+        ) : props.tab === 'people' ? (
+          <PeopleTab api={api} org={org.tree} />
+        ) : (
+          <OrgTreeTab key={props.tab} which={props.tab} api={api} org={org.tree} onChanged={org.reload} />
+        )}
+      </div>
+    </section>
+  );
+}
+
+/** Tabs as the ARIA pattern has them: one tab stop, arrows move between tabs. */
+function TabBar({ tab, onTab }: { tab: AdminTab; onTab: (tab: AdminTab) => void }) {
+  const refs = useRef<Partial<Record<AdminTab, HTMLButtonElement | null>>>({});
+  const onKeyDown = (e: KeyboardEvent) => {
+    const i = TABS.indexOf(tab);
+    let next: AdminTab | undefined;
+    if (e.key === 'ArrowRight') next = TABS[(i + 1) % TABS.length];
+    else if (e.key === 'ArrowLeft') next = TABS[(i + TABS.length - 1) % TABS.length];
+    else if (e.key === 'Home') next = TABS[0];
+    else if (e.key === 'End') next = TABS[TABS.length - 1];
+    if (!next) return;
+    e.preventDefault();
+    onTab(next);
+    refs.current[next]?.focus();
+  };
+  return (
+    <div class="adm-tabs" role="tablist" aria-label={t('admin.tabs')} onKeyDown={onKeyDown}>
+      {TABS.map((x) => (
+        <button
+          key={x}
+          type="button"
+          role="tab"
+          id={`adm-tab-${x}`}
+          class="adm-tab"
+          aria-selected={x === tab}
+          aria-controls={`adm-panel-${x}`}
+          tabIndex={x === tab ? 0 : -1}
+          ref={(el) => {
+            refs.current[x] = el;
+          }}
+          onClick={() => onTab(x)}
+        >
+          {t(TAB_KEYS[x])}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function OrgLoading({ error, onRetry }: { error?: UiError; onRetry: () => void }) {
+  if (!error) return <p class="muted">{t('admin.loading')}</p>;
+  return (
+    <div class="adm-stack">
+      <ErrorText id="adm-org-error" error={error} />
+      <div>
+        <button type="button" class="btn btn-secondary" onClick={onRetry}>
+          {t('admin.retry')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Both org trees, loaded once for every tab and reloaded after a change. The previous
+ * tree stays on screen while a reload runs. */
+function useOrgTree(load: () => Promise<OrgTree>) {
+  const [tree, setTree] = useState<OrgTree>();
+  const [error, setError] = useState<UiError>();
+  const seq = useRef(0);
+  const reload = useCallback(() => {
+    const n = ++seq.current;
+    setError(undefined);
+    load().then(
+      (t) => n === seq.current && setTree(t),
+      (e: unknown) => n === seq.current && setError(toUiError(e, Date.now())),
+    );
+  }, [load]);
+  useEffect(reload, [reload]);
+  return { tree, error, reload };
+}
