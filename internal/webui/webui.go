@@ -26,6 +26,19 @@ const notBuilt = `<!doctype html>
 </body></html>
 `
 
+// contentType fixes the type of the files the installable web app depends on, whatever the
+// system MIME tables say: browsers refuse a service worker that is not JavaScript, and a web
+// app manifest is application/manifest+json. Empty for every other file.
+func contentType(p string) string {
+	switch p {
+	case "sw.js":
+		return "text/javascript; charset=utf-8"
+	case "manifest.webmanifest":
+		return "application/manifest+json"
+	}
+	return ""
+}
+
 // Handler serves files from dist, which holds the output of the client build (index.html
 // and assets/). Built reports whether a client is present.
 func Handler(dist fs.FS) (h http.Handler, built bool) {
@@ -48,7 +61,12 @@ func Handler(dist fs.FS) (h http.Handler, built bool) {
 					// Vite puts a content hash in every asset name: cache forever.
 					w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 				} else {
+					// Everything else, the service worker included, is revalidated, so a
+					// new release (and a new worker) is picked up at once.
 					w.Header().Set("Cache-Control", "no-cache")
+				}
+				if ct := contentType(p); ct != "" {
+					w.Header().Set("Content-Type", ct)
 				}
 				files.ServeHTTP(w, r)
 				return

@@ -17,23 +17,31 @@ func get(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
 
 func TestServesBuiltClient(t *testing.T) {
 	dist := fstest.MapFS{
-		"index.html":        {Data: []byte("<html>app</html>")},
-		"assets/app-abc.js": {Data: []byte("console.log(1)")},
-		"favicon.svg":       {Data: []byte("<svg/>")},
+		"index.html":           {Data: []byte("<html>app</html>")},
+		"assets/app-abc.js":    {Data: []byte("console.log(1)")},
+		"favicon.svg":          {Data: []byte("<svg/>")},
+		"sw.js":                {Data: []byte("self.addEventListener('fetch', () => {})")},
+		"manifest.webmanifest": {Data: []byte(`{"name":"govchat"}`)},
+		"icons/icon-192.png":   {Data: []byte("\x89PNG\r\n\x1a\n")},
 	}
 	h, built := Handler(dist)
 	if !built {
 		t.Fatal("client with index.html should count as built")
 	}
 	cases := []struct {
-		path, body, cache string
-		status            int
+		path, body, cache, contentType string
+		status                         int
 	}{
-		{"/", "app", "no-cache", 200},
-		{"/channels/42", "app", "no-cache", 200}, // client-side route
-		{"/assets/app-abc.js", "console.log", "immutable", 200},
-		{"/favicon.svg", "<svg", "no-cache", 200},
-		{"/missing.js", "", "", 404},
+		{"/", "app", "no-cache", "text/html", 200},
+		{"/channels/42", "app", "no-cache", "text/html", 200}, // client-side route
+		{"/assets/app-abc.js", "console.log", "immutable", "javascript", 200},
+		{"/favicon.svg", "<svg", "no-cache", "image/svg+xml", 200},
+		// The service worker must be revalidated on every check, or a release could keep
+		// the old one for a day; browsers refuse a worker that is not JavaScript.
+		{"/sw.js", "addEventListener", "no-cache", "text/javascript", 200},
+		{"/manifest.webmanifest", "govchat", "no-cache", "application/manifest+json", 200},
+		{"/icons/icon-192.png", "PNG", "no-cache", "image/png", 200},
+		{"/missing.js", "", "", "", 404},
 	}
 	for _, tc := range cases {
 		t.Run(tc.path, func(t *testing.T) {
@@ -46,6 +54,9 @@ func TestServesBuiltClient(t *testing.T) {
 			}
 			if !strings.Contains(rec.Header().Get("Cache-Control"), tc.cache) {
 				t.Errorf("Cache-Control %q lacks %q", rec.Header().Get("Cache-Control"), tc.cache)
+			}
+			if !strings.Contains(rec.Header().Get("Content-Type"), tc.contentType) {
+				t.Errorf("Content-Type %q lacks %q", rec.Header().Get("Content-Type"), tc.contentType)
 			}
 		})
 	}
