@@ -6,6 +6,8 @@ export interface Info {
   version: string;
   default_locale: string;
   time_zone: string;
+  recall_window_seconds?: number;
+  edit_window_seconds?: number;
 }
 
 export interface MeDept {

@@ -17,9 +17,9 @@ describe('translate', () => {
   });
 
   it('fills {params} and leaves unknown placeholders alone', () => {
-    expect(translate('zh-CN', 'home.welcome', { name: '王建国' })).toBe('王建国，您好');
+    expect(translate('zh-CN', 'chat.welcome', { name: '王建国' })).toBe('王建国，您好');
     expect(translate('en', 'error.unknown', { code: 'teapot' })).toBe('The operation failed (error code: teapot).');
-    expect(translate('en', 'home.welcome')).toBe('Hello, {name}');
+    expect(translate('en', 'chat.welcome')).toBe('Hello, {name}');
   });
 
   it('falls back to Chinese, then to the key', () => {

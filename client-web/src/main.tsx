@@ -1,13 +1,18 @@
 import { render } from 'preact';
-import { createApi } from './api';
+import { createApi, createRequest } from './api';
 import { locale } from './i18n';
+import { registerServiceWorker } from './pwa';
+import { browserHistory } from './router';
 import { createAppStore } from './state';
 import { App } from './ui/App';
 import './styles.css';
 
-const store = createAppStore({ api: createApi(), locale });
+const store = createAppStore({ api: createApi(), locale, history: browserHistory() });
+const request = createRequest();
 const root = document.getElementById('app');
 if (root) {
-  render(<App store={store} />, root);
+  render(<App store={store} request={request} />, root);
   void store.start();
 }
+
+void registerServiceWorker();

@@ -2,17 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { createApi } from './api';
 import { createLocaleStore } from './i18n';
 import { createAppStore, type AppState } from './state';
+import { memoryHistory } from './router';
 import { err, fakeFetch, INFO, loginOk, me, memoryStorage, type Handler } from './testing';
 
 const NOW = Date.UTC(2026, 10, 23, 6, 5);
 
-function setup(routes: Record<string, Handler>, opts: { locale?: ReturnType<typeof createLocaleStore> } = {}) {
+function setup(
+  routes: Record<string, Handler>,
+  opts: { locale?: ReturnType<typeof createLocaleStore>; history?: ReturnType<typeof memoryHistory> } = {},
+) {
   const server = fakeFetch({
     'GET /api/v1/info': () => ({ status: 200, body: INFO }),
     'GET /api/v1/me': () => ({ status: 401, body: err('unauthenticated') }),
     ...routes,
   });
-  const store = createAppStore({ api: createApi(server.fetch), now: () => NOW, locale: opts.locale });
+  const store = createAppStore({ api: createApi(server.fetch), now: () => NOW, locale: opts.locale, history: opts.history });
   const seen: AppState[] = [];
   store.subscribe((s) => seen.push(s));
   return { store, calls: server.calls, seen };
@@ -32,7 +36,7 @@ describe('start', () => {
   it('goes straight to the shell with a live session', async () => {
     const { store } = setup({ 'GET /api/v1/me': () => ({ status: 200, body: me() }) });
     await store.start();
-    expect(screen(store)).toMatchObject({ name: 'shell', section: 'home', me: { display_name: '王建国' } });
+    expect(screen(store)).toMatchObject({ name: 'shell', route: { section: 'channels' }, me: { display_name: '王建国' } });
   });
 
   it('shows a retryable failure when the server is unreachable', async () => {
@@ -253,14 +257,14 @@ describe('first-login duties', () => {
 });
 
 describe('shell', () => {
-  it('navigates between placeholder sections and logs out', async () => {
+  it('navigates between sections and logs out', async () => {
     const { store, calls } = setup({
       'GET /api/v1/me': () => ({ status: 200, body: me() }),
       'POST /api/v1/auth/logout': () => ({ status: 204 }),
     });
     await store.start();
-    store.navigate('notices');
-    expect(screen(store)).toMatchObject({ name: 'shell', section: 'notices' });
+    store.navigate({ section: 'notices' });
+    expect(screen(store)).toMatchObject({ name: 'shell', route: { section: 'notices' } });
     await store.logout();
     expect(calls.at(-1)).toMatchObject({ method: 'POST', url: '/api/v1/auth/logout' });
     expect(screen(store)).toMatchObject({ name: 'login', step: 'credentials', username: 'wangjianguo' });
@@ -274,5 +278,45 @@ describe('shell', () => {
     await store.start();
     await store.logout();
     expect(screen(store).name).toBe('login');
+  });
+
+  it('opens the page the address names, after logging in too', async () => {
+    const history = memoryHistory('/c/12');
+    const { store } = setup({ 'POST /api/v1/auth/login': () => loginOk() }, { history });
+    await store.start();
+    await store.login('wangjianguo', 'pw');
+    expect(screen(store)).toMatchObject({ name: 'shell', route: { section: 'channels', channelId: 12 } });
+    expect(history.path()).toBe('/c/12');
+  });
+
+  it('keeps admin pages to the administrator', async () => {
+    const history = memoryHistory('/admin/import');
+    const { store } = setup({ 'GET /api/v1/me': () => ({ status: 200, body: me({ role: 'staff' }) }) }, { history });
+    await store.start();
+    expect(screen(store)).toMatchObject({ route: { section: 'channels' } });
+    expect(history.path()).toBe('/');
+    store.navigate({ section: 'admin', tab: 'people' });
+    expect(screen(store)).toMatchObject({ route: { section: 'channels' } });
+
+    const h2 = memoryHistory('/admin/import');
+    const admin = setup({ 'GET /api/v1/me': () => ({ status: 200, body: me({ role: 'admin' }) }) }, { history: h2 });
+    await admin.store.start();
+    expect(screen(admin.store)).toMatchObject({ route: { section: 'admin', tab: 'import' } });
+  });
+
+  it('pushes each navigation so the back button works', async () => {
+    const history = memoryHistory('/');
+    const { store } = setup({ 'GET /api/v1/me': () => ({ status: 200, body: me() }) }, { history });
+    await store.start();
+    store.navigate({ section: 'channels', channelId: 3 });
+    store.navigate({ section: 'directory' });
+    expect(history.stack).toEqual(['/', '/c/3', '/directory']);
+  });
+
+  it('goes to the login page when the session ends in use', async () => {
+    const { store } = setup({ 'GET /api/v1/me': () => ({ status: 200, body: me() }) });
+    await store.start();
+    store.sessionExpired();
+    expect(screen(store)).toMatchObject({ name: 'login', error: { code: 'unauthenticated' } });
   });
 });

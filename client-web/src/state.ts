@@ -8,16 +8,15 @@
 //                                           ▼ ok                   ▼ ok
 //   route(me): must_change_password ─▶ change_password ─ok─▶ route(new me)
 //              totp_setup_required  ─▶ totp_setup ─enabled─▶ route(GET /me)
-//              otherwise            ─▶ shell
+//              otherwise            ─▶ shell, at the page the URL names
 //
 // Any call that answers `unauthenticated` after login drops back to the login screen.
+// Inside the shell, the route follows the URL (router.ts) and the browser's back button.
 
 import type { Api, Info, Me, TotpSetup } from './api';
 import { localError, LOCAL_CODES, toUiError, type UiError } from './errors';
 import { matchLocale, type LocaleStore } from './i18n';
-
-export type Section = 'home' | 'channels' | 'notices' | 'directory';
-export const SECTIONS: readonly Exclude<Section, 'home'>[] = ['channels', 'notices', 'directory'];
+import { HOME, memoryHistory, parseRoute, pathFor, sameRoute, type History, type Route } from './router';
 
 export type Screen =
   | { name: 'loading' }
@@ -25,7 +24,7 @@ export type Screen =
   | { name: 'login'; step: 'credentials' | 'totp'; username: string; busy: boolean; error?: UiError }
   | { name: 'change_password'; me: Me; busy: boolean; error?: UiError }
   | { name: 'totp_setup'; me: Me; setup?: TotpSetup; busy: boolean; error?: UiError }
-  | { name: 'shell'; me: Me; section: Section };
+  | { name: 'shell'; me: Me; route: Route };
 
 export interface AppState {
   info?: Info;
@@ -37,6 +36,8 @@ export interface StoreOptions {
   now?: () => number;
   /** When given, the server's default_locale applies unless the user chose a language. */
   locale?: LocaleStore;
+  /** The browser's history; an in-memory one when absent (tests). */
+  history?: History;
 }
 
 export const PASSWORD_MIN = 10;
@@ -48,11 +49,16 @@ export function normaliseCode(code: string): string {
   return code.replace(/[\s-]/g, '');
 }
 
-/** Where a freshly known user goes first. */
-export function routeFor(me: Me): Screen {
+/** Where a freshly known user goes first: the page the URL names, if they may see it. */
+export function routeFor(me: Me, path = '/'): Screen {
   if (me.must_change_password) return { name: 'change_password', me, busy: false };
   if (me.totp_setup_required) return { name: 'totp_setup', me, busy: false };
-  return { name: 'shell', me, section: 'home' };
+  return { name: 'shell', me, route: allowed(me, parseRoute(path)) };
+}
+
+/** Admin pages are for the system administrator; others land on their channels. */
+export function allowed(me: Me, r: Route): Route {
+  return r.section === 'admin' && me.role !== 'admin' ? HOME : r;
 }
 
 export type AppStore = ReturnType<typeof createAppStore>;
@@ -60,6 +66,7 @@ export type AppStore = ReturnType<typeof createAppStore>;
 export function createAppStore(opts: StoreOptions) {
   const { api } = opts;
   const now = opts.now ?? Date.now;
+  const hist = opts.history ?? memoryHistory();
   let state: AppState = { screen: { name: 'loading' } };
   const listeners = new Set<(s: AppState) => void>();
   // The password between the two login steps. Only in memory, only until the second
@@ -71,8 +78,20 @@ export function createAppStore(opts: StoreOptions) {
     listeners.forEach((fn) => fn(state));
   }
   function screen(s: Screen) {
+    // Keep the address bar in step with the page shown.
+    if (s.name === 'shell') {
+      const p = pathFor(s.route);
+      if (hist.path() !== p) hist.replace(p);
+    }
     set({ screen: s });
   }
+  function routed(me: Me): Screen {
+    return routeFor(me, hist.path());
+  }
+  hist.onPop(() => {
+    const s = state.screen;
+    if (s.name === 'shell') set({ screen: { ...s, route: allowed(s.me, parseRoute(hist.path())) } });
+  });
   function toLogin(error?: UiError, username = '') {
     pending = undefined;
     screen({ name: 'login', step: 'credentials', username, busy: false, error });
@@ -93,7 +112,7 @@ export function createAppStore(opts: StoreOptions) {
       if (opts.locale && l && !opts.locale.chosen()) opts.locale.set(l, false);
     }
     if (me.status === 'fulfilled') {
-      screen(routeFor(me.value));
+      screen(routed(me.value));
       return;
     }
     const e = toUiError(me.reason, now());
@@ -113,7 +132,7 @@ export function createAppStore(opts: StoreOptions) {
     try {
       const res = await api.login(user, password);
       pending = undefined;
-      screen(routeFor(res.user));
+      screen(routed(res.user));
     } catch (err) {
       const e = toUiError(err, now());
       if (e.code === 'totp_required') {
@@ -142,7 +161,7 @@ export function createAppStore(opts: StoreOptions) {
     try {
       const res = await api.login(username, password, code);
       pending = undefined;
-      screen(routeFor(res.user));
+      screen(routed(res.user));
     } catch (err) {
       const e = toUiError(err, now());
       // A wrong code, or a passing fault: stay on this step and let them retry.
@@ -177,7 +196,7 @@ export function createAppStore(opts: StoreOptions) {
     screen({ ...s, busy: true, error: undefined });
     try {
       const res = await api.changePassword(current, next);
-      screen(routeFor(res.user));
+      screen(routed(res.user));
     } catch (err) {
       const e = toUiError(err, now());
       if (!sessionLost(e)) screen({ ...s, busy: false, error: e });
@@ -210,7 +229,7 @@ export function createAppStore(opts: StoreOptions) {
     try {
       await api.totpEnable(code);
       const me = await api.me();
-      screen(routeFor(me));
+      screen(routed(me));
     } catch (err) {
       const e = toUiError(err, now());
       if (!sessionLost(e)) screen({ ...s, busy: false, error: e });
@@ -226,13 +245,23 @@ export function createAppStore(opts: StoreOptions) {
       // Whatever the server says, this page forgets the user. The cookie is HttpOnly;
       // an expired or revoked session is already logged out.
     }
+    hist.replace('/');
     toLogin(undefined, username);
   }
 
-  function navigate(section: Section): void {
+  /** The session ended while in use (socket closed 4001, a REST 401). */
+  function sessionExpired(): void {
+    if (state.screen.name === 'login') return;
+    sessionLost({ code: 'unauthenticated', at: now() });
+  }
+
+  function navigate(route: Route): void {
     const s = state.screen;
-    if (s.name !== 'shell' || s.section === section) return;
-    screen({ ...s, section });
+    if (s.name !== 'shell') return;
+    const r = allowed(s.me, route);
+    if (sameRoute(r, s.route)) return;
+    hist.push(pathFor(r));
+    set({ screen: { ...s, route: r } });
   }
 
   return {
@@ -249,6 +278,7 @@ export function createAppStore(opts: StoreOptions) {
     loadTotpSetup,
     enableTotp,
     logout,
+    sessionExpired,
     navigate,
   };
 }

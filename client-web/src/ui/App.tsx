@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks';
+import type { Request } from '../api';
 import { describeError } from '../errors';
 import { t } from '../i18n';
 import type { AppStore } from '../state';
@@ -9,7 +10,7 @@ import { LoginPage } from './LoginPage';
 import { Shell } from './Shell';
 import { TotpSetupPage } from './TotpSetupPage';
 
-export function App({ store }: { store: AppStore }) {
+export function App({ store, request }: { store: AppStore; request: Request }) {
   const state = useAppState(store);
   const l = useLocale();
   const org = state.info?.org_name || t('app.name');
@@ -18,8 +19,10 @@ export function App({ store }: { store: AppStore }) {
     document.documentElement.lang = l;
   }, [l]);
   useEffect(() => {
+    // In the shell, the title also counts unread messages (Shell sets it).
+    if (state.screen.name === 'shell') return;
     document.title = state.info?.org_name ? `${state.info.org_name} · ${t('app.name')}` : t('app.name');
-  }, [state.info?.org_name, l]);
+  }, [state.info?.org_name, l, state.screen.name]);
 
   const s = state.screen;
   const logout = () => void store.logout();
@@ -62,6 +65,6 @@ export function App({ store }: { store: AppStore }) {
         </AuthLayout>
       );
     case 'shell':
-      return <Shell store={store} me={s.me} org={org} section={s.section} />;
+      return <Shell store={store} request={request} me={s.me} org={org} info={state.info} route={s.route} />;
   }
 }

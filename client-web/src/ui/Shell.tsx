@@ -1,40 +1,96 @@
-import { useEffect, useRef } from 'preact/hooks';
-import type { Me } from '../api';
-import { formatDateTimeWeekday } from '../format';
-import { locale, roleKey, t, type MessageKey } from '../i18n';
-import { SECTIONS, type AppStore, type Section } from '../state';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
+import type { Info, Me, Request } from '../api';
+import { browserSocket, watchBrowser } from '../chat/browser';
+import { createChatStore, type ChatStore } from '../chat/store';
+import { totalUnread } from '../chat/view';
+import { roleKey, t, type MessageKey } from '../i18n';
+import type { Route, Section } from '../router';
+import type { AppStore } from '../state';
+import { AdminPage } from './admin/AdminPage';
+import { ChatPage } from './chat/ChatPage';
+import { useChatState } from './chat/hooks';
 import { LanguageSwitch } from './common';
-import { useNow } from './hooks';
+import { DirectoryPage } from './directory/DirectoryPage';
 
-const NAV_KEYS: Record<Exclude<Section, 'home'>, MessageKey> = {
-  channels: 'nav.channels',
-  notices: 'nav.notices',
-  directory: 'nav.directory',
-};
+const NAV: { section: Section; key: MessageKey; route: Route; adminOnly?: boolean }[] = [
+  { section: 'channels', key: 'nav.channels', route: { section: 'channels' } },
+  { section: 'notices', key: 'nav.notices', route: { section: 'notices' } },
+  { section: 'directory', key: 'nav.directory', route: { section: 'directory' } },
+  { section: 'admin', key: 'nav.admin', route: { section: 'admin', tab: 'people' }, adminOnly: true },
+];
 
-export function Shell({ store, me, org, section }: { store: AppStore; me: Me; org: string; section: Section }) {
+function browserStorage() {
+  try {
+    return localStorage;
+  } catch {
+    return undefined; // storage disabled by policy: drafts and the outbox live for this page only
+  }
+}
+
+interface Props {
+  store: AppStore;
+  request: Request;
+  me: Me;
+  org: string;
+  info?: Info;
+  route: Route;
+}
+
+export function Shell({ store, request, me, org, info, route }: Props) {
+  // One chat connection for the whole session, whichever section is shown.
+  const chat = useMemo(
+    () =>
+      createChatStore({
+        request,
+        me,
+        socket: browserSocket,
+        storage: browserStorage(),
+        onExpired: () => store.sessionExpired(),
+      }),
+    [me.id],
+  );
+  useEffect(() => {
+    chat.start();
+    const unwatch = watchBrowser(chat.socket);
+    return () => {
+      unwatch();
+      chat.dispose();
+    };
+  }, [chat]);
+
   const mainRef = useRef<HTMLElement>(null);
   const first = useRef(true);
-  // After a navigation, move focus to the new content so keyboard and screen-reader
-  // users land where the page changed.
+  // After a change of section, move focus to the new content so keyboard and
+  // screen-reader users land where the page changed.
   useEffect(() => {
     if (first.current) {
       first.current = false;
       return;
     }
-    mainRef.current?.focus();
-  }, [section]);
+    if (route.section !== 'channels') mainRef.current?.focus();
+  }, [route.section]);
 
   const role = t(roleKey(me.role));
   // Title and position, without repeating the role label (a 保密员 is often also titled so).
   const subtitle = [...new Set([me.title, me.position])].filter((x) => x && x !== role).join(' · ');
+  const logout = () => {
+    chat.forget();
+    void store.logout();
+  };
+  const openDirect = (userId: number) => {
+    void chat.openDirect(userId).then(
+      (id) => store.navigate({ section: 'channels', channelId: id }),
+      () => undefined,
+    );
+  };
+
   return (
-    <div class="shell">
+    <div class={`shell shell-${route.section}${route.section === 'channels' && route.channelId ? ' shell-channel-open' : ''}`}>
       <a class="skip-link" href="#main">
         {t('shell.skip')}
       </a>
       <header class="topbar">
-        <button type="button" class="topbar-org" onClick={() => store.navigate('home')}>
+        <button type="button" class="topbar-org" onClick={() => store.navigate({ section: 'channels' })}>
           {org}
         </button>
         <div class="topbar-user" aria-label={t('shell.user_menu')}>
@@ -44,75 +100,66 @@ export function Shell({ store, me, org, section }: { store: AppStore; me: Me; or
         </div>
         <div class="topbar-actions">
           <LanguageSwitch />
-          <button type="button" class="btn btn-quiet" onClick={() => void store.logout()}>
+          <button type="button" class="btn btn-quiet" onClick={logout}>
             {t('shell.logout')}
           </button>
         </div>
       </header>
       <div class="shell-body">
-        <nav class="sidenav" aria-label={t('shell.nav')}>
-          <ul>
-            {SECTIONS.map((s) => (
-              <li key={s}>
-                <button
-                  type="button"
-                  class="nav-item"
-                  aria-current={section === s ? 'page' : undefined}
-                  onClick={() => store.navigate(s)}
-                >
-                  {t(NAV_KEYS[s])}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <Nav chat={chat} org={org} route={route} isAdmin={me.role === 'admin'} navigate={store.navigate} />
         <main id="main" class="content" tabIndex={-1} ref={mainRef}>
-          {section === 'home' ? <Home me={me} org={org} /> : <ComingSoon name={t(NAV_KEYS[section])} />}
+          {route.section === 'channels' ? (
+            <ChatPage
+              chat={chat}
+              meId={me.id}
+              meName={me.display_name || me.username}
+              info={info}
+              channelId={route.channelId}
+              onOpen={(id) => store.navigate({ section: 'channels', channelId: id })}
+              onMessage={openDirect}
+            />
+          ) : route.section === 'directory' ? (
+            <DirectoryPage request={request} meId={me.id} onMessage={openDirect} />
+          ) : route.section === 'admin' ? (
+            <AdminPage request={request} tab={route.tab} onTab={(tab) => store.navigate({ section: 'admin', tab })} />
+          ) : (
+            <ComingSoon name={t('nav.notices')} />
+          )}
         </main>
       </div>
     </div>
   );
 }
 
-function Home({ me, org }: { me: Me; org: string }) {
-  const now = useNow();
-  const l = locale.get();
+function Nav(p: { chat: ChatStore; org: string; route: Route; isAdmin: boolean; navigate: (r: Route) => void }) {
+  const s = useChatState(p.chat);
+  const unread = totalUnread(s.channels);
+  useEffect(() => {
+    const base = `${p.org} · ${t('app.name')}`;
+    document.title = unread > 0 ? `(${unread > 99 ? '99+' : unread}) ${base}` : base;
+  }, [unread, p.org]);
   return (
-    <section class="panel" aria-labelledby="home-title">
-      <h1 id="home-title" class="page-title">
-        {t('home.welcome', { name: me.display_name || me.username })}
-      </h1>
-      <p class="lead">{t('home.intro', { org })}</p>
-      <p class="muted">{t('home.now', { time: formatDateTimeWeekday(now, l) })}</p>
-      {me.departments.length > 0 || me.party ? (
-        <dl class="facts">
-          {me.departments.length > 0 ? (
-            <>
-              <dt>{t('home.departments')}</dt>
-              <dd>
-                <ul class="plain-list">
-                  {me.departments.map((d) => (
-                    <li key={d.id}>
-                      {d.path || d.name}
-                      {d.primary && me.departments.length > 1 ? <span class="tag">{t('home.primary')}</span> : null}
-                    </li>
-                  ))}
-                </ul>
-              </dd>
-            </>
-          ) : null}
-          {me.party ? (
-            <>
-              <dt>{t('home.party')}</dt>
-              <dd>
-                {me.party.path || me.party.name}
-                {me.party.party_role ? ` · ${me.party.party_role}` : ''}
-              </dd>
-            </>
-          ) : null}
-        </dl>
-      ) : null}
-    </section>
+    <nav class="sidenav" aria-label={t('shell.nav')}>
+      <ul>
+        {NAV.filter((n) => !n.adminOnly || p.isAdmin).map((n) => (
+          <li key={n.section}>
+            <button
+              type="button"
+              class="nav-item"
+              aria-current={p.route.section === n.section ? 'page' : undefined}
+              onClick={() => p.navigate(n.route)}
+            >
+              {t(n.key)}
+              {n.section === 'channels' && unread > 0 ? (
+                <span class="badge nav-badge" aria-label={t('chat.unread', { n: unread })}>
+                  {unread > 99 ? '99+' : unread}
+                </span>
+              ) : null}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
 

@@ -1,0 +1,185 @@
+import { useState } from 'preact/hooks';
+import type { ChatState, ChatStore } from '../../chat/store';
+import { previewText } from '../../chat/text';
+import type { Channel, ChannelKind } from '../../chat/types';
+import { channelTitle, groupChannels, latestPreview, listTime, mentionsMe, personName } from '../../chat/view';
+import { describeError } from '../../errors';
+import { locale, t, type MessageKey } from '../../i18n';
+import { ChannelAvatar } from './Avatar';
+
+const KIND_KEYS: Record<ChannelKind, MessageKey> = {
+  department: 'chat.kind.department',
+  party: 'chat.kind.party',
+  group: 'chat.kind.group',
+  direct: 'chat.kind.direct',
+};
+
+interface Props {
+  s: ChatState;
+  chat: ChatStore;
+  meId: number;
+  activeId?: number;
+  onOpen: (id: number) => void;
+}
+
+export function ChannelList({ s, chat, meId, activeId, onOpen }: Props) {
+  const [query, setQuery] = useState('');
+  const l = locale.get();
+  const groups = groupChannels(s.channels, s.people, query);
+  const now = Date.now();
+
+  const onSearch = (e: Event) => {
+    e.preventDefault();
+    void chat.search(query);
+  };
+  const clear = () => {
+    setQuery('');
+    chat.clearSearch();
+  };
+
+  return (
+    <nav class="chanlist" aria-label={t('chat.title')}>
+      <form class="chanlist-search" role="search" onSubmit={onSearch}>
+        <input
+          type="search"
+          class="input"
+          value={query}
+          maxLength={64}
+          placeholder={t('chat.search')}
+          aria-label={t('chat.search')}
+          onInput={(e) => {
+            setQuery((e.target as HTMLInputElement).value);
+            if (!(e.target as HTMLInputElement).value) chat.clearSearch();
+          }}
+          onKeyDown={(e) => e.key === 'Escape' && clear()}
+        />
+        {query.trim() ? (
+          <button type="submit" class="btn btn-quiet btn-small chanlist-search-go">
+            {t('chat.search_messages', { q: previewText(query, 12) })}
+          </button>
+        ) : null}
+      </form>
+
+      {s.search ? <SearchResults s={s} onOpen={onOpen} onClear={clear} /> : null}
+
+      {!s.channelsLoaded && !s.listError ? <p class="muted chanlist-note">{t('chat.loading_channels')}</p> : null}
+      {s.listError ? (
+        <p class="form-error chanlist-note" role="alert">
+          {describeError(s.listError, l)}{' '}
+          <button type="button" class="btn btn-quiet btn-small" onClick={() => void chat.reloadChannels()}>
+            {t('app.retry')}
+          </button>
+        </p>
+      ) : null}
+      {s.channelsLoaded && s.channels.length === 0 ? <p class="muted chanlist-note">{t('chat.no_channels')}</p> : null}
+      {s.channelsLoaded && s.channels.length > 0 && groups.length === 0 ? <p class="muted chanlist-note">{t('chat.no_match')}</p> : null}
+
+      {groups.map((g) => (
+        <section key={g.kind} class="chanlist-group" aria-labelledby={`chgroup-${g.kind}`}>
+          <h2 id={`chgroup-${g.kind}`} class="chanlist-heading">
+            {t(KIND_KEYS[g.kind])}
+          </h2>
+          <ul class="chanlist-items">
+            {g.channels.map((c) => (
+              <ChannelItem key={c.id} c={c} s={s} meId={meId} active={c.id === activeId} now={now} onOpen={onOpen} />
+            ))}
+          </ul>
+        </section>
+      ))}
+    </nav>
+  );
+}
+
+function ChannelItem(p: { c: Channel; s: ChatState; meId: number; active: boolean; now: number; onOpen: (id: number) => void }) {
+  const { c, s, meId } = p;
+  const l = locale.get();
+  const title = channelTitle(c, s.people);
+  const names = { people: s.people, members: s.members[c.id] };
+  const mentioned = c.unread > 0 && mentionsMe(c.latest, meId);
+  const unread = c.unread > 99 ? '99+' : String(c.unread);
+  return (
+    <li>
+      <a
+        href={`/c/${c.id}`}
+        class={`chanitem${c.unread > 0 ? ' chanitem-unread' : ''}`}
+        aria-current={p.active ? 'page' : undefined}
+        data-channel={c.id}
+        onClick={(e) => {
+          if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+          e.preventDefault();
+          p.onOpen(c.id);
+        }}
+      >
+        <ChannelAvatar c={c} title={title} />
+        <span class="chanitem-body">
+          <span class="chanitem-top">
+            <span class="chanitem-name">{title}</span>
+            {c.latest ? <span class="chanitem-time">{listTime(c.latest.created_at, p.now, l)}</span> : null}
+          </span>
+          <span class="chanitem-bottom">
+            <span class="chanitem-preview">
+              {mentioned ? <span class="chanitem-mention">{t('chat.mentioned')}</span> : null}
+              {latestPreview(c, names, meId, l)}
+            </span>
+            {c.unread > 0 ? (
+              <span class="badge" aria-label={t('chat.unread', { n: c.unread })}>
+                {unread}
+              </span>
+            ) : null}
+          </span>
+        </span>
+      </a>
+    </li>
+  );
+}
+
+function SearchResults({ s, onOpen, onClear }: { s: ChatState; onOpen: (id: number) => void; onClear: () => void }) {
+  const r = s.search!;
+  const l = locale.get();
+  return (
+    <section class="search-results" aria-labelledby="search-results-title" aria-busy={r.busy}>
+      <div class="search-results-head">
+        <h2 id="search-results-title" class="chanlist-heading">
+          {t('chat.search_results')}
+        </h2>
+        <button type="button" class="btn btn-quiet btn-small" onClick={onClear}>
+          {t('chat.search_clear')}
+        </button>
+      </div>
+      {r.busy ? <p class="muted chanlist-note">{t('chat.search_busy')}</p> : null}
+      {r.error ? (
+        <p class="form-error chanlist-note" role="alert">
+          {describeError(r.error, l)}
+        </p>
+      ) : null}
+      {!r.busy && !r.error && r.results.length === 0 ? <p class="muted chanlist-note">{t('chat.search_none', { q: r.q })}</p> : null}
+      <ul class="chanlist-items">
+        {r.results.map((m) => {
+          const c = s.channels.find((x) => x.id === m.channel_id);
+          return (
+            <li key={`${m.channel_id}:${m.seq}`}>
+              <a
+                href={`/c/${m.channel_id}`}
+                class="chanitem search-hit"
+                onClick={(e) => {
+                  e.preventDefault();
+                  onOpen(m.channel_id);
+                }}
+              >
+                <span class="chanitem-body">
+                  <span class="chanitem-top">
+                    <span class="chanitem-name">
+                      {personName(m.sender_id, { people: s.people })} · {c ? channelTitle(c, s.people) : `#${m.channel_id}`}
+                    </span>
+                    <span class="chanitem-time">{listTime(m.created_at, Date.now(), l)}</span>
+                  </span>
+                  <span class="chanitem-preview">{previewText(m.text, 80)}</span>
+                </span>
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,155 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { Info } from '../../api';
+import type { ChatState, ChatStore } from '../../chat/store';
+import { EMPTY_TIMELINE } from '../../chat/timeline';
+import type { Message } from '../../chat/types';
+import { channelTitle, timelineRows, type Names } from '../../chat/view';
+import { describeError } from '../../errors';
+import { locale, t } from '../../i18n';
+import { Composer } from './Composer';
+import { MemberPanel } from './MemberPanel';
+import type { MessageActions } from './MessageItem';
+import { Timeline } from './Timeline';
+
+interface Props {
+  s: ChatState;
+  chat: ChatStore;
+  id: number;
+  meId: number;
+  info?: Info;
+  onBack: () => void;
+  onMessage: (userId: number) => void;
+}
+
+export function ChannelView({ s, chat, id, meId, info, onBack, onMessage }: Props) {
+  const l = locale.get();
+  const c = s.channels.find((x) => x.id === id);
+  const data = s.timelines[id] ?? EMPTY_TIMELINE;
+  const error = s.timelineErrors[id];
+  const members = s.members[id];
+  const names: Names = { people: s.people, members };
+  const [reply, setReply] = useState<Message | undefined>();
+  const [editing, setEditing] = useState<Message | undefined>();
+  const [showMembers, setShowMembers] = useState(false);
+  const [atBottom, setAtBottom] = useState(true);
+  // The read position when the channel was opened: where "以下为新消息" goes.
+  const dividerAfter = useRef<number | undefined>(undefined);
+  if (dividerAfter.current === undefined && c) dividerAfter.current = c.unread > 0 ? c.read_seq : Number.MAX_SAFE_INTEGER;
+
+  const pending = s.outbox.filter((p) => p.channelId === id);
+  const rows = timelineRows(data.messages, pending, meId, dividerAfter.current, Date.now(), l);
+
+  // Read what is on screen: at the bottom of a visible page.
+  const markRead = useCallback(() => {
+    if (atBottom && document.visibilityState === 'visible') chat.markRead(id);
+  }, [atBottom, id, chat]);
+  useEffect(markRead, [markRead, data.messages.length, c?.unread, c?.last_seq]);
+  useEffect(() => {
+    document.addEventListener('visibilitychange', markRead);
+    addEventListener('focus', markRead);
+    return () => {
+      document.removeEventListener('visibilitychange', markRead);
+      removeEventListener('focus', markRead);
+    };
+  }, [markRead]);
+
+  const recallWindow = (info?.recall_window_seconds ?? 120) * 1000;
+  const editWindow = (info?.edit_window_seconds ?? 86400) * 1000;
+  const actions: MessageActions = {
+    canEdit: (m) => m.sender_id === meId && !m.recalled_at && Date.now() - Date.parse(m.created_at) < editWindow && !c?.archived,
+    canRecall: (m) =>
+      !m.recalled_at && (c?.role === 'admin' || (m.sender_id === meId && Date.now() - Date.parse(m.created_at) < recallWindow)),
+    reply: (m) => {
+      setEditing(undefined);
+      setReply(m);
+    },
+    edit: (m) => {
+      setReply(undefined);
+      setEditing(m);
+    },
+    recall: (m) => {
+      if (!confirm(t('chat.recall_confirm'))) return;
+      void chat.recall(id, m.seq).then((e) => {
+        if (e) alert(describeError(e, locale.get()));
+      });
+    },
+    jumpTo: () => undefined, // the timeline supplies it
+  };
+
+  const title = c ? channelTitle(c, s.people) : '';
+  const mayPost = c && !c.archived && (c.post_policy === 'everyone' || c.role === 'admin');
+
+  return (
+    <section class={`channel${showMembers ? ' channel-with-members' : ''}`} aria-labelledby="channel-title">
+      <header class="channel-head">
+        <button type="button" class="btn btn-quiet channel-back" onClick={onBack} aria-label={t('chat.back')}>
+          ‹
+        </button>
+        <div class="channel-head-text">
+          <h1 id="channel-title" class="channel-title">
+            {title}
+          </h1>
+          {c?.topic ? <p class="channel-topic muted">{c.topic}</p> : null}
+        </div>
+        <button
+          type="button"
+          class="btn btn-quiet btn-small"
+          aria-expanded={showMembers}
+          onClick={() => {
+            if (!showMembers) void chat.loadMembers(id);
+            setShowMembers(!showMembers);
+          }}
+        >
+          {members ? t('chat.members_count', { n: members.length }) : t('chat.members')}
+        </button>
+      </header>
+      <div class="channel-body">
+        <div class="channel-main">
+          {s.channelsLoaded && !c ? <p class="form-error timeline-note" role="alert">{t('chat.not_member')}</p> : null}
+          {error ? (
+            <p class="form-error timeline-note" role="alert">
+              {t('chat.load_failed')} {describeError(error, l)}{' '}
+              <button type="button" class="btn btn-quiet btn-small" onClick={() => chat.open(id)}>
+                {t('app.retry')}
+              </button>
+            </p>
+          ) : null}
+          <Timeline
+            key={id}
+            channelId={id}
+            data={data}
+            rows={rows}
+            names={names}
+            meId={meId}
+            unread={c?.unread ?? 0}
+            actions={actions}
+            onLoadOlder={() => void chat.loadOlder(id)}
+            onAtBottom={setAtBottom}
+            onRetry={chat.retry}
+            onDiscard={chat.discard}
+          />
+          {c && mayPost ? (
+            <Composer
+              key={id}
+              chat={chat}
+              channel={c}
+              members={members ?? []}
+              names={names}
+              meId={meId}
+              draft={s.drafts[id] ?? ''}
+              reply={reply}
+              editing={editing}
+              onCancelReply={() => setReply(undefined)}
+              onDoneEditing={() => setEditing(undefined)}
+            />
+          ) : c ? (
+            <p class="composer-closed muted">{c.archived ? t('chat.archived') : t('chat.admins_only')}</p>
+          ) : null}
+        </div>
+        {showMembers ? (
+          <MemberPanel members={members} presence={s.presence} meId={meId} onClose={() => setShowMembers(false)} onMessage={onMessage} />
+        ) : null}
+      </div>
+    </section>
+  );
+}

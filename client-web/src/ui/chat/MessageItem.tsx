@@ -1,0 +1,156 @@
+import type { Pending } from '../../chat/outbox';
+import { previewText } from '../../chat/text';
+import type { Message } from '../../chat/types';
+import { mentionsMe, personName, personTitle, type Names } from '../../chat/view';
+import { describeError } from '../../errors';
+import { formatDateTime, formatTime } from '../../format';
+import { locale, t } from '../../i18n';
+import { Avatar } from './Avatar';
+import { RichText } from './RichText';
+
+export interface MessageActions {
+  canEdit: (m: Message) => boolean;
+  canRecall: (m: Message) => boolean;
+  reply: (m: Message) => void;
+  edit: (m: Message) => void;
+  recall: (m: Message) => void;
+  jumpTo: (seq: number) => void;
+}
+
+interface Props {
+  m: Message;
+  compact: boolean;
+  names: Names;
+  meId: number;
+  quoted?: Message;
+  actions: MessageActions;
+}
+
+function mentionNames(m: { mentions?: number[]; mention_all?: boolean }, names: Names): string[] {
+  const out = (m.mentions ?? []).map((id) => personName(id, names));
+  if (m.mention_all) out.push(t('chat.mention_all'), '所有人');
+  return out;
+}
+
+export function MessageItem({ m, compact, names, meId, quoted, actions }: Props) {
+  const l = locale.get();
+  const name = personName(m.sender_id, names);
+  if (m.recalled_at) {
+    const byAdmin = m.recalled_by !== undefined && m.recalled_by !== m.sender_id;
+    return (
+      <div class="msg-system" data-seq={m.seq} role="note">
+        {byAdmin ? t('chat.recalled_by_admin', { name }) : t('chat.recalled_by_self', { name })}
+      </div>
+    );
+  }
+  const title = personTitle(m.sender_id, names);
+  const mine = m.sender_id === meId;
+  const myName = names.people[meId]?.display_name ?? '';
+  const highlighted = !mine && mentionsMe(m, meId);
+  return (
+    <article
+      class={`msg${compact ? ' msg-compact' : ''}${highlighted ? ' msg-mentioned' : ''}${mine ? ' msg-mine' : ''}`}
+      data-seq={m.seq}
+      tabIndex={-1}
+      aria-label={`${name} ${formatTime(m.created_at)}`}
+    >
+      {compact ? (
+        <span class="msg-gutter" aria-hidden="true">
+          <time dateTime={m.created_at}>{formatTime(m.created_at)}</time>
+        </span>
+      ) : (
+        <Avatar id={m.sender_id} name={name} />
+      )}
+      <div class="msg-main">
+        {compact ? null : (
+          <header class="msg-head">
+            <span class="msg-name">{name}</span>
+            {title ? <span class="msg-title">{title}</span> : null}
+            <time class="msg-time" dateTime={m.created_at} title={formatDateTime(m.created_at, l)}>
+              {formatTime(m.created_at)}
+            </time>
+            {m.secrecy > 0 ? <span class="tag tag-secrecy">{t('chat.secrecy_tag')}</span> : null}
+          </header>
+        )}
+        {m.reply_to ? <Quote seq={m.reply_to} quoted={quoted} names={names} onJump={actions.jumpTo} /> : null}
+        <div class="msg-text" dir="auto">
+          <RichText text={m.text} mentionNames={mentionNames(m, names)} myNames={[myName, t('chat.mention_all'), '所有人']} />
+          {m.edited_at ? <span class="msg-edited">{t('chat.edited')}</span> : null}
+        </div>
+      </div>
+      <div class="msg-actions" role="group" aria-label={t('chat.actions')}>
+        <button type="button" class="btn btn-quiet btn-small" onClick={() => actions.reply(m)}>
+          {t('chat.reply')}
+        </button>
+        {actions.canEdit(m) ? (
+          <button type="button" class="btn btn-quiet btn-small" onClick={() => actions.edit(m)}>
+            {t('chat.edit')}
+          </button>
+        ) : null}
+        {actions.canRecall(m) ? (
+          <button type="button" class="btn btn-quiet btn-small" onClick={() => actions.recall(m)}>
+            {t('chat.recall')}
+          </button>
+        ) : null}
+      </div>
+    </article>
+  );
+}
+
+function Quote({ seq, quoted, names, onJump }: { seq: number; quoted?: Message; names: Names; onJump: (seq: number) => void }) {
+  let text: string;
+  if (!quoted) text = t('chat.quote_missing');
+  else if (quoted.recalled_at) text = t('chat.quote_recalled');
+  else text = `${personName(quoted.sender_id, names)}: ${previewText(quoted.text, 80)}`;
+  return (
+    <button type="button" class="msg-quote" onClick={() => onJump(seq)} disabled={!quoted || !!quoted.recalled_at}>
+      <span dir="auto">{text}</span>
+    </button>
+  );
+}
+
+/** A message written here that the server has not acknowledged yet. */
+export function PendingItem({ p, compact, names, meId, onRetry, onDiscard }: {
+  p: Pending;
+  compact: boolean;
+  names: Names;
+  meId: number;
+  onRetry: () => void;
+  onDiscard: () => void;
+}) {
+  const l = locale.get();
+  const name = personName(meId, names);
+  let status: string;
+  if (p.status === 'failed') status = t('chat.pending_failed', { reason: p.error ? describeError(p.error, l) : '' });
+  else if (p.status === 'sending') status = t('chat.pending_sending');
+  else status = t('chat.pending_queued');
+  return (
+    <article class={`msg msg-mine msg-pending msg-${p.status}${compact ? ' msg-compact' : ''}`} data-client-id={p.clientId}>
+      {compact ? <span class="msg-gutter" aria-hidden="true" /> : <Avatar id={meId} name={name} />}
+      <div class="msg-main">
+        {compact ? null : (
+          <header class="msg-head">
+            <span class="msg-name">{name}</span>
+          </header>
+        )}
+        <div class="msg-text" dir="auto">
+          <RichText text={p.text} mentionNames={mentionNames({ mentions: p.mentions, mention_all: p.mentionAll }, names)} myNames={[]} />
+        </div>
+        <p class="msg-status" role={p.status === 'failed' ? 'alert' : undefined}>
+          {status}
+          {p.status === 'failed' ? (
+            <>
+              {' '}
+              <button type="button" class="btn btn-quiet btn-small" onClick={onRetry}>
+                {t('chat.retry')}
+              </button>
+              <button type="button" class="btn btn-quiet btn-small" onClick={onDiscard}>
+                {t('chat.discard')}
+              </button>
+            </>
+          ) : null}
+        </p>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,160 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { Timeline as TimelineData } from '../../chat/timeline';
+import { findMessage } from '../../chat/timeline';
+import type { Row } from '../../chat/view';
+import type { Names } from '../../chat/view';
+import { t } from '../../i18n';
+import { MessageItem, PendingItem, type MessageActions } from './MessageItem';
+
+const NEAR_TOP_PX = 400;
+const AT_BOTTOM_PX = 48;
+
+interface Props {
+  channelId: number;
+  data: TimelineData;
+  rows: Row[];
+  names: Names;
+  meId: number;
+  unread: number;
+  actions: MessageActions;
+  onLoadOlder: () => void;
+  onAtBottom: (atBottom: boolean) => void;
+  onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
+}
+
+/** The scrolling list of a channel. It stays at the bottom while the reader is there,
+ * keeps the reader's place when older messages load above (no jump), and does not
+ * move when new messages arrive below while the reader is scrolled up. */
+export function Timeline(p: Props) {
+  const ref = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const fromBottom = useRef(0);
+  const firstKey = useRef<string | undefined>(undefined);
+  const placed = useRef(false);
+  const [showJump, setShowJump] = useState(false);
+
+  const firstMessageKey = p.rows.find((r) => r.kind === 'message')?.key;
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    if (!placed.current && p.rows.length > 0) {
+      // First paint: start at the new-messages divider if there is one, else the end.
+      placed.current = true;
+      const divider = el.querySelector('.divider-new');
+      if (divider instanceof HTMLElement && divider.offsetTop > el.clientHeight / 2) {
+        el.scrollTop = divider.offsetTop - el.clientHeight / 3;
+      } else {
+        el.scrollTop = el.scrollHeight;
+      }
+    } else if (atBottom.current) {
+      el.scrollTop = el.scrollHeight;
+    } else if (firstKey.current !== undefined && firstMessageKey !== firstKey.current) {
+      // Older messages went in above: keep the same distance from the bottom.
+      el.scrollTop = el.scrollHeight - fromBottom.current;
+    }
+    firstKey.current = firstMessageKey;
+    measure();
+  }, [p.rows]);
+
+  function measure() {
+    const el = ref.current;
+    if (!el) return;
+    fromBottom.current = el.scrollHeight - el.scrollTop;
+    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX;
+    if (bottom !== atBottom.current) {
+      atBottom.current = bottom;
+      p.onAtBottom(bottom);
+    }
+    setShowJump(!bottom);
+    if (el.scrollTop < NEAR_TOP_PX && p.data.hasOlder && !p.data.loadingOlder) p.onLoadOlder();
+  }
+
+  // Report the starting position once (a short channel is "at the bottom" at once).
+  useEffect(() => {
+    p.onAtBottom(atBottom.current);
+  }, []);
+
+  const toBottom = () => {
+    const el = ref.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    measure();
+  };
+
+  const jumpTo = (seq: number) => {
+    const target = ref.current?.querySelector(`[data-seq="${seq}"]`);
+    if (target instanceof HTMLElement) {
+      target.scrollIntoView({ block: 'center' });
+      target.focus({ preventScroll: true });
+      target.classList.add('msg-flash');
+      setTimeout(() => target.classList.remove('msg-flash'), 1600);
+    }
+  };
+  const actions = { ...p.actions, jumpTo };
+
+  return (
+    <div class="timeline-wrap">
+      <div class="timeline" ref={ref} onScroll={measure} role="log" aria-live="polite" aria-relevant="additions" tabIndex={0}
+        aria-label={t('chat.title')} data-channel={p.channelId}>
+        {p.data.loadingOlder ? <p class="timeline-note muted">{t('chat.loading_older')}</p> : null}
+        {!p.data.hasOlder && !p.data.loading && p.data.messages.length > 0 ? <p class="timeline-note muted">{t('chat.beginning')}</p> : null}
+        {p.data.hasOlder && !p.data.loadingOlder ? (
+          <p class="timeline-note">
+            <button type="button" class="btn btn-quiet btn-small" onClick={p.onLoadOlder}>
+              {t('chat.load_older')}
+            </button>
+          </p>
+        ) : null}
+        {p.data.loading ? <p class="timeline-note muted">{t('chat.loading')}</p> : null}
+        {!p.data.loading && p.rows.length === 0 ? <p class="timeline-note muted">{t('chat.empty_channel')}</p> : null}
+        {p.rows.map((r) => {
+          switch (r.kind) {
+            case 'day':
+              return (
+                <div key={r.key} class="divider-day" role="separator">
+                  <span>{r.label}</span>
+                </div>
+              );
+            case 'divider':
+              return (
+                <div key={r.key} class="divider-new" role="separator">
+                  <span>{t('chat.new_divider')}</span>
+                </div>
+              );
+            case 'message':
+              return (
+                <MessageItem
+                  key={r.key}
+                  m={r.message}
+                  compact={r.compact}
+                  names={p.names}
+                  meId={p.meId}
+                  quoted={r.message.reply_to ? findMessage(p.data, r.message.reply_to) : undefined}
+                  actions={actions}
+                />
+              );
+            case 'pending':
+              return (
+                <PendingItem
+                  key={r.key}
+                  p={r.pending}
+                  compact={r.compact}
+                  names={p.names}
+                  meId={p.meId}
+                  onRetry={() => p.onRetry(r.pending.clientId)}
+                  onDiscard={() => p.onDiscard(r.pending.clientId)}
+                />
+              );
+          }
+        })}
+      </div>
+      {showJump ? (
+        <button type="button" class="btn jump-bottom" onClick={toBottom}>
+          {p.unread > 0 ? t('chat.jump_new', { n: p.unread }) : t('chat.jump_bottom')}
+        </button>
+      ) : null}
+    </div>
+  );
+}
