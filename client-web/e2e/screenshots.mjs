@@ -1,0 +1,198 @@
+// Screenshots of the web client for the docs: `npm run screenshots`.
+//
+// Starts the real server (harness.mjs; GOVCHAT_BIN defaults to ../bin/govchat, so run
+// `make build` first), logs in as demo users, posts a short realistic conversation in a
+// department channel over the WebSocket API, and saves PNGs into docs/screenshots/ at
+// desktop (1280×800) and phone (360×740, 2× pixels) sizes:
+//
+//   login-{desktop,phone}.png          /                 logged out
+//   channels-{desktop,phone}.png       /                 王建国 (leader)
+//   channel-{desktop,phone}.png        /c/<id>           his first department channel
+//   directory-{desktop,phone}.png      /directory        王建国
+//   admin-people-{desktop,phone}.png   /admin/people     周涛 (system administrator)
+//
+// A view whose markup is not there yet is shot as it is: the script waits for <main>
+// (and for the conversation in the channel view) only for a while.
+
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEMO_PASSWORD, DEMO_USERS, launchBrowser, login, startServer } from './harness.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.join(HERE, '..', '..');
+const OUT = path.join(REPO, 'docs', 'screenshots');
+process.env.GOVCHAT_BIN ??= path.join(REPO, 'bin', 'govchat');
+
+const VIEWPORTS = {
+  desktop: { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
+  phone: { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+};
+
+// The conversation, in order: `lead` is the channel's first user, `peer` another member.
+const CONVERSATION = [
+  ['lead', '各位：下周一上午九点召开局党组会，研究2027年部门预算编制方案，请刘局长牵头准备汇报材料。'],
+  ['peer', '好的。预算股已汇总各单位上报的基础数据，周五前形成初稿报您审阅。'],
+  ['lead', '县政府要求本月25日前报送，时间比较紧。涉农资金部分请提前和农业农村股对接，测算口径要统一。'],
+  ['peer', '明白，我今天下午先和马亮同志碰一下，把惠农补贴的测算依据核对清楚。'],
+  ['lead', '另外，国库集中支付系统月底升级，各股室要在28日前完成新系统测试，请办公室发个通知。'],
+  ['peer', '收到，我让何平同志安排一次操作培训，时间定了在群里说。'],
+];
+
+const WAIT_MS = 10_000;
+
+/** Logs in, waiting out the server's login rate limit once if it answers with one. */
+async function signIn(page, baseURL, username) {
+  try {
+    await login(page, baseURL, username, DEMO_PASSWORD);
+  } catch (err) {
+    const m = /(\d+) 秒后再试/.exec(String(err.message));
+    if (!m) throw err;
+    await page.waitForTimeout(Number(m[1]) * 1000 + 500);
+    await login(page, baseURL, username, DEMO_PASSWORD);
+  }
+}
+
+/** GET of a JSON API path with the page's session (page.request shares the context's cookies). */
+async function getJSON(page, baseURL, p) {
+  const res = await page.request.get(baseURL + p);
+  if (!res.ok()) throw new Error(`GET ${p}: HTTP ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+
+/**
+ * Posts one message from the page's user over its own WebSocket (PROTOCOL.md §7: hello,
+ * then send, each answered by the frame with the same ref) and resolves with the ack.
+ */
+function post(page, channelId, clientId, text) {
+  return page.evaluate(
+    async ({ channelId, clientId, text, timeoutMs }) => {
+      const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/api/v1/ws');
+      const pending = new Map();
+      ws.onmessage = (ev) => {
+        for (const line of String(ev.data).split('\n')) {
+          const f = JSON.parse(line);
+          const done = f.ref && pending.get(f.ref);
+          if (done) {
+            pending.delete(f.ref);
+            done(f);
+          }
+        }
+      };
+      await new Promise((resolve, reject) => {
+        ws.onopen = resolve;
+        ws.onerror = () => reject(new Error('WebSocket could not connect'));
+      });
+      const call = (frame) =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no answer to ${frame.type}`)), timeoutMs);
+          pending.set(frame.ref, (f) => {
+            clearTimeout(timer);
+            resolve(f);
+          });
+          ws.send(JSON.stringify(frame));
+        });
+      try {
+        const welcome = await call({ v: 1, type: 'hello', ref: 'h-1' });
+        if (welcome.type !== 'welcome') throw new Error(`hello: ${JSON.stringify(welcome)}`);
+        const ack = await call({ v: 1, type: 'send', ref: 's-1', data: { channel_id: channelId, client_id: clientId, text } });
+        if (ack.type !== 'ack') throw new Error(`send: ${JSON.stringify(ack)}`);
+        return ack.data;
+      } finally {
+        ws.close(1000);
+      }
+    },
+    { channelId, clientId, text, timeoutMs: WAIT_MS },
+  );
+}
+
+/** Opens a route, lets the app settle, and saves docs/screenshots/<name>-<size>.png. */
+async function shoot(page, baseURL, route, name, size, { waitText } = {}) {
+  await page.goto(baseURL + route);
+  await page.locator('main').first().waitFor({ timeout: WAIT_MS }).catch(() => {});
+  if (waitText) await page.getByText(waitText).first().waitFor({ timeout: WAIT_MS }).catch(() => {});
+  await page.waitForLoadState('networkidle', { timeout: WAIT_MS }).catch(() => {});
+  await page.evaluate(() => document.fonts.ready);
+  await page.waitForTimeout(300); // transitions, focus rings
+  const file = path.join(OUT, `${name}-${size}.png`);
+  await page.screenshot({ path: file });
+  console.log(`wrote ${path.relative(REPO, file)}`);
+}
+
+async function main() {
+  await mkdir(OUT, { recursive: true });
+  const server = await startServer();
+  const browser = await launchBrowser();
+  const { baseURL } = server;
+  try {
+    // One login per user; the phone contexts reuse the desktop session.
+    const sessions = {};
+    const contextFor = async (size, username) => {
+      const opts = { ...VIEWPORTS[size], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+      if (sessions[username]) return browser.newContext({ ...opts, storageState: sessions[username] });
+      const context = await browser.newContext(opts);
+      const page = await context.newPage();
+      await signIn(page, baseURL, username);
+      sessions[username] = await context.storageState();
+      await page.close();
+      return context;
+    };
+
+    // The conversation, posted before any shot so the channel list shows it too.
+    const lead = DEMO_USERS.leader.username;
+    const leadCtx = await contextFor('desktop', lead);
+    const leadPage = await leadCtx.newPage();
+    await leadPage.goto(baseURL + '/');
+    const { channels } = await getJSON(leadPage, baseURL, '/api/v1/channels');
+    const channel = channels.find((c) => c.kind === 'department' && !c.archived);
+    if (!channel) throw new Error(`${lead} has no department channel: ${JSON.stringify(channels)}`);
+    const { members } = await getJSON(leadPage, baseURL, `/api/v1/channels/${channel.id}/members`);
+    const peerMember = members.find((m) => m.username !== lead);
+    let peerPage = null;
+    if (peerMember) {
+      const peerCtx = await contextFor('desktop', peerMember.username);
+      peerPage = await peerCtx.newPage();
+      await peerPage.goto(baseURL + '/');
+    }
+    const stamp = Date.now().toString(36);
+    for (const [i, [who, text]] of CONVERSATION.entries()) {
+      const page = who === 'peer' && peerPage ? peerPage : leadPage;
+      await post(page, channel.id, `shots-${stamp}-${who}-${i}`, text);
+    }
+    await peerPage?.context().close();
+    await leadCtx.close();
+    console.log(`posted ${CONVERSATION.length} messages in ${channel.name} (/c/${channel.id})${peerMember ? `, with ${peerMember.display_name}` : ''}`);
+
+    for (const size of Object.keys(VIEWPORTS)) {
+      const anon = await browser.newContext({ ...VIEWPORTS[size], locale: 'zh-CN' });
+      const anonPage = await anon.newPage();
+      await anonPage.goto(baseURL + '/');
+      await anonPage.locator('#username').waitFor({ timeout: WAIT_MS }).catch(() => {});
+      await shoot(anonPage, baseURL, '/', 'login', size);
+      await anon.close();
+
+      const leader = await contextFor(size, lead);
+      const page = await leader.newPage();
+      await shoot(page, baseURL, '/', 'channels', size);
+      await shoot(page, baseURL, `/c/${channel.id}`, 'channel', size, { waitText: CONVERSATION.at(-1)[1] });
+      await shoot(page, baseURL, '/directory', 'directory', size);
+      await leader.close();
+
+      const admin = await contextFor(size, DEMO_USERS.admin.username);
+      const adminPage = await admin.newPage();
+      await shoot(adminPage, baseURL, '/admin/people', 'admin-people', size);
+      await admin.close();
+    }
+  } finally {
+    await browser.close().catch(() => {});
+    await server.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`screenshots: ${err.stack || err}`);
+    process.exit(1);
+  },
+);
