@@ -38,9 +38,18 @@ export const MENTION_ALL_ZH = '所有人';
 /** The picks whose "@name" is still in the text: a mention deleted by editing the text
  * is no longer sent. */
 export function mentionsIn(text: string, picks: readonly MentionPick[]): number[] {
-  const ids = new Set<number>();
-  for (const p of picks) if (text.includes('@' + p.name)) ids.add(p.userId);
-  return [...ids];
+  // Longest names first, each found one taken out of the text: "@王建国" must not also
+  // count as a mention of 王建.
+  const found = new Set<MentionPick>();
+  let rest = text;
+  for (const p of [...picks].filter((p) => p.name).sort((a, b) => b.name.length - a.name.length)) {
+    const tag = '@' + p.name;
+    if (rest.includes(tag)) {
+      found.add(p);
+      rest = rest.split(tag).join('\n');
+    }
+  }
+  return [...new Set(picks.filter((p) => found.has(p)).map((p) => p.userId))];
 }
 
 /** The "@query" being typed just before the caret, if any: what completion should match. */

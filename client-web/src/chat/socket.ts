@@ -112,7 +112,6 @@ export function createSocket(deps: SocketDeps, h: SocketHandlers) {
     };
     sock.onmessage = (ev) => {
       if (ws !== sock) return;
-      armIdle();
       for (const f of parseFrames(ev.data)) {
         if (f.type === 'welcome') {
           const w = f.data as WelcomeData | undefined;
@@ -122,6 +121,9 @@ export function createSocket(deps: SocketDeps, h: SocketHandlers) {
         }
         if (f.type !== 'pong') h.frame(f);
       }
+      // After the frames: a welcome may have set the heartbeat, a handler may have
+      // closed this socket.
+      if (ws === sock) armIdle();
     };
     sock.onclose = (ev) => {
       if (ws !== sock) return;
@@ -174,6 +176,8 @@ export function createSocket(deps: SocketDeps, h: SocketHandlers) {
 
   /** Asks the server for a pong; no answer in time means the link is dead. */
   function probe() {
+    // check() probes early: the idle timer must not send a second ping later.
+    if (idleTimer !== undefined) deps.clearTimeout(idleTimer);
     idleTimer = undefined;
     if (!ws || ws.readyState !== OPEN) return;
     rawSend({ v: PROTOCOL_VERSION, type: 'ping', ref: `p${++refs}` });

@@ -7,7 +7,7 @@ import { localError, toUiError, type UiError } from '../errors';
 import { checkText, newClientId, sendData, type ComposeProblem } from './compose';
 import { clearLocal, loadDrafts, loadOutbox, saveDrafts, saveOutbox, sendRetryable, type LocalStore, type Pending } from './outbox';
 import type { ConnState, Socket, SocketHandlers } from './socket';
-import { EMPTY_TIMELINE, findMessage, heldSeq, lastSeq, withNewestPage, withOlderPage, type Timeline } from './timeline';
+import { EMPTY_TIMELINE, findMessage, heldSeq, lastSeq, mergeMessages, withNewestPage, withOlderPage, type Timeline } from './timeline';
 import {
   PROTOCOL_VERSION,
   type AckData,
@@ -100,6 +100,8 @@ export function createChatStore(deps: ChatDeps) {
   let draftTimer: unknown;
   let pausedUntil = 0;
   let disposed = false;
+  /** forget() was called (logout): nothing more is written to storage. */
+  let forgotten = false;
 
   function set(next: Partial<ChatState>) {
     if (disposed) return;
@@ -122,7 +124,7 @@ export function createChatStore(deps: ChatDeps) {
 
   function setOutbox(outbox: Pending[]) {
     set({ outbox });
-    saveOutbox(storage, me.id, outbox);
+    if (!forgotten) saveOutbox(storage, me.id, outbox);
   }
 
   /** A REST failure: a lost session goes to the login page; the rest is returned. */
@@ -208,11 +210,13 @@ export function createChatStore(deps: ChatDeps) {
   function onMessage(m: Message) {
     if (!m || !Number.isSafeInteger(m.channel_id) || !Number.isSafeInteger(m.seq)) return;
     const t = state.timelines[m.channel_id];
-    if (t && !t.loading) {
+    if (t) {
+      // An upsert, never a "newest page": a message ahead of a gap (out of order in a
+      // cluster, or missed) must not push out the history held. While the newest page
+      // is loading, the message is kept too: the page may have been answered before it.
       const before = heldSeq(t.messages);
-      const next = withNewestPage(t, [m], t.hasOlder);
-      setTimeline(m.channel_id, { ...next, loadingOlder: t.loadingOlder });
-      if (m.seq > before + 1 && t.messages.length > 0) void catchUp(m.channel_id);
+      setTimeline(m.channel_id, { ...t, messages: mergeMessages(t.messages, [m]) });
+      if (!t.loading && m.seq > before + 1 && t.messages.length > 0) void catchUp(m.channel_id);
     }
     if (m.sender_id === me.id && m.client_id && state.outbox.some((p) => p.clientId === m.client_id)) {
       setOutbox(state.outbox.filter((p) => p.clientId !== m.client_id));
@@ -442,7 +446,9 @@ export function createChatStore(deps: ChatDeps) {
       for (let page = 0; page < PEOPLE_MAX_PAGES; page++) {
         const res = await request<{ people: Person[] }>('GET', `/org/people?limit=${PEOPLE_PAGE}&offset=${page * PEOPLE_PAGE}`);
         for (const p of res.people) people[p.id] = { id: p.id, username: p.username, display_name: p.display_name, title: p.title, position: p.position };
-        if (res.people.length < PEOPLE_PAGE) break;
+        // Not "shorter than a page": disabled accounts are left out after paging, so
+        // only an empty page is the end (PROTOCOL.md §4.4).
+        if (res.people.length === 0) break;
       }
     } catch (err) {
       failed(err);
@@ -568,7 +574,7 @@ export function createChatStore(deps: ChatDeps) {
     if (draftTimer !== undefined) clearT(draftTimer);
     draftTimer = setT(() => {
       draftTimer = undefined;
-      saveDrafts(storage, me.id, state.drafts);
+      if (!forgotten) saveDrafts(storage, me.id, state.drafts);
     }, text ? 400 : 0);
   }
 
@@ -611,12 +617,14 @@ export function createChatStore(deps: ChatDeps) {
     dispose() {
       disposed = true;
       for (const id of [listTimer, flushTimer, draftTimer]) if (id !== undefined) clearT(id);
-      if (draftTimer !== undefined) saveDrafts(storage, me.id, state.drafts);
+      if (draftTimer !== undefined && !forgotten) saveDrafts(storage, me.id, state.drafts);
       socket.stop();
       listeners.clear();
     },
     /** Logout: forget what this browser kept for the user. */
     forget() {
+      // Also what a pending draft save or a later outbox change would write back.
+      forgotten = true;
       clearLocal(storage, me.id);
     },
     socket,

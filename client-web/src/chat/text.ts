@@ -9,7 +9,9 @@ export type Segment =
   | { kind: 'control'; text: string };
 
 // Only http and https become links: "javascript:", "data:" and the like stay text.
-const URL_RE = /https?:\/\/[^\s<>"'，。、；：！？）】》]+/gi;
+// Chinese punctuation, quotes and brackets end an address, and so does a direction
+// control (it must stay visible as a marker, not hide inside a link).
+const URL_RE = /https?:\/\/[^\s<>"'，。、；：！？（）【】《》〈〉「」『』“”‘’…\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]+/gi;
 
 // Bidirectional controls can make text read differently from what it is (an .exe
 // shown as .txt, a reversed amount). They are shown as visible markers instead.

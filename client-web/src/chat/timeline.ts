@@ -54,13 +54,17 @@ export function lastSeq(messages: readonly Message[]): number {
 }
 
 /** Adds the newest page of a channel. When it does not touch what is held (more was
- * missed than a page), the held messages are dropped: keeping them would leave a hole
- * in the middle of the timeline that scrolling could never fill. */
+ * missed than a page), the held messages older than the page are dropped: keeping them
+ * would leave a hole in the middle of the timeline that scrolling could never fill.
+ * Messages newer than the page (live ones that came while it was on its way) stay. */
 export function withNewestPage(t: Timeline | undefined, page: readonly Message[], hasOlder: boolean): Timeline {
   const held = t?.messages ?? [];
   const first = page[0]?.seq;
-  const touches = first === undefined || held.length === 0 || lastSeq(held) >= first - 1;
-  const messages = touches ? mergeMessages(held, page) : [...page];
+  // Whether the page touches is decided by the held messages older than it: a live
+  // message newer than the page must not hide a hole below the page.
+  const below = first === undefined ? held : held.filter((m) => m.seq < first);
+  const touches = first === undefined || below.length === 0 || lastSeq(below) >= first - 1;
+  const messages = touches ? mergeMessages(held, page) : mergeMessages(held.filter((m) => m.seq >= first), page);
   const older = touches && held.length > 0 && first !== undefined && held[0]!.seq < first ? t!.hasOlder : hasOlder;
   return { messages, hasOlder: older, loading: false, loadingOlder: false };
 }

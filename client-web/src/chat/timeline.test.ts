@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { msg, msgs } from './testkit';
+import { EMPTY_TIMELINE, findMessage, heldSeq, lastSeq, mergeMessages, withNewestPage, withOlderPage, type Timeline } from './timeline';
+import type { Message } from './types';
+
+const seqs = (ms: readonly Message[]) => ms.map((m) => m.seq);
+const tl = (messages: Message[], hasOlder = false): Timeline => ({ messages, hasOlder, loading: false, loadingOlder: false });
+
+const RECALLED = { text: '', recalled_at: '2026-11-24T01:17:05Z', recalled_by: 3 };
+
+describe('mergeMessages', () => {
+  it('inserts by seq without duplicates, whatever the order of arrival', () => {
+    const held = [msg(1), msg(2), msg(5)];
+    const out = mergeMessages(held, [msg(4), msg(2), msg(3), msg(6), msg(6)]);
+    expect(seqs(out)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('returns the held array untouched when nothing comes in', () => {
+    const held = [msg(1)];
+    expect(mergeMessages(held, [])).toBe(held);
+  });
+
+  it('does not change its inputs', () => {
+    const held = [msg(1), msg(3)];
+    mergeMessages(held, [msg(2)]);
+    expect(seqs(held)).toEqual([1, 3]);
+  });
+
+  const cases: { name: string; held: Partial<Message>; incoming: Partial<Message>; wins: 'held' | 'incoming' }[] = [
+    { name: 'a recall wins over a later stale page', held: RECALLED, incoming: {}, wins: 'held' },
+    { name: 'a recall wins over a stale edited copy', held: RECALLED, incoming: { text: '改', edited_at: '2026-11-24T02:00:00Z' }, wins: 'held' },
+    { name: 'a recall replaces the original', held: {}, incoming: RECALLED, wins: 'incoming' },
+    { name: 'an edit replaces the original', held: {}, incoming: { text: '改', edited_at: '2026-11-24T01:15:00Z' }, wins: 'incoming' },
+    { name: 'the original does not undo an edit', held: { text: '改', edited_at: '2026-11-24T01:15:00Z' }, incoming: {}, wins: 'held' },
+    {
+      name: 'the later edit wins',
+      held: { text: '第二次', edited_at: '2026-11-24T01:20:00Z' },
+      incoming: { text: '第一次', edited_at: '2026-11-24T01:15:00Z' },
+      wins: 'held',
+    },
+    {
+      name: 'a later edit replaces an earlier one',
+      held: { text: '第一次', edited_at: '2026-11-24T01:15:00Z' },
+      incoming: { text: '第二次', edited_at: '2026-11-24T01:20:00Z' },
+      wins: 'incoming',
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const held = msg(7, c.held);
+      const incoming = msg(7, c.incoming);
+      const out = mergeMessages([msg(6), held], [incoming]);
+      expect(out).toHaveLength(2);
+      expect(out[1]).toBe(c.wins === 'held' ? held : incoming);
+    });
+  }
+});
+
+describe('heldSeq', () => {
+  const cases: { name: string; seqs: number[]; held: number }[] = [
+    { name: 'empty', seqs: [], held: 0 },
+    { name: 'one message', seqs: [7], held: 7 },
+    { name: 'contiguous', seqs: [1, 2, 3, 4], held: 4 },
+    { name: 'contiguous from a later start (newest page only)', seqs: [40, 41, 42], held: 42 },
+    { name: 'a hole stops it', seqs: [1, 2, 3, 5, 6], held: 3 },
+    { name: 'a hole right after the first', seqs: [10, 12, 13], held: 10 },
+    { name: 'several holes', seqs: [1, 3, 5], held: 1 },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const ms = c.seqs.map((s) => msg(s));
+      expect(heldSeq(ms)).toBe(c.held);
+    });
+  }
+
+  it('lastSeq is the newest seq held, holes or not', () => {
+    expect(lastSeq([])).toBe(0);
+    expect(lastSeq([msg(1), msg(2), msg(9)])).toBe(9);
+  });
+});
+
+describe('withNewestPage', () => {
+  it('fills an empty (loading) timeline', () => {
+    const t = withNewestPage(EMPTY_TIMELINE, msgs(51, 100), true);
+    expect(seqs(t.messages)).toEqual(seqs(msgs(51, 100)));
+    expect(t).toMatchObject({ hasOlder: true, loading: false, loadingOlder: false });
+  });
+
+  it('works without a timeline at all', () => {
+    const t = withNewestPage(undefined, msgs(1, 3), false);
+    expect(seqs(t.messages)).toEqual([1, 2, 3]);
+    expect(t.hasOlder).toBe(false);
+  });
+
+  it('an empty channel gives an empty, loaded timeline', () => {
+    expect(withNewestPage(EMPTY_TIMELINE, [], false)).toEqual({ messages: [], hasOlder: false, loading: false, loadingOlder: false });
+  });
+
+  it('merges a page that overlaps what is held, keeping older history and its hasOlder', () => {
+    const t = withNewestPage(tl(msgs(1, 60), false), msgs(41, 90), true);
+    expect(seqs(t.messages)).toEqual(seqs(msgs(1, 90)));
+    // The page says there are older ones; they are held already, from seq 1.
+    expect(t.hasOlder).toBe(false);
+  });
+
+  it('merges a page that starts right after what is held', () => {
+    const t = withNewestPage(tl(msgs(1, 50), false), msgs(51, 100), true);
+    expect(seqs(t.messages)).toEqual(seqs(msgs(1, 100)));
+    expect(t.hasOlder).toBe(false);
+  });
+
+  it('replaces held messages the page does not touch, so no hole is left in the middle', () => {
+    const t = withNewestPage(tl(msgs(1, 50), false), msgs(151, 200), true);
+    expect(seqs(t.messages)).toEqual(seqs(msgs(151, 200)));
+    expect(t.hasOlder).toBe(true);
+  });
+
+  it('a live message newer than the page does not make an old part count as touching', () => {
+    // Held: 1..50 and a live 201 that arrived while the newest page (151..200) was on its way.
+    const t = withNewestPage(tl([...msgs(1, 50), msg(201)], false), msgs(151, 200), true);
+    expect(heldSeq(t.messages)).toBe(201);
+    expect(seqs(t.messages)).toEqual(seqs(msgs(151, 201)));
+    expect(t.hasOlder).toBe(true);
+  });
+
+  it('a recall held live survives the newest page that still has the text', () => {
+    const recalled = msg(100, RECALLED);
+    const t = withNewestPage(tl([...msgs(51, 99), recalled], true), msgs(51, 100), true);
+    expect(findMessage(t, 100)).toBe(recalled);
+  });
+});
+
+describe('withOlderPage', () => {
+  it('prepends an older page and takes its hasOlder', () => {
+    const t = withOlderPage({ ...tl(msgs(51, 100), true), loadingOlder: true }, msgs(1, 50), false);
+    expect(seqs(t.messages)).toEqual(seqs(msgs(1, 100)));
+    expect(t).toMatchObject({ hasOlder: false, loadingOlder: false, loading: false });
+  });
+});
+
+describe('findMessage', () => {
+  const t = tl([msg(3), msg(5), msg(8), msg(13)]);
+  for (const s of [3, 5, 8, 13]) it(`finds seq ${s}`, () => expect(findMessage(t, s)?.seq).toBe(s));
+  for (const s of [0, 4, 14]) it(`misses seq ${s}`, () => expect(findMessage(t, s)).toBeUndefined());
+  it('misses in no timeline', () => expect(findMessage(undefined, 1)).toBeUndefined());
+});
