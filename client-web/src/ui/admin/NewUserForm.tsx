@@ -43,8 +43,8 @@ export function NewUserForm(p: { api: AdminApi; onCancel: () => void; onCreated:
           ← {t('admin.user.back')}
         </button>
       </div>
-      <form class="form panel adm-form" onSubmit={(e) => void submit(e)} aria-labelledby="adm-new-title" noValidate>
-        <ViewHeading id="adm-new-title">{t('admin.user.new_title')}</ViewHeading>
+      <form class="form panel adm-form" onSubmit={(e) => void submit(e)} aria-labelledby="adm-new-heading" noValidate>
+        <ViewHeading id="adm-new-heading">{t('admin.user.new_title')}</ViewHeading>
         <p class="muted">{t('admin.user.create_hint')}</p>
         <UserFields prefix="adm-new" values={values} onChange={setValues} problems={problems} creating />
         <AdminError id="adm-new-error" error={error} action="user_create" />

@@ -38,8 +38,10 @@ export function PeopleTable({ users, org, busy, onOpen }: { users: User[]; org: 
           {users.map((u) => (
             <tr key={u.id} class={u.disabled ? 'adm-row-disabled' : undefined}>
               <th scope="row" data-label={t('admin.people.col.name')}>
-                {u.display_name}
-                {u.title ? <span class="adm-sub">{u.title}</span> : null}
+                <span>
+                  {u.display_name}
+                  {u.title ? <span class="adm-sub">{u.title}</span> : null}
+                </span>
               </th>
               <td data-label={t('admin.people.col.username')} class="adm-mono">
                 {u.username}
