@@ -87,7 +87,7 @@ test('demo leader logs in and sees the shell, in Chinese', { timeout: TEST_TIMEO
   assert.match(await top.innerText(), new RegExp(DEMO.org));
   assert.match(await top.innerText(), /领导/);
   const nav = page.getByRole('navigation', { name: '主导航' });
-  for (const item of ['频道', '通知', '通讯录']) {
+  for (const item of ['消息', '通知', '通讯录']) {
     assert.ok(await nav.getByRole('button', { name: item }).isVisible(), `nav item ${item}`);
   }
   assert.ok(await page.getByRole('heading', { level: 1, name: `${DEMO.name}，您好` }).isVisible(), 'welcome heading');
