@@ -16,6 +16,15 @@ export function utf8Bytes(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
+// Control characters (C0, DEL, C1) but tab and line breaks: the server refuses them, and
+// they only ever arrive by accident, pasted from another program, invisible.
+const CONTROL_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+/** The text without the invisible control characters the server would refuse. */
+export function stripControls(text: string): string {
+  return text.replace(CONTROL_RE, '');
+}
+
 /** Why this text cannot be sent as it is, or undefined when it can. */
 export function checkText(text: string, frameData?: unknown): ComposeProblem | undefined {
   if (text.trim() === '') return 'empty';

@@ -429,6 +429,29 @@ describe('sending', () => {
     expect(t.sent('send').map((f) => (f.data as { text: string }).text)).toEqual(['一', '二', '三']);
   });
 
+  it('a long outbox goes a few at a time, the next as each is answered', async () => {
+    const t = setup();
+    t.store.start();
+    await settle();
+    for (let i = 1; i <= 20; i++) t.store.send(2, `第${i}条`);
+    await t.welcome();
+    expect(t.sent('send')).toHaveLength(8);
+    ackSend(t, 0, 61);
+    expect(t.sent('send')).toHaveLength(9);
+    expect((t.sent('send')[8]!.data as { text: string }).text).toBe('第9条');
+    for (let i = 1; i < 20; i++) if (i < t.sent('send').length) ackSend(t, i, 61 + i);
+    expect(t.sent('send').map((f) => (f.data as { text: string }).text)).toEqual(Array.from({ length: 20 }, (_, i) => `第${i + 1}条`));
+    expect(t.st().outbox).toEqual([]);
+  });
+
+  it('control characters a paste brought in are dropped, not refused by the server later', async () => {
+    const t = setup();
+    await t.live();
+    expect(t.store.send(2, '报表\u0000已\u001b核对\u007f\t完毕\r\n')).toBeUndefined();
+    expect((t.sent('send')[0]!.data as { text: string }).text).toBe('报表已核对\t完毕\r\n');
+    expect(t.store.send(2, '\u0000\u0001')).toBe('empty');
+  });
+
   it('a resend after a drop reuses the same client_id', async () => {
     const t = setup();
     await t.live();

@@ -4,7 +4,7 @@
 
 import type { Request } from '../api';
 import { localError, toUiError, type UiError } from '../errors';
-import { checkText, newClientId, sendData, type ComposeProblem } from './compose';
+import { checkText, newClientId, sendData, stripControls, type ComposeProblem } from './compose';
 import { clearLocal, loadDrafts, loadOutbox, saveDrafts, saveOutbox, sendRetryable, type LocalStore, type Pending } from './outbox';
 import type { ConnState, Socket, SocketHandlers } from './socket';
 import { EMPTY_TIMELINE, findMessage, heldSeq, lastSeq, mergeMessages, withNewestPage, withOlderPage, type Timeline } from './timeline';
@@ -66,6 +66,7 @@ const CATCH_UP_PAGE = 200;
 const CATCH_UP_MAX_PAGES = 10;
 const NEWEST = Number.MAX_SAFE_INTEGER;
 const OP_TIMEOUT_MS = 15_000;
+const MAX_IN_FLIGHT = 8;
 const PEOPLE_PAGE = 1000;
 const PEOPLE_MAX_PAGES = 20;
 
@@ -242,6 +243,7 @@ export function createChatStore(deps: ChatDeps) {
         const p = state.outbox.find((x) => x.clientId === op.clientId);
         if (!p) return;
         setOutbox(state.outbox.filter((x) => x.clientId !== op.clientId));
+        flush();
         // The message frame normally comes too; if it was missed, show the message now.
         const t = state.timelines[p.channelId];
         if (t && !t.loading && !findMessage(t, a.seq)) {
@@ -285,6 +287,7 @@ export function createChatStore(deps: ChatDeps) {
             p.clientId === op.clientId ? { ...p, status: retry ? 'queued' : 'failed', error: retry ? undefined : e } : p,
           ),
         );
+        if (!retry) flush();
         if (retry) {
           const wait = e.code === 'rate_limited' ? Math.max(1, e.retryAfter ?? 1) * 1000 : 5000;
           pausedUntil = Math.max(pausedUntil, now() + wait);
@@ -466,7 +469,8 @@ export function createChatStore(deps: ChatDeps) {
     }, ms);
   }
 
-  /** Sends every queued message, in the order written. */
+  /** Sends queued messages in the order written, a few at a time: a long outbox after
+   * a day offline must not trip the server's frame rate limit (PROTOCOL.md §7.7). */
   function flush() {
     if (state.conn !== 'online') return;
     if (now() < pausedUntil) {
@@ -474,9 +478,11 @@ export function createChatStore(deps: ChatDeps) {
       return;
     }
     let changed = false;
+    let inFlight = state.outbox.filter((p) => p.status === 'sending').length;
     const outbox = state.outbox.map((p) => {
-      if (p.status !== 'queued') return p;
-      const ref = `s:${p.clientId}`;
+      if (p.status !== 'queued' || inFlight >= MAX_IN_FLIGHT) return p;
+      inFlight++;
+      const ref = `s:${++refSeq}:${p.clientId}`;
       const data = sendData({ ...p });
       if (!socket.send({ v: PROTOCOL_VERSION, type: 'send', ref, data })) return p;
       ops.set(ref, { kind: 'send', clientId: p.clientId });
@@ -492,6 +498,7 @@ export function createChatStore(deps: ChatDeps) {
     opts: { replyTo?: number; mentions?: number[]; mentionAll?: boolean; secrecy?: number } = {},
   ): ComposeProblem | undefined {
     const clientId = newClientId();
+    text = stripControls(text);
     const p: Pending = { clientId, channelId, text, ...opts, createdAt: now(), status: 'queued' };
     const problem = checkText(text, sendData({ ...p }));
     if (problem) return problem;
@@ -525,6 +532,7 @@ export function createChatStore(deps: ChatDeps) {
   }
 
   function edit(channelId: number, seq: number, text: string, mentions: number[] = []): Promise<UiError | undefined> | ComposeProblem {
+    text = stripControls(text);
     const problem = checkText(text, { channel_id: channelId, seq, text, mentions });
     if (problem) return problem;
     return request2('edit', { channel_id: channelId, seq, text, ...(mentions.length ? { mentions } : {}) });
@@ -597,7 +605,12 @@ export function createChatStore(deps: ChatDeps) {
 
   /** Opens (creating on first use) the direct channel with a person; its id. */
   async function openDirect(userId: number): Promise<number> {
-    const c = await request<Channel>('POST', `/direct/${userId}`);
+    let c: Channel;
+    try {
+      c = await request<Channel>('POST', `/direct/${userId}`);
+    } catch (err) {
+      throw failed(err);
+    }
     if (!state.channels.some((x) => x.id === c.id)) set({ channels: [...state.channels, c] });
     scheduleListRefresh();
     return c.id;

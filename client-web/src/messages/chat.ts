@@ -2,6 +2,7 @@
 
 export const zh = {
   'chat.title': '消息',
+  'chat.timeline_label': '消息记录（用上下方向键逐条浏览）',
   'chat.search': '搜索频道或消息',
   'chat.search_messages': '在消息中搜索“{q}”',
   'chat.search_results': '消息搜索结果',
@@ -90,6 +91,7 @@ export const zh = {
 
 export const en: Readonly<Record<keyof typeof zh, string>> = {
   'chat.title': 'Messages',
+  'chat.timeline_label': 'Message history (arrow keys move between messages)',
   'chat.search': 'Search channels or messages',
   'chat.search_messages': 'Search messages for “{q}”',
   'chat.search_results': 'Message search results',

@@ -38,7 +38,7 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
   if (m.recalled_at) {
     const byAdmin = m.recalled_by !== undefined && m.recalled_by !== m.sender_id;
     return (
-      <div class="msg-system" data-seq={m.seq} role="note">
+      <div class="msg-system" data-seq={m.seq} role="note" tabIndex={-1}>
         {byAdmin ? t('chat.recalled_by_admin', { name }) : t('chat.recalled_by_self', { name })}
       </div>
     );

@@ -94,10 +94,41 @@ export function Timeline(p: Props) {
   };
   const actions = { ...p.actions, jumpTo };
 
+  // Keyboard: the timeline is one tab stop; arrows move between messages (each shows its
+  // actions while focused, and Tab reaches them), Home/End go to the first and last.
+  const onKeyDown = (e: KeyboardEvent) => {
+    const el = ref.current;
+    if (!el || !['ArrowUp', 'ArrowDown', 'Home', 'End'].includes(e.key)) return;
+    const target = e.target as HTMLElement;
+    const current = target.closest('.msg, .msg-system');
+    if (target !== el && !target.classList.contains('msg') && !target.classList.contains('msg-system')) return;
+    const items = [...el.querySelectorAll<HTMLElement>('.msg, .msg-system')];
+    if (items.length === 0) return;
+    let i = current ? items.indexOf(current as HTMLElement) : items.length;
+    if (e.key === 'ArrowUp') i = Math.max(0, i - 1);
+    else if (e.key === 'ArrowDown') i = current ? Math.min(items.length - 1, i + 1) : items.length - 1;
+    else if (e.key === 'Home') i = 0;
+    else i = items.length - 1;
+    e.preventDefault();
+    items[i]!.focus();
+    items[i]!.scrollIntoView({ block: 'nearest' });
+  };
+
   return (
     <div class="timeline-wrap">
-      <div class="timeline" ref={ref} onScroll={measure} role="log" aria-live="polite" aria-relevant="additions" tabIndex={0}
-        aria-label={t('chat.title')} data-channel={p.channelId}>
+      <div
+        class="timeline"
+        ref={ref}
+        onScroll={measure}
+        onKeyDown={onKeyDown}
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        tabIndex={0}
+        aria-label={t('chat.timeline_label')}
+        aria-keyshortcuts="ArrowUp ArrowDown Home End"
+        data-channel={p.channelId}
+      >
         {p.data.loadingOlder ? <p class="timeline-note muted">{t('chat.loading_older')}</p> : null}
         {!p.data.hasOlder && !p.data.loading && p.data.messages.length > 0 ? <p class="timeline-note muted">{t('chat.beginning')}</p> : null}
         {p.data.hasOlder && !p.data.loadingOlder ? (
