@@ -63,12 +63,14 @@ export class ApiError extends Error {
   readonly requestId?: string;
   readonly retryAfter?: number;
   readonly field?: string;
+  /** import_invalid: the rejected rows of a CSV import (PROTOCOL.md §5), as sent. */
+  readonly rows?: unknown;
 
   constructor(
     status: number,
     code: string,
     message: string,
-    extra: { requestId?: string; retryAfter?: number; field?: string } = {},
+    extra: { requestId?: string; retryAfter?: number; field?: string; rows?: unknown } = {},
   ) {
     super(message || code);
     this.name = 'ApiError';
@@ -77,6 +79,7 @@ export class ApiError extends Error {
     this.requestId = extra.requestId;
     this.retryAfter = extra.retryAfter;
     this.field = extra.field;
+    this.rows = extra.rows;
   }
 }
 
@@ -125,6 +128,7 @@ async function errorFrom(res: Response): Promise<ApiError> {
       requestId: typeof e.request_id === 'string' ? e.request_id : undefined,
       retryAfter: ra,
       field: typeof e.field === 'string' ? e.field : undefined,
+      rows: Array.isArray(e.rows) ? e.rows : undefined,
     });
   }
   return new ApiError(res.status, codeForStatus(res.status), `HTTP ${res.status}`, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FetchLike } from '../api';
+import { createRequest, type FetchLike } from '../api';
 import { err } from '../testing';
 import { createImporter, CSV_CONTENT_TYPE, ImportFailure } from './importApi';
 
@@ -19,7 +19,7 @@ describe('createImporter', () => {
   it('sends the file as text/csv, with dry_run for a check', async () => {
     const result = { dry_run: true, rows: 1, users_created: 1, users_updated: 0, departments_created: 0, party_orgs_created: 0 };
     const { fetch, calls } = stub(200, result);
-    const r = await createImporter(fetch)(CSV, true);
+    const r = await createImporter(createRequest(fetch))(CSV, true);
     expect(calls[0]!.url).toBe('/api/v1/admin/import?dry_run=true');
     expect(calls[0]!.init.method).toBe('POST');
     expect(calls[0]!.init.body).toBe(CSV);
@@ -31,7 +31,7 @@ describe('createImporter', () => {
   it('applies without dry_run and returns the one-time passwords', async () => {
     const otp = [{ username: 'lihong', password: 'zJRR-MjF9-77A3' }];
     const { fetch, calls } = stub(200, { dry_run: false, rows: 1, users_created: 1, users_updated: 0, departments_created: 0, party_orgs_created: 0, one_time_passwords: otp });
-    const r = await createImporter(fetch)(CSV, false);
+    const r = await createImporter(createRequest(fetch))(CSV, false);
     expect(calls[0]!.url).toBe('/api/v1/admin/import');
     expect(r.one_time_passwords).toEqual(otp);
   });
@@ -39,7 +39,7 @@ describe('createImporter', () => {
   it('hands back the rows of import_invalid', async () => {
     const rows = [{ line: 2, column: '手机', code: 'invalid_phone', value: '1.38E+10', message: 'm' }];
     const { fetch } = stub(400, err('import_invalid', { rows }));
-    const e = await createImporter(fetch)(CSV, true).catch((x: unknown) => x);
+    const e = await createImporter(createRequest(fetch))(CSV, true).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ImportFailure);
     const f = e as ImportFailure;
     expect(f.error.code).toBe('import_invalid');
@@ -49,14 +49,14 @@ describe('createImporter', () => {
 
   it('keeps the message of a file the server could not read', async () => {
     const { fetch } = stub(400, err('import_invalid', { message: 'the file is empty: there is no header line' }));
-    const f = (await createImporter(fetch)(CSV, true).catch((x: unknown) => x)) as ImportFailure;
+    const f = (await createImporter(createRequest(fetch))(CSV, true).catch((x: unknown) => x)) as ImportFailure;
     expect(f.rows).toBeUndefined();
     expect(f.detail).toBe('the file is empty: there is no header line');
   });
 
   it('passes other errors through with their code', async () => {
     const { fetch } = stub(409, err('conflict'));
-    const f = (await createImporter(fetch)(CSV, false).catch((x: unknown) => x)) as ImportFailure;
+    const f = (await createImporter(createRequest(fetch))(CSV, false).catch((x: unknown) => x)) as ImportFailure;
     expect(f.error.code).toBe('conflict');
     expect(f.error.status).toBe(409);
   });

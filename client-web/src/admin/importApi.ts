@@ -1,8 +1,6 @@
-// POST /api/v1/admin/import. The app's ApiError keeps code, field and request id but not
-// the `rows` of an import_invalid answer, so the upload peeks at the error body on its
-// way through and hands the rows back beside the ApiError.
+// POST /api/v1/admin/import: the CSV upload, and a refusal with its rejected rows.
 
-import { ApiError, createRequest, type FetchLike } from '../api';
+import { ApiError, type Request } from '../api';
 import { parseRows } from './importErrors';
 import type { ImportResult, ImportRowError } from './types';
 
@@ -26,36 +24,15 @@ export class ImportFailure extends Error {
 
 export type Importer = (csv: string, dryRun: boolean) => Promise<ImportResult>;
 
-const browserFetch: FetchLike = (i, init) => fetch(i, init);
-
-export function createImporter(fetchFn: FetchLike = browserFetch, base = '/api/v1'): Importer {
+export function createImporter(request: Request): Importer {
   return async (csv, dryRun) => {
-    let rows: ImportRowError[] | undefined;
-    let detail: string | undefined;
-    const peek: FetchLike = async (input, init) => {
-      const res = await fetchFn(input, init);
-      if (!res.ok) {
-        try {
-          const e = ((await res.clone().json()) as { error?: { rows?: unknown; message?: unknown } }).error;
-          rows = parseRows(e?.rows);
-          detail = typeof e?.message === 'string' ? e.message : undefined;
-        } catch {
-          /* not JSON: the request function makes the error from the status */
-        }
-      }
-      return res;
-    };
-    const request = createRequest(peek, base);
     const path = dryRun ? '/admin/import?dry_run=true' : '/admin/import';
     try {
       const r = await request<ImportResult>('POST', path, { raw: csv, contentType: CSV_CONTENT_TYPE });
       return { ...r, one_time_passwords: r.one_time_passwords ?? [] };
     } catch (err) {
-      if (err instanceof ApiError) {
-        // Should ApiError ever carry rows itself, take them from there too.
-        const own = parseRows((err as unknown as { rows?: unknown }).rows);
-        throw new ImportFailure(err, rows ?? own, detail);
-      }
+      // The server's message explains a file it could not read at all.
+      if (err instanceof ApiError) throw new ImportFailure(err, parseRows(err.rows), err.message && err.message !== err.code ? err.message : undefined);
       throw err;
     }
   };

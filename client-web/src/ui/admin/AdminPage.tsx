@@ -26,7 +26,7 @@ const TAB_KEYS: Record<AdminTab, MessageKey> = {
 
 export function AdminPage(props: { request: Request; tab: AdminTab; onTab: (tab: AdminTab) => void; importer?: Importer }) {
   const api = useMemo(() => createAdminApi(props.request), [props.request]);
-  const importer = useMemo(() => props.importer ?? createImporter(), [props.importer]);
+  const importer = useMemo(() => props.importer ?? createImporter(props.request), [props.importer, props.request]);
   const org = useOrgTree(api.orgTree);
 
   return (
