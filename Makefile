@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 ARGS    ?=
 
-.PHONY: run build client server test test-go test-client test-browser bench fuzz clean
+.PHONY: run build client server test test-go test-client test-browser screenshots bench fuzz clean
 
 ## run: build the web client and the binary, then serve the embedded default (SQLite,
 ## in-process bus, demo organisation seeded on first start). Extra flags: make run ARGS="--addr 0.0.0.0:8080"
@@ -42,6 +42,10 @@ test-client: client-web/node_modules/.installed
 
 test-browser: build
 	cd client-web && GOVCHAT_BIN="$(CURDIR)/$(BIN)" $(NPM) run test:browser
+
+## screenshots: regenerate docs/screenshots/ (the README's pictures) against a throwaway server
+screenshots: build
+	cd client-web && GOVCHAT_BIN="$(CURDIR)/$(BIN)" $(NPM) run screenshots
 
 ## bench: Go benchmarks (figures go to BENCHMARKS.md)
 bench:

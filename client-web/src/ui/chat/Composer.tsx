@@ -44,12 +44,16 @@ export function Composer(p: Props) {
   const [dismissed, setDismissed] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
 
-  // Entering or leaving edit mode swaps the text; a reply just moves focus here.
+  // Entering or leaving edit mode swaps the text; a reply just moves focus here. On
+  // opening a channel, focus comes here only with a keyboard at hand: on a phone it
+  // would throw the on-screen keyboard over the messages one came to read.
+  const mounted = useRef(false);
   useEffect(() => {
     setText(editing ? editing.text : chat.getState().drafts[channel.id] ?? '');
     setPicks(editing ? (editing.mentions ?? []).map((id) => ({ userId: id, name: personName(id, p.names) })) : []);
     setProblem(undefined);
-    ref.current?.focus();
+    if (mounted.current || matchMedia('(hover: hover) and (pointer: fine)').matches) ref.current?.focus();
+    mounted.current = true;
   }, [editing?.seq]);
   useEffect(() => {
     if (p.reply) ref.current?.focus();
@@ -215,7 +219,7 @@ export function Composer(p: Props) {
           class="composer-input"
           rows={2}
           value={text}
-          placeholder={t('chat.composer_hint')}
+          placeholder={t('chat.composer_placeholder')}
           aria-describedby={`composer-problem-${channel.id}`}
           aria-invalid={problem ? true : undefined}
           role="combobox"
@@ -254,7 +258,12 @@ export function Composer(p: Props) {
         </div>
       </div>
       <p id={`composer-problem-${channel.id}`} class={problem ? 'form-error composer-note' : 'muted composer-note'} role={problem ? 'alert' : undefined}>
-        {problem ?? (count > COUNTER_FROM ? (count > MAX_TEXT_CHARS ? t('chat.too_long', { n: count }) : t('chat.chars_left', { n: MAX_TEXT_CHARS - count })) : '')}
+        {problem ??
+          (count > COUNTER_FROM
+            ? count > MAX_TEXT_CHARS
+              ? t('chat.too_long', { n: count })
+              : t('chat.chars_left', { n: MAX_TEXT_CHARS - count })
+            : <span class="composer-keys">{t('chat.composer_hint')}</span>)}
       </p>
     </form>
   );
