@@ -183,6 +183,7 @@ describe('timelineRows', () => {
     const p = (id: string, min: number): Pending => ({ clientId: id, channelId: 2, text: id, createdAt: Date.parse(at(min)), status: 'queued' });
     const rows = timelineRows([msg(1, { sender_id: 3, created_at: at(0) })], [p('a', 1), p('b', 2)], ME, undefined, NOW, 'zh-CN');
     expect(rows.map((r) => r.key)).toEqual(['d:2026-11-24', 'm:1', 'p:a', 'p:b']);
-    expect(rows.at(-1)!.kind === 'pending' && rows.at(-1)!.compact).toBe(true);
+    const last = rows.at(-1)!;
+    expect(last.kind === 'pending' && last.compact).toBe(true);
   });
 });

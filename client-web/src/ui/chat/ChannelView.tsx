@@ -32,6 +32,8 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage }: Prop
   const [editing, setEditing] = useState<Message | undefined>();
   const [showMembers, setShowMembers] = useState(false);
   const [atBottom, setAtBottom] = useState(true);
+  const [sentTick, setSentTick] = useState(0);
+  const [notice, setNotice] = useState<string | undefined>();
   // The read position when the channel was opened: where "以下为新消息" goes.
   const dividerAfter = useRef<number | undefined>(undefined);
   if (dividerAfter.current === undefined && c) dividerAfter.current = c.unread > 0 ? c.read_seq : Number.MAX_SAFE_INTEGER;
@@ -69,8 +71,9 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage }: Prop
     },
     recall: (m) => {
       if (!confirm(t('chat.recall_confirm'))) return;
+      setNotice(undefined);
       void chat.recall(id, m.seq).then((e) => {
-        if (e) alert(describeError(e, locale.get()));
+        if (e) setNotice(describeError(e, locale.get()));
       });
     },
     jumpTo: () => undefined, // the timeline supplies it
@@ -127,7 +130,16 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage }: Prop
             onAtBottom={setAtBottom}
             onRetry={chat.retry}
             onDiscard={chat.discard}
+            sentTick={sentTick}
           />
+          {notice ? (
+            <p class="form-error channel-notice" role="alert">
+              {notice}{' '}
+              <button type="button" class="btn btn-quiet btn-small" onClick={() => setNotice(undefined)}>
+                {t('chat.dismiss')}
+              </button>
+            </p>
+          ) : null}
           {c && mayPost ? (
             <Composer
               key={id}
@@ -141,6 +153,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage }: Prop
               editing={editing}
               onCancelReply={() => setReply(undefined)}
               onDoneEditing={() => setEditing(undefined)}
+              onSent={() => setSentTick((n) => n + 1)}
             />
           ) : c ? (
             <p class="composer-closed muted">{c.archived ? t('chat.archived') : t('chat.admins_only')}</p>

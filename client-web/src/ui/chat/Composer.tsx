@@ -18,6 +18,8 @@ interface Props {
   editing?: Message;
   onCancelReply: () => void;
   onDoneEditing: () => void;
+  /** A message went into the outbox: the timeline shows the end, where it is. */
+  onSent: () => void;
 }
 
 const PROBLEM_KEYS: Record<ComposeProblem, MessageKey> = { empty: 'chat.empty', too_long: 'chat.too_long', too_large: 'chat.too_large' };
@@ -127,6 +129,7 @@ export function Composer(p: Props) {
     setPicks([]);
     setCaret(0);
     p.onCancelReply();
+    p.onSent();
     ref.current?.focus();
   }
 

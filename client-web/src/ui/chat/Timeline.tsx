@@ -21,6 +21,8 @@ interface Props {
   onAtBottom: (atBottom: boolean) => void;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
+  /** Changes when the reader sent a message: go to the end, wherever they were. */
+  sentTick: number;
 }
 
 /** The scrolling list of a channel. It stays at the bottom while the reader is there,
@@ -70,6 +72,10 @@ export function Timeline(p: Props) {
     setShowJump(!bottom);
     if (el.scrollTop < NEAR_TOP_PX && p.data.hasOlder && !p.data.loadingOlder) p.onLoadOlder();
   }
+
+  useEffect(() => {
+    if (p.sentTick > 0) toBottom();
+  }, [p.sentTick]);
 
   // Report the starting position once (a short channel is "at the bottom" at once).
   useEffect(() => {
