@@ -232,7 +232,9 @@ export interface KeyValueStorage {
   setItem(key: string, value: string): void;
 }
 
-function browserStorage(): KeyValueStorage | undefined {
+/** The browser's localStorage, or undefined where there is none or policy forbids it:
+ * then choices and drafts live for the page only. */
+export function browserStorage(): Storage | undefined {
   try {
     return typeof localStorage === 'undefined' ? undefined : localStorage;
   } catch {

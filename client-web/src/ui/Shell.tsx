@@ -3,7 +3,7 @@ import type { Info, Me, Request } from '../api';
 import { browserSocket, watchBrowser } from '../chat/browser';
 import { createChatStore, type ChatStore } from '../chat/store';
 import { totalUnread } from '../chat/view';
-import { roleKey, t, type MessageKey } from '../i18n';
+import { browserStorage, roleKey, t, type MessageKey } from '../i18n';
 import type { Route, Section } from '../router';
 import type { AppStore } from '../state';
 import { AdminPage } from './admin/AdminPage';
@@ -18,14 +18,6 @@ const NAV: { section: Section; key: MessageKey; route: Route; adminOnly?: boolea
   { section: 'directory', key: 'nav.directory', route: { section: 'directory' } },
   { section: 'admin', key: 'nav.admin', route: { section: 'admin', tab: 'people' }, adminOnly: true },
 ];
-
-function browserStorage() {
-  try {
-    return localStorage;
-  } catch {
-    return undefined; // storage disabled by policy: drafts and the outbox live for this page only
-  }
-}
 
 interface Props {
   store: AppStore;
