@@ -103,6 +103,7 @@ export function Shell({ store, request, me, org, info, route }: Props) {
           {route.section === 'channels' ? (
             <ChatPage
               chat={chat}
+              request={request}
               meId={me.id}
               meName={me.display_name || me.username}
               info={info}

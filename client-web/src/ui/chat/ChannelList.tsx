@@ -20,9 +20,10 @@ interface Props {
   meId: number;
   activeId?: number;
   onOpen: (id: number) => void;
+  onNewGroup: () => void;
 }
 
-export function ChannelList({ s, chat, meId, activeId, onOpen }: Props) {
+export function ChannelList({ s, chat, meId, activeId, onOpen, onNewGroup }: Props) {
   const [query, setQuery] = useState('');
   const l = locale.get();
   const groups = groupChannels(s.channels, s.people, query);
@@ -39,26 +40,37 @@ export function ChannelList({ s, chat, meId, activeId, onOpen }: Props) {
 
   return (
     <nav class="chanlist" aria-label={t('chat.title')}>
-      <form class="chanlist-search" role="search" onSubmit={onSearch}>
-        <input
-          type="search"
-          class="input"
-          value={query}
-          maxLength={64}
-          placeholder={t('chat.search')}
-          aria-label={t('chat.search')}
-          onInput={(e) => {
-            setQuery((e.target as HTMLInputElement).value);
-            if (!(e.target as HTMLInputElement).value) chat.clearSearch();
-          }}
-          onKeyDown={(e) => e.key === 'Escape' && clear()}
-        />
-        {query.trim() ? (
-          <button type="submit" class="btn btn-quiet btn-small chanlist-search-go">
-            {t('chat.search_messages', { q: previewText(query, 12) })}
-          </button>
-        ) : null}
-      </form>
+      <div class="chanlist-top">
+        <form class="chanlist-search" role="search" onSubmit={onSearch}>
+          <input
+            type="search"
+            class="input"
+            value={query}
+            maxLength={64}
+            placeholder={t('chat.search')}
+            aria-label={t('chat.search')}
+            onInput={(e) => {
+              setQuery((e.target as HTMLInputElement).value);
+              if (!(e.target as HTMLInputElement).value) chat.clearSearch();
+            }}
+            onKeyDown={(e) => e.key === 'Escape' && clear()}
+          />
+          {query.trim() ? (
+            <button type="submit" class="btn btn-quiet btn-small chanlist-search-go">
+              {t('chat.search_messages', { q: previewText(query, 12) })}
+            </button>
+          ) : null}
+        </form>
+        <button
+          type="button"
+          class="btn btn-quiet btn-small chanlist-new"
+          onClick={onNewGroup}
+          aria-label={t('chat.new_group')}
+          title={t('chat.new_group')}
+        >
+          +
+        </button>
+      </div>
 
       {s.search ? <SearchResults s={s} onOpen={onOpen} onClear={clear} /> : null}
 

@@ -19,9 +19,10 @@ interface Props {
   info?: Info;
   onBack: () => void;
   onMessage: (userId: number) => void;
+  onSettings: () => void;
 }
 
-export function ChannelView({ s, chat, id, meId, info, onBack, onMessage }: Props) {
+export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSettings }: Props) {
   const l = locale.get();
   const c = s.channels.find((x) => x.id === id);
   const data = s.timelines[id] ?? EMPTY_TIMELINE;
@@ -105,6 +106,11 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage }: Prop
         >
           {members ? t('chat.members_count', { n: members.length }) : t('chat.members')}
         </button>
+        {c && c.kind !== 'direct' ? (
+          <button type="button" class="btn btn-quiet btn-small" onClick={onSettings}>
+            {t('chat.settings')}
+          </button>
+        ) : null}
       </header>
       <div class="channel-body">
         <div class="channel-main">

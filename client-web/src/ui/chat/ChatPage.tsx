@@ -1,7 +1,9 @@
-import { useEffect } from 'preact/hooks';
-import type { Info } from '../../api';
+import { useEffect, useState } from 'preact/hooks';
+import type { Info, Request } from '../../api';
 import type { ChatStore } from '../../chat/store';
 import { t } from '../../i18n';
+import { ChannelSettings } from '../groups/ChannelSettings';
+import { NewGroupDialog } from '../groups/NewGroupDialog';
 import { ChannelList } from './ChannelList';
 import { ChannelView } from './ChannelView';
 import { ConnBanner } from './ConnBanner';
@@ -10,6 +12,7 @@ import './chat.css';
 
 interface Props {
   chat: ChatStore;
+  request: Request;
   meId: number;
   meName: string;
   info?: Info;
@@ -19,17 +22,23 @@ interface Props {
 }
 
 /** The channel list beside the open channel; at phone width, one or the other. */
-export function ChatPage({ chat, meId, meName, info, channelId, onOpen, onMessage }: Props) {
+export function ChatPage({ chat, request, meId, meName, info, channelId, onOpen, onMessage }: Props) {
   const s = useChatState(chat);
+  const [dialog, setDialog] = useState<'new_group' | 'settings' | undefined>();
   useEffect(() => chat.open(channelId), [chat, channelId]);
+  const open = channelId === undefined ? undefined : s.channels.find((c) => c.id === channelId);
   return (
     <div class={`chat${channelId ? ' chat-open' : ''}`} data-conn={s.conn}>
       <ConnBanner s={s} chat={chat} />
       <div class="chat-panes">
-        <ChannelList s={s} chat={chat} meId={meId} activeId={channelId} onOpen={onOpen} />
+        <ChannelList s={s} chat={chat} meId={meId} activeId={channelId} onOpen={onOpen} onNewGroup={() => setDialog('new_group')} />
         <div class="chat-main">
           {channelId ? (
-            <ChannelView key={channelId} s={s} chat={chat} id={channelId} meId={meId} info={info} onBack={() => onOpen(undefined)} onMessage={onMessage} />
+            <ChannelView key={channelId} s={s} chat={chat} id={channelId} meId={meId} info={info}
+              onBack={() => onOpen(undefined)}
+              onMessage={onMessage}
+              onSettings={() => setDialog('settings')}
+            />
           ) : (
             <div class="chat-empty">
               <h1 class="page-title">{t('chat.welcome', { name: meName })}</h1>
@@ -38,6 +47,34 @@ export function ChatPage({ chat, meId, meName, info, channelId, onOpen, onMessag
           )}
         </div>
       </div>
+      {dialog === 'new_group' ? (
+        <NewGroupDialog
+          request={request}
+          meId={meId}
+          onClose={() => setDialog(undefined)}
+          onCreated={(c) => {
+            setDialog(undefined);
+            void chat.reloadChannels().then(() => onOpen(c.id));
+          }}
+        />
+      ) : null}
+      {dialog === 'settings' && open ? (
+        <ChannelSettings
+          request={request}
+          channel={open}
+          meId={meId}
+          onClose={() => setDialog(undefined)}
+          onChanged={() => {
+            void chat.reloadChannels();
+            void chat.loadMembers(open.id);
+          }}
+          onLeft={() => {
+            setDialog(undefined);
+            void chat.reloadChannels();
+            onOpen(undefined);
+          }}
+        />
+      ) : null}
     </div>
   );
 }
