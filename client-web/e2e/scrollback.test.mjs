@@ -128,7 +128,7 @@ function scrollToTop(page) {
           resolve({ seq, atTop, loading });
         };
         const obs = new MutationObserver(() => {
-          if ([...el.querySelectorAll('.timeline-note')].some((n) => n.textContent.includes('正在加载'))) done(textTop(seq));
+          if ([...el.querySelectorAll('.timeline-top')].some((n) => n.textContent.includes('正在加载'))) done(textTop(seq));
         });
         obs.observe(el, { childList: true, subtree: true, characterData: true });
         const timer = setTimeout(() => done(null), 5000);
@@ -152,7 +152,7 @@ async function openChannel(page) {
 async function loadPageAbove(page, oldest) {
   const anchor = await scrollToTop(page);
   await page.locator(`.timeline .msg[data-seq="${oldest - 1}"]`).waitFor();
-  await page.locator('.timeline-note', { hasText: '正在加载' }).waitFor({ state: 'detached' });
+  await page.locator('.timeline-top', { hasText: '正在加载' }).waitFor({ state: 'detached' });
   return { ...anchor, after: await textTopOf(page, anchor.seq) };
 }
 
@@ -191,7 +191,7 @@ test('a long channel opens at the newest message; scrolling back loads older pag
     seqs = now;
   }
   await page.locator('.timeline').evaluate((el) => (el.scrollTop = 0));
-  await page.locator('.timeline-note', { hasText: '已经到顶了' }).waitFor();
+  await page.locator('.timeline-top', { hasText: '已经到顶了' }).waitFor();
   assert.deepEqual(seqs, Array.from({ length: TOTAL }, (_, i) => i + 1), 'every message once, in order');
   const first = page.locator('.timeline .msg').first();
   assert.equal(await first.getAttribute('data-seq'), '1');
@@ -202,12 +202,7 @@ test('a long channel opens at the newest message; scrolling back loads older pag
 
 test(
   'reaching the top does not move the messages when loading starts',
-  {
-    timeout: TIMEOUT,
-    todo:
-      'Timeline.tsx swaps the 52px “加载更早的消息” button note for the ~37px “正在加载更早的消息…” note at scrollTop 0, ' +
-      'so the view jumps up ~15px when loading starts and stays there (the load itself keeps the place)',
-  },
+  { timeout: TIMEOUT },
   async (t) => {
     const reader = await openPage(browser, { baseURL: server.baseURL, t });
     const { page } = reader;

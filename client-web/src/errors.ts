@@ -21,11 +21,13 @@ export interface UiError {
 export const LOCAL_CODES = {
   passwordMismatch: 'password_mismatch',
   totpFormat: 'totp_format',
+  loggedOutElsewhere: 'logged_out_elsewhere',
 } as const;
 
 const LOCAL_KEYS: Record<string, MessageKey> = {
   [LOCAL_CODES.passwordMismatch]: 'pw.mismatch',
   [LOCAL_CODES.totpFormat]: 'totp.code_format',
+  [LOCAL_CODES.loggedOutElsewhere]: 'shell.logged_out_elsewhere',
   unknown_response: 'error.unknown',
 };
 

@@ -4,10 +4,11 @@ import { locale } from './i18n';
 import { registerServiceWorker } from './pwa';
 import { browserHistory } from './router';
 import { createAppStore } from './state';
+import { browserTabs } from './tabs';
 import { App } from './ui/App';
 import './styles.css';
 
-const store = createAppStore({ api: createApi(), locale, history: browserHistory() });
+const store = createAppStore({ api: createApi(), locale, history: browserHistory(), tabs: browserTabs() });
 const request = createRequest();
 const root = document.getElementById('app');
 if (root) {

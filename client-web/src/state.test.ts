@@ -3,6 +3,7 @@ import { createApi } from './api';
 import { createLocaleStore } from './i18n';
 import { createAppStore, type AppState } from './state';
 import { memoryHistory } from './router';
+import { memoryTabs } from './tabs';
 import { err, fakeFetch, INFO, loginOk, me, memoryStorage, type Handler } from './testing';
 
 const NOW = Date.UTC(2026, 10, 23, 6, 5);
@@ -318,5 +319,17 @@ describe('shell', () => {
     await store.start();
     store.sessionExpired();
     expect(screen(store)).toMatchObject({ name: 'login', error: { code: 'unauthenticated' } });
+  });
+
+  it('a logout in one tab logs out the others of this browser', async () => {
+    const tabs = memoryTabs();
+    const routes = { 'GET /api/v1/me': () => ({ status: 200, body: me() }), 'POST /api/v1/auth/logout': () => ({ status: 204 }) };
+    const one = createAppStore({ api: createApi(fakeFetch(routes).fetch), now: () => NOW, tabs: tabs.tab() });
+    const two = createAppStore({ api: createApi(fakeFetch(routes).fetch), now: () => NOW, tabs: tabs.tab() });
+    await one.start();
+    await two.start();
+    await one.logout();
+    expect(one.getState().screen).toMatchObject({ name: 'login', error: undefined });
+    expect(two.getState().screen).toMatchObject({ name: 'login', username: 'wangjianguo', error: { code: 'logged_out_elsewhere' } });
   });
 });

@@ -16,6 +16,7 @@
 import type { Api, Info, Me, TotpSetup } from './api';
 import { localError, LOCAL_CODES, toUiError, type UiError } from './errors';
 import { matchLocale, type LocaleStore } from './i18n';
+import type { Tabs } from './tabs';
 import { HOME, memoryHistory, parseRoute, pathFor, sameRoute, type History, type Route } from './router';
 
 export type Screen =
@@ -38,6 +39,8 @@ export interface StoreOptions {
   locale?: LocaleStore;
   /** The browser's history; an in-memory one when absent (tests). */
   history?: History;
+  /** The browser's other tabs, told of a logout here and telling us of theirs. */
+  tabs?: Tabs;
 }
 
 export const PASSWORD_MIN = 10;
@@ -88,6 +91,12 @@ export function createAppStore(opts: StoreOptions) {
   function routed(me: Me): Screen {
     return routeFor(me, hist.path());
   }
+  opts.tabs?.onLogout(() => {
+    const s = state.screen;
+    if (s.name === 'login' || s.name === 'loading') return;
+    toLogin(localError(LOCAL_CODES.loggedOutElsewhere, now()), 'me' in s ? s.me.username : '');
+    hist.replace('/');
+  });
   hist.onPop(() => {
     const s = state.screen;
     if (s.name === 'shell') set({ screen: { ...s, route: allowed(s.me, parseRoute(hist.path())) } });
@@ -239,6 +248,7 @@ export function createAppStore(opts: StoreOptions) {
   async function logout(): Promise<void> {
     const s = state.screen;
     const username = 'me' in s ? s.me.username : '';
+    opts.tabs?.announceLogout();
     try {
       await api.logout();
     } catch {

@@ -3,6 +3,7 @@ import type { Info, Me, Request } from '../api';
 import { browserSocket, watchBrowser } from '../chat/browser';
 import { createChatStore, type ChatStore } from '../chat/store';
 import { totalUnread } from '../chat/view';
+import { LOCAL_CODES } from '../errors';
 import { browserStorage, roleKey, t, type MessageKey } from '../i18n';
 import type { Route, Section } from '../router';
 import type { AppStore } from '../state';
@@ -46,6 +47,9 @@ export function Shell({ store, request, me, org, info, route }: Props) {
     const unwatch = watchBrowser(chat.socket);
     return () => {
       unwatch();
+      // Logged out in another tab: forget here too, before dispose would save drafts.
+      const s = store.getState().screen;
+      if (s.name === 'login' && s.error?.code === LOCAL_CODES.loggedOutElsewhere) chat.forget();
       chat.dispose();
     };
   }, [chat]);

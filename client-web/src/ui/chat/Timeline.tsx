@@ -135,15 +135,21 @@ export function Timeline(p: Props) {
         aria-keyshortcuts="ArrowUp ArrowDown Home End"
         data-channel={p.channelId}
       >
-        {p.data.loadingOlder ? <p class="timeline-note muted">{t('chat.loading_older')}</p> : null}
-        {!p.data.hasOlder && !p.data.loading && p.data.messages.length > 0 ? <p class="timeline-note muted">{t('chat.beginning')}</p> : null}
-        {p.data.hasOlder && !p.data.loadingOlder ? (
-          <p class="timeline-note">
+        {/* One box of fixed height for whatever is said above the messages: a note that
+            changed height as loading starts would move every message under the reader. */}
+        <div class="timeline-top">
+          {p.data.loadingOlder ? (
+            <p class="muted" role="status">
+              {t('chat.loading_older')}
+            </p>
+          ) : p.data.hasOlder ? (
             <button type="button" class="btn btn-quiet btn-small" onClick={p.onLoadOlder}>
               {t('chat.load_older')}
             </button>
-          </p>
-        ) : null}
+          ) : !p.data.loading && p.data.messages.length > 0 ? (
+            <p class="muted">{t('chat.beginning')}</p>
+          ) : null}
+        </div>
         {p.data.loading ? <p class="timeline-note muted">{t('chat.loading')}</p> : null}
         {!p.data.loading && p.rows.length === 0 ? <p class="timeline-note muted">{t('chat.empty_channel')}</p> : null}
         {p.rows.map((r) => {
