@@ -33,6 +33,8 @@ const (
 	CodeNotMember          Code = "not_member"          // the channel does not exist or you are not in it
 	CodeWindowExpired      Code = "window_expired"      // recall or edit after the allowed window
 	CodeHelloFirst         Code = "hello_first"         // a WebSocket frame before hello, or a second hello
+	CodeStaleRevision      Code = "stale_revision"      // a notice was revised since the revision you confirm; read it again
+	CodeNoticeWithdrawn    Code = "notice_withdrawn"    // the notice was withdrawn: nothing more to confirm or revise
 	CodeInternal           Code = "internal"            // a bug; the request id finds it in the log
 )
 

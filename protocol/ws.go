@@ -45,6 +45,7 @@ const (
 	TypeReadSync = "read"    // ReadData: the user's read position moved (any device)
 	TypeResync   = "resync"  // ResyncData: page this channel by REST instead
 	TypeChannel  = "channel" // ChannelEvent: joined, left or changed a channel
+	TypeNotice   = "notice"  // NoticeEvent: a notice you receive, wrote or head people of changed
 	TypePong     = "pong"    // no data
 	TypeError    = "error"   // Error (the same body as REST errors)
 )

@@ -91,7 +91,7 @@ func Status(code protocol.Code) int {
 		return http.StatusNotFound
 	case protocol.CodeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case protocol.CodeConflict:
+	case protocol.CodeConflict, protocol.CodeStaleRevision, protocol.CodeNoticeWithdrawn:
 		return http.StatusConflict
 	case protocol.CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
