@@ -6,6 +6,7 @@ import * as adminMessages from './messages/admin';
 import * as chatMessages from './messages/chat';
 import * as directoryMessages from './messages/directory';
 import * as groupMessages from './messages/groups';
+import * as noticeMessages from './messages/notices';
 import * as pwaMessages from './messages/pwa';
 
 export type Locale = 'zh-CN' | 'en';
@@ -102,7 +103,7 @@ const coreZh = {
   'duration.hours_minutes': '{h} 小时 {m} 分钟',
 } as const;
 
-const zhCN = { ...coreZh, ...chatMessages.zh, ...groupMessages.zh, ...directoryMessages.zh, ...adminMessages.zh, ...pwaMessages.zh } as const;
+const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...groupMessages.zh, ...directoryMessages.zh, ...adminMessages.zh, ...pwaMessages.zh } as const;
 
 export type MessageKey = keyof typeof zhCN;
 type Dictionary = Readonly<Partial<Record<MessageKey, string>>>;
@@ -196,7 +197,7 @@ const coreEn: Readonly<Partial<Record<keyof typeof coreZh, string>>> = {
   'duration.hours_minutes': '{h} h {m} min',
 };
 
-const en: Dictionary = { ...coreEn, ...chatMessages.en, ...groupMessages.en, ...directoryMessages.en, ...adminMessages.en, ...pwaMessages.en };
+const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ...groupMessages.en, ...directoryMessages.en, ...adminMessages.en, ...pwaMessages.en };
 
 const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };
 

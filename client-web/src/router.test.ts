@@ -5,7 +5,11 @@ describe('routes', () => {
   const cases: [string, Route][] = [
     ['/', { section: 'channels' }],
     ['/c/12', { section: 'channels', channelId: 12 }],
-    ['/notices', { section: 'notices' }],
+    ['/notices', { section: 'notices', view: 'pending' }],
+    ['/notices/received', { section: 'notices', view: 'received' }],
+    ['/notices/sent', { section: 'notices', view: 'sent' }],
+    ['/notices/channel/12', { section: 'notices', view: 'channel', channelId: 12 }],
+    ['/notices/34', { section: 'notices', view: 'pending', noticeId: 34 }],
     ['/directory', { section: 'directory' }],
     ['/admin/people', { section: 'admin', tab: 'people' }],
     ['/admin/import', { section: 'admin', tab: 'import' }],
@@ -25,6 +29,10 @@ describe('routes', () => {
     ['/admin', { section: 'admin', tab: 'people' }],
     ['/admin/secret', { section: 'admin', tab: 'people' }],
     ['/c/7?x=1', { section: 'channels', channelId: 7 }],
+    ['/c/1e3', { section: 'channels' }],
+    ['/notices/0', { section: 'notices', view: 'pending' }],
+    ['/notices/channel/x', { section: 'notices', view: 'pending' }],
+    ['/notices/elsewhere', { section: 'notices', view: 'pending' }],
   ])('%s is read safely', (path, route) => {
     expect(parseRoute(path)).toEqual(route);
   });

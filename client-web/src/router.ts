@@ -3,15 +3,20 @@
 // notification:
 //
 //   /                 channels, none open        /c/12            channel 12
-//   /notices          notices                    /directory       the directory
+//   /notices          notices to confirm         /notices/received, /notices/sent
+//   /notices/channel/12  notices pinned in channel 12    /notices/34   notice 34
+//   /directory        the directory
 //   /admin/people     admin: people              /admin/departments, /admin/party, /admin/import
 
 export type AdminTab = 'people' | 'departments' | 'party' | 'import';
 export const ADMIN_TABS: readonly AdminTab[] = ['people', 'departments', 'party', 'import'];
 
+/** The lists of the notices section: 待确认, 收到的, 我发布的, and one channel's board. */
+export type NoticeView = 'pending' | 'received' | 'sent' | 'channel';
+
 export type Route =
   | { section: 'channels'; channelId?: number }
-  | { section: 'notices' }
+  | { section: 'notices'; view: NoticeView; channelId?: number; noticeId?: number }
   | { section: 'directory' }
   | { section: 'admin'; tab: AdminTab };
 
@@ -23,12 +28,15 @@ export const HOME: Route = { section: 'channels' };
 export function parseRoute(path: string): Route {
   const parts = path.split('?')[0]!.split('/').filter(Boolean);
   switch (parts[0]) {
-    case 'c': {
-      const id = Number(parts[1]);
-      return Number.isSafeInteger(id) && id > 0 && parts.length === 2 ? { section: 'channels', channelId: id } : HOME;
+    case 'c':
+      return parts.length === 2 && isId(parts[1]) ? { section: 'channels', channelId: Number(parts[1]) } : HOME;
+    case 'notices': {
+      if (parts.length === 1) return { section: 'notices', view: 'pending' };
+      if (parts.length === 2 && (parts[1] === 'received' || parts[1] === 'sent')) return { section: 'notices', view: parts[1] };
+      if (parts.length === 2 && isId(parts[1])) return { section: 'notices', view: 'pending', noticeId: Number(parts[1]) };
+      if (parts.length === 3 && parts[1] === 'channel' && isId(parts[2])) return { section: 'notices', view: 'channel', channelId: Number(parts[2]) };
+      return { section: 'notices', view: 'pending' };
     }
-    case 'notices':
-      return { section: 'notices' };
     case 'directory':
       return { section: 'directory' };
     case 'admin': {
@@ -40,10 +48,19 @@ export function parseRoute(path: string): Route {
   }
 }
 
+function isId(s: string | undefined): boolean {
+  const n = Number(s);
+  return s !== undefined && /^\d+$/.test(s) && Number.isSafeInteger(n) && n > 0;
+}
+
 export function pathFor(r: Route): string {
   switch (r.section) {
     case 'channels':
       return r.channelId ? `/c/${r.channelId}` : '/';
+    case 'notices':
+      if (r.noticeId) return `/notices/${r.noticeId}`;
+      if (r.view === 'channel' && r.channelId) return `/notices/channel/${r.channelId}`;
+      return r.view === 'received' || r.view === 'sent' ? `/notices/${r.view}` : '/notices';
     case 'admin':
       return `/admin/${r.tab}`;
     default:

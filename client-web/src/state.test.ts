@@ -264,7 +264,7 @@ describe('shell', () => {
       'POST /api/v1/auth/logout': () => ({ status: 204 }),
     });
     await store.start();
-    store.navigate({ section: 'notices' });
+    store.navigate({ section: 'notices', view: 'pending' });
     expect(screen(store)).toMatchObject({ name: 'shell', route: { section: 'notices' } });
     await store.logout();
     expect(calls.at(-1)).toMatchObject({ method: 'POST', url: '/api/v1/auth/logout' });

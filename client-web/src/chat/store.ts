@@ -54,6 +54,10 @@ export interface ChatDeps {
   clearTimeout?: (id: unknown) => void;
   /** The session ended (close 4001, or a 401 from REST). */
   onExpired?: () => void;
+  /** Frames that are not chat's own (notices), and each welcome (to catch up after a
+   * reconnect): the socket is shared. */
+  onOtherFrame?: (f: Frame) => void;
+  onWelcome?: () => void;
 }
 
 type Op =
@@ -191,10 +195,13 @@ export function createChatStore(deps: ChatDeps) {
       case 'channel':
         onChannelEvent(f.data as ChannelEvent);
         break;
+      default:
+        deps.onOtherFrame?.(f);
     }
   }
 
   function onWelcome() {
+    deps.onWelcome?.();
     void loadChannels();
     // Edits and recalls made while away are not replayed: refresh what is on screen,
     // and let other channels reload their newest page when next opened.

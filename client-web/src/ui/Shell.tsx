@@ -15,7 +15,7 @@ import { DirectoryPage } from './directory/DirectoryPage';
 
 const NAV: { section: Section; key: MessageKey; route: Route; adminOnly?: boolean }[] = [
   { section: 'channels', key: 'nav.channels', route: { section: 'channels' } },
-  { section: 'notices', key: 'nav.notices', route: { section: 'notices' } },
+  { section: 'notices', key: 'nav.notices', route: { section: 'notices', view: 'pending' } },
   { section: 'directory', key: 'nav.directory', route: { section: 'directory' } },
   { section: 'admin', key: 'nav.admin', route: { section: 'admin', tab: 'people' }, adminOnly: true },
 ];
