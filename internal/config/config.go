@@ -32,6 +32,10 @@ type Config struct {
 	RecallWindow time.Duration // --recall-window: how long a sender may recall (撤回) a message
 	EditWindow   time.Duration // --edit-window: how long a sender may edit a message
 
+	NoticeChannelAdmins  bool            // --notice-channel-admins: channel administrators may publish notices to their channels
+	NoticeRemindInterval time.Duration   // --notice-remind-interval: "remind the unconfirmed" at most once per interval
+	NoticeReminders      []time.Duration // --notice-reminders: automatic reminders this long before a deadline
+
 	TimeZone      string // --time-zone
 	DefaultLocale string // --locale
 	LogLevel      string // --log-level: debug, info, warn, error
@@ -52,11 +56,15 @@ func Default() Config {
 		LockoutDuration:  15 * time.Minute,
 		RecallWindow:     2 * time.Minute,
 		EditWindow:       24 * time.Hour,
-		TimeZone:         "Asia/Shanghai",
-		DefaultLocale:    "zh-CN",
-		LogLevel:         "info",
-		LogFormat:        "text",
-		ShutdownTimeout:  15 * time.Second,
+
+		NoticeChannelAdmins:  true,
+		NoticeRemindInterval: 30 * time.Minute,
+		NoticeReminders:      []time.Duration{24 * time.Hour, 2 * time.Hour},
+		TimeZone:             "Asia/Shanghai",
+		DefaultLocale:        "zh-CN",
+		LogLevel:             "info",
+		LogFormat:            "text",
+		ShutdownTimeout:      15 * time.Second,
 	}
 }
 
@@ -102,6 +110,18 @@ func (c Config) Validate() error {
 	}
 	if c.EditWindow < 0 || c.EditWindow > 30*24*time.Hour {
 		bad("edit-window", "must be between 0 and 720h, got %s", c.EditWindow)
+	}
+	if c.NoticeRemindInterval < time.Minute || c.NoticeRemindInterval > 24*time.Hour {
+		bad("notice-remind-interval", "must be between 1m and 24h, got %s", c.NoticeRemindInterval)
+	}
+	if len(c.NoticeReminders) > 10 {
+		bad("notice-reminders", "at most 10 reminders, got %d", len(c.NoticeReminders))
+	}
+	for _, d := range c.NoticeReminders {
+		if d < time.Minute || d > 30*24*time.Hour {
+			bad("notice-reminders", "each must be between 1m and 720h before the deadline, got %s", d)
+			break
+		}
 	}
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		bad("time-zone", "unknown time zone %q", c.TimeZone)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -68,6 +69,9 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		{"bad locale", []string{"--locale", "fr"}, nil, "--locale"},
 		{"both secret forms", nil, map[string]string{"GOVCHAT_REDIS": "redis://a", "GOVCHAT_REDIS_FILE": "/x"}, "--redis"},
 		{"bad public url", []string{"--public-url", "chat.example"}, nil, "--public-url"},
+		{"bad reminder list", nil, map[string]string{"GOVCHAT_NOTICE_REMINDERS": "24h,soon"}, "--notice-reminders"},
+		{"reminder out of range", []string{"--notice-reminders", "24h,10s"}, nil, "--notice-reminders"},
+		{"remind interval too short", []string{"--notice-remind-interval", "5s"}, nil, "--notice-remind-interval"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -99,5 +103,29 @@ func TestBaseURL(t *testing.T) {
 	c.PublicURL = "https://chat.example.gov.cn/"
 	if got := c.BaseURL("0.0.0.0:8080"); got != "https://chat.example.gov.cn" {
 		t.Errorf("BaseURL = %q", got)
+	}
+}
+
+func TestNoticeReminderList(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []time.Duration
+	}{
+		{"24h,2h", []time.Duration{24 * time.Hour, 2 * time.Hour}},
+		{" 48h , 30m ", []time.Duration{48 * time.Hour, 30 * time.Minute}},
+		{"none", nil},
+		{"", nil},
+	}
+	for _, tc := range cases {
+		c, _, err := Load("serve", []string{"--notice-reminders", tc.in}, envOf(nil), io.Discard)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.in, err)
+		}
+		if !slices.Equal(c.NoticeReminders, tc.want) {
+			t.Errorf("%q: got %v, want %v", tc.in, c.NoticeReminders, tc.want)
+		}
+	}
+	if d := Default(); !d.NoticeChannelAdmins || d.NoticeRemindInterval != 30*time.Minute || len(d.NoticeReminders) != 2 {
+		t.Errorf("defaults: %+v", d)
 	}
 }

@@ -43,6 +43,9 @@ func (c *Config) settings() []setting {
 		{"trust-proxy", "take the client address from X-Forwarded-For (only behind a reverse proxy)", false, (*boolValue)(&c.TrustProxy)},
 		{"recall-window", "how long a sender may recall (撤回) a message; channel administrators may always", false, (*durationValue)(&c.RecallWindow)},
 		{"edit-window", "how long a sender may edit a message (edits are marked as edited)", false, (*durationValue)(&c.EditWindow)},
+		{"notice-channel-admins", "channel administrators may publish notices to their own channels (leaders always may)", false, (*boolValue)(&c.NoticeChannelAdmins)},
+		{"notice-remind-interval", "how often a notice's author may remind the unconfirmed", false, (*durationValue)(&c.NoticeRemindInterval)},
+		{"notice-reminders", "automatic reminders before a notice's deadline, e.g. 24h,2h (none: no automatic reminders)", false, (*durationsValue)(&c.NoticeReminders)},
 		{"time-zone", "organisation time zone", false, (*stringValue)(&c.TimeZone)},
 		{"locale", "default interface language: zh-CN or en", false, (*stringValue)(&c.DefaultLocale)},
 		{"log-level", "debug, info, warn or error", false, (*stringValue)(&c.LogLevel)},
@@ -225,3 +228,32 @@ func (v *durationValue) Set(s string) error {
 	return nil
 }
 func (v *durationValue) String() string { return time.Duration(*v).String() }
+
+// durationsValue is a comma-separated list of durations; "none" or "" is the empty list.
+type durationsValue []time.Duration
+
+func (v *durationsValue) Set(s string) error {
+	var out []time.Duration
+	if t := strings.TrimSpace(s); t != "" && t != "none" {
+		for _, part := range strings.Split(t, ",") {
+			d, err := time.ParseDuration(strings.TrimSpace(part))
+			if err != nil {
+				return errors.New("must be durations separated by commas, such as 24h,2h, or none")
+			}
+			out = append(out, d)
+		}
+	}
+	*v = out
+	return nil
+}
+
+func (v *durationsValue) String() string {
+	if len(*v) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(*v))
+	for i, d := range *v {
+		parts[i] = d.String()
+	}
+	return strings.Join(parts, ",")
+}
