@@ -101,8 +101,14 @@ function setup(opts: { storage?: ReturnType<typeof localStore>; online?: () => b
     setTimeout: clock.setTimeout,
     clearTimeout: clock.clearTimeout,
     onExpired: () => expired++,
+    onOtherFrame: (f) => others.push(f),
+    onWelcome: () => welcomes++,
   });
+  const others: Frame[] = [];
+  let welcomes = 0;
   const t = {
+    others,
+    welcomes: () => welcomes,
     clock,
     srv,
     calls,
@@ -855,5 +861,20 @@ describe('dispose', () => {
     t.store.dispose();
     expect(ws.closedWith).toBe(1000);
     expect(t.clock.pending()).toEqual([]);
+  });
+});
+
+describe('sharing the socket', () => {
+  it('passes frames that are not chat’s on, and tells of each welcome', async () => {
+    const t = setup();
+    await t.live();
+    expect(t.welcomes()).toBe(1);
+    const notice = { v: 1, type: 'notice', data: { notice_id: 7, event: 'published', revision: 1 } };
+    t.ws().deliver(notice);
+    t.ws().deliver(server.read(2, 60));
+    expect(t.others).toEqual([notice]);
+    await t.drop();
+    await t.welcome();
+    expect(t.welcomes()).toBe(2);
   });
 });
