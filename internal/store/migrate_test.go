@@ -25,8 +25,8 @@ func TestMigrate(t *testing.T) {
 			}
 			v, err := db.SchemaVersion(ctx)
 			must(t, err)
-			if v != 3 {
-				t.Fatalf("SchemaVersion = %d, want 3", v)
+			if v != 4 {
+				t.Fatalf("SchemaVersion = %d, want 4", v)
 			}
 		})
 
@@ -96,8 +96,8 @@ func TestMigrateConcurrently(t *testing.T) {
 			}
 			wg.Wait()
 			slices.Sort(all)
-			if !slices.Equal(all, []int{1, 2, 3}) {
-				t.Fatalf("applied across nodes = %v, want [1 2 3]", all)
+			if !slices.Equal(all, []int{1, 2, 3, 4}) {
+				t.Fatalf("applied across nodes = %v, want [1 2 3 4]", all)
 			}
 		})
 	}

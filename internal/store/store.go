@@ -244,6 +244,7 @@ type Store interface {
 	Org
 	Audit
 	Chat
+	Notices
 
 	// InTx runs fn with a Store bound to one transaction, committed when fn returns nil
 	// and rolled back otherwise. Nested InTx calls join the outer transaction.
