@@ -1,15 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { beijingToIso, isPast, isoToBeijing, shortDateTime } from './time';
 
+// The device's zone, as Node reads it from TZ (no Node types in this project).
+const env = (globalThis as unknown as { process: { env: Record<string, string | undefined> } }).process.env;
+
 describe('Beijing deadlines', () => {
-  const tz = process.env.TZ;
+  const tz = env.TZ;
   afterEach(() => {
-    process.env.TZ = tz;
+    env.TZ = tz;
   });
 
   it('reads the fields as Beijing wall time, whatever the device zone', () => {
     for (const zone of ['UTC', 'America/New_York', 'Asia/Shanghai', 'Pacific/Kiritimati']) {
-      process.env.TZ = zone;
+      env.TZ = zone;
+      // The device zone really changed (so the test could fail).
+      if (zone === 'America/New_York') expect(new Date('2026-11-25T09:00:00Z').getHours()).toBe(4);
       expect(beijingToIso('2026-11-25', '17:00')).toBe('2026-11-25T09:00:00.000Z');
       // Early morning in Beijing is the evening before in UTC.
       expect(beijingToIso('2026-01-01', '07:30')).toBe('2025-12-31T23:30:00.000Z');
@@ -26,7 +31,7 @@ describe('Beijing deadlines', () => {
   });
 
   it('turns an instant back into the form fields', () => {
-    process.env.TZ = 'America/Los_Angeles';
+    env.TZ = 'America/Los_Angeles';
     expect(isoToBeijing('2025-12-31T23:30:00Z')).toEqual({ date: '2026-01-01', time: '07:30' });
     expect(isoToBeijing(beijingToIso('2026-11-25', '17:00')!)).toEqual({ date: '2026-11-25', time: '17:00' });
   });
