@@ -153,8 +153,14 @@ func (s *DB) receiptState(ctx context.Context, noticeID, userID int64) (NoticeRe
 }
 
 // ListNoticeRecipients lists every recipient of a notice with their names, by
-// department then user ID; ErrNotFound when there is no such notice.
+// department then user ID; ErrNotFound when there is no such notice. It feeds the
+// tally, so the rows are scanned into one reused set of destinations and the result
+// is sized from the notice's recipient count up front.
 func (s *DB) ListNoticeRecipients(ctx context.Context, noticeID int64) ([]NoticeRecipientRow, error) {
+	var count int
+	if err := s.queryRow(ctx, `SELECT recipients FROM notices WHERE id = ?`, noticeID).Scan(&count); err != nil {
+		return nil, s.fail(err, "list recipients of notice %d", noticeID)
+	}
 	rows, err := s.query(ctx, `SELECT `+recipientCols("r", false)+`, u.username, u.display_name
 		FROM notice_recipients r JOIN users u ON u.id = r.user_id
 		WHERE r.notice_id = ?
@@ -163,11 +169,12 @@ func (s *DB) ListNoticeRecipients(ctx context.Context, noticeID int64) ([]Notice
 		return nil, s.fail(err, "list recipients of notice %d", noticeID)
 	}
 	defer rows.Close()
-	var out []NoticeRecipientRow
+	out := make([]NoticeRecipientRow, 0, count)
+	var row NoticeRecipientRow
+	var d recipientDest
+	dest := append(d.targets(&row.NoticeRecipient), &row.Username, &row.DisplayName)
 	for rows.Next() {
-		var row NoticeRecipientRow
-		var d recipientDest
-		if err := rows.Scan(append(d.targets(&row.NoticeRecipient), &row.Username, &row.DisplayName)...); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, s.fail(err, "list recipients of notice %d", noticeID)
 		}
 		d.finish(&row.NoticeRecipient)
@@ -175,9 +182,6 @@ func (s *DB) ListNoticeRecipients(ctx context.Context, noticeID int64) ([]Notice
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.fail(err, "list recipients of notice %d", noticeID)
-	}
-	if len(out) == 0 {
-		return nil, s.noticeExists(ctx, noticeID, "list recipients of notice %d", noticeID)
 	}
 	return out, nil
 }
