@@ -44,6 +44,14 @@ const (
 	ChatMemberRemove  = "chat.member_remove"
 	ChatMemberRole    = "chat.member_role"
 	ChatChannelUpdate = "chat.channel_update"
+
+	// Notices: the detail names titles, counts and ids, never a notice's body.
+	NoticePublish  = "notice.publish"
+	NoticeRevise   = "notice.revise"
+	NoticeWithdraw = "notice.withdraw"
+	NoticeConfirm  = "notice.confirm"
+	NoticeRemind   = "notice.remind"   // manual or automatic; the detail says which
+	NoticeEscalate = "notice.escalate" // the department heads were told at the deadline
 )
 
 // Outcomes.

@@ -1,0 +1,205 @@
+package notice
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"govchat/internal/apperr"
+	"govchat/internal/org"
+	"govchat/internal/store"
+	"govchat/protocol"
+)
+
+// orgView is the organisation as one publication or scheduler pass sees it: the two
+// trees, who is in each node, and every account.
+type orgView struct {
+	depts       org.Tree[store.Department]
+	parties     org.Tree[store.PartyOrg]
+	users       map[int64]store.User
+	deptMembers map[int64][]int64 // department → users (any membership)
+	partyMembs  map[int64][]int64 // party org → users
+	primary     map[int64]int64   // user → primary department
+	leaderCache map[int64][]int64 // department → its leaders (heads.go)
+}
+
+func loadOrg(ctx context.Context, st store.Store) (*orgView, error) {
+	ds, err := st.ListDepartments(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("notice: departments: %w", err)
+	}
+	ps, err := st.ListPartyOrgs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("notice: party organisations: %w", err)
+	}
+	dms, err := st.ListDeptMemberships(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("notice: department memberships: %w", err)
+	}
+	pms, err := st.ListPartyMemberships(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("notice: party memberships: %w", err)
+	}
+	us, err := st.ListUsers(ctx, store.UserFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("notice: users: %w", err)
+	}
+	v := &orgView{depts: org.DeptTree(ds), parties: org.PartyTree(ps), users: make(map[int64]store.User, len(us)),
+		deptMembers: map[int64][]int64{}, partyMembs: map[int64][]int64{}, primary: map[int64]int64{},
+		leaderCache: map[int64][]int64{}}
+	for _, u := range us {
+		v.users[u.ID] = u
+	}
+	for _, m := range dms {
+		v.deptMembers[m.DepartmentID] = append(v.deptMembers[m.DepartmentID], m.UserID)
+		if m.Primary {
+			v.primary[m.UserID] = m.DepartmentID
+		}
+	}
+	for _, m := range pms {
+		v.partyMembs[m.PartyOrgID] = append(v.partyMembs[m.PartyOrgID], m.UserID)
+	}
+	return v, nil
+}
+
+func (v *orgView) active(uid int64) bool {
+	u, ok := v.users[uid]
+	return ok && !u.Disabled
+}
+
+// resolved is an audience resolved to people and channels.
+type resolved struct {
+	recipients []store.NoticeRecipient // ascending by user
+	channels   []int64                 // ascending
+}
+
+// resolve turns an audience into the people it reaches at this moment and the channels
+// the notice is pinned in:
+//
+//   - a channel: its members; pinned there;
+//   - a department: its members, and with sub those of every department below too;
+//     pinned in the department channel of each of those departments;
+//   - a party organisation: its members and those of its groups below; pinned in the
+//     party channel of each;
+//   - a user: that person.
+//
+// Disabled accounts and the author are left out; a person reached twice gets one
+// notice. Each recipient's department is their primary department (0 for none). An id
+// that does not exist (a disabled account as a user) is bad_request naming the list;
+// more than MaxNoticeRecipients people is too_large; nobody at all is bad_request on
+// "audience".
+func (s *Service) resolve(ctx context.Context, v *orgView, a protocol.Audience, authorID int64) (resolved, error) {
+	people := map[int64]bool{}
+	pins := map[int64]bool{}
+	add := func(uid int64) {
+		if uid != authorID && v.active(uid) {
+			people[uid] = true
+		}
+	}
+	for _, cid := range a.Channels {
+		ch, err := s.store.GetChannel(ctx, cid)
+		if errors.Is(err, store.ErrNotFound) {
+			return resolved{}, apperr.BadField("audience.channels", "channel %d does not exist", cid)
+		}
+		if err != nil {
+			return resolved{}, fmt.Errorf("notice: channel %d: %w", cid, err)
+		}
+		if ch.Kind == store.ChannelDirect || ch.Archived {
+			return resolved{}, apperr.BadField("audience.channels", "channel %d is a direct conversation or archived", cid)
+		}
+		ms, err := s.store.ListMembers(ctx, cid)
+		if err != nil {
+			return resolved{}, fmt.Errorf("notice: members of channel %d: %w", cid, err)
+		}
+		for _, m := range ms {
+			add(m.UserID)
+		}
+		pins[cid] = true
+	}
+
+	var deptIDs, partyIDs []int64
+	for _, d := range a.Departments {
+		if _, ok := v.depts.Get(d.ID); !ok {
+			return resolved{}, apperr.BadField("audience.departments", "department %d does not exist", d.ID)
+		}
+		if d.Sub {
+			deptIDs = append(deptIDs, v.depts.Descendants(d.ID)...)
+		} else {
+			deptIDs = append(deptIDs, d.ID)
+		}
+	}
+	for _, id := range a.PartyOrgs {
+		if _, ok := v.parties.Get(id); !ok {
+			return resolved{}, apperr.BadField("audience.party_orgs", "party organisation %d does not exist", id)
+		}
+		partyIDs = append(partyIDs, v.parties.Descendants(id)...)
+	}
+	for _, id := range deptIDs {
+		for _, uid := range v.deptMembers[id] {
+			add(uid)
+		}
+	}
+	for _, id := range partyIDs {
+		for _, uid := range v.partyMembs[id] {
+			add(uid)
+		}
+	}
+	for _, uid := range a.Users {
+		if !v.active(uid) {
+			return resolved{}, apperr.BadField("audience.users", "user %d does not exist or is disabled", uid)
+		}
+		add(uid)
+	}
+	if len(people) > protocol.MaxNoticeRecipients {
+		return resolved{}, apperr.New(protocol.CodeTooLarge, "the audience has %d people; a notice reaches at most %d", len(people), protocol.MaxNoticeRecipients)
+	}
+	if len(people) == 0 {
+		return resolved{}, apperr.BadField("audience", "the audience has nobody in it (besides you)")
+	}
+
+	if err := s.orgPins(ctx, pins, deptIDs, partyIDs); err != nil {
+		return resolved{}, err
+	}
+
+	out := resolved{recipients: make([]store.NoticeRecipient, 0, len(people)), channels: make([]int64, 0, len(pins))}
+	for uid := range people {
+		out.recipients = append(out.recipients, store.NoticeRecipient{UserID: uid, DepartmentID: v.primary[uid]})
+	}
+	sort.Slice(out.recipients, func(i, j int) bool { return out.recipients[i].UserID < out.recipients[j].UserID })
+	for cid := range pins {
+		out.channels = append(out.channels, cid)
+	}
+	sort.Slice(out.channels, func(i, j int) bool { return out.channels[i] < out.channels[j] })
+	return out, nil
+}
+
+// orgPins adds the department channels of deptIDs and the party channels of partyIDs.
+func (s *Service) orgPins(ctx context.Context, pins map[int64]bool, deptIDs, partyIDs []int64) error {
+	for _, k := range []struct {
+		kind store.ChannelKind
+		ids  []int64
+	}{{store.ChannelDepartment, deptIDs}, {store.ChannelParty, partyIDs}} {
+		if len(k.ids) == 0 {
+			continue
+		}
+		want := map[int64]bool{}
+		for _, id := range k.ids {
+			want[id] = true
+		}
+		cs, err := s.store.ListChannelsByKind(ctx, k.kind)
+		if err != nil {
+			return fmt.Errorf("notice: %s channels: %w", k.kind, err)
+		}
+		for _, c := range cs {
+			node := c.DepartmentID
+			if k.kind == store.ChannelParty {
+				node = c.PartyOrgID
+			}
+			if want[node] && !c.Archived {
+				pins[c.ID] = true
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,106 @@
+package notice
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"govchat/internal/apperr"
+	"govchat/internal/audit"
+	"govchat/internal/auth"
+	"govchat/internal/store"
+	"govchat/protocol"
+)
+
+// Publish checks, authorises and resolves a notice, stores it with its recipients and
+// tells each recipient (`published`). See the package doc for who may publish and
+// resolve for how the audience becomes people.
+func (s *Service) Publish(ctx context.Context, p auth.Principal, req protocol.PublishNoticeRequest) (protocol.Notice, error) {
+	now := s.now()
+	in, err := checkPublish(req, now)
+	if err != nil {
+		return protocol.Notice{}, err
+	}
+	if err := s.mayPublish(ctx, p, req.Audience); err != nil {
+		return protocol.Notice{}, err
+	}
+	v, err := loadOrg(ctx, s.store)
+	if err != nil {
+		return protocol.Notice{}, err
+	}
+	res, err := s.resolve(ctx, v, req.Audience, p.User.ID)
+	if err != nil {
+		return protocol.Notice{}, err
+	}
+	aud, _ := json.Marshal(req.Audience)
+	n := store.Notice{
+		AuthorID: p.User.ID, Title: in.title, Body: in.body, Priority: in.priority, Secrecy: in.secrecy, Deadline: in.deadline,
+		NeedsConfirm: in.needsConfirm, Status: store.NoticeActive, AudienceJSON: string(aud), Channels: res.channels, CreatedAt: now,
+	}
+	for i := range res.recipients {
+		res.recipients[i].DeliveredAt = now
+	}
+	err = s.inTx(ctx, func(tx store.Store, rec *audit.Recorder) error {
+		if err := tx.CreateNotice(ctx, &n, res.recipients); err != nil {
+			return err
+		}
+		return record(ctx, rec, p.User, audit.NoticePublish, n.ID, map[string]any{
+			"title": n.Title, "recipients": len(res.recipients), "channels": n.Channels, "priority": n.Priority,
+			"needs_confirm": n.NeedsConfirm, "departments": len(req.Audience.Departments), "party_orgs": len(req.Audience.PartyOrgs),
+			"users": len(req.Audience.Users),
+		})
+	})
+	if err != nil {
+		return protocol.Notice{}, storeErr(err, "publish")
+	}
+	n.Recipients = len(res.recipients)
+	n.Revision = 1
+	users := make([]int64, len(res.recipients))
+	for i, r := range res.recipients {
+		users[i] = r.UserID
+	}
+	s.depts.put(n.ID, distinctDepts(res.recipients))
+	s.send(ctx, users, event(n, protocol.NoticeEventPublished))
+	out := toWire(n)
+	out.CanTally, out.CanManage = true, true
+	return out, nil
+}
+
+func distinctDepts(rs []store.NoticeRecipient) []int64 {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, r := range rs {
+		if !seen[r.DepartmentID] {
+			seen[r.DepartmentID] = true
+			out = append(out, r.DepartmentID)
+		}
+	}
+	return out
+}
+
+// mayPublish: a leader may publish to any audience; with ChannelAdminsMayPublish, an
+// administrator of every channel in an audience made only of channels may publish to
+// it. Whether a channel exists is not revealed to those who may not publish to it.
+func (s *Service) mayPublish(ctx context.Context, p auth.Principal, a protocol.Audience) error {
+	if p.User.Role == store.RoleLeader {
+		return nil
+	}
+	forbidden := apperr.New(protocol.CodeForbidden, "only leaders, and channel administrators in their channels, may publish notices")
+	if !s.opt.ChannelAdminsMayPublish || len(a.Channels) == 0 || len(a.Departments)+len(a.PartyOrgs)+len(a.Users) > 0 {
+		return forbidden
+	}
+	for _, cid := range a.Channels {
+		m, err := s.store.GetMember(ctx, cid, p.User.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return forbidden
+		}
+		if err != nil {
+			return fmt.Errorf("notice: membership of %d in %d: %w", p.User.ID, cid, err)
+		}
+		if m.Role != store.MemberAdmin {
+			return forbidden
+		}
+	}
+	return nil
+}

@@ -1,0 +1,85 @@
+package notice
+
+import (
+	"context"
+
+	"govchat/internal/apperr"
+	"govchat/internal/audit"
+	"govchat/internal/auth"
+	"govchat/internal/store"
+	"govchat/protocol"
+)
+
+// recipientView is look for the receipt operations: only recipients have a receipt;
+// anyone else is told not_found.
+func (s *Service) recipientView(ctx context.Context, p auth.Principal, id int64, rev int) (view, error) {
+	v, err := s.look(ctx, p, id)
+	if err != nil {
+		return v, err
+	}
+	if !v.recipient {
+		return v, notFound()
+	}
+	if rev < 1 {
+		return v, apperr.BadField("revision", "say which revision you read")
+	}
+	return v, nil
+}
+
+// Seen records that the recipient opened the given revision (the first time counts).
+// stale_revision when it is not the current one. When it is news, the recipient's
+// other devices and the author (live tally) are told (`receipt`).
+func (s *Service) Seen(ctx context.Context, p auth.Principal, id int64, req protocol.NoticeReadRequest) (protocol.NoticeReceipt, error) {
+	v, err := s.recipientView(ctx, p, id, req.Revision)
+	if err != nil {
+		return protocol.NoticeReceipt{}, err
+	}
+	r, err := s.store.MarkNoticeSeen(ctx, id, p.User.ID, req.Revision, s.now())
+	if err != nil {
+		return protocol.NoticeReceipt{}, storeErr(err, "seen %d by %d", id, p.User.ID)
+	}
+	if v.receipt.SeenRevision != req.Revision {
+		s.send(ctx, []int64{p.User.ID, v.n.AuthorID}, event(v.n, protocol.NoticeEventReceipt))
+	}
+	return toReceipt(r), nil
+}
+
+// Confirm records 确认收到 of the current revision, with an optional short reply.
+// stale_revision when the notice was revised since; notice_withdrawn when withdrawn;
+// conflict when the notice does not ask for confirmation. Repeating it changes
+// nothing (the first time and reply stay). A new confirmation is audited and told to
+// the recipient's other devices and the author (`receipt`).
+func (s *Service) Confirm(ctx context.Context, p auth.Principal, id int64, req protocol.NoticeReadRequest) (protocol.NoticeReceipt, error) {
+	v, err := s.recipientView(ctx, p, id, req.Revision)
+	if err != nil {
+		return protocol.NoticeReceipt{}, err
+	}
+	reply, err := checkText("reply", req.Reply, protocol.MaxNoticeReply, false, true)
+	if err != nil {
+		return protocol.NoticeReceipt{}, err
+	}
+	switch {
+	case v.n.Status == store.NoticeWithdrawn:
+		return protocol.NoticeReceipt{}, apperr.New(protocol.CodeNoticeWithdrawn, "the notice was withdrawn")
+	case !v.n.NeedsConfirm:
+		return protocol.NoticeReceipt{}, apperr.New(protocol.CodeConflict, "this notice does not ask for confirmation")
+	case req.Revision != v.n.Revision:
+		return protocol.NoticeReceipt{}, storeErr(store.ErrStaleRevision, "confirm")
+	}
+	fresh := v.receipt.ConfirmedRevision != req.Revision
+	var r store.NoticeRecipient
+	err = s.inTx(ctx, func(tx store.Store, rec *audit.Recorder) error {
+		var err error
+		if r, err = tx.ConfirmNotice(ctx, id, p.User.ID, req.Revision, reply, s.now()); err != nil || !fresh {
+			return err
+		}
+		return record(ctx, rec, p.User, audit.NoticeConfirm, id, map[string]any{"revision": req.Revision, "replied": reply != ""})
+	})
+	if err != nil {
+		return protocol.NoticeReceipt{}, storeErr(err, "confirm %d by %d", id, p.User.ID)
+	}
+	if fresh {
+		s.send(ctx, []int64{p.User.ID, v.n.AuthorID}, event(v.n, protocol.NoticeEventReceipt))
+	}
+	return toReceipt(r), nil
+}

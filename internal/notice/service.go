@@ -1,0 +1,236 @@
+// Package notice owns notices (通知): who may publish one and to whom, how its audience
+// is resolved to people once at publication, who may see it and its tally, receipts
+// per revision (seen, confirmed), revisions and withdrawal, the tally and its CSV
+// export, reminders of the unconfirmed, and the scheduler that sends the automatic
+// reminders before a deadline and tells the department heads at it.
+//
+// The rules, as PROTOCOL.md states them:
+//
+//   - Publishing: a user with role leader may publish to any audience. A member who
+//     administers a channel may publish to channels they administer (and to nothing
+//     else) when Options.ChannelAdminsMayPublish. Everyone else is forbidden. The
+//     system administrator, security officer and auditor have no business role (三员分立)
+//     and publish only as channel administrators.
+//   - Seeing: a notice is visible to its recipients, its author and those who may see
+//     its tally; to everyone else it does not exist (not_found).
+//   - The tally: the author, security officers (role security, 保密员), and leaders
+//     above the audience — users with role leader who are members of a department that
+//     is the primary department of some recipient or above it.
+//   - Managing (revise, withdraw, remind): the author only; others who can see the
+//     notice are forbidden.
+//
+// Every publication, revision, withdrawal, confirmation, reminder and escalation is
+// recorded in the audit trail in the same transaction as the change; the detail names
+// titles, counts and ids, never a notice's body, a change note or a reply.
+package notice
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"govchat/internal/apperr"
+	"govchat/internal/audit"
+	"govchat/internal/bus"
+	"govchat/internal/hub"
+	"govchat/internal/store"
+	"govchat/protocol"
+)
+
+// Options are the notice rules from the configuration.
+type Options struct {
+	// ChannelAdminsMayPublish: channel administrators may publish to the channels they
+	// administer (default true in the configuration).
+	ChannelAdminsMayPublish bool
+	// RemindInterval: "remind the unconfirmed" at most once per interval (default 30m);
+	// automatic reminders count as reminders too.
+	RemindInterval time.Duration
+	// AutoReminders: automatic reminders this long before the deadline (default 24h and
+	// 2h). Non-positive entries are ignored.
+	AutoReminders []time.Duration
+	// Location: the time zone of the CSV export's times (Asia/Shanghai).
+	Location *time.Location
+	// Audit, when set, records every change to a notice.
+	Audit *audit.Recorder
+}
+
+// Service runs notices.
+type Service struct {
+	store store.Store
+	bus   bus.Bus
+	log   *slog.Logger
+	now   func() time.Time
+	opt   Options
+	// reminders: AutoReminders, positive only, largest (earliest before the deadline)
+	// first.
+	reminders []time.Duration
+	depts     *deptCache
+}
+
+// New returns a Service.
+func New(st store.Store, b bus.Bus, log *slog.Logger, now func() time.Time, opt Options) *Service {
+	if opt.Location == nil {
+		opt.Location = shanghai()
+	}
+	var rs []time.Duration
+	for _, d := range opt.AutoReminders {
+		if d > 0 {
+			rs = append(rs, d)
+		}
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i] > rs[j] })
+	return &Service{store: st, bus: b, log: log, now: now, opt: opt, reminders: rs, depts: newDeptCache(4096)}
+}
+
+// shanghai is Asia/Shanghai, or its fixed offset where the system has no zone data
+// (China has kept UTC+8 without daylight saving since 1991).
+func shanghai() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}
+
+// notFound is what anyone who may not see a notice is told, whether or not it exists.
+func notFound() error { return apperr.New(protocol.CodeNotFound, "no such notice") }
+
+// storeErr turns the store's notice errors into codes a client acts on.
+func storeErr(err error, format string, args ...any) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, store.ErrStaleRevision):
+		return &apperr.Error{Code: protocol.CodeStaleRevision, Message: "the notice was revised; read the current revision and confirm that", Err: err}
+	case errors.Is(err, store.ErrWithdrawn):
+		return &apperr.Error{Code: protocol.CodeNoticeWithdrawn, Message: "the notice was withdrawn", Err: err}
+	case errors.Is(err, store.ErrNotFound):
+		return &apperr.Error{Code: protocol.CodeNotFound, Message: "no such notice", Err: err}
+	}
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	return fmt.Errorf("notice: "+format+": %w", append(args, err)...)
+}
+
+// encodeFrame encodes a `notice` frame once; the same bytes go to every recipient.
+func encodeFrame(ev protocol.NoticeEvent) []byte {
+	raw, err := json.Marshal(ev)
+	if err != nil {
+		raw = []byte(`{}`) // our own type always encodes
+	}
+	out, _ := json.Marshal(protocol.Frame{V: protocol.Version, Type: protocol.TypeNotice, Data: raw})
+	return out
+}
+
+// fanoutWorkers bounds the concurrent bus publishes of one fan-out: a notice to 10,000
+// people over Redis must not take 10,000 round trips one after another.
+const fanoutWorkers = 16
+
+// send publishes one event to each user's topic. It runs after the change committed,
+// so a failure is logged, not returned: clients re-fetch their lists on reconnect. The
+// request's cancellation does not cut a fan-out short.
+func (s *Service) send(ctx context.Context, users []int64, ev protocol.NoticeEvent) {
+	if len(users) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	payload := hub.EncodeEvent(0, encodeFrame(ev))
+	publish := func(uid int64) {
+		if err := s.bus.Publish(ctx, hub.UserTopic(uid), payload); err != nil {
+			s.log.Warn("notice event not published", "notice_id", ev.NoticeID, "event", ev.Event, "user_id", uid, "err", err)
+		}
+	}
+	if len(users) <= 4*fanoutWorkers {
+		for _, uid := range users {
+			publish(uid)
+		}
+		return
+	}
+	next := make(chan int64)
+	var wg sync.WaitGroup
+	for range fanoutWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for uid := range next {
+				publish(uid)
+			}
+		}()
+	}
+	for _, uid := range users {
+		next <- uid
+	}
+	close(next)
+	wg.Wait()
+}
+
+// inTx runs fn in one transaction with a recorder writing into it, so a change and its
+// audit entry commit together. Without an audit recorder the recorder is nil.
+func (s *Service) inTx(ctx context.Context, fn func(tx store.Store, rec *audit.Recorder) error) error {
+	return s.store.InTx(ctx, func(tx store.Store) error {
+		var rec *audit.Recorder
+		if s.opt.Audit != nil {
+			rec = s.opt.Audit.In(tx)
+		}
+		return fn(tx, rec)
+	})
+}
+
+// record appends a notice event to the trail; nil rec records nothing.
+func record(ctx context.Context, rec *audit.Recorder, actor store.User, action string, noticeID int64, detail map[string]any) error {
+	if rec == nil {
+		return nil
+	}
+	return rec.Record(ctx, audit.Event{ActorID: actor.ID, ActorName: actor.Username, Action: action, TargetType: "notice",
+		TargetID: strconv.FormatInt(noticeID, 10), Detail: detail})
+}
+
+// system is the actor of what the scheduler does.
+var system = store.User{Username: "system"}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// toWire is a notice as a reader sees it, without the reader's own state.
+func toWire(n store.Notice) protocol.Notice {
+	channels := n.Channels
+	if channels == nil {
+		channels = []int64{}
+	}
+	return protocol.Notice{
+		ID: n.ID, AuthorID: n.AuthorID, Title: n.Title, Body: n.Body, Revision: n.Revision, ChangeNote: n.ChangeNote,
+		Priority: n.Priority, Secrecy: n.Secrecy, Deadline: timePtr(n.Deadline), NeedsConfirm: n.NeedsConfirm,
+		Status: string(n.Status), WithdrawnAt: timePtr(n.WithdrawnAt), WithdrawReason: n.WithdrawReason,
+		Channels: channels, Recipients: n.Recipients, CreatedAt: n.CreatedAt, RevisedAt: timePtr(n.RevisedAt),
+	}
+}
+
+// toReceipt is a recipient's state on the wire.
+func toReceipt(r store.NoticeRecipient) protocol.NoticeReceipt {
+	return protocol.NoticeReceipt{
+		DeliveredAt: r.DeliveredAt, SeenAt: timePtr(r.SeenAt), SeenRevision: r.SeenRevision,
+		ConfirmedAt: timePtr(r.ConfirmedAt), ConfirmedRevision: r.ConfirmedRevision, Reply: r.Reply,
+	}
+}
+
+// pending: the recipient must still confirm the notice's current revision.
+func pending(n store.Notice, r store.NoticeRecipient) bool {
+	return n.Status == store.NoticeActive && n.NeedsConfirm && r.ConfirmedRevision != n.Revision
+}
+
+// event is the frame data about n.
+func event(n store.Notice, name string) protocol.NoticeEvent {
+	return protocol.NoticeEvent{NoticeID: n.ID, Event: name, Revision: n.Revision, Title: n.Title, Priority: n.Priority}
+}
