@@ -19,6 +19,7 @@ import (
 	"govchat/internal/httpapi"
 	"govchat/internal/hub"
 	"govchat/internal/metrics"
+	"govchat/internal/notice"
 	"govchat/internal/webui"
 )
 
@@ -69,6 +70,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	if err := chatSvc.SyncOrgChannels(ctx); err != nil {
 		return fmt.Errorf("sync org channels: %w", err)
 	}
+	noticeSvc := notice.New(a.store, b, log, a.now, notice.Options{
+		ChannelAdminsMayPublish: cfg.NoticeChannelAdmins,
+		RemindInterval:          cfg.NoticeRemindInterval,
+		AutoReminders:           cfg.NoticeReminders,
+		Location:                cfg.Location(),
+		Audit:                   a.audit,
+	})
 	wsHub := hub.New(hub.Options{Bus: b, Auth: a.auth, Service: chatSvc, AllowedOrigin: origin(cfg.PublicURL), Log: log, Now: a.now, Presence: sh.presence})
 
 	dist, err := fs.Sub(clientweb.Dist, "dist/app")
@@ -86,6 +94,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Presence:   sh.presence,
 		WebClient:  web,
 		Chat:       chatSvc,
+		Notices:    noticeSvc,
 		WS:         wsHub,
 	})
 
@@ -107,10 +116,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 
 	var wg sync.WaitGroup
 	bg, stopBG := context.WithCancel(context.Background())
-	wg.Add(2)
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		a.sweepSessions(bg)
+	}()
+	go func() {
+		defer wg.Done()
+		// Automatic reminders before deadlines and escalation at them; every node runs
+		// it, and the store lets each reminder go out once.
+		noticeSvc.RunScheduler(bg, noticeTick)
 	}()
 	go func() {
 		defer wg.Done()
@@ -145,6 +160,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	log.Info("stopped")
 	return nil
 }
+
+// noticeTick is how often the notice scheduler looks for reminders and deadlines due:
+// a reminder or an escalation goes out at most this late.
+const noticeTick = 30 * time.Second
 
 // sweepSessions deletes expired sessions hourly; they are refused anyway, this only
 // keeps the table small.

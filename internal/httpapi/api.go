@@ -15,6 +15,7 @@ import (
 	"govchat/internal/auth"
 	"govchat/internal/chat"
 	"govchat/internal/metrics"
+	"govchat/internal/notice"
 	"govchat/internal/org"
 	"govchat/internal/presence"
 	"govchat/internal/ratelimit"
@@ -49,6 +50,7 @@ type Deps struct {
 	LoginLimit               ratelimit.Allower // per client address; shared through Redis in a cluster
 	WebClient                http.Handler      // serves the embedded client for everything not under /api
 	Chat                     *chat.Service
+	Notices                  *notice.Service
 	WS                       http.Handler // the WebSocket hub at /api/v1/ws
 	Presence                 presence.Tracker
 }
@@ -67,6 +69,7 @@ type API struct {
 	loginLimit ratelimit.Allower
 	web        http.Handler
 	chat       *chat.Service
+	notices    *notice.Service
 	ws         http.Handler
 	presenceOf presence.Tracker
 
@@ -86,7 +89,7 @@ type API struct {
 func New(d Deps) http.Handler {
 	a := &API{
 		store: d.Store, bus: d.Bus, auth: d.Auth, accounts: d.Accounts, org: d.Org, audit: d.Audit,
-		metrics: d.Metrics, log: d.Log, now: d.Now, loginLimit: d.LoginLimit, web: d.WebClient, chat: d.Chat, ws: d.WS, presenceOf: d.Presence,
+		metrics: d.Metrics, log: d.Log, now: d.Now, loginLimit: d.LoginLimit, web: d.WebClient, chat: d.Chat, notices: d.Notices, ws: d.WS, presenceOf: d.Presence,
 		trustProxy: d.TrustProxy, orgName: d.OrgName, version: d.Version, locale: d.Locale, timeZone: d.TimeZone,
 		recallWindow: d.RecallWindow, editWindow: d.EditWindow,
 	}

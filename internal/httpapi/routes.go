@@ -57,6 +57,20 @@ func (a *API) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/channels/{id}/messages", a.authed(false, a.serve(a.history)))
 	mux.HandleFunc("GET /api/v1/search", a.authed(false, a.serve(a.search)))
 	mux.HandleFunc("POST /api/v1/direct/{user}", a.authed(false, a.serve(a.openDirect)))
+
+	if a.notices != nil {
+		mux.HandleFunc("POST /api/v1/notices", a.authed(false, a.serve(a.publishNotice)))
+		mux.HandleFunc("GET /api/v1/notices", a.authed(false, a.serve(a.listNotices)))
+		mux.HandleFunc("GET /api/v1/notices/{id}", a.authed(false, a.serve(a.getNotice)))
+		mux.HandleFunc("GET /api/v1/notices/{id}/revisions", a.authed(false, a.serve(a.noticeRevisions)))
+		mux.HandleFunc("POST /api/v1/notices/{id}/revisions", a.authed(false, a.serve(a.reviseNotice)))
+		mux.HandleFunc("POST /api/v1/notices/{id}/withdraw", a.authed(false, a.serve(a.withdrawNotice)))
+		mux.HandleFunc("POST /api/v1/notices/{id}/seen", a.authed(false, a.serve(a.noticeSeen)))
+		mux.HandleFunc("POST /api/v1/notices/{id}/confirm", a.authed(false, a.serve(a.confirmNotice)))
+		mux.HandleFunc("GET /api/v1/notices/{id}/tally", a.authed(false, a.serve(a.noticeTally)))
+		mux.HandleFunc("GET /api/v1/notices/{id}/tally.csv", a.authed(false, a.noticeTallyCSV))
+		mux.HandleFunc("POST /api/v1/notices/{id}/remind", a.authed(false, a.serve(a.remindNotice)))
+	}
 	if a.presenceOf != nil {
 		mux.HandleFunc("GET /api/v1/presence", a.authed(false, a.presence))
 	}
