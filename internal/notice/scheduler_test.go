@@ -164,3 +164,25 @@ func TestSchedulerSkipsRemindersAlreadyPast(t *testing.T) {
 		}
 	})
 }
+
+func TestRunSchedulerStopsWithItsContext(t *testing.T) {
+	fx := newFixture(t, storetest.NewSQLite(t))
+	deadline := start.Add(time.Hour)
+	n := fx.publish("gz", protocol.PublishNoticeRequest{Deadline: &deadline, Audience: protocol.Audience{Users: fx.ids("plan1")}})
+	fx.clock.set(deadline)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { fx.svc.RunScheduler(ctx, 10*time.Millisecond); close(done) }()
+	for i := 0; fx.frames.count(fx.u["gz"].ID, n.ID, protocol.NoticeEventEscalation) == 0; i++ {
+		if i > 500 {
+			t.Fatal("the scheduler did not escalate")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("RunScheduler did not return after its context ended")
+	}
+}
