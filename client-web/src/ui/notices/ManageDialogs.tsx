@@ -21,7 +21,7 @@ export function focusFirst(problems: Problems, ids: Partial<Record<FormField, st
 
 const RID = 'ntc-revise';
 const REVISE_IDS: Partial<Record<FormField, string>> = {
-  title: `${RID}-title`,
+  title: `${RID}-subject`,
   body: `${RID}-body`,
   deadline: `${RID}-date`,
   change_note: `${RID}-note`,

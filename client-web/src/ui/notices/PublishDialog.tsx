@@ -30,7 +30,7 @@ import './notices.css';
 
 const ID = 'ntc-publish';
 const IDS: Partial<Record<FormField, string>> = {
-  title: `${ID}-title`,
+  title: `${ID}-subject`,
   body: `${ID}-body`,
   deadline: `${ID}-date`,
   audience: `${ID}-audience`,
