@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"govchat/internal/apperr"
 	"govchat/internal/audit"
@@ -17,7 +18,7 @@ import (
 // tells each recipient (`published`). See the package doc for who may publish and
 // resolve for how the audience becomes people.
 func (s *Service) Publish(ctx context.Context, p auth.Principal, req protocol.PublishNoticeRequest) (protocol.Notice, error) {
-	now := s.now()
+	now := s.now().Truncate(time.Millisecond) // as the store keeps it
 	in, err := checkPublish(req, now)
 	if err != nil {
 		return protocol.Notice{}, err
