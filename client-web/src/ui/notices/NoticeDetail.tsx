@@ -88,12 +88,12 @@ export function NoticeDetail({ s, store, open, now, onBack }: Props) {
             </p>
           ) : null}
 
-          <Recipient n={n} open={open} s={s} store={store} />
-
           <section class="ntc-body-wrap" aria-label={t('notices.body_label')}>
             {/* Plain text, never HTML: line breaks kept by CSS. */}
             <div class="ntc-body">{n.body}</div>
           </section>
+
+          <Recipient n={n} open={open} s={s} store={store} />
 
           {n.can_manage && n.status !== 'withdrawn' ? (
             <div class="ntc-manage" role="group" aria-label={t('notices.manage_label')}>
