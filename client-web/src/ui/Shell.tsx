@@ -8,10 +8,13 @@ import { browserStorage, roleKey, t, type MessageKey } from '../i18n';
 import type { Route, Section } from '../router';
 import type { AppStore } from '../state';
 import { AdminPage } from './admin/AdminPage';
+import { createNoticeStore, pendingCount, type NoticeStore } from '../notices/store';
 import { ChatPage } from './chat/ChatPage';
 import { useChatState } from './chat/hooks';
 import { LanguageSwitch } from './common';
 import { DirectoryPage } from './directory/DirectoryPage';
+import { useNoticeState } from './notices/hooks';
+import { NoticesPage } from './notices/NoticesPage';
 
 const NAV: { section: Section; key: MessageKey; route: Route; adminOnly?: boolean }[] = [
   { section: 'channels', key: 'nav.channels', route: { section: 'channels' } },
@@ -30,7 +33,9 @@ interface Props {
 }
 
 export function Shell({ store, request, me, org, info, route }: Props) {
-  // One chat connection for the whole session, whichever section is shown.
+  // One chat connection for the whole session, whichever section is shown; notices
+  // ride on the same socket.
+  const notices = useMemo(() => createNoticeStore({ request, meId: me.id }), [me.id]);
   const chat = useMemo(
     () =>
       createChatStore({
@@ -39,9 +44,16 @@ export function Shell({ store, request, me, org, info, route }: Props) {
         socket: browserSocket,
         storage: browserStorage(),
         onExpired: () => store.sessionExpired(),
+        onOtherFrame: (f) => notices.handleFrame(f),
+        // Notice frames are not replayed after a reconnect: fetch what is shown again.
+        onWelcome: () => void notices.resync(),
       }),
     [me.id],
   );
+  useEffect(() => {
+    notices.start();
+    return () => notices.dispose();
+  }, [notices]);
   useEffect(() => {
     chat.start();
     const unwatch = watchBrowser(chat.socket);
@@ -102,11 +114,13 @@ export function Shell({ store, request, me, org, info, route }: Props) {
         </div>
       </header>
       <div class="shell-body">
-        <Nav chat={chat} org={org} route={route} isAdmin={me.role === 'admin'} navigate={store.navigate} />
+        <Nav chat={chat} notices={notices} org={org} route={route} isAdmin={me.role === 'admin'} navigate={store.navigate} />
         <main id="main" class="content" tabIndex={-1} ref={mainRef}>
           {route.section === 'channels' ? (
             <ChatPage
               chat={chat}
+              notices={notices}
+              onNavigate={store.navigate}
               request={request}
               meId={me.id}
               meName={me.display_name || me.username}
@@ -120,7 +134,7 @@ export function Shell({ store, request, me, org, info, route }: Props) {
           ) : route.section === 'admin' ? (
             <AdminPage request={request} tab={route.tab} onTab={(tab) => store.navigate({ section: 'admin', tab })} />
           ) : (
-            <ComingSoon name={t('nav.notices')} />
+            <NoticesSection chat={chat} notices={notices} request={request} me={me} route={route} navigate={store.navigate} />
           )}
         </main>
       </div>
@@ -128,9 +142,10 @@ export function Shell({ store, request, me, org, info, route }: Props) {
   );
 }
 
-function Nav(p: { chat: ChatStore; org: string; route: Route; isAdmin: boolean; navigate: (r: Route) => void }) {
+function Nav(p: { chat: ChatStore; notices: NoticeStore; org: string; route: Route; isAdmin: boolean; navigate: (r: Route) => void }) {
   const s = useChatState(p.chat);
   const unread = totalUnread(s.channels);
+  const toConfirm = pendingCount(useNoticeState(p.notices));
   useEffect(() => {
     const base = `${p.org} · ${t('app.name')}`;
     document.title = unread > 0 ? `(${unread > 99 ? '99+' : unread}) ${base}` : base;
@@ -152,6 +167,11 @@ function Nav(p: { chat: ChatStore; org: string; route: Route; isAdmin: boolean; 
                   {unread > 99 ? '99+' : unread}
                 </span>
               ) : null}
+              {n.section === 'notices' && toConfirm > 0 ? (
+                <span class="badge nav-badge" aria-label={t('notices.tab_count', { n: toConfirm })}>
+                  {toConfirm > 99 ? '99+' : toConfirm}
+                </span>
+              ) : null}
             </button>
           </li>
         ))}
@@ -160,13 +180,15 @@ function Nav(p: { chat: ChatStore; org: string; route: Route; isAdmin: boolean; 
   );
 }
 
-function ComingSoon({ name }: { name: string }) {
-  return (
-    <section class="panel" aria-labelledby="section-title">
-      <h1 id="section-title" class="page-title">
-        {name}
-      </h1>
-      <p class="placeholder">{t('nav.coming', { name })}</p>
-    </section>
-  );
+/** The notices section, with the chat's channel list for names and the publish form. */
+function NoticesSection(p: {
+  chat: ChatStore;
+  notices: NoticeStore;
+  request: Request;
+  me: Me;
+  route: Extract<Route, { section: 'notices' }>;
+  navigate: (r: Route) => void;
+}) {
+  const s = useChatState(p.chat);
+  return <NoticesPage notices={p.notices} request={p.request} me={p.me} route={p.route} navigate={p.navigate} channels={s.channels} />;
 }

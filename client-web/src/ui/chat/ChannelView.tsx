@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Info } from '../../api';
 import type { ChatState, ChatStore } from '../../chat/store';
@@ -20,9 +21,11 @@ interface Props {
   onBack: () => void;
   onMessage: (userId: number) => void;
   onSettings: () => void;
+  /** The notices pinned in this channel, shown above its messages until confirmed. */
+  pinned?: ComponentChildren;
 }
 
-export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSettings }: Props) {
+export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSettings, pinned }: Props) {
   const l = locale.get();
   const c = s.channels.find((x) => x.id === id);
   const data = s.timelines[id] ?? EMPTY_TIMELINE;
@@ -114,6 +117,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
       </header>
       <div class="channel-body">
         <div class="channel-main">
+          {pinned}
           {s.channelsLoaded && !c ? <p class="form-error timeline-note" role="alert">{t('chat.not_member')}</p> : null}
           {error ? (
             <p class="form-error timeline-note" role="alert">

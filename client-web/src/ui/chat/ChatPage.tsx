@@ -2,7 +2,10 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Info, Request } from '../../api';
 import type { ChatStore } from '../../chat/store';
 import { t } from '../../i18n';
+import type { NoticeStore } from '../../notices/store';
+import type { Route } from '../../router';
 import { ChannelSettings } from '../groups/ChannelSettings';
+import { PinnedNotices } from '../notices/PinnedNotices';
 import { NewGroupDialog } from '../groups/NewGroupDialog';
 import { ChannelList } from './ChannelList';
 import { ChannelView } from './ChannelView';
@@ -12,6 +15,8 @@ import './chat.css';
 
 interface Props {
   chat: ChatStore;
+  notices: NoticeStore;
+  onNavigate: (r: Route) => void;
   request: Request;
   meId: number;
   meName: string;
@@ -22,7 +27,7 @@ interface Props {
 }
 
 /** The channel list beside the open channel; at phone width, one or the other. */
-export function ChatPage({ chat, request, meId, meName, info, channelId, onOpen, onMessage }: Props) {
+export function ChatPage({ chat, notices, onNavigate, request, meId, meName, info, channelId, onOpen, onMessage }: Props) {
   const s = useChatState(chat);
   const [dialog, setDialog] = useState<'new_group' | 'settings' | undefined>();
   useEffect(() => chat.open(channelId), [chat, channelId]);
@@ -38,6 +43,16 @@ export function ChatPage({ chat, request, meId, meName, info, channelId, onOpen,
               onBack={() => onOpen(undefined)}
               onMessage={onMessage}
               onSettings={() => setDialog('settings')}
+              pinned={
+                open?.kind === 'direct' ? undefined : (
+                  <PinnedNotices
+                    notices={notices}
+                    channelId={channelId}
+                    onOpen={(id) => onNavigate({ section: 'notices', view: 'pending', noticeId: id })}
+                    onBoard={() => onNavigate({ section: 'notices', view: 'channel', channelId })}
+                  />
+                )
+              }
             />
           ) : (
             <div class="chat-empty">
