@@ -259,7 +259,9 @@ func (s *DB) ListNoticeRevisions(ctx context.Context, noticeID int64) ([]NoticeR
 
 // ReviseNotice adds the next revision of rev.NoticeID with rev's title, body, change
 // note and author, and sets the notice's text, priority (an empty priority keeps the
-// current one), deadline (zero: none) and RevisedAt (rev.CreatedAt, now when zero).
+// current one), deadline (zero: none) and RevisedAt (rev.CreatedAt, now when zero). A
+// changed deadline resets AutoReminders and EscalatedAt, so the new deadline gets its
+// reminders and escalation.
 // It sets rev.Revision and rev.CreatedAt. Recipients who confirmed an earlier
 // revision are pending again because their ConfirmedRevision no longer matches.
 // ErrWithdrawn when withdrawn, ErrNotFound when there is no such notice.
@@ -277,11 +279,18 @@ func (s *DB) ReviseNotice(ctx context.Context, rev *NoticeRevision, priority str
 	var n Notice
 	err := s.inTx(ctx, func(tx *DB) error {
 		// The row lock of this UPDATE orders concurrent revisions of one notice.
+		// A new deadline starts its schedule afresh: the automatic reminders and the
+		// escalation are for the deadline people now have (expressions on the right
+		// read the row as it was before this UPDATE).
+		dl := toMillis(deadline)
 		err := tx.queryRow(ctx, `UPDATE notices SET revision = revision + 1, title = ?, body = ?, change_note = ?,
-				priority = coalesce(nullif(?, ''), priority), deadline = ?, revised_at = ?
+				priority = coalesce(nullif(?, ''), priority),
+				auto_reminders = CASE WHEN deadline = ? THEN auto_reminders ELSE 0 END,
+				escalated_at = CASE WHEN deadline = ? THEN escalated_at ELSE 0 END,
+				deadline = ?, revised_at = ?
 			WHERE id = ? AND status = 'active'
 			RETURNING revision`,
-			r.Title, r.Body, r.ChangeNote, priority, toMillis(deadline), toMillis(r.CreatedAt), r.NoticeID).Scan(&r.Revision)
+			r.Title, r.Body, r.ChangeNote, priority, dl, dl, dl, toMillis(r.CreatedAt), r.NoticeID).Scan(&r.Revision)
 		if isNoRows(err) {
 			return tx.noticeGone(ctx, r.NoticeID, "revise notice %d", r.NoticeID)
 		}

@@ -697,6 +697,34 @@ func TestNoticeDueAndEscalations(t *testing.T) {
 			}
 		})
 
+		t.Run("a new deadline starts its reminders and escalation afresh", func(t *testing.T) {
+			n := mk("改期", at(3), true)
+			for i := range 2 {
+				ok, err := s.ClaimAutoReminder(ctx, n.ID, i, at(1))
+				must(t, err)
+				if !ok {
+					t.Fatalf("auto reminder %d refused", i)
+				}
+			}
+			ok, err := s.ClaimEscalation(ctx, n.ID, at(3))
+			must(t, err)
+			if !ok {
+				t.Fatal("ClaimEscalation refused")
+			}
+			same := store.NoticeRevision{NoticeID: n.ID, Title: "改期", Body: "措辞", ChangeNote: "措辞", AuthorID: lead, CreatedAt: at(3)}
+			got, err := s.ReviseNotice(ctx, &same, "", at(3))
+			must(t, err)
+			if got.AutoReminders != 2 || got.EscalatedAt.IsZero() {
+				t.Fatalf("same deadline reset the schedule: %+v", got)
+			}
+			later := store.NoticeRevision{NoticeID: n.ID, Title: "改期", Body: "延期", ChangeNote: "延期两天", AuthorID: lead, CreatedAt: at(3)}
+			got, err = s.ReviseNotice(ctx, &later, "", at(51))
+			must(t, err)
+			if got.AutoReminders != 0 || !got.EscalatedAt.IsZero() {
+				t.Fatalf("new deadline kept the old schedule: %+v", got)
+			}
+		})
+
 		t.Run("escalations round-trip, newest first, active notices only", func(t *testing.T) {
 			es := []store.NoticeEscalation{
 				{NoticeID: soon.ID, HeadID: head, UserIDs: []int64{a, b}, CreatedAt: at(2)},
