@@ -95,7 +95,7 @@ test('demo leader logs in and sees the shell, in Chinese', { timeout: TEST_TIMEO
 
   await page.setViewportSize({ width: 360, height: 740 });
   await nav.getByRole('button', { name: '通知' }).click();
-  await page.getByText('“通知”功能即将上线，敬请期待。').waitFor();
+  await page.getByRole('heading', { level: 1, name: '通知' }).waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling at 360px (overflow ${overflow}px)`);
   await shot(page, 'shell-360');

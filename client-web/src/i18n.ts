@@ -63,7 +63,6 @@ const coreZh = {
   'nav.notices': '通知',
   'nav.directory': '通讯录',
   'nav.admin': '系统管理',
-  'nav.coming': '“{name}”功能即将上线，敬请期待。',
 
   'role.staff': '干部职工',
   'role.leader': '领导',
@@ -157,7 +156,6 @@ const coreEn: Readonly<Partial<Record<keyof typeof coreZh, string>>> = {
   'nav.notices': 'Notices',
   'nav.directory': 'Directory',
   'nav.admin': 'Administration',
-  'nav.coming': '“{name}” is coming soon.',
 
   'role.staff': 'Staff',
   'role.leader': 'Leader',

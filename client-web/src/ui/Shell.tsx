@@ -15,6 +15,7 @@ import { LanguageSwitch } from './common';
 import { DirectoryPage } from './directory/DirectoryPage';
 import { useNoticeState } from './notices/hooks';
 import { NoticesPage } from './notices/NoticesPage';
+import { NoticeReminders } from './notices/Reminders';
 
 const NAV: { section: Section; key: MessageKey; route: Route; adminOnly?: boolean }[] = [
   { section: 'channels', key: 'nav.channels', route: { section: 'channels' } },
@@ -116,6 +117,9 @@ export function Shell({ store, request, me, org, info, route }: Props) {
       <div class="shell-body">
         <Nav chat={chat} notices={notices} org={org} route={route} isAdmin={me.role === 'admin'} navigate={store.navigate} />
         <main id="main" class="content" tabIndex={-1} ref={mainRef}>
+          {route.section !== 'notices' ? (
+            <NoticeReminders notices={notices} onOpen={(id) => store.navigate({ section: 'notices', view: 'pending', noticeId: id })} />
+          ) : null}
           {route.section === 'channels' ? (
             <ChatPage
               chat={chat}

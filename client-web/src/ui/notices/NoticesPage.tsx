@@ -13,6 +13,7 @@ import { useNoticeState } from './hooks';
 import { NoticeDetail } from './NoticeDetail';
 import { NoticeList } from './NoticeList';
 import { PublishDialog } from './PublishDialog';
+import { Reminders } from './Reminders';
 import './notices.css';
 
 type NoticesRoute = Extract<Route, { section: 'notices' }>;
@@ -167,28 +168,6 @@ export function NoticesPage({ notices, request, me, route, navigate, channels }:
         onRetry={() => void notices.loadBox(view)}
       />
       {dialog}
-    </div>
-  );
-}
-
-/** "Please confirm" reminders that arrived on the socket. */
-function Reminders({ s, store, now, onOpen }: { s: NoticeState; store: NoticeStore; now: number; onOpen: (id: number) => void }) {
-  return (
-    <div class="ntc-reminders" role="status" aria-label={t('notices.reminders_label')}>
-      {s.reminders.map((r) => (
-        <p key={r.key} class={`ntc-reminder${r.urgent ? ' ntc-reminder-urgent' : ''}`}>
-          <span class="ntc-reminder-text">{r.title ? t('notices.reminder', { title: r.title }) : t('notices.reminder_untitled')}</span>
-          <time class="muted ntc-small" dateTime={new Date(r.at).toISOString()}>
-            {shortDateTime(new Date(r.at), now, locale.get())}
-          </time>
-          <button type="button" class="btn btn-primary ntc-btn-small" onClick={() => onOpen(r.noticeId)}>
-            {t('notices.reminder_open')}
-          </button>
-          <button type="button" class="btn btn-quiet ntc-btn-small" onClick={() => store.dismissReminder(r.key)}>
-            {t('notices.reminder_dismiss')}
-          </button>
-        </p>
-      ))}
     </div>
   );
 }
