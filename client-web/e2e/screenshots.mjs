@@ -10,6 +10,8 @@
 //   channel-{desktop,phone}.png        /c/<id>           his first department channel
 //   directory-{desktop,phone}.png      /directory        王建国
 //   admin-people-{desktop,phone}.png   /admin/people     周涛 (system administrator)
+//   notice-pinned-{desktop,phone}.png  /c/<预算股>       张静: a notice pinned above the channel
+//   notice-tally-{desktop,phone}.png   /notices/<id>     王建国: the notice and its live tally
 //
 // A view whose markup is not there yet is shot as it is: the script waits for <main>
 // (and for the conversation in the channel view) only for a while.
@@ -106,6 +108,43 @@ function post(page, channelId, clientId, text) {
   );
 }
 
+/** POST of a JSON API path with the page's session; the Origin header is what a browser
+ * page would send (the server refuses cookie writes from elsewhere). */
+async function postJSON(page, baseURL, p, body) {
+  const res = await page.request.post(baseURL + p, { data: body, headers: { Origin: baseURL } });
+  if (!res.ok()) throw new Error(`POST ${p}: HTTP ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+
+/** Publishes a notice to 预算股 (with its groups) and 国库股 as the leader, and has two
+ * recipients confirm it, so the tally has something to show. */
+async function publishNotice(contextFor, baseURL) {
+  const leader = await contextFor('desktop', DEMO_USERS.leader.username);
+  const page = await leader.newPage();
+  await page.goto(baseURL + '/');
+  const { departments } = await getJSON(page, baseURL, '/api/v1/org');
+  const dept = (name) => departments.find((d) => d.name === name)?.id;
+  const deadline = new Date(Date.now() + 3 * 86_400_000).toISOString();
+  const notice = await postJSON(page, baseURL, '/api/v1/notices', {
+    title: '关于报送2027年部门预算草案的通知',
+    body: '各股室：\n请于本周五17:00前将本股室2027年部门预算草案（含基本支出和项目支出测算表）报送预算股。\n逾期未报的，按上年基数安排。',
+    priority: 'urgent',
+    deadline,
+    audience: { departments: [{ id: dept('预算股'), sub: true }, { id: dept('国库股') }] },
+  });
+  await leader.close();
+  for (const username of ['lihua', 'wuqiang']) {
+    const ctx = await contextFor('desktop', username);
+    const p = await ctx.newPage();
+    await p.goto(baseURL + '/');
+    await postJSON(p, baseURL, `/api/v1/notices/${notice.id}/seen`, { revision: 1 });
+    await postJSON(p, baseURL, `/api/v1/notices/${notice.id}/confirm`, { revision: 1, reply: '收到，按时报送' });
+    await ctx.close();
+  }
+  console.log(`published notice ${notice.id} to ${notice.recipients} people`);
+  return notice;
+}
+
 /** Opens a route, lets the app settle, and saves docs/screenshots/<name>-<size>.png. */
 async function shoot(page, baseURL, route, name, size, { waitText } = {}) {
   await page.goto(baseURL + route);
@@ -163,6 +202,13 @@ async function main() {
     await leadCtx.close();
     console.log(`posted ${CONVERSATION.length} messages in ${channel.name} (/c/${channel.id})${peerMember ? `, with ${peerMember.display_name}` : ''}`);
 
+    const notice = await publishNotice(contextFor, baseURL);
+    const staffCtx = await contextFor('desktop', 'zhangjing');
+    const staffPage = await staffCtx.newPage();
+    await staffPage.goto(baseURL + '/');
+    const budget = (await getJSON(staffPage, baseURL, '/api/v1/channels')).channels.find((c) => c.name === '预算股');
+    await staffCtx.close();
+
     for (const size of Object.keys(VIEWPORTS)) {
       const anon = await browser.newContext({ ...VIEWPORTS[size], locale: 'zh-CN' });
       const anonPage = await anon.newPage();
@@ -177,6 +223,15 @@ async function main() {
       await shoot(page, baseURL, `/c/${channel.id}`, 'channel', size, { waitText: CONVERSATION.at(-1)[1] });
       await shoot(page, baseURL, '/directory', 'directory', size);
       await leader.close();
+
+      const staff = await contextFor(size, 'zhangjing');
+      const staffShots = await staff.newPage();
+      if (budget) await shoot(staffShots, baseURL, `/c/${budget.id}`, 'notice-pinned', size, { waitText: notice.title });
+      await staff.close();
+      const author = await contextFor(size, lead);
+      const authorPage = await author.newPage();
+      await shoot(authorPage, baseURL, `/notices/${notice.id}`, 'notice-tally', size, { waitText: '确认情况' });
+      await author.close();
 
       const admin = await contextFor(size, DEMO_USERS.admin.username);
       const adminPage = await admin.newPage();

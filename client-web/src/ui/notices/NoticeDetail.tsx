@@ -68,7 +68,8 @@ export function NoticeDetail({ s, store, open, now, onBack }: Props) {
               ) : (
                 <span class="muted">{t('notices.no_deadline')}</span>
               )}
-              <span>{t('notices.recipients', { n: n.recipients })}</span>
+              {/* The author's state tag already says how many received it. */}
+              {n.receipt ? <span>{t('notices.recipients', { n: n.recipients })}</span> : null}
               {n.revision > 1 ? <span>{t('notices.revision', { n: n.revision })}</span> : null}
             </p>
           </header>
