@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"govchat/internal/apperr"
-	"govchat/internal/audit"
 	"govchat/internal/auth"
 	"govchat/internal/store"
 	"govchat/protocol"
@@ -56,7 +55,8 @@ func (s *Service) Seen(ctx context.Context, p auth.Principal, id int64, req prot
 // stale_revision when the notice was revised since; notice_withdrawn when withdrawn;
 // conflict when the notice does not ask for confirmation. Repeating it changes
 // nothing (the first time and reply stay). A new confirmation is audited and told to
-// the recipient's other devices and the author (`receipt`).
+// the recipient's other devices and the author (`receipt`). unavailable once the
+// service is closed.
 func (s *Service) Confirm(ctx context.Context, p auth.Principal, id int64, req protocol.NoticeReadRequest) (protocol.NoticeReceipt, error) {
 	v, err := s.recipientView(ctx, p, id, req.Revision)
 	if err != nil {
@@ -75,14 +75,9 @@ func (s *Service) Confirm(ctx context.Context, p auth.Principal, id int64, req p
 		return protocol.NoticeReceipt{}, storeErr(store.ErrStaleRevision, "confirm")
 	}
 	fresh := v.receipt.ConfirmedRevision != req.Revision
-	var r store.NoticeRecipient
-	err = s.inTx(ctx, func(tx store.Store, rec *audit.Recorder) error {
-		var err error
-		if r, err = tx.ConfirmNotice(ctx, id, p.User.ID, req.Revision, reply, s.now()); err != nil || !fresh {
-			return err
-		}
-		return record(ctx, rec, p.User, audit.NoticeConfirm, id, map[string]any{"revision": req.Revision, "replied": reply != ""})
-	})
+	// The receipt and its audit entry commit together, in a transaction shared with
+	// the confirmations that arrive at the same moment (see confirmer).
+	r, err := s.confirms.submit(ctx, &confirmItem{user: p.User, id: id, rev: req.Revision, reply: reply, fresh: fresh})
 	if err != nil {
 		return protocol.NoticeReceipt{}, storeErr(err, "confirm %d by %d", id, p.User.ID)
 	}

@@ -71,6 +71,7 @@ type Service struct {
 	// first.
 	reminders []time.Duration
 	depts     *deptCache
+	confirms  *confirmer
 }
 
 // New returns a Service.
@@ -85,7 +86,16 @@ func New(st store.Store, b bus.Bus, log *slog.Logger, now func() time.Time, opt 
 		}
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i] > rs[j] })
-	return &Service{store: st, bus: b, log: log, now: now, opt: opt, reminders: rs, depts: newDeptCache(4096)}
+	s := &Service{store: st, bus: b, log: log, now: now, opt: opt, reminders: rs, depts: newDeptCache(4096)}
+	s.confirms = newConfirmer(s, confirmDelay, confirmBatch)
+	return s
+}
+
+// Close refuses further confirmations (unavailable) and returns once those already
+// submitted are committed and answered. Nothing else needs closing: the confirmations'
+// group commit runs only while there is work.
+func (s *Service) Close() {
+	s.confirms.close()
 }
 
 // shanghai is Asia/Shanghai, or its fixed offset where the system has no zone data
