@@ -77,6 +77,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Location:                cfg.Location(),
 		Audit:                   a.audit,
 	})
+	// Confirmations waiting in a group commit go in before the store closes.
+	defer noticeSvc.Close()
 	wsHub := hub.New(hub.Options{Bus: b, Auth: a.auth, Service: chatSvc, AllowedOrigin: origin(cfg.PublicURL), Log: log, Now: a.now, Presence: sh.presence})
 
 	dist, err := fs.Sub(clientweb.Dist, "dist/app")
