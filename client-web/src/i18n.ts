@@ -7,6 +7,7 @@ import * as chatMessages from './messages/chat';
 import * as directoryMessages from './messages/directory';
 import * as groupMessages from './messages/groups';
 import * as noticeMessages from './messages/notices';
+import * as settingsMessages from './messages/settings';
 import * as pwaMessages from './messages/pwa';
 
 export type Locale = 'zh-CN' | 'en';
@@ -63,6 +64,7 @@ const coreZh = {
   'nav.notices': '通知',
   'nav.directory': '通讯录',
   'nav.admin': '系统管理',
+  'nav.settings': '设置',
 
   'role.staff': '干部职工',
   'role.leader': '领导',
@@ -102,7 +104,7 @@ const coreZh = {
   'duration.hours_minutes': '{h} 小时 {m} 分钟',
 } as const;
 
-const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...groupMessages.zh, ...directoryMessages.zh, ...adminMessages.zh, ...pwaMessages.zh } as const;
+const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsMessages.zh, ...groupMessages.zh, ...directoryMessages.zh, ...adminMessages.zh, ...pwaMessages.zh } as const;
 
 export type MessageKey = keyof typeof zhCN;
 type Dictionary = Readonly<Partial<Record<MessageKey, string>>>;
@@ -156,6 +158,7 @@ const coreEn: Readonly<Partial<Record<keyof typeof coreZh, string>>> = {
   'nav.notices': 'Notices',
   'nav.directory': 'Directory',
   'nav.admin': 'Administration',
+  'nav.settings': 'Settings',
 
   'role.staff': 'Staff',
   'role.leader': 'Leader',
@@ -195,7 +198,7 @@ const coreEn: Readonly<Partial<Record<keyof typeof coreZh, string>>> = {
   'duration.hours_minutes': '{h} h {m} min',
 };
 
-const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ...groupMessages.en, ...directoryMessages.en, ...adminMessages.en, ...pwaMessages.en };
+const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ...settingsMessages.en, ...groupMessages.en, ...directoryMessages.en, ...adminMessages.en, ...pwaMessages.en };
 
 const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };
 

@@ -11,6 +11,8 @@ describe('routes', () => {
     ['/notices/channel/12', { section: 'notices', view: 'channel', channelId: 12 }],
     ['/notices/34', { section: 'notices', view: 'pending', noticeId: 34 }],
     ['/directory', { section: 'directory' }],
+    ['/settings', { section: 'settings' }],
+    ['/admin/worktime', { section: 'admin', tab: 'worktime' }],
     ['/admin/people', { section: 'admin', tab: 'people' }],
     ['/admin/import', { section: 'admin', tab: 'import' }],
   ];

@@ -5,11 +5,12 @@
 //   /                 channels, none open        /c/12            channel 12
 //   /notices          notices to confirm         /notices/received, /notices/sent
 //   /notices/channel/12  notices pinned in channel 12    /notices/34   notice 34
-//   /directory        the directory
-//   /admin/people     admin: people              /admin/departments, /admin/party, /admin/import
+//   /directory        the directory          /settings        notifications and quiet hours (own)
+//   /admin/people     admin: people              /admin/departments, /admin/party, /admin/import,
+//                                                /admin/worktime (schedule, calendar, duty roster)
 
-export type AdminTab = 'people' | 'departments' | 'party' | 'import';
-export const ADMIN_TABS: readonly AdminTab[] = ['people', 'departments', 'party', 'import'];
+export type AdminTab = 'people' | 'departments' | 'party' | 'import' | 'worktime';
+export const ADMIN_TABS: readonly AdminTab[] = ['people', 'departments', 'party', 'import', 'worktime'];
 
 /** The lists of the notices section: 待确认, 收到的, 我发布的, and one channel's board. */
 export type NoticeView = 'pending' | 'received' | 'sent' | 'channel';
@@ -18,6 +19,7 @@ export type Route =
   | { section: 'channels'; channelId?: number }
   | { section: 'notices'; view: NoticeView; channelId?: number; noticeId?: number }
   | { section: 'directory' }
+  | { section: 'settings' }
   | { section: 'admin'; tab: AdminTab };
 
 export type Section = Route['section'];
@@ -39,6 +41,8 @@ export function parseRoute(path: string): Route {
     }
     case 'directory':
       return { section: 'directory' };
+    case 'settings':
+      return { section: 'settings' };
     case 'admin': {
       const tab = (ADMIN_TABS as readonly string[]).includes(parts[1] ?? '') ? (parts[1] as AdminTab) : 'people';
       return { section: 'admin', tab };

@@ -14,6 +14,7 @@ import { useChatState } from './chat/hooks';
 import { LanguageSwitch } from './common';
 import { DirectoryPage } from './directory/DirectoryPage';
 import { useNoticeState } from './notices/hooks';
+import { SettingsPage } from './settings/SettingsPage';
 import { NoticesPage } from './notices/NoticesPage';
 import { NoticeReminders } from './notices/Reminders';
 
@@ -21,6 +22,7 @@ const NAV: { section: Section; key: MessageKey; route: Route; adminOnly?: boolea
   { section: 'channels', key: 'nav.channels', route: { section: 'channels' } },
   { section: 'notices', key: 'nav.notices', route: { section: 'notices', view: 'pending' } },
   { section: 'directory', key: 'nav.directory', route: { section: 'directory' } },
+  { section: 'settings', key: 'nav.settings', route: { section: 'settings' } },
   { section: 'admin', key: 'nav.admin', route: { section: 'admin', tab: 'people' }, adminOnly: true },
 ];
 
@@ -135,6 +137,8 @@ export function Shell({ store, request, me, org, info, route }: Props) {
             />
           ) : route.section === 'directory' ? (
             <DirectoryPage request={request} meId={me.id} onMessage={openDirect} />
+          ) : route.section === 'settings' ? (
+            <SettingsPage request={request} me={me} chat={chat} />
           ) : route.section === 'admin' ? (
             <AdminPage request={request} tab={route.tab} onTab={(tab) => store.navigate({ section: 'admin', tab })} />
           ) : (

@@ -11,17 +11,20 @@ import { t, type MessageKey } from '../../i18n';
 import { ErrorText } from '../common';
 import { ImportTab } from './ImportTab';
 import { OrgTreeTab } from './OrgTreeTab';
+import { ADMIN_TABS, type AdminTab } from '../../router';
 import { PeopleTab } from './PeopleTab';
+import { WorktimeTab } from './worktime/WorktimeTab';
 import './admin.css';
 
-export type AdminTab = 'people' | 'departments' | 'party' | 'import';
+export type { AdminTab };
 
-const TABS: readonly AdminTab[] = ['people', 'departments', 'party', 'import'];
+const TABS = ADMIN_TABS;
 const TAB_KEYS: Record<AdminTab, MessageKey> = {
   people: 'admin.tab.people',
   departments: 'admin.tab.departments',
   party: 'admin.tab.party',
   import: 'admin.tab.import',
+  worktime: 'admin.tab_worktime',
 };
 
 export function AdminPage(props: { request: Request; tab: AdminTab; onTab: (tab: AdminTab) => void; importer?: Importer }) {
@@ -38,12 +41,14 @@ export function AdminPage(props: { request: Request; tab: AdminTab; onTab: (tab:
       <div class="adm-panel" role="tabpanel" id={`adm-panel-${props.tab}`} aria-labelledby={`adm-tab-${props.tab}`}>
         {props.tab === 'import' ? (
           <ImportTab importer={importer} onImported={org.reload} />
+        ) : props.tab === 'worktime' ? (
+          <WorktimeTab request={props.request} />
         ) : !org.tree ? (
           <OrgLoading error={org.error} onRetry={org.reload} />
         ) : props.tab === 'people' ? (
           <PeopleTab api={api} org={org.tree} />
         ) : (
-          <OrgTreeTab key={props.tab} which={props.tab} api={api} org={org.tree} onChanged={org.reload} />
+          <OrgTreeTab key={props.tab} which={props.tab as 'departments' | 'party'} api={api} org={org.tree} onChanged={org.reload} />
         )}
       </div>
     </section>
