@@ -25,3 +25,17 @@ func QueryRowRaw(ctx context.Context, s Store, query string, args ...any) *sql.R
 
 // IndexTermCount is how many search postings a message with text has.
 func IndexTermCount(text string) int { return len(indexTerms(text)) }
+
+// MigrationVersions lists the versions of the store's dialect's embedded migrations, in
+// order, so tests need not be edited for each new migration.
+func MigrationVersions(s Store) []int {
+	ms, err := loadMigrations(s.(*DB).d.migrations)
+	if err != nil {
+		panic(err)
+	}
+	out := make([]int, len(ms))
+	for i, m := range ms {
+		out[i] = m.version
+	}
+	return out
+}

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Alert kinds counted for a digest.
+const (
+	AlertNotice  = "notice"
+	AlertMention = "mention"
+	AlertMessage = "message"
+)
+
+// Alerts keeps what quiet hours held back, and the break-throughs of quiet hours.
+type Alerts interface {
+	// AddDeferredAlerts counts one more alert of kind for each user, remembering when
+	// the first one came.
+	AddDeferredAlerts(ctx context.Context, userIDs []int64, kind string, at time.Time) error
+	// ListDeferredUsers lists who has alerts waiting.
+	ListDeferredUsers(ctx context.Context) ([]int64, error)
+	// TakeDeferredAlerts removes and returns a user's waiting alerts by kind: a digest
+	// goes out once even when several nodes run the scheduler.
+	TakeDeferredAlerts(ctx context.Context, userID int64) (map[string]int, error)
+	// AddBreakthrough records that sender pushed notice through quiet hours; false when
+	// that notice already had (a revision or a reminder does not count twice).
+	AddBreakthrough(ctx context.Context, senderID, noticeID int64, at time.Time) (bool, error)
+	// CountBreakthroughs counts the sender's break-throughs since.
+	CountBreakthroughs(ctx context.Context, senderID int64, since time.Time) (int, error)
+}
+
+func (s *DB) AddDeferredAlerts(ctx context.Context, userIDs []int64, kind string, at time.Time) error {
+	if len(userIDs) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *DB) error {
+		for _, uid := range userIDs {
+			if _, err := tx.exec(ctx, `INSERT INTO deferred_alerts (user_id, kind, count, first_at) VALUES (?, ?, 1, ?)
+				ON CONFLICT (user_id, kind) DO UPDATE SET count = deferred_alerts.count + 1`,
+				uid, kind, toMillis(at)); err != nil {
+				return tx.fail(err, "defer %s alert for user %d", kind, uid)
+			}
+		}
+		return nil
+	})
+}
+
+func (s *DB) ListDeferredUsers(ctx context.Context) ([]int64, error) {
+	rows, err := s.query(ctx, `SELECT DISTINCT user_id FROM deferred_alerts ORDER BY user_id`)
+	if err != nil {
+		return nil, s.fail(err, "list deferred alerts")
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, s.fail(err, "list deferred alerts")
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "list deferred alerts")
+	}
+	return out, nil
+}
+
+func (s *DB) TakeDeferredAlerts(ctx context.Context, userID int64) (map[string]int, error) {
+	rows, err := s.query(ctx, `DELETE FROM deferred_alerts WHERE user_id = ? RETURNING kind, count`, userID)
+	if err != nil {
+		return nil, s.fail(err, "take deferred alerts of user %d", userID)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var kind string
+		var n int
+		if err := rows.Scan(&kind, &n); err != nil {
+			return nil, s.fail(err, "take deferred alerts of user %d", userID)
+		}
+		out[kind] += n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "take deferred alerts of user %d", userID)
+	}
+	return out, nil
+}
+
+func (s *DB) AddBreakthrough(ctx context.Context, senderID, noticeID int64, at time.Time) (bool, error) {
+	res, err := s.exec(ctx, `INSERT INTO breakthroughs (sender_id, notice_id, at) VALUES (?, ?, ?)
+		ON CONFLICT (sender_id, notice_id) DO NOTHING`, senderID, noticeID, toMillis(at))
+	if err != nil {
+		return false, s.fail(err, "record break-through of notice %d", noticeID)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, s.fail(err, "record break-through of notice %d", noticeID)
+	}
+	return n == 1, nil
+}
+
+func (s *DB) CountBreakthroughs(ctx context.Context, senderID int64, since time.Time) (int, error) {
+	var n int
+	if err := s.queryRow(ctx, `SELECT count(*) FROM breakthroughs WHERE sender_id = ? AND at >= ?`,
+		senderID, toMillis(since)).Scan(&n); err != nil {
+		return 0, s.fail(err, "count break-throughs of user %d", senderID)
+	}
+	return n, nil
+}
