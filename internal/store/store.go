@@ -245,6 +245,7 @@ type Store interface {
 	Audit
 	Chat
 	Notices
+	Alerts
 
 	// InTx runs fn with a Store bound to one transaction, committed when fn returns nil
 	// and rolled back otherwise. Nested InTx calls join the outer transaction.
