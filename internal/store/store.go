@@ -245,6 +245,7 @@ type Store interface {
 	Audit
 	Chat
 	Notices
+	Push
 	Alerts
 
 	// InTx runs fn with a Store bound to one transaction, committed when fn returns nil
