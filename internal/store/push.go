@@ -75,6 +75,11 @@ type Push interface {
 	DeletePushJob(ctx context.Context, id int64, attempts int) error
 	// CountPushJobs is the length of the queue, claimed jobs included.
 	CountPushJobs(ctx context.Context) (int, error)
+
+	// PutMetaOnce stores value under key unless the key is set, and returns what is
+	// stored: for generated keys (VAPID) that several nodes starting at once may each
+	// generate, so that all of them end up using the first one.
+	PutMetaOnce(ctx context.Context, key, value string) (string, error)
 }
 
 const (
@@ -349,4 +354,19 @@ func (s *DB) CountPushJobs(ctx context.Context) (int, error) {
 		return 0, s.fail(err, "count push jobs")
 	}
 	return n, nil
+}
+
+// PutMetaOnce inserts key unless present and reads back what is stored.
+func (s *DB) PutMetaOnce(ctx context.Context, key, value string) (string, error) {
+	var stored string
+	err := s.inTx(ctx, func(tx *DB) error {
+		if _, err := tx.exec(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value); err != nil {
+			return err
+		}
+		return tx.queryRow(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&stored)
+	})
+	if err != nil {
+		return "", s.fail(err, "put meta %q once", key)
+	}
+	return stored, nil
 }
