@@ -247,6 +247,7 @@ type Store interface {
 	Notices
 	Push
 	Alerts
+	Quiet
 
 	// InTx runs fn with a Store bound to one transaction, committed when fn returns nil
 	// and rolled back otherwise. Nested InTx calls join the outer transaction.
