@@ -52,6 +52,8 @@ const (
 	NoticeConfirm  = "notice.confirm"
 	NoticeRemind   = "notice.remind"   // manual or automatic; the detail says which
 	NoticeEscalate = "notice.escalate" // the department heads were told at the deadline
+	// NoticeBreakthrough: an urgent notice pushed through quiet hours (internal/alert).
+	NoticeBreakthrough = "notice.breakthrough"
 )
 
 // Outcomes.

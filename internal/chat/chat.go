@@ -43,6 +43,14 @@ type Options struct {
 	// SendLimit bounds sends per user across all their connections (and, with Redis,
 	// all nodes). Nil: no per-user limit beyond the hub's per-connection one.
 	SendLimit ratelimit.Allower
+	// Alerts, when set, hears of each new message once committed (for pushes to people
+	// not connected). It must not block.
+	Alerts Alerter
+}
+
+// Alerter hears of new messages after they are committed.
+type Alerter interface {
+	Message(m store.Message)
 }
 
 // DefaultOptions are the defaults the configuration starts from.
@@ -224,6 +232,9 @@ func (s *Service) committed(results []store.AppendResult) {
 		}
 		m := r.Message
 		out = append(out, outgoing{hub.ChannelTopic(m.ChannelID), m.Seq, encodeFrame(protocol.TypeMessage, "", toWire(m))})
+		if s.opt.Alerts != nil {
+			s.opt.Alerts.Message(m)
+		}
 	}
 	s.enqueue(out...)
 }

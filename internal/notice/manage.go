@@ -107,4 +107,5 @@ func (s *Service) tellRecipients(ctx context.Context, n store.Notice, name strin
 		ids[i] = r.UserID
 	}
 	s.send(ctx, ids, event(n, name))
+	s.alert(n, name, ids)
 }

@@ -63,6 +63,7 @@ func (s *Service) Publish(ctx context.Context, p auth.Principal, req protocol.Pu
 	}
 	s.depts.put(n.ID, distinctDepts(res.recipients))
 	s.send(ctx, users, event(n, protocol.NoticeEventPublished))
+	s.alert(n, protocol.NoticeEventPublished, users)
 	out := toWire(n)
 	out.CanTally, out.CanManage = true, true
 	return out, nil

@@ -52,6 +52,7 @@ func (s *Service) Remind(ctx context.Context, p auth.Principal, id int64) (proto
 		return protocol.RemindResult{}, s.tooSoon(ctx, id, now)
 	}
 	s.send(ctx, userIDs(unconfirmed), event(v.n, protocol.NoticeEventReminder))
+	s.alert(v.n, protocol.NoticeEventReminder, userIDs(unconfirmed))
 	return protocol.RemindResult{Reminded: len(unconfirmed), NextRemindAt: now.Add(s.opt.RemindInterval)}, nil
 }
 

@@ -118,6 +118,7 @@ func (s *Service) autoRemind(ctx context.Context, n store.Notice, now time.Time)
 		return err
 	}
 	s.send(ctx, userIDs(unconfirmed), event(n, protocol.NoticeEventReminder))
+	s.alert(n, protocol.NoticeEventReminder, userIDs(unconfirmed))
 	return nil
 }
 
@@ -158,5 +159,6 @@ func (s *Service) escalate(ctx context.Context, v *orgView, n store.Notice, now 
 	}
 	slices.Sort(heads)
 	s.send(ctx, heads, event(n, protocol.NoticeEventEscalation))
+	s.alert(n, protocol.NoticeEventEscalation, heads)
 	return nil
 }

@@ -58,6 +58,21 @@ type Options struct {
 	Location *time.Location
 	// Audit, when set, records every change to a notice.
 	Audit *audit.Recorder
+	// Alerts, when set, is told of each event that may warrant a push (internal/alert):
+	// published, revised, reminder, escalation. It must not block.
+	Alerts Alerter
+}
+
+// Alerter hears of notice events after they are committed.
+type Alerter interface {
+	Notice(n store.Notice, event string, users []int64)
+}
+
+// alert hands an event to the Alerter, if any.
+func (s *Service) alert(n store.Notice, event string, users []int64) {
+	if s.opt.Alerts != nil && len(users) > 0 {
+		s.opt.Alerts.Notice(n, event, users)
+	}
 }
 
 // Service runs notices.

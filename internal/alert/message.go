@@ -1,0 +1,121 @@
+package alert
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"unicode/utf8"
+
+	"govchat/internal/store"
+	"govchat/protocol"
+)
+
+// Message alerts the members of a channel to a newly committed message. It returns at
+// once; the work happens on the dispatcher's goroutine.
+func (a *Dispatcher) Message(m store.Message) {
+	a.enqueue("message", func(ctx context.Context) { a.message(ctx, m) })
+}
+
+func (a *Dispatcher) message(ctx context.Context, m store.Message) {
+	ch, err := a.d.Store.GetChannel(ctx, m.ChannelID)
+	if err != nil {
+		a.d.Log.Warn("alert: channel unknown", "channel_id", m.ChannelID, "err", err)
+		return
+	}
+	members, err := a.d.Store.ListMembers(ctx, m.ChannelID)
+	if err != nil {
+		a.d.Log.Warn("alert: members unknown", "channel_id", m.ChannelID, "err", err)
+		return
+	}
+	var levels map[int64]string
+	if a.d.Levels != nil {
+		if levels, err = a.d.Levels(ctx, m.ChannelID); err != nil {
+			a.d.Log.Warn("alert: notification levels unknown; using all", "channel_id", m.ChannelID, "err", err)
+		}
+	}
+	sender := a.name(ctx, m.SenderID)
+	var direct, mentioned, plain []int64
+	for _, mb := range members {
+		uid := mb.UserID
+		if uid == m.SenderID {
+			continue
+		}
+		level := levels[uid]
+		switch {
+		case level == "none":
+		case ch.Kind == store.ChannelDirect:
+			direct = append(direct, uid)
+		case m.MentionAll || slices.Contains(m.Mentions, uid):
+			mentioned = append(mentioned, uid)
+		case level == "" || level == "all":
+			plain = append(plain, uid)
+		}
+	}
+	base := a.messagePayload(ch, m, sender)
+	topic := fmt.Sprintf("c%d", ch.ID)
+	if len(direct) > 0 {
+		p := base
+		p.Kind = protocol.PushDirect
+		a.deliver(ctx, direct, store.AlertMessage, Push{Payload: p, Topic: topic, TTL: pushTTL})
+	}
+	if len(mentioned) > 0 {
+		p := base
+		p.Kind = protocol.PushMention
+		if a.opt.Preview != PreviewText || m.Secrecy != 0 {
+			p.Body = "有人@了您" // says why without saying what
+		}
+		a.deliver(ctx, mentioned, store.AlertMention, Push{Payload: p, Topic: topic, TTL: pushTTL})
+	}
+	if len(plain) > 0 {
+		p := base
+		p.Kind = protocol.PushMessage
+		a.deliver(ctx, plain, store.AlertMessage, Push{Payload: p, Topic: topic, TTL: pushTTL})
+	}
+}
+
+// messagePayload is what a push may say about m: its text only at level 0 and with the
+// text preview; otherwise where it came from, or nothing at all.
+func (a *Dispatcher) messagePayload(ch store.Channel, m store.Message, sender string) protocol.PushPayload {
+	p := protocol.PushPayload{URL: fmt.Sprintf("/c/%d", ch.ID), Tag: fmt.Sprintf("c%d", ch.ID)}
+	where := ch.Name
+	if ch.Kind == store.ChannelDirect {
+		where = sender
+	}
+	switch a.opt.Preview {
+	case PreviewNone:
+		p.Title = "govchat"
+		p.Body = "您有新消息"
+	case PreviewChannel:
+		p.Title = where
+		p.Body = "有新消息"
+	default:
+		p.Title = where
+		if m.Secrecy == 0 {
+			p.Body = clip(m.Text, 140)
+			if ch.Kind != store.ChannelDirect {
+				p.Body = sender + "：" + p.Body
+			}
+		} else {
+			p.Body = "有一条内部消息，请在应用中查看"
+		}
+	}
+	return p
+}
+
+// name is a user's display name, or empty when it cannot be read.
+func (a *Dispatcher) name(ctx context.Context, id int64) string {
+	u, err := a.d.Store.GetUser(ctx, id)
+	if err != nil {
+		return ""
+	}
+	return u.DisplayName
+}
+
+// clip shortens s to n characters with an ellipsis.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}
