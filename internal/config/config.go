@@ -36,6 +36,9 @@ type Config struct {
 	NoticeRemindInterval time.Duration   // --notice-remind-interval: "remind the unconfirmed" at most once per interval
 	NoticeReminders      []time.Duration // --notice-reminders: automatic reminders this long before a deadline
 
+	PushPreview         string // --push-preview: text, channel or none — what a push may show
+	BreakthroughPerWeek int    // --breakthrough-per-week: urgent notices a leader may push through quiet hours in 7 days
+
 	TimeZone      string // --time-zone
 	DefaultLocale string // --locale
 	LogLevel      string // --log-level: debug, info, warn, error
@@ -60,6 +63,8 @@ func Default() Config {
 		NoticeChannelAdmins:  true,
 		NoticeRemindInterval: 30 * time.Minute,
 		NoticeReminders:      []time.Duration{24 * time.Hour, 2 * time.Hour},
+		PushPreview:          "text",
+		BreakthroughPerWeek:  3,
 		TimeZone:             "Asia/Shanghai",
 		DefaultLocale:        "zh-CN",
 		LogLevel:             "info",
@@ -122,6 +127,14 @@ func (c Config) Validate() error {
 			bad("notice-reminders", "each must be between 1m and 720h before the deadline, got %s", d)
 			break
 		}
+	}
+	switch c.PushPreview {
+	case "text", "channel", "none":
+	default:
+		bad("push-preview", "must be text, channel or none, got %q", c.PushPreview)
+	}
+	if c.BreakthroughPerWeek < 0 || c.BreakthroughPerWeek > 100 {
+		bad("breakthrough-per-week", "must be between 0 and 100, got %d", c.BreakthroughPerWeek)
 	}
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		bad("time-zone", "unknown time zone %q", c.TimeZone)

@@ -72,6 +72,8 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		{"bad reminder list", nil, map[string]string{"GOVCHAT_NOTICE_REMINDERS": "24h,soon"}, "--notice-reminders"},
 		{"reminder out of range", []string{"--notice-reminders", "24h,10s"}, nil, "--notice-reminders"},
 		{"remind interval too short", []string{"--notice-remind-interval", "5s"}, nil, "--notice-remind-interval"},
+		{"unknown push preview", []string{"--push-preview", "everything"}, nil, "--push-preview"},
+		{"negative break-through cap", []string{"--breakthrough-per-week", "-1"}, nil, "--breakthrough-per-week"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

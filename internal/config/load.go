@@ -46,6 +46,8 @@ func (c *Config) settings() []setting {
 		{"notice-channel-admins", "channel administrators may publish notices to their own channels (leaders always may)", false, (*boolValue)(&c.NoticeChannelAdmins)},
 		{"notice-remind-interval", "how often a notice's author may remind the unconfirmed", false, (*durationValue)(&c.NoticeRemindInterval)},
 		{"notice-reminders", "automatic reminders before a notice's deadline, e.g. 24h,2h (none: no automatic reminders)", false, (*durationsValue)(&c.NoticeReminders)},
+		{"push-preview", "what a push may show: text (of 普通 messages), channel (only where), none (nothing)", false, (*stringValue)(&c.PushPreview)},
+		{"breakthrough-per-week", "urgent notices a leader may push through quiet hours in 7 days (0: none)", false, (*intValue)(&c.BreakthroughPerWeek)},
 		{"time-zone", "organisation time zone", false, (*stringValue)(&c.TimeZone)},
 		{"locale", "default interface language: zh-CN or en", false, (*stringValue)(&c.DefaultLocale)},
 		{"log-level", "debug, info, warn or error", false, (*stringValue)(&c.LogLevel)},
