@@ -68,7 +68,7 @@ func TestLoad(t *testing.T) {
 	})
 	t.Run("everything stored", func(t *testing.T) {
 		src := &fakeSource{
-			org: `{"time_zone":"Asia/Shanghai","week":{"mon":[{"start":"09:00","end":"17:00"}],"tue":[{"start":"09:00","end":"17:00"}]}}`,
+			org:   `{"time_zone":"Asia/Shanghai","week":{"mon":[{"start":"09:00","end":"17:00"}],"tue":[{"start":"09:00","end":"17:00"}]}}`,
 			years: []store.CalendarYear{{Year: 2026, Body: `{"year":2026,"source":"更正","holidays":[{"name":"测试","dates":["2026-03-09"]}]}`}},
 			personal: []store.QuietPersonal{
 				{UserID: partTime, Schedule: `{"tue":[{"start":"13:00","end":"15:00"}]}`, Leave: "[]"},
