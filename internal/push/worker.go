@@ -144,7 +144,7 @@ func (s *Service) send(ctx context.Context, j store.PushJob, ttl time.Duration) 
 			HTTPClient:      s.opt.HTTPClient,
 			Subscriber:      s.sender,
 			Topic:           j.Topic,
-			TTL:             int(ttl / time.Second),
+			TTL:             int((ttl + time.Second - 1) / time.Second), // whole seconds, rounded up
 			Urgency:         webpush.Urgency(j.Urgency),
 			VAPIDPublicKey:  s.public,
 			VAPIDPrivateKey: s.private,
