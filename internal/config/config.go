@@ -39,6 +39,14 @@ type Config struct {
 	PushPreview         string // --push-preview: text, channel or none — what a push may show
 	BreakthroughPerWeek int    // --breakthrough-per-week: urgent notices a leader may push through quiet hours in 7 days
 
+	// Web Push VAPID keys (base64url: the 65-byte public point, the 32-byte private
+	// scalar). Both or neither; when neither, a pair is generated on first start and
+	// kept in the database. VAPIDSubject is the contact push services see: empty means
+	// the public URL when it is https, else mailto:admin@localhost.
+	VAPIDPublicKey  string // --vapid-public-key
+	VAPIDPrivateKey string // --vapid-private-key (secret)
+	VAPIDSubject    string // --vapid-subject: mailto:… or https://…
+
 	TimeZone      string // --time-zone
 	DefaultLocale string // --locale
 	LogLevel      string // --log-level: debug, info, warn, error
@@ -128,6 +136,12 @@ func (c Config) Validate() error {
 			break
 		}
 	}
+	if (c.VAPIDPublicKey == "") != (c.VAPIDPrivateKey == "") {
+		bad("vapid-private-key", "give --vapid-public-key and --vapid-private-key together, or neither (generated)")
+	}
+	if c.VAPIDSubject != "" && !strings.HasPrefix(c.VAPIDSubject, "mailto:") && !strings.HasPrefix(c.VAPIDSubject, "https://") {
+		bad("vapid-subject", "must be mailto:address or an https:// URL, got %q", c.VAPIDSubject)
+	}
 	switch c.PushPreview {
 	case "text", "channel", "none":
 	default:
@@ -191,4 +205,17 @@ func MaskURL(raw string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// PushSubject is the VAPID subject: the configured one, else the public URL when it is
+// https, else mailto:admin@localhost (fine for trying out; some push services refuse
+// it, so set --vapid-subject or an https --public-url in production).
+func (c Config) PushSubject() string {
+	switch {
+	case c.VAPIDSubject != "":
+		return c.VAPIDSubject
+	case strings.HasPrefix(c.PublicURL, "https://"):
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	return "mailto:admin@localhost"
 }

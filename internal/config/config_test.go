@@ -74,6 +74,8 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		{"remind interval too short", []string{"--notice-remind-interval", "5s"}, nil, "--notice-remind-interval"},
 		{"unknown push preview", []string{"--push-preview", "everything"}, nil, "--push-preview"},
 		{"negative break-through cap", []string{"--breakthrough-per-week", "-1"}, nil, "--breakthrough-per-week"},
+		{"vapid public key alone", []string{"--vapid-public-key", "BPub"}, nil, "--vapid-private-key"},
+		{"vapid subject not a contact", []string{"--vapid-subject", "admin@localhost"}, nil, "--vapid-subject"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -129,5 +131,42 @@ func TestNoticeReminderList(t *testing.T) {
 	}
 	if d := Default(); !d.NoticeChannelAdmins || d.NoticeRemindInterval != 30*time.Minute || len(d.NoticeReminders) != 2 {
 		t.Errorf("defaults: %+v", d)
+	}
+}
+
+func TestVAPIDSettings(t *testing.T) {
+	secret := filepath.Join(t.TempDir(), "vapid")
+	if err := os.WriteFile(secret, []byte("c2VjcmV0LXByaXZhdGUta2V5\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := Load("serve", []string{"--vapid-public-key", "BPublicKey"}, envOf(map[string]string{
+		"GOVCHAT_VAPID_PRIVATE_KEY_FILE": secret,
+	}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.VAPIDPrivateKey != "c2VjcmV0LXByaXZhdGUta2V5" || c.VAPIDPublicKey != "BPublicKey" {
+		t.Fatalf("keys %q, %q", c.VAPIDPublicKey, c.VAPIDPrivateKey)
+	}
+	var out strings.Builder
+	c.Print(&out)
+	if strings.Contains(out.String(), "c2VjcmV0") {
+		t.Errorf("Print leaked the VAPID private key:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "BPublicKey") {
+		t.Errorf("Print hid the public key:\n%s", out.String())
+	}
+
+	for _, tc := range []struct{ subject, public, want string }{
+		{"", "", "mailto:admin@localhost"},
+		{"", "http://chat.local", "mailto:admin@localhost"},
+		{"", "https://chat.czj.gov.cn/", "https://chat.czj.gov.cn"},
+		{"mailto:ops@czj.gov.cn", "https://chat.czj.gov.cn", "mailto:ops@czj.gov.cn"},
+	} {
+		c := Default()
+		c.VAPIDSubject, c.PublicURL = tc.subject, tc.public
+		if got := c.PushSubject(); got != tc.want {
+			t.Errorf("PushSubject(%q, %q) = %q, want %q", tc.subject, tc.public, got, tc.want)
+		}
 	}
 }

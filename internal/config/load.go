@@ -48,6 +48,9 @@ func (c *Config) settings() []setting {
 		{"notice-reminders", "automatic reminders before a notice's deadline, e.g. 24h,2h (none: no automatic reminders)", false, (*durationsValue)(&c.NoticeReminders)},
 		{"push-preview", "what a push may show: text (of 普通 messages), channel (only where), none (nothing)", false, (*stringValue)(&c.PushPreview)},
 		{"breakthrough-per-week", "urgent notices a leader may push through quiet hours in 7 days (0: none)", false, (*intValue)(&c.BreakthroughPerWeek)},
+		{"vapid-public-key", "Web Push VAPID public key, base64url (with --vapid-private-key; neither: generated and kept in the database)", false, (*stringValue)(&c.VAPIDPublicKey)},
+		{"vapid-private-key", "Web Push VAPID private key, base64url; a secret", true, (*stringValue)(&c.VAPIDPrivateKey)},
+		{"vapid-subject", "contact for push services: mailto:ops@example.gov.cn or https://… (default: an https --public-url, else mailto:admin@localhost)", false, (*stringValue)(&c.VAPIDSubject)},
 		{"time-zone", "organisation time zone", false, (*stringValue)(&c.TimeZone)},
 		{"locale", "default interface language: zh-CN or en", false, (*stringValue)(&c.DefaultLocale)},
 		{"log-level", "debug, info, warn or error", false, (*stringValue)(&c.LogLevel)},
@@ -183,7 +186,11 @@ func (c Config) Print(w io.Writer) {
 	for _, s := range c.settings() {
 		v := s.value.String()
 		if s.secret && v != "" {
-			v = MaskURL(v)
+			if strings.Contains(v, "://") {
+				v = MaskURL(v) // a connection URL: only its password is secret
+			} else {
+				v = "xxxxx" // a key: all of it
+			}
 		}
 		fmt.Fprintf(w, "%-20s %s\n", s.name, v)
 	}
