@@ -20,6 +20,7 @@ import (
 	"govchat/internal/hub"
 	"govchat/internal/metrics"
 	"govchat/internal/notice"
+	"govchat/internal/push"
 	"govchat/internal/webui"
 )
 
@@ -79,6 +80,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	})
 	// Confirmations waiting in a group commit go in before the store closes.
 	defer noticeSvc.Close()
+	// Web Push: the VAPID keys come from the configuration or the database (generated
+	// on first start); the worker below sends what the queue holds.
+	pushSvc, err := push.New(a.store, log, a.now, push.Options{
+		Subject: cfg.PushSubject(), PublicKey: cfg.VAPIDPublicKey, PrivateKey: cfg.VAPIDPrivateKey,
+	})
+	if err != nil {
+		return fmt.Errorf("web push: %w", err)
+	}
 	wsHub := hub.New(hub.Options{Bus: b, Auth: a.auth, Service: chatSvc, AllowedOrigin: origin(cfg.PublicURL), Log: log, Now: a.now, Presence: sh.presence})
 
 	dist, err := fs.Sub(clientweb.Dist, "dist/app")
@@ -98,6 +107,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Chat:       chatSvc,
 		Notices:    noticeSvc,
 		WS:         wsHub,
+		Push:       pushSvc,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -118,7 +128,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 
 	var wg sync.WaitGroup
 	bg, stopBG := context.WithCancel(context.Background())
-	wg.Add(3)
+	wg.Add(4)
 	go func() {
 		defer wg.Done()
 		a.sweepSessions(bg)
@@ -132,6 +142,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	go func() {
 		defer wg.Done()
 		a.syncChannels(bg, chatSvc)
+	}()
+	go func() {
+		defer wg.Done()
+		// Every node sends from the one queue; claims keep each push to one node.
+		pushSvc.Run(bg)
 	}()
 
 	errc := make(chan error, 1)

@@ -18,6 +18,7 @@ import (
 	"govchat/internal/notice"
 	"govchat/internal/org"
 	"govchat/internal/presence"
+	"govchat/internal/push"
 	"govchat/internal/ratelimit"
 	"govchat/internal/store"
 )
@@ -53,6 +54,7 @@ type Deps struct {
 	Notices                  *notice.Service
 	WS                       http.Handler // the WebSocket hub at /api/v1/ws
 	Presence                 presence.Tracker
+	Push                     *push.Service // Web Push; nil leaves the push endpoints out
 }
 
 // API serves HTTP.
@@ -72,6 +74,7 @@ type API struct {
 	notices    *notice.Service
 	ws         http.Handler
 	presenceOf presence.Tracker
+	push       *push.Service
 
 	secure       bool   // public URL is https: cookies get Secure, responses HSTS
 	publicHost   string // host[:port] of the public URL
@@ -89,7 +92,7 @@ type API struct {
 func New(d Deps) http.Handler {
 	a := &API{
 		store: d.Store, bus: d.Bus, auth: d.Auth, accounts: d.Accounts, org: d.Org, audit: d.Audit,
-		metrics: d.Metrics, log: d.Log, now: d.Now, loginLimit: d.LoginLimit, web: d.WebClient, chat: d.Chat, notices: d.Notices, ws: d.WS, presenceOf: d.Presence,
+		metrics: d.Metrics, log: d.Log, now: d.Now, loginLimit: d.LoginLimit, web: d.WebClient, chat: d.Chat, notices: d.Notices, ws: d.WS, presenceOf: d.Presence, push: d.Push,
 		trustProxy: d.TrustProxy, orgName: d.OrgName, version: d.Version, locale: d.Locale, timeZone: d.TimeZone,
 		recallWindow: d.RecallWindow, editWindow: d.EditWindow,
 	}

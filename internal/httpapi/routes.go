@@ -71,6 +71,12 @@ func (a *API) routes() http.Handler {
 		mux.HandleFunc("GET /api/v1/notices/{id}/tally.csv", a.authed(false, a.noticeTallyCSV))
 		mux.HandleFunc("POST /api/v1/notices/{id}/remind", a.authed(false, a.serve(a.remindNotice)))
 	}
+	if a.push != nil {
+		mux.HandleFunc("GET /api/v1/push/key", a.authed(false, a.serve(a.pushKey)))
+		mux.HandleFunc("POST /api/v1/push/subscriptions", a.authed(false, a.serve(a.pushSubscribe)))
+		mux.HandleFunc("DELETE /api/v1/push/subscriptions", a.authed(false, a.serve(a.pushUnsubscribe)))
+		mux.HandleFunc("POST /api/v1/push/test", a.authed(false, a.serve(a.pushTest)))
+	}
 	if a.presenceOf != nil {
 		mux.HandleFunc("GET /api/v1/presence", a.authed(false, a.presence))
 	}
