@@ -21,6 +21,7 @@ import (
 	"govchat/internal/metrics"
 	"govchat/internal/notice"
 	"govchat/internal/push"
+	"govchat/internal/quiet"
 	"govchat/internal/webui"
 )
 
@@ -80,6 +81,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	})
 	// Confirmations waiting in a group commit go in before the store closes.
 	defer noticeSvc.Close()
+	// Working time: the policy push decisions ask, cached and reloaded on change.
+	quietSvc, err := quiet.NewService(a.store, a.now, quiet.DefaultTTL)
+	if err != nil {
+		return fmt.Errorf("quiet hours: %w", err)
+	}
+	if err := quietSvc.SetDefaultZone(cfg.TimeZone); err != nil {
+		return fmt.Errorf("quiet hours: %w", err)
+	}
 	// Web Push: the VAPID keys come from the configuration or the database (generated
 	// on first start); the worker below sends what the queue holds.
 	pushSvc, err := push.New(a.store, log, a.now, push.Options{
@@ -107,6 +116,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Chat:       chatSvc,
 		Notices:    noticeSvc,
 		WS:         wsHub,
+		Quiet:      quietSvc,
 		Push:       pushSvc,
 	})
 

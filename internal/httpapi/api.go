@@ -19,6 +19,7 @@ import (
 	"govchat/internal/org"
 	"govchat/internal/presence"
 	"govchat/internal/push"
+	"govchat/internal/quiet"
 	"govchat/internal/ratelimit"
 	"govchat/internal/store"
 )
@@ -55,6 +56,8 @@ type Deps struct {
 	WS                       http.Handler // the WebSocket hub at /api/v1/ws
 	Presence                 presence.Tracker
 	Push                     *push.Service // Web Push; nil leaves the push endpoints out
+	// Quiet is working time (工作时间); nil leaves the quiet-hours endpoints out.
+	Quiet *quiet.Service
 }
 
 // API serves HTTP.
@@ -74,6 +77,7 @@ type API struct {
 	notices    *notice.Service
 	ws         http.Handler
 	presenceOf presence.Tracker
+	quiet      *quiet.Service
 	push       *push.Service
 
 	secure       bool   // public URL is https: cookies get Secure, responses HSTS
@@ -96,6 +100,7 @@ func New(d Deps) http.Handler {
 		trustProxy: d.TrustProxy, orgName: d.OrgName, version: d.Version, locale: d.Locale, timeZone: d.TimeZone,
 		recallWindow: d.RecallWindow, editWindow: d.EditWindow,
 	}
+	a.quiet = d.Quiet
 	if u, err := url.Parse(d.PublicURL); err == nil && d.PublicURL != "" {
 		a.secure = u.Scheme == "https"
 		a.publicHost, a.publicScheme = u.Host, u.Scheme

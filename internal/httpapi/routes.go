@@ -77,6 +77,20 @@ func (a *API) routes() http.Handler {
 		mux.HandleFunc("DELETE /api/v1/push/subscriptions", a.authed(false, a.serve(a.pushUnsubscribe)))
 		mux.HandleFunc("POST /api/v1/push/test", a.authed(false, a.serve(a.pushTest)))
 	}
+	if a.quiet != nil {
+		// Working time and quiet hours (§4.11).
+		mux.HandleFunc("GET /api/v1/me/quiet", a.authed(false, a.serve(a.getMyQuiet)))
+		mux.HandleFunc("PUT /api/v1/me/quiet", a.authed(false, a.serve(a.putMyQuiet)))
+		mux.HandleFunc("GET /api/v1/channels/{id}/notify", a.authed(false, a.serve(a.getChannelNotify)))
+		mux.HandleFunc("PUT /api/v1/channels/{id}/notify", a.authed(false, a.serve(a.putChannelNotify)))
+		mux.HandleFunc("GET /api/v1/work-schedule", a.authed(false, a.serve(a.getWorkSchedule)))
+		mux.HandleFunc("POST /api/v1/reachability", a.authed(false, a.serve(a.reachability)))
+		mux.HandleFunc("PUT /api/v1/admin/work-schedule", a.requires(authz.ManageOrg, a.serve(a.putWorkSchedule)))
+		mux.HandleFunc("PUT /api/v1/admin/calendar/{year}", a.requires(authz.ManageOrg, a.serve(a.putCalendarYear)))
+		mux.HandleFunc("GET /api/v1/admin/duty", a.requires(authz.ManageOrg, a.serve(a.listDuty)))
+		mux.HandleFunc("POST /api/v1/admin/duty", a.requires(authz.ManageOrg, a.serve(a.createDuty)))
+		mux.HandleFunc("DELETE /api/v1/admin/duty/{id}", a.requires(authz.ManageOrg, a.serve(a.deleteDuty)))
+	}
 	if a.presenceOf != nil {
 		mux.HandleFunc("GET /api/v1/presence", a.authed(false, a.presence))
 	}

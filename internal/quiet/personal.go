@@ -1,6 +1,9 @@
 package quiet
 
-import "fmt"
+import (
+	"fmt"
+	"unicode/utf8"
+)
 
 // Personal is one person's adjustments to the organisation's working time.
 type Personal struct {
@@ -18,6 +21,9 @@ type Leave struct {
 	Note string `json:"note,omitempty"`
 }
 
+// MaxNote bounds the note of a leave range, in characters.
+const MaxNote = 200
+
 // MaxLeaveRanges bounds how many leave ranges one person keeps.
 const MaxLeaveRanges = 100
 
@@ -25,7 +31,7 @@ const MaxLeaveRanges = 100
 func (l Leave) Covers(d Date) bool { return !d.Before(l.From) && !l.To.Before(d) }
 
 // Validate checks the personal schedule and each leave range (from ≤ to, at most 366
-// days, a note of at most 200 bytes), naming the field at fault.
+// days, a note of at most MaxNote characters), naming the field at fault.
 func (p Personal) Validate() error {
 	if p.Schedule != nil {
 		if err := p.Schedule.Validate(); err != nil {
@@ -52,8 +58,8 @@ func (p Personal) Validate() error {
 		if l.From.AddDays(366).Before(l.To) {
 			return &FieldError{Field: f + ".to", Msg: "a leave range is at most 366 days"}
 		}
-		if len(l.Note) > 200 {
-			return &FieldError{Field: f + ".note", Msg: "note is at most 200 bytes"}
+		if utf8.RuneCountInString(l.Note) > MaxNote {
+			return &FieldError{Field: f + ".note", Msg: fmt.Sprintf("note is at most %d characters", MaxNote)}
 		}
 	}
 	return nil

@@ -25,6 +25,12 @@ const dutyLookback = 24 * time.Hour
 // never set), the embedded calendar (base; nil loads it) overridden by uploaded years,
 // everyone's personal settings, and the duty slots that end after now−24h.
 func Load(ctx context.Context, src Source, now time.Time, base *Calendar) (Policy, error) {
+	return load(ctx, src, now, base, DefaultZone)
+}
+
+// load is Load with the zone that applies while the organisation's settings were never
+// stored.
+func load(ctx context.Context, src Source, now time.Time, base *Calendar, zone string) (Policy, error) {
 	if base == nil {
 		var err error
 		if base, err = Embedded(); err != nil {
@@ -38,6 +44,9 @@ func Load(ctx context.Context, src Source, now time.Time, base *Calendar) (Polic
 	org, err := ParseOrgSettings(body)
 	if err != nil {
 		return Policy{}, fmt.Errorf("quiet: load organisation schedule: %w", err)
+	}
+	if body == "" && zone != "" {
+		org.TimeZone = zone
 	}
 	uploaded, err := src.ListCalendarYears(ctx)
 	if err != nil {
@@ -91,6 +100,7 @@ type Service struct {
 	now  func() time.Time
 	ttl  time.Duration
 	base *Calendar
+	zone string // the zone while the organisation's settings were never stored
 
 	mu     sync.Mutex // held while loading, so one load serves every waiting caller
 	cur    Policy
@@ -107,7 +117,28 @@ func NewService(src Source, now func() time.Time, ttl time.Duration) (*Service, 
 	if ttl <= 0 {
 		ttl = DefaultTTL
 	}
-	return &Service{src: src, now: now, ttl: ttl, base: base}, nil
+	return &Service{src: src, now: now, ttl: ttl, base: base, zone: DefaultZone}, nil
+}
+
+// SetDefaultZone sets the zone that applies until an administrator stores the
+// organisation's settings (the server's configured --time-zone). Call it before the
+// first Policy.
+func (s *Service) SetDefaultZone(name string) error {
+	if _, err := LoadLocation(name); err != nil {
+		return fmt.Errorf("quiet: default zone: %w", err)
+	}
+	s.mu.Lock()
+	s.zone, s.valid = name, false
+	s.mu.Unlock()
+	return nil
+}
+
+// DefaultZone is the zone that applies while the organisation's settings were never
+// stored.
+func (s *Service) DefaultZone() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.zone
 }
 
 // Policy returns the current Policy, loading it when stale. The Policy is shared:
@@ -119,7 +150,7 @@ func (s *Service) Policy(ctx context.Context) (Policy, error) {
 	if s.valid && !now.Before(s.loaded) && now.Sub(s.loaded) < s.ttl {
 		return s.cur, nil
 	}
-	p, err := Load(ctx, s.src, now, s.base)
+	p, err := load(ctx, s.src, now, s.base, s.zone)
 	if err != nil {
 		return Policy{}, err
 	}

@@ -122,6 +122,29 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+func TestServiceDefaultZone(t *testing.T) {
+	src := &fakeSource{}
+	s, err := NewService(src, func() time.Time { return time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC) }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetDefaultZone("UTC"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Policy(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Location.String() != "UTC" || !p.Reachable(staff, time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)) {
+		t.Errorf("unset settings should follow the default zone: %v", p.Location)
+	}
+	src.org = `{"time_zone":"Asia/Shanghai","week":{"mon":[{"start":"08:30","end":"12:00"}]}}`
+	s.Invalidate()
+	if p, _ = s.Policy(t.Context()); p.Location.String() == "UTC" {
+		t.Error("stored settings should name their own zone")
+	}
+}
+
 func TestService(t *testing.T) {
 	ctx := t.Context()
 	clock := at(t, "2026-03-09 10:00")
@@ -165,6 +188,9 @@ func TestService(t *testing.T) {
 		t.Fatalf("loads = %d after the TTL, want 3", src.loads)
 	}
 
+	if err := s.SetDefaultZone("Mars/Olympus"); err == nil {
+		t.Error("an unknown zone was accepted")
+	}
 	src.fail = errors.New("down")
 	s.Invalidate()
 	if _, err := s.Policy(ctx); err == nil {
