@@ -13,6 +13,7 @@ import (
 	"time"
 
 	clientweb "govchat/client-web"
+	"govchat/internal/alert"
 	"govchat/internal/chat"
 	"govchat/internal/config"
 	"govchat/internal/demo"
@@ -63,24 +64,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return err
 	}
 	defer sh.close()
-	chatOpt.SendLimit = sh.sendLimit
-	chatOpt.Audit = a.audit
-	chatSvc := chat.New(a.store, b, log, a.now, chatOpt)
-	defer chatSvc.Close()
-	// Department and party channels follow the org tree: bring them in line now (the
-	// demo was just seeded, or the CLI changed the tree while we were down).
-	if err := chatSvc.SyncOrgChannels(ctx); err != nil {
-		return fmt.Errorf("sync org channels: %w", err)
-	}
-	noticeSvc := notice.New(a.store, b, log, a.now, notice.Options{
-		ChannelAdminsMayPublish: cfg.NoticeChannelAdmins,
-		RemindInterval:          cfg.NoticeRemindInterval,
-		AutoReminders:           cfg.NoticeReminders,
-		Location:                cfg.Location(),
-		Audit:                   a.audit,
-	})
-	// Confirmations waiting in a group commit go in before the store closes.
-	defer noticeSvc.Close()
 	// Working time: the policy push decisions ask, cached and reloaded on change.
 	quietSvc, err := quiet.NewService(a.store, a.now, quiet.DefaultTTL)
 	if err != nil {
@@ -97,6 +80,34 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	if err != nil {
 		return fmt.Errorf("web push: %w", err)
 	}
+	// Who is pushed, and when: offline people, per channel level, within working time,
+	// with a digest afterwards. Chat and notices hand it their committed events.
+	alerts := alert.New(alert.Deps{
+		Store: a.store, Pusher: pushAdapter{pushSvc}, Policy: policyOf(quietSvc),
+		Online: sh.presence.Online, Levels: a.store.ListChannelNotify,
+		Audit: a.audit, Log: log, Now: a.now,
+	}, alert.Options{Preview: cfg.PushPreview, BreakthroughPerWeek: cfg.BreakthroughPerWeek})
+	defer alerts.Close()
+	chatOpt.Alerts = alerts
+	chatOpt.SendLimit = sh.sendLimit
+	chatOpt.Audit = a.audit
+	chatSvc := chat.New(a.store, b, log, a.now, chatOpt)
+	defer chatSvc.Close()
+	// Department and party channels follow the org tree: bring them in line now (the
+	// demo was just seeded, or the CLI changed the tree while we were down).
+	if err := chatSvc.SyncOrgChannels(ctx); err != nil {
+		return fmt.Errorf("sync org channels: %w", err)
+	}
+	noticeSvc := notice.New(a.store, b, log, a.now, notice.Options{
+		ChannelAdminsMayPublish: cfg.NoticeChannelAdmins,
+		RemindInterval:          cfg.NoticeRemindInterval,
+		AutoReminders:           cfg.NoticeReminders,
+		Location:                cfg.Location(),
+		Audit:                   a.audit,
+		Alerts:                  alerts,
+	})
+	// Confirmations waiting in a group commit go in before the store closes.
+	defer noticeSvc.Close()
 	wsHub := hub.New(hub.Options{Bus: b, Auth: a.auth, Service: chatSvc, AllowedOrigin: origin(cfg.PublicURL), Log: log, Now: a.now, Presence: sh.presence})
 
 	dist, err := fs.Sub(clientweb.Dist, "dist/app")
@@ -138,7 +149,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 
 	var wg sync.WaitGroup
 	bg, stopBG := context.WithCancel(context.Background())
-	wg.Add(4)
+	wg.Add(5)
 	go func() {
 		defer wg.Done()
 		a.sweepSessions(bg)
@@ -157,6 +168,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		defer wg.Done()
 		// Every node sends from the one queue; claims keep each push to one node.
 		pushSvc.Run(bg)
+	}()
+	go func() {
+		defer wg.Done()
+		// Digests for people whose working time began: within a minute of it.
+		alerts.Run(bg, time.Minute)
 	}()
 
 	errc := make(chan error, 1)
