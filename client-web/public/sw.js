@@ -11,16 +11,35 @@
 //     disconnected instead of the browser's error page;
 //   - the few public files (favicon, manifest, icons): network first, cache as fallback.
 //
-// Push (the `push` event) and `notificationclick` come with the quiet-hours issue: the
-// push worker decides what may be delivered and when, and this file then shows it.
+// Push: the server's push worker decides what may be delivered and when (quiet hours,
+// secrecy levels); this file shows it. sw-push.js (plain JS, imported below) turns the
+// payload into a notification and a click into an app path:
+//   - `push`: one notification per push; a bad payload still shows 您有新消息, never throws;
+//   - `notificationclick`: closes it, then focuses an open app window and asks the page to
+//     route to the path (message {type: 'govchat:navigate', path}, answered on the port it
+//     carries; an unanswered request makes the window load the path instead), or opens a
+//     new window at the path. Only same-origin app paths are ever opened;
+//   - `pushsubscriptionchange`: subscribes again with the same key and tells the server.
 //
 // Bump VERSION when this file's caching changes: activate drops every other govchat cache.
 
-const VERSION = 'v1';
+importScripts('/sw-push.js');
+
+const VERSION = 'v2';
 const PREFIX = 'govchat-';
 const CACHE = `${PREFIX}${VERSION}`;
 const APP_PAGE = '/';
-const STATIC_FILES = ['/favicon.svg', '/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-512.png', '/icons/apple-touch-icon.png'];
+const STATIC_FILES = [
+  '/favicon.svg',
+  '/manifest.webmanifest',
+  '/icons/icon-192.png',
+  '/icons/icon-512.png',
+  '/icons/maskable-512.png',
+  '/icons/apple-touch-icon.png',
+  '/icons/badge-96.png',
+];
+// How long a window has to answer a navigate request before it is made to load the path.
+const NAVIGATE_ANSWER_MS = 1500;
 // Old hashed assets pile up release after release; keep at most this many.
 const MAX_ASSETS = 80;
 
@@ -147,4 +166,104 @@ async function networkFirst(req) {
 async function trimAssets(cache) {
   const assets = (await cache.keys()).filter((r) => new URL(r.url).pathname.startsWith('/assets/'));
   await Promise.all(assets.slice(0, Math.max(0, assets.length - MAX_ASSETS)).map((r) => cache.delete(r)));
+}
+
+// ---- push ----
+
+/** event.waitUntil, tolerating events the worker dispatched to itself (tests, untrusted),
+ * which may not extend their lifetime. */
+function keep(event, promise) {
+  try {
+    event.waitUntil(promise);
+  } catch {
+    /* untrusted event: the promise runs anyway */
+  }
+  return promise;
+}
+
+self.addEventListener('push', (event) => {
+  keep(event, showPush(event.data));
+});
+
+async function showPush(data) {
+  const n = self.GovchatPush.notificationFor(data, self.location.origin);
+  try {
+    await self.registration.showNotification(n.title, n.options);
+  } catch {
+    // An option this browser refuses (or no permission any more): try the plain one.
+    const f = self.GovchatPush.fallback();
+    await self.registration.showNotification(f.title, f.options).catch(() => {});
+  }
+}
+
+self.addEventListener('notificationclick', (event) => {
+  const n = event.notification;
+  n.close();
+  keep(event, openApp(self.GovchatPush.targetOf(n.data, self.location.origin)));
+});
+
+/** Brings the app to the path: an open window routes itself; otherwise a new window. */
+async function openApp(path) {
+  const origin = self.location.origin;
+  const wins = (await self.clients.matchAll({ type: 'window', includeUncontrolled: true })).filter((c) => {
+    try {
+      return new URL(c.url).origin === origin;
+    } catch {
+      return false;
+    }
+  });
+  const win = wins.find((c) => c.focused) || wins.find((c) => c.visibilityState === 'visible') || wins[0];
+  if (!win) {
+    if (self.clients.openWindow) await self.clients.openWindow(path).catch(() => null);
+    return;
+  }
+  // Focusing is allowed only in answer to a real click on the notification.
+  await Promise.resolve()
+    .then(() => win.focus())
+    .catch(() => {});
+  if (await askToRoute(win, path)) return;
+  // No answer (an old page, or one still starting): load the path in that window.
+  if (win.navigate) await win.navigate(path).catch(() => null);
+}
+
+/** Posts the navigate request; true when the page answered that it routed. */
+function askToRoute(win, path) {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    const timer = setTimeout(() => resolve(false), NAVIGATE_ANSWER_MS);
+    ch.port1.onmessage = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    try {
+      win.postMessage({ type: 'govchat:navigate', path }, [ch.port2]);
+    } catch {
+      clearTimeout(timer);
+      resolve(false);
+    }
+  });
+}
+
+self.addEventListener('pushsubscriptionchange', (event) => {
+  keep(event, resubscribe(event.oldSubscription, event.newSubscription));
+});
+
+/** The browser replaced (or dropped) our subscription: subscribe again and tell the server.
+ * Best effort; the page also re-checks after each login (src/push/client.ts refreshPush). */
+async function resubscribe(oldSub, newSub) {
+  try {
+    let sub = newSub;
+    if (!sub) {
+      const key = oldSub && oldSub.options && oldSub.options.applicationServerKey;
+      if (!key) return;
+      sub = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    }
+    const json = { 'Content-Type': 'application/json' };
+    await fetch('/api/v1/push/subscriptions', { method: 'POST', credentials: 'same-origin', headers: json, body: JSON.stringify(sub.toJSON()) });
+    if (oldSub && oldSub.endpoint !== sub.endpoint) {
+      await fetch('/api/v1/push/subscriptions', { method: 'DELETE', credentials: 'same-origin', headers: json, body: JSON.stringify({ endpoint: oldSub.endpoint }) });
+    }
+  } catch {
+    /* logged out, offline: the next login sorts it out */
+  }
 }
