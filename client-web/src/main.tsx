@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { createApi, createRequest } from './api';
 import { locale } from './i18n';
+import { listenForNavigation } from './push/client';
 import { registerServiceWorker } from './pwa';
 import { browserHistory } from './router';
 import { createAppStore } from './state';
@@ -17,3 +18,8 @@ if (root) {
 }
 
 void registerServiceWorker();
+// A click on a notification asks the open page to show what it is about.
+listenForNavigation((route, path) => {
+  if (store.getState().screen.name === 'shell') store.navigate(route);
+  else history.replaceState(null, '', path); // on the login page: land there after login
+});

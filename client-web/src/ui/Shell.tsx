@@ -9,11 +9,13 @@ import type { Route, Section } from '../router';
 import type { AppStore } from '../state';
 import { AdminPage } from './admin/AdminPage';
 import { createNoticeStore, pendingCount, type NoticeStore } from '../notices/store';
+import { browserPushDeps, forgetPush, refreshPush } from '../push/client';
 import { ChatPage } from './chat/ChatPage';
 import { useChatState } from './chat/hooks';
 import { LanguageSwitch } from './common';
 import { DirectoryPage } from './directory/DirectoryPage';
 import { useNoticeState } from './notices/hooks';
+import { PushPrompt } from './settings/PushPrompt';
 import { SettingsPage } from './settings/SettingsPage';
 import { NoticesPage } from './notices/NoticesPage';
 import { NoticeReminders } from './notices/Reminders';
@@ -86,8 +88,13 @@ export function Shell({ store, request, me, org, info, route }: Props) {
   const subtitle = [...new Set([me.title, me.position])].filter((x) => x && x !== role).join(' · ');
   const logout = () => {
     chat.forget();
-    void store.logout();
+    // This device's push subscription goes first: deleting it needs the session.
+    void forgetPush({ request }).finally(() => void store.logout());
   };
+  // Keep this device's push subscription current (key changes, another person's left behind).
+  useEffect(() => {
+    void refreshPush(browserPushDeps(request), me.id);
+  }, [me.id]);
   const openDirect = (userId: number) => {
     void chat.openDirect(userId).then(
       (id) => store.navigate({ section: 'channels', channelId: id }),
@@ -119,6 +126,7 @@ export function Shell({ store, request, me, org, info, route }: Props) {
       <div class="shell-body">
         <Nav chat={chat} notices={notices} org={org} route={route} isAdmin={me.role === 'admin'} navigate={store.navigate} />
         <main id="main" class="content" tabIndex={-1} ref={mainRef}>
+          <PushPrompt request={request} me={me} />
           {route.section !== 'notices' ? (
             <NoticeReminders notices={notices} onOpen={(id) => store.navigate({ section: 'notices', view: 'pending', noticeId: id })} />
           ) : null}

@@ -5,6 +5,7 @@ import { previewText } from '../../chat/text';
 import { MAX_TEXT_CHARS, type Channel, type ChannelMember, type Message } from '../../chat/types';
 import { personName, type Names } from '../../chat/view';
 import { describeError, type UiError } from '../../errors';
+import { notePushMoment } from '../../push/prompt';
 import { locale, t, type MessageKey } from '../../i18n';
 
 interface Props {
@@ -130,6 +131,7 @@ export function Composer(p: Props) {
     setCaret(0);
     p.onCancelReply();
     p.onSent();
+    notePushMoment(); // the first sent message is a good moment to offer pushes
     ref.current?.focus();
   }
 

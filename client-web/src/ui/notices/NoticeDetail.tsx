@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { notePushMoment } from '../../push/prompt';
 import { formatDateTime } from '../../format';
 import { locale, t } from '../../i18n';
 import { hasChanges, lineDiff } from '../../notices/diff';
@@ -144,7 +145,10 @@ function Recipient({ n, open, s, store }: { n: Notice; open: OpenNotice; s: Noti
   const submit = async (e: Event) => {
     e.preventDefault();
     if (busy || tooLong) return;
-    if (await store.confirm(reply)) setReply('');
+    if (await store.confirm(reply)) {
+      setReply('');
+      notePushMoment(); // having confirmed a notice, one wants to hear of the next
+    }
     else btnRef.current?.focus();
   };
   return (
