@@ -23,6 +23,7 @@ import type { NoticeState, NoticeStore } from '../../notices/store';
 import { MAX_NOTICE_BODY, MAX_NOTICE_TITLE, type Notice } from '../../notices/types';
 import { canTargetOrg, publishableChannels } from '../../notices/view';
 import { Modal } from '../groups/Modal';
+import { OffDutyHint } from '../worktime/OffDutyHint';
 import { focusFirst, problemText } from './ManageDialogs';
 import { noticeError } from './NoticeList';
 import { DeadlineFields, TextArea, TextField } from './fields';
@@ -269,6 +270,8 @@ function PeopleSearch({ request, chosen, onChange }: { request: Request; chosen:
   }, [q, request]);
 
   const has = new Set(chosen.map((p) => p.id));
+  const chosenIds = useMemo(() => chosen.map((p) => p.id), [chosen]);
+  const chosenNames = useMemo(() => new Map(chosen.map((p) => [p.id, p.name])), [chosen]);
   const toggle = (p: Person) =>
     onChange(has.has(p.id) ? chosen.filter((c) => c.id !== p.id) : [...chosen, { id: p.id, name: p.display_name || p.username }]);
 
@@ -335,6 +338,7 @@ function PeopleSearch({ request, chosen, onChange }: { request: Request; chosen:
           ))}
         </ul>
       ) : null}
+      {chosen.length ? <OffDutyHint request={request} userIds={chosenIds} names={chosenNames} /> : null}
     </fieldset>
   );
 }

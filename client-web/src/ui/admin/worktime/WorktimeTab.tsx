@@ -1,7 +1,74 @@
+// 工作时间: the organisation's working time — the weekly schedule, the official holiday
+// calendar of this year and the next, and the duty roster. The three sections load and
+// save on their own; the schedule and the calendars come from GET /work-schedule.
+
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Request } from '../../../api';
+import { toUiError, type UiError } from '../../../errors';
 import { t } from '../../../i18n';
+import { ErrorText } from '../../common';
+import { createWorktimeApi } from '../../../worktime/api';
+import { beijingDate } from '../../../worktime/beijing';
+import { shownYears } from '../../../worktime/calendar';
+import type { WeekSchedule } from '../../../worktime/types';
+import { CalendarSection, type YearState } from './CalendarSection';
+import { DutySection } from './DutySection';
+import { ScheduleSection } from './ScheduleSection';
+import './worktime.css';
 
 /** The organisation's working time: weekly schedule, holiday calendar, duty roster. */
-export function WorktimeTab(_p: { request: Request }) {
-  return <h2 class="page-title">{t('admin.tab_worktime')}</h2>;
+export function WorktimeTab({ request }: { request: Request }) {
+  const api = useMemo(() => createWorktimeApi(request), [request]);
+  const years = useMemo(() => shownYears(beijingDate(Date.now())), []);
+  const [schedule, setSchedule] = useState<{ week: WeekSchedule; zone: string }>();
+  const [scheduleError, setScheduleError] = useState<UiError>();
+  const [cal, setCal] = useState<YearState[]>(() => years.map((year) => ({ year, loading: true })));
+
+  const loadYear = useCallback(
+    (year: number, withSchedule: boolean) => {
+      setCal((cs) => cs.map((c) => (c.year === year ? { ...c, loading: true, error: undefined } : c)));
+      if (withSchedule) setScheduleError(undefined);
+      api.workSchedule(year).then(
+        (w) => {
+          setCal((cs) => cs.map((c) => (c.year === year ? { year, calendar: w.calendar, origin: w.origin, loading: false } : c)));
+          if (withSchedule) setSchedule({ week: w.schedule, zone: w.timeZone });
+        },
+        (e: unknown) => {
+          const error = toUiError(e, Date.now());
+          setCal((cs) => cs.map((c) => (c.year === year ? { ...c, loading: false, error } : c)));
+          if (withSchedule) setScheduleError(error);
+        },
+      );
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    years.forEach((y, i) => loadYear(y, i === 0));
+  }, [years, loadYear]);
+
+  return (
+    <div class="adm-stack wt">
+      <p>{t('worktime.intro')}</p>
+      {schedule ? (
+        <ScheduleSection api={api} saved={schedule.week} timeZone={schedule.zone} onSaved={(week) => setSchedule((s) => ({ zone: s?.zone ?? 'Asia/Shanghai', week }))} />
+      ) : scheduleError ? (
+        <section class="wt-section adm-stack" aria-labelledby="wt-schedule-title">
+          <h2 id="wt-schedule-title" class="adm-h2">
+            {t('worktime.schedule.title')}
+          </h2>
+          <ErrorText id="wt-schedule-load-error" error={scheduleError} />
+          <div>
+            <button type="button" class="btn btn-secondary" onClick={() => loadYear(years[0], true)}>
+              {t('worktime.retry')}
+            </button>
+          </div>
+        </section>
+      ) : (
+        <p class="muted">{t('worktime.loading')}</p>
+      )}
+      <CalendarSection api={api} years={cal} onRetry={(y) => loadYear(y, y === years[0] && !schedule)} onUploaded={(y) => years.includes(y) && loadYear(y, false)} />
+      <DutySection api={api} request={request} />
+    </div>
+  );
 }

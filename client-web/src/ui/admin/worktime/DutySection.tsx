@@ -1,0 +1,425 @@
+// 值班表: the duty roster — who is on duty when (Beijing time), with a note; add a slot for
+// a person found in the directory, delete one after confirming.
+
+import { Fragment } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { Request } from '../../../api';
+import { peoplePath } from '../../../directory/people';
+import type { People, Person } from '../../../directory/types';
+import { toUiError, type UiError } from '../../../errors';
+import { locale, t, type MessageKey } from '../../../i18n';
+import { ErrorText } from '../../common';
+import { useNow } from '../../hooks';
+import type { WorktimeApi } from '../../../worktime/api';
+import { rangeText } from '../../../worktime/beijing';
+import { checkDuty, dutyBody, emptyDutyForm, isActive, MAX_DUTY_DAYS, MAX_DUTY_NOTE, splitSlots, type DutyForm, type DutyProblem, type DutyProblems } from '../../../worktime/duty';
+import { namesFor, type Names } from '../../../worktime/names';
+import type { DutySlot } from '../../../worktime/types';
+import { ConfirmBar, StatusLine } from '../shared';
+
+const SEARCH_DELAY_MS = 250;
+const SEARCH_LIMIT = 20;
+/** How far back ended slots are listed. */
+const PAST_DAYS = 7;
+
+function problemText(p: DutyProblem | undefined): string | undefined {
+  if (!p) return undefined;
+  const keys: Record<DutyProblem, MessageKey> = {
+    required: 'worktime.duty.p_required',
+    date_format: 'worktime.duty.p_date_format',
+    time_format: 'worktime.duty.p_time_format',
+    order: 'worktime.duty.p_order',
+    too_long: 'worktime.duty.p_too_long',
+    past: 'worktime.duty.p_past',
+    note_too_long: 'worktime.duty.p_note_too_long',
+  };
+  return t(keys[p], { days: MAX_DUTY_DAYS, max: MAX_DUTY_NOTE });
+}
+
+export function DutySection({ api, request }: { api: WorktimeApi; request: Request }) {
+  const [slots, setSlots] = useState<DutySlot[]>();
+  const [loadError, setLoadError] = useState<UiError>();
+  const [names, setNames] = useState<Names>(new Map());
+  const [status, setStatus] = useState<string>();
+  const [confirming, setConfirming] = useState<number>();
+  const [deleting, setDeleting] = useState(false);
+  const [deleteError, setDeleteError] = useState<UiError>();
+  const now = useNow(60_000);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  const load = () => {
+    setLoadError(undefined);
+    api.duty(new Date(Date.now() - PAST_DAYS * 86_400_000)).then(setSlots, (e: unknown) => setLoadError(toUiError(e, Date.now())));
+  };
+  useEffect(load, [api]);
+  // The server names each slot's person; the directory is read only for a slot it could not name.
+  const unnamed = (slots ?? []).some((s) => !s.display_name);
+  useEffect(() => {
+    if (unnamed) namesFor(request).then(setNames, () => undefined);
+  }, [request, unnamed]);
+
+  const nameOf = (s: DutySlot) => s.display_name || names.get(s.user_id) || s.username || t('worktime.duty.someone', { id: s.user_id });
+  const { current, past } = useMemo(() => splitSlots(slots ?? [], now), [slots, now]);
+
+  const remove = async (s: DutySlot) => {
+    setDeleting(true);
+    setDeleteError(undefined);
+    try {
+      await api.deleteDuty(s.id);
+      setSlots((xs) => xs?.filter((x) => x.id !== s.id));
+      setConfirming(undefined);
+      setStatus(t('worktime.duty.deleted'));
+      headingRef.current?.focus();
+    } catch (e) {
+      setDeleteError(toUiError(e, Date.now()));
+    } finally {
+      setDeleting(false);
+    }
+  };
+
+  const table = (list: DutySlot[]) => (
+    <div class="adm-table-box">
+      <table class="adm-table wt-duty">
+        <thead>
+          <tr>
+            <th scope="col">{t('worktime.duty.col_person')}</th>
+            <th scope="col">{t('worktime.duty.col_time')}</th>
+            <th scope="col">{t('worktime.duty.col_note')}</th>
+            <th scope="col" class="adm-cell-action">
+              {t('worktime.duty.col_actions')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((s) => {
+            const name = nameOf(s);
+            const time = rangeText(s.start, s.end, now, locale.get());
+            return (
+              <Fragment key={s.id}>
+                <tr>
+                  <th scope="row" data-label={t('worktime.duty.col_person')}>
+                    <span>
+                      {name}
+                      {isActive(s, now) ? <span class="tag">{t('worktime.duty.active')}</span> : null}
+                    </span>
+                  </th>
+                  <td class="wt-nowrap" data-label={t('worktime.duty.col_time')}>
+                    {time}
+                  </td>
+                  <td data-label={t('worktime.duty.col_note')}>{s.note ?? ''}</td>
+                  <td class="adm-cell-action">
+                    <button
+                      type="button"
+                      class="btn btn-secondary adm-btn-small"
+                      aria-label={t('worktime.duty.delete_of', { name, time })}
+                      aria-expanded={confirming === s.id}
+                      onClick={() => {
+                        setConfirming(s.id);
+                        setDeleteError(undefined);
+                        setStatus(undefined);
+                      }}
+                    >
+                      {t('worktime.duty.delete')}
+                    </button>
+                  </td>
+                </tr>
+                {confirming === s.id ? (
+                  <tr>
+                    <td colSpan={4} class="adm-cell-action wt-confirm-cell">
+                      <ConfirmBar
+                        text={t('worktime.duty.delete_confirm', { name, time })}
+                        confirmLabel={t('worktime.duty.delete')}
+                        busy={deleting}
+                        onConfirm={() => void remove(s)}
+                        onCancel={() => setConfirming(undefined)}
+                      />
+                      <ErrorText id="wt-duty-delete-error" error={deleteError} />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+
+  return (
+    <section class="wt-section" aria-labelledby="wt-duty-title">
+      <h2 id="wt-duty-title" class="adm-h2" tabIndex={-1} ref={headingRef}>
+        {t('worktime.duty.title')}
+      </h2>
+      <p class="muted">{t('worktime.duty.intro')}</p>
+      {loadError ? (
+        <div class="adm-stack">
+          <ErrorText id="wt-duty-load-error" error={loadError} />
+          <div>
+            <button type="button" class="btn btn-secondary" onClick={load}>
+              {t('worktime.retry')}
+            </button>
+          </div>
+        </div>
+      ) : !slots ? (
+        <p class="muted">{t('worktime.loading')}</p>
+      ) : current.length === 0 ? (
+        <p class="adm-empty">{t('worktime.duty.empty')}</p>
+      ) : (
+        table(current)
+      )}
+      {past.length ? (
+        <details class="adm-help">
+          <summary>{t('worktime.duty.past', { n: past.length })}</summary>
+          {table(past)}
+        </details>
+      ) : null}
+      <StatusLine text={status} />
+      <AddDuty
+        api={api}
+        request={request}
+        onAdded={(slot, name) => {
+          if (slot) setSlots((xs) => [...(xs ?? []), slot]);
+          else load();
+          setStatus(t('worktime.duty.added', { name }));
+        }}
+      />
+    </section>
+  );
+}
+
+function AddDuty({ api, request, onAdded }: { api: WorktimeApi; request: Request; onAdded: (slot: DutySlot | undefined, name: string) => void }) {
+  const [form, setForm] = useState<DutyForm>(() => emptyDutyForm(Date.now()));
+  const [problems, setProblems] = useState<DutyProblems>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<UiError>();
+  const set = (v: Partial<DutyForm>) => setForm((f) => ({ ...f, ...v }));
+  const id = 'wt-duty-add';
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const found = checkDuty(form, Date.now());
+    setProblems(found);
+    setError(undefined);
+    const first = (['person', 'start', 'end', 'note'] as const).find((f) => found[f]);
+    if (first) {
+      document.getElementById(first === 'person' ? `${id}-q` : first === 'note' ? `${id}-note` : `${id}-${first}-date`)?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      const slot = await api.addDuty(dutyBody(form));
+      onAdded(slot, form.userName ?? '');
+      setForm((f) => ({ ...emptyDutyForm(Date.now()), startDate: f.startDate, endDate: f.endDate }));
+      setProblems({});
+    } catch (err) {
+      setError(toUiError(err, Date.now()));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const when = (which: 'start' | 'end') => {
+    const prob = problemText(problems[which]);
+    const pid = `${id}-${which}-problem`;
+    return (
+      <fieldset class="adm-fieldset wt-when">
+        <legend class="adm-legend">{t(which === 'start' ? 'worktime.duty.start' : 'worktime.duty.end')}</legend>
+        <div class="wt-when-fields">
+          <div class="field">
+            <label htmlFor={`${id}-${which}-date`}>{t(which === 'start' ? 'worktime.duty.start_date' : 'worktime.duty.end_date')}</label>
+            <input
+              id={`${id}-${which}-date`}
+              class="input"
+              type="date"
+              value={which === 'start' ? form.startDate : form.endDate}
+              aria-invalid={prob ? 'true' : undefined}
+              aria-describedby={prob ? pid : undefined}
+              onInput={(e) => set(which === 'start' ? { startDate: (e.currentTarget as HTMLInputElement).value } : { endDate: (e.currentTarget as HTMLInputElement).value })}
+            />
+          </div>
+          <div class="field">
+            <label htmlFor={`${id}-${which}-time`}>{t(which === 'start' ? 'worktime.duty.start_time' : 'worktime.duty.end_time')}</label>
+            <input
+              id={`${id}-${which}-time`}
+              class="input wt-time"
+              type="time"
+              step={60}
+              value={which === 'start' ? form.startTime : form.endTime}
+              aria-invalid={prob ? 'true' : undefined}
+              aria-describedby={prob ? pid : undefined}
+              onInput={(e) => set(which === 'start' ? { startTime: (e.currentTarget as HTMLInputElement).value } : { endTime: (e.currentTarget as HTMLInputElement).value })}
+            />
+          </div>
+        </div>
+        {prob ? (
+          <p id={pid} class="adm-field-problem">
+            {prob}
+          </p>
+        ) : null}
+      </fieldset>
+    );
+  };
+
+  const noteProblem = problemText(problems.note);
+  return (
+    <form class="panel adm-form wt-add" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`} class="adm-h3">
+        {t('worktime.duty.add_title')}
+      </h3>
+      <PersonPicker
+        request={request}
+        idPrefix={id}
+        chosen={form.userId ? { id: form.userId, name: form.userName ?? '' } : undefined}
+        problem={problems.person ? t('worktime.duty.p_person') : undefined}
+        onChoose={(p) => set({ userId: p?.id, userName: p?.name })}
+      />
+      {when('start')}
+      {when('end')}
+      <div class="field">
+        <label htmlFor={`${id}-note`}>{t('worktime.duty.note')}</label>
+        <input
+          id={`${id}-note`}
+          class="input"
+          type="text"
+          value={form.note}
+          maxLength={MAX_DUTY_NOTE}
+          aria-invalid={noteProblem ? 'true' : undefined}
+          aria-describedby={`${id}-note-hint`}
+          onInput={(e) => set({ note: (e.currentTarget as HTMLInputElement).value })}
+        />
+        <p id={`${id}-note-hint`} class="field-hint">
+          {noteProblem ?? t('worktime.duty.note_hint', { max: MAX_DUTY_NOTE })}
+        </p>
+      </div>
+      <ErrorText id={`${id}-error`} error={error} />
+      <div class="adm-actions">
+        <button type="submit" class="btn btn-primary" disabled={busy} aria-busy={busy}>
+          {busy ? t('worktime.duty.adding') : t('worktime.duty.add')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Find a person by name or username and choose one. */
+function PersonPicker(p: {
+  request: Request;
+  idPrefix: string;
+  chosen?: { id: number; name: string };
+  problem?: string;
+  onChoose: (person: { id: number; name: string } | undefined) => void;
+}) {
+  const [q, setQ] = useState('');
+  const [results, setResults] = useState<Person[]>();
+  const [searching, setSearching] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const seq = useRef(0);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const id = `${p.idPrefix}-q`;
+
+  useEffect(() => {
+    const mine = ++seq.current;
+    const text = q.trim();
+    if (!text) {
+      setResults(undefined);
+      setSearching(false);
+      return undefined;
+    }
+    setSearching(true);
+    const timer = setTimeout(() => {
+      p.request<People>('GET', peoplePath({ q: text, limit: SEARCH_LIMIT, offset: 0 })).then(
+        (r) => {
+          if (mine !== seq.current) return;
+          setResults(r.people ?? []);
+          setSearching(false);
+          setFailed(false);
+        },
+        () => {
+          if (mine !== seq.current) return;
+          setSearching(false);
+          setFailed(true);
+        },
+      );
+    }, SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [q, p.request]);
+
+  if (p.chosen) {
+    return (
+      <div class="field">
+        <span class="wt-label">{t('worktime.duty.person')}</span>
+        <div class="adm-actions">
+          <span id={id} tabIndex={-1} class="wt-chosen">
+            {t('worktime.duty.chosen', { name: p.chosen.name })}
+          </span>
+          <button
+            type="button"
+            class="btn btn-secondary adm-btn-small"
+            onClick={() => {
+              p.onChoose(undefined);
+              setTimeout(() => document.getElementById(id)?.focus(), 0);
+            }}
+          >
+            {t('worktime.duty.change_person')}
+          </button>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div class="field">
+      <label htmlFor={id}>{t('worktime.duty.search')}</label>
+      <input
+        id={id}
+        ref={inputRef}
+        class="input"
+        type="search"
+        value={q}
+        maxLength={64}
+        autocomplete="off"
+        spellcheck={false}
+        aria-invalid={p.problem ? 'true' : undefined}
+        aria-describedby={`${id}-hint`}
+        onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') e.preventDefault();
+        }}
+      />
+      <p id={`${id}-hint`} class={p.problem ? 'adm-field-problem' : 'field-hint'}>
+        {p.problem ?? t('worktime.duty.search_hint')}
+      </p>
+      <p class="muted adm-small" role="status">
+        {searching ? t('worktime.duty.searching') : results && results.length === 0 ? t('worktime.duty.no_results') : ''}
+      </p>
+      {failed ? <p class="form-error">{t('worktime.duty.search_failed')}</p> : null}
+      {results && results.length ? (
+        <ul class="plain-list wt-results" aria-label={t('worktime.duty.results')}>
+          {results.map((r) => {
+            const name = r.display_name || r.username;
+            return (
+              <li key={r.id} class="wt-result">
+                <span>
+                  {name}
+                  <span class="muted adm-small"> {[r.username, r.title].filter(Boolean).join(' · ')}</span>
+                </span>
+                <button
+                  type="button"
+                  class="btn btn-secondary adm-btn-small"
+                  aria-label={`${t('worktime.duty.pick')} ${name}`}
+                  onClick={() => {
+                    p.onChoose({ id: r.id, name });
+                    setQ('');
+                    setResults(undefined);
+                  }}
+                >
+                  {t('worktime.duty.pick')}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

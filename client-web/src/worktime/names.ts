@@ -1,0 +1,42 @@
+// The names of people by id, for lists whose wire form carries only user ids (the duty
+// roster, the off-duty hint): the directory, read once per page and kept for a few minutes.
+
+import type { Request } from '../api';
+import type { People } from '../directory/types';
+
+const PAGE = 1000;
+const MAX_PAGES = 20;
+export const NAMES_TTL_MS = 5 * 60_000;
+
+export type Names = ReadonlyMap<number, string>;
+
+/** Every person's name (display name, else username), paging through GET /org/people. */
+export async function fetchNames(request: Request): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const r = await request<People>('GET', `/org/people?limit=${PAGE}&offset=${page * PAGE}`);
+    const people = r?.people ?? [];
+    for (const p of people) out.set(p.id, p.display_name || p.username);
+    if (people.length < PAGE) break;
+  }
+  return out;
+}
+
+const cache = new WeakMap<Request, { at: number; promise: Promise<Map<number, string>> }>();
+
+/** The names, shared by everything on the page that uses the same request function. */
+export function namesFor(request: Request, now: () => number = Date.now): Promise<Names> {
+  const hit = cache.get(request);
+  if (hit && now() - hit.at < NAMES_TTL_MS) return hit.promise;
+  const entry = { at: now(), promise: fetchNames(request) };
+  entry.promise.catch(() => {
+    if (cache.get(request) === entry) cache.delete(request);
+  });
+  cache.set(request, entry);
+  return entry.promise;
+}
+
+/** Forgets the names (after people were added), so the next ask reads them again. */
+export function forgetNames(request: Request): void {
+  cache.delete(request);
+}
