@@ -66,7 +66,7 @@ test('a group is created with a colleague, who sees it live, replies, and can le
   assert.equal(await members.locator('.member').count(), 2);
 
   // The colleague leaves; the group drops out of their list and they are back on the list.
-  await b.page.getByRole('button', { name: '设置' }).click();
+  await b.page.getByRole('button', { name: '频道设置' }).click();
   await b.page.getByRole('button', { name: '退出群组' }).click();
   await b.page.getByRole('button', { name: '确定退出' }).click();
   await link(b.page, name).waitFor({ state: 'detached' });

@@ -1,12 +1,13 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Info } from '../../api';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { Info, Request } from '../../api';
 import type { ChatState, ChatStore } from '../../chat/store';
 import { EMPTY_TIMELINE } from '../../chat/timeline';
 import type { Message } from '../../chat/types';
 import { channelTitle, timelineRows, type Names } from '../../chat/view';
 import { describeError } from '../../errors';
 import { locale, t } from '../../i18n';
+import { OffDutyHint } from '../worktime/OffDutyHint';
 import { Composer } from './Composer';
 import { MemberPanel } from './MemberPanel';
 import type { MessageActions } from './MessageItem';
@@ -23,9 +24,11 @@ interface Props {
   onSettings: () => void;
   /** The notices pinned in this channel, shown above its messages until confirmed. */
   pinned?: ComponentChildren;
+  /** For the off-duty hint of a direct channel's other person. */
+  request?: Request;
 }
 
-export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSettings, pinned }: Props) {
+export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSettings, pinned, request }: Props) {
   const l = locale.get();
   const c = s.channels.find((x) => x.id === id);
   const data = s.timelines[id] ?? EMPTY_TIMELINE;
@@ -84,6 +87,9 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
   };
 
   const title = c ? channelTitle(c, s.people) : '';
+  // Stable across renders: the hint asks the server again only when these change.
+  const peerIds = useMemo(() => (c?.peer_id ? [c.peer_id] : []), [c?.peer_id]);
+  const peerNames = useMemo(() => new Map(c?.peer_id ? [[c.peer_id, title]] : []), [c?.peer_id, title]);
   const mayPost = c && !c.archived && (c.post_policy === 'everyone' || c.role === 'admin');
 
   return (
@@ -97,6 +103,9 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
             {title}
           </h1>
           {c?.topic ? <p class="channel-topic muted">{c.topic}</p> : null}
+          {c?.kind === 'direct' && c.peer_id && request ? (
+            <OffDutyHint request={request} userIds={peerIds} names={peerNames} />
+          ) : null}
         </div>
         <button
           type="button"

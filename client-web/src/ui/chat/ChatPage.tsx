@@ -43,6 +43,7 @@ export function ChatPage({ chat, notices, onNavigate, request, meId, meName, inf
               onBack={() => onOpen(undefined)}
               onMessage={onMessage}
               onSettings={() => setDialog('settings')}
+              request={request}
               pinned={
                 open?.kind === 'direct' ? undefined : (
                   <PinnedNotices

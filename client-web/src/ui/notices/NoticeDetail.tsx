@@ -1,11 +1,13 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { Request } from '../../api';
 import { notePushMoment } from '../../push/prompt';
+import { OffDutyHint } from '../worktime/OffDutyHint';
 import { formatDateTime } from '../../format';
 import { locale, t } from '../../i18n';
 import { hasChanges, lineDiff } from '../../notices/diff';
 import { charCount } from '../../notices/form';
 import type { NoticeState, NoticeStore, OpenNotice } from '../../notices/store';
-import { MAX_NOTICE_REPLY, type Notice, type NoticeRevision } from '../../notices/types';
+import { MAX_NOTICE_REPLY, type Notice, type NoticeRevision, type NoticeTally } from '../../notices/types';
 import { isPast } from '../../notices/time';
 import { rowState } from '../../notices/view';
 import { noticeError } from './NoticeList';
@@ -19,11 +21,13 @@ interface Props {
   open: OpenNotice;
   now: number;
   onBack: () => void;
+  /** For the author's off-duty hint about who has not confirmed. */
+  request?: Request;
 }
 
 /** One notice: what it says, its history, and — by who is reading — the confirmation
  * or the live tally and the author's actions. */
-export function NoticeDetail({ s, store, open, now, onBack }: Props) {
+export function NoticeDetail({ s, store, open, now, onBack, request }: Props) {
   const n = open.notice;
   const headRef = useRef<HTMLHeadingElement>(null);
   const [dialog, setDialog] = useState<'revise' | 'withdraw' | undefined>();
@@ -108,6 +112,7 @@ export function NoticeDetail({ s, store, open, now, onBack }: Props) {
             </div>
           ) : null}
 
+          {n.can_manage && n.status !== 'withdrawn' && request ? <WaitingOffDuty request={request} tally={s.tally?.data} /> : null}
           {n.can_tally && s.tally ? <TallyPanel s={s} store={store} notice={n} tally={s.tally} /> : null}
 
           <History revisions={open.revisions} />
@@ -270,3 +275,18 @@ function Change({ before, after, open }: { before: NoticeRevision; after: Notice
   );
 }
 
+/** For the author: of those who have not confirmed, who is off duty and when they will be
+ * told — so "why has nobody confirmed" has an answer at 22:00 on a Friday. */
+function WaitingOffDuty({ request, tally }: { request: Request; tally?: NoticeTally }) {
+  // Stable while the tally is: the hint asks the server again only when it changes.
+  const { ids, names } = useMemo(() => {
+    const names = new Map<number, string>();
+    for (const d of tally?.departments ?? []) {
+      for (const p of d.people ?? []) if (p.state !== 'confirmed') names.set(p.user_id, p.display_name);
+    }
+    return { ids: [...names.keys()], names };
+  }, [tally]);
+  // The reachability endpoint answers for at most 500 people at once.
+  if (ids.length === 0 || ids.length > 500) return null;
+  return <OffDutyHint request={request} userIds={ids} names={names} />;
+}

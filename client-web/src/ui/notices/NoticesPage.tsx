@@ -87,6 +87,7 @@ export function NoticesPage({ notices, request, me, route, navigate, channels }:
           store={notices}
           open={open}
           now={now}
+          request={request}
           onBack={() =>
             navigate(route.view === 'channel' && route.channelId ? { section: 'notices', view: 'channel', channelId: route.channelId } : { section: 'notices', view: route.view })
           }
