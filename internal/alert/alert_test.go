@@ -106,6 +106,13 @@ func newWorld(t *testing.T, opt Options) *world {
 	if err := s.CreateChannel(ctx, &group, []store.ChannelMember{{UserID: leader.ID}, {UserID: b.ID}, {UserID: c.ID}}); err != nil {
 		t.Fatal(err)
 	}
+	// Everyone has a device subscribed: pushes and digests are only for those who do.
+	for i, u := range []store.User{leader, b, c} {
+		sub := store.PushSubscription{UserID: u.ID, Endpoint: fmt.Sprintf("https://push.example/%d", i), P256dh: "p", Auth: "a", CreatedAt: at(2026, 1, 1, 0, 0)}
+		if err := s.SavePushSubscription(ctx, &sub); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cal, err := quiet.Embedded()
 	if err != nil {
 		t.Fatal(err)
@@ -302,4 +309,21 @@ func TestUrgentNoticeBreaksThrough(t *testing.T) {
 	*w.clock = w.clock.Add(8 * 24 * time.Hour) // Saturday night
 	w.a.notice(ctx, notice(4, protocol.NoticeUrgent), protocol.NoticeEventPublished, protocol.PushNotice, recipients)
 	w.rec.to(w.b, w.c)(t)
+}
+
+func TestNoSubscriptionNoWork(t *testing.T) {
+	w := newWorld(t, Options{})
+	ctx := context.Background()
+	if err := w.s.DeletePushSubscription(ctx, w.c, "https://push.example/2"); err != nil {
+		t.Fatal(err)
+	}
+	*w.clock = at(2026, 4, 24, 22, 0)
+	w.say(w.leader.ID, "周末值班安排", nil)
+	users, err := w.s.ListDeferredUsers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(users) != 1 || users[0] != w.b {
+		t.Fatalf("digest kept for %v: someone without a device needs none", users)
+	}
 }

@@ -17,14 +17,20 @@ func (a *Dispatcher) Message(m store.Message) {
 }
 
 func (a *Dispatcher) message(ctx context.Context, m store.Message) {
+	// Only members with a device subscribed can be pushed to (or given a digest): one
+	// query however big the channel, and nothing more when nobody subscribed.
+	members, err := a.d.Store.ListSubscribedMembers(ctx, m.ChannelID)
+	if err != nil {
+		a.d.Log.Warn("alert: subscribed members unknown", "channel_id", m.ChannelID, "err", err)
+		return
+	}
+	members = slices.DeleteFunc(members, func(uid int64) bool { return uid == m.SenderID })
+	if len(members) == 0 {
+		return
+	}
 	ch, err := a.d.Store.GetChannel(ctx, m.ChannelID)
 	if err != nil {
 		a.d.Log.Warn("alert: channel unknown", "channel_id", m.ChannelID, "err", err)
-		return
-	}
-	members, err := a.d.Store.ListMembers(ctx, m.ChannelID)
-	if err != nil {
-		a.d.Log.Warn("alert: members unknown", "channel_id", m.ChannelID, "err", err)
 		return
 	}
 	var levels map[int64]string
@@ -35,11 +41,7 @@ func (a *Dispatcher) message(ctx context.Context, m store.Message) {
 	}
 	sender := a.name(ctx, m.SenderID)
 	var direct, mentioned, plain []int64
-	for _, mb := range members {
-		uid := mb.UserID
-		if uid == m.SenderID {
-			continue
-		}
+	for _, uid := range members {
 		level := levels[uid]
 		switch {
 		case level == "none":

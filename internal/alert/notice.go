@@ -37,6 +37,14 @@ var noticeBodies = map[string]string{
 }
 
 func (a *Dispatcher) notice(ctx context.Context, n store.Notice, event string, kind protocol.PushKind, users []int64) {
+	users, err := a.d.Store.ListSubscribed(ctx, users)
+	if err != nil {
+		a.d.Log.Warn("alert: subscribed recipients unknown", "notice_id", n.ID, "err", err)
+		return
+	}
+	if len(users) == 0 {
+		return
+	}
 	urgent := n.Priority == protocol.NoticeUrgent
 	p := protocol.PushPayload{Kind: kind, URL: fmt.Sprintf("/notices/%d", n.ID), Tag: fmt.Sprintf("notice%d", n.ID), Urgent: urgent}
 	p.Title = "通知"

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -27,6 +29,11 @@ type Alerts interface {
 	AddBreakthrough(ctx context.Context, senderID, noticeID int64, at time.Time) (bool, error)
 	// CountBreakthroughs counts the sender's break-throughs since.
 	CountBreakthroughs(ctx context.Context, senderID int64, since time.Time) (int, error)
+	// ListSubscribedMembers lists the channel's members with a push subscription: the
+	// only ones a push could reach, found in one query however big the channel.
+	ListSubscribedMembers(ctx context.Context, channelID int64) ([]int64, error)
+	// ListSubscribed keeps those of userIDs with a push subscription.
+	ListSubscribed(ctx context.Context, userIDs []int64) ([]int64, error)
 }
 
 func (s *DB) AddDeferredAlerts(ctx context.Context, userIDs []int64, kind string, at time.Time) error {
@@ -46,23 +53,7 @@ func (s *DB) AddDeferredAlerts(ctx context.Context, userIDs []int64, kind string
 }
 
 func (s *DB) ListDeferredUsers(ctx context.Context) ([]int64, error) {
-	rows, err := s.query(ctx, `SELECT DISTINCT user_id FROM deferred_alerts ORDER BY user_id`)
-	if err != nil {
-		return nil, s.fail(err, "list deferred alerts")
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, s.fail(err, "list deferred alerts")
-		}
-		out = append(out, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.fail(err, "list deferred alerts")
-	}
-	return out, nil
+	return s.ids(ctx, "list deferred alerts", `SELECT DISTINCT user_id FROM deferred_alerts ORDER BY user_id`)
 }
 
 func (s *DB) TakeDeferredAlerts(ctx context.Context, userID int64) (map[string]int, error) {
@@ -106,4 +97,51 @@ func (s *DB) CountBreakthroughs(ctx context.Context, senderID int64, since time.
 		return 0, s.fail(err, "count break-throughs of user %d", senderID)
 	}
 	return n, nil
+}
+
+func (s *DB) ListSubscribedMembers(ctx context.Context, channelID int64) ([]int64, error) {
+	return s.ids(ctx, "list subscribed members of channel "+fmt.Sprint(channelID),
+		`SELECT DISTINCT m.user_id FROM channel_members m JOIN push_subscriptions p ON p.user_id = m.user_id
+		WHERE m.channel_id = ? ORDER BY m.user_id`, channelID)
+}
+
+func (s *DB) ListSubscribed(ctx context.Context, userIDs []int64) ([]int64, error) {
+	var out []int64
+	// In slices, to stay within both databases' parameter limits.
+	for start := 0; start < len(userIDs); start += 500 {
+		part := userIDs[start:min(start+500, len(userIDs))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		got, err := s.ids(ctx, "list subscribed users",
+			`SELECT DISTINCT user_id FROM push_subscriptions WHERE user_id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")+`) ORDER BY user_id`,
+			args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
+	}
+	return out, nil
+}
+
+// ids runs a query of one id column.
+func (s *DB) ids(ctx context.Context, what, query string, args ...any) ([]int64, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, s.fail(err, "%s", what)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, s.fail(err, "%s", what)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "%s", what)
+	}
+	return out, nil
 }

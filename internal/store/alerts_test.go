@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -88,6 +89,34 @@ func TestBreakthroughs(t *testing.T) {
 			if n != tc.want {
 				t.Errorf("since %v: %d, want %d", tc.since, n, tc.want)
 			}
+		}
+	})
+}
+
+func TestSubscribedMembers(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		t.Parallel()
+		ctx := t.Context()
+		u := users(t, s, "sub", 4)
+		c := newChannel(t, s, "推送", u[0], u[1], u[2])
+		for i, uid := range []int64{u[1], u[1], u[3]} { // two devices, and someone outside
+			sub := store.PushSubscription{UserID: uid, Endpoint: fmt.Sprintf("https://push.example/%d", i), P256dh: "p", Auth: "a", CreatedAt: t0}
+			must(t, s.SavePushSubscription(ctx, &sub))
+		}
+		got, err := s.ListSubscribedMembers(ctx, c.ID)
+		must(t, err)
+		if !slices.Equal(got, []int64{u[1]}) {
+			t.Fatalf("subscribed members %v, want [%d]", got, u[1])
+		}
+		many := make([]int64, 0, 1200) // crosses the 500-parameter slices
+		for i := range 1200 {
+			many = append(many, int64(1_000_000+i))
+		}
+		many = append(many, u[3], u[0])
+		got, err = s.ListSubscribed(ctx, many)
+		must(t, err)
+		if !slices.Equal(got, []int64{u[3]}) {
+			t.Fatalf("subscribed %v, want [%d]", got, u[3])
 		}
 	})
 }
