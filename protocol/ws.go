@@ -34,6 +34,7 @@ const (
 	TypeEdit   = "edit"   // EditData
 	TypeRecall = "recall" // RecallData
 	TypeRead   = "read"   // ReadData
+	TypeAway   = "away"   // AwayData: this connection is idle (or active again)
 	TypePing   = "ping"   // no data
 )
 
@@ -108,6 +109,13 @@ type RecallData struct {
 type ReadData struct {
 	ChannelID int64 `json:"channel_id"`
 	Seq       int64 `json:"seq"`
+}
+
+// AwayData says whether the person has left this connection idle (the page hidden, no
+// input for a while). A connection starts active; it is away from an away:true until an
+// away:false or its end. The answer is an ack with the same body.
+type AwayData struct {
+	Away bool `json:"away"`
 }
 
 // Message is a message as clients see it, live and in history.

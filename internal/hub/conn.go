@@ -48,7 +48,8 @@ type conn struct {
 	// Reader-only state.
 	helloDone bool
 	limit     limiter
-	flooding  int // rate-limited frames in a row
+	flooding  int  // rate-limited frames in a row
+	away      bool // the client said it is idle (away); read by the close after the reader ends
 }
 
 func newConn(h *Hub, ws *websocket.Conn, p auth.Principal, token string, info reqinfo.Info) *conn {

@@ -31,6 +31,11 @@
 //	                     retry_after in seconds; the frame is dropped
 //	not_member           hello resumes a channel the user is not in (others go on)
 //
+// away is answered by the hub itself, not the Service: it sets the connection's away
+// flag (the person left it idle) and tells Options.Presence when the flag changes; a
+// connection starts active, and one that closes while away leaves the away count too.
+// The ack echoes the data; a missing or null away is bad_request (field data.away).
+//
 // A message over 64 KiB is not read at all: the connection closes with 1009.
 // 100 rate-limited frames in a row close it with 1008.
 //

@@ -18,7 +18,7 @@ const maxRefBytes = 256
 // isClientType reports whether a client may send frames of type t.
 func isClientType(t string) bool {
 	switch t {
-	case protocol.TypeHello, protocol.TypeSend, protocol.TypeEdit, protocol.TypeRecall, protocol.TypeRead, protocol.TypePing:
+	case protocol.TypeHello, protocol.TypeSend, protocol.TypeEdit, protocol.TypeRecall, protocol.TypeRead, protocol.TypeAway, protocol.TypePing:
 		return true
 	}
 	return false

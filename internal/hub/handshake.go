@@ -79,7 +79,8 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if pr := h.opt.Presence; pr != nil {
 		pr.Connected(r.Context(), p.User.ID)
 		// The request's context ends with the connection; the withdrawal must still go out.
-		defer pr.Disconnected(context.WithoutCancel(r.Context()), p.User.ID)
+		// c.away is the reader's, and the reader is this goroutine (c.run), done by now.
+		defer func() { pr.Disconnected(context.WithoutCancel(r.Context()), p.User.ID, c.away) }()
 	}
 	h.log.Debug("websocket open", "request_id", reqinfo.From(r.Context()).ID, "user_id", p.User.ID, "session_id", p.Session.ID)
 	c.run()

@@ -49,8 +49,8 @@ type Options struct {
 	RecheckPeriod time.Duration
 	// WriteTimeout bounds one write to a socket.
 	WriteTimeout time.Duration
-	// Presence, when set, is told of every connection opening and closing, so who is
-	// online is known across nodes.
+	// Presence, when set, is told of every connection opening, closing and going away
+	// or coming back, so who is online and who is active is known across nodes.
 	Presence Presence
 }
 
@@ -75,10 +75,14 @@ type Hub struct {
 	tooSlow  atomic.Uint64
 }
 
-// Presence records connections (internal/presence implements it).
+// Presence records connections, and which of them are away (internal/presence
+// implements it).
 type Presence interface {
 	Connected(ctx context.Context, userID int64)
-	Disconnected(ctx context.Context, userID int64)
+	// Disconnected: away says whether the connection was away when it closed.
+	Disconnected(ctx context.Context, userID int64, away bool)
+	// Away is called only when a connection's away flag changes.
+	Away(ctx context.Context, userID int64, away bool)
 }
 
 // Stats is a snapshot of the hub for tests and metrics.

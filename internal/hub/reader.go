@@ -111,6 +111,8 @@ func (c *conn) handle(mt int, b []byte) {
 		c.hello(f)
 	case !c.helloDone:
 		c.send(errorFrame(f.Ref, protocol.Error{Code: protocol.CodeHelloFirst, Message: "send hello first"}))
+	case f.Type == protocol.TypeAway:
+		c.setAway(f)
 	default:
 		// The service commits before it answers (group commit); waiting here keeps
 		// this connection's replies in order and slows only this client.
@@ -123,4 +125,31 @@ func (c *conn) handle(mt int, b []byte) {
 func ceilSeconds(d time.Duration) int {
 	s := int((d + time.Second - 1) / time.Second)
 	return max(s, 1)
+}
+
+// setAway answers away: it is about this connection, not chat, so the hub keeps the
+// flag and tells presence of a change (a repeated state changes nothing).
+func (c *conn) setAway(f protocol.Frame) {
+	var in struct {
+		Away *bool `json:"away"` // a pointer, so a missing or null away is refused
+	}
+	if len(f.Data) > 0 {
+		if err := decodeStrict(f.Data, &in); err != nil {
+			err.err.Field = "data" + dotted(err.err.Field)
+			c.send(errorFrame(f.Ref, err.err))
+			return
+		}
+	}
+	if in.Away == nil {
+		c.send(errorFrame(f.Ref, protocol.Error{Code: protocol.CodeBadRequest, Field: "data.away", Message: "away (true or false) is required"}))
+		return
+	}
+	d := protocol.AwayData{Away: *in.Away}
+	if d.Away != c.away {
+		c.away = d.Away
+		if pr := c.hub.opt.Presence; pr != nil {
+			pr.Away(c.ctx, c.userID, d.Away)
+		}
+	}
+	c.send(encodeFrame(protocol.TypeAck, f.Ref, d))
 }
