@@ -6,6 +6,7 @@ import (
 	"govchat/internal/alert"
 	"govchat/internal/push"
 	"govchat/internal/quiet"
+	"govchat/internal/store"
 )
 
 // pushAdapter hands the dispatcher's pushes to the delivery queue.
@@ -25,5 +26,14 @@ func policyOf(q *quiet.Service) func(context.Context) (alert.Reach, error) {
 			return nil, err
 		}
 		return p, nil
+	}
+}
+
+// pushWhenIdle reads a person's push_when_idle setting for the dispatcher, which asks
+// only for people connected with every connection away.
+func pushWhenIdle(s *store.DB) func(context.Context, int64) (bool, error) {
+	return func(ctx context.Context, userID int64) (bool, error) {
+		p, err := s.GetQuietPersonal(ctx, userID)
+		return p.PushWhenIdle, err
 	}
 }

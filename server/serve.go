@@ -80,11 +80,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	if err != nil {
 		return fmt.Errorf("web push: %w", err)
 	}
-	// Who is pushed, and when: offline people, per channel level, within working time,
+	// Who is pushed, and when: offline people (and idle ones who asked), per channel level, within working time,
 	// with a digest afterwards. Chat and notices hand it their committed events.
 	alerts := alert.New(alert.Deps{
 		Store: a.store, Pusher: pushAdapter{pushSvc}, Policy: policyOf(quietSvc),
-		Online: sh.presence.Online, Levels: a.store.ListChannelNotify,
+		Online: sh.presence.Online, Active: sh.presence.Active, PushWhenIdle: pushWhenIdle(a.store),
+		Levels: a.store.ListChannelNotify,
 		Audit: a.audit, Log: log, Now: a.now,
 	}, alert.Options{Preview: cfg.PushPreview, BreakthroughPerWeek: cfg.BreakthroughPerWeek})
 	defer alerts.Close()

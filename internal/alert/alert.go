@@ -43,6 +43,12 @@ type Deps struct {
 	Policy func(ctx context.Context) (Reach, error)
 	// Online reports who has a connection open now; nil: nobody.
 	Online func(ctx context.Context, userIDs []int64) (map[int64]bool, error)
+	// Active reports who has a connection open now that is not away (left idle); nil:
+	// every connection counts as active.
+	Active func(ctx context.Context, userIDs []int64) (map[int64]bool, error)
+	// PushWhenIdle reports whether a person asked to be pushed while connected but
+	// idle; asked only for people online and not active. Nil: nobody asked.
+	PushWhenIdle func(ctx context.Context, userID int64) (bool, error)
 	// Levels returns members' notification levels in a channel (all, mentions, none);
 	// nil, or a member absent: all.
 	Levels func(ctx context.Context, channelID int64) (map[int64]string, error)
@@ -112,7 +118,8 @@ func (a *Dispatcher) Close() {
 	<-a.done
 }
 
-// offline keeps those of users with no connection open now.
+// offline keeps those of users with no connection open now, and those connected but
+// idle (every connection away) who asked to be pushed then (push_when_idle).
 func (a *Dispatcher) offline(ctx context.Context, users []int64) []int64 {
 	if a.d.Online == nil || len(users) == 0 {
 		return users
@@ -123,10 +130,50 @@ func (a *Dispatcher) offline(ctx context.Context, users []int64) []int64 {
 		a.d.Log.Warn("presence unknown; pushing to all", "err", err)
 		return users
 	}
+	idle := a.idleWanting(ctx, users, on)
 	out := users[:0:0]
 	for _, u := range users {
-		if !on[u] {
+		if !on[u] || idle[u] {
 			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// idleWanting finds, among the users online, those with no active connection who want
+// pushes while idle. Only that small set is asked for its setting.
+func (a *Dispatcher) idleWanting(ctx context.Context, users []int64, on map[int64]bool) map[int64]bool {
+	if a.d.Active == nil || a.d.PushWhenIdle == nil {
+		return nil
+	}
+	var online []int64
+	for _, u := range users {
+		if on[u] {
+			online = append(online, u)
+		}
+	}
+	if len(online) == 0 {
+		return nil
+	}
+	act, err := a.d.Active(ctx, online)
+	if err != nil {
+		// They are connected and see it live if they look; only the idle extra is lost.
+		a.d.Log.Warn("activity unknown; no pushes to idle connections", "err", err)
+		return nil
+	}
+	out := map[int64]bool{}
+	for _, u := range online {
+		if act[u] {
+			continue
+		}
+		want, err := a.d.PushWhenIdle(ctx, u)
+		if err != nil {
+			// Not knowing, push, as for presence: they are idle and may be away.
+			a.d.Log.Warn("push_when_idle unknown; pushing", "user_id", u, "err", err)
+			want = true
+		}
+		if want {
+			out[u] = true
 		}
 	}
 	return out

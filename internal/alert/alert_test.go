@@ -327,3 +327,94 @@ func TestNoSubscriptionNoWork(t *testing.T) {
 		t.Fatalf("digest kept for %v: someone without a device needs none", users)
 	}
 }
+
+// presenceFake answers Online, Active and PushWhenIdle from maps and records whose
+// push_when_idle was asked.
+type presenceFake struct {
+	online, active, wants map[int64]bool
+	activeErr, wantsErr   error
+	asked                 []int64
+}
+
+func (f *presenceFake) deps() Deps {
+	return Deps{
+		Log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Online: func(context.Context, []int64) (map[int64]bool, error) { return f.online, nil },
+		Active: func(context.Context, []int64) (map[int64]bool, error) { return f.active, f.activeErr },
+		PushWhenIdle: func(_ context.Context, id int64) (bool, error) {
+			f.asked = append(f.asked, id)
+			return f.wants[id], f.wantsErr
+		},
+	}
+}
+
+func TestIdleConnectionsArePushedWhenAsked(t *testing.T) {
+	// 1 has no connection; 2 is connected and active; 3 is connected, every connection
+	// away, and wants pushes then; 4 is the same without asking for them.
+	online := map[int64]bool{2: true, 3: true, 4: true}
+	active := map[int64]bool{2: true}
+	wants := map[int64]bool{2: true, 3: true}
+	cases := []struct {
+		name   string
+		fake   presenceFake
+		noDeps bool // Active and PushWhenIdle left nil
+		want   []int64
+		asked  []int64
+	}{
+		{name: "online but idle with push_when_idle is pushed; active or not asked is not",
+			fake: presenceFake{online: online, active: active, wants: wants}, want: []int64{1, 3}, asked: []int64{3, 4}},
+		{name: "without Active and PushWhenIdle, only the offline",
+			fake: presenceFake{online: online, active: active, wants: wants}, noDeps: true, want: []int64{1}},
+		{name: "activity unknown: only the offline, nobody asked",
+			fake: presenceFake{online: online, activeErr: fmt.Errorf("redis down"), wants: wants}, want: []int64{1}},
+		{name: "setting unknown: the idle are pushed",
+			fake: presenceFake{online: online, active: active, wantsErr: fmt.Errorf("store down")}, want: []int64{1, 3, 4}, asked: []int64{3, 4}},
+		{name: "everyone active: nobody asked",
+			fake: presenceFake{online: online, active: map[int64]bool{2: true, 3: true, 4: true}, wants: wants}, want: []int64{1}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := tc.fake.deps()
+			if tc.noDeps {
+				d.Active, d.PushWhenIdle = nil, nil
+			}
+			a := &Dispatcher{d: d}
+			got := a.offline(context.Background(), []int64{1, 2, 3, 4})
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("pushed to %v, want %v", got, tc.want)
+			}
+			if fmt.Sprint(tc.fake.asked) != fmt.Sprint(tc.asked) {
+				t.Errorf("asked push_when_idle of %v, want only %v", tc.fake.asked, tc.asked)
+			}
+		})
+	}
+}
+
+// End to end through a message, with the setting read from the store.
+func TestIdleMemberWithPushWhenIdleGetsTheMessage(t *testing.T) {
+	w := newWorld(t, Options{})
+	ctx := context.Background()
+	*w.clock = at(2026, 4, 27, 10, 0)
+	if err := w.s.SetQuietPersonal(ctx, &store.QuietPersonal{UserID: w.b, Leave: "[]", PushWhenIdle: true}); err != nil {
+		t.Fatal(err)
+	}
+	active := map[int64]bool{}
+	now := func() time.Time { return *w.clock }
+	w.a = New(Deps{
+		Store: w.s, Pusher: w.rec, Now: now, Audit: w.auditLog, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Policy: func(context.Context) (Reach, error) { return *w.policy, nil },
+		Online: func(context.Context, []int64) (map[int64]bool, error) { return w.online, nil },
+		Active: func(context.Context, []int64) (map[int64]bool, error) { return active, nil },
+		PushWhenIdle: func(ctx context.Context, id int64) (bool, error) {
+			p, err := w.s.GetQuietPersonal(ctx, id)
+			return p.PushWhenIdle, err
+		},
+	}, Options{})
+	t.Cleanup(w.a.Close)
+	w.online[w.b], w.online[w.c] = true, true // both connected, both idle; only b asked
+	w.say(w.leader.ID, "下午三点开会", nil)
+	w.rec.to(w.b)(t)
+	active[w.b] = true // b comes back to the page
+	w.say(w.leader.ID, "地点：三楼会议室", nil)
+	w.rec.to()(t)
+}
