@@ -1,8 +1,13 @@
 // The browser side of the connection: the real WebSocket, and the signals that tell us
 // the link may have changed — the network going away and coming back, the tab becoming
-// visible, and the machine waking from sleep (timers that fire far too late).
+// visible, and the machine waking from sleep (timers that fire far too late) — and
+// whether the person has left the page idle (idle.ts), which the socket tells the server.
 
+import { createIdleWatch } from './idle';
 import { createSocket, type Socket, type SocketHandlers, type WebSocketLike } from './socket';
+
+/** Input that shows someone is at the page. */
+const INPUT_EVENTS = ['keydown', 'pointerdown', 'pointermove', 'wheel'] as const;
 
 const WAKE_TICK_MS = 5_000;
 const WAKE_GAP_MS = 20_000;
@@ -26,8 +31,16 @@ export function browserSocket(h: SocketHandlers): Socket {
 export function watchBrowser(socket: Socket): () => void {
   const online = () => socket.reconnectNow();
   const offline = () => socket.wentOffline();
+  const idle = createIdleWatch(
+    { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>), now: Date.now },
+    document.visibilityState === 'visible',
+    (away) => socket.setAway(away),
+  );
+  const input = () => idle.input();
   const visible = () => {
-    if (document.visibilityState === 'visible') socket.check();
+    const shown = document.visibilityState === 'visible';
+    idle.visibility(shown);
+    if (shown) socket.check();
   };
   let last = Date.now();
   const tick = setInterval(() => {
@@ -38,7 +51,10 @@ export function watchBrowser(socket: Socket): () => void {
   addEventListener('online', online);
   addEventListener('offline', offline);
   document.addEventListener('visibilitychange', visible);
+  for (const ev of INPUT_EVENTS) addEventListener(ev, input, { capture: true, passive: true });
   return () => {
+    idle.stop();
+    for (const ev of INPUT_EVENTS) removeEventListener(ev, input, { capture: true });
     clearInterval(tick);
     removeEventListener('online', online);
     removeEventListener('offline', offline);

@@ -405,3 +405,62 @@ describe('stop', () => {
     expect(t.sockets.all).toHaveLength(1);
   });
 });
+
+describe('away', () => {
+  const awayOf = (ws: { framesOf(t: string): Frame[] }) => ws.framesOf('away').map((f) => (f.data as { away: boolean }).away);
+
+  it('is sent when it changes while online, once per change', () => {
+    const t = setup();
+    const ws = t.live();
+    t.sock.setAway(true);
+    t.sock.setAway(true);
+    t.sock.setAway(false);
+    expect(awayOf(ws)).toEqual([true, false]);
+    expect(ws.framesOf('away').every((f) => typeof f.ref === 'string' && f.ref !== '')).toBe(true);
+  });
+
+  it('a new connection starts active: only away is said again after welcome', () => {
+    const t = setup();
+    t.live();
+    t.sock.setAway(true);
+    t.sockets.last().serverClose(1006);
+    t.clock.advance(1000);
+    const ws = t.sockets.last();
+    ws.open();
+    expect(awayOf(ws)).toEqual([]); // not before welcome
+    ws.deliver(server.welcome());
+    expect(awayOf(ws)).toEqual([true]);
+    expect(ws.frames().map((f) => f.type)).toEqual(['hello', 'away']);
+
+    t.sock.setAway(false);
+    ws.serverClose(1006);
+    t.clock.advance(1000);
+    const next = t.sockets.last();
+    next.open();
+    next.deliver(server.welcome());
+    expect(awayOf(next)).toEqual([]);
+  });
+
+  it('set before the first welcome is sent with it', () => {
+    const t = setup();
+    t.sock.setAway(true);
+    const ws = t.live();
+    expect(awayOf(ws)).toEqual([true]);
+  });
+
+  it('its acks and errors are the socket’s own; a refused away is sent again', () => {
+    const t = setup();
+    const ws = t.live();
+    const before = t.frames.length;
+    t.sock.setAway(true);
+    const ref = ws.framesOf('away')[0]!.ref!;
+    ws.deliver(server.error(ref, 'rate_limited', { retry_after: 2 }));
+    expect(t.frames.length).toBe(before);
+    t.clock.advance(1999);
+    expect(awayOf(ws)).toEqual([true]);
+    t.clock.advance(1);
+    expect(awayOf(ws)).toEqual([true, true]);
+    ws.deliver(server.ack(ws.framesOf('away')[1]!.ref!, { away: true }));
+    expect(t.frames.length).toBe(before);
+  });
+});

@@ -1,13 +1,15 @@
 // The WebSocket connection: connect, say hello, notice a dead link, reconnect with
 // backoff, and follow the browser's online/offline and wake-up signals. It knows
 // nothing of channels; the chat store gives it the hello to send and gets every frame.
+// It also keeps the server told whether the person is away (setAway; the page's idle
+// watch in browser.ts decides), again after each welcome.
 //
 // States:  connecting ──welcome──▶ online
 //              ▲   └─close──▶ waiting (retry timer) ──▶ connecting
 //              └─"online" event── offline ◀── "offline" event or no network at close
 //          any ──4001──▶ expired (log in again; never retried)      stop() ──▶ closed
 
-import { CLOSE_UNAUTHENTICATED, PROTOCOL_VERSION, type Frame, type WelcomeData } from './types';
+import { CLOSE_UNAUTHENTICATED, PROTOCOL_VERSION, type AwayData, type Frame, type WelcomeData } from './types';
 
 export type ConnState = 'connecting' | 'online' | 'waiting' | 'offline' | 'expired' | 'closed';
 
@@ -45,6 +47,8 @@ export const DEFAULT_HEARTBEAT_MS = 25_000;
 export const PONG_TIMEOUT_MS = 10_000;
 const MAX_BACKOFF_MS = 30_000;
 const OFFLINE_RECHECK_MS = 30_000;
+/** Refs of the socket's own away frames; their answers are not handed on. */
+const AWAY_REF = 'away:';
 
 /** The delay before reconnect attempt n (1, 2, …): about 1 s doubling to 30 s, with
  * jitter so that an office whose network came back does not reconnect in one instant. */
@@ -80,7 +84,13 @@ export function createSocket(deps: SocketDeps, h: SocketHandlers) {
   let retryTimer: unknown;
   let idleTimer: unknown;
   let pongTimer: unknown;
+  let awayTimer: unknown;
   let refs = 0;
+  // away is what the person is (setAway); told is what this connection last had acked
+  // or sent — false on a new connection, which the server starts active; undefined when
+  // the server refused the last away and the state is to be sent again.
+  let away = false;
+  let told: boolean | undefined = false;
 
   function setState(s: ConnState, retryIn?: number) {
     state = s;
@@ -88,8 +98,8 @@ export function createSocket(deps: SocketDeps, h: SocketHandlers) {
   }
 
   function clearTimers() {
-    for (const id of [retryTimer, idleTimer, pongTimer]) if (id !== undefined) deps.clearTimeout(id);
-    retryTimer = idleTimer = pongTimer = undefined;
+    for (const id of [retryTimer, idleTimer, pongTimer, awayTimer]) if (id !== undefined) deps.clearTimeout(id);
+    retryTimer = idleTimer = pongTimer = awayTimer = undefined;
   }
 
   function connect() {
@@ -105,6 +115,7 @@ export function createSocket(deps: SocketDeps, h: SocketHandlers) {
       return;
     }
     ws = sock;
+    told = false;
     sock.onopen = () => {
       if (ws !== sock) return;
       rawSend({ v: PROTOCOL_VERSION, type: 'hello', data: h.hello() });
@@ -118,6 +129,11 @@ export function createSocket(deps: SocketDeps, h: SocketHandlers) {
           if (w && w.heartbeat_ms > 0) heartbeat = w.heartbeat_ms;
           attempt = 0;
           setState('online');
+          tellAway();
+        }
+        if (f.ref?.startsWith(AWAY_REF) && (f.type === 'ack' || f.type === 'error')) {
+          if (f.type === 'error') awayRefused(f);
+          continue; // the socket's own; the store has no use for it
         }
         if (f.type !== 'pong') h.frame(f);
       }
@@ -184,6 +200,23 @@ export function createSocket(deps: SocketDeps, h: SocketHandlers) {
     if (pongTimer === undefined) pongTimer = deps.setTimeout(() => dropped(undefined), PONG_TIMEOUT_MS);
   }
 
+  /** Tells the server this connection's away state when it does not have it yet. */
+  function tellAway() {
+    if (state !== 'online' || told === away) return;
+    if (rawSend({ v: PROTOCOL_VERSION, type: 'away', ref: `${AWAY_REF}${++refs}`, data: { away } satisfies AwayData })) told = away;
+  }
+
+  /** The server refused an away (rate_limited, most likely): send the state again later. */
+  function awayRefused(f: Frame) {
+    told = undefined;
+    if (awayTimer !== undefined) return;
+    const retryAfter = (f.data as { retry_after?: number } | undefined)?.retry_after ?? 1;
+    awayTimer = deps.setTimeout(() => {
+      awayTimer = undefined;
+      tellAway();
+    }, Math.max(1, retryAfter) * 1000);
+  }
+
   function rawSend(f: Frame): boolean {
     if (!ws || ws.readyState !== OPEN) return false;
     try {
@@ -230,6 +263,12 @@ export function createSocket(deps: SocketDeps, h: SocketHandlers) {
         attempt = 0;
         connect();
       }
+    },
+    /** The person left the page idle (true) or came back: the server hears it now if
+     * connected, else after the next welcome (a new connection starts active). */
+    setAway(v: boolean) {
+      away = v;
+      tellAway();
     },
     /** The page became visible or the machine woke up: prove the link is alive. */
     check() {

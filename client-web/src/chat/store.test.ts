@@ -878,3 +878,21 @@ describe('sharing the socket', () => {
     expect(t.welcomes()).toBe(2);
   });
 });
+
+describe('away', () => {
+  it('rides on the store’s socket and is said again after each welcome', async () => {
+    const t = setup();
+    t.store.socket.setAway(true); // the page was left idle before the connection came up
+    await t.live();
+    const away = () => t.sent('away').map((f) => (f.data as { away: boolean }).away);
+    expect(away()).toEqual([true]);
+    t.ws().deliver(server.ack(t.sent('away')[0]!.ref!, { away: true }));
+    expect(t.st().conn).toBe('online');
+
+    await t.drop();
+    await t.welcome();
+    expect(away()).toEqual([true]); // the new connection is told too
+    t.store.socket.setAway(false);
+    expect(away()).toEqual([true, false]);
+  });
+});

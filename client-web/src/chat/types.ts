@@ -109,6 +109,11 @@ export interface ReadData {
   seq: number;
 }
 
+/** Client → server `away` (and its ack): this connection is idle, or active again. */
+export interface AwayData {
+  away: boolean;
+}
+
 export interface ResyncData {
   channel_id: number;
   reason: string;
