@@ -135,13 +135,13 @@ func (tv *tallyViewer) above(depts []int64) bool {
 // recipientDepts lists the distinct departments of a notice's recipients. Recipients
 // are fixed at publication, so the answer never changes and is cached; rows, when the
 // caller has them already, spare the query.
-func (s *Service) recipientDepts(ctx context.Context, noticeID int64, rows []store.NoticeRecipientRow) ([]int64, error) {
+func (s *Service) recipientDepts(ctx context.Context, noticeID int64, rows []store.NoticeRecipient) ([]int64, error) {
 	if ds, ok := s.depts.get(noticeID); ok {
 		return ds, nil
 	}
 	if rows == nil {
 		var err error
-		if rows, err = s.store.ListNoticeRecipients(ctx, noticeID); err != nil {
+		if rows, err = s.store.ListNoticeReceipts(ctx, noticeID); err != nil {
 			return nil, fmt.Errorf("notice: recipients of %d: %w", noticeID, err)
 		}
 	}

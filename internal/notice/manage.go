@@ -96,7 +96,7 @@ func (s *Service) Withdraw(ctx context.Context, p auth.Principal, id int64, req 
 
 // tellRecipients sends an event to every recipient of n.
 func (s *Service) tellRecipients(ctx context.Context, n store.Notice, name string) {
-	rows, err := s.store.ListNoticeRecipients(ctx, n.ID)
+	rows, err := s.store.ListNoticeReceipts(ctx, n.ID)
 	if err != nil {
 		// Committed already; the recipients see the change when they next look.
 		s.log.Warn("notice event not sent: recipients unavailable", "notice_id", n.ID, "event", name, "err", err)

@@ -86,6 +86,7 @@ type Service struct {
 	// first.
 	reminders []time.Duration
 	depts     *deptCache
+	names     *nameCache
 	confirms  *confirmer
 }
 
@@ -101,7 +102,8 @@ func New(st store.Store, b bus.Bus, log *slog.Logger, now func() time.Time, opt 
 		}
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i] > rs[j] })
-	s := &Service{store: st, bus: b, log: log, now: now, opt: opt, reminders: rs, depts: newDeptCache(4096)}
+	s := &Service{store: st, bus: b, log: log, now: now, opt: opt, reminders: rs, depts: newDeptCache(4096),
+		names: &nameCache{}}
 	s.confirms = newConfirmer(s, confirmDelay, confirmBatch)
 	return s
 }

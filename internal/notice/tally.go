@@ -27,7 +27,7 @@ const noDepartment = "未分配部门"
 
 // state is a recipient's tally state for revision rev: confirmed when they confirmed
 // it; seen when they opened it or confirmed an earlier revision; unseen otherwise.
-func state(r store.NoticeRecipient, rev int) string {
+func state(r *store.NoticeRecipient, rev int) string {
 	switch {
 	case r.ConfirmedRevision == rev:
 		return protocol.TallyConfirmed
@@ -37,18 +37,20 @@ func state(r store.NoticeRecipient, rev int) string {
 	return protocol.TallyUnseen
 }
 
-// tallyData is what a tally is built from: the notice, its recipients and the tree.
+// tallyData is what a tally is built from: the notice, its recipients (by user), their
+// names and the tree.
 type tallyData struct {
 	n     store.Notice
-	rows  []store.NoticeRecipientRow
+	rows  []store.NoticeRecipient
+	names map[int64]names
 	depts org.Tree[store.Department]
 	order map[int64]int // department → position in the tree, top down
 }
 
 // loadTally loads a notice for someone who may see its tally: the author, a security
 // officer, or a leader above the audience. A recipient who may not is forbidden;
-// anyone else is told not_found. It reads the recipients once, for the check and the
-// tally alike.
+// anyone else is told not_found. It reads the receipts once, for the check and the
+// tally alike, and the names from the cache.
 func (s *Service) loadTally(ctx context.Context, p auth.Principal, id int64, f TallyFilter) (tallyData, error) {
 	switch f.State {
 	case "", protocol.TallyConfirmed, protocol.TallySeen, protocol.TallyUnseen:
@@ -65,7 +67,7 @@ func (s *Service) loadTally(ctx context.Context, p auth.Principal, id int64, f T
 	if err != nil {
 		return tallyData{}, fmt.Errorf("notice: get %d: %w", id, err)
 	}
-	rows, err := s.store.ListNoticeRecipients(ctx, id)
+	rows, err := s.store.ListNoticeReceipts(ctx, id)
 	if err != nil {
 		return tallyData{}, fmt.Errorf("notice: recipients of %d: %w", id, err)
 	}
@@ -95,7 +97,11 @@ func (s *Service) loadTally(ctx context.Context, p auth.Principal, id int64, f T
 	if err != nil {
 		return tallyData{}, fmt.Errorf("notice: departments: %w", err)
 	}
-	return tallyData{n: n, rows: rows, depts: org.DeptTree(ds), order: treeOrder(ds)}, nil
+	names, err := s.names.lookup(ctx, s.store, s.now(), rows)
+	if err != nil {
+		return tallyData{}, err
+	}
+	return tallyData{n: n, rows: rows, names: names, depts: org.DeptTree(ds), order: treeOrder(ds)}, nil
 }
 
 // treeOrder numbers departments depth first, siblings by sort order (the order
@@ -132,12 +138,14 @@ func (td tallyData) deptName(id int64) string {
 }
 
 // build groups the recipients by department: counts of every state and the people of
-// the filtered state. One pass over the rows; departments in tree order, those without
+// the filtered state. One pass over the rows, which come by user, so each department's
+// people are by user too; departments in tree order (deleted ones by ID), those without
 // a department last.
 func (td tallyData) build(f TallyFilter) protocol.NoticeTally {
 	out := protocol.NoticeTally{NoticeID: td.n.ID, Revision: td.n.Revision, Departments: []protocol.TallyDepartment{}}
 	index := map[int64]int{}
-	for _, r := range td.rows {
+	for i := range td.rows {
+		r := &td.rows[i]
 		if f.DepartmentID != 0 && r.DepartmentID != f.DepartmentID {
 			continue
 		}
@@ -149,7 +157,7 @@ func (td tallyData) build(f TallyFilter) protocol.NoticeTally {
 				Name: td.deptName(r.DepartmentID), People: []protocol.TallyPerson{}})
 		}
 		d := &out.Departments[i]
-		st := state(r.NoticeRecipient, td.n.Revision)
+		st := state(r, td.n.Revision)
 		switch st {
 		case protocol.TallyConfirmed:
 			d.Confirmed++
@@ -159,15 +167,20 @@ func (td tallyData) build(f TallyFilter) protocol.NoticeTally {
 			d.Unseen++
 		}
 		if f.State == "" || f.State == st {
+			nm := td.names[r.UserID]
 			d.People = append(d.People, protocol.TallyPerson{
-				NoticeUser: protocol.NoticeUser{UserID: r.UserID, DisplayName: r.DisplayName, Username: r.Username},
+				NoticeUser: protocol.NoticeUser{UserID: r.UserID, DisplayName: nm.display, Username: nm.username},
 				State:      st, SeenAt: timePtr(r.SeenAt), ConfirmedAt: timePtr(r.ConfirmedAt),
 				ConfirmedRevision: r.ConfirmedRevision, Reply: r.Reply,
 			})
 		}
 	}
-	sort.SliceStable(out.Departments, func(i, j int) bool {
-		return td.rank(out.Departments[i].DepartmentID) < td.rank(out.Departments[j].DepartmentID)
+	sort.Slice(out.Departments, func(i, j int) bool {
+		a, b := out.Departments[i].DepartmentID, out.Departments[j].DepartmentID
+		if ra, rb := td.rank(a), td.rank(b); ra != rb {
+			return ra < rb
+		}
+		return a < b
 	})
 	for _, d := range out.Departments {
 		out.Confirmed += d.Confirmed
@@ -193,7 +206,8 @@ func (td tallyData) rank(id int64) int {
 // Tally counts the recipients per state of the current revision, grouped by
 // department, with their names; see TallyFilter. RemindedAt is the last reminder
 // (manual or automatic) and NextRemindAt when "remind the unconfirmed" may be used
-// again (absent when it may be now). It reads the recipients with one query.
+// again (absent when it may be now). It reads the receipts with one query, without
+// names, which come from a cache (see nameCache).
 func (s *Service) Tally(ctx context.Context, p auth.Principal, id int64, f TallyFilter) (protocol.NoticeTally, error) {
 	td, err := s.loadTally(ctx, p, id, f)
 	if err != nil {

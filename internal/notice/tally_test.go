@@ -121,3 +121,59 @@ func TestTallyCSV(t *testing.T) {
 		t.Fatalf("a display name starting with = is not defused: %q", r)
 	}
 }
+
+// The tally takes names from a cache: someone it has not met is read at once, a
+// rename shows within a minute.
+func TestTallyNames(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		fx := newFixture(t, s)
+		ctx := context.Background()
+		nameIn := func(id, uid int64) string {
+			t.Helper()
+			tally, err := fx.svc.Tally(ctx, fx.p("juzhang"), id, notice.TallyFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range tally.Departments {
+				for _, p := range d.People {
+					if p.UserID == uid {
+						return p.Username + " " + p.DisplayName
+					}
+				}
+			}
+			t.Fatalf("user %d is not in the tally of notice %d", uid, id)
+			return ""
+		}
+		plan1 := fx.u["plan1"]
+		first := fx.publish("juzhang", protocol.PublishNoticeRequest{Audience: protocol.Audience{Users: fx.ids("plan1")}})
+		if got := nameIn(first.ID, plan1.ID); got != "plan1 "+plan1.DisplayName {
+			t.Fatalf("plan1 is named %q", got)
+		}
+
+		t.Run("an account made since is named at once", func(t *testing.T) {
+			u := store.User{Username: "newbie", DisplayName: "新同事", Role: store.RoleStaff, CreatedAt: start}
+			if err := s.CreateUser(ctx, &u); err != nil {
+				t.Fatal(err)
+			}
+			n := fx.publish("juzhang", protocol.PublishNoticeRequest{Audience: protocol.Audience{Users: []int64{u.ID}}})
+			if got := nameIn(n.ID, u.ID); got != "newbie 新同事" {
+				t.Fatalf("the new account is named %q", got)
+			}
+		})
+
+		t.Run("a rename shows within a minute", func(t *testing.T) {
+			renamed := plan1
+			renamed.DisplayName = "李编制"
+			if err := s.UpdateUser(ctx, renamed); err != nil {
+				t.Fatal(err)
+			}
+			if got := nameIn(first.ID, plan1.ID); got != "plan1 "+plan1.DisplayName {
+				t.Fatalf("at once plan1 is named %q, want the cached name", got)
+			}
+			fx.clock.advance(time.Minute)
+			if got := nameIn(first.ID, plan1.ID); got != "plan1 李编制" {
+				t.Fatalf("a minute later plan1 is named %q", got)
+			}
+		})
+	})
+}

@@ -82,6 +82,13 @@ type NoticeRecipientRow struct {
 	DisplayName string
 }
 
+// UserName is how a tally names a person: an account's ID, username and display name.
+type UserName struct {
+	ID          int64
+	Username    string
+	DisplayName string
+}
+
 // NoticeBox selects what ListNotices returns for a user.
 type NoticeBox string
 
@@ -143,6 +150,11 @@ type Notices interface {
 	ConfirmNotice(ctx context.Context, noticeID, userID int64, revision int, reply string, at time.Time) (NoticeRecipient, error)
 	// ListNoticeRecipients lists every recipient with names, by department then user ID.
 	ListNoticeRecipients(ctx context.Context, noticeID int64) ([]NoticeRecipientRow, error)
+	// ListNoticeReceipts lists every receipt, by user ID, without names: the tally's
+	// rows read from the receipts alone, cheaper than ListNoticeRecipients.
+	ListNoticeReceipts(ctx context.Context, noticeID int64) ([]NoticeRecipient, error)
+	// ListUserNames lists every account's names, by ID, for a tally's cache of names.
+	ListUserNames(ctx context.Context) ([]UserName, error)
 	// UnconfirmedRecipients lists who has not confirmed the current revision.
 	UnconfirmedRecipients(ctx context.Context, noticeID int64) ([]NoticeRecipient, error)
 

@@ -117,3 +117,41 @@ func BenchmarkConfirmNotice(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkListNoticeReceipts10k reads the same receipts without names, by user: what
+// the tally reads since it takes names from its cache.
+func BenchmarkListNoticeReceipts10k(b *testing.B) {
+	for _, be := range benchBackends {
+		b.Run(be.name, func(b *testing.B) {
+			s, author, rs := benchNoticeSetup(b, be.open)
+			n := benchPublish(b, s, author, rs)
+			for b.Loop() {
+				rows, err := s.ListNoticeReceipts(b.Context(), n.ID)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(rows) != benchAudience {
+					b.Fatalf("%d rows", len(rows))
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkListUserNames10k reads every account's names: the tally's cache filling.
+func BenchmarkListUserNames10k(b *testing.B) {
+	for _, be := range benchBackends {
+		b.Run(be.name, func(b *testing.B) {
+			s, _, _ := benchNoticeSetup(b, be.open)
+			for b.Loop() {
+				names, err := s.ListUserNames(b.Context())
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(names) != benchAudience+1 {
+					b.Fatalf("%d names", len(names))
+				}
+			}
+		})
+	}
+}

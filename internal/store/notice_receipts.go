@@ -186,6 +186,65 @@ func (s *DB) ListNoticeRecipients(ctx context.Context, noticeID int64) ([]Notice
 	return out, nil
 }
 
+// ListNoticeReceipts lists every receipt of a notice by user ID, without names;
+// ErrNotFound when there is no such notice. It feeds the tally, which is asked for
+// often while confirmations stream in, so it reads notice_recipients alone — no join
+// with users (the tally takes names from a cache filled by ListUserNames) and no sort
+// (the primary key is already in this order) — and scans into one reused set of
+// destinations, sized from the notice's recipient count up front.
+func (s *DB) ListNoticeReceipts(ctx context.Context, noticeID int64) ([]NoticeRecipient, error) {
+	var count int
+	if err := s.queryRow(ctx, `SELECT recipients FROM notices WHERE id = ?`, noticeID).Scan(&count); err != nil {
+		return nil, s.fail(err, "list receipts of notice %d", noticeID)
+	}
+	rows, err := s.query(ctx, `SELECT user_id, department_id, delivered_at, seen_at, seen_revision,
+			confirmed_at, confirmed_revision, reply
+		FROM notice_recipients WHERE notice_id = ? ORDER BY user_id`, noticeID)
+	if err != nil {
+		return nil, s.fail(err, "list receipts of notice %d", noticeID)
+	}
+	defer rows.Close()
+	out := make([]NoticeRecipient, 0, count)
+	r := NoticeRecipient{NoticeID: noticeID}
+	var d recipientDest
+	dest := []any{&r.UserID, &r.DepartmentID, &d.delivered, &d.seen, &r.SeenRevision,
+		&d.confirmed, &r.ConfirmedRevision, &r.Reply}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, s.fail(err, "list receipts of notice %d", noticeID)
+		}
+		d.finish(&r)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "list receipts of notice %d", noticeID)
+	}
+	return out, nil
+}
+
+// ListUserNames lists every account's ID, username and display name, by ID: three
+// columns of users, much cheaper than ListUsers, for the tally's cache of names.
+func (s *DB) ListUserNames(ctx context.Context) ([]UserName, error) {
+	rows, err := s.query(ctx, `SELECT id, username, display_name FROM users ORDER BY id`)
+	if err != nil {
+		return nil, s.fail(err, "list user names")
+	}
+	defer rows.Close()
+	var out []UserName
+	var u UserName
+	dest := []any{&u.ID, &u.Username, &u.DisplayName}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, s.fail(err, "list user names")
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "list user names")
+	}
+	return out, nil
+}
+
 // UnconfirmedRecipients lists the recipients who have not confirmed the current
 // revision, by department then user ID; ErrNotFound when there is no such notice.
 func (s *DB) UnconfirmedRecipients(ctx context.Context, noticeID int64) ([]NoticeRecipient, error) {

@@ -239,6 +239,61 @@ func TestNoticeRecipientsBulk(t *testing.T) {
 	})
 }
 
+func TestNoticeReceiptsAndUserNames(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		t.Parallel()
+		ctx := t.Context()
+		author := newUser(t, s, "rcptauthor", store.RoleLeader)
+		people := bulkUsers(t, s, "rcpt", 700) // more than one 500-row batch
+		depts := []int64{newDept(t, s, 0, "乙局").ID, 0, newDept(t, s, 0, "甲局").ID}
+		n := store.Notice{AuthorID: author.ID, Title: "全员通知", NeedsConfirm: true, CreatedAt: t0}
+		must(t, s.CreateNotice(ctx, &n, recipientsOf(people, depts...)))
+		_, err := s.MarkNoticeSeen(ctx, n.ID, people[1], 1, t0.Add(time.Minute))
+		must(t, err)
+		_, err = s.ConfirmNotice(ctx, n.ID, people[2], 1, "收到", t0.Add(2*time.Minute))
+		must(t, err)
+
+		t.Run("receipts are the recipients without names, by user", func(t *testing.T) {
+			got, err := s.ListNoticeReceipts(ctx, n.ID)
+			must(t, err)
+			rows, err := s.ListNoticeRecipients(ctx, n.ID)
+			must(t, err)
+			want := make([]store.NoticeRecipient, len(rows))
+			for i, r := range rows {
+				want[i] = r.NoticeRecipient
+			}
+			slices.SortFunc(want, func(a, b store.NoticeRecipient) int { return int(a.UserID - b.UserID) })
+			if len(got) != len(people) || !reflect.DeepEqual(got, want) {
+				t.Fatalf("ListNoticeReceipts: %d rows, differing from ListNoticeRecipients' %d", len(got), len(want))
+			}
+			if r := got[2]; r.UserID != people[2] || r.Reply != "收到" || r.ConfirmedRevision != 1 ||
+				!r.ConfirmedAt.Equal(t0.Add(2*time.Minute).Truncate(time.Millisecond)) || r.DepartmentID != depts[2] {
+				t.Fatalf("confirmed receipt %+v", r)
+			}
+		})
+
+		t.Run("user names cover every account, by ID", func(t *testing.T) {
+			names, err := s.ListUserNames(ctx)
+			must(t, err)
+			if len(names) != len(people)+1 {
+				t.Fatalf("%d names, want %d", len(names), len(people)+1)
+			}
+			if !slices.IsSortedFunc(names, func(a, b store.UserName) int { return int(a.ID - b.ID) }) {
+				t.Fatal("ListUserNames is not ordered by ID")
+			}
+			i := slices.IndexFunc(names, func(u store.UserName) bool { return u.ID == people[2] })
+			if i < 0 || names[i].Username != "rcpt3" || names[i].DisplayName != "职工3" {
+				t.Fatalf("names of user 3: %+v", names[max(i, 0)])
+			}
+		})
+
+		t.Run("missing notice is ErrNotFound", func(t *testing.T) {
+			_, err := s.ListNoticeReceipts(ctx, 1<<40)
+			wantErr(t, err, store.ErrNotFound)
+		})
+	})
+}
+
 func TestNoticeBoxes(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
 		t.Parallel()
