@@ -91,6 +91,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	defer alerts.Close()
 	chatOpt.Alerts = alerts
 	chatOpt.SendLimit = sh.sendLimit
+	// In a cluster, an ack waits until the message is on Redis: a node dying right after
+	// acking cannot keep it from the other nodes' live clients.
+	chatOpt.AckAfterBus = cfg.Redis != ""
 	chatOpt.Audit = a.audit
 	chatSvc := chat.New(a.store, b, log, a.now, chatOpt)
 	defer chatSvc.Close()

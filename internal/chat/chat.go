@@ -46,6 +46,12 @@ type Options struct {
 	// Alerts, when set, hears of each new message once committed (for pushes to people
 	// not connected). It must not block.
 	Alerts Alerter
+	// AckAfterBus: a sender's ack waits until the message is on the bus. In a cluster
+	// this is what makes "acked" mean "every node's live clients get it": a node that
+	// dies between commit and publish would otherwise leave the others' clients without
+	// the message until they resume. Costs a bus round trip per ack; with the
+	// in-process bus there are no other nodes, so it is off.
+	AckAfterBus bool
 }
 
 // Alerter hears of new messages after they are committed.
@@ -68,10 +74,17 @@ type Service struct {
 	commits *committer
 	syncMu  sync.Mutex // one org channel sync at a time
 	// outbox carries committed batches to the publisher goroutine, which puts them on
-	// the bus in commit order. Acks do not wait for fan-out: the message is durable once
-	// committed, and a slow fan-out must not hold up the next commit.
-	outbox        chan []outgoing
+	// the bus in commit order. The next commit never waits for it; acks wait only with
+	// AckAfterBus.
+	outbox        chan pubBatch
 	publisherDone chan struct{}
+}
+
+// pubBatch is what one commit (or one edit or recall) puts on the bus; done, when not
+// nil, is closed once it is there.
+type pubBatch struct {
+	items []outgoing
+	done  chan struct{}
 }
 
 // outgoing is one frame for the bus.
@@ -90,7 +103,7 @@ var _ hub.Service = (*Service)(nil)
 // New returns a Service; Close stops its committer.
 func New(s Store, b bus.Bus, log *slog.Logger, now func() time.Time, opt Options) *Service {
 	svc := &Service{store: s, bus: b, log: log, now: now, opt: opt}
-	svc.outbox = make(chan []outgoing, outboxBatches)
+	svc.outbox = make(chan pubBatch, outboxBatches)
 	svc.publisherDone = make(chan struct{})
 	go svc.publisher()
 	svc.commits = newCommitter(s, opt.CommitDelay, opt.CommitBatch, log, svc.committed)
@@ -104,17 +117,20 @@ func (s *Service) publisher() {
 	defer close(s.publisherDone)
 	for batch := range s.outbox {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		for _, o := range batch {
+		for _, o := range batch.items {
 			s.publish(ctx, o.topic, o.seq, o.frame)
 		}
 		cancel()
+		if batch.done != nil {
+			close(batch.done)
+		}
 	}
 }
 
 // enqueue hands frames to the publisher.
 func (s *Service) enqueue(out ...outgoing) {
 	if len(out) > 0 {
-		s.outbox <- out
+		s.outbox <- pubBatch{items: out}
 	}
 }
 
@@ -224,7 +240,9 @@ func (s *Service) record(ctx context.Context, actorID int64, action string, chan
 
 // committed queues the messages a group commit created, in sequence order. Retries
 // that found their first message queue nothing: it went out the first time.
-func (s *Service) committed(results []store.AppendResult) {
+// It returns, with AckAfterBus, a channel closed once they are on the bus: the
+// committer answers the senders then.
+func (s *Service) committed(results []store.AppendResult) <-chan struct{} {
 	out := make([]outgoing, 0, len(results))
 	for _, r := range results {
 		if r.Err != nil || r.Duplicate {
@@ -236,7 +254,15 @@ func (s *Service) committed(results []store.AppendResult) {
 			s.opt.Alerts.Message(m)
 		}
 	}
-	s.enqueue(out...)
+	if len(out) == 0 {
+		return nil
+	}
+	b := pubBatch{items: out}
+	if s.opt.AckAfterBus {
+		b.done = make(chan struct{})
+	}
+	s.outbox <- b
+	return b.done
 }
 
 // publish sends an encoded frame to every node; a failure is logged, not returned:

@@ -3,6 +3,7 @@ package chat_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -515,4 +516,29 @@ func TestConcurrentSyncsMakeOneChannelEach(t *testing.T) {
 			t.Fatalf("%d channels for one department", n)
 		}
 	})
+}
+
+// TestAckAfterBus: in a cluster an ack means the message is on the bus already, so a
+// node that dies right after acking cannot keep it from the other nodes' clients.
+func TestAckAfterBus(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		ackAfterBus bool
+	}{{"cluster", true}, {"one node", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, storetest.NewSQLite(t), func(o *chat.Options) { o.AckAfterBus = tc.ackAfterBus })
+			office := f.channel(store.ChannelDepartment, "办公室")
+			f.watch(hub.ChannelTopic(office.ID))
+			for i := range 20 {
+				a := ack(t, f.send("zhouhaiyan", office.ID, fmt.Sprint("ab-", i), "请各股室周五前报送材料"))
+				evs := f.rec.on(hub.ChannelTopic(office.ID))
+				if tc.ackAfterBus && (len(evs) != i+1 || evs[i].seq != a.Seq) {
+					t.Fatalf("ack %d (seq %d) came before the message was on the bus (%d events)", i, a.Seq, len(evs))
+				}
+			}
+			if got := f.rec.wait(t, hub.ChannelTopic(office.ID), 20); len(got) != 20 {
+				t.Fatalf("%d messages on the bus, want 20", len(got))
+			}
+		})
+	}
 }

@@ -24,8 +24,9 @@ type committer struct {
 	log   *slog.Logger
 	// committed runs on the committer's goroutine after each commit, before any sender
 	// is answered: handing batches on from there keeps a node's messages in sequence
-	// order on the bus.
-	committed func(results []store.AppendResult)
+	// order on the bus. When it returns a channel, the senders are answered once it is
+	// closed (the batch is on the bus), without holding up the next commit.
+	committed func(results []store.AppendResult) <-chan struct{}
 
 	in       chan commitReq
 	quit     chan struct{}
@@ -38,7 +39,7 @@ type commitReq struct {
 	done chan store.AppendResult // buffered: the committer never waits for the sender
 }
 
-func newCommitter(st store.Chat, delay time.Duration, max int, log *slog.Logger, committed func([]store.AppendResult)) *committer {
+func newCommitter(st store.Chat, delay time.Duration, max int, log *slog.Logger, committed func([]store.AppendResult) <-chan struct{}) *committer {
 	c := &committer{st: st, delay: delay, max: max, log: log, committed: committed, in: make(chan commitReq, max), quit: make(chan struct{})}
 	c.wg.Add(1)
 	go c.loop()
@@ -136,16 +137,27 @@ func (c *committer) commit(batch []commitReq) {
 	if err == nil && len(results) != len(batch) {
 		err = errors.New("chat: store returned a result count unlike the batch")
 	}
+	var published <-chan struct{}
 	if err != nil {
 		c.log.Error("group commit failed", "messages", len(batch), "err", err)
 	} else if c.committed != nil {
-		c.committed(results)
+		published = c.committed(results)
 	}
-	for i, r := range batch {
-		if err != nil {
-			r.done <- store.AppendResult{Err: err}
-			continue
+	answer := func() {
+		for i, r := range batch {
+			if err != nil {
+				r.done <- store.AppendResult{Err: err}
+				continue
+			}
+			r.done <- results[i]
 		}
-		r.done <- results[i]
 	}
+	if published == nil {
+		answer()
+		return
+	}
+	go func() {
+		<-published
+		answer()
+	}()
 }
