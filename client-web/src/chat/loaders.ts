@@ -1,0 +1,191 @@
+// What the chat store fetches over REST: the channel list, a timeline's newest page, the
+// catch-up after a gap, older history, members and their presence, the people of the
+// organisation, search, and opening a direct channel.
+
+import type { ChatContext } from './state';
+import { EMPTY_TIMELINE, heldSeq, withNewestPage, withOlderPage } from './timeline';
+import type { Channel, ChannelMember, Messages, Person } from './types';
+
+const PAGE = 50;
+const CATCH_UP_PAGE = 200;
+const CATCH_UP_MAX_PAGES = 10;
+const NEWEST = Number.MAX_SAFE_INTEGER;
+const PEOPLE_PAGE = 1000;
+const PEOPLE_MAX_PAGES = 20;
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+export function createLoaders(ctx: ChatContext) {
+  const { request } = ctx.deps;
+  const catchingUp = new Set<number>();
+  let listTimer: unknown;
+
+  function scheduleListRefresh() {
+    if (listTimer !== undefined) return;
+    listTimer = ctx.setT(() => {
+      listTimer = undefined;
+      void loadChannels();
+    }, 300);
+  }
+
+  async function loadChannels(): Promise<void> {
+    try {
+      const res = await request<{ channels: Channel[] }>('GET', '/channels');
+      if (ctx.disposed) return;
+      ctx.set({ channels: res.channels, channelsLoaded: true, listError: undefined });
+      for (const c of res.channels) {
+        const t = ctx.state.timelines[c.id];
+        if (t && !t.loading && c.last_seq > heldSeq(t.messages)) void catchUp(c.id);
+        const pending = ctx.pendingReads.get(c.id);
+        if (pending !== undefined && c.read_seq < pending) ctx.patchChannel(c.id, (x) => ({ ...x, read_seq: pending, unread: 0 }));
+      }
+    } catch (err) {
+      ctx.set({ listError: ctx.failed(err) });
+    }
+  }
+
+  async function loadNewest(id: number): Promise<void> {
+    if (!ctx.state.timelines[id]) ctx.setTimeline(id, EMPTY_TIMELINE);
+    try {
+      const res = await request<Messages>('GET', `/channels/${id}/messages?before=${NEWEST}&limit=${PAGE}`);
+      if (ctx.disposed) return;
+      ctx.setTimeline(id, withNewestPage(ctx.state.timelines[id], res.messages, res.has_more));
+      const { [id]: _, ...errors } = ctx.state.timelineErrors;
+      ctx.set({ timelineErrors: errors });
+    } catch (err) {
+      const e = ctx.failed(err);
+      const t = ctx.state.timelines[id] ?? EMPTY_TIMELINE;
+      ctx.set({ timelines: { ...ctx.state.timelines, [id]: { ...t, loading: false } }, timelineErrors: { ...ctx.state.timelineErrors, [id]: e } });
+    }
+  }
+
+  /** Fetches what is missing after the held part of a timeline. */
+  async function catchUp(id: number): Promise<void> {
+    if (catchingUp.has(id)) return;
+    catchingUp.add(id);
+    try {
+      for (let page = 0; page < CATCH_UP_MAX_PAGES; page++) {
+        const t = ctx.state.timelines[id];
+        if (!t || t.loading) return;
+        const from = heldSeq(t.messages);
+        const res = await request<Messages>('GET', `/channels/${id}/messages?after=${from}&limit=${CATCH_UP_PAGE}`);
+        if (ctx.disposed) return;
+        const cur = ctx.state.timelines[id];
+        if (!cur) return;
+        ctx.setTimeline(id, { ...cur, messages: withNewestPage(cur, res.messages, cur.hasOlder).messages });
+        if (!res.has_more) return;
+      }
+      // Far behind: start again from the newest page.
+      void loadNewest(id);
+    } catch (err) {
+      ctx.failed(err);
+    } finally {
+      catchingUp.delete(id);
+    }
+  }
+
+  async function loadOlder(id: number): Promise<void> {
+    const t = ctx.state.timelines[id];
+    if (!t || t.loading || t.loadingOlder || !t.hasOlder || t.messages.length === 0) return;
+    ctx.setTimeline(id, { ...t, loadingOlder: true });
+    try {
+      const res = await request<Messages>('GET', `/channels/${id}/messages?before=${t.messages[0]!.seq}&limit=${PAGE}`);
+      const cur = ctx.state.timelines[id];
+      if (ctx.disposed || !cur) return;
+      ctx.setTimeline(id, withOlderPage(cur, res.messages, res.has_more));
+    } catch (err) {
+      const cur = ctx.state.timelines[id];
+      if (cur) ctx.setTimeline(id, { ...cur, loadingOlder: false });
+      ctx.set({ timelineErrors: { ...ctx.state.timelineErrors, [id]: ctx.failed(err) } });
+    }
+  }
+
+  async function loadMembers(id: number): Promise<void> {
+    try {
+      const res = await request<{ members: ChannelMember[] }>('GET', `/channels/${id}/members`);
+      if (ctx.disposed) return;
+      ctx.set({ members: { ...ctx.state.members, [id]: res.members } });
+      void loadPresence(res.members.map((m) => m.user_id));
+    } catch (err) {
+      ctx.failed(err);
+    }
+  }
+
+  async function loadPresence(ids: number[]): Promise<void> {
+    const online: Record<number, boolean> = {};
+    // The server takes a bounded list per request.
+    for (let i = 0; i < ids.length; i += 100) {
+      try {
+        const res = await request<{ online: Record<string, boolean> }>('GET', `/presence?users=${ids.slice(i, i + 100).join(',')}`);
+        for (const [k, v] of Object.entries(res.online)) online[Number(k)] = v;
+      } catch {
+        return; // presence is a nicety; the member list stands without it
+      }
+    }
+    if (!ctx.disposed) ctx.set({ presence: { ...ctx.state.presence, ...online } });
+  }
+
+  /** Names and titles of everyone in the organisation, for senders and direct channels. */
+  async function loadPeople(): Promise<void> {
+    const people: Record<number, Person> = {};
+    try {
+      for (let page = 0; page < PEOPLE_MAX_PAGES; page++) {
+        const res = await request<{ people: Person[] }>('GET', `/org/people?limit=${PEOPLE_PAGE}&offset=${page * PEOPLE_PAGE}`);
+        for (const p of res.people) people[p.id] = { id: p.id, username: p.username, display_name: p.display_name, title: p.title, position: p.position };
+        // Not "shorter than a page": disabled accounts are left out after paging, so
+        // only an empty page is the end (PROTOCOL.md §4.4).
+        if (res.people.length === 0) break;
+      }
+    } catch (err) {
+      ctx.failed(err);
+    }
+    if (!ctx.disposed) ctx.set({ people: { ...ctx.state.people, ...people } });
+  }
+
+  async function search(q: string, channelId?: number): Promise<void> {
+    const query = q.trim();
+    if (!query) {
+      ctx.set({ search: undefined });
+      return;
+    }
+    ctx.set({ search: { q: query, busy: true, results: [] } });
+    try {
+      const params = new URLSearchParams({ q: query, limit: '30' });
+      if (channelId) params.set('channel', String(channelId));
+      const res = await request<Messages>('GET', `/search?${params}`);
+      if (ctx.state.search?.q === query) ctx.set({ search: { q: query, busy: false, results: res.messages } });
+    } catch (err) {
+      if (ctx.state.search?.q === query) ctx.set({ search: { q: query, busy: false, results: [], error: ctx.failed(err) } });
+    }
+  }
+
+  /** Opens (creating on first use) the direct channel with a person; its id. */
+  async function openDirect(userId: number): Promise<number> {
+    let c: Channel;
+    try {
+      c = await request<Channel>('POST', `/direct/${userId}`);
+    } catch (err) {
+      throw ctx.failed(err);
+    }
+    if (!ctx.state.channels.some((x) => x.id === c.id)) ctx.set({ channels: [...ctx.state.channels, c] });
+    scheduleListRefresh();
+    return c.id;
+  }
+
+  return {
+    scheduleListRefresh,
+    loadChannels,
+    loadNewest,
+    catchUp,
+    loadOlder,
+    loadMembers,
+    loadPresence,
+    loadPeople,
+    search,
+    openDirect,
+    /** Cancels the pending list refresh (on dispose). */
+    stop() {
+      if (listTimer !== undefined) ctx.clearT(listTimer);
+    },
+  };
+}
