@@ -86,7 +86,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Store: a.store, Pusher: pushAdapter{pushSvc}, Policy: policyOf(quietSvc),
 		Online: sh.presence.Online, Active: sh.presence.Active, PushWhenIdle: pushWhenIdle(a.store),
 		Levels: a.store.ListChannelNotify,
-		Audit: a.audit, Log: log, Now: a.now,
+		Audit:  a.audit, Log: log, Now: a.now,
 	}, alert.Options{Preview: cfg.PushPreview, BreakthroughPerWeek: cfg.BreakthroughPerWeek})
 	defer alerts.Close()
 	chatOpt.Alerts = alerts
