@@ -2,6 +2,7 @@
 // catch-up after a gap, older history, members and their presence, the people of the
 // organisation, search, and opening a direct channel.
 
+import { MAX_PAGE, loadPresence as askPresence } from '../directory/load';
 import type { ChatContext } from './state';
 import { EMPTY_TIMELINE, heldSeq, withNewestPage, withOlderPage } from './timeline';
 import type { Channel, ChannelMember, Messages, Person } from './types';
@@ -10,7 +11,6 @@ const PAGE = 50;
 const CATCH_UP_PAGE = 200;
 const CATCH_UP_MAX_PAGES = 10;
 const NEWEST = Number.MAX_SAFE_INTEGER;
-const PEOPLE_PAGE = 1000;
 const PEOPLE_MAX_PAGES = 20;
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -112,28 +112,24 @@ export function createLoaders(ctx: ChatContext) {
   }
 
   async function loadPresence(ids: number[]): Promise<void> {
-    const online: Record<number, boolean> = {};
-    // The server takes a bounded list per request.
-    for (let i = 0; i < ids.length; i += 100) {
-      try {
-        const res = await request<{ online: Record<string, boolean> }>('GET', `/presence?users=${ids.slice(i, i + 100).join(',')}`);
-        for (const [k, v] of Object.entries(res.online)) online[Number(k)] = v;
-      } catch {
-        return; // presence is a nicety; the member list stands without it
-      }
+    let online: Map<number, boolean>;
+    try {
+      online = await askPresence(request, ids);
+    } catch {
+      return; // presence is a nicety; the member list stands without it
     }
-    if (!ctx.disposed) ctx.set({ presence: { ...ctx.state.presence, ...online } });
+    if (!ctx.disposed) ctx.set({ presence: { ...ctx.state.presence, ...Object.fromEntries(online) } });
   }
 
   /** Names and titles of everyone in the organisation, for senders and direct channels. */
   async function loadPeople(): Promise<void> {
     const people: Record<number, Person> = {};
     try {
+      // Page by page (kept when a later page fails). Not "shorter than a page": disabled
+      // accounts are left out after paging, so only an empty page is the end (§4.4).
       for (let page = 0; page < PEOPLE_MAX_PAGES; page++) {
-        const res = await request<{ people: Person[] }>('GET', `/org/people?limit=${PEOPLE_PAGE}&offset=${page * PEOPLE_PAGE}`);
+        const res = await request<{ people: Person[] }>('GET', `/org/people?limit=${MAX_PAGE}&offset=${page * MAX_PAGE}`);
         for (const p of res.people) people[p.id] = { id: p.id, username: p.username, display_name: p.display_name, title: p.title, position: p.position };
-        // Not "shorter than a page": disabled accounts are left out after paging, so
-        // only an empty page is the end (PROTOCOL.md §4.4).
         if (res.people.length === 0) break;
       }
     } catch (err) {

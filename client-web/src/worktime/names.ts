@@ -2,24 +2,16 @@
 // roster, the off-duty hint): the directory, read once per page and kept for a few minutes.
 
 import type { Request } from '../api';
-import type { People } from '../directory/types';
+import { loadEveryone } from '../directory/load';
 
-const PAGE = 1000;
-const MAX_PAGES = 20;
 export const NAMES_TTL_MS = 5 * 60_000;
 
 export type Names = ReadonlyMap<number, string>;
 
-/** Every person's name (display name, else username), paging through GET /org/people. */
+/** Every person's name (display name, else username), from the whole directory. */
 export async function fetchNames(request: Request): Promise<Map<number, string>> {
-  const out = new Map<number, string>();
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const r = await request<People>('GET', `/org/people?limit=${PAGE}&offset=${page * PAGE}`);
-    const people = r?.people ?? [];
-    for (const p of people) out.set(p.id, p.display_name || p.username);
-    if (people.length < PAGE) break;
-  }
-  return out;
+  const people = await loadEveryone(request);
+  return new Map(people.map((p) => [p.id, p.display_name || p.username]));
 }
 
 const cache = new WeakMap<Request, { at: number; promise: Promise<Map<number, string>> }>();
