@@ -67,11 +67,7 @@ func (a *API) noticeRevisions(_ http.ResponseWriter, r *http.Request) (int, any,
 }
 
 func (a *API) reviseNotice(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	req, err := bodyOf[protocol.ReviseNoticeRequest](w, r)
+	id, req, err := idAndBody[protocol.ReviseNoticeRequest](w, r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -80,11 +76,7 @@ func (a *API) reviseNotice(w http.ResponseWriter, r *http.Request) (int, any, er
 }
 
 func (a *API) withdrawNotice(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	req, err := bodyOf[protocol.WithdrawNoticeRequest](w, r)
+	id, req, err := idAndBody[protocol.WithdrawNoticeRequest](w, r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -94,11 +86,7 @@ func (a *API) withdrawNotice(w http.ResponseWriter, r *http.Request) (int, any, 
 
 // noticeSeen and confirmNotice record a recipient's receipt of one revision.
 func (a *API) noticeSeen(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	req, err := bodyOf[protocol.NoticeReadRequest](w, r)
+	id, req, err := idAndBody[protocol.NoticeReadRequest](w, r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -107,16 +95,23 @@ func (a *API) noticeSeen(w http.ResponseWriter, r *http.Request) (int, any, erro
 }
 
 func (a *API) confirmNotice(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	req, err := bodyOf[protocol.NoticeReadRequest](w, r)
+	id, req, err := idAndBody[protocol.NoticeReadRequest](w, r)
 	if err != nil {
 		return 0, nil, err
 	}
 	out, err := a.notices.Confirm(r.Context(), principalFrom(r.Context()), id, req)
 	return http.StatusOK, out, err
+}
+
+// idAndBody reads the notice id of the path and the request's JSON body.
+func idAndBody[T any](w http.ResponseWriter, r *http.Request) (int64, T, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		var zero T
+		return 0, zero, err
+	}
+	req, err := bodyOf[T](w, r)
+	return id, req, err
 }
 
 func tallyFilter(r *http.Request) (notice.TallyFilter, error) {
