@@ -4,8 +4,7 @@ import { checkReason, checkRevise, reviseBody, reviseFormOf, type FormField, typ
 import type { NoticeState, NoticeStore } from '../../notices/store';
 import { MAX_NOTICE_BODY, MAX_NOTICE_CHANGE_NOTE, MAX_NOTICE_REASON, MAX_NOTICE_TITLE, type Notice } from '../../notices/types';
 import { Modal } from '../groups/Modal';
-import { noticeError } from './NoticeList';
-import { DeadlineFields, TextArea, TextField } from './fields';
+import { DeadlineFields, FormEnd, TextArea, TextField } from './fields';
 import './notices.css';
 
 export function problemText(p: Problem | undefined): string | undefined {
@@ -79,17 +78,7 @@ export function ReviseDialog({ s, store, notice, onClose }: { s: NoticeState; st
           onChange={(deadlineDate, deadlineTime) => set({ deadlineDate, deadlineTime })}
           problem={problemText(problems.deadline)}
         />
-        <p class="form-error" role="alert" hidden={!s.errors.revise}>
-          {s.errors.revise ? noticeError(s.errors.revise) : ''}
-        </p>
-        <div class="form-actions">
-          <button type="button" class="btn btn-secondary" onClick={onClose}>
-            {t('notices.cancel')}
-          </button>
-          <button type="submit" class="btn btn-primary" disabled={busy}>
-            {busy ? t('notices.revising') : t('notices.revise_submit')}
-          </button>
-        </div>
+        <FormEnd error={s.errors.revise} busy={busy} busyLabel={t('notices.revising')} submitLabel={t('notices.revise_submit')} onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -117,17 +106,7 @@ export function WithdrawDialog({ s, store, onClose }: { s: NoticeState; store: N
       <form class="form ntc-form" onSubmit={submit} noValidate>
         <p>{t('notices.withdraw_text')}</p>
         <TextArea id="ntc-withdraw-reason" label={t('notices.withdraw_reason')} value={reason} onInput={setReason} max={MAX_NOTICE_REASON} rows={3} problem={problem} inputRef={ref} />
-        <p class="form-error" role="alert" hidden={!s.errors.withdraw}>
-          {s.errors.withdraw ? noticeError(s.errors.withdraw) : ''}
-        </p>
-        <div class="form-actions">
-          <button type="button" class="btn btn-secondary" onClick={onClose}>
-            {t('notices.cancel')}
-          </button>
-          <button type="submit" class="btn btn-primary ntc-danger-solid" disabled={busy}>
-            {busy ? t('notices.withdrawing') : t('notices.withdraw_submit')}
-          </button>
-        </div>
+        <FormEnd error={s.errors.withdraw} busy={busy} busyLabel={t('notices.withdrawing')} submitLabel={t('notices.withdraw_submit')} danger onCancel={onClose} />
       </form>
     </Modal>
   );

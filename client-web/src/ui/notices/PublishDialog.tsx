@@ -25,8 +25,7 @@ import { canTargetOrg, publishableChannels } from '../../notices/view';
 import { Modal } from '../groups/Modal';
 import { OffDutyHint } from '../worktime/OffDutyHint';
 import { focusFirst, problemText } from './ManageDialogs';
-import { noticeError } from './NoticeList';
-import { DeadlineFields, TextArea, TextField } from './fields';
+import { DeadlineFields, FormEnd, TextArea, TextField } from './fields';
 import './notices.css';
 
 const ID = 'ntc-publish';
@@ -132,17 +131,7 @@ export function PublishDialog({ s, store, request, me, channels, onClose, onPubl
           {orgWide ? <OrgPickers request={request} form={form} set={set} /> : null}
         </fieldset>
 
-        <p class="form-error" role="alert" hidden={!s.errors.publish}>
-          {s.errors.publish ? noticeError(s.errors.publish) : ''}
-        </p>
-        <div class="form-actions">
-          <button type="button" class="btn btn-secondary" onClick={onClose}>
-            {t('notices.cancel')}
-          </button>
-          <button type="submit" class="btn btn-primary" disabled={busy}>
-            {busy ? t('notices.publishing') : t('notices.publish_submit')}
-          </button>
-        </div>
+        <FormEnd error={s.errors.publish} busy={busy} busyLabel={t('notices.publishing')} submitLabel={t('notices.publish_submit')} onCancel={onClose} />
       </form>
     </Modal>
   );

@@ -1,7 +1,9 @@
 // Form fields of the notice dialogs: labelled, with a hint, a counter and a problem line.
 
+import type { UiError } from '../../errors';
 import { t } from '../../i18n';
 import { charCount } from '../../notices/form';
+import { noticeError } from './NoticeList';
 
 interface TextProps {
   id: string;
@@ -118,5 +120,25 @@ export function DeadlineFields(p: { idPrefix: string; date: string; time: string
         {p.problem ?? ''}
       </p>
     </fieldset>
+  );
+}
+
+/** The end of a notice dialog's form: the server's refusal, if any, then 取消 and the
+ * submit button, which says what it is doing while busy. */
+export function FormEnd(p: { error?: UiError; busy: boolean; busyLabel: string; submitLabel: string; danger?: boolean; onCancel: () => void }) {
+  return (
+    <>
+      <p class="form-error" role="alert" hidden={!p.error}>
+        {p.error ? noticeError(p.error) : ''}
+      </p>
+      <div class="form-actions">
+        <button type="button" class="btn btn-secondary" onClick={p.onCancel}>
+          {t('notices.cancel')}
+        </button>
+        <button type="submit" class={p.danger ? 'btn btn-primary ntc-danger-solid' : 'btn btn-primary'} disabled={p.busy}>
+          {p.busy ? p.busyLabel : p.submitLabel}
+        </button>
+      </div>
+    </>
   );
 }
