@@ -41,7 +41,7 @@ export interface MentionPick {
   name: string;
 }
 
-/** The label that stands for @all in the composer. */
+/** The name that stands for @all in Chinese text, whatever the interface language. */
 export const MENTION_ALL_ZH = '所有人';
 
 /** The picks whose "@name" is still in the text: a mention deleted by editing the text

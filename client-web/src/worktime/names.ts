@@ -28,7 +28,3 @@ export function namesFor(request: Request, now: () => number = Date.now): Promis
   return entry.promise;
 }
 
-/** Forgets the names (after people were added), so the next ask reads them again. */
-export function forgetNames(request: Request): void {
-  cache.delete(request);
-}

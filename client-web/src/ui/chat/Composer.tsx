@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { applyMention, charCount, mentionQuery, mentionsIn, type ComposeProblem, type MentionPick } from '../../chat/compose';
+import { applyMention, charCount, MENTION_ALL_ZH, mentionQuery, mentionsIn, type ComposeProblem, type MentionPick } from '../../chat/compose';
 import type { ChatStore } from '../../chat/store';
 import { previewText } from '../../chat/text';
 import { MAX_TEXT_CHARS, type Channel, type ChannelMember, type Message } from '../../chat/types';
@@ -67,7 +67,7 @@ export function Composer(p: Props) {
   const suggestions: Suggestion[] = [];
   if (q) {
     const needle = q.query.toLowerCase();
-    if (mayMentionAll && (t('chat.mention_all').toLowerCase().includes(needle) || '所有人'.includes(needle) || 'all'.startsWith(needle))) {
+    if (mayMentionAll && (t('chat.mention_all').toLowerCase().includes(needle) || MENTION_ALL_ZH.includes(needle) || 'all'.startsWith(needle))) {
       suggestions.push({ id: ALL, name: t('chat.mention_all'), detail: t('chat.mention_all_hint') });
     }
     for (const m of p.members) {
@@ -103,7 +103,7 @@ export function Composer(p: Props) {
   async function submit() {
     if (busy) return;
     const mentions = mentionsIn(text, picks);
-    const mentionAll = mayMentionAll && (text.includes('@' + t('chat.mention_all')) || text.includes('@所有人'));
+    const mentionAll = mayMentionAll && (text.includes('@' + t('chat.mention_all')) || text.includes('@' + MENTION_ALL_ZH));
     if (editing) {
       if (text === editing.text) {
         p.onDoneEditing();

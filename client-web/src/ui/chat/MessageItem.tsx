@@ -1,3 +1,4 @@
+import { MENTION_ALL_ZH } from '../../chat/compose';
 import type { Pending } from '../../chat/outbox';
 import { previewText } from '../../chat/text';
 import type { Message } from '../../chat/types';
@@ -28,7 +29,7 @@ interface Props {
 
 function mentionNames(m: { mentions?: number[]; mention_all?: boolean }, names: Names): string[] {
   const out = (m.mentions ?? []).map((id) => personName(id, names));
-  if (m.mention_all) out.push(t('chat.mention_all'), '所有人');
+  if (m.mention_all) out.push(t('chat.mention_all'), MENTION_ALL_ZH);
   return out;
 }
 
@@ -74,7 +75,7 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
         )}
         {m.reply_to ? <Quote seq={m.reply_to} quoted={quoted} names={names} onJump={actions.jumpTo} /> : null}
         <div class="msg-text" dir="auto">
-          <RichText text={m.text} mentionNames={mentionNames(m, names)} myNames={[myName, t('chat.mention_all'), '所有人']} />
+          <RichText text={m.text} mentionNames={mentionNames(m, names)} myNames={[myName, t('chat.mention_all'), MENTION_ALL_ZH]} />
           {m.edited_at ? <span class="msg-edited">{t('chat.edited')}</span> : null}
         </div>
       </div>
