@@ -128,8 +128,12 @@ func (c *committer) drain() {
 
 func (c *committer) commit(batch []commitReq) {
 	msgs := make([]store.NewMessage, len(batch))
+	// The answers may be sent after loop() has reused batch for the next commit (when
+	// acks wait for the bus), so they go to a list of this commit's own.
+	answers := make([]chan store.AppendResult, len(batch))
 	for i, r := range batch {
 		msgs[i] = r.msg
+		answers[i] = r.done
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -144,12 +148,12 @@ func (c *committer) commit(batch []commitReq) {
 		published = c.committed(results)
 	}
 	answer := func() {
-		for i, r := range batch {
+		for i, done := range answers {
 			if err != nil {
-				r.done <- store.AppendResult{Err: err}
+				done <- store.AppendResult{Err: err}
 				continue
 			}
-			r.done <- results[i]
+			done <- results[i]
 		}
 	}
 	if published == nil {
