@@ -10,6 +10,9 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -17,8 +20,10 @@ import (
 	"io"
 	"log/slog"
 	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,6 +32,7 @@ import (
 
 	"golang.org/x/crypto/hkdf"
 
+	"govchat/internal/egress"
 	"govchat/internal/push"
 	"govchat/internal/store"
 	"govchat/protocol"
@@ -162,7 +168,7 @@ type pushService struct {
 func newPushService(t *testing.T) *pushService {
 	t.Helper()
 	ps := &pushService{got: make(chan received, 64), answer: func(int) int { return http.StatusCreated }}
-	ps.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ps.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		n := int(ps.count.Add(1))
 		ps.mu.Lock()
@@ -171,6 +177,8 @@ func newPushService(t *testing.T) *pushService {
 		ps.got <- received{Header: r.Header.Clone(), Body: body, Path: r.URL.Path}
 		w.WriteHeader(status)
 	}))
+	ps.srv.TLS = &tls.Config{Certificates: []tls.Certificate{localhostCert(t)}}
+	ps.srv.StartTLS()
 	t.Cleanup(ps.srv.Close)
 	return ps
 }
@@ -182,6 +190,15 @@ func (ps *pushService) setAnswer(f func(n int) int) {
 }
 
 func (ps *pushService) endpoint(name string) string { return ps.srv.URL + "/push/" + name }
+
+// allow is an egress policy that lets the service reach ps (on loopback) and applies
+// the production policy to every other address.
+func (ps *pushService) allow(addr netip.Addr) error {
+	if addr == netip.MustParseAddrPort(ps.srv.Listener.Addr().String()).Addr() {
+		return nil
+	}
+	return egress.Public(addr)
+}
 
 // next waits for the next request.
 func (ps *pushService) next(t *testing.T) received {
@@ -205,15 +222,47 @@ func (ps *pushService) none(t *testing.T, d time.Duration) {
 	}
 }
 
-// newService builds a service over st that sends to ps, with fast polling.
+// localhostCert is a self-signed certificate for localhost, 127.0.0.1 and ::1 (the
+// httptest one leaves out the name localhost, which the egress tests dial by).
+func localhostCert(t *testing.T) tls.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "push.test"},
+		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// newService builds a service over st that sends to ps, with fast polling. Unless opt
+// says otherwise, its egress policy allows ps's own loopback address and nothing else
+// inward. Its client trusts ps's certificate.
 func newService(t *testing.T, st store.Store, ps *pushService, c *clock, opt push.Options) *push.Service {
 	t.Helper()
-	opt.HTTPClient = ps.srv.Client()
-	opt.AllowPrivateEndpoints = true
+	return newLoggingService(t, st, ps, c, opt, discard())
+}
+
+// newLoggingService is newService logging to log.
+func newLoggingService(t *testing.T, st store.Store, ps *pushService, c *clock, opt push.Options, log *slog.Logger) *push.Service {
+	t.Helper()
+	if opt.Egress == nil {
+		opt.Egress = ps.allow
+	}
+	opt.RootCAs = x509.NewCertPool()
+	opt.RootCAs.AddCert(ps.srv.Certificate())
 	if opt.PollInterval == 0 {
 		opt.PollInterval = 10 * time.Millisecond
 	}
-	svc, err := push.New(st, slog.New(slog.DiscardHandler), c.Now, opt)
+	svc, err := push.New(st, log, c.Now, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,13 +8,17 @@ package push
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
 
+	"govchat/internal/egress"
 	"govchat/internal/store"
 	"govchat/protocol"
 )
@@ -28,9 +32,15 @@ type Options struct {
 	// uncompressed P-256 point and the 32-byte scalar). Both or neither: when neither,
 	// a pair is generated on first start and kept in the store for every node.
 	PublicKey, PrivateKey string
-	// HTTPClient sends to push services. Default: a client with a 30 s timeout that
-	// follows no redirects.
-	HTTPClient *http.Client
+	// Egress decides which addresses the service may post to, checked on the
+	// endpoint's host when subscribing and on every resolved address when connecting.
+	// Default egress.Public: loopback, private, link-local and other inward addresses
+	// are refused, so a subscription cannot make the server post to its own network.
+	// Only tests, serving the push service on loopback, pass another.
+	Egress egress.Policy
+	// RootCAs are the certificate authorities push services are checked against.
+	// Default: the system's.
+	RootCAs *x509.CertPool
 	// PollInterval is how often an idle worker looks for due jobs. Default 5 s; a push
 	// enqueued on this node is sent at once.
 	PollInterval time.Duration
@@ -48,10 +58,6 @@ type Options struct {
 	// MaxDevices bounds a person's subscriptions; the least recently used go first.
 	// Default 10.
 	MaxDevices int
-	// AllowPrivateEndpoints accepts endpoints on loopback and private addresses (tests,
-	// an intranet push service). Default false: such endpoints are refused, so a
-	// subscription cannot make the server post to its own network.
-	AllowPrivateEndpoints bool
 }
 
 // DefaultSubject is the VAPID subject when none is configured. Set --vapid-subject to
@@ -91,6 +97,7 @@ type Service struct {
 	log     *slog.Logger
 	now     func() time.Time
 	opt     Options
+	client  *http.Client
 	public  string
 	private string
 	sender  string // Subject as webpush-go wants it (see subscriber)
@@ -109,11 +116,8 @@ func New(st store.Store, log *slog.Logger, now func() time.Time, opt Options) (*
 	if !strings.HasPrefix(opt.Subject, "mailto:") && !strings.HasPrefix(opt.Subject, "https://") {
 		return nil, fmt.Errorf("push: VAPID subject must be mailto:… or https://…, got %q", opt.Subject)
 	}
-	if opt.HTTPClient == nil {
-		opt.HTTPClient = &http.Client{
-			Timeout:       sendTimeout,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
+	if opt.Egress == nil {
+		opt.Egress = egress.Public
 	}
 	if opt.PollInterval <= 0 {
 		opt.PollInterval = 5 * time.Second
@@ -136,13 +140,31 @@ func New(st store.Store, log *slog.Logger, now func() time.Time, opt Options) (*
 	if opt.MaxDevices <= 0 {
 		opt.MaxDevices = 10
 	}
-	s := &Service{st: st, log: log, now: now, opt: opt, sender: subscriber(opt.Subject), wake: make(chan struct{}, 1)}
+	s := &Service{st: st, log: log, now: now, opt: opt, client: newClient(opt.Egress, opt.RootCAs),
+		sender: subscriber(opt.Subject), wake: make(chan struct{}, 1)}
 	pub, priv, err := loadKeys(context.Background(), st, opt.PublicKey, opt.PrivateKey)
 	if err != nil {
 		return nil, err
 	}
 	s.public, s.private = pub, priv
 	return s, nil
+}
+
+// newClient is the client that posts to push services: it connects only to addresses
+// allow accepts (checked after resolution, on every address tried), directly and not
+// through a proxy from the environment (whose address the check would see instead of
+// the push service's), follows no redirects, and gives up after sendTimeout.
+func newClient(allow egress.Policy, roots *x509.CertPool) *http.Client {
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second, Control: egress.Control(allow)}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil
+	tr.DialContext = dialer.DialContext
+	tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	return &http.Client{
+		Transport:     tr,
+		Timeout:       sendTimeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 }
 
 // PublicKey is the VAPID public key clients subscribe with (base64url, no padding).

@@ -275,7 +275,7 @@ func TestRestartLosesNothing(t *testing.T) {
 		if second.PublicKey() != first.PublicKey() {
 			t.Fatal("the restarted service has other VAPID keys than the stored ones")
 		}
-		run(t, second)
+		stopSecond := run(t, second)
 		c.Add(2 * time.Minute)
 		r := ps.next(t)
 		if _, err := b.decrypt(r.Body); err != nil {
@@ -287,15 +287,17 @@ func TestRestartLosesNothing(t *testing.T) {
 		if got := ps.count.Load(); got != 2 {
 			t.Fatalf("push service got %d requests, want 2 (one failed, one delivered)", got)
 		}
+		stopSecond() // or its polling could take the job the next test claims as a dead node
 
 		t.Run("a job claimed by a node that died returns after the lease", func(t *testing.T) {
-			stopped := newService(t, st, ps, c, push.Options{})
+			survivor := newService(t, st, ps, c, push.Options{})
 			// Queue without a worker running, then claim as a node that then dies.
-			enqueue(t, stopped, []int64{alice}, push.Message{Payload: noticePayload(), Topic: "lease"})
+			enqueue(t, survivor, []int64{alice}, push.Message{Payload: noticePayload(), Topic: "lease"})
 			jobs, err := st.ClaimPushJobs(t.Context(), c.Now(), c.Now().Add(2*time.Minute), 10)
 			if err != nil || len(jobs) != 1 {
 				t.Fatalf("dead node's claim: %v, %v", jobs, err)
 			}
+			run(t, survivor)
 			ps.none(t, 150*time.Millisecond)
 			c.Add(2*time.Minute + time.Second)
 			ps.next(t)

@@ -6,13 +6,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net"
-	"net/netip"
 	"net/url"
-	"strings"
 	"unicode/utf8"
 
 	"govchat/internal/apperr"
+	"govchat/internal/egress"
 	"govchat/internal/store"
 	"govchat/protocol"
 )
@@ -84,9 +82,10 @@ func (s *Service) checkSubscription(req protocol.PushSubscribeRequest) (store.Pu
 }
 
 // checkEndpoint accepts an absolute https URL of at most MaxPushEndpoint bytes, with
-// no user info or fragment, and (unless allowed) not on a loopback, private or
-// link-local address given literally. Names are not resolved here: a deployment that
-// fears a name pointing inward should also filter egress.
+// no user info or fragment, whose host Options.Egress allows however it is spelled
+// (read as a browser reads it: 127.1 and 0x7f000001 are 127.0.0.1) and that is not a
+// name of this machine. Names are not resolved here; the dialer checks every address
+// they resolve to when a push is sent.
 func (s *Service) checkEndpoint(raw string) error {
 	bad := func(why string) error { return apperr.BadField("endpoint", "endpoint %s", why) }
 	if raw == "" || len(raw) > protocol.MaxPushEndpoint {
@@ -96,18 +95,8 @@ func (s *Service) checkEndpoint(raw string) error {
 	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.Fragment != "" || u.Opaque != "" {
 		return bad("must be an absolute https URL")
 	}
-	if s.opt.AllowPrivateEndpoints {
-		return nil
-	}
-	host := strings.ToLower(u.Hostname())
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return bad("must not be on this machine")
-	}
-	if addr, err := netip.ParseAddr(host); err == nil {
-		ip := net.IP(addr.Unmap().AsSlice())
-		if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsMulticast() {
-			return bad("must not be on a private or loopback address")
-		}
+	if err := egress.CheckHost(u.Hostname(), s.opt.Egress); err != nil {
+		return bad("must be a push service on the internet, not on this machine or a private network")
 	}
 	return nil
 }

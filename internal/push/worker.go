@@ -14,6 +14,7 @@ import (
 
 	webpush "github.com/SherClockHolmes/webpush-go"
 
+	"govchat/internal/egress"
 	"govchat/internal/store"
 )
 
@@ -141,7 +142,7 @@ func (s *Service) send(ctx context.Context, j store.PushJob, ttl time.Duration) 
 	resp, err := webpush.SendNotificationWithContext(sctx, []byte(j.Payload),
 		&webpush.Subscription{Endpoint: j.Subscription.Endpoint, Keys: webpush.Keys{P256dh: j.Subscription.P256dh, Auth: j.Subscription.Auth}},
 		&webpush.Options{
-			HTTPClient:      s.opt.HTTPClient,
+			HTTPClient:      s.client,
 			Subscriber:      s.sender,
 			Topic:           j.Topic,
 			TTL:             int((ttl + time.Second - 1) / time.Second), // whole seconds, rounded up
@@ -152,6 +153,11 @@ func (s *Service) send(ctx context.Context, j store.PushJob, ttl time.Duration) 
 	if err != nil {
 		if ctx.Err() != nil {
 			return cancelled, 0, 0, ctx.Err()
+		}
+		if errors.Is(err, egress.ErrForbidden) {
+			// The endpoint's name resolved to an address we may not post to: it will
+			// not become a push service by retrying.
+			return rejected, 0, 0, errors.New("the push service's address is not allowed")
 		}
 		var uerr *url.Error
 		if errors.As(err, &uerr) {
