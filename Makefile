@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 ARGS    ?=
 
-.PHONY: run build client server test test-go test-client test-browser screenshots bench fuzz clean
+.PHONY: run build client server test prepare test-go test-client test-browser screenshots bench fuzz clean
 
 ## run: build the web client and the binary, then serve the embedded default (SQLite,
 ## in-process bus, demo organisation seeded on first start). Extra flags: make run ARGS="--addr 0.0.0.0:8080"
@@ -31,16 +31,21 @@ client-web/node_modules/.installed: client-web/package-lock.json
 
 ## test: every test — Go (both storage backends, PostgreSQL and Redis for real), the web
 ## client's unit tests, and the browser tests in Debian's chromium
-test: build test-go test-client test-browser
+test: prepare build test-go test-client test-browser
 
-test-go:
+## prepare: install chromium and CJK fonts when missing (root with apt-get), start
+## PostgreSQL and Redis when down; says what it cannot do (and fails under CI=true)
+prepare:
+	scripts/test-prepare.sh
+
+test-go: prepare
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
 test-client: client-web/node_modules/.installed
 	cd client-web && $(NPM) test
 
-test-browser: build
+test-browser: prepare build
 	cd client-web && GOVCHAT_BIN="$(CURDIR)/$(BIN)" $(NPM) run test:browser
 
 ## screenshots: regenerate docs/screenshots/ (the README's pictures) against a throwaway server
