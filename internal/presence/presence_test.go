@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -66,24 +67,33 @@ func TestOnlineFollowsConnections(t *testing.T) {
 	})
 }
 
+// clock is a test clock the trackers and the test share; renewals read it from
+// their own goroutine.
+type clock struct{ ns atomic.Int64 }
+
+func newClock() *clock                   { c := &clock{}; c.ns.Store(time.Now().UnixNano()); return c }
+func (c *clock) now() time.Time          { return time.Unix(0, c.ns.Load()) }
+func (c *clock) advance(d time.Duration) { c.ns.Add(int64(d)) }
+
 // A node that dies stops vouching: its users drop offline once the claim lapses.
 func TestDeadNodeLapses(t *testing.T) {
 	c := testRedis(t)
 	prefix := redistest.Prefix()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	clock := time.Now()
-	now := func() time.Time { return clock }
-	dead, _ := NewRedis(c, prefix, 300*time.Millisecond, now, log)
-	alive, _ := NewRedis(c, prefix, 300*time.Millisecond, time.Now, log)
+	clk := newClock()
+	// A TTL far above the test's own run time: only the clock moves claims past it.
+	dead, _ := NewRedis(c, prefix, time.Minute, clk.now, log)
+	alive, _ := NewRedis(c, prefix, time.Minute, clk.now, log)
 	defer alive.Close(context.Background())
 	dead.Connected(context.Background(), 7)
 	close(dead.stop) // the node stops renewing, as if killed
 	dead.wg.Wait()
+	clk.advance(59 * time.Second)
 	got, _ := alive.Online(context.Background(), []int64{7})
 	if !got[7] {
-		t.Fatal("user should be online right after connecting")
+		t.Fatal("user should be online within the TTL of connecting")
 	}
-	time.Sleep(400 * time.Millisecond)
+	clk.advance(2 * time.Second)
 	got, _ = alive.Online(context.Background(), []int64{7})
 	if got[7] {
 		t.Fatal("a dead node's claim must lapse")
@@ -142,8 +152,9 @@ func TestDeadNodeActivityLapses(t *testing.T) {
 	c := testRedis(t)
 	prefix := redistest.Prefix()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	dead, _ := NewRedis(c, prefix, 300*time.Millisecond, time.Now, log)
-	alive, _ := NewRedis(c, prefix, 300*time.Millisecond, time.Now, log)
+	clk := newClock()
+	dead, _ := NewRedis(c, prefix, time.Minute, clk.now, log)
+	alive, _ := NewRedis(c, prefix, time.Minute, clk.now, log)
 	defer alive.Close(context.Background())
 	ctx := context.Background()
 	dead.Connected(ctx, 7)
@@ -156,7 +167,12 @@ func TestDeadNodeActivityLapses(t *testing.T) {
 		t.Fatalf("right after: active = %v, want 7 only", act)
 	}
 	alive.Connected(ctx, 8) // user 8 comes back on a live node
-	time.Sleep(400 * time.Millisecond)
+	// A TTL and a bit passes; the live node renews every third of it.
+	for range 4 {
+		clk.advance(20 * time.Second)
+		alive.renewOnce(ctx)
+	}
+	clk.advance(time.Second)
 	act, _ = alive.Active(ctx, []int64{7, 8})
 	on, _ := alive.Online(ctx, []int64{7, 8})
 	if act[7] || on[7] {
@@ -184,9 +200,17 @@ func TestRenewalWithdrawsStaleActivity(t *testing.T) {
 	if act, _ := n.Active(ctx, []int64{9}); !act[9] {
 		t.Fatal("setup: the stale claim should be there")
 	}
-	time.Sleep(150 * time.Millisecond) // past one renewal (ttl/3), well within the ttl
-	if act, _ := n.Active(ctx, []int64{9}); act[9] {
-		t.Error("the renewal should have withdrawn the stale activity claim")
+	// The renewal ticker (every ttl/3) withdraws it, before the ttl would have.
+	deadline := time.Now().Add(250 * time.Millisecond)
+	for {
+		act, _ := n.Active(ctx, []int64{9})
+		if !act[9] {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the renewal should have withdrawn the stale activity claim")
+		}
+		time.Sleep(10 * time.Millisecond) // polling for the renewal, not waiting out a window
 	}
 	if on, _ := n.Online(ctx, []int64{9}); !on[9] {
 		t.Error("user 9 is still online")

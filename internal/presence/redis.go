@@ -179,12 +179,17 @@ func (r *Redis) renew() {
 			return
 		case <-t.C:
 			ctx, cancel := context.WithTimeout(context.Background(), r.ttl/3)
-			online, active, idle := r.c.users()
-			if err := r.vouch(ctx, online, active, idle); err != nil {
-				r.log.Warn("presence: renewal failed", "err", err)
-			}
+			r.renewOnce(ctx)
 			cancel()
 		}
+	}
+}
+
+// renewOnce vouches again for every user here, as each tick of renew does.
+func (r *Redis) renewOnce(ctx context.Context) {
+	online, active, idle := r.c.users()
+	if err := r.vouch(ctx, online, active, idle); err != nil {
+		r.log.Warn("presence: renewal failed", "err", err)
 	}
 }
 
