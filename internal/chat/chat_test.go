@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -38,6 +39,11 @@ func (c *clock) advance(d time.Duration) {
 type recorder struct {
 	mu     sync.Mutex
 	events map[string][]event
+	landed chan struct{} // a token after each event, for waiters
+}
+
+func newRecorder() *recorder {
+	return &recorder{events: map[string][]event{}, landed: make(chan struct{}, 1)}
 }
 
 type event struct {
@@ -57,19 +63,44 @@ func (r *recorder) handler(topic string, payload []byte) {
 	r.mu.Lock()
 	r.events[topic] = append(r.events[topic], event{seq, f})
 	r.mu.Unlock()
+	select {
+	case r.landed <- struct{}{}:
+	default:
+	}
 }
 
-// wait returns the topic's events once there are at least n (new messages are
-// published after the ack, by the publisher goroutine).
-func (r *recorder) wait(t *testing.T, topic string, n int) []event {
+// sentinelPrefix marks the client ids of the messages settle sends.
+const sentinelPrefix = "sentinel-"
+
+// settle sends a sentinel message to the channel and waits until it is on the bus.
+// New messages, edits and recalls are published after the ack, by the publisher
+// goroutine, in commit order: once the sentinel has landed, so has everything before
+// it. It returns the channel's events before the sentinel, leaving out earlier
+// sentinels — all the events there will ever be for what the test did so far.
+func (f *fixture) settle(t *testing.T, username string, channelID int64) []event {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	f.sentinels++
+	id := fmt.Sprint(sentinelPrefix, f.sentinels)
+	ack(t, f.send(username, channelID, id, "sentinel"))
+	topic := hub.ChannelTopic(channelID)
+	timeout := time.After(5 * time.Second)
 	for {
-		evs := r.on(topic)
-		if len(evs) >= n || time.Now().After(deadline) {
-			return evs
+		var before []event
+		for _, e := range f.rec.on(topic) {
+			var m protocol.Message
+			json.Unmarshal(e.frame.Data, &m)
+			if m.ClientID == id {
+				return before
+			}
+			if !strings.HasPrefix(m.ClientID, sentinelPrefix) {
+				before = append(before, e)
+			}
 		}
-		time.Sleep(5 * time.Millisecond)
+		select {
+		case <-f.rec.landed:
+		case <-timeout:
+			t.Fatalf("the sentinel %s never reached the bus", id)
+		}
 	}
 }
 
@@ -87,6 +118,8 @@ type fixture struct {
 	clock *clock
 	rec   *recorder
 	users map[string]store.User
+	// sentinels counts the sentinel messages settle sent.
+	sentinels int
 }
 
 func newFixture(t *testing.T, s store.Store, tweak ...func(*chat.Options)) *fixture {
@@ -107,7 +140,7 @@ func newFixture(t *testing.T, s store.Store, tweak ...func(*chat.Options)) *fixt
 	if err := svc.SyncOrgChannels(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, s: s, svc: svc, bus: b, clock: c, rec: &recorder{events: map[string][]event{}}, users: map[string]store.User{}}
+	f := &fixture{t: t, s: s, svc: svc, bus: b, clock: c, rec: newRecorder(), users: map[string]store.User{}}
 	users, err := s.ListUsers(context.Background(), store.UserFilter{})
 	if err != nil {
 		t.Fatal(err)
@@ -303,7 +336,7 @@ func TestSend(t *testing.T) {
 		if again.Seq != 1 || !again.Duplicate {
 			t.Fatalf("retry must return the first ack: %+v", again)
 		}
-		evs := f.rec.wait(t, hub.ChannelTopic(office.ID), 2)
+		evs := f.settle(t, "zhouhaiyan", office.ID)
 		if len(evs) != 2 || evs[0].seq != 1 || evs[1].seq != 2 || evs[0].frame.Type != protocol.TypeMessage {
 			t.Fatalf("published %+v; want two message events with seq 1, 2 and none for the retry", evs)
 		}
@@ -334,7 +367,7 @@ func TestSend(t *testing.T) {
 			})
 		}
 		// Nothing above reached the channel.
-		if n := len(f.rec.on(hub.ChannelTopic(office.ID))); n != 2 {
+		if n := len(f.settle(t, "zhouhaiyan", office.ID)); n != 2 {
 			t.Errorf("%d events after refused sends", n)
 		}
 		t.Run("malformed data", func(t *testing.T) {
@@ -377,7 +410,10 @@ func TestRecallEditRead(t *testing.T) {
 		if m.RecalledAt.IsZero() || m.Text != "" {
 			t.Fatalf("recalled message %+v", m)
 		}
-		evs := f.rec.wait(t, hub.ChannelTopic(office.ID), 3)
+		evs := f.settle(t, "zhouhaiyan", office.ID)
+		if len(evs) != 3 {
+			t.Fatalf("%d events for two messages and a recall", len(evs))
+		}
 		if last := evs[len(evs)-1]; last.seq != 0 || last.frame.Type != protocol.TypeMessage {
 			t.Errorf("a recall must go out as an unsequenced message event, got %+v", last)
 		}
@@ -536,7 +572,7 @@ func TestAckAfterBus(t *testing.T) {
 					t.Fatalf("ack %d (seq %d) came before the message was on the bus (%d events)", i, a.Seq, len(evs))
 				}
 			}
-			if got := f.rec.wait(t, hub.ChannelTopic(office.ID), 20); len(got) != 20 {
+			if got := f.settle(t, "zhouhaiyan", office.ID); len(got) != 20 {
 				t.Fatalf("%d messages on the bus, want 20", len(got))
 			}
 		})
