@@ -16,6 +16,7 @@ import (
 	"govchat/internal/demo"
 	"govchat/internal/redistest"
 	"govchat/internal/store/storetest"
+	"govchat/internal/wstest"
 	"govchat/protocol"
 )
 
@@ -104,52 +105,50 @@ func TestClusterSurvivesANodeLoss(t *testing.T) {
 	ch := channelNamed(t, n1.base, tokA, "办公室")
 
 	b := dialWS(t, n2.base, tokB)
-	b.hello()
+	b.Hello()
 	var mu sync.Mutex
 	seenB := map[int64]int{}
 	var orderB []int64
-	stopB := make(chan struct{})
 	bDone := make(chan struct{})
-	go func() {
+	go func() { // reads until the test closes B's connection
 		defer close(bDone)
 		for {
-			select {
-			case f := <-b.frames:
-				if f.Type == protocol.TypeMessage {
-					var m protocol.Message
-					json.Unmarshal(f.Data, &m)
-					if m.ChannelID == ch.ID {
-						mu.Lock()
-						seenB[m.Seq]++
-						orderB = append(orderB, m.Seq)
-						mu.Unlock()
-					}
-				}
-			case <-stopB:
+			f, err := b.Read()
+			if err != nil {
 				return
+			}
+			if f.Type == protocol.TypeMessage {
+				var m protocol.Message
+				json.Unmarshal(f.Data, &m)
+				if m.ChannelID == ch.ID {
+					mu.Lock()
+					seenB[m.Seq]++
+					orderB = append(orderB, m.Seq)
+					mu.Unlock()
+				}
 			}
 		}
 	}()
 
 	const total = 40
 	a := dialWS(t, n1.base, tokA)
-	a.hello()
+	a.Hello()
 	acked := map[string]int64{}
 	lastSeen := ch.LastSeq
-	sendAll := func(c *wsClient, from int) {
+	sendAll := func(c *wstest.Conn, from int) {
 		for i := from; i < total; i++ {
 			id := fmt.Sprint("k-", i)
 			if _, ok := acked[id]; ok {
 				continue
 			}
-			c.send(protocol.TypeSend, id, protocol.SendData{ChannelID: ch.ID, ClientID: id, Text: fmt.Sprint("第", i, "条")})
+			c.SendRef(protocol.TypeSend, id, protocol.SendData{ChannelID: ch.ID, ClientID: id, Text: fmt.Sprint("第", i, "条")})
 		}
 	}
 
 	// Send half, kill node 1 while the acks are still coming in.
 	sendAll(a, 0)
 	for len(acked) < total/2 {
-		f := a.next("ack", ofType(protocol.TypeAck))
+		f := a.Until("ack", wstest.OfType(protocol.TypeAck))
 		ack := ackOf(t, f)
 		acked[ack.ClientID] = ack.Seq
 		lastSeen = max(lastSeen, ack.Seq)
@@ -157,26 +156,25 @@ func TestClusterSurvivesANodeLoss(t *testing.T) {
 	n1.kill()
 	// Drain whatever node 1 managed to send before it died.
 	for {
-		select {
-		case f := <-a.frames:
-			if f.Type == protocol.TypeAck {
-				ack := ackOf(t, f)
-				acked[ack.ClientID] = ack.Seq
-				lastSeen = max(lastSeen, ack.Seq)
-			}
-			continue
-		case <-a.done:
-		case <-time.After(5 * time.Second):
+		f, err := a.Read()
+		if wstest.IsTimeout(err) {
 			t.Fatal("node 1's connection did not drop")
 		}
-		break
+		if err != nil {
+			break
+		}
+		if f.Type == protocol.TypeAck {
+			ack := ackOf(t, f)
+			acked[ack.ClientID] = ack.Seq
+			lastSeen = max(lastSeen, ack.Seq)
+		}
 	}
 
 	t.Logf("node 1 killed with %d of %d sends acked", len(acked), total)
 
 	// Reconnect to node 2, resume, and resend everything not acked (same client ids).
 	a2 := dialWS(t, n2.base, tokA)
-	replayed := a2.hello(protocol.ResumePos{ChannelID: ch.ID, LastSeq: lastSeen, Epoch: ch.Epoch})
+	replayed := messagesIn(t, a2.Hello(protocol.ResumePos{ChannelID: ch.ID, LastSeq: lastSeen, Epoch: ch.Epoch}))
 	for _, m := range replayed {
 		if m.Seq != lastSeen+1 {
 			t.Fatalf("resume replayed seq %d after %d", m.Seq, lastSeen)
@@ -189,7 +187,7 @@ func TestClusterSurvivesANodeLoss(t *testing.T) {
 	t.Logf("resume replayed %d messages; resending %d", len(replayed), total-len(acked))
 	sendAll(a2, 0)
 	for len(acked) < total {
-		f := a2.next("ack", func(f protocol.Frame) bool { return f.Type == protocol.TypeAck || f.Type == protocol.TypeError })
+		f := a2.Until("ack", func(f protocol.Frame) bool { return f.Type == protocol.TypeAck || f.Type == protocol.TypeError })
 		if f.Type == protocol.TypeError {
 			t.Fatalf("resend refused: %s", f.Data)
 		}
@@ -222,7 +220,7 @@ func TestClusterSurvivesANodeLoss(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	close(stopB)
+	b.Close()
 	<-bDone
 	mu.Lock()
 	defer mu.Unlock()

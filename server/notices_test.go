@@ -86,9 +86,9 @@ func TestNoticesOverTheWire(t *testing.T) {
 	budgetChannel := channelNamed(t, base, staff, "预算股")
 
 	ws := dialWS(t, base, staff)
-	ws.hello()
+	ws.Hello()
 	author := dialWS(t, base, leader)
-	author.hello()
+	author.Hello()
 
 	deadline := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second)
 	var n protocol.Notice
@@ -103,7 +103,7 @@ func TestNoticesOverTheWire(t *testing.T) {
 	if !containsID(n.Channels, budgetChannel.ID) {
 		t.Fatalf("not pinned in the 预算股 channel %d: %v", budgetChannel.ID, n.Channels)
 	}
-	ws.next("published frame", noticeEvent(n.ID, protocol.NoticeEventPublished))
+	ws.Until("published frame", noticeEvent(n.ID, protocol.NoticeEventPublished))
 
 	var pending protocol.Notices
 	call(t, "GET", base+"/api/v1/notices?box=pending", staff, nil, &pending)
@@ -125,7 +125,7 @@ func TestNoticesOverTheWire(t *testing.T) {
 	if code, _ := call(t, "POST", noticeURL+"/confirm", staff, protocol.NoticeReadRequest{Revision: 1, Reply: "收到，按时报送"}, &rc); code != 200 || rc.ConfirmedRevision != 1 {
 		t.Fatalf("confirm: %d %+v", code, rc)
 	}
-	author.next("receipt frame", noticeEvent(n.ID, protocol.NoticeEventReceipt))
+	author.Until("receipt frame", noticeEvent(n.ID, protocol.NoticeEventReceipt))
 	var tally protocol.NoticeTally
 	call(t, "GET", noticeURL+"/tally", leader, nil, &tally)
 	if tally.Confirmed != 1 || tally.Total != n.Recipients || tally.Confirmed+tally.Seen+tally.Unseen != tally.Total {
@@ -140,7 +140,7 @@ func TestNoticesOverTheWire(t *testing.T) {
 	if code != 200 || revised.Revision != 2 {
 		t.Fatalf("revise: %d %+v", code, revised)
 	}
-	ws.next("revised frame", noticeEvent(n.ID, protocol.NoticeEventRevised))
+	ws.Until("revised frame", noticeEvent(n.ID, protocol.NoticeEventRevised))
 	if code, c := call(t, "POST", noticeURL+"/confirm", staff, protocol.NoticeReadRequest{Revision: 1}, nil); code != 409 || c != protocol.CodeStaleRevision {
 		t.Fatalf("stale confirm: %d %s", code, c)
 	}
@@ -208,7 +208,7 @@ func TestNoticesOverTheWire(t *testing.T) {
 	if code, _ := call(t, "POST", noticeURL+"/withdraw", leader, protocol.WithdrawNoticeRequest{Reason: "内容有误，另行通知"}, &w); code != 200 || w.Status != protocol.NoticeWithdrawn {
 		t.Fatalf("withdraw: %d %+v", code, w)
 	}
-	ws.next("withdrawn frame", noticeEvent(n.ID, protocol.NoticeEventWithdrawn))
+	ws.Until("withdrawn frame", noticeEvent(n.ID, protocol.NoticeEventWithdrawn))
 	if code, c := call(t, "POST", noticeURL+"/confirm", staff, protocol.NoticeReadRequest{Revision: 2}, nil); code != 409 || c != protocol.CodeNoticeWithdrawn {
 		t.Fatalf("confirm after withdrawal: %d %s", code, c)
 	}

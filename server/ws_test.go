@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"govchat/internal/demo"
+	"govchat/internal/wstest"
 	"govchat/protocol"
 )
 
@@ -54,34 +53,34 @@ func TestRealtimeEmbedded(t *testing.T) {
 	ch := channelNamed(t, base, tokA, "办公室")
 
 	a := dialWS(t, base, tokA)
-	a.hello()
+	a.Hello()
 	b := dialWS(t, base, tokB)
-	b.hello()
+	b.Hello()
 
-	a.send(protocol.TypeSend, "s1", protocol.SendData{ChannelID: ch.ID, ClientID: "a-1", Text: "明天上午九点开会，请准时参加。"})
-	first := ackOf(t, a.next("ack", withRef("s1")))
-	got := decodeMessage(t, b.next("message", messageSeq(ch.ID, first.Seq)))
+	a.SendRef(protocol.TypeSend, "s1", protocol.SendData{ChannelID: ch.ID, ClientID: "a-1", Text: "明天上午九点开会，请准时参加。"})
+	first := ackOf(t, a.Until("ack", wstest.WithRef("s1")))
+	got := decodeMessage(t, b.Until("message", messageSeq(ch.ID, first.Seq)))
 	if got.Text != "明天上午九点开会，请准时参加。" || got.SenderID == 0 {
 		t.Fatalf("B got %+v", got)
 	}
-	b.send(protocol.TypeSend, "s2", protocol.SendData{ChannelID: ch.ID, ClientID: "b-1", Text: "好的，会议室已订。", ReplyTo: first.Seq})
-	reply := ackOf(t, b.next("ack", withRef("s2")))
-	replyMsg := decodeMessage(t, a.next("reply", messageSeq(ch.ID, reply.Seq)))
+	b.SendRef(protocol.TypeSend, "s2", protocol.SendData{ChannelID: ch.ID, ClientID: "b-1", Text: "好的，会议室已订。", ReplyTo: first.Seq})
+	reply := ackOf(t, b.Until("ack", wstest.WithRef("s2")))
+	replyMsg := decodeMessage(t, a.Until("reply", messageSeq(ch.ID, reply.Seq)))
 	if replyMsg.ReplyTo != first.Seq {
 		t.Fatalf("reply_to %d", replyMsg.ReplyTo)
 	}
 	idA, idB := got.SenderID, replyMsg.SenderID
 
 	// B goes away; A keeps talking; B comes back and gets exactly the missed three.
-	b.conn.Close()
+	b.Close()
 	var missed []int64
 	for i := range 3 {
 		ref := fmt.Sprint("m", i)
-		a.send(protocol.TypeSend, ref, protocol.SendData{ChannelID: ch.ID, ClientID: fmt.Sprint("a-m", i), Text: fmt.Sprint("补充通知 ", i)})
-		missed = append(missed, ackOf(t, a.next("ack", withRef(ref))).Seq)
+		a.SendRef(protocol.TypeSend, ref, protocol.SendData{ChannelID: ch.ID, ClientID: fmt.Sprint("a-m", i), Text: fmt.Sprint("补充通知 ", i)})
+		missed = append(missed, ackOf(t, a.Until("ack", wstest.WithRef(ref))).Seq)
 	}
 	b = dialWS(t, base, tokB)
-	replayed := b.hello(protocol.ResumePos{ChannelID: ch.ID, LastSeq: reply.Seq, Epoch: ch.Epoch})
+	replayed := messagesIn(t, b.Hello(protocol.ResumePos{ChannelID: ch.ID, LastSeq: reply.Seq, Epoch: ch.Epoch}))
 	if len(replayed) != 3 {
 		t.Fatalf("replayed %d messages, want 3: %+v", len(replayed), replayed)
 	}
@@ -90,13 +89,13 @@ func TestRealtimeEmbedded(t *testing.T) {
 			t.Fatalf("replay %d has seq %d, want %d", i, m.Seq, missed[i])
 		}
 	}
-	a.send(protocol.TypeSend, "live", protocol.SendData{ChannelID: ch.ID, ClientID: "a-live", Text: "最后一条"})
-	live := ackOf(t, a.next("ack", withRef("live")))
-	b.next("live message", messageSeq(ch.ID, live.Seq))
+	a.SendRef(protocol.TypeSend, "live", protocol.SendData{ChannelID: ch.ID, ClientID: "a-live", Text: "最后一条"})
+	live := ackOf(t, a.Until("ack", wstest.WithRef("live")))
+	b.Until("live message", messageSeq(ch.ID, live.Seq))
 
 	// A retry of the same client id is the first ack again, not a second message.
-	a.send(protocol.TypeSend, "again", protocol.SendData{ChannelID: ch.ID, ClientID: "a-1", Text: "明天上午九点开会，请准时参加。"})
-	if dup := ackOf(t, a.next("ack", withRef("again"))); dup.Seq != first.Seq || !dup.Duplicate {
+	a.SendRef(protocol.TypeSend, "again", protocol.SendData{ChannelID: ch.ID, ClientID: "a-1", Text: "明天上午九点开会，请准时参加。"})
+	if dup := ackOf(t, a.Until("ack", wstest.WithRef("again"))); dup.Seq != first.Seq || !dup.Duplicate {
 		t.Fatalf("retry ack %+v", dup)
 	}
 
@@ -135,7 +134,7 @@ func TestRealtimeEmbedded(t *testing.T) {
 	if on := presenceOf(idA, idB); !on[idA] || !on[idB] {
 		t.Fatalf("presence %v; both are connected", on)
 	}
-	b.conn.Close()
+	b.Close()
 	deadline := time.Now().Add(5 * time.Second)
 	for presenceOf(idB)[idB] {
 		if time.Now().After(deadline) {
@@ -146,8 +145,8 @@ func TestRealtimeEmbedded(t *testing.T) {
 
 	// Recall after the window is refused.
 	time.Sleep(1100 * time.Millisecond)
-	a.send(protocol.TypeRecall, "late", protocol.RecallData{ChannelID: ch.ID, Seq: live.Seq})
-	if code := errorCode(t, a.next("recall answer", withRef("late"))); code != protocol.CodeWindowExpired {
+	a.SendRef(protocol.TypeRecall, "late", protocol.RecallData{ChannelID: ch.ID, Seq: live.Seq})
+	if code := errorCode(t, a.Until("recall answer", wstest.WithRef("late"))); code != protocol.CodeWindowExpired {
 		t.Fatalf("late recall: %s", code)
 	}
 }
@@ -159,36 +158,32 @@ func TestRealtimeBadInput(t *testing.T) {
 	treasury := channelNamed(t, base, other, "国库股")
 
 	t.Run("refused before upgrade", func(t *testing.T) {
-		url := "ws" + strings.TrimPrefix(base, "http") + "/api/v1/ws"
 		cases := []struct {
 			name   string
-			header http.Header
+			opt    wstest.Options
 			status int
 		}{
-			{"no session", http.Header{"Origin": {base}}, 401},
-			{"expired or forged token", http.Header{"Origin": {base}, "Authorization": {"Bearer " + strings.Repeat("A", 43)}}, 401},
-			{"another site's page", http.Header{"Origin": {"https://evil.example"}, "Authorization": {"Bearer " + tok}}, 403},
+			{"no session", wstest.Options{Origin: base}, 401},
+			{"expired or forged token", wstest.Options{Origin: base, Bearer: strings.Repeat("A", 43)}, 401},
+			{"another site's page", wstest.Options{Origin: "https://evil.example", Bearer: tok}, 403},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				_, resp, err := websocket.DefaultDialer.Dial(url, tc.header)
+				_, resp, err := wstest.TryDial(t, wstest.URL(base, "/api/v1/ws"), tc.opt)
 				if err == nil || resp == nil || resp.StatusCode != tc.status {
 					t.Fatalf("dial: err %v, response %v; want status %d", err, resp, tc.status)
 				}
+				resp.Body.Close()
 			})
 		}
 	})
 
 	c := dialWS(t, base, tok)
-	if id := c.resp.Header.Get("X-Request-Id"); id == "" {
+	if id := c.Resp.Header.Get("X-Request-Id"); id == "" {
 		t.Error("the 101 response carries no X-Request-Id")
 	}
-	c.hello()
-	raw := func(s string) {
-		if err := c.conn.WriteMessage(websocket.TextMessage, []byte(s)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	c.Hello()
+	raw := func(s string) { c.WriteRaw([]byte(s)) }
 	cases := []struct {
 		name  string
 		frame string
@@ -204,14 +199,14 @@ func TestRealtimeBadInput(t *testing.T) {
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			raw(tc.frame)
-			f := c.next("error", ofType(protocol.TypeError))
+			f := c.Until("error", wstest.OfType(protocol.TypeError))
 			if code := errorCode(t, f); code != tc.code {
 				t.Fatalf("code %s, want %s (%s)", code, tc.code, f.Data)
 			}
 			// The connection's other work goes on.
 			ref := fmt.Sprint("ping-", i)
-			c.send(protocol.TypePing, ref, nil)
-			c.next("pong", ofType(protocol.TypePong))
+			c.SendRef(protocol.TypePing, ref, nil)
+			c.Until("pong", wstest.OfType(protocol.TypePong))
 		})
 	}
 
@@ -236,31 +231,29 @@ func TestConcurrentSendersAllDelivered(t *testing.T) {
 	listenerTok := loginToken(t, base, "chenzhiqiang", demo.Password)
 	ch := channelNamed(t, base, listenerTok, "办公室")
 	listener := dialWS(t, base, listenerTok)
-	listener.hello()
+	listener.Hello()
 
 	senders := []string{"zhaomin", "sunli", "zhouhaiyan", "yangfan"}
 	const each = 30
 	errs := make(chan error, len(senders))
 	for _, name := range senders {
 		c := dialWS(t, base, loginToken(t, base, name, demo.Password))
-		c.hello()
+		c.Hello()
 		go func() {
 			for i := range each {
-				c.send(protocol.TypeSend, fmt.Sprint(name, i), protocol.SendData{ChannelID: ch.ID, ClientID: fmt.Sprint(name, "-", i), Text: fmt.Sprint(name, " 第", i, "条")})
+				c.SendRef(protocol.TypeSend, fmt.Sprint(name, i), protocol.SendData{ChannelID: ch.ID, ClientID: fmt.Sprint(name, "-", i), Text: fmt.Sprint(name, " 第", i, "条")})
 			}
 			acked := 0
-			timeout := time.After(20 * time.Second)
 			for acked < each {
-				select {
-				case f := <-c.frames:
-					if f.Type == protocol.TypeAck {
-						acked++
-					} else if f.Type == protocol.TypeError {
-						errs <- fmt.Errorf("%s: %s", name, f.Data)
-						return
-					}
-				case <-timeout:
-					errs <- fmt.Errorf("%s: %d of %d acked", name, acked, each)
+				f, err := c.Read()
+				switch {
+				case err != nil:
+					errs <- fmt.Errorf("%s: %d of %d acked: %w", name, acked, each, err)
+					return
+				case f.Type == protocol.TypeAck:
+					acked++
+				case f.Type == protocol.TypeError:
+					errs <- fmt.Errorf("%s: %s", name, f.Data)
 					return
 				}
 			}
@@ -273,15 +266,13 @@ func TestConcurrentSendersAllDelivered(t *testing.T) {
 		}
 	}
 	seen := map[int64]int{}
-	deadline := time.After(10 * time.Second)
 	for len(seen) < len(senders)*each {
-		select {
-		case f := <-listener.frames:
-			if f.Type == protocol.TypeMessage {
-				seen[decodeMessage(t, f).Seq]++
-			}
-		case <-deadline:
-			t.Fatalf("listener got %d of %d messages live", len(seen), len(senders)*each)
+		f, err := listener.Read()
+		if err != nil {
+			t.Fatalf("listener got %d of %d messages live: %v", len(seen), len(senders)*each, err)
+		}
+		if f.Type == protocol.TypeMessage {
+			seen[decodeMessage(t, f).Seq]++
 		}
 	}
 	for seq, n := range seen {

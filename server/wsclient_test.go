@@ -4,121 +4,29 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"strings"
 	"testing"
-	"time"
 
-	"github.com/gorilla/websocket"
-
+	"govchat/internal/wstest"
 	"govchat/protocol"
 )
 
-// wsClient is a test's WebSocket client: it reads frames (splitting the server's NDJSON
-// batches) into a channel so the test can wait for the ones it expects.
-type wsClient struct {
-	t         *testing.T
-	conn      *websocket.Conn
-	resp      *http.Response // the 101
-	frames    chan protocol.Frame
-	done      chan struct{}
-	closeCode int
-}
-
-func dialWS(t *testing.T, base, token string) *wsClient {
+// dialWS connects to the server's WebSocket as a browser on its page would, with the
+// bearer token and the server's own Origin.
+func dialWS(t *testing.T, base, token string) *wstest.Conn {
 	t.Helper()
-	h := http.Header{}
-	h.Set("Authorization", "Bearer "+token)
-	h.Set("Origin", base)
-	url := "ws" + strings.TrimPrefix(base, "http") + "/api/v1/ws"
-	conn, resp, err := websocket.DefaultDialer.Dial(url, h)
-	if err != nil {
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
-		t.Fatalf("dial %s: %v (status %d)", url, err, status)
-	}
-	c := &wsClient{t: t, conn: conn, resp: resp, frames: make(chan protocol.Frame, 10000), done: make(chan struct{})}
-	go c.read()
-	t.Cleanup(func() { conn.Close() })
-	return c
+	return wstest.Dial(t, wstest.URL(base, "/api/v1/ws"), wstest.Options{Bearer: token, Origin: base})
 }
 
-func (c *wsClient) read() {
-	defer close(c.done)
-	for {
-		_, msg, err := c.conn.ReadMessage()
-		if err != nil {
-			if ce, ok := err.(*websocket.CloseError); ok {
-				c.closeCode = ce.Code
-			}
-			return
-		}
-		for _, line := range bytes.Split(msg, []byte("\n")) {
-			if len(bytes.TrimSpace(line)) == 0 {
-				continue
-			}
-			var f protocol.Frame
-			if err := json.Unmarshal(line, &f); err != nil {
-				c.t.Errorf("undecodable frame %q: %v", line, err)
-				continue
-			}
-			c.frames <- f
-		}
-	}
-}
-
-func (c *wsClient) send(typ, ref string, data any) {
-	c.t.Helper()
-	raw, err := json.Marshal(data)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	frame, _ := json.Marshal(protocol.Frame{V: protocol.Version, Type: typ, Ref: ref, Data: raw})
-	if err := c.conn.WriteMessage(websocket.TextMessage, frame); err != nil {
-		c.t.Fatalf("write %s: %v", typ, err)
-	}
-}
-
-// next waits for the first frame that match accepts, dropping the others.
-func (c *wsClient) next(what string, match func(protocol.Frame) bool) protocol.Frame {
-	c.t.Helper()
-	timeout := time.After(10 * time.Second)
-	for {
-		select {
-		case f := <-c.frames:
-			if match(f) {
-				return f
-			}
-		case <-c.done:
-			c.t.Fatalf("connection closed (code %d) while waiting for %s", c.closeCode, what)
-		case <-timeout:
-			c.t.Fatalf("no %s within 10s", what)
-		}
-	}
-}
-
-func ofType(typ string) func(protocol.Frame) bool {
-	return func(f protocol.Frame) bool { return f.Type == typ }
-}
-
-func withRef(ref string) func(protocol.Frame) bool {
-	return func(f protocol.Frame) bool { return f.Ref == ref }
-}
-
-// hello greets the server with resume positions and waits for welcome, returning the
-// messages replayed before it.
-func (c *wsClient) hello(resume ...protocol.ResumePos) []protocol.Message {
-	c.t.Helper()
-	c.send(protocol.TypeHello, "hello", protocol.HelloData{Resume: resume})
-	var replayed []protocol.Message
-	c.next("welcome", func(f protocol.Frame) bool {
+// messagesIn are the message frames among frames (what a hello replayed), decoded.
+func messagesIn(t *testing.T, frames []protocol.Frame) []protocol.Message {
+	t.Helper()
+	var out []protocol.Message
+	for _, f := range frames {
 		if f.Type == protocol.TypeMessage {
-			replayed = append(replayed, decodeMessage(c.t, f))
+			out = append(out, decodeMessage(t, f))
 		}
-		return f.Type == protocol.TypeWelcome
-	})
-	return replayed
+	}
+	return out
 }
 
 func decodeMessage(t *testing.T, f protocol.Frame) protocol.Message {

@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"govchat/internal/bus"
+	"govchat/internal/wstest"
 	"govchat/protocol"
 )
 
@@ -106,25 +107,17 @@ func (h *harness) dial(tok string) *client {
 
 // tryDial connects with the token as a cookie or a bearer header; origin "" sends none.
 func (h *harness) tryDial(tok, origin string, cookie bool, dialer *websocket.Dialer) (*client, *http.Response, error) {
-	hdr := http.Header{}
-	if origin != "" {
-		hdr.Set("Origin", origin)
-	}
+	opt := wstest.Options{Origin: origin, Dialer: dialer, Timeout: waitTimeout}
 	if tok != "" && cookie {
-		hdr.Set("Cookie", sessionCookie+"="+tok)
+		opt.Cookie = &http.Cookie{Name: sessionCookie, Value: tok}
 	} else if tok != "" {
-		hdr.Set("Authorization", "Bearer "+tok)
+		opt.Bearer = tok
 	}
-	if dialer == nil {
-		dialer = &websocket.Dialer{HandshakeTimeout: waitTimeout}
-	}
-	ws, resp, err := dialer.Dial(h.url, hdr)
+	c, resp, err := wstest.TryDial(h.t, h.url, opt)
 	if err != nil {
 		return nil, resp, err
 	}
-	c := &client{t: h.t, ws: ws}
-	h.t.Cleanup(func() { _ = ws.Close() })
-	return c, resp, nil
+	return &client{t: h.t, c: c, ws: c.WS}, resp, nil
 }
 
 func status(resp *http.Response) any {
