@@ -72,17 +72,17 @@ func (r *recorder) handler(topic string, payload []byte) {
 // sentinelPrefix marks the client ids of the messages settle sends.
 const sentinelPrefix = "sentinel-"
 
-// settle sends a sentinel message to the channel and waits until it is on the bus.
-// New messages, edits and recalls are published after the ack, by the publisher
-// goroutine, in commit order: once the sentinel has landed, so has everything before
-// it. It returns the channel's events before the sentinel, leaving out earlier
-// sentinels — all the events there will ever be for what the test did so far.
-func (f *fixture) settle(t *testing.T, username string, channelID int64) []event {
+// settle sends a sentinel message to the channel (whose bus topic is topic) and waits
+// until it is on the bus. New messages, edits and recalls are published after the
+// ack, by the publisher goroutine, in commit order: once the sentinel has landed, so
+// has everything before it. It returns the topic's events before the sentinel,
+// leaving out earlier sentinels — all the events there will ever be for what the test
+// did so far.
+func (f *fixture) settle(t *testing.T, topic, username string, channelID int64) []event {
 	t.Helper()
 	f.sentinels++
 	id := fmt.Sprint(sentinelPrefix, f.sentinels)
 	ack(t, f.send(username, channelID, id, "sentinel"))
-	topic := hub.ChannelTopic(channelID)
 	timeout := time.After(5 * time.Second)
 	for {
 		var before []event
@@ -336,7 +336,7 @@ func TestSend(t *testing.T) {
 		if again.Seq != 1 || !again.Duplicate {
 			t.Fatalf("retry must return the first ack: %+v", again)
 		}
-		evs := f.settle(t, "zhouhaiyan", office.ID)
+		evs := f.settle(t, hub.ChannelTopic(office.ID), "zhouhaiyan", office.ID)
 		if len(evs) != 2 || evs[0].seq != 1 || evs[1].seq != 2 || evs[0].frame.Type != protocol.TypeMessage {
 			t.Fatalf("published %+v; want two message events with seq 1, 2 and none for the retry", evs)
 		}
@@ -367,7 +367,7 @@ func TestSend(t *testing.T) {
 			})
 		}
 		// Nothing above reached the channel.
-		if n := len(f.settle(t, "zhouhaiyan", office.ID)); n != 2 {
+		if n := len(f.settle(t, hub.ChannelTopic(office.ID), "zhouhaiyan", office.ID)); n != 2 {
 			t.Errorf("%d events after refused sends", n)
 		}
 		t.Run("malformed data", func(t *testing.T) {
@@ -410,7 +410,7 @@ func TestRecallEditRead(t *testing.T) {
 		if m.RecalledAt.IsZero() || m.Text != "" {
 			t.Fatalf("recalled message %+v", m)
 		}
-		evs := f.settle(t, "zhouhaiyan", office.ID)
+		evs := f.settle(t, hub.ChannelTopic(office.ID), "zhouhaiyan", office.ID)
 		if len(evs) != 3 {
 			t.Fatalf("%d events for two messages and a recall", len(evs))
 		}
@@ -572,7 +572,7 @@ func TestAckAfterBus(t *testing.T) {
 					t.Fatalf("ack %d (seq %d) came before the message was on the bus (%d events)", i, a.Seq, len(evs))
 				}
 			}
-			if got := f.settle(t, "zhouhaiyan", office.ID); len(got) != 20 {
+			if got := f.settle(t, hub.ChannelTopic(office.ID), "zhouhaiyan", office.ID); len(got) != 20 {
 				t.Fatalf("%d messages on the bus, want 20", len(got))
 			}
 		})

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/gorilla/websocket"
@@ -15,6 +16,22 @@ type client struct {
 	t  testing.TB
 	c  *wstest.Conn
 	ws *websocket.Conn // the socket, for tests that write, read or close it themselves
+}
+
+// dialClient connects to url with tok as a session cookie or a bearer token; origin
+// "" sends none, a nil dialer is the default one.
+func dialClient(t testing.TB, url, tok, origin string, cookie bool, dialer *websocket.Dialer) (*client, *http.Response, error) {
+	opt := wstest.Options{Origin: origin, Dialer: dialer, Timeout: waitTimeout}
+	if tok != "" && cookie {
+		opt.Cookie = &http.Cookie{Name: sessionCookie, Value: tok}
+	} else if tok != "" {
+		opt.Bearer = tok
+	}
+	c, resp, err := wstest.TryDial(t, url, opt)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &client{t: t, c: c, ws: c.WS}, resp, nil
 }
 
 // write sends one raw message.

@@ -16,7 +16,6 @@ import (
 	"github.com/gorilla/websocket"
 
 	"govchat/internal/bus"
-	"govchat/internal/wstest"
 	"govchat/protocol"
 )
 
@@ -107,17 +106,7 @@ func (h *harness) dial(tok string) *client {
 
 // tryDial connects with the token as a cookie or a bearer header; origin "" sends none.
 func (h *harness) tryDial(tok, origin string, cookie bool, dialer *websocket.Dialer) (*client, *http.Response, error) {
-	opt := wstest.Options{Origin: origin, Dialer: dialer, Timeout: waitTimeout}
-	if tok != "" && cookie {
-		opt.Cookie = &http.Cookie{Name: sessionCookie, Value: tok}
-	} else if tok != "" {
-		opt.Bearer = tok
-	}
-	c, resp, err := wstest.TryDial(h.t, h.url, opt)
-	if err != nil {
-		return nil, resp, err
-	}
-	return &client{t: h.t, c: c, ws: c.WS}, resp, nil
+	return dialClient(h.t, h.url, tok, origin, cookie, dialer)
 }
 
 func status(resp *http.Response) any {
