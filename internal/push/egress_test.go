@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -113,6 +114,25 @@ func TestConnectRefusesInwardAddress(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRedirectsAreNotFollowed: a push service answering with a redirect is not
+// followed (it could point anywhere, past the check of the endpoint), and the push
+// is dropped as not taken.
+func TestRedirectsAreNotFollowed(t *testing.T) {
+	st := storetest.NewSQLite(t)
+	ps := newPushService(t)
+	ps.setAnswer(func(int) int { return http.StatusTemporaryRedirect })
+	svc := newService(t, st, ps, newClock(time.Now()), push.Options{})
+	alice := newUser(t, st, "alice")
+	subscribe(t, svc, alice, newBrowser(t).subscription(ps.endpoint("moved")))
+	run(t, svc)
+	enqueue(t, svc, []int64{alice}, push.Message{Payload: noticePayload()})
+	if r := ps.next(t); r.Path != "/push/moved" {
+		t.Fatalf("first request to %s", r.Path)
+	}
+	eventually(t, "push dropped", func() bool { return queueLen(t, st) == 0 })
+	ps.none(t, 100*time.Millisecond)
 }
 
 // syncBuffer is a bytes.Buffer the worker's goroutines may log into.

@@ -156,7 +156,7 @@ type received struct {
 }
 
 // pushService is a push endpoint served by the test over TLS. answer picks the
-// status of the n-th request (from 1).
+// status of the n-th request (from 1); a redirect points to /push/redirected.
 type pushService struct {
 	srv    *httptest.Server
 	got    chan received
@@ -175,6 +175,9 @@ func newPushService(t *testing.T) *pushService {
 		status := ps.answer(n)
 		ps.mu.Unlock()
 		ps.got <- received{Header: r.Header.Clone(), Body: body, Path: r.URL.Path}
+		if status >= 300 && status < 400 {
+			w.Header().Set("Location", "/push/redirected")
+		}
 		w.WriteHeader(status)
 	}))
 	ps.srv.TLS = &tls.Config{Certificates: []tls.Certificate{localhostCert(t)}}
