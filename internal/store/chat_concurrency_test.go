@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"govchat/internal/search"
 	"govchat/internal/store"
 	"govchat/internal/store/storetest"
 )
@@ -317,7 +318,7 @@ func TestEditAndRecallConcurrently(t *testing.T) {
 			}
 			var n int
 			must(t, countRaw(t, s, `SELECT count(*) FROM message_terms WHERE channel_id = ? AND seq = ?`, &n, c.ID, m.Seq))
-			if want := store.IndexTermCount(final.Text); n != want {
+			if want := len(search.IndexTerms(final.Text)); n != want {
 				t.Fatalf("round %d: %d postings for %q, want %d", round, n, final.Text, want)
 			}
 		}

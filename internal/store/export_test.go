@@ -23,9 +23,6 @@ func QueryRowRaw(ctx context.Context, s Store, query string, args ...any) *sql.R
 	return s.(*DB).queryRow(ctx, query, args...)
 }
 
-// IndexTermCount is how many search postings a message with text has.
-func IndexTermCount(text string) int { return len(indexTerms(text)) }
-
 // MigrationVersions lists the versions of the store's dialect's embedded migrations, in
 // order, so tests need not be edited for each new migration.
 func MigrationVersions(s Store) []int {
