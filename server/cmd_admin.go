@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"govchat/internal/account"
+	"govchat/internal/audit"
 	"govchat/internal/config"
 	"govchat/internal/org"
 	"govchat/internal/orgimport"
@@ -336,7 +337,7 @@ func auditCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	defer a.Close()
-	bad, err := store.VerifyAuditChain(ctx, a.store)
+	bad, err := audit.Verify(ctx, a.store)
 	if err != nil {
 		return err
 	}

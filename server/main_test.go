@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -254,6 +256,22 @@ func TestAdminCommands(t *testing.T) {
 	}
 	if out, err = cmd("audit", "verify"); err != nil || !strings.Contains(out, "intact") {
 		t.Fatalf("audit verify: %v %s", err, out)
+	}
+	// An insider edits the second entry of the trail beneath the program.
+	db, err := sql.Open("sqlite", filepath.Join(data, "govchat.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var second int64
+	if err := db.QueryRow(`SELECT id FROM audit_events ORDER BY id LIMIT 1 OFFSET 1`).Scan(&second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE audit_events SET actor_name = 'someone else' WHERE id = ?`, second); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if out, err = cmd("audit", "verify"); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("entry %d does not match", second)) {
+		t.Fatalf("audit verify of an altered trail: %v %s, want entry %d named", err, out, second)
 	}
 	if out, err = cmd("config"); err != nil || !strings.Contains(out, "Asia/Shanghai") {
 		t.Fatalf("config: %v %s", err, out)

@@ -1,6 +1,6 @@
-// Package audit records security-relevant actions in the store's hash-chained trail.
-// An entry names who did what to which resource and how it ended; it never carries
-// message text, passwords, tokens or keys.
+// Package audit records security-relevant actions in the trail: a hash chain this
+// package defines (chain.go) and the store keeps. An entry names who did what to which
+// resource and how it ended; it never carries message text, passwords, tokens or keys.
 package audit
 
 import (
@@ -119,7 +119,7 @@ func (r *Recorder) Record(ctx context.Context, e Event) error {
 		RequestID:  info.ID,
 		Detail:     detail,
 	}
-	if err := r.store.AppendAudit(ctx, &ev); err != nil {
+	if err := r.store.AppendAudit(ctx, &ev, Hash); err != nil {
 		r.log.Error("audit append failed", "action", e.Action, "actor_id", e.ActorID, "request_id", info.ID, "err", err)
 		return fmt.Errorf("audit: record %s: %w", e.Action, err)
 	}

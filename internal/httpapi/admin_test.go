@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"govchat/internal/audit"
 	"govchat/internal/demo"
 	"govchat/internal/store"
 	"govchat/internal/store/storetest"
@@ -73,7 +74,7 @@ func TestRoleSeparation(t *testing.T) {
 		})
 
 		t.Run("the trail's hash chain holds", func(t *testing.T) {
-			bad, err := store.VerifyAuditChain(t.Context(), s)
+			bad, err := audit.Verify(t.Context(), s)
 			if err != nil || bad != 0 {
 				t.Fatalf("VerifyAuditChain = %d, %v", bad, err)
 			}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"govchat/internal/audit"
 	"govchat/internal/notice"
 	"govchat/internal/reqinfo"
 	"govchat/internal/store"
@@ -83,7 +84,7 @@ func (fx *fixture) confirmedBy(t *testing.T, id int64, rev int, users ...string)
 	if keys(audited) != keys(confirmed) {
 		t.Errorf("audited %s, confirmed %s", keys(audited), keys(confirmed))
 	}
-	if bad, err := store.VerifyAuditChain(ctx, fx.s); err != nil {
+	if bad, err := audit.Verify(ctx, fx.s); err != nil {
 		t.Fatalf("audit chain broken at %d: %v", bad, err)
 	}
 	return keys(confirmed)

@@ -31,8 +31,8 @@ func scanAudit(row scanner) (AuditEvent, error) {
 // advisory lock on PostgreSQL, the write lock SQLite's BEGIN IMMEDIATE takes), so
 // appends from any number of processes form a single chain. It sets e.ID, e.At
 // (when zero, to now; always normalised to UTC milliseconds, as hashed),
-// e.PrevHash and e.Hash.
-func (s *DB) AppendAudit(ctx context.Context, e *AuditEvent) error {
+// e.PrevHash and e.Hash, which hash computes (the chain is internal/audit's).
+func (s *DB) AppendAudit(ctx context.Context, e *AuditEvent, hash AuditHash) error {
 	ev := *e
 	ev.At = s.stamp(e.At)
 	err := s.inTx(ctx, func(tx *DB) error {
@@ -48,7 +48,7 @@ func (s *DB) AppendAudit(ctx context.Context, e *AuditEvent) error {
 			prev = nil // the first entry links to nothing
 		}
 		ev.PrevHash = prev
-		ev.Hash = HashAuditEvent(ev, prev)
+		ev.Hash = hash(ev, prev)
 		err = tx.queryRow(ctx, `INSERT INTO audit_events (occurred_at, actor_id, actor_name, action, target_type, target_id,
 				outcome, ip, request_id, detail, prev_hash, hash)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

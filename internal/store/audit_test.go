@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"testing"
 	"time"
 
+	"govchat/internal/audit"
 	"govchat/internal/store"
 	"govchat/internal/store/storetest"
 )
@@ -13,7 +15,7 @@ import (
 func appendEvents(t *testing.T, s store.Store, es ...store.AuditEvent) []store.AuditEvent {
 	t.Helper()
 	for i := range es {
-		if err := s.AppendAudit(t.Context(), &es[i]); err != nil {
+		if err := s.AppendAudit(t.Context(), &es[i], audit.Hash); err != nil {
 			t.Fatalf("AppendAudit(%s): %v", es[i].Action, err)
 		}
 	}
@@ -22,7 +24,7 @@ func appendEvents(t *testing.T, s store.Store, es ...store.AuditEvent) []store.A
 
 func verify(t *testing.T, s store.Store) int64 {
 	t.Helper()
-	bad, err := store.VerifyAuditChain(t.Context(), s)
+	bad, err := audit.Verify(t.Context(), s)
 	must(t, err)
 	return bad
 }
@@ -46,7 +48,7 @@ func TestAuditChain(t *testing.T) {
 				t.Fatalf("first PrevHash = %x, want nil", es[0].PrevHash)
 			}
 			for i, e := range es {
-				if e.ID == 0 || !bytes.Equal(e.Hash, store.HashAuditEvent(e, e.PrevHash)) {
+				if e.ID == 0 || !bytes.Equal(e.Hash, audit.Hash(e, e.PrevHash)) {
 					t.Fatalf("entry %d: ID %d, hash does not match its content", i, e.ID)
 				}
 				if i > 0 && !bytes.Equal(e.PrevHash, es[i-1].Hash) {
@@ -79,6 +81,36 @@ func TestAuditChain(t *testing.T) {
 	})
 }
 
+// TestAuditTrailWrittenBefore stores, beneath the Store, two entries whose hashes were
+// computed before the chain moved from internal/store to internal/audit (as a database
+// of that time holds them), and expects them to verify and the chain to grow from them.
+func TestAuditTrailWrittenBefore(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		t.Parallel()
+		ctx := t.Context()
+		hash := func(h string) []byte {
+			b, err := hex.DecodeString(h)
+			must(t, err)
+			return b
+		}
+		first := hash("a45f0c836e1068dd3c62e80ec3499de47a3233df7a19b0a474afe7688f2b0a02")
+		insert := `INSERT INTO audit_events (occurred_at, actor_id, actor_name, action, target_type, target_id,
+			outcome, ip, request_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		must(t, store.ExecRaw(ctx, s, insert, int64(1772357400123), 1, "admin", "auth.login", "session", "1",
+			"ok", "10.0.0.1", "req-1", "", nil, first))
+		must(t, store.ExecRaw(ctx, s, insert, int64(1772357465000), 1, "admin", "admin.user_create", "user", "7",
+			"ok", "10.0.0.1", "req-2", `{"display_name":"王建国","role":"staff"}`, first,
+			hash("e4cae2151c86cd7d2d917dc9564166c74a45d1b5fe87a2121b7d702de201ba5d")))
+		if bad := verify(t, s); bad != 0 {
+			t.Fatalf("a trail written before the move reported bad at %d", bad)
+		}
+		appendEvents(t, s, store.AuditEvent{ActorID: 1, Action: "auth.logout"})
+		if bad := verify(t, s); bad != 0 {
+			t.Fatalf("the chain grown from an older trail reported bad at %d", bad)
+		}
+	})
+}
+
 // TestAuditTamper edits the table behind the store's back, as an insider with
 // database access might, and expects VerifyAuditChain to name the first bad entry.
 func TestAuditTamper(t *testing.T) {
@@ -100,7 +132,7 @@ func TestAuditTamper(t *testing.T) {
 			// An attacker who recomputes one entry's hash still breaks its successor.
 			e := es[2]
 			e.Detail = "forged"
-			return `UPDATE audit_events SET detail = ?, hash = ? WHERE id = ?`, []any{"forged", store.HashAuditEvent(e, e.PrevHash), e.ID}
+			return `UPDATE audit_events SET detail = ?, hash = ? WHERE id = ?`, []any{"forged", audit.Hash(e, e.PrevHash), e.ID}
 		}, 3},
 		{"deleted entry", func(es []store.AuditEvent) (string, []any) {
 			return `DELETE FROM audit_events WHERE id = ?`, []any{es[1].ID}
@@ -182,7 +214,7 @@ func TestAuditVolume(t *testing.T) {
 		const n = 1203
 		must(t, s.InTx(ctx, func(tx store.Store) error {
 			for i := range n {
-				if err := tx.AppendAudit(ctx, &store.AuditEvent{Action: "test.bulk", TargetID: fmt.Sprint(i)}); err != nil {
+				if err := tx.AppendAudit(ctx, &store.AuditEvent{Action: "test.bulk", TargetID: fmt.Sprint(i)}, audit.Hash); err != nil {
 					return err
 				}
 			}

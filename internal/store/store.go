@@ -158,7 +158,7 @@ type AuditEvent struct {
 	RequestID  string
 	Detail     string // small JSON object of non-secret facts
 	PrevHash   []byte // hash of the previous entry; nil for the first
-	Hash       []byte // SHA-256 over this entry's fields and PrevHash
+	Hash       []byte // over this entry's fields and PrevHash (audit.Hash)
 }
 
 // AuditFilter narrows ListAudit; results are newest first.
@@ -227,11 +227,16 @@ type Org interface {
 	ListPartyMemberships(ctx context.Context) ([]PartyMembership, error)
 }
 
+// AuditHash computes an entry's hash from its content and the previous entry's hash
+// (nil for the first). internal/audit defines the chain (audit.Hash); the store only
+// applies it where the chain's head is known.
+type AuditHash func(e AuditEvent, prev []byte) []byte
+
 // Audit keeps the trail. There is deliberately no method that deletes or edits.
 type Audit interface {
-	// AppendAudit sets e.ID, e.PrevHash and e.Hash, chaining to the latest entry
-	// under a lock so concurrent appends on any node form one chain.
-	AppendAudit(ctx context.Context, e *AuditEvent) error
+	// AppendAudit sets e.ID, e.PrevHash and e.Hash = hash(e, PrevHash), chaining to
+	// the latest entry under a lock so concurrent appends on any node form one chain.
+	AppendAudit(ctx context.Context, e *AuditEvent, hash AuditHash) error
 	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
 	// ScanAudit calls fn for every entry in ID order, for verification and export.
 	ScanAudit(ctx context.Context, fn func(AuditEvent) error) error

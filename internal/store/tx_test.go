@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"govchat/internal/audit"
 	"govchat/internal/store"
 	"govchat/internal/store/storetest"
 )
@@ -35,7 +36,7 @@ func writeEverything(ctx context.Context, tx store.Store, tag string) error {
 	if err := tx.CreateSession(ctx, &sess); err != nil {
 		return err
 	}
-	if err := tx.AppendAudit(ctx, &store.AuditEvent{Action: "test." + tag}); err != nil {
+	if err := tx.AppendAudit(ctx, &store.AuditEvent{Action: "test." + tag}, audit.Hash); err != nil {
 		return err
 	}
 	return tx.SetMeta(ctx, "meta_"+tag, "v")

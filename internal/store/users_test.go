@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"govchat/internal/audit"
 	"govchat/internal/store"
 	"govchat/internal/store/storetest"
 )
@@ -304,7 +305,7 @@ func TestConcurrentWriters(t *testing.T) {
 		if n != 2*writers*each {
 			t.Fatalf("%d audit events, want %d", n, 2*writers*each)
 		}
-		bad, err := store.VerifyAuditChain(ctx, s)
+		bad, err := audit.Verify(ctx, s)
 		must(t, err)
 		if bad != 0 {
 			t.Fatalf("chain broken at %d", bad)
@@ -314,7 +315,7 @@ func TestConcurrentWriters(t *testing.T) {
 
 // writeSome mixes plain writes, appends and a transaction, as request handlers do.
 func writeSome(ctx context.Context, s store.Store, w, i int) error {
-	if err := s.AppendAudit(ctx, &store.AuditEvent{Action: "test.plain", ActorName: fmt.Sprint(w)}); err != nil {
+	if err := s.AppendAudit(ctx, &store.AuditEvent{Action: "test.plain", ActorName: fmt.Sprint(w)}, audit.Hash); err != nil {
 		return err
 	}
 	return s.InTx(ctx, func(tx store.Store) error {
@@ -325,6 +326,6 @@ func writeSome(ctx context.Context, s store.Store, w, i int) error {
 		if _, err := tx.RecordLoginFailure(ctx, u.ID, time.Now(), 5, time.Minute); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, &store.AuditEvent{Action: "admin.user_create", ActorID: u.ID, TargetType: "user", TargetID: fmt.Sprint(u.ID)})
+		return tx.AppendAudit(ctx, &store.AuditEvent{Action: "admin.user_create", ActorID: u.ID, TargetType: "user", TargetID: fmt.Sprint(u.ID)}, audit.Hash)
 	})
 }
