@@ -70,12 +70,12 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	}
 	a := &app{cfg: cfg, log: log, now: time.Now, store: db, hasher: passwd.NewHasher(passwd.DefaultParams())}
 	a.audit = audit.New(db, a.now, log)
-	a.auth = auth.New(db, a.hasher, passwd.DefaultPolicy(), a.audit, a.now, auth.Options{
+	a.auth = auth.New(store.Narrow(db, func(tx store.Store) auth.Tx { return tx }), a.hasher, passwd.DefaultPolicy(), a.audit, a.now, auth.Options{
 		SessionTTL: cfg.SessionTTL, MaxFailures: cfg.LoginMaxFailures, LockFor: cfg.LockoutDuration,
 		RequireTOTP: cfg.RequireTOTP, Issuer: "govchat",
 	})
-	a.accounts = account.New(db, a.hasher, a.auth, a.audit, a.now)
-	a.org = org.New(db, a.hasher, a.audit, a.now)
+	a.accounts = account.New(store.Narrow(db, func(tx store.Store) account.Tx { return tx }), a.hasher, a.auth, a.audit, a.now)
+	a.org = org.New(store.Narrow(db, func(tx store.Store) org.Tx { return tx }), a.hasher, a.audit, a.now)
 	return a, nil
 }
 

@@ -23,6 +23,7 @@ import (
 	"govchat/internal/notice"
 	"govchat/internal/push"
 	"govchat/internal/quiet"
+	"govchat/internal/store"
 	"govchat/internal/webui"
 )
 
@@ -44,7 +45,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	}
 	defer b.Close()
 
-	first, err := demo.FirstStart(ctx, a.store, a.hasher, a.now(), !cfg.NoDemo)
+	first, err := demo.FirstStart(ctx, store.Narrow(a.store, func(tx store.Store) demo.Tx { return tx }), a.hasher, a.now(), !cfg.NoDemo)
 	if err != nil {
 		return err
 	}
@@ -102,7 +103,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	if err := chatSvc.SyncOrgChannels(ctx); err != nil {
 		return fmt.Errorf("sync org channels: %w", err)
 	}
-	noticeSvc := notice.New(a.store, b, log, a.now, notice.Options{
+	noticeSvc := notice.New(store.Narrow(a.store, func(tx store.Store) notice.Tx { return tx }), b, log, a.now, notice.Options{
 		ChannelAdminsMayPublish: cfg.NoticeChannelAdmins,
 		RemindInterval:          cfg.NoticeRemindInterval,
 		AutoReminders:           cfg.NoticeReminders,

@@ -29,9 +29,32 @@ type PolicyChecker interface {
 	CheckPolicy(password, username, field string) error
 }
 
+// Tx is the part of the store the account service calls; it calls it only inside a
+// transaction.
+type Tx interface {
+	CreateUser(ctx context.Context, u *store.User) error
+	GetUser(ctx context.Context, id int64) (store.User, error)
+	UpdateUser(ctx context.Context, u store.User) error
+	SetPassword(ctx context.Context, userID int64, hash string, mustChange bool, at time.Time) error
+	SetTOTP(ctx context.Context, userID int64, secret string, enabled bool) error
+	ResetLoginFailures(ctx context.Context, userID int64) error
+	DeleteUserSessions(ctx context.Context, userID int64, keepID int64) (int, error)
+	GetDepartment(ctx context.Context, id int64) (store.Department, error)
+	GetPartyOrg(ctx context.Context, id int64) (store.PartyOrg, error)
+	SetUserDepartments(ctx context.Context, userID int64, ms []store.DeptMembership) error
+	SetPartyMembership(ctx context.Context, userID int64, m *store.PartyMembership) error
+	audit.Appender
+}
+
+// Store is what the account service is given: transactions that see only Tx
+// (store.Narrow makes one).
+type Store interface {
+	InTx(ctx context.Context, fn func(tx Tx) error) error
+}
+
 // Service manages accounts.
 type Service struct {
-	store  store.Store
+	store  Store
 	hasher Hasher
 	policy PolicyChecker
 	audit  *audit.Recorder
@@ -39,7 +62,7 @@ type Service struct {
 }
 
 // New returns a Service.
-func New(s store.Store, h Hasher, policy PolicyChecker, rec *audit.Recorder, now func() time.Time) *Service {
+func New(s Store, h Hasher, policy PolicyChecker, rec *audit.Recorder, now func() time.Time) *Service {
 	return &Service{store: s, hasher: h, policy: policy, audit: rec, now: now}
 }
 
@@ -66,7 +89,7 @@ func errWatcher() error {
 }
 
 // target loads the account an action is about and checks the actor may manage it.
-func target(ctx context.Context, tx store.Store, actor Actor, id int64) (store.User, error) {
+func target(ctx context.Context, tx Tx, actor Actor, id int64) (store.User, error) {
 	u, err := tx.GetUser(ctx, id)
 	if err != nil {
 		return store.User{}, err
@@ -118,7 +141,7 @@ func (s *Service) Create(ctx context.Context, actor Actor, req protocol.CreateUs
 	now := s.now()
 	u.PasswordHash, u.MustChangePassword, u.PasswordChangedAt, u.CreatedAt = hash, oneTime != "", now, now
 
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		if err := tx.CreateUser(ctx, &u); err != nil {
 			return err
 		}
@@ -136,7 +159,7 @@ func (s *Service) Create(ctx context.Context, actor Actor, req protocol.CreateUs
 // Update changes profile fields. Disabling revokes every session of the account.
 func (s *Service) Update(ctx context.Context, actor Actor, id int64, req protocol.UpdateUserRequest) (store.User, error) {
 	var out store.User
-	err := s.store.InTx(ctx, func(tx store.Store) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		u, err := target(ctx, tx, actor, id)
 		if err != nil {
 			return err
@@ -213,7 +236,7 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, id int64) (sto
 		return store.User{}, "", fmt.Errorf("account: hash password: %w", err)
 	}
 	var u store.User
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		if u, err = target(ctx, tx, actor, id); err != nil {
 			return err
 		}
@@ -238,7 +261,7 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, id int64) (sto
 
 // ResetTOTP removes a lost second factor so the person can enrol again.
 func (s *Service) ResetTOTP(ctx context.Context, actor Actor, id int64) error {
-	err := s.store.InTx(ctx, func(tx store.Store) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		if _, err := target(ctx, tx, actor, id); err != nil {
 			return err
 		}
@@ -259,7 +282,7 @@ func (s *Service) ResetTOTP(ctx context.Context, actor Actor, id int64) error {
 
 // SetMemberships replaces a person's department and party memberships.
 func (s *Service) SetMemberships(ctx context.Context, actor Actor, id int64, req protocol.MembershipsRequest) error {
-	err := s.store.InTx(ctx, func(tx store.Store) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		if _, err := target(ctx, tx, actor, id); err != nil {
 			return err
 		}
@@ -275,7 +298,7 @@ func (s *Service) SetMemberships(ctx context.Context, actor Actor, id int64, req
 	return nil
 }
 
-func setMemberships(ctx context.Context, tx store.Store, userID int64, depts []protocol.UserDept, party *protocol.UserParty) error {
+func setMemberships(ctx context.Context, tx Tx, userID int64, depts []protocol.UserDept, party *protocol.UserParty) error {
 	if len(depts) > 20 {
 		return apperr.BadField("departments", "a person can be in at most 20 departments")
 	}

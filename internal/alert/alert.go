@@ -35,9 +35,16 @@ type Pusher interface {
 	Push(ctx context.Context, userIDs []int64, p Push) error
 }
 
+// Store is the part of the store the dispatcher reads and writes.
+type Store interface {
+	store.Alerts
+	GetUser(ctx context.Context, id int64) (store.User, error)
+	GetChannel(ctx context.Context, id int64) (store.Channel, error)
+}
+
 // Deps are what the dispatcher asks; the functions may be nil where a part is absent.
 type Deps struct {
-	Store  store.Store
+	Store  Store
 	Pusher Pusher
 	// Policy returns the current working-time policy (cached by its owner).
 	Policy func(ctx context.Context) (Reach, error)

@@ -74,21 +74,26 @@ type Event struct {
 	Detail     map[string]any // small, non-secret facts
 }
 
+// Appender is the part of the store a Recorder writes to.
+type Appender interface {
+	AppendAudit(ctx context.Context, e *store.AuditEvent, hash store.AuditHash) error
+}
+
 // Recorder appends events to a store.
 type Recorder struct {
-	store store.Audit
+	store Appender
 	now   func() time.Time
 	log   *slog.Logger
 }
 
 // New returns a recorder writing to s.
-func New(s store.Audit, now func() time.Time, log *slog.Logger) *Recorder {
+func New(s Appender, now func() time.Time, log *slog.Logger) *Recorder {
 	return &Recorder{store: s, now: now, log: log}
 }
 
 // In returns a recorder that writes inside tx, so an action and its audit entry commit
 // or roll back together.
-func (r *Recorder) In(tx store.Audit) *Recorder {
+func (r *Recorder) In(tx Appender) *Recorder {
 	return &Recorder{store: tx, now: r.now, log: r.log}
 }
 

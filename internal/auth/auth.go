@@ -43,9 +43,40 @@ type Principal struct {
 	Session store.Session
 }
 
+// Tx is the part of the store the auth service calls inside a transaction.
+type Tx interface {
+	SetPassword(ctx context.Context, userID int64, hash string, mustChange bool, at time.Time) error
+	SetTOTP(ctx context.Context, userID int64, secret string, enabled bool) error
+	CreateSession(ctx context.Context, s *store.Session) error
+	DeleteUserSessions(ctx context.Context, userID int64, keepID int64) (int, error)
+	SetSessionTOTPPending(ctx context.Context, id int64, pending bool) error
+	audit.Appender
+}
+
+// Store is the part of the store the auth service is given: what it calls outside a
+// transaction, and transactions that see only Tx (store.Narrow makes one).
+type Store interface {
+	GetUser(ctx context.Context, id int64) (store.User, error)
+	GetUserByUsername(ctx context.Context, username string) (store.User, error)
+	SetTOTP(ctx context.Context, userID int64, secret string, enabled bool) error
+	AcceptTOTPStep(ctx context.Context, userID int64, step int64) (bool, error)
+	RecordLoginFailure(ctx context.Context, userID int64, now time.Time, maxFailures int, lockFor time.Duration) (lockedUntil time.Time, err error)
+	ResetLoginFailures(ctx context.Context, userID int64) error
+	SetPassword(ctx context.Context, userID int64, hash string, mustChange bool, at time.Time) error
+	CreateSession(ctx context.Context, s *store.Session) error
+	GetSessionByTokenHash(ctx context.Context, hash []byte, now time.Time) (store.Session, error)
+	DeleteSession(ctx context.Context, id int64) error
+	InTx(ctx context.Context, fn func(tx Tx) error) error
+}
+
+// sessionCreator is where openSession writes: the store, or a transaction.
+type sessionCreator interface {
+	CreateSession(ctx context.Context, s *store.Session) error
+}
+
 // Service runs logins and sessions.
 type Service struct {
-	store  store.Store
+	store  Store
 	hasher Hasher
 	policy passwd.Policy
 	audit  *audit.Recorder
@@ -58,7 +89,7 @@ type Service struct {
 const maxGhosts = 10_000
 
 // New returns a Service.
-func New(s store.Store, h Hasher, policy passwd.Policy, rec *audit.Recorder, now func() time.Time, opt Options) *Service {
+func New(s Store, h Hasher, policy passwd.Policy, rec *audit.Recorder, now func() time.Time, opt Options) *Service {
 	return &Service{store: s, hasher: h, policy: policy, audit: rec, now: now, opt: opt, ghosts: newGhosts(maxGhosts)}
 }
 
@@ -190,7 +221,7 @@ func (s *Service) record(ctx context.Context, ev audit.Event) {
 	_ = s.audit.Record(ctx, ev)
 }
 
-func (s *Service) openSession(ctx context.Context, st store.Sessions, userID int64, totpPending bool, now time.Time) (string, store.Session, error) {
+func (s *Service) openSession(ctx context.Context, st sessionCreator, userID int64, totpPending bool, now time.Time) (string, store.Session, error) {
 	token, hash, err := newToken()
 	if err != nil {
 		return "", store.Session{}, err
@@ -277,7 +308,7 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, req protocol.
 	}
 	var token string
 	var sess store.Session
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		if err := tx.SetPassword(ctx, u.ID, hash, false, now); err != nil {
 			return err
 		}

@@ -68,7 +68,7 @@ func (s *Service) EnableTOTP(ctx context.Context, p Principal, code string) erro
 	if err := s.checkTOTP(ctx, u, code, s.now()); err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx store.Store) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		if err := tx.SetTOTP(ctx, u.ID, u.TOTPSecret, true); err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func (s *Service) DisableTOTP(ctx context.Context, p Principal, req protocol.TOT
 	if err := s.checkTOTP(ctx, u, req.Code, now); err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx store.Store) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		if err := tx.SetTOTP(ctx, u.ID, "", false); err != nil {
 			return err
 		}

@@ -126,7 +126,7 @@ func newFixture(t *testing.T, s store.Store, tweak ...func(*chat.Options)) *fixt
 	t.Helper()
 	c := &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	h := passwd.NewHasher(passwd.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLen: 16, KeyLen: 32})
-	if _, err := demo.FirstStart(context.Background(), s, h, c.now(), true); err != nil {
+	if _, err := demo.FirstStart(context.Background(), store.Narrow(s, func(tx store.Store) demo.Tx { return tx }), h, c.now(), true); err != nil {
 		t.Fatal(err)
 	}
 	b := bus.NewMemory()

@@ -82,9 +82,32 @@ type Hasher interface {
 	Hash(password string) (string, error)
 }
 
+// Tx is the part of the store a first start writes, in one transaction.
+type Tx interface {
+	GetMeta(ctx context.Context, key string) (string, error)
+	SetMeta(ctx context.Context, key, value string) error
+	CreateDepartment(ctx context.Context, d *store.Department) error
+	CreatePartyOrg(ctx context.Context, p *store.PartyOrg) error
+	CreateUser(ctx context.Context, u *store.User) error
+	SetUserDepartments(ctx context.Context, userID int64, ms []store.DeptMembership) error
+	SetPartyMembership(ctx context.Context, userID int64, m *store.PartyMembership) error
+}
+
+// Meta reads the marks this package leaves in the store.
+type Meta interface {
+	GetMeta(ctx context.Context, key string) (string, error)
+}
+
+// Store is what FirstStart is given: the marks, and transactions that see only Tx
+// (store.Narrow makes one).
+type Store interface {
+	Meta
+	InTx(ctx context.Context, fn func(tx Tx) error) error
+}
+
 // FirstStart reports whether this store has never been started, and marks it started.
 // withDemo seeds the demo organisation in the same transaction.
-func FirstStart(ctx context.Context, s store.Store, h Hasher, now time.Time, withDemo bool) (first bool, err error) {
+func FirstStart(ctx context.Context, s Store, h Hasher, now time.Time, withDemo bool) (first bool, err error) {
 	if _, err := s.GetMeta(ctx, seededKey); err == nil {
 		return false, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -98,7 +121,7 @@ func FirstStart(ctx context.Context, s store.Store, h Hasher, now time.Time, wit
 			return false, fmt.Errorf("demo: hash password: %w", err)
 		}
 	}
-	err = s.InTx(ctx, func(tx store.Store) error {
+	err = s.InTx(ctx, func(tx Tx) error {
 		// Re-check inside the transaction: two cluster nodes may start together.
 		if _, err := tx.GetMeta(ctx, seededKey); err == nil {
 			first = false
@@ -134,7 +157,7 @@ const demoKey = "demo_organisation"
 
 // Present reports whether the store holds the demo organisation, so the start-up banner
 // can keep showing its logins.
-func Present(ctx context.Context, s store.Store) (bool, error) {
+func Present(ctx context.Context, s Meta) (bool, error) {
 	_, err := s.GetMeta(ctx, demoKey)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
@@ -145,7 +168,7 @@ func Present(ctx context.Context, s store.Store) (bool, error) {
 	return true, nil
 }
 
-func seed(ctx context.Context, tx store.Store, hash string, now time.Time) error {
+func seed(ctx context.Context, tx Tx, hash string, now time.Time) error {
 	if err := tx.SetMeta(ctx, "org_name", OrgName); err != nil {
 		return err
 	}

@@ -19,7 +19,15 @@ type memberships struct {
 	partyOf map[int64]store.PartyMembership
 }
 
-func loadMemberships(ctx context.Context, s store.Org) (memberships, error) {
+// orgReader is what loadMemberships reads.
+type orgReader interface {
+	ListDepartments(ctx context.Context) ([]store.Department, error)
+	ListPartyOrgs(ctx context.Context) ([]store.PartyOrg, error)
+	ListDeptMemberships(ctx context.Context) ([]store.DeptMembership, error)
+	ListPartyMemberships(ctx context.Context) ([]store.PartyMembership, error)
+}
+
+func loadMemberships(ctx context.Context, s orgReader) (memberships, error) {
 	ds, err := s.ListDepartments(ctx)
 	if err != nil {
 		return memberships{}, err

@@ -82,8 +82,8 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 	for _, f := range tweak {
 		f(&opt)
 	}
-	authSvc := auth.New(s, h, passwd.DefaultPolicy(), rec, c.now, opt)
-	if _, err := demo.FirstStart(context.Background(), s, h, c.now(), true); err != nil {
+	authSvc := auth.New(store.Narrow(s, func(tx store.Store) auth.Tx { return tx }), h, passwd.DefaultPolicy(), rec, c.now, opt)
+	if _, err := demo.FirstStart(context.Background(), store.Narrow(s, func(tx store.Store) demo.Tx { return tx }), h, c.now(), true); err != nil {
 		t.Fatal(err)
 	}
 	b := bus.NewMemory()
@@ -97,8 +97,8 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 	}
 	d := httpapi.Deps{
 		Store: s, Bus: b, Auth: authSvc,
-		Accounts: account.New(s, h, authSvc, rec, c.now),
-		Org:      org.New(s, h, rec, c.now),
+		Accounts: account.New(store.Narrow(s, func(tx store.Store) account.Tx { return tx }), h, authSvc, rec, c.now),
+		Org:      org.New(store.Narrow(s, func(tx store.Store) org.Tx { return tx }), h, rec, c.now),
 		Audit:    rec, Metrics: metrics.New(), Log: log, Now: c.now,
 		Version: "test", Locale: "zh-CN", TimeZone: "Asia/Shanghai",
 		LoginLimit: ratelimit.New(10_000, 10_000, 1000, c.now),

@@ -24,7 +24,16 @@ type orgView struct {
 	leaderCache map[int64][]int64 // department → its leaders (heads.go)
 }
 
-func loadOrg(ctx context.Context, st store.Store) (*orgView, error) {
+// orgSource is what loadOrg reads.
+type orgSource interface {
+	ListDepartments(ctx context.Context) ([]store.Department, error)
+	ListPartyOrgs(ctx context.Context) ([]store.PartyOrg, error)
+	ListDeptMemberships(ctx context.Context) ([]store.DeptMembership, error)
+	ListPartyMemberships(ctx context.Context) ([]store.PartyMembership, error)
+	ListUsers(ctx context.Context, f store.UserFilter) ([]store.User, error)
+}
+
+func loadOrg(ctx context.Context, st orgSource) (*orgView, error) {
 	ds, err := st.ListDepartments(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("notice: departments: %w", err)

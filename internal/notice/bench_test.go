@@ -83,7 +83,7 @@ func newBenchOrg(b *testing.B, open func(testing.TB) *store.DB) benchOrg {
 	mem := bus.NewMemory()
 	b.Cleanup(func() { mem.Close() })
 	now := func() time.Time { return start }
-	bo.svc = notice.New(s, mem, quiet(), now, notice.Options{RemindInterval: 30 * time.Minute,
+	bo.svc = notice.New(narrow(s), mem, quiet(), now, notice.Options{RemindInterval: 30 * time.Minute,
 		AutoReminders: []time.Duration{24 * time.Hour, 2 * time.Hour}, Audit: audit.New(s, now, quiet())})
 	return bo
 }

@@ -179,7 +179,7 @@ func (c *confirmer) commit(batch []*confirmItem) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	results := make([]confirmResult, len(live))
-	err := c.svc.inTx(ctx, func(tx store.Store, rec *audit.Recorder) error {
+	err := c.svc.inTx(ctx, func(tx Tx, rec *audit.Recorder) error {
 		return c.apply(ctx, tx, rec, live, results)
 	})
 	switch {
@@ -190,7 +190,7 @@ func (c *confirmer) commit(batch []*confirmItem) {
 		for i, it := range live {
 			one := []*confirmItem{it}
 			res := make([]confirmResult, 1)
-			err := c.svc.inTx(ctx, func(tx store.Store, rec *audit.Recorder) error {
+			err := c.svc.inTx(ctx, func(tx Tx, rec *audit.Recorder) error {
 				return c.apply(ctx, tx, rec, one, res)
 			})
 			if err != nil {
@@ -209,7 +209,7 @@ func (c *confirmer) commit(batch []*confirmItem) {
 // were new. Taking row locks in one order, and the audit lock only after all of them,
 // keeps two nodes' batches from deadlocking. An item's own refusal, which writes
 // nothing, is its result; any other error fails the transaction.
-func (c *confirmer) apply(ctx context.Context, tx store.Store, rec *audit.Recorder, items []*confirmItem, results []confirmResult) error {
+func (c *confirmer) apply(ctx context.Context, tx Tx, rec *audit.Recorder, items []*confirmItem, results []confirmResult) error {
 	order := make([]int, len(items))
 	for i := range order {
 		order[i] = i

@@ -142,6 +142,11 @@ var (
 
 var start = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC) // 09:00 in Shanghai
 
+// narrow gives the service the store as it declares it uses it.
+func narrow(s store.Store) notice.Store {
+	return store.Narrow(s, func(tx store.Store) notice.Tx { return tx })
+}
+
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func newFixture(t testing.TB, s store.Store, tweak ...func(*notice.Options)) *fixture {
@@ -211,7 +216,7 @@ func newFixture(t testing.TB, s store.Store, tweak ...func(*notice.Options)) *fi
 	for _, f := range tweak {
 		f(&opt)
 	}
-	fx.svc = notice.New(s, fx.bus, quiet(), fx.clock.now, opt)
+	fx.svc = notice.New(narrow(s), fx.bus, quiet(), fx.clock.now, opt)
 	return fx
 }
 

@@ -49,7 +49,7 @@ func (s *Service) Revise(ctx context.Context, p auth.Principal, id int64, req pr
 		return protocol.Notice{}, apperr.New(protocol.CodeNoticeWithdrawn, "the notice was withdrawn")
 	}
 	var n store.Notice
-	err = s.inTx(ctx, func(tx store.Store, rec *audit.Recorder) error {
+	err = s.inTx(ctx, func(tx Tx, rec *audit.Recorder) error {
 		rev := store.NoticeRevision{NoticeID: id, Title: title, Body: body, ChangeNote: note, AuthorID: p.User.ID, CreatedAt: now}
 		var err error
 		if n, err = tx.ReviseNotice(ctx, &rev, priority, deadline); err != nil {
@@ -79,7 +79,7 @@ func (s *Service) Withdraw(ctx context.Context, p auth.Principal, id int64, req 
 		return protocol.Notice{}, err
 	}
 	var n store.Notice
-	err = s.inTx(ctx, func(tx store.Store, rec *audit.Recorder) error {
+	err = s.inTx(ctx, func(tx Tx, rec *audit.Recorder) error {
 		var err error
 		if n, err = tx.WithdrawNotice(ctx, id, reason, s.now()); err != nil {
 			return err

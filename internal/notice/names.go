@@ -34,7 +34,7 @@ type nameCache struct {
 // lookup returns a map holding the names of every id, reading them again when the
 // cache is empty, older than nameTTL or lacks one of ids. A recipient whose account was
 // deleted meanwhile is simply absent.
-func (c *nameCache) lookup(ctx context.Context, st store.Store, now time.Time, ids []store.NoticeRecipient) (map[int64]names, error) {
+func (c *nameCache) lookup(ctx context.Context, st Store, now time.Time, ids []store.NoticeRecipient) (map[int64]names, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m != nil && now.Sub(c.loaded) < nameTTL && !now.Before(c.loaded) && knowsAll(c.m, ids) {

@@ -42,7 +42,7 @@ func (s *Service) Publish(ctx context.Context, p auth.Principal, req protocol.Pu
 	for i := range res.recipients {
 		res.recipients[i].DeliveredAt = now
 	}
-	err = s.inTx(ctx, func(tx store.Store, rec *audit.Recorder) error {
+	err = s.inTx(ctx, func(tx Tx, rec *audit.Recorder) error {
 		if err := tx.CreateNotice(ctx, &n, res.recipients); err != nil {
 			return err
 		}

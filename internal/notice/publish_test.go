@@ -154,7 +154,7 @@ func TestWhoMayPublish(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			svc := notice.New(fx.s, fx.bus, quiet(), fx.clock.now, notice.Options{ChannelAdminsMayPublish: c.admins, RemindInterval: time.Minute})
+			svc := notice.New(narrow(fx.s), fx.bus, quiet(), fx.clock.now, notice.Options{ChannelAdminsMayPublish: c.admins, RemindInterval: time.Minute})
 			_, err := svc.Publish(context.Background(), fx.p(c.who), protocol.PublishNoticeRequest{Title: "通知", Body: "内容", Audience: c.audience})
 			wantCode(t, err, c.code)
 		})

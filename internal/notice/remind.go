@@ -30,7 +30,7 @@ func (s *Service) Remind(ctx context.Context, p auth.Principal, id int64) (proto
 	now := s.now()
 	claimed := false
 	var unconfirmed []store.NoticeRecipient
-	err = s.inTx(ctx, func(tx store.Store, rec *audit.Recorder) error {
+	err = s.inTx(ctx, func(tx Tx, rec *audit.Recorder) error {
 		var err error
 		// The store claims when the last reminder is strictly before notBefore; the
 		// store keeps milliseconds, so a reminder exactly one interval ago qualifies,

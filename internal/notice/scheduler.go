@@ -96,7 +96,7 @@ func (s *Service) autoRemind(ctx context.Context, n store.Notice, now time.Time)
 	send := at.After(last)
 	var unconfirmed []store.NoticeRecipient
 	sent := false
-	err := s.inTx(ctx, func(tx store.Store, rec *audit.Recorder) error {
+	err := s.inTx(ctx, func(tx Tx, rec *audit.Recorder) error {
 		for i := n.AutoReminders; i <= due; i++ {
 			ok, err := tx.ClaimAutoReminder(ctx, n.ID, i, now)
 			if err != nil || !ok {
@@ -126,7 +126,7 @@ func (s *Service) autoRemind(ctx context.Context, n store.Notice, now time.Time)
 func (s *Service) escalate(ctx context.Context, v *orgView, n store.Notice, now time.Time) error {
 	var groups map[int64][]int64
 	var headless []int64
-	err := s.inTx(ctx, func(tx store.Store, rec *audit.Recorder) error {
+	err := s.inTx(ctx, func(tx Tx, rec *audit.Recorder) error {
 		ok, err := tx.ClaimEscalation(ctx, n.ID, now)
 		if err != nil || !ok {
 			return err

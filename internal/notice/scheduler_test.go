@@ -64,7 +64,7 @@ func TestSchedulerRemindsAndEscalates(t *testing.T) {
 		// At the deadline, two nodes tick: each head is told once.
 		fx.confirm("exec1", n.ID)
 		fx.clock.set(deadline)
-		other := notice.New(s, fx.bus, quiet(), fx.clock.now, notice.Options{RemindInterval: time.Minute, AutoReminders: []time.Duration{24 * time.Hour, 2 * time.Hour}})
+		other := notice.New(narrow(s), fx.bus, quiet(), fx.clock.now, notice.Options{RemindInterval: time.Minute, AutoReminders: []time.Duration{24 * time.Hour, 2 * time.Hour}})
 		fx.tick()
 		if err := other.Tick(ctx); err != nil {
 			t.Fatal(err)

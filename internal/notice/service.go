@@ -75,9 +75,45 @@ func (s *Service) alert(n store.Notice, event string, users []int64) {
 	}
 }
 
+// Tx is the part of the store the notice service calls inside a transaction.
+type Tx interface {
+	CreateNotice(ctx context.Context, n *store.Notice, recipients []store.NoticeRecipient) error
+	ReviseNotice(ctx context.Context, rev *store.NoticeRevision, priority string, deadline time.Time) (store.Notice, error)
+	WithdrawNotice(ctx context.Context, id int64, reason string, at time.Time) (store.Notice, error)
+	ConfirmNotice(ctx context.Context, noticeID, userID int64, revision int, reply string, at time.Time) (store.NoticeRecipient, error)
+	UnconfirmedRecipients(ctx context.Context, noticeID int64) ([]store.NoticeRecipient, error)
+	ClaimNoticeReminder(ctx context.Context, noticeID int64, notBefore, at time.Time) (bool, error)
+	ClaimAutoReminder(ctx context.Context, noticeID int64, index int, at time.Time) (bool, error)
+	ClaimEscalation(ctx context.Context, noticeID int64, at time.Time) (bool, error)
+	AddNoticeEscalations(ctx context.Context, es []store.NoticeEscalation) error
+	audit.Appender
+}
+
+// Store is the part of the store the notice service is given: what it reads and marks
+// outside a transaction, and transactions that see only Tx (store.Narrow makes one).
+type Store interface {
+	GetNotice(ctx context.Context, id int64) (store.Notice, error)
+	ListNotices(ctx context.Context, q store.NoticeQuery) ([]store.UserNotice, error)
+	ListNoticeRevisions(ctx context.Context, noticeID int64) ([]store.NoticeRevision, error)
+	ListNoticeReceipts(ctx context.Context, noticeID int64) ([]store.NoticeRecipient, error)
+	GetNoticeReceipt(ctx context.Context, noticeID, userID int64) (store.NoticeRecipient, error)
+	MarkNoticeSeen(ctx context.Context, noticeID, userID int64, revision int, at time.Time) (store.NoticeRecipient, error)
+	UnconfirmedRecipients(ctx context.Context, noticeID int64) ([]store.NoticeRecipient, error)
+	DueNotices(ctx context.Context, horizon time.Time) ([]store.Notice, error)
+	ListNoticeEscalations(ctx context.Context, headID int64) ([]store.NoticeEscalation, error)
+	GetUser(ctx context.Context, id int64) (store.User, error)
+	ListUserNames(ctx context.Context) ([]store.UserName, error)
+	orgSource
+	GetChannel(ctx context.Context, id int64) (store.Channel, error)
+	GetMember(ctx context.Context, channelID, userID int64) (store.ChannelMember, error)
+	ListMembers(ctx context.Context, channelID int64) ([]store.ChannelMember, error)
+	ListChannelsByKind(ctx context.Context, kind store.ChannelKind) ([]store.Channel, error)
+	InTx(ctx context.Context, fn func(tx Tx) error) error
+}
+
 // Service runs notices.
 type Service struct {
-	store store.Store
+	store Store
 	bus   bus.Bus
 	log   *slog.Logger
 	now   func() time.Time
@@ -91,7 +127,7 @@ type Service struct {
 }
 
 // New returns a Service.
-func New(st store.Store, b bus.Bus, log *slog.Logger, now func() time.Time, opt Options) *Service {
+func New(st Store, b bus.Bus, log *slog.Logger, now func() time.Time, opt Options) *Service {
 	if opt.Location == nil {
 		opt.Location = shanghai()
 	}
@@ -201,8 +237,8 @@ func (s *Service) send(ctx context.Context, users []int64, ev protocol.NoticeEve
 
 // inTx runs fn in one transaction with a recorder writing into it, so a change and its
 // audit entry commit together. Without an audit recorder the recorder is nil.
-func (s *Service) inTx(ctx context.Context, fn func(tx store.Store, rec *audit.Recorder) error) error {
-	return s.store.InTx(ctx, func(tx store.Store) error {
+func (s *Service) inTx(ctx context.Context, fn func(tx Tx, rec *audit.Recorder) error) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		var rec *audit.Recorder
 		if s.opt.Audit != nil {
 			rec = s.opt.Audit.In(tx)

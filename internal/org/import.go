@@ -58,7 +58,7 @@ func (s *Service) Import(ctx context.Context, actor account.Actor, plan orgimpor
 		return res, err
 	}
 
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		deptIDs, created, err := ensurePaths(ctx, tx, plan.Departments, s.now, deptKind())
 		if err != nil {
 			return err
@@ -152,7 +152,7 @@ func checkRows(rows []orgimport.Row, existing map[string]store.Role, actor accou
 // applier writes one row inside the import's transaction.
 type applier struct {
 	s        *Service
-	tx       store.Store
+	tx       Tx
 	rec      *audit.Recorder
 	actor    account.Actor
 	deptIDs  map[string]int64
@@ -237,18 +237,18 @@ func (a applier) setPrimary(ctx context.Context, userID, deptID int64) error {
 // treeKind is what ensurePaths needs of one of the two trees.
 type treeKind struct {
 	what  string
-	index func(ctx context.Context, tx store.Store) (map[string]int64, error)
-	make  func(ctx context.Context, tx store.Store, segs []string, parentID int64, now time.Time) (int64, error)
+	index func(ctx context.Context, tx Tx) (map[string]int64, error)
+	make  func(ctx context.Context, tx Tx, segs []string, parentID int64, now time.Time) (int64, error)
 }
 
 func deptKind() treeKind {
 	return treeKind{
 		what: "department",
-		index: func(ctx context.Context, tx store.Store) (map[string]int64, error) {
+		index: func(ctx context.Context, tx Tx) (map[string]int64, error) {
 			ds, err := tx.ListDepartments(ctx)
 			return pathIndex(DeptTree(ds)), err
 		},
-		make: func(ctx context.Context, tx store.Store, segs []string, parentID int64, now time.Time) (int64, error) {
+		make: func(ctx context.Context, tx Tx, segs []string, parentID int64, now time.Time) (int64, error) {
 			d := store.Department{Name: segs[len(segs)-1], ParentID: parentID, CreatedAt: now}
 			err := tx.CreateDepartment(ctx, &d)
 			return d.ID, err
@@ -259,11 +259,11 @@ func deptKind() treeKind {
 func partyKind() treeKind {
 	return treeKind{
 		what: "party organisation",
-		index: func(ctx context.Context, tx store.Store) (map[string]int64, error) {
+		index: func(ctx context.Context, tx Tx) (map[string]int64, error) {
 			ps, err := tx.ListPartyOrgs(ctx)
 			return pathIndex(PartyTree(ps)), err
 		},
-		make: func(ctx context.Context, tx store.Store, segs []string, parentID int64, now time.Time) (int64, error) {
+		make: func(ctx context.Context, tx Tx, segs []string, parentID int64, now time.Time) (int64, error) {
 			p := store.PartyOrg{Name: segs[len(segs)-1], Kind: store.PartyBranch, ParentID: parentID, CreatedAt: now}
 			if len(segs) > 1 {
 				p.Kind = store.PartyGroup
@@ -276,7 +276,7 @@ func partyKind() treeKind {
 
 // ensurePaths creates the tree nodes the file names that do not exist yet, parents
 // first (the parser orders them so), and returns the id of every path.
-func ensurePaths(ctx context.Context, tx store.Store, paths [][]string, now func() time.Time, kind treeKind) (map[string]int64, int, error) {
+func ensurePaths(ctx context.Context, tx Tx, paths [][]string, now func() time.Time, kind treeKind) (map[string]int64, int, error) {
 	ids, err := kind.index(ctx, tx)
 	if err != nil {
 		return nil, 0, err

@@ -14,16 +14,44 @@ import (
 	"govchat/protocol"
 )
 
+// Tx is the part of the store the org service calls inside a transaction.
+type Tx interface {
+	CreateDepartment(ctx context.Context, d *store.Department) error
+	GetDepartment(ctx context.Context, id int64) (store.Department, error)
+	UpdateDepartment(ctx context.Context, d store.Department) error
+	DeleteDepartment(ctx context.Context, id int64) error
+	ListDepartments(ctx context.Context) ([]store.Department, error)
+	CreatePartyOrg(ctx context.Context, p *store.PartyOrg) error
+	GetPartyOrg(ctx context.Context, id int64) (store.PartyOrg, error)
+	UpdatePartyOrg(ctx context.Context, p store.PartyOrg) error
+	DeletePartyOrg(ctx context.Context, id int64) error
+	ListPartyOrgs(ctx context.Context) ([]store.PartyOrg, error)
+	ListDeptMemberships(ctx context.Context) ([]store.DeptMembership, error)
+	SetUserDepartments(ctx context.Context, userID int64, ms []store.DeptMembership) error
+	SetPartyMembership(ctx context.Context, userID int64, m *store.PartyMembership) error
+	CreateUser(ctx context.Context, u *store.User) error
+	GetUserByUsername(ctx context.Context, username string) (store.User, error)
+	UpdateUser(ctx context.Context, u store.User) error
+	audit.Appender
+}
+
+// Store is the part of the store the org service is given: what it calls outside a
+// transaction, and transactions that see only Tx (store.Narrow makes one).
+type Store interface {
+	GetUserByUsername(ctx context.Context, username string) (store.User, error)
+	InTx(ctx context.Context, fn func(tx Tx) error) error
+}
+
 // Service changes the trees. Each change and its audit entry commit together.
 type Service struct {
-	store  store.Store
+	store  Store
 	hasher account.Hasher
 	audit  *audit.Recorder
 	now    func() time.Time
 }
 
 // New returns a Service.
-func New(s store.Store, h account.Hasher, rec *audit.Recorder, now func() time.Time) *Service {
+func New(s Store, h account.Hasher, rec *audit.Recorder, now func() time.Time) *Service {
 	return &Service{store: s, hasher: h, audit: rec, now: now}
 }
 
@@ -51,7 +79,7 @@ func (s *Service) CreateDepartment(ctx context.Context, actor account.Actor, req
 		return store.Department{}, err
 	}
 	d := store.Department{Name: name, ParentID: req.ParentID, SortOrder: req.SortOrder, CreatedAt: s.now()}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		if d.ParentID != 0 {
 			if _, err := tx.GetDepartment(ctx, d.ParentID); err != nil {
 				return apperr.BadField("parent_id", "parent department %d does not exist", d.ParentID)
@@ -75,7 +103,7 @@ func (s *Service) UpdateDepartment(ctx context.Context, actor account.Actor, id 
 		return store.Department{}, err
 	}
 	var d store.Department
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		if d, err = tx.GetDepartment(ctx, id); err != nil {
 			return err
 		}
@@ -98,7 +126,7 @@ func (s *Service) UpdateDepartment(ctx context.Context, actor account.Actor, id 
 
 // DeleteDepartment removes an empty department.
 func (s *Service) DeleteDepartment(ctx context.Context, actor account.Actor, id int64) error {
-	err := s.store.InTx(ctx, func(tx store.Store) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		if err := tx.DeleteDepartment(ctx, id); err != nil {
 			return err
 		}
@@ -111,7 +139,7 @@ func (s *Service) DeleteDepartment(ctx context.Context, actor account.Actor, id 
 }
 
 // checkPartyShape enforces branch-at-the-top, group-inside-a-branch.
-func checkPartyShape(ctx context.Context, tx store.Store, kind store.PartyOrgKind, parentID int64) error {
+func checkPartyShape(ctx context.Context, tx Tx, kind store.PartyOrgKind, parentID int64) error {
 	switch kind {
 	case store.PartyBranch:
 		if parentID != 0 {
@@ -138,7 +166,7 @@ func (s *Service) CreatePartyOrg(ctx context.Context, actor account.Actor, req p
 		return store.PartyOrg{}, err
 	}
 	p := store.PartyOrg{Name: name, Kind: store.PartyOrgKind(req.Kind), ParentID: req.ParentID, SortOrder: req.SortOrder, CreatedAt: s.now()}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		if err := checkPartyShape(ctx, tx, p.Kind, p.ParentID); err != nil {
 			return err
 		}
@@ -160,7 +188,7 @@ func (s *Service) UpdatePartyOrg(ctx context.Context, actor account.Actor, id in
 		return store.PartyOrg{}, err
 	}
 	var p store.PartyOrg
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		if p, err = tx.GetPartyOrg(ctx, id); err != nil {
 			return err
 		}
@@ -184,7 +212,7 @@ func (s *Service) UpdatePartyOrg(ctx context.Context, actor account.Actor, id in
 
 // DeletePartyOrg removes an empty party organisation.
 func (s *Service) DeletePartyOrg(ctx context.Context, actor account.Actor, id int64) error {
-	err := s.store.InTx(ctx, func(tx store.Store) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		if err := tx.DeletePartyOrg(ctx, id); err != nil {
 			return err
 		}

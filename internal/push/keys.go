@@ -23,9 +23,15 @@ type vapidPair struct {
 	Private string `json:"private"`
 }
 
+// keyStore is where the VAPID pair is kept.
+type keyStore interface {
+	GetMeta(ctx context.Context, key string) (string, error)
+	PutMetaOnce(ctx context.Context, key, value string) (string, error)
+}
+
 // loadKeys returns the configured pair (checked), or the stored one, or generates and
 // stores one; of several nodes generating at once, every one ends up with the first.
-func loadKeys(ctx context.Context, st store.Store, public, private string) (string, string, error) {
+func loadKeys(ctx context.Context, st keyStore, public, private string) (string, string, error) {
 	if public != "" || private != "" {
 		if public == "" || private == "" {
 			return "", "", fmt.Errorf("%w: give both the public and the private key, or neither", ErrKeys)

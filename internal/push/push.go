@@ -91,9 +91,24 @@ type Message struct {
 	Topic string
 }
 
+// Store is the part of the store the push service uses.
+type Store interface {
+	SavePushSubscription(ctx context.Context, sub *store.PushSubscription) error
+	DeletePushSubscription(ctx context.Context, userID int64, endpoint string) error
+	DeletePushSubscriptionByID(ctx context.Context, id int64) error
+	ListPushSubscriptions(ctx context.Context, userID int64) ([]store.PushSubscription, error)
+	TouchPushSubscription(ctx context.Context, id int64, at time.Time) error
+	PrunePushSubscriptions(ctx context.Context, userID int64, keep int) (int, error)
+	EnqueuePush(ctx context.Context, userIDs []int64, job store.PushJob) (int, error)
+	ClaimPushJobs(ctx context.Context, now, leaseUntil time.Time, limit int) ([]store.PushJob, error)
+	RetryPushJob(ctx context.Context, id int64, attempts int, next time.Time) error
+	DeletePushJob(ctx context.Context, id int64, attempts int) error
+	keyStore
+}
+
 // Service keeps keys and subscriptions and runs the sending worker.
 type Service struct {
-	st      store.Store
+	st      Store
 	log     *slog.Logger
 	now     func() time.Time
 	opt     Options
@@ -109,7 +124,7 @@ var ErrKeys = errors.New("push: VAPID keys")
 
 // New returns the service with its VAPID keys: those in opt, else the store's, else a
 // new pair generated and stored (once, even when several nodes start together).
-func New(st store.Store, log *slog.Logger, now func() time.Time, opt Options) (*Service, error) {
+func New(st Store, log *slog.Logger, now func() time.Time, opt Options) (*Service, error) {
 	if opt.Subject == "" {
 		opt.Subject = DefaultSubject
 	}

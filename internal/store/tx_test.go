@@ -170,3 +170,39 @@ func TestInTx(t *testing.T) {
 		})
 	})
 }
+
+// metaTx is a consumer's narrow view, as a package would declare it beside itself.
+type metaTx interface {
+	SetMeta(ctx context.Context, key, value string) error
+}
+
+func TestNarrowedInTx(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		t.Parallel()
+		ctx := t.Context()
+		n := store.Narrow(s, func(tx store.Store) metaTx { return tx })
+
+		t.Run("commit keeps what the narrow function wrote", func(t *testing.T) {
+			must(t, n.InTx(ctx, func(tx metaTx) error { return tx.SetMeta(ctx, "narrow_commit", "v") }))
+			if v, err := s.GetMeta(ctx, "narrow_commit"); err != nil || v != "v" {
+				t.Fatalf("GetMeta = %q, %v after commit", v, err)
+			}
+		})
+
+		// A write through the pool would survive the rollback: the function is handed
+		// the transaction.
+		t.Run("error rolls back what the narrow function wrote", func(t *testing.T) {
+			err := n.InTx(ctx, func(tx metaTx) error {
+				if err := tx.SetMeta(ctx, "narrow_rollback", "v"); err != nil {
+					return err
+				}
+				return errBoom
+			})
+			wantErr(t, err, errBoom)
+			if _, err := s.GetMeta(ctx, "narrow_rollback"); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("GetMeta after rollback: %v, want ErrNotFound", err)
+			}
+		})
+
+	})
+}
