@@ -148,8 +148,15 @@ type ResyncData struct {
 // ChannelEvent tells a user's connections that their channel list changed.
 type ChannelEvent struct {
 	ChannelID int64  `json:"channel_id"`
-	Event     string `json:"event"` // joined, left, updated
+	Event     string `json:"event"` // ChannelJoined, ChannelLeft or ChannelUpdated
 }
+
+// ChannelEvent.Event values.
+const (
+	ChannelJoined  = "joined"
+	ChannelLeft    = "left"
+	ChannelUpdated = "updated" // the channel's settings or the user's role in it changed
+)
 
 // WebSocket close codes (4000–4999 are the application's).
 const (

@@ -6,7 +6,6 @@ package chat
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -15,8 +14,7 @@ import (
 
 	"govchat/internal/apperr"
 	"govchat/internal/audit"
-	"govchat/internal/bus"
-	"govchat/internal/hub"
+	"govchat/internal/busevent"
 	"govchat/internal/ratelimit"
 	"govchat/internal/store"
 	"govchat/protocol"
@@ -67,7 +65,7 @@ func DefaultOptions() Options {
 // Service implements hub.Service and the chat REST operations.
 type Service struct {
 	store   Store
-	bus     bus.Bus
+	pub     *busevent.Publisher
 	log     *slog.Logger
 	now     func() time.Time
 	opt     Options
@@ -87,22 +85,20 @@ type pubBatch struct {
 	done  chan struct{}
 }
 
-// outgoing is one frame for the bus.
+// outgoing is one message frame for a channel's topic.
 type outgoing struct {
-	topic string
-	seq   int64
-	frame []byte
+	channelID int64
+	seq       int64 // 0 for an edit or recall
+	msg       protocol.Message
 }
 
 // outboxBatches bounds how many committed batches may wait for the bus; beyond it the
 // committer waits, slowing senders rather than growing memory without bound.
 const outboxBatches = 1024
 
-var _ hub.Service = (*Service)(nil)
-
-// New returns a Service; Close stops its committer.
-func New(s Store, b bus.Bus, log *slog.Logger, now func() time.Time, opt Options) *Service {
-	svc := &Service{store: s, bus: b, log: log, now: now, opt: opt}
+// New returns a Service publishing on b; Close stops its committer.
+func New(s Store, b busevent.Bus, log *slog.Logger, now func() time.Time, opt Options) *Service {
+	svc := &Service{store: s, pub: busevent.NewPublisher(b, log), log: log, now: now, opt: opt}
 	svc.outbox = make(chan pubBatch, outboxBatches)
 	svc.publisherDone = make(chan struct{})
 	go svc.publisher()
@@ -118,7 +114,7 @@ func (s *Service) publisher() {
 	for batch := range s.outbox {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		for _, o := range batch.items {
-			s.publish(ctx, o.topic, o.seq, o.frame)
+			s.pub.ToChannel(ctx, o.channelID, o.seq, protocol.TypeMessage, o.msg)
 		}
 		cancel()
 		if batch.done != nil {
@@ -152,17 +148,6 @@ func (s *Service) Channels(ctx context.Context, userID int64) ([]int64, error) {
 		ids[i] = c.ID
 	}
 	return ids, nil
-}
-
-// encodeFrame encodes a server frame once; the bytes go to every recipient as they are.
-func encodeFrame(typ, ref string, data any) []byte {
-	raw, err := json.Marshal(data)
-	if err != nil {
-		// Our own types always encode; this is a bug, and the frame says so.
-		raw = []byte(`{}`)
-	}
-	out, _ := json.Marshal(protocol.Frame{V: protocol.Version, Type: typ, Ref: ref, Data: raw})
-	return out
 }
 
 // toWire is a message as clients see it.
@@ -217,7 +202,11 @@ func (s *Service) Resume(ctx context.Context, userID int64, pos protocol.ResumeP
 			break
 		}
 		for _, m := range msgs {
-			frames = append(frames, encodeFrame(protocol.TypeMessage, "", toWire(m)))
+			f, err := protocol.EncodeFrame(protocol.TypeMessage, "", toWire(m))
+			if err != nil {
+				return nil, 0, nil, fmt.Errorf("chat: resume channel %d: %w", ch.ID, err)
+			}
+			frames = append(frames, f)
 		}
 		after = msgs[len(msgs)-1].Seq
 	}
@@ -249,7 +238,7 @@ func (s *Service) committed(results []store.AppendResult) <-chan struct{} {
 			continue
 		}
 		m := r.Message
-		out = append(out, outgoing{hub.ChannelTopic(m.ChannelID), m.Seq, encodeFrame(protocol.TypeMessage, "", toWire(m))})
+		out = append(out, outgoing{m.ChannelID, m.Seq, toWire(m)})
 		if s.opt.Alerts != nil {
 			s.opt.Alerts.Message(m)
 		}
@@ -263,12 +252,4 @@ func (s *Service) committed(results []store.AppendResult) <-chan struct{} {
 	}
 	s.outbox <- b
 	return b.done
-}
-
-// publish sends an encoded frame to every node; a failure is logged, not returned:
-// the change is committed, and clients catch up by resuming.
-func (s *Service) publish(ctx context.Context, topic string, seq int64, frame []byte) {
-	if err := s.bus.Publish(ctx, topic, hub.EncodeEvent(seq, frame)); err != nil {
-		s.log.Warn("bus publish failed; clients will catch up on resume", "topic", topic, "err", err)
-	}
 }

@@ -13,9 +13,9 @@ import (
 
 	"govchat/internal/auth"
 	"govchat/internal/bus"
+	"govchat/internal/busevent"
 	"govchat/internal/chat"
 	"govchat/internal/demo"
-	"govchat/internal/hub"
 	"govchat/internal/passwd"
 	"govchat/internal/ratelimit"
 	"govchat/internal/store"
@@ -47,21 +47,23 @@ func newRecorder() *recorder {
 }
 
 type event struct {
-	seq   int64
-	frame protocol.Frame
+	seq     int64
+	change  busevent.Change
+	channel int64
+	frame   protocol.Frame
 }
 
 func (r *recorder) handler(topic string, payload []byte) {
-	seq, raw, err := hub.DecodeEvent(payload)
+	e, err := busevent.Decode(payload)
 	if err != nil {
 		panic(err)
 	}
 	var f protocol.Frame
-	if err := json.Unmarshal(raw, &f); err != nil {
+	if err := json.Unmarshal(e.Frame, &f); err != nil {
 		panic(err)
 	}
 	r.mu.Lock()
-	r.events[topic] = append(r.events[topic], event{seq, f})
+	r.events[topic] = append(r.events[topic], event{e.Seq, e.Change, e.Channel, f})
 	r.mu.Unlock()
 	select {
 	case r.landed <- struct{}{}:
@@ -253,7 +255,7 @@ func TestOrgChannelsFollowTheTree(t *testing.T) {
 		}
 
 		// Moving 冯宇 to 国库股 moves him between channels, and he is told.
-		f.watch(hub.UserTopic(f.users["fengyu"].ID))
+		f.watch(busevent.UserTopic(f.users["fengyu"].ID))
 		treasury := f.channel(store.ChannelDepartment, "国库股")
 		if err := s.SetUserDepartments(ctx, f.users["fengyu"].ID, []store.DeptMembership{{UserID: f.users["fengyu"].ID, DepartmentID: treasury.DepartmentID, Primary: true}}); err != nil {
 			t.Fatal(err)
@@ -268,17 +270,22 @@ func TestOrgChannelsFollowTheTree(t *testing.T) {
 			t.Error("冯宇 is not in 国库股")
 		}
 		got := map[string]bool{}
-		for _, e := range f.rec.on(hub.UserTopic(f.users["fengyu"].ID)) {
+		for _, e := range f.rec.on(busevent.UserTopic(f.users["fengyu"].ID)) {
 			var ce protocol.ChannelEvent
 			json.Unmarshal(e.frame.Data, &ce)
 			got[ce.Event] = true
+			// The hub follows the envelope, so it must say what the frame says.
+			want := map[string]busevent.Change{protocol.ChannelJoined: busevent.Joined, protocol.ChannelLeft: busevent.Left}[ce.Event]
+			if e.change != want || (want != busevent.NoChange && e.channel != ce.ChannelID) {
+				t.Errorf("%s of channel %d travelled as %s of channel %d", ce.Event, ce.ChannelID, e.change, e.channel)
+			}
 		}
 		if !got["joined"] || !got["left"] {
 			t.Errorf("冯宇 was not told of his move: %v", got)
 		}
 
 		// Renaming the department renames its channel, and its members are told.
-		f.watch(hub.UserTopic(f.users["xulei"].ID))
+		f.watch(busevent.UserTopic(f.users["xulei"].ID))
 		d, err := s.GetDepartment(ctx, treasury.DepartmentID)
 		if err != nil {
 			t.Fatal(err)
@@ -294,7 +301,7 @@ func TestOrgChannelsFollowTheTree(t *testing.T) {
 			t.Errorf("channel name %q after the department was renamed", c.Name)
 		}
 		updated := false
-		for _, e := range f.rec.on(hub.UserTopic(f.users["xulei"].ID)) {
+		for _, e := range f.rec.on(busevent.UserTopic(f.users["xulei"].ID)) {
 			var ce protocol.ChannelEvent
 			json.Unmarshal(e.frame.Data, &ce)
 			updated = updated || (ce.ChannelID == treasury.ID && ce.Event == "updated")
@@ -322,7 +329,7 @@ func TestSend(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
 		f := newFixture(t, s)
 		office := f.channel(store.ChannelDepartment, "办公室")
-		f.watch(hub.ChannelTopic(office.ID))
+		f.watch(busevent.ChannelTopic(office.ID))
 
 		a := ack(t, f.send("zhouhaiyan", office.ID, "m-1", "明天上午九点开会，请准时参加。"))
 		if a.Seq != 1 || a.Duplicate {
@@ -336,7 +343,7 @@ func TestSend(t *testing.T) {
 		if again.Seq != 1 || !again.Duplicate {
 			t.Fatalf("retry must return the first ack: %+v", again)
 		}
-		evs := f.settle(t, hub.ChannelTopic(office.ID), "zhouhaiyan", office.ID)
+		evs := f.settle(t, busevent.ChannelTopic(office.ID), "zhouhaiyan", office.ID)
 		if len(evs) != 2 || evs[0].seq != 1 || evs[1].seq != 2 || evs[0].frame.Type != protocol.TypeMessage {
 			t.Fatalf("published %+v; want two message events with seq 1, 2 and none for the retry", evs)
 		}
@@ -367,7 +374,7 @@ func TestSend(t *testing.T) {
 			})
 		}
 		// Nothing above reached the channel.
-		if n := len(f.settle(t, hub.ChannelTopic(office.ID), "zhouhaiyan", office.ID)); n != 2 {
+		if n := len(f.settle(t, busevent.ChannelTopic(office.ID), "zhouhaiyan", office.ID)); n != 2 {
 			t.Errorf("%d events after refused sends", n)
 		}
 		t.Run("malformed data", func(t *testing.T) {
@@ -398,7 +405,7 @@ func TestRecallEditRead(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
 		f := newFixture(t, s)
 		office := f.channel(store.ChannelDepartment, "办公室")
-		f.watch(hub.ChannelTopic(office.ID))
+		f.watch(busevent.ChannelTopic(office.ID))
 		seq := ack(t, f.send("zhouhaiyan", office.ID, "r-1", "发错了")).Seq
 		seq2 := ack(t, f.send("zhouhaiyan", office.ID, "r-2", "第二条")).Seq
 
@@ -410,7 +417,7 @@ func TestRecallEditRead(t *testing.T) {
 		if m.RecalledAt.IsZero() || m.Text != "" {
 			t.Fatalf("recalled message %+v", m)
 		}
-		evs := f.settle(t, hub.ChannelTopic(office.ID), "zhouhaiyan", office.ID)
+		evs := f.settle(t, busevent.ChannelTopic(office.ID), "zhouhaiyan", office.ID)
 		if len(evs) != 3 {
 			t.Fatalf("%d events for two messages and a recall", len(evs))
 		}
@@ -437,7 +444,7 @@ func TestRecallEditRead(t *testing.T) {
 
 		// Read positions move forward only and reach the user's other devices.
 		me := f.users["yangfan"]
-		f.watch(hub.UserTopic(me.ID))
+		f.watch(busevent.UserTopic(me.ID))
 		if got := ack(t, f.frame("yangfan", protocol.TypeRead, "g", protocol.ReadData{ChannelID: office.ID, Seq: seq3})).Seq; got != seq3 {
 			t.Errorf("read position %d, want %d", got, seq3)
 		}
@@ -447,7 +454,7 @@ func TestRecallEditRead(t *testing.T) {
 		if rd.Seq != seq3 {
 			t.Errorf("read position went back to %d", rd.Seq)
 		}
-		if n := len(f.rec.on(hub.UserTopic(me.ID))); n != 2 {
+		if n := len(f.rec.on(busevent.UserTopic(me.ID))); n != 2 {
 			t.Errorf("%d read events on the user topic, want 2", n)
 		}
 		if errCode(t, f.frame("heping", protocol.TypeRead, "i", protocol.ReadData{ChannelID: office.ID, Seq: 1})) != protocol.CodeNotMember {
@@ -564,15 +571,15 @@ func TestAckAfterBus(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, storetest.NewSQLite(t), func(o *chat.Options) { o.AckAfterBus = tc.ackAfterBus })
 			office := f.channel(store.ChannelDepartment, "办公室")
-			f.watch(hub.ChannelTopic(office.ID))
+			f.watch(busevent.ChannelTopic(office.ID))
 			for i := range 20 {
 				a := ack(t, f.send("zhouhaiyan", office.ID, fmt.Sprint("ab-", i), "请各股室周五前报送材料"))
-				evs := f.rec.on(hub.ChannelTopic(office.ID))
+				evs := f.rec.on(busevent.ChannelTopic(office.ID))
 				if tc.ackAfterBus && (len(evs) != i+1 || evs[i].seq != a.Seq) {
 					t.Fatalf("ack %d (seq %d) came before the message was on the bus (%d events)", i, a.Seq, len(evs))
 				}
 			}
-			if got := f.settle(t, hub.ChannelTopic(office.ID), "zhouhaiyan", office.ID); len(got) != 20 {
+			if got := f.settle(t, busevent.ChannelTopic(office.ID), "zhouhaiyan", office.ID); len(got) != 20 {
 				t.Fatalf("%d messages on the bus, want 20", len(got))
 			}
 		})

@@ -15,7 +15,6 @@ import (
 	"govchat/internal/apperr"
 	"govchat/internal/audit"
 	"govchat/internal/auth"
-	"govchat/internal/hub"
 	"govchat/internal/store"
 	"govchat/protocol"
 )
@@ -56,7 +55,12 @@ func (s *Service) Handle(ctx context.Context, p auth.Principal, f protocol.Frame
 	if err != nil {
 		return s.errorFrame(f.Ref, err)
 	}
-	return encodeFrame(protocol.TypeAck, f.Ref, reply)
+	ack, err := protocol.EncodeFrame(protocol.TypeAck, f.Ref, reply)
+	if err != nil {
+		// Our own types always encode: a bug, answered (and logged) as one.
+		return s.errorFrame(f.Ref, err)
+	}
+	return ack
 }
 
 // ErrorFrame encodes err as an error frame answering ref; internal causes are logged,
@@ -70,7 +74,11 @@ func (s *Service) errorFrame(ref string, err error) []byte {
 	if e.RetryAfter > 0 {
 		body.RetryAfter = int((e.RetryAfter + time.Second - 1) / time.Second)
 	}
-	return encodeFrame(protocol.TypeError, ref, body)
+	frame, encErr := protocol.EncodeFrame(protocol.TypeError, ref, body)
+	if encErr != nil {
+		s.log.Error("error frame not encoded; nothing sent", "ref", ref, "err", encErr)
+	}
+	return frame
 }
 
 // decodeData reads a frame's body strictly: unknown fields are refused so a misspelt
@@ -267,7 +275,7 @@ func (s *Service) edit(ctx context.Context, userID int64, d protocol.EditData) (
 	}
 	// Sequence 0: an edit changes an old message; a client that has seen its sequence
 	// must still get it. Through the publisher, so it follows the message itself.
-	s.enqueue(outgoing{hub.ChannelTopic(d.ChannelID), 0, encodeFrame(protocol.TypeMessage, "", toWire(msg))})
+	s.enqueue(outgoing{d.ChannelID, 0, toWire(msg)})
 	return protocol.AckData{ChannelID: msg.ChannelID, Seq: msg.Seq, ClientID: msg.ClientID, CreatedAt: msg.CreatedAt}, nil
 }
 
@@ -300,7 +308,7 @@ func (s *Service) recall(ctx context.Context, userID int64, d protocol.RecallDat
 		// An administrator removed someone else's words: that is for the trail.
 		s.record(ctx, userID, audit.ChatRecallByAdmin, d.ChannelID, map[string]any{"seq": d.Seq, "sender_id": msg.SenderID})
 	}
-	s.enqueue(outgoing{hub.ChannelTopic(d.ChannelID), 0, encodeFrame(protocol.TypeMessage, "", toWire(msg))})
+	s.enqueue(outgoing{d.ChannelID, 0, toWire(msg)})
 	return protocol.AckData{ChannelID: msg.ChannelID, Seq: msg.Seq, ClientID: msg.ClientID, CreatedAt: msg.CreatedAt}, nil
 }
 
@@ -313,6 +321,6 @@ func (s *Service) read(ctx context.Context, userID int64, d protocol.ReadData) (
 		return protocol.ReadData{}, notMember(err)
 	}
 	out := protocol.ReadData{ChannelID: d.ChannelID, Seq: pos}
-	s.publish(ctx, hub.UserTopic(userID), 0, encodeFrame(protocol.TypeReadSync, "", out))
+	s.pub.ToUsers(ctx, []int64{userID}, protocol.TypeReadSync, out)
 	return out, nil
 }

@@ -210,7 +210,7 @@ func (s *Service) CreateGroup(ctx context.Context, creatorID int64, req protocol
 		return protocol.Channel{}, fmt.Errorf("chat: create group: %w", err)
 	}
 	all := append([]int64{creatorID}, ids...)
-	s.announce(ctx, c.ID, all, "joined")
+	s.announce(ctx, c.ID, all, protocol.ChannelJoined)
 	return toChannel(store.MyChannel{Channel: c, Role: store.MemberAdmin}, creatorID), nil
 }
 
@@ -339,7 +339,7 @@ func (s *Service) AddMembers(ctx context.Context, userID, channelID int64, ids [
 	if len(added) > 0 {
 		s.record(ctx, userID, audit.ChatMemberAdd, ch.ID, map[string]any{"user_ids": added})
 	}
-	s.announce(ctx, ch.ID, added, "joined")
+	s.announce(ctx, ch.ID, added, protocol.ChannelJoined)
 	return nil
 }
 
@@ -365,7 +365,7 @@ func (s *Service) RemoveMember(ctx context.Context, userID, channelID, memberID 
 	if memberID != userID {
 		s.record(ctx, userID, audit.ChatMemberRemove, ch.ID, map[string]any{"user_id": memberID})
 	}
-	s.announce(ctx, ch.ID, []int64{memberID}, "left")
+	s.announce(ctx, ch.ID, []int64{memberID}, protocol.ChannelLeft)
 	return nil
 }
 
@@ -420,7 +420,7 @@ func (s *Service) SetMemberRole(ctx context.Context, userID, channelID, memberID
 		return err
 	}
 	s.record(ctx, userID, audit.ChatMemberRole, ch.ID, map[string]any{"user_id": memberID, "role": r})
-	s.announce(ctx, ch.ID, []int64{memberID}, "updated")
+	s.announce(ctx, ch.ID, []int64{memberID}, protocol.ChannelUpdated)
 	return nil
 }
 
@@ -443,7 +443,7 @@ func (s *Service) OpenDirect(ctx context.Context, userID, peerID int64) (protoco
 		if errors.Is(err, store.ErrConflict) { // opened by the other person at the same moment
 			c, err = s.store.GetDirectChannel(ctx, key)
 		} else if err == nil {
-			s.announce(ctx, c.ID, []int64{userID, peerID}, "joined")
+			s.announce(ctx, c.ID, []int64{userID, peerID}, protocol.ChannelJoined)
 		}
 	}
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 
-	"govchat/internal/hub"
 	"govchat/internal/org"
 	"govchat/internal/store"
 	"govchat/protocol"
@@ -255,9 +254,9 @@ func (s *Service) applyMembers(ctx context.Context, channelID int64, members []i
 			promoted = append(promoted, m.UserID)
 		}
 	}
-	s.announce(ctx, channelID, promoted, "updated")
-	s.announce(ctx, channelID, added, "joined")
-	s.announce(ctx, channelID, removed, "left")
+	s.announce(ctx, channelID, promoted, protocol.ChannelUpdated)
+	s.announce(ctx, channelID, added, protocol.ChannelJoined)
+	s.announce(ctx, channelID, removed, protocol.ChannelLeft)
 	return nil
 }
 
@@ -272,16 +271,11 @@ func (s *Service) announceToMembers(ctx context.Context, channelID int64) {
 	for i, m := range ms {
 		ids[i] = m.UserID
 	}
-	s.announce(ctx, channelID, ids, "updated")
+	s.announce(ctx, channelID, ids, protocol.ChannelUpdated)
 }
 
-// announce tells each user's connections that their channel list changed.
+// announce tells each user's connections that their channel list changed: event is
+// protocol.ChannelJoined, ChannelLeft or ChannelUpdated.
 func (s *Service) announce(ctx context.Context, channelID int64, users []int64, event string) {
-	if len(users) == 0 {
-		return
-	}
-	frame := encodeFrame(protocol.TypeChannel, "", protocol.ChannelEvent{ChannelID: channelID, Event: event})
-	for _, uid := range users {
-		s.publish(ctx, hub.UserTopic(uid), 0, frame)
-	}
+	s.pub.Membership(ctx, users, protocol.ChannelEvent{ChannelID: channelID, Event: event})
 }

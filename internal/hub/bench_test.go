@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"govchat/internal/busevent"
 )
 
 // BenchmarkFanout publishes small messages to one channel whose members hold 1,000
@@ -37,7 +39,11 @@ func benchmarkFanout(b *testing.B, window int) {
 
 	frames := make([][]byte, b.N)
 	for i := range frames {
-		frames[i] = EncodeEvent(int64(i+1), messageFrame(7, int64(i+1), "请各科室于周五前报送预算执行情况"))
+		ev, err := busevent.Encode(busevent.Event{Seq: int64(i + 1), Frame: messageFrame(7, int64(i+1), "请各科室于周五前报送预算执行情况")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		frames[i] = ev
 	}
 	var received atomic.Int64
 	var wg sync.WaitGroup
@@ -72,7 +78,7 @@ func benchmarkFanout(b *testing.B, window int) {
 	b.ResetTimer()
 	start := time.Now()
 	for i := range b.N {
-		if err := h.bus.Publish(b.Context(), ChannelTopic(7), frames[i]); err != nil {
+		if err := h.bus.Publish(b.Context(), busevent.ChannelTopic(7), frames[i]); err != nil {
 			b.Fatal(err)
 		}
 		if window == 0 {

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"govchat/internal/busevent"
 	"govchat/protocol"
 )
 
@@ -82,13 +83,13 @@ func (c *conn) chanState(id int64) *chanState {
 // deliver takes one bus event for this connection. It runs inside the bus handler,
 // so it never waits: it buffers, drops a duplicate or queues the event, and closes
 // the connection if its queue is full.
-func (c *conn) deliver(t topic, ev *event, change *protocol.ChannelEvent) {
+func (c *conn) deliver(t topic, ev *event) {
 	if c.closing() {
 		return
 	}
 	c.mu.Lock()
-	if change != nil {
-		c.noteMembership(change)
+	if ev.change != busevent.NoChange {
+		c.noteMembership(ev.channel, ev.change == busevent.Joined)
 	}
 	if !t.user {
 		st := c.chans[t.id]
@@ -129,18 +130,17 @@ func (c *conn) tooSlow() {
 	c.close(protocol.CloseTooSlow, "too slow; reconnect and resume")
 }
 
-// noteMembership records a joined/left event for the writer, which subscribes or
-// unsubscribes (the bus handler may not). Events of a channel the user left are
-// dropped from now on, before the unsubscription takes effect. Only the latest change
-// per channel is kept, so pending stays bounded by the number of channels. Callers
-// hold c.mu.
-func (c *conn) noteMembership(ce *protocol.ChannelEvent) {
-	joined := ce.Event == "joined"
-	c.chanState(ce.ChannelID).left = !joined
+// noteMembership records that the user joined or left a channel for the writer, which
+// subscribes or unsubscribes (the bus handler may not). Events of a channel the user
+// left are dropped from now on, before the unsubscription takes effect. Only the
+// latest change per channel is kept, so pending stays bounded by the number of
+// channels. Callers hold c.mu.
+func (c *conn) noteMembership(channelID int64, joined bool) {
+	c.chanState(channelID).left = !joined
 	if c.pending == nil {
 		c.pending = map[int64]bool{}
 	}
-	c.pending[ce.ChannelID] = joined
+	c.pending[channelID] = joined
 	if c.live {
 		wake(c.ctrl)
 	}

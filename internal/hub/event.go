@@ -5,6 +5,8 @@ import (
 	"sync/atomic"
 
 	"github.com/gorilla/websocket"
+
+	"govchat/internal/busevent"
 )
 
 // event is one bus event on its way to the local connections of a topic. It is
@@ -13,6 +15,10 @@ import (
 type event struct {
 	seq   int64  // channel sequence, 0 for events outside it
 	frame []byte // the encoded frame, shared; never modified
+	// change, on a user topic, is the user joining or leaving channel; the frame
+	// says the same to the client.
+	change  busevent.Change
+	channel int64
 
 	once sync.Once
 	pm   *websocket.PreparedMessage

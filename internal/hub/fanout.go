@@ -1,9 +1,7 @@
 package hub
 
 import (
-	"encoding/json"
-
-	"govchat/protocol"
+	"govchat/internal/busevent"
 )
 
 // fanout is the bus handler of every topic. It runs on the bus's delivery
@@ -11,38 +9,19 @@ import (
 // never writes to a socket, never waits and never joins or leaves a topic.
 //
 // The frame is encoded once, by the publisher; here it becomes one event shared by
-// every local connection, and at most one PreparedMessage (see event.prepared).
+// every local connection, and at most one PreparedMessage (see event.prepared). A
+// membership change comes typed in the envelope; the frame is never parsed here.
 func (h *Hub) fanout(e *topicEntry, payload []byte) {
-	seq, frame, err := DecodeEvent(payload)
+	be, err := busevent.Decode(payload)
 	if err != nil {
 		h.log.Warn("dropping malformed bus event", "topic", e.topic.name(), "err", err)
 		return
 	}
 	h.events.Add(1)
-	ev := &event{seq: seq, frame: frame}
-	var change *protocol.ChannelEvent
+	ev := &event{seq: be.Seq, frame: be.Frame}
 	if e.topic.user {
-		change = channelChange(frame)
+		// Only the user's own topic changes which channels their connections follow.
+		ev.change, ev.channel = be.Change, be.Channel
 	}
-	h.subs.each(e, func(c *conn) { c.deliver(e.topic, ev, change) })
-}
-
-// channelChange decodes a user-topic frame that says the user joined or left a
-// channel; nil for any other frame. Parsed once per event, not per connection.
-func channelChange(frame []byte) *protocol.ChannelEvent {
-	var f struct {
-		Type string          `json:"type"`
-		Data json.RawMessage `json:"data"`
-	}
-	if json.Unmarshal(frame, &f) != nil || f.Type != protocol.TypeChannel {
-		return nil
-	}
-	var ce protocol.ChannelEvent
-	if json.Unmarshal(f.Data, &ce) != nil || ce.ChannelID <= 0 {
-		return nil
-	}
-	if ce.Event != "joined" && ce.Event != "left" {
-		return nil // "updated" changes nothing the hub routes by
-	}
-	return &ce
+	h.subs.each(e, func(c *conn) { c.deliver(e.topic, ev) })
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"govchat/internal/busevent"
 	"govchat/protocol"
 )
 
@@ -21,7 +22,7 @@ func TestFanout(t *testing.T) {
 	eventually(t, "members subscribed", func() bool { return h.subscribed(topic{id: 7}, 3) })
 
 	t.Run("every member gets a published event", func(t *testing.T) {
-		h.publish(ChannelTopic(7), 1, messageFrame(7, 1, "通知"))
+		h.publish(busevent.ChannelTopic(7), 1, messageFrame(7, 1, "通知"))
 		for _, c := range members {
 			if seq := messageSeq(t, c.next()); seq != 1 {
 				t.Fatalf("got seq %d, want 1", seq)
@@ -33,7 +34,7 @@ func TestFanout(t *testing.T) {
 	})
 	t.Run("the event is prepared once for all connections", func(t *testing.T) {
 		before := h.hub.Stats().Prepared
-		h.publish(ChannelTopic(7), 2, messageFrame(7, 2, "once"))
+		h.publish(busevent.ChannelTopic(7), 2, messageFrame(7, 2, "once"))
 		for _, c := range members {
 			messageSeq(t, c.next())
 		}
@@ -44,8 +45,8 @@ func TestFanout(t *testing.T) {
 		}
 	})
 	t.Run("a duplicate sequence is not sent twice", func(t *testing.T) {
-		h.publish(ChannelTopic(7), 2, messageFrame(7, 2, "again"))
-		h.publish(ChannelTopic(7), 0, encodeFrame(protocol.TypeReadSync, "", protocol.ReadData{ChannelID: 7, Seq: 2}))
+		h.publish(busevent.ChannelTopic(7), 2, messageFrame(7, 2, "again"))
+		h.publish(busevent.ChannelTopic(7), 0, encodeFrame(protocol.TypeReadSync, "", protocol.ReadData{ChannelID: 7, Seq: 2}))
 		for _, c := range members {
 			c.expect(protocol.TypeReadSync)
 			c.ping()
@@ -56,7 +57,7 @@ func TestFanout(t *testing.T) {
 		// Publishing faster than one writer turn makes batches likely; either way
 		// the client sees every frame once, in order.
 		for seq := int64(3); seq <= 50; seq++ {
-			h.publish(ChannelTopic(7), seq, messageFrame(7, seq, "burst"))
+			h.publish(busevent.ChannelTopic(7), seq, messageFrame(7, seq, "burst"))
 		}
 		for want := int64(3); want <= 50; want++ {
 			if seq := messageSeq(t, c.next()); seq != want {
@@ -97,14 +98,14 @@ func TestSlowConsumerIsClosed(t *testing.T) {
 		if seq > 100_000 {
 			t.Fatal("the slow client was never closed")
 		}
-		h.publish(ChannelTopic(7), seq, messageFrame(7, seq, text))
+		h.publish(busevent.ChannelTopic(7), seq, messageFrame(7, seq, text))
 		if got := messageSeq(t, fast.next()); got != seq {
 			t.Fatalf("fast client got seq %d, want %d", got, seq)
 		}
 	}
 	slow.expectClose(protocol.CloseTooSlow)
 	seq++
-	h.publish(ChannelTopic(7), seq, messageFrame(7, seq, "after"))
+	h.publish(busevent.ChannelTopic(7), seq, messageFrame(7, seq, "after"))
 	if got := messageSeq(t, fast.next()); got != seq {
 		t.Fatalf("fast client got seq %d after the slow one left, want %d", got, seq)
 	}
@@ -117,32 +118,47 @@ func TestMembershipChangesWhatTheConnectionGets(t *testing.T) {
 	c.hello()
 
 	t.Run("a channel not joined is not delivered", func(t *testing.T) {
-		h.publish(ChannelTopic(8), 1, messageFrame(8, 1, "not yet"))
+		h.publish(busevent.ChannelTopic(8), 1, messageFrame(8, 1, "not yet"))
 		c.ping()
 	})
 	t.Run("joined subscribes and forwards the event", func(t *testing.T) {
-		h.publish(UserTopic(1), 0, channelFrame(8, "joined"))
+		h.tellUser(1, 8, protocol.ChannelJoined)
 		c.expect(protocol.TypeChannel)
 		eventually(t, "subscribed to the joined channel", func() bool { return h.subscribed(topic{id: 8}, 1) })
-		h.publish(ChannelTopic(8), 2, messageFrame(8, 2, "welcome aboard"))
+		h.publish(busevent.ChannelTopic(8), 2, messageFrame(8, 2, "welcome aboard"))
 		if seq := messageSeq(t, c.next()); seq != 2 {
 			t.Fatalf("got seq %d, want 2", seq)
 		}
 	})
 	t.Run("left stops delivery and unsubscribes", func(t *testing.T) {
-		h.publish(UserTopic(1), 0, channelFrame(7, "left"))
+		h.tellUser(1, 7, protocol.ChannelLeft)
 		// Dropped at once, before the writer has unsubscribed.
-		h.publish(ChannelTopic(7), 5, messageFrame(7, 5, "gone"))
+		h.publish(busevent.ChannelTopic(7), 5, messageFrame(7, 5, "gone"))
 		c.expect(protocol.TypeChannel)
 		c.ping()
 		eventually(t, "unsubscribed from the left channel", func() bool { return h.subscribed(topic{id: 7}, 0) })
-		h.publish(ChannelTopic(7), 6, messageFrame(7, 6, "still gone"))
+		h.publish(busevent.ChannelTopic(7), 6, messageFrame(7, 6, "still gone"))
 		c.ping()
 	})
-	t.Run("updated changes nothing but is forwarded", func(t *testing.T) {
-		h.publish(UserTopic(1), 0, channelFrame(8, "updated"))
+	t.Run("a channel frame without a change in the envelope is forwarded, not followed", func(t *testing.T) {
+		// The hub reads membership from the envelope only; the frame is the client's.
+		// The memory bus has delivered when publish returns, so a change would be noted.
+		h.publish(busevent.UserTopic(1), 0, channelFrame(9, protocol.ChannelJoined))
+		if h.noted(9) {
+			t.Fatal("the hub followed a channel named only in the frame")
+		}
 		c.expect(protocol.TypeChannel)
-		h.publish(ChannelTopic(8), 3, messageFrame(8, 3, "still here"))
+		h.tellUser(1, 9, protocol.ChannelJoined)
+		if !h.noted(9) {
+			t.Fatal("the hub did not note the change in the envelope")
+		}
+		c.expect(protocol.TypeChannel)
+		eventually(t, "subscribed to the joined channel", func() bool { return h.subscribed(topic{id: 9}, 1) })
+	})
+	t.Run("updated changes nothing but is forwarded", func(t *testing.T) {
+		h.tellUser(1, 8, protocol.ChannelUpdated)
+		c.expect(protocol.TypeChannel)
+		h.publish(busevent.ChannelTopic(8), 3, messageFrame(8, 3, "still here"))
 		if seq := messageSeq(t, c.next()); seq != 3 {
 			t.Fatalf("got seq %d, want 3", seq)
 		}

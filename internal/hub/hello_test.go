@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"govchat/internal/apperr"
+	"govchat/internal/busevent"
 	"govchat/protocol"
 )
 
@@ -18,9 +19,9 @@ func TestResume(t *testing.T) {
 			}
 			// Messages 5 and 6 commit while the store is read: 5 is in what the
 			// store returns and is also published live; 6 is only live.
-			h.publish(ChannelTopic(7), 5, messageFrame(7, 5, "live and stored"))
-			h.publish(ChannelTopic(7), 6, messageFrame(7, 6, "live only"))
-			h.publish(ChannelTopic(8), 1, messageFrame(8, 1, "other channel"))
+			h.publish(busevent.ChannelTopic(7), 5, messageFrame(7, 5, "live and stored"))
+			h.publish(busevent.ChannelTopic(7), 6, messageFrame(7, 6, "live only"))
+			h.publish(busevent.ChannelTopic(8), 1, messageFrame(8, 1, "other channel"))
 			return [][]byte{messageFrame(7, 3, "missed"), messageFrame(7, 4, "missed"), messageFrame(7, 5, "live and stored")}, 5, nil, nil
 		}
 		c := h.user(1, 7, 8)
@@ -43,8 +44,8 @@ func TestResume(t *testing.T) {
 			t.Fatalf("channel 7 before welcome: %v, want %v", seqs7, want)
 		}
 		t.Run("live events after welcome continue without duplicates", func(t *testing.T) {
-			h.publish(ChannelTopic(7), 6, messageFrame(7, 6, "duplicate"))
-			h.publish(ChannelTopic(7), 7, messageFrame(7, 7, "next"))
+			h.publish(busevent.ChannelTopic(7), 6, messageFrame(7, 6, "duplicate"))
+			h.publish(busevent.ChannelTopic(7), 7, messageFrame(7, 7, "next"))
 			if seq := messageSeq(t, c.next()); seq != 7 {
 				t.Fatalf("got seq %d, want 7", seq)
 			}
@@ -53,8 +54,8 @@ func TestResume(t *testing.T) {
 	t.Run("a resync instead of frames", func(t *testing.T) {
 		h := newHarness(t, Options{})
 		h.svc.resume = func(_ int64, pos protocol.ResumePos) ([][]byte, int64, *protocol.ResyncData, error) {
-			h.publish(ChannelTopic(7), 900, messageFrame(7, 900, "paged by REST"))
-			h.publish(ChannelTopic(7), 901, messageFrame(7, 901, "new"))
+			h.publish(busevent.ChannelTopic(7), 900, messageFrame(7, 900, "paged by REST"))
+			h.publish(busevent.ChannelTopic(7), 901, messageFrame(7, 901, "new"))
 			return nil, 900, &protocol.ResyncData{ChannelID: 7, Reason: "too_far_behind", LastSeq: 900, Epoch: 1}, nil
 		}
 		c := h.user(1, 7)
@@ -82,8 +83,8 @@ func TestResume(t *testing.T) {
 	t.Run("a service error for one channel is reported and live events still come", func(t *testing.T) {
 		h := newHarness(t, Options{})
 		h.svc.resume = func(_ int64, pos protocol.ResumePos) ([][]byte, int64, *protocol.ResyncData, error) {
-			h.publish(ChannelTopic(7), 2, messageFrame(7, 2, "client has it"))
-			h.publish(ChannelTopic(7), 3, messageFrame(7, 3, "client needs it"))
+			h.publish(busevent.ChannelTopic(7), 2, messageFrame(7, 2, "client has it"))
+			h.publish(busevent.ChannelTopic(7), 3, messageFrame(7, 3, "client needs it"))
 			return nil, 0, nil, apperr.New(protocol.CodeNotMember, "left meanwhile")
 		}
 		c := h.user(1, 7)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"govchat/internal/bus"
+	"govchat/internal/busevent"
 	"govchat/protocol"
 )
 
@@ -74,12 +76,23 @@ func (l smallBuffers) Accept() (net.Conn, error) {
 	return c, err
 }
 
-// publish puts an event on the bus as a service would.
+// publish puts an encoded frame on the bus with its sequence, as a service would.
 func (h *harness) publish(topicName string, seq int64, frame []byte) {
 	h.t.Helper()
-	if err := h.bus.Publish(context.Background(), topicName, EncodeEvent(seq, frame)); err != nil {
+	payload, err := busevent.Encode(busevent.Event{Seq: seq, Frame: frame})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if err := h.bus.Publish(context.Background(), topicName, payload); err != nil {
 		h.t.Fatalf("publish %s: %v", topicName, err)
 	}
+}
+
+// tellUser tells a user that they joined or left a channel, or that it changed, the
+// way the chat service does.
+func (h *harness) tellUser(userID, channelID int64, event string) {
+	pub := busevent.NewPublisher(h.bus, slog.New(slog.DiscardHandler))
+	pub.Membership(context.Background(), []int64{userID}, protocol.ChannelEvent{ChannelID: channelID, Event: event})
 }
 
 // origin is what a browser on the server's own page sends.
@@ -134,7 +147,8 @@ func messageFrame(channelID, seq int64, text string) []byte {
 	return encodeFrame(protocol.TypeMessage, "", protocol.Message{ChannelID: channelID, Seq: seq, SenderID: 1, Text: text, CreatedAt: time.Unix(0, 0).UTC()})
 }
 
-// channelFrame is a user-topic frame saying the user joined or left a channel.
+// channelFrame is the frame of a user-topic event saying the user joined or left a
+// channel, without the envelope that tells the hub.
 func channelFrame(channelID int64, ev string) []byte {
 	return encodeFrame(protocol.TypeChannel, "", protocol.ChannelEvent{ChannelID: channelID, Event: ev})
 }
@@ -153,6 +167,22 @@ func eventually(t testing.TB, what string, cond func() bool) {
 
 // subscribed reports whether n local connections are on a topic and its bus
 // subscription is in effect, so an event published now reaches them.
+// noted reports whether any connection has noted a membership change of the channel
+// (every change leaves the channel's state behind).
+func (h *harness) noted(channelID int64) bool {
+	h.hub.mu.Lock()
+	defer h.hub.mu.Unlock()
+	for c := range h.hub.conns {
+		c.mu.Lock()
+		_, ok := c.chans[channelID]
+		c.mu.Unlock()
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
 func (h *harness) subscribed(t topic, n int) bool {
 	h.hub.subs.mu.RLock()
 	e := h.hub.subs.topics[t]

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"govchat/internal/bus"
+	"govchat/internal/busevent"
 )
 
 // topic is a bus topic the hub subscribes to: a channel's or a user's.
@@ -16,9 +17,9 @@ type topic struct {
 
 func (t topic) name() string {
 	if t.user {
-		return UserTopic(t.id)
+		return busevent.UserTopic(t.id)
 	}
-	return ChannelTopic(t.id)
+	return busevent.ChannelTopic(t.id)
 }
 
 // topicEntry is one topic's local connections and its bus subscription.

@@ -17,7 +17,7 @@ import (
 	"govchat/internal/audit"
 	"govchat/internal/auth"
 	"govchat/internal/bus"
-	"govchat/internal/hub"
+	"govchat/internal/busevent"
 	"govchat/internal/notice"
 	"govchat/internal/store"
 	"govchat/protocol"
@@ -44,12 +44,12 @@ type frames struct {
 
 func (f *frames) handler(uid int64) bus.Handler {
 	return func(topic string, payload []byte) {
-		_, raw, err := hub.DecodeEvent(payload)
+		e, err := busevent.Decode(payload)
 		if err != nil {
 			panic(err)
 		}
 		var fr protocol.Frame
-		if err := json.Unmarshal(raw, &fr); err != nil {
+		if err := json.Unmarshal(e.Frame, &fr); err != nil {
 			panic(err)
 		}
 		if fr.Type != protocol.TypeNotice {
@@ -180,7 +180,7 @@ func newFixture(t testing.TB, s store.Store, tweak ...func(*notice.Options)) *fi
 		if tu.dept != "" {
 			must(s.SetUserDepartments(ctx, u.ID, []store.DeptMembership{{UserID: u.ID, DepartmentID: fx.dept[tu.dept], Primary: true}}))
 		}
-		unsub, err := fx.bus.Subscribe(ctx, hub.UserTopic(u.ID), fx.frames.handler(u.ID))
+		unsub, err := fx.bus.Subscribe(ctx, busevent.UserTopic(u.ID), fx.frames.handler(u.ID))
 		must(err)
 		t.Cleanup(unsub)
 	}

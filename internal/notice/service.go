@@ -26,19 +26,16 @@ package notice
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
 	"strconv"
-	"sync"
 	"time"
 
 	"govchat/internal/apperr"
 	"govchat/internal/audit"
-	"govchat/internal/bus"
-	"govchat/internal/hub"
+	"govchat/internal/busevent"
 	"govchat/internal/store"
 	"govchat/protocol"
 )
@@ -114,7 +111,7 @@ type Store interface {
 // Service runs notices.
 type Service struct {
 	store Store
-	bus   bus.Bus
+	pub   *busevent.Publisher
 	log   *slog.Logger
 	now   func() time.Time
 	opt   Options
@@ -126,8 +123,8 @@ type Service struct {
 	confirms  *confirmer
 }
 
-// New returns a Service.
-func New(st Store, b bus.Bus, log *slog.Logger, now func() time.Time, opt Options) *Service {
+// New returns a Service publishing its events on b.
+func New(st Store, b busevent.Bus, log *slog.Logger, now func() time.Time, opt Options) *Service {
 	if opt.Location == nil {
 		opt.Location = shanghai()
 	}
@@ -138,7 +135,7 @@ func New(st Store, b bus.Bus, log *slog.Logger, now func() time.Time, opt Option
 		}
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i] > rs[j] })
-	s := &Service{store: st, bus: b, log: log, now: now, opt: opt, reminders: rs, depts: newDeptCache(4096),
+	s := &Service{store: st, pub: busevent.NewPublisher(b, log), log: log, now: now, opt: opt, reminders: rs, depts: newDeptCache(4096),
 		names: &nameCache{}}
 	s.confirms = newConfirmer(s, confirmDelay, confirmBatch)
 	return s
@@ -182,57 +179,11 @@ func storeErr(err error, format string, args ...any) error {
 	return fmt.Errorf("notice: "+format+": %w", append(args, err)...)
 }
 
-// encodeFrame encodes a `notice` frame once; the same bytes go to every recipient.
-func encodeFrame(ev protocol.NoticeEvent) []byte {
-	raw, err := json.Marshal(ev)
-	if err != nil {
-		raw = []byte(`{}`) // our own type always encodes
-	}
-	out, _ := json.Marshal(protocol.Frame{V: protocol.Version, Type: protocol.TypeNotice, Data: raw})
-	return out
-}
-
-// fanoutWorkers bounds the concurrent bus publishes of one fan-out: a notice to 10,000
-// people over Redis must not take 10,000 round trips one after another.
-const fanoutWorkers = 16
-
-// send publishes one event to each user's topic. It runs after the change committed,
-// so a failure is logged, not returned: clients re-fetch their lists on reconnect. The
-// request's cancellation does not cut a fan-out short.
+// send tells each user's connections of a notice event. It runs after the change
+// committed; the publisher logs a failure, and clients re-fetch their lists on
+// reconnect.
 func (s *Service) send(ctx context.Context, users []int64, ev protocol.NoticeEvent) {
-	if len(users) == 0 {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	payload := hub.EncodeEvent(0, encodeFrame(ev))
-	publish := func(uid int64) {
-		if err := s.bus.Publish(ctx, hub.UserTopic(uid), payload); err != nil {
-			s.log.Warn("notice event not published", "notice_id", ev.NoticeID, "event", ev.Event, "user_id", uid, "err", err)
-		}
-	}
-	if len(users) <= 4*fanoutWorkers {
-		for _, uid := range users {
-			publish(uid)
-		}
-		return
-	}
-	next := make(chan int64)
-	var wg sync.WaitGroup
-	for range fanoutWorkers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for uid := range next {
-				publish(uid)
-			}
-		}()
-	}
-	for _, uid := range users {
-		next <- uid
-	}
-	close(next)
-	wg.Wait()
+	s.pub.ToUsers(ctx, users, protocol.TypeNotice, ev)
 }
 
 // inTx runs fn in one transaction with a recorder writing into it, so a change and its
