@@ -1,7 +1,14 @@
 // Package chat is what a frame means: who may send, edit, recall and read in which
-// channel, how a message is validated, committed (in group commits) and fanned out on
-// the bus, how a reconnecting client is caught up, and how department and party
-// channels follow the org tree.
+// channel, how a message is validated, committed (in group commits) and published on
+// the bus (internal/busevent), and how a reconnecting client is caught up. It also
+// owns who is in a channel: groups and direct conversations and their administration
+// (rest.go), and department and party channels following the org tree (sync.go).
+//
+// Administration stays beside the messages because every frame is checked against
+// what it sets (members, administrators, the secrecy ceiling, archiving) through the
+// same helpers, administrators' actions on both go to the same audit trail, and
+// changing a department channel's include_sub_departments re-runs the org sync. A
+// package of its own would have to export those helpers or copy them.
 package chat
 
 import (
