@@ -125,3 +125,24 @@ func TestTopics(t *testing.T) {
 		t.Errorf("UserTopic(7) = %q", got)
 	}
 }
+
+// FuzzDecode: any bytes either are refused or are an event that encodes back to them,
+// so nothing a node receives is read two ways.
+func FuzzDecode(f *testing.F) {
+	f.Add(oldEvent(7, []byte(`{"v":1}`)))
+	f.Add([]byte{byte(Joined), 0, 0, 0, 0, 0, 0, 9, '{', '}'})
+	f.Add([]byte{byte(Left), 0, 0, 0, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		ev, err := Decode(payload)
+		if err != nil {
+			return
+		}
+		again, err := Encode(ev)
+		if err != nil {
+			t.Fatalf("decoded %x as %+v, which does not encode: %v", payload, ev, err)
+		}
+		if !bytes.Equal(again, payload) {
+			t.Fatalf("decoded %x as %+v, which encodes as %x", payload, ev, again)
+		}
+	})
+}
