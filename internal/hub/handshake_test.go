@@ -4,12 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
+	"govchat/internal/wstest"
 	"govchat/protocol"
 )
 
@@ -20,7 +18,7 @@ func TestHandshakeRefusals(t *testing.T) {
 		h := newHarness(t, Options{})
 		srv := httptest.NewServer(h.hub) // mounted without the middleware
 		defer srv.Close()
-		_, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+		_, resp, err := wstest.TryDial(t, wstest.URL(srv.URL, "/"), wstest.Options{Bearer: "good"})
 		if err == nil || resp == nil || resp.StatusCode != http.StatusInternalServerError {
 			t.Fatalf("err %v status %v, want 500", err, status(resp))
 		}
