@@ -61,6 +61,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./internal/orgimport
 	$(GO) test -run '^$$' -fuzz FuzzVerifyDecode -fuzztime 30s ./internal/passwd
 	$(GO) test -run '^$$' -fuzz FuzzTerms -fuzztime 30s ./internal/search
+	$(GO) test -run '^$$' -fuzz FuzzDecodeFrame -fuzztime 30s ./internal/hub
+	$(GO) test -run '^$$' -fuzz FuzzDecodeBody -fuzztime 30s ./internal/httpapi
 
 clean:
 	rm -rf bin client-web/dist/app

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
-	"net/url"
 	"sync"
 	"time"
 
@@ -113,7 +112,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	})
 	// Confirmations waiting in a group commit go in before the store closes.
 	defer noticeSvc.Close()
-	wsHub := hub.New(hub.Options{Bus: b, Auth: a.auth, Service: chatSvc, AllowedOrigin: origin(cfg.PublicURL), Log: log, Now: a.now, Presence: sh.presence})
+	wsHub := hub.New(hub.Options{Bus: b, Auth: a.auth, Service: chatSvc, Log: log, Now: a.now, Presence: sh.presence})
 
 	dist, err := fs.Sub(clientweb.Dist, "dist/app")
 	if err != nil {
@@ -123,7 +122,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	handler := httpapi.New(httpapi.Deps{
 		Store: a.store, Bus: b, Auth: a.auth, Accounts: a.accounts, Org: a.org, Audit: a.audit,
 		Metrics: metrics.New(), Log: log, Now: a.now,
-		PublicURL: cfg.PublicURL, TrustProxy: cfg.TrustProxy, OrgName: cfg.OrgName, Version: version,
+		PublicOrigin: cfg.PublicOrigin(), TrustProxy: cfg.TrustProxy, OrgName: cfg.OrgName, Version: version,
 		Locale: cfg.DefaultLocale, TimeZone: cfg.TimeZone,
 		RecallWindow: cfg.RecallWindow, EditWindow: cfg.EditWindow,
 		LoginLimit: sh.loginLimit,
@@ -247,15 +246,6 @@ func (a *app) syncChannels(ctx context.Context, c *chat.Service) {
 			a.log.Warn("org channel sync failed", "err", err)
 		}
 	}
-}
-
-// origin is the scheme://host[:port] of the public URL, which WebSocket Origins must match.
-func origin(publicURL string) string {
-	u, err := url.Parse(publicURL)
-	if err != nil || publicURL == "" {
-		return ""
-	}
-	return u.Scheme + "://" + u.Host
 }
 
 func printBanner(w io.Writer, url string, built, first, hasDemo bool, cfg config.Config) {

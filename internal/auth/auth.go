@@ -208,7 +208,7 @@ func (s *Service) fail(ctx context.Context, u store.User, ev audit.Event, now ti
 
 func locked(until, now time.Time) *apperr.Error {
 	e := apperr.New(protocol.CodeAccountLocked, "too many failed attempts; try again later")
-	e.RetryAfter = until.Sub(now).Round(time.Second)
+	e.RetryAfter = until.Sub(now) // the wire rounds up (apperr.RetryAfterSeconds)
 	if e.RetryAfter < time.Second {
 		e.RetryAfter = time.Second
 	}

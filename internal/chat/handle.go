@@ -1,14 +1,12 @@
 package chat
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -16,6 +14,7 @@ import (
 	"govchat/internal/audit"
 	"govchat/internal/auth"
 	"govchat/internal/store"
+	"govchat/internal/strictjson"
 	"govchat/protocol"
 )
 
@@ -53,57 +52,23 @@ func (s *Service) Handle(ctx context.Context, p auth.Principal, f protocol.Frame
 		err = apperr.New(protocol.CodeUnknownType, "unknown frame type %q", f.Type)
 	}
 	if err != nil {
-		return s.errorFrame(f.Ref, err)
+		return apperr.Frame(ctx, s.log, f.Ref, err)
 	}
 	ack, err := protocol.EncodeFrame(protocol.TypeAck, f.Ref, reply)
 	if err != nil {
 		// Our own types always encode: a bug, answered (and logged) as one.
-		return s.errorFrame(f.Ref, err)
+		return apperr.Frame(ctx, s.log, f.Ref, err)
 	}
 	return ack
 }
 
-// ErrorFrame encodes err as an error frame answering ref; internal causes are logged,
-// never shown.
-func (s *Service) errorFrame(ref string, err error) []byte {
-	e := apperr.From(err)
-	if e.Code == protocol.CodeInternal || e.Code == protocol.CodeUnavailable {
-		s.log.Error("frame failed", "ref", ref, "err", err)
-	}
-	body := protocol.Error{Code: e.Code, Message: e.Message, Field: e.Field}
-	if e.RetryAfter > 0 {
-		body.RetryAfter = int((e.RetryAfter + time.Second - 1) / time.Second)
-	}
-	frame, encErr := protocol.EncodeFrame(protocol.TypeError, ref, body)
-	if encErr != nil {
-		s.log.Error("error frame not encoded; nothing sent", "ref", ref, "err", encErr)
-	}
-	return frame
-}
-
-// decodeData reads a frame's body strictly: unknown fields are refused so a misspelt
-// field is an error, not silently ignored.
+// decodeData reads a frame's body through the one strict decoder (strictjson): a
+// misspelt field is an error, not silently ignored, and a refusal names its field.
 func decodeData(raw json.RawMessage, v any) error {
 	if len(raw) == 0 {
 		return apperr.New(protocol.CodeBadRequest, "the frame has no data")
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return apperr.BadField(typeErr.Field, "field %q must be %s", typeErr.Field, typeErr.Type)
-		}
-		return apperr.New(protocol.CodeBadRequest, "malformed frame data: %s", short(err.Error()))
-	}
-	return nil
-}
-
-func short(s string) string {
-	if len(s) > 120 {
-		return s[:120] + "…"
-	}
-	return s
+	return strictjson.Decode(raw, v)
 }
 
 func notMember(err error) error {

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"govchat/internal/origin"
 )
 
 // Config is every setting of the govchat server.
@@ -105,7 +107,7 @@ func (c Config) Validate() error {
 		bad("redis-prefix", "must be 1 to 64 characters")
 	}
 	if c.PublicURL != "" {
-		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if _, err := origin.Of(c.PublicURL); err != nil {
 			bad("public-url", "must be an absolute http(s) URL, got %q", c.PublicURL)
 		}
 	}
@@ -218,4 +220,12 @@ func (c Config) PushSubject() string {
 		return strings.TrimRight(c.PublicURL, "/")
 	}
 	return "mailto:admin@localhost"
+}
+
+// PublicOrigin is the origin of --public-url, the one every browser Origin is compared
+// with (and https means Secure cookies); "" when none is set, and then a browser's
+// Origin must name the host it sent the request to.
+func (c Config) PublicOrigin() origin.Origin {
+	o, _ := origin.Of(c.PublicURL) // Validate has refused a URL without one
+	return o
 }

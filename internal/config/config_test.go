@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"govchat/internal/origin"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -107,6 +109,26 @@ func TestBaseURL(t *testing.T) {
 	c.PublicURL = "https://chat.example.gov.cn/"
 	if got := c.BaseURL("0.0.0.0:8080"); got != "https://chat.example.gov.cn" {
 		t.Errorf("BaseURL = %q", got)
+	}
+}
+
+func TestPublicOrigin(t *testing.T) {
+	cases := []struct {
+		name, public string
+		want         origin.Origin
+	}{
+		{"none without a public URL", "", ""},
+		{"scheme and host of the public URL", "https://Chat.Example.gov.cn:443/govchat/", "https://chat.example.gov.cn"},
+		{"keeps a port that is not the default", "http://10.1.2.3:8080", "http://10.1.2.3:8080"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Default()
+			c.PublicURL = tc.public
+			if got := c.PublicOrigin(); got != tc.want {
+				t.Fatalf("PublicOrigin() = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
 

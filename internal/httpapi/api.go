@@ -7,7 +7,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
 	"govchat/internal/account"
@@ -17,6 +16,7 @@ import (
 	"govchat/internal/metrics"
 	"govchat/internal/notice"
 	"govchat/internal/org"
+	"govchat/internal/origin"
 	"govchat/internal/presence"
 	"govchat/internal/push"
 	"govchat/internal/quiet"
@@ -66,12 +66,14 @@ type Deps struct {
 	Log      *slog.Logger
 	Now      func() time.Time
 
-	PublicURL  string // empty: same-origin checks compare with the Host header
-	TrustProxy bool
-	OrgName    string // overrides the stored name when set
-	Version    string
-	Locale     string
-	TimeZone   string
+	// PublicOrigin is the public URL's origin (config.PublicOrigin); none: a browser's
+	// Origin is compared with the Host header. https makes cookies Secure.
+	PublicOrigin origin.Origin
+	TrustProxy   bool
+	OrgName      string // overrides the stored name when set
+	Version      string
+	Locale       string
+	TimeZone     string
 	// RecallWindow and EditWindow are the chat service's, told to clients in /info.
 	RecallWindow, EditWindow time.Duration
 	LoginLimit               ratelimit.Allower // per client address; shared through Redis in a cluster
@@ -105,9 +107,8 @@ type API struct {
 	quiet      *quiet.Service
 	push       *push.Service
 
-	secure       bool   // public URL is https: cookies get Secure, responses HSTS
-	publicHost   string // host[:port] of the public URL
-	publicScheme string // http or https
+	secure       bool          // public URL is https: cookies get Secure, responses HSTS
+	publicOrigin origin.Origin // what a browser's Origin must be; none: the request's host
 	trustProxy   bool
 	orgName      string
 	version      string
@@ -126,9 +127,6 @@ func New(d Deps) http.Handler {
 		recallWindow: d.RecallWindow, editWindow: d.EditWindow,
 	}
 	a.quiet = d.Quiet
-	if u, err := url.Parse(d.PublicURL); err == nil && d.PublicURL != "" {
-		a.secure = u.Scheme == "https"
-		a.publicHost, a.publicScheme = u.Host, u.Scheme
-	}
+	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

@@ -282,7 +282,7 @@ func TestPrivilegedRolesMustEnrolTOTPWhenRequired(t *testing.T) {
 // that origin: the same host over plain http is another origin.
 func TestPublicOriginIncludesTheScheme(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
-		h := newHarnessWith(t, s, func(d *httpapi.Deps) { d.PublicURL = "https://chat.example.gov.cn" })
+		h := newHarnessWith(t, s, func(d *httpapi.Deps) { d.PublicOrigin = "https://chat.example.gov.cn" })
 		tok := h.login("xulei", demo.Password)
 		cookie := "govchat_session=" + tok
 		h.expect(h.do("POST", "/api/v1/auth/logout", "", nil, "Cookie", cookie, "Origin", "http://chat.example.gov.cn"), http.StatusForbidden, protocol.CodeCrossOrigin)

@@ -20,6 +20,7 @@ import (
 	"govchat/internal/chat"
 	"govchat/internal/demo"
 	"govchat/internal/httpapi"
+	"govchat/internal/hub"
 	"govchat/internal/metrics"
 	"govchat/internal/org"
 	"govchat/internal/passwd"
@@ -55,6 +56,7 @@ type harness struct {
 	store store.Store
 	clock *clock
 	opt   auth.Options
+	hub   *hub.Hub // at /api/v1/ws
 }
 
 func fastHasher() *passwd.Hasher {
@@ -95,6 +97,14 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 	if err := chatSvc.SyncOrgChannels(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	wsHub := hub.New(hub.Options{Bus: b, Auth: authSvc, Service: chatSvc, Log: log, Now: c.now})
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := wsHub.Close(ctx); err != nil {
+			t.Errorf("hub.Close: %v", err)
+		}
+	})
 	d := httpapi.Deps{
 		Store: s, Bus: b, Auth: authSvc,
 		Accounts: account.New(store.Narrow(s, func(tx store.Store) account.Tx { return tx }), h, authSvc, rec, c.now),
@@ -104,6 +114,7 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 		LoginLimit: ratelimit.New(10_000, 10_000, 1000, c.now),
 		Chat:       chatSvc,
 		Presence:   presence.NewMemory(),
+		WS:         wsHub,
 	}
 	if deps != nil {
 		deps(&d)
@@ -111,7 +122,7 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 	handler := httpapi.New(d)
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
-	return &harness{t: t, srv: srv, store: s, clock: c, opt: opt}
+	return &harness{t: t, srv: srv, store: s, clock: c, opt: opt, hub: wsHub}
 }
 
 // as returns the harness reporting to t, for use inside subtests.

@@ -8,10 +8,10 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"govchat/internal/apperr"
 	"govchat/internal/auth"
@@ -109,8 +109,36 @@ func (a *API) outer(next http.Handler) http.Handler {
 				a.log.Info("http", append(logAttrs(r, status, route), "ms", time.Since(start).Milliseconds())...)
 			}
 		}()
+		if err := validText(r); err != nil {
+			a.writeError(rec, r, err)
+			return
+		}
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// validText refuses an API request whose path or query is not valid UTF-8 once
+// percent-decoded: query parameters carry user text (search terms), and decoding keeps
+// any byte, so invalid text would otherwise reach the services. The field is the
+// parameter's name.
+func validText(r *http.Request) error {
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		return nil // the web client's files
+	}
+	if !utf8.ValidString(r.URL.Path) {
+		return apperr.New(protocol.CodeBadRequest, "the path is not valid UTF-8")
+	}
+	for name, values := range r.URL.Query() {
+		if !utf8.ValidString(name) {
+			return apperr.New(protocol.CodeBadRequest, "a query parameter's name is not valid UTF-8")
+		}
+		for _, v := range values {
+			if !utf8.ValidString(v) {
+				return apperr.BadField(name, "%s is not valid UTF-8", name)
+			}
+		}
+	}
+	return nil
 }
 
 func newRequestID() string {
@@ -137,14 +165,13 @@ func (a *API) clientIP(r *http.Request) string {
 	return host
 }
 
-type principalKey struct{}
-
 func principalFrom(ctx context.Context) auth.Principal {
-	p, _ := ctx.Value(principalKey{}).(auth.Principal)
+	p, _, _ := auth.FromContext(ctx)
 	return p
 }
 
-// token finds the session token: a bearer header for API clients, else the cookie.
+// token is the one reader of the session token: a bearer header for API clients, else
+// the cookie. An Authorization header that is not a bearer token counts as no token.
 func token(r *http.Request) (tok string, fromCookie bool) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
@@ -158,17 +185,19 @@ func token(r *http.Request) (tok string, fromCookie bool) {
 	return "", false
 }
 
-// authed requires a session. A privileged account that must still enrol a second factor
-// may only reach the endpoints that let it do so (allowPending).
+// authed requires a session: REST endpoints and the WebSocket handshake alike. A
+// privileged account that must still enrol a second factor may only reach the
+// endpoints that let it do so (allowPending). The principal and token go on in the
+// request's context (auth.FromContext).
 func (a *API) authed(allowPending bool, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		tok, fromCookie := token(r)
-		if tok == "" {
-			a.writeError(w, r, apperr.New(protocol.CodeUnauthenticated, "log in first"))
+		if err := a.checkOrigin(r, tok != "" && fromCookie); err != nil {
+			a.writeError(w, r, err)
 			return
 		}
-		if fromCookie && !a.sameOrigin(r) {
-			a.writeError(w, r, apperr.New(protocol.CodeCrossOrigin, "cross-origin request refused"))
+		if tok == "" {
+			a.writeError(w, r, apperr.New(protocol.CodeUnauthenticated, "log in first"))
 			return
 		}
 		p, err := a.auth.Authenticate(r.Context(), tok)
@@ -183,7 +212,7 @@ func (a *API) authed(allowPending bool, next http.HandlerFunc) http.HandlerFunc 
 			a.writeError(w, r, apperr.New(protocol.CodeTOTPSetupRequired, "enrol a second factor first"))
 			return
 		}
-		next(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+		next(w, r.WithContext(auth.NewContext(r.Context(), p, tok)))
 	}
 }
 
@@ -200,6 +229,42 @@ func (a *API) requires(perm authz.Permission, next http.HandlerFunc) http.Handle
 	})
 }
 
+// checkOrigin refuses a browser request from another site before its credentials are
+// looked at. A WebSocket handshake is checked whatever its method and credentials: the
+// socket reads and writes, and any page may try to open one (cross-site WebSocket
+// hijacking). Every browser sends Origin on a handshake, so a cookie without one is
+// not a browser we can vouch for; non-browser clients use a bearer token. Other
+// requests are checked only when they carry the cookie (sameOrigin).
+func (a *API) checkOrigin(r *http.Request, cookie bool) error {
+	if !isWebSocket(r) {
+		if cookie && !a.sameOrigin(r) {
+			return apperr.New(protocol.CodeCrossOrigin, "cross-origin request refused")
+		}
+		return nil
+	}
+	switch o := r.Header.Get("Origin"); {
+	case o != "" && !a.publicOrigin.Admits(o, r.Host):
+		return apperr.New(protocol.CodeCrossOrigin, "cross-origin WebSocket refused")
+	case o == "" && cookie:
+		return apperr.New(protocol.CodeCrossOrigin, "a cookie-authenticated WebSocket needs an Origin header")
+	}
+	return nil
+}
+
+// isWebSocket reports whether r asks to become a WebSocket (RFC 6455 §4.1), reading
+// the Upgrade header as a token list the way the upgrader does, so nothing the
+// upgrader would take escapes the stricter check.
+func isWebSocket(r *http.Request) bool {
+	for _, v := range r.Header.Values("Upgrade") {
+		for t := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), "websocket") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // sameOrigin guards cookie-authenticated writes against cross-site requests. SameSite=
 // Strict already keeps the cookie off them in current browsers; checking Origin too
 // covers older ones. Safe methods change nothing and pass.
@@ -214,16 +279,9 @@ func (a *API) sameOrigin(r *http.Request) bool {
 		// request from an old browser or a non-browser client.
 		return true
 	}
-	u, err := url.Parse(origin)
-	if err != nil {
-		return false
-	}
-	if a.publicHost != "" {
-		// The whole origin, as the WebSocket check does: http://chat.example is not
-		// https://chat.example.
-		return strings.EqualFold(u.Scheme, a.publicScheme) && strings.EqualFold(u.Host, a.publicHost)
-	}
-	return strings.EqualFold(u.Host, r.Host)
+	// The whole origin when one is configured: http://chat.example is not
+	// https://chat.example.
+	return a.publicOrigin.Admits(origin, r.Host)
 }
 
 func setSessionCookie(w http.ResponseWriter, token string, expires time.Time, secure bool) {

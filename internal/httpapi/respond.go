@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"govchat/internal/apperr"
 	"govchat/internal/reqinfo"
+	"govchat/internal/strictjson"
 	"govchat/protocol"
 )
 
@@ -26,63 +28,31 @@ func writeJSONBody(w http.ResponseWriter, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// writeError is the one place an error becomes a response. Internal causes are logged
-// with the request id and never shown.
+// writeError answers with err through the one error edge (apperr.WriteHTTP).
 func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	e := apperr.From(err)
-	status := apperr.Status(e.Code)
-	id := reqinfo.From(r.Context()).ID
-	if status >= 500 {
-		a.log.Error("request failed", "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	body := protocol.ErrorBody{Error: protocol.Error{Code: e.Code, Message: e.Message, RequestID: id, Field: e.Field, Reason: e.Reason, Rows: e.Rows}}
-	if e.RetryAfter > 0 {
-		secs := int((e.RetryAfter + 999_999_999) / 1_000_000_000)
-		body.Error.RetryAfter = secs
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-	}
-	writeJSON(w, status, body)
+	apperr.WriteHTTP(w, r, a.log, err)
 }
 
-// decodeJSON reads a bounded JSON body into v, refusing unknown fields and trailing
-// data so a typo in a field name is an error, not a silent no-op.
+// decodeJSON reads a bounded JSON body into v through the one strict decoder: exactly
+// one value, no unknown fields, text that is valid UTF-8 as sent, and a refusal that
+// names the field at fault.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
 			return apperr.New(protocol.CodeUnsupportedMedia, "send the body as application/json")
 		}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
-		var syntax *json.SyntaxError
-		var typeErr *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &tooBig):
-			return apperr.New(protocol.CodeTooLarge, "request body is larger than %d bytes", maxJSONBody)
-		case errors.Is(err, io.EOF):
-			return apperr.New(protocol.CodeBadRequest, "request body is empty")
-		case errors.As(err, &syntax):
-			return apperr.New(protocol.CodeBadRequest, "malformed JSON at byte %d", syntax.Offset)
-		case errors.As(err, &typeErr):
-			return apperr.BadField(typeErr.Field, "field %q must be %s", typeErr.Field, typeErr.Type)
-		default:
-			return apperr.New(protocol.CodeBadRequest, "malformed JSON: %s", sanitize(err.Error()))
-		}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return apperr.New(protocol.CodeTooLarge, "request body is larger than %d bytes", maxJSONBody)
+	case err != nil:
+		return apperr.New(protocol.CodeBadRequest, "the request body could not be read")
+	case len(bytes.TrimSpace(b)) == 0:
+		return apperr.New(protocol.CodeBadRequest, "request body is empty")
 	}
-	if dec.More() {
-		return apperr.New(protocol.CodeBadRequest, "unexpected data after the JSON body")
-	}
-	return nil
-}
-
-// sanitize keeps decoder messages (which quote field names from the request) short.
-func sanitize(s string) string {
-	if len(s) > 120 {
-		return s[:120] + "…"
-	}
-	return s
+	return strictjson.Decode(b, v)
 }
 
 func pathID(r *http.Request, name string) (int64, error) {

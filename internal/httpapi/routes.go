@@ -95,8 +95,9 @@ func (a *API) routes() http.Handler {
 		mux.HandleFunc("GET /api/v1/presence", a.authed(false, a.presence))
 	}
 	if a.ws != nil {
-		// The hub authenticates and checks Origin itself, before upgrading.
-		mux.Handle("GET /api/v1/ws", a.ws)
+		// The handshake passes the same Origin check and authentication as REST; the
+		// hub upgrades what they let through.
+		mux.HandleFunc("GET /api/v1/ws", a.authed(false, a.ws.ServeHTTP))
 	}
 
 	// Anything else under /api is a JSON 405 or 404, never the web client's page.

@@ -5,23 +5,24 @@
 //
 // # Handshake
 //
-// Before upgrading: a browser's Origin must be the public origin (Options.
-// AllowedOrigin) or, when none is configured, name the request's own host; a missing
-// Origin is accepted only with a bearer token (non-browser clients). Otherwise 403
-// cross_origin. No token: 401 unauthenticated; the authenticator's refusal as it
-// maps (401 unauthenticated for an unknown, expired or revoked session); a session
-// that must enrol TOTP first: 403 totp_setup_required; a hub shutting down: 503
-// unavailable. All as the REST error body, without upgrading.
+// The hub is mounted behind the REST middleware (httpapi), which checks the Origin and
+// authenticates the session exactly as for REST, and hands the principal on in the
+// request's context (auth.FromContext); its refusals are the REST ones. The hub itself
+// refuses only while shutting down (503 unavailable) and a request that is not a
+// WebSocket handshake (400 bad_request), with the REST error body (apperr.WriteHTTP),
+// without upgrading.
 //
 // # Frames
 //
 // A client sends one frame per text message. A server message may carry several
 // frames separated by "\n" (NDJSON): frames are compact JSON, so a newline never
 // occurs inside one. Refusals are error frames (the REST error body) with the ref
-// echoed when it could be read, and the connection goes on:
+// echoed when it could be read, and the connection goes on. Frames and their data are
+// read by the one strict decoder (strictjson), error frames made by apperr.Frame:
 //
-//	bad_request          not one JSON object, an unknown field, a wrong field type,
-//	                     trailing data, no type, a ref over 256 bytes, a binary message
+//	bad_request          not one JSON object, text that is not valid UTF-8 as sent,
+//	                     an unknown field, a wrong field type, trailing data, no type,
+//	                     a ref over 256 bytes, a binary message
 //	unsupported_version  "v" is not 1
 //	unknown_type         a type clients do not send
 //	hello_first          anything but ping before hello, or a second hello

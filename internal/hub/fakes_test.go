@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -113,7 +114,7 @@ func (s *fakeService) Handle(_ context.Context, p auth.Principal, f protocol.Fra
 	}
 	var d protocol.SendData
 	if err := json.Unmarshal(f.Data, &d); err != nil {
-		return errorFrame(f.Ref, protocol.Error{Code: protocol.CodeBadRequest, Message: "bad send"})
+		return apperr.Frame(context.Background(), slog.New(slog.DiscardHandler), f.Ref, apperr.New(protocol.CodeBadRequest, "bad send"))
 	}
 	if d.Text == "panic" {
 		panic("fake service bug")

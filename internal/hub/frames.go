@@ -3,11 +3,10 @@ package hub
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 
 	"govchat/internal/apperr"
+	"govchat/internal/strictjson"
 	"govchat/protocol"
 )
 
@@ -27,27 +26,26 @@ func isClientType(t string) bool {
 // frameError is a client frame the hub refuses; it is answered with an error frame.
 type frameError struct {
 	ref string
-	err protocol.Error
+	err error // an *apperr.Error
 }
 
-func (e *frameError) Error() string { return fmt.Sprintf("%s: %s", e.err.Code, e.err.Message) }
+func (e *frameError) Error() string { return e.err.Error() }
 
 func refuse(ref string, code protocol.Code, field, format string, args ...any) *frameError {
-	return &frameError{ref: ref, err: protocol.Error{Code: code, Message: fmt.Sprintf(format, args...), Field: field}}
+	return &frameError{ref: ref, err: &apperr.Error{Code: code, Message: fmt.Sprintf(format, args...), Field: field}}
 }
 
-// decodeFrame reads one client frame strictly: exactly one JSON object with only the
-// envelope's fields, protocol.Version and a client frame type. A refused frame's ref
-// is returned with the error whenever it could be read, so the client can tell which
-// request failed.
+// decodeFrame reads one client frame strictly (strictjson: exactly one JSON object with
+// only the envelope's fields, its text valid UTF-8 as sent, data included), at
+// protocol.Version and of a client frame type. A refused frame's ref is returned with
+// the error whenever it could be read, so the client can tell which request failed.
 func decodeFrame(b []byte) (protocol.Frame, *frameError) {
 	var f protocol.Frame
 	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) == 0 || t[0] != '{' {
 		return f, refuse(peekRef(b), protocol.CodeBadRequest, "", "a frame is one JSON object")
 	}
-	if err := decodeStrict(b, &f); err != nil {
-		err.ref = peekRef(b)
-		return protocol.Frame{}, err
+	if err := strictjson.Decode(b, &f); err != nil {
+		return protocol.Frame{}, &frameError{ref: peekRef(b), err: err}
 	}
 	if bytes.Equal(f.Data, []byte("null")) {
 		f.Data = nil
@@ -67,81 +65,46 @@ func decodeFrame(b []byte) (protocol.Frame, *frameError) {
 	return f, nil
 }
 
-// decodeStrict unmarshals exactly one JSON value into v, refusing unknown fields and
-// trailing data, so a typo in a field name is an error rather than a silent no-op.
-func decodeStrict(b []byte, v any) *frameError {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var syntax *json.SyntaxError
-		var typeErr *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &syntax):
-			return refuse("", protocol.CodeBadRequest, "", "malformed JSON at byte %d", syntax.Offset)
-		case errors.As(err, &typeErr):
-			return refuse("", protocol.CodeBadRequest, typeErr.Field, "field %q must be %s", typeErr.Field, typeErr.Type)
-		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-			return refuse("", protocol.CodeBadRequest, "", "incomplete JSON")
-		default:
-			return refuse("", protocol.CodeBadRequest, "", "malformed frame: %s", shorten(err.Error()))
-		}
+// decodeData reads a frame's data into v strictly; a refusal's field is named from the
+// frame's top (data.resume), as the client wrote it.
+func decodeData(raw json.RawMessage, v any) error {
+	err := strictjson.Decode(raw, v)
+	if err != nil {
+		e := apperr.From(err)
+		e.Field = "data" + dotted(e.Field)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return refuse("", protocol.CodeBadRequest, "", "unexpected data after the JSON object")
-	}
-	return nil
+	return err
 }
 
 // peekRef reads only "ref" from a frame that failed strict decoding (or was never
-// decoded, being too large), so its error can still name the request.
+// decoded, being too large), so its error can still name the request. A ref that is
+// not valid UTF-8 is not echoed.
 func peekRef(b []byte) string {
 	var r struct {
-		Ref string `json:"ref"`
+		Ref json.RawMessage `json:"ref"`
 	}
 	// A decoder, not Unmarshal: it reads the first value and ignores what follows.
-	if json.NewDecoder(bytes.NewReader(b)).Decode(&r) != nil || len(r.Ref) > maxRefBytes {
+	if json.NewDecoder(bytes.NewReader(b)).Decode(&r) != nil {
 		return ""
 	}
-	return r.Ref
+	var ref string
+	if strictjson.Decode(r.Ref, &ref) != nil || len(ref) > maxRefBytes {
+		return ""
+	}
+	return ref
 }
 
-// shorten keeps decoder messages (which quote field names from the frame) short.
-func shorten(s string) string {
-	if len(s) > 120 {
-		return s[:120] + "…"
-	}
-	return s
-}
-
-// encodeFrame encodes a server frame. The envelope and bodies are plain structs, so
-// Marshal cannot fail; a failure would be a bug in a protocol type.
-func encodeFrame(typ, ref string, data any) []byte {
-	var raw json.RawMessage
-	if data != nil {
-		b, err := json.Marshal(data)
-		if err != nil {
-			panic(fmt.Sprintf("hub: encode %s body: %v", typ, err))
-		}
-		raw = b
-	}
-	b, err := json.Marshal(protocol.Frame{V: protocol.Version, Type: typ, Ref: ref, Data: raw})
+// reply sends a frame answering this connection. A body that cannot be encoded is a
+// bug; the client gets an internal error in its place and the cause is logged.
+func (c *conn) reply(typ, ref string, data any) bool {
+	b, err := protocol.EncodeFrame(typ, ref, data)
 	if err != nil {
-		panic(fmt.Sprintf("hub: encode %s frame: %v", typ, err))
+		return c.replyError(ref, err)
 	}
-	return b
+	return c.send(b)
 }
 
-func errorFrame(ref string, e protocol.Error) []byte {
-	return encodeFrame(protocol.TypeError, ref, e)
-}
-
-// appErrorFrame turns a service error into an error frame: its code and user-safe
-// message for a caller's mistake, a bare "internal error" otherwise.
-func appErrorFrame(ref string, err error) []byte {
-	e := apperr.From(err)
-	body := protocol.Error{Code: e.Code, Message: e.Message, Field: e.Field, Reason: e.Reason}
-	if e.RetryAfter > 0 {
-		body.RetryAfter = int((e.RetryAfter + 999_999_999) / 1_000_000_000)
-	}
-	return errorFrame(ref, body)
+// replyError answers ref with err through the one error edge (apperr.Frame).
+func (c *conn) replyError(ref string, err error) bool {
+	return c.send(apperr.Frame(c.ctx, c.hub.log, ref, err))
 }

@@ -7,9 +7,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 
+	"govchat/internal/apperr"
+	"govchat/internal/strictjson"
+	"govchat/internal/strictjson/strictjsontest"
 	"govchat/protocol"
 )
 
@@ -56,6 +60,34 @@ func TestBadFramesAreAnsweredAndTheConnectionGoesOn(t *testing.T) {
 		c.expectError(protocol.CodeBadRequest, "")
 		c.ping()
 	})
+}
+
+// Text that is not valid UTF-8 as sent is refused before the service sees the frame,
+// naming the field from the frame's top; encoding/json would have stored U+FFFD.
+func TestInvalidTextIsRefusedNamingItsField(t *testing.T) {
+	h := newHarness(t, Options{})
+	c := h.user(1, 7)
+	c.hello()
+	cases := []struct {
+		name, frame, ref, field string
+	}{
+		{"invalid bytes in a message text", "{\"v\":1,\"type\":\"send\",\"ref\":\"s1\",\"data\":{\"channel_id\":7,\"client_id\":\"a\",\"text\":\"\xe4\xbd\"}}", "s1", "data.text"},
+		{"a lone surrogate escape in a message text", `{"v":1,"type":"send","ref":"s2","data":{"channel_id":7,"client_id":"b","text":"\ud83d"}}`, "s2", "data.text"},
+		{"invalid bytes in the ref, which is not echoed", "{\"v\":1,\"type\":\"ping\",\"ref\":\"\xff\"}", "", "ref"},
+		{"invalid bytes in a key of away data", "{\"v\":1,\"type\":\"away\",\"ref\":\"a1\",\"data\":{\"\xff\":true}}", "a1", "data"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c.write(tc.frame)
+			if e := c.expectError(protocol.CodeBadRequest, tc.ref); e.Field != tc.field {
+				t.Fatalf("field %q, want %q", e.Field, tc.field)
+			}
+			c.ping()
+		})
+	}
+	if n := len(h.svc.handled); n != 0 {
+		t.Fatalf("the service handled %d frames, want none", n)
+	}
 }
 
 func TestHelloComesFirst(t *testing.T) {
@@ -162,11 +194,17 @@ func TestRateLimit(t *testing.T) {
 	})
 }
 
+// FuzzDecodeFrame: the frame decoder never panics, refuses only with the codes a frame
+// can be refused with, and any frame it accepts — and the send data in it, decoded as
+// the chat service decodes it — holds only the client's own valid UTF-8 text.
 func FuzzDecodeFrame(f *testing.F) {
 	for _, seed := range []string{
 		`{"v":1,"type":"ping"}`,
 		`{"v":1,"type":"hello","ref":"a","data":{"resume":[{"channel_id":1,"last_seq":2}]}}`,
 		`{"v":1,"type":"send","ref":"x","data":{"channel_id":7,"client_id":"c","text":"你好"}}`,
+		`{"v":1,"type":"send","ref":"x","data":{"channel_id":7,"client_id":"c","text":"\ud83d\ude00 \ufffd"}}`,
+		"{\"v\":1,\"type\":\"send\",\"ref\":\"x\",\"data\":{\"text\":\"a\xffb\"}}",
+		`{"v":1,"type":"send","ref":"\ud800","data":{"text":"\udc00"}}`,
 		`{"v":2,"type":"ping"}`,
 		`{"v":1,"type":"nope"}`,
 		`{"v":1,"type":"ping","extra":1}`,
@@ -179,21 +217,27 @@ func FuzzDecodeFrame(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		fr, ferr := decodeFrame(b)
 		if ferr != nil {
-			switch ferr.err.Code {
+			e := apperr.From(ferr.err)
+			switch e.Code {
 			case protocol.CodeBadRequest, protocol.CodeUnsupportedVersion, protocol.CodeUnknownType:
 			default:
-				t.Fatalf("refused with code %q", ferr.err.Code)
+				t.Fatalf("refused with code %q", e.Code)
 			}
-			if len(ferr.ref) > maxRefBytes {
-				t.Fatalf("echoes a ref of %d bytes", len(ferr.ref))
+			if len(ferr.ref) > maxRefBytes || !utf8.ValidString(ferr.ref) {
+				t.Fatalf("echoes a ref %q", ferr.ref)
 			}
-			if ferr.err.Message == "" {
+			if e.Message == "" {
 				t.Fatal("refused without a message")
 			}
 			return
 		}
 		if fr.V != protocol.Version || !isClientType(fr.Type) || len(fr.Ref) > maxRefBytes {
 			t.Fatalf("accepted %+v", fr)
+		}
+		strictjsontest.Unaltered(t, b, fr)
+		var d protocol.SendData
+		if fr.Data != nil && strictjson.Decode(fr.Data, &d) == nil {
+			strictjsontest.Unaltered(t, b, d)
 		}
 		// An accepted frame survives a round trip unchanged.
 		again, err := json.Marshal(fr)

@@ -3,94 +3,43 @@ package hub
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
-	"govchat/internal/auth"
-	"govchat/internal/store"
+	"govchat/internal/wstest"
 	"govchat/protocol"
 )
 
+// The Origin and session checks are the REST middleware's (httpapi's handshake tests
+// run them with the real hub); what is left to the hub answers as REST does.
 func TestHandshakeRefusals(t *testing.T) {
-	h := newHarness(t, Options{})
-	h.auth.add("good", 1, time.Time{})
-	h.auth.set("pending", auth.Principal{
-		User:    store.User{ID: 2},
-		Session: store.Session{ID: 2, UserID: 2, ExpiresAt: time.Now().Add(time.Hour), TOTPPending: true},
-	})
-	cases := []struct {
-		name   string
-		token  string
-		origin string
-		cookie bool
-		status int
-		code   protocol.Code
-	}{
-		{"refuses a foreign origin with a cookie", "good", "https://evil.example", true, http.StatusForbidden, protocol.CodeCrossOrigin},
-		{"refuses a foreign origin with a bearer token", "good", "https://evil.example", false, http.StatusForbidden, protocol.CodeCrossOrigin},
-		{"refuses the null origin", "good", "null", true, http.StatusForbidden, protocol.CodeCrossOrigin},
-		{"refuses a cookie without an origin", "good", "", true, http.StatusForbidden, protocol.CodeCrossOrigin},
-		{"refuses a missing token", "", h.origin(), true, http.StatusUnauthorized, protocol.CodeUnauthenticated},
-		{"refuses an unknown cookie token", "forged", h.origin(), true, http.StatusUnauthorized, protocol.CodeUnauthenticated},
-		{"refuses an unknown bearer token", "forged", "", false, http.StatusUnauthorized, protocol.CodeUnauthenticated},
-		{"refuses a session that must enrol TOTP", "pending", h.origin(), true, http.StatusForbidden, protocol.CodeTOTPSetupRequired},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, resp, err := h.tryDial(tc.token, tc.origin, tc.cookie, nil)
-			if err == nil {
-				_ = c.ws.Close()
-				t.Fatal("upgraded; want a refusal")
-			}
-			if resp == nil {
-				t.Fatalf("no HTTP response: %v", err)
-			}
-			defer resp.Body.Close()
-			if resp.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d", resp.StatusCode, tc.status)
-			}
-			if body := readBody(t, resp); body.Error.Code != tc.code {
-				t.Fatalf("code %s, want %s", body.Error.Code, tc.code)
-			}
-		})
-	}
-	if n := h.hub.Stats().Connections; n != 0 {
-		t.Fatalf("%d connections after refusals", n)
-	}
-}
-
-func TestHandshakeAccepts(t *testing.T) {
-	cases := []struct {
-		name    string
-		allowed string
-		origin  func(h *harness) string
-		cookie  bool
-	}{
-		{"a cookie from the request's own host", "", (*harness).origin, true},
-		{"a bearer token without an origin", "", func(*harness) string { return "" }, false},
-		{"the configured public origin", "https://chat.gov.example", func(*harness) string { return "https://CHAT.gov.example" }, true},
-		{"the configured origin with its default port spelled out", "https://chat.gov.example:443/", func(*harness) string { return "https://chat.gov.example" }, true},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t, Options{AllowedOrigin: tc.allowed})
-			h.auth.add("good", 1, time.Time{})
-			c, resp, err := h.tryDial("good", tc.origin(h), tc.cookie, nil)
-			if err != nil {
-				t.Fatalf("dial: %v (status %v)", err, status(resp))
-			}
-			c.hello()
-			c.ping()
-		})
-	}
-	t.Run("not the request's host when a public origin is configured", func(t *testing.T) {
-		h := newHarness(t, Options{AllowedOrigin: "https://chat.gov.example"})
-		h.auth.add("good", 1, time.Time{})
-		_, resp, err := h.tryDial("good", h.origin(), true, nil)
-		if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
-			t.Fatalf("err %v status %v, want 403", err, status(resp))
+	t.Run("a request the middleware did not authenticate is a server error", func(t *testing.T) {
+		h := newHarness(t, Options{})
+		srv := httptest.NewServer(h.hub) // mounted without the middleware
+		defer srv.Close()
+		_, resp, err := wstest.TryDial(t, wstest.URL(srv.URL, "/"), wstest.Options{Bearer: "good"})
+		if err == nil || resp == nil || resp.StatusCode != http.StatusInternalServerError {
+			t.Fatalf("err %v status %v, want 500", err, status(resp))
 		}
-		resp.Body.Close()
+		defer resp.Body.Close()
+		if e := readBody(t, resp).Error; e.Code != protocol.CodeInternal || e.Message != "internal error" {
+			t.Fatalf("error %+v, want a bare internal error", e)
+		}
+	})
+	t.Run("a request that is not a handshake is a bad request", func(t *testing.T) {
+		h := newHarness(t, Options{})
+		h.auth.add("good", 1, time.Time{})
+		req, _ := http.NewRequest(http.MethodGet, h.srv.URL+"/api/v1/ws", nil)
+		req.Header.Set("Authorization", "Bearer good")
+		resp, err := h.srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || readBody(t, resp).Error.Code != protocol.CodeBadRequest {
+			t.Fatalf("status %d, want 400 bad_request", resp.StatusCode)
+		}
 	})
 }
 

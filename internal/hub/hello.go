@@ -18,15 +18,13 @@ import (
 func (c *conn) hello(f protocol.Frame) {
 	var d protocol.HelloData
 	if len(f.Data) > 0 {
-		if err := decodeStrict(f.Data, &d); err != nil {
-			err.err.Field = "data" + dotted(err.err.Field)
-			c.send(errorFrame(f.Ref, err.err))
+		if err := decodeData(f.Data, &d); err != nil {
+			c.replyError(f.Ref, err)
 			return
 		}
 	}
 	if len(d.Resume) > protocol.MaxResumeChans {
-		c.send(errorFrame(f.Ref, protocol.Error{Code: protocol.CodeBadRequest, Field: "data.resume",
-			Message: fmt.Sprintf("resume lists more than %d channels", protocol.MaxResumeChans)}))
+		c.replyError(f.Ref, apperr.BadField("data.resume", "resume lists more than %d channels", protocol.MaxResumeChans))
 		return
 	}
 	c.helloDone = true
@@ -49,8 +47,9 @@ func (c *conn) hello(f protocol.Frame) {
 	var order []int64
 	for _, pos := range d.Resume {
 		if !member[pos.ChannelID] {
-			c.send(errorFrame(f.Ref, protocol.Error{Code: protocol.CodeNotMember, Field: "data.resume",
-				Message: fmt.Sprintf("not a member of channel %d", pos.ChannelID)}))
+			e := apperr.New(protocol.CodeNotMember, "not a member of channel %d", pos.ChannelID)
+			e.Field = "data.resume"
+			c.replyError(f.Ref, e)
 			continue
 		}
 		if _, dup := positions[pos.ChannelID]; !dup {
@@ -71,12 +70,12 @@ func (c *conn) hello(f protocol.Frame) {
 		}
 	}
 	p := c.principal()
-	c.send(encodeFrame(protocol.TypeWelcome, f.Ref, protocol.WelcomeData{
+	c.reply(protocol.TypeWelcome, f.Ref, protocol.WelcomeData{
 		UserID:      c.userID,
 		ExpiresAt:   p.Session.ExpiresAt,
 		HeartbeatMS: c.hub.opt.Heartbeat.Milliseconds(),
 		MaxFrame:    protocol.MaxFrameBytes,
-	}))
+	})
 	c.goLive()
 }
 
@@ -89,14 +88,11 @@ func (c *conn) resume(ref string, pos protocol.ResumePos) bool {
 	case c.closing():
 		return false
 	case err != nil:
-		if e := apperr.From(err); e.Code == protocol.CodeInternal || e.Code == protocol.CodeUnavailable {
-			c.hub.log.Error("websocket: resume", "user_id", c.userID, "channel_id", pos.ChannelID, "err", err)
-		}
-		c.send(appErrorFrame(ref, err))
+		c.replyError(ref, fmt.Errorf("hub: resume channel %d for user %d: %w", pos.ChannelID, c.userID, err))
 		// The client keeps what it has; live events after its position still come.
 		sent = pos.LastSeq
 	case resync != nil:
-		c.send(encodeFrame(protocol.TypeResync, "", resync))
+		c.reply(protocol.TypeResync, "", resync)
 	default:
 		for _, fr := range frames {
 			if !c.send(fr) {
@@ -114,8 +110,7 @@ func (c *conn) fail(ref, what string, err error) {
 	if c.closing() {
 		return
 	}
-	c.hub.log.Error("websocket hello failed", "user_id", c.userID, "step", what, "err", err)
-	c.send(appErrorFrame(ref, err))
+	c.replyError(ref, fmt.Errorf("hub: hello for user %d: %s: %w", c.userID, what, err))
 	c.close(closeInternal, "server error; reconnect")
 }
 

@@ -16,6 +16,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"govchat/internal/apperr"
+	"govchat/internal/auth"
 	"govchat/internal/bus"
 	"govchat/internal/busevent"
 	"govchat/protocol"
@@ -44,7 +46,7 @@ func newHarness(t testing.TB, opt Options) *harness {
 	opt.Bus, opt.Auth, opt.Service = h.bus, h.auth, h.svc
 	h.hub = New(opt)
 	mux := http.NewServeMux()
-	mux.Handle("GET /api/v1/ws", h.hub)
+	mux.Handle("GET /api/v1/ws", h.authenticated(h.hub))
 	h.srv = httptest.NewUnstartedServer(mux)
 	h.srv.Listener = smallBuffers{h.srv.Listener}
 	h.srv.Start()
@@ -93,6 +95,36 @@ func (h *harness) publish(topicName string, seq int64, frame []byte) {
 func (h *harness) tellUser(userID, channelID int64, event string) {
 	pub := busevent.NewPublisher(h.bus, slog.New(slog.DiscardHandler))
 	pub.Membership(context.Background(), []int64{userID}, protocol.ChannelEvent{ChannelID: channelID, Event: event})
+}
+
+// sessionCookie is the cookie the harness reads a token from.
+const sessionCookie = "govchat_session"
+
+// authenticated stands in for the REST middleware the server mounts the hub behind
+// (httpapi's authed, tested there with the real hub): it hands the principal of the
+// bearer or cookie token on in the request's context, and refuses anything else.
+func (h *harness) authenticated(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			tok = c.Value
+		}
+		p, err := h.auth.Authenticate(r.Context(), tok)
+		if err != nil {
+			apperr.WriteHTTP(w, r, slog.New(slog.DiscardHandler), err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), p, tok)))
+	})
+}
+
+// encodeFrame encodes a server frame as a service would; the protocol types always encode.
+func encodeFrame(typ, ref string, data any) []byte {
+	b, err := protocol.EncodeFrame(typ, ref, data)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 // origin is what a browser on the server's own page sends.

@@ -29,11 +29,8 @@ type Options struct {
 	Bus     bus.Bus
 	Auth    Authenticator
 	Service Service
-	// AllowedOrigin is scheme://host[:port] of the public URL. A browser's Origin must
-	// equal it; empty means the Origin's host must be the request's own Host.
-	AllowedOrigin string
-	Log           *slog.Logger     // nil: discard
-	Now           func() time.Time // nil: time.Now
+	Log     *slog.Logger     // nil: discard
+	Now     func() time.Time // nil: time.Now
 
 	// SendQueueBytes bounds each connection's outbound queue; a connection whose
 	// queue would grow past it is closed with protocol.CloseTooSlow.
@@ -59,7 +56,6 @@ type Hub struct {
 	opt       Options
 	log       *slog.Logger
 	now       func() time.Time
-	origin    string // normalised AllowedOrigin
 	upgrader  websocket.Upgrader
 	writePool sync.Pool // gorilla's write buffers, shared by all connections
 	batchPool sync.Pool // *[]byte for coalesced writes
@@ -130,13 +126,6 @@ func New(opt Options) *Hub {
 		conns:   map[*conn]struct{}{},
 		drained: make(chan struct{}),
 	}
-	if opt.AllowedOrigin != "" {
-		o, ok := normalizeOrigin(opt.AllowedOrigin)
-		if !ok {
-			panic(fmt.Sprintf("hub: AllowedOrigin %q is not scheme://host[:port]", opt.AllowedOrigin))
-		}
-		h.origin = o
-	}
 	h.subs = subscriptions{bus: opt.Bus, topics: map[topic]*topicEntry{}, fanout: h.fanout}
 	h.upgrader = websocket.Upgrader{
 		ReadBufferSize: 1024,
@@ -145,7 +134,7 @@ func New(opt Options) *Hub {
 		WriteBufferSize:   0,
 		WriteBufferPool:   &h.writePool,
 		EnableCompression: false,
-		// ServeHTTP checks Origin itself before authenticating.
+		// The middleware in front of ServeHTTP has checked Origin before authenticating.
 		CheckOrigin: func(*http.Request) bool { return true },
 		Error:       h.upgradeError,
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"govchat/internal/apperr"
 	"govchat/protocol"
 )
 
@@ -78,13 +79,14 @@ func (c *conn) handle(mt int, b []byte) {
 			c.close(closePolicy, "rate limit ignored")
 			return
 		}
-		e := protocol.Error{Code: protocol.CodeRateLimited, Message: "too many frames; slow down", RetryAfter: ceilSeconds(retry)}
-		c.send(errorFrame(peekRef(b), e))
+		e := apperr.New(protocol.CodeRateLimited, "too many frames; slow down")
+		e.RetryAfter = retry
+		c.replyError(peekRef(b), e)
 		return
 	}
 	c.flooding = 0
 	if mt != websocket.TextMessage {
-		c.send(errorFrame("", protocol.Error{Code: protocol.CodeBadRequest, Message: "frames are JSON text messages"}))
+		c.replyError("", apperr.New(protocol.CodeBadRequest, "frames are JSON text messages"))
 		return
 	}
 	f, ferr := decodeFrame(b)
@@ -95,22 +97,22 @@ func (c *conn) handle(mt int, b []byte) {
 		if ferr != nil {
 			ref = ferr.ref
 		}
-		c.send(errorFrame(ref, protocol.Error{Code: protocol.CodeTooLarge, Message: "frame is larger than the limit (max_frame_bytes)"}))
+		c.replyError(ref, apperr.New(protocol.CodeTooLarge, "frame is larger than the limit (max_frame_bytes)"))
 		return
 	}
 	if ferr != nil {
-		c.send(errorFrame(ferr.ref, ferr.err))
+		c.replyError(ferr.ref, ferr.err)
 		return
 	}
 	switch {
 	case f.Type == protocol.TypePing:
-		c.send(encodeFrame(protocol.TypePong, f.Ref, nil))
+		c.reply(protocol.TypePong, f.Ref, nil)
 	case f.Type == protocol.TypeHello && c.helloDone:
-		c.send(errorFrame(f.Ref, protocol.Error{Code: protocol.CodeHelloFirst, Message: "hello was already sent on this connection"}))
+		c.replyError(f.Ref, apperr.New(protocol.CodeHelloFirst, "hello was already sent on this connection"))
 	case f.Type == protocol.TypeHello:
 		c.hello(f)
 	case !c.helloDone:
-		c.send(errorFrame(f.Ref, protocol.Error{Code: protocol.CodeHelloFirst, Message: "send hello first"}))
+		c.replyError(f.Ref, apperr.New(protocol.CodeHelloFirst, "send hello first"))
 	case f.Type == protocol.TypeAway:
 		c.setAway(f)
 	default:
@@ -122,11 +124,6 @@ func (c *conn) handle(mt int, b []byte) {
 	}
 }
 
-func ceilSeconds(d time.Duration) int {
-	s := int((d + time.Second - 1) / time.Second)
-	return max(s, 1)
-}
-
 // setAway answers away: it is about this connection, not chat, so the hub keeps the
 // flag and tells presence of a change (a repeated state changes nothing).
 func (c *conn) setAway(f protocol.Frame) {
@@ -134,14 +131,13 @@ func (c *conn) setAway(f protocol.Frame) {
 		Away *bool `json:"away"` // a pointer, so a missing or null away is refused
 	}
 	if len(f.Data) > 0 {
-		if err := decodeStrict(f.Data, &in); err != nil {
-			err.err.Field = "data" + dotted(err.err.Field)
-			c.send(errorFrame(f.Ref, err.err))
+		if err := decodeData(f.Data, &in); err != nil {
+			c.replyError(f.Ref, err)
 			return
 		}
 	}
 	if in.Away == nil {
-		c.send(errorFrame(f.Ref, protocol.Error{Code: protocol.CodeBadRequest, Field: "data.away", Message: "away (true or false) is required"}))
+		c.replyError(f.Ref, apperr.BadField("data.away", "away (true or false) is required"))
 		return
 	}
 	d := protocol.AwayData{Away: *in.Away}
@@ -151,5 +147,5 @@ func (c *conn) setAway(f protocol.Frame) {
 			pr.Away(c.ctx, c.userID, d.Away)
 		}
 	}
-	c.send(encodeFrame(protocol.TypeAck, f.Ref, d))
+	c.reply(protocol.TypeAck, f.Ref, d)
 }

@@ -7,7 +7,8 @@ import (
 	"govchat/protocol"
 )
 
-// Authenticator resolves a session token (cookie or bearer) to its principal.
+// Authenticator resolves a session token to its principal. The middleware in front of
+// the hub authenticates the handshake; the hub uses this to check open connections again.
 type Authenticator interface {
 	Authenticate(ctx context.Context, token string) (auth.Principal, error)
 }

@@ -63,8 +63,7 @@ func (s *Service) tooSoon(ctx context.Context, id int64, now time.Time) error {
 	if n, err := s.store.GetNotice(ctx, id); err == nil && !n.RemindedAt.IsZero() {
 		e.RetryAfter = n.RemindedAt.Add(s.opt.RemindInterval).Sub(now)
 	}
-	e.RetryAfter = (e.RetryAfter + time.Second - 1).Truncate(time.Second) // never early
-	if e.RetryAfter < time.Second {
+	if e.RetryAfter < time.Second { // the wire rounds up (apperr.RetryAfterSeconds)
 		e.RetryAfter = time.Second
 	}
 	return e
