@@ -63,6 +63,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzTerms -fuzztime 30s ./internal/search
 	$(GO) test -run '^$$' -fuzz FuzzDecodeFrame -fuzztime 30s ./internal/hub
 	$(GO) test -run '^$$' -fuzz FuzzDecodeBody -fuzztime 30s ./internal/httpapi
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime 30s ./internal/busevent
 
 clean:
 	rm -rf bin client-web/dist/app
