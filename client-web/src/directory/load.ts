@@ -53,6 +53,12 @@ export async function loadPeople(
   return { people, nextOffset: offset, done: false };
 }
 
+/** The first `limit` people matching a search, for a picker (the directory pages through
+ * a search with loadPeople). */
+export async function searchPeople(request: Request, q: string, limit: number): Promise<Person[]> {
+  return (await request<People>('GET', peoplePath({ q, limit, offset: 0 }))).people ?? [];
+}
+
 /** Everyone in the organisation, in the server's order (by id): pages of the largest
  * size until an empty one, at most `maxRequests` of them. */
 export async function loadEveryone(request: Request, maxRequests = 50): Promise<Person[]> {

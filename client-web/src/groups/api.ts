@@ -3,9 +3,8 @@
 
 import type { Request } from '../api';
 import type { Channel, ChannelMember, Person } from '../chat/types';
-import { loadOrg, loadPeople, MAX_PAGE } from '../directory/load';
-import { peoplePath } from '../directory/people';
-import type { Department, People } from '../directory/types';
+import { loadOrg, loadPeople, MAX_PAGE, searchPeople } from '../directory/load';
+import type { Department } from '../directory/types';
 import { MAX_MEMBERS, type CreateGroupBody, type UpdateChannelBody } from './form';
 
 /** How many people a search shows. */
@@ -32,7 +31,7 @@ export function createGroupsApi(request: Request): GroupsApi {
     addMembers: (id, userIds) => request<void>('POST', `${base(id)}/members`, { user_ids: [...userIds] }),
     removeMember: (id, user) => request<void>('DELETE', `${base(id)}/members/${user}`),
     setRole: (id, user, role) => request<void>('PUT', `${base(id)}/members/${user}/role`, { role }),
-    search: async (q) => (await request<People>('GET', peoplePath({ q, limit: SEARCH_LIMIT, offset: 0 }))).people ?? [],
+    search: (q) => searchPeople(request, q, SEARCH_LIMIT),
     departments: async () => (await loadOrg(request)).departments,
     async departmentPeople(id, sub) {
       // Whole pages until the end; a group holds at most MAX_MEMBERS, so stop past that.

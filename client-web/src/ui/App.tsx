@@ -5,13 +5,13 @@ import { t } from '../i18n';
 import type { AppStore } from '../state';
 import { ChangePasswordPage } from './ChangePasswordPage';
 import { AuthLayout } from './common';
-import { useAppState, useLocale } from './hooks';
+import { useLocale, useStore } from './hooks';
 import { LoginPage } from './LoginPage';
 import { Shell } from './Shell';
 import { TotpSetupPage } from './TotpSetupPage';
 
 export function App({ store, request }: { store: AppStore; request: Request }) {
-  const state = useAppState(store);
+  const state = useStore(store);
   const l = useLocale();
   const org = state.info?.org_name || t('app.name');
 

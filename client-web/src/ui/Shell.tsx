@@ -11,10 +11,9 @@ import { AdminPage } from './admin/AdminPage';
 import { createNoticeStore, pendingCount, type NoticeStore } from '../notices/store';
 import { browserPushDeps, forgetPush, refreshPush } from '../push/client';
 import { ChatPage } from './chat/ChatPage';
-import { useChatState } from './chat/hooks';
+import { useStore } from './hooks';
 import { LanguageSwitch } from './common';
 import { DirectoryPage } from './directory/DirectoryPage';
-import { useNoticeState } from './notices/hooks';
 import { PushPrompt } from './settings/PushPrompt';
 import { SettingsPage } from './settings/SettingsPage';
 import { NoticesPage } from './notices/NoticesPage';
@@ -159,9 +158,9 @@ export function Shell({ store, request, me, org, info, route }: Props) {
 }
 
 function Nav(p: { chat: ChatStore; notices: NoticeStore; org: string; route: Route; isAdmin: boolean; navigate: (r: Route) => void }) {
-  const s = useChatState(p.chat);
+  const s = useStore(p.chat);
   const unread = totalUnread(s.channels);
-  const toConfirm = pendingCount(useNoticeState(p.notices));
+  const toConfirm = pendingCount(useStore(p.notices));
   useEffect(() => {
     const base = `${p.org} · ${t('app.name')}`;
     document.title = unread > 0 ? `(${unread > 99 ? '99+' : unread}) ${base}` : base;
@@ -205,6 +204,6 @@ function NoticesSection(p: {
   route: Extract<Route, { section: 'notices' }>;
   navigate: (r: Route) => void;
 }) {
-  const s = useChatState(p.chat);
+  const s = useStore(p.chat);
   return <NoticesPage notices={p.notices} request={p.request} me={p.me} route={p.route} navigate={p.navigate} channels={s.channels} />;
 }

@@ -1,25 +1,49 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { createPeopleSearch, type FindPeople, type PeopleSearchState } from '../directory/search';
 import { locale, type Locale } from '../i18n';
-import type { AppState, AppStore } from '../state';
 
-/** Re-renders on every change of the app store. */
-export function useAppState(store: AppStore): AppState {
-  const [s, setS] = useState(store.getState());
+/** Anything that tells its listeners when it has changed. */
+export interface Subscribable {
+  subscribe(fn: () => void): () => void;
+}
+
+/** The current state of a store (its getState(), or what `read` reads), re-rendering on
+ * every change: the one way a component follows the app, chat and notice stores, the
+ * language, the push prompt and a people search. */
+export function useStore<S>(store: Subscribable & { getState(): S }): S;
+export function useStore<S>(store: Subscribable, read: () => S): S;
+export function useStore<S>(store: Subscribable & { getState?(): S }, read?: () => S): S {
+  const get = read ?? (() => store.getState!());
+  // The latest reader, so that a new closure each render does not resubscribe.
+  const getRef = useRef(get);
+  getRef.current = get;
+  const [value, setValue] = useState(get);
   useEffect(() => {
-    setS(store.getState());
-    return store.subscribe(setS);
+    const update = () => setValue(() => getRef.current());
+    update(); // a change between the render and this effect
+    return store.subscribe(update);
   }, [store]);
-  return s;
+  return value;
 }
 
 /** Re-renders when the language changes. */
 export function useLocale(): Locale {
-  const [l, setL] = useState(locale.get());
-  useEffect(() => {
-    setL(locale.get());
-    return locale.subscribe(setL);
-  }, []);
-  return l;
+  return useStore(locale, locale.get);
+}
+
+export interface PeopleSearchHook<P> extends PeopleSearchState<P> {
+  setText(text: string): void;
+  clear(): void;
+}
+
+/** The debounced people search (directory/search.ts) for one search box. `find` must keep
+ * its identity across renders (a module function, or memoised on the request): a new one
+ * starts a new search. */
+export function usePeopleSearch<P>(find: FindPeople<P> | undefined, delayMs?: number): PeopleSearchHook<P> {
+  const search = useMemo(() => createPeopleSearch(find, delayMs), [find, delayMs]);
+  useEffect(() => () => search.dispose(), [search]);
+  const state = useStore(search);
+  return { ...state, setText: search.setText, clear: search.clear };
 }
 
 /** Moves focus to the element once it is mounted, or again when `key` changes. */

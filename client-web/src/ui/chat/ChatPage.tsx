@@ -10,7 +10,7 @@ import { NewGroupDialog } from '../groups/NewGroupDialog';
 import { ChannelList } from './ChannelList';
 import { ChannelView } from './ChannelView';
 import { ConnBanner } from './ConnBanner';
-import { useChatState } from './hooks';
+import { useStore } from '../hooks';
 import './chat.css';
 
 interface Props {
@@ -28,7 +28,7 @@ interface Props {
 
 /** The channel list beside the open channel; at phone width, one or the other. */
 export function ChatPage({ chat, notices, onNavigate, request, meId, meName, info, channelId, onOpen, onMessage }: Props) {
-  const s = useChatState(chat);
+  const s = useStore(chat);
   const [dialog, setDialog] = useState<'new_group' | 'settings' | undefined>();
   useEffect(() => chat.open(channelId), [chat, channelId]);
   const open = channelId === undefined ? undefined : s.channels.find((c) => c.id === channelId);

@@ -2,12 +2,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Request } from '../../api';
 import { loadOrg } from '../../directory/load';
 import { EMPTY_ORG, indexOrg, type OrgIndex } from '../../directory/org';
-import { clampQuery, type Scope } from '../../directory/people';
+import type { Scope } from '../../directory/people';
 import type { Person } from '../../directory/types';
 import { toUiError, type UiError } from '../../errors';
 import { t } from '../../i18n';
 import { ErrorText, Field } from '../common';
-import { useLocale } from '../hooks';
+import { useLocale, usePeopleSearch } from '../hooks';
 import { OrgTreeView } from './OrgTreeView';
 import { PeoplePane } from './PeoplePane';
 import { PersonCard } from './PersonCard';
@@ -31,8 +31,9 @@ export function DirectoryPage({ request, meId, onMessage }: { request: Request; 
   const [orgError, setOrgError] = useState<UiError>();
   const [scope, setScope] = useState<Scope>({ kind: 'all' });
   const [sub, setSub] = useState(true);
-  const [text, setText] = useState('');
-  const [q, setQ] = useState('');
+  // No find function: the people pane pages through the settled query itself.
+  const search = usePeopleSearch<Person>(undefined, SEARCH_DELAY_MS);
+  const { text, query: q } = search;
   const [selected, setSelected] = useState<Person>();
   const [presence, setPresence] = useState<ReadonlyMap<number, boolean>>(new Map());
   const [navOpen, setNavOpen] = useState(false);
@@ -50,11 +51,6 @@ export function DirectoryPage({ request, meId, onMessage }: { request: Request; 
   };
   useEffect(fetchOrg, [request]);
 
-  useEffect(() => {
-    const id = setTimeout(() => setQ(clampQuery(text)), SEARCH_DELAY_MS);
-    return () => clearTimeout(id);
-  }, [text]);
-
   // Focus moves after the render that makes its target exist.
   useEffect(() => {
     const f = focusAfter.current;
@@ -68,8 +64,7 @@ export function DirectoryPage({ request, meId, onMessage }: { request: Request; 
 
   const pickScope = (s: Scope) => {
     setScope(s);
-    setText('');
-    setQ('');
+    search.clear();
     if (matches(PHONE) && navOpen) {
       setNavOpen(false);
       focusAfter.current = 'toggle';
@@ -77,8 +72,7 @@ export function DirectoryPage({ request, meId, onMessage }: { request: Request; 
   };
 
   const clearSearch = () => {
-    setText('');
-    setQ('');
+    search.clear();
     focusAfter.current = 'search';
   };
 
@@ -107,7 +101,7 @@ export function DirectoryPage({ request, meId, onMessage }: { request: Request; 
       </h1>
       <div class="dir-search">
         <div class="dir-search-row">
-          <Field id="dir-search" label={t('dir.search')} value={text} onInput={setText} describedBy="dir-search-hint" maxLength={64} autocomplete="off" />
+          <Field id="dir-search" label={t('dir.search')} value={text} onInput={search.setText} describedBy="dir-search-hint" maxLength={64} autocomplete="off" />
           {text ? (
             <button type="button" class="btn btn-secondary dir-search-clear" onClick={clearSearch}>
               {t('dir.search_clear')}

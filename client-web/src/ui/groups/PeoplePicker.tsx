@@ -6,6 +6,7 @@ import { groupErrorText } from '../../groups/errors';
 import { addPeople, departmentOptions, focusAfterRemove, removePerson, togglePerson, type DeptOption } from '../../groups/picker';
 import { locale, t } from '../../i18n';
 import { Avatar } from '../chat/Avatar';
+import { usePeopleSearch } from '../hooks';
 import { Alert, Status } from './Modal';
 
 interface Props {
@@ -21,14 +22,11 @@ interface Props {
   problem?: string;
 }
 
-const SEARCH_DELAY_MS = 250;
-
 /** Choose people: search the organisation by name or username, or add a whole
  * department; the chosen show as chips that can be removed. */
 export function PeoplePicker({ id, api, chosen, onChange, exclude, excludeNote, problem }: Props) {
-  const [q, setQ] = useState('');
-  const [results, setResults] = useState<Person[] | undefined>();
-  const [searching, setSearching] = useState(false);
+  const search = usePeopleSearch(api.search);
+  const { results, searching } = search;
   const [error, setError] = useState<string>();
   const [status, setStatus] = useState<string>();
   const [depts, setDepts] = useState<DeptOption[]>([]);
@@ -38,7 +36,6 @@ export function PeoplePicker({ id, api, chosen, onChange, exclude, excludeNote, 
   const [focusChip, setFocusChip] = useState<number | undefined>();
   const searchRef = useRef<HTMLInputElement>(null);
   const chipsRef = useRef<HTMLUListElement>(null);
-  const seq = useRef(0);
 
   useEffect(() => {
     api.departments().then(
@@ -47,32 +44,13 @@ export function PeoplePicker({ id, api, chosen, onChange, exclude, excludeNote, 
     );
   }, [api]);
 
+  // Each answer is announced; a failed search shows as the picker's error.
   useEffect(() => {
-    const mine = ++seq.current;
-    const text = q.trim();
-    if (!text) {
-      setResults(undefined);
-      setSearching(false);
-      return undefined;
-    }
-    setSearching(true);
-    const timer = setTimeout(() => {
-      api.search(text).then(
-        (people) => {
-          if (mine !== seq.current) return;
-          setResults(people);
-          setSearching(false);
-          setStatus(people.length ? t('groups.results', { n: people.length }) : t('groups.no_results'));
-        },
-        (e: unknown) => {
-          if (mine !== seq.current) return;
-          setSearching(false);
-          setError(groupErrorText(toUiError(e, Date.now()), 'load', locale.get()));
-        },
-      );
-    }, SEARCH_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [q, api]);
+    if (results) setStatus(results.length ? t('groups.results', { n: results.length }) : t('groups.no_results'));
+  }, [results]);
+  useEffect(() => {
+    if (search.error) setError(groupErrorText(toUiError(search.error, Date.now()), 'load', locale.get()));
+  }, [search.error]);
 
   useEffect(() => {
     if (focusChip === undefined) return;
@@ -118,13 +96,13 @@ export function PeoplePicker({ id, api, chosen, onChange, exclude, excludeNote, 
           ref={searchRef}
           class="input"
           type="search"
-          value={q}
+          value={search.text}
           maxLength={64}
           autocomplete="off"
           spellcheck={false}
           aria-describedby={`${id}-q-hint`}
           onInput={(e) => {
-            setQ((e.currentTarget as HTMLInputElement).value);
+            search.setText((e.currentTarget as HTMLInputElement).value);
             setError(undefined);
           }}
           // Enter in the search box must not submit the whole form.

@@ -8,8 +8,7 @@ import { shortDateTime } from '../../notices/time';
 import type { NoticeBox } from '../../notices/types';
 import { canPublish } from '../../notices/view';
 import type { NoticeView, Route } from '../../router';
-import { useLocale, useNow } from '../hooks';
-import { useNoticeState } from './hooks';
+import { useLocale, useNow, useStore } from '../hooks';
 import { NoticeDetail } from './NoticeDetail';
 import { NoticeList } from './NoticeList';
 import { PublishDialog } from './PublishDialog';
@@ -36,7 +35,7 @@ const TABS: { view: Exclude<NoticeView, 'channel'>; key: MessageKey }[] = [
 /** The 通知 section: 待确认 / 收到的 / 我发布的, a channel's board, and one notice. */
 export function NoticesPage({ notices, request, me, route, navigate, channels }: Props) {
   useLocale();
-  const s = useNoticeState(notices);
+  const s = useStore(notices);
   const now = useNow(30_000).getTime();
   const [publishing, setPublishing] = useState(false);
   const mayPublish = canPublish(me, channels);

@@ -3,8 +3,7 @@ import { locale, t } from '../../i18n';
 import { pinnedIn, type NoticeStore } from '../../notices/store';
 import { isPast, shortDateTime } from '../../notices/time';
 import { isUrgent } from '../../notices/view';
-import { useLocale, useNow } from '../hooks';
-import { useNoticeState } from './hooks';
+import { useLocale, useNow, useStore } from '../hooks';
 import './notices.css';
 
 interface Props {
@@ -23,7 +22,7 @@ const WIDE = 3;
  * confirmed, whatever was posted after it; and the way to the channel's board. */
 export function PinnedNotices({ notices, channelId, onOpen, onBoard }: Props) {
   useLocale();
-  const s = useNoticeState(notices);
+  const s = useStore(notices);
   const now = useNow(60_000).getTime();
   const [expanded, setExpanded] = useState(false);
   const pinned = pinnedIn(s, channelId);

@@ -1,10 +1,9 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Me, Request } from '../../api';
 import type { Channel } from '../../chat/types';
-import { loadOrg } from '../../directory/load';
-import { peoplePath } from '../../directory/people';
+import { loadOrg, searchPeople } from '../../directory/load';
 import { buildTree, preorder } from '../../directory/tree';
-import type { OrgTree, People, Person } from '../../directory/types';
+import type { OrgTree, Person } from '../../directory/types';
 import { t } from '../../i18n';
 import {
   checkPublish,
@@ -23,6 +22,7 @@ import type { NoticeState, NoticeStore } from '../../notices/store';
 import { MAX_NOTICE_BODY, MAX_NOTICE_TITLE, type Notice } from '../../notices/types';
 import { canTargetOrg, publishableChannels } from '../../notices/view';
 import { Modal } from '../groups/Modal';
+import { usePeopleSearch } from '../hooks';
 import { OffDutyHint } from '../worktime/OffDutyHint';
 import { focusFirst, problemText } from './ManageDialogs';
 import { DeadlineFields, FormEnd, TextArea, TextField } from './fields';
@@ -35,7 +35,6 @@ const IDS: Partial<Record<FormField, string>> = {
   deadline: `${ID}-date`,
   audience: `${ID}-audience`,
 };
-const SEARCH_DELAY_MS = 250;
 const SEARCH_LIMIT = 30;
 
 interface Props {
@@ -223,40 +222,10 @@ function OrgPickers({ request, form, set }: { request: Request; form: PublishFor
 }
 
 function PeopleSearch({ request, chosen, onChange }: { request: Request; chosen: ChosenPerson[]; onChange: (p: ChosenPerson[]) => void }) {
-  const [q, setQ] = useState('');
-  const [results, setResults] = useState<Person[]>();
-  const [searching, setSearching] = useState(false);
-  const [error, setError] = useState<string>();
-  const seq = useRef(0);
+  const find = useCallback((q: string) => searchPeople(request, q, SEARCH_LIMIT), [request]);
+  const { text, setText, results, searching, error } = usePeopleSearch(find);
   const inputRef = useRef<HTMLInputElement>(null);
   const id = `${ID}-people`;
-
-  useEffect(() => {
-    const mine = ++seq.current;
-    const text = q.trim();
-    if (!text) {
-      setResults(undefined);
-      setSearching(false);
-      return undefined;
-    }
-    setSearching(true);
-    const timer = setTimeout(() => {
-      request<People>('GET', peoplePath({ q: text, limit: SEARCH_LIMIT, offset: 0 })).then(
-        (r) => {
-          if (mine !== seq.current) return;
-          setResults(r.people ?? []);
-          setSearching(false);
-          setError(undefined);
-        },
-        () => {
-          if (mine !== seq.current) return;
-          setSearching(false);
-          setError(t('notices.aud_org_failed'));
-        },
-      );
-    }, SEARCH_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [q, request]);
 
   const has = new Set(chosen.map((p) => p.id));
   const chosenIds = useMemo(() => chosen.map((p) => p.id), [chosen]);
@@ -274,12 +243,12 @@ function PeopleSearch({ request, chosen, onChange }: { request: Request; chosen:
           ref={inputRef}
           class="input"
           type="search"
-          value={q}
+          value={text}
           maxLength={64}
           autocomplete="off"
           spellcheck={false}
           aria-describedby={`${id}-hint`}
-          onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
+          onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter') e.preventDefault();
           }}
@@ -291,7 +260,7 @@ function PeopleSearch({ request, chosen, onChange }: { request: Request; chosen:
       <p class="muted ntc-small" role="status">
         {searching ? t('notices.aud_searching') : results && results.length === 0 ? t('notices.aud_no_results') : ''}
       </p>
-      {error ? <p class="form-error">{error}</p> : null}
+      {error ? <p class="form-error">{t('notices.aud_org_failed')}</p> : null}
       {results && results.length ? (
         <ul class="ntc-pick-list ntc-results" aria-label={t('notices.aud_results')}>
           {results.map((p) => (

@@ -1,8 +1,7 @@
 import type { NoticeState, NoticeStore } from '../../notices/store';
 import { shortDateTime } from '../../notices/time';
 import { locale, t } from '../../i18n';
-import { useNow } from '../hooks';
-import { useNoticeState } from './hooks';
+import { useNow, useStore } from '../hooks';
 import './notices.css';
 
 /** "Please confirm" reminders that arrived on the socket: in the notices section, and
@@ -30,7 +29,7 @@ export function Reminders({ s, store, now, onOpen }: { s: NoticeState; store: No
 
 /** The reminders outside the notices section: nothing when there are none. */
 export function NoticeReminders({ notices, onOpen }: { notices: NoticeStore; onOpen: (id: number) => void }) {
-  const s = useNoticeState(notices);
+  const s = useStore(notices);
   const now = useNow(60_000).getTime();
   if (s.reminders.length === 0) return null;
   return <Reminders s={s} store={notices} now={now} onOpen={onOpen} />;

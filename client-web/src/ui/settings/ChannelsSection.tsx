@@ -4,7 +4,7 @@ import type { ChatStore } from '../../chat/store';
 import { channelTitle, groupChannels } from '../../chat/view';
 import { toUiError, type UiError } from '../../errors';
 import { t, type MessageKey } from '../../i18n';
-import { useChatState } from '../chat/hooks';
+import { useStore } from '../hooks';
 import { ErrorText } from '../common';
 import { createQuietApi, NOTIFY_LEVELS, type NotifyLevel, type QuietApi } from './quiet';
 
@@ -23,7 +23,7 @@ async function eachLimited<T>(items: readonly T[], n: number, fn: (x: T) => Prom
 /** 频道通知: each of my channels with 全部消息 / 仅@我 / 关闭. */
 export function ChannelsSection({ request, chat, api: given }: { request: Request; chat: ChatStore; api?: QuietApi }) {
   const api = useMemo(() => given ?? createQuietApi(request), [request, given]);
-  const s = useChatState(chat);
+  const s = useStore(chat);
   const [levels, setLevels] = useState<Record<number, NotifyLevel>>({});
   const [saving, setSaving] = useState<Record<number, boolean>>({});
   const [error, setError] = useState<UiError>();

@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type { Me, Request } from '../../api';
 import { t, type MessageKey } from '../../i18n';
 import { browserPushDeps, enablePush, pushSupported, type PushDeps } from '../../push/client';
 import { offerPrompt, pushPrompt, type PromptStore } from '../../push/prompt';
+import { useStore } from '../hooks';
 import { pushErrorKey } from './PushSection';
 import './settings.css';
 
@@ -13,13 +14,9 @@ import './settings.css';
  */
 export function PushPrompt({ request, me, prompt = pushPrompt, deps: given }: { request: Request; me: Me; prompt?: PromptStore; deps?: PushDeps }) {
   const deps = useMemo(() => given ?? browserPushDeps(request), [request, given]);
-  const [stage, setStage] = useState(prompt.stage());
+  const stage = useStore(prompt, prompt.stage);
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<MessageKey>();
-  useEffect(() => {
-    setStage(prompt.stage());
-    return prompt.subscribe(() => setStage(prompt.stage()));
-  }, [prompt]);
 
   const supported = given ? !!deps.notification : pushSupported();
   if (note) {

@@ -2,14 +2,13 @@
 // a person found in the directory, delete one after confirming.
 
 import { Fragment } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Request } from '../../../api';
-import { peoplePath } from '../../../directory/people';
-import type { People, Person } from '../../../directory/types';
+import { searchPeople } from '../../../directory/load';
 import { toUiError, type UiError } from '../../../errors';
 import { locale, t, type MessageKey } from '../../../i18n';
 import { ErrorText } from '../../common';
-import { useNow } from '../../hooks';
+import { useNow, usePeopleSearch } from '../../hooks';
 import type { WorktimeApi } from '../../../worktime/api';
 import { rangeText } from '../../../worktime/beijing';
 import { checkDuty, dutyBody, emptyDutyForm, isActive, MAX_DUTY_DAYS, MAX_DUTY_NOTE, splitSlots, type DutyForm, type DutyProblem, type DutyProblems } from '../../../worktime/duty';
@@ -17,7 +16,6 @@ import { namesFor, type Names } from '../../../worktime/names';
 import type { DutySlot } from '../../../worktime/types';
 import { ConfirmBar, StatusLine } from '../shared';
 
-const SEARCH_DELAY_MS = 250;
 const SEARCH_LIMIT = 20;
 /** How far back ended slots are listed. */
 const PAST_DAYS = 7;
@@ -309,40 +307,10 @@ function PersonPicker(p: {
   problem?: string;
   onChoose: (person: { id: number; name: string } | undefined) => void;
 }) {
-  const [q, setQ] = useState('');
-  const [results, setResults] = useState<Person[]>();
-  const [searching, setSearching] = useState(false);
-  const [failed, setFailed] = useState(false);
-  const seq = useRef(0);
-  const inputRef = useRef<HTMLInputElement>(null);
+  const find = useCallback((q: string) => searchPeople(p.request, q, SEARCH_LIMIT), [p.request]);
+  const search = usePeopleSearch(find);
+  const { results, searching } = search;
   const id = `${p.idPrefix}-q`;
-
-  useEffect(() => {
-    const mine = ++seq.current;
-    const text = q.trim();
-    if (!text) {
-      setResults(undefined);
-      setSearching(false);
-      return undefined;
-    }
-    setSearching(true);
-    const timer = setTimeout(() => {
-      p.request<People>('GET', peoplePath({ q: text, limit: SEARCH_LIMIT, offset: 0 })).then(
-        (r) => {
-          if (mine !== seq.current) return;
-          setResults(r.people ?? []);
-          setSearching(false);
-          setFailed(false);
-        },
-        () => {
-          if (mine !== seq.current) return;
-          setSearching(false);
-          setFailed(true);
-        },
-      );
-    }, SEARCH_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [q, p.request]);
 
   if (p.chosen) {
     return (
@@ -372,16 +340,15 @@ function PersonPicker(p: {
       <label htmlFor={id}>{t('worktime.duty.search')}</label>
       <input
         id={id}
-        ref={inputRef}
         class="input"
         type="search"
-        value={q}
+        value={search.text}
         maxLength={64}
         autocomplete="off"
         spellcheck={false}
         aria-invalid={p.problem ? 'true' : undefined}
         aria-describedby={`${id}-hint`}
-        onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
+        onInput={(e) => search.setText((e.currentTarget as HTMLInputElement).value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter') e.preventDefault();
         }}
@@ -392,7 +359,7 @@ function PersonPicker(p: {
       <p class="muted adm-small" role="status">
         {searching ? t('worktime.duty.searching') : results && results.length === 0 ? t('worktime.duty.no_results') : ''}
       </p>
-      {failed ? <p class="form-error">{t('worktime.duty.search_failed')}</p> : null}
+      {search.error ? <p class="form-error">{t('worktime.duty.search_failed')}</p> : null}
       {results && results.length ? (
         <ul class="plain-list wt-results" aria-label={t('worktime.duty.results')}>
           {results.map((r) => {
@@ -409,8 +376,7 @@ function PersonPicker(p: {
                   aria-label={`${t('worktime.duty.pick')} ${name}`}
                   onClick={() => {
                     p.onChoose({ id: r.id, name });
-                    setQ('');
-                    setResults(undefined);
+                    search.clear();
                   }}
                 >
                   {t('worktime.duty.pick')}
