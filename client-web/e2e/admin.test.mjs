@@ -3,35 +3,13 @@
 // non-administrator finds no way in. `npm run test:browser` (see harness.mjs).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { DEMO_USERS, launchBrowser, login, loginOutcome, fillLogin, openPage, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { fixture } from './fixture.mjs';
+import { DEMO_USERS, fillLogin, loginOutcome } from './harness.mjs';
 
 const TIMEOUT = 90_000;
 
-let server;
-let browser;
-
-before(
-  async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  },
-  { timeout: 90_000 },
-);
-
-after(
-  async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  },
-  { timeout: 20_000 },
-);
-
-async function person(t, username) {
-  const p = await openPage(browser, { baseURL: server.baseURL, t });
-  await login(p.page, server.baseURL, username);
-  return p;
-}
+const e2e = fixture();
 
 const nav = (page) => page.locator('nav.sidenav');
 const navItem = (page, name) => nav(page).getByRole('button', { name, exact: true });
@@ -45,7 +23,7 @@ async function openAdmin(page, tab) {
 }
 
 test('the administrator creates a person; the one-time password is shown once and leads to a password change', { timeout: TIMEOUT }, async (t) => {
-  const admin = await person(t, DEMO_USERS.admin.username);
+  const admin = await e2e.person(t, DEMO_USERS.admin.username);
   const { page } = admin;
   assert.ok(await navItem(page, '系统管理').isVisible(), 'the 系统管理 nav item is there for the administrator');
   await openAdmin(page, '人员');
@@ -82,7 +60,7 @@ test('the administrator creates a person; the one-time password is shown once an
   assert.ok(!(await page.locator('.adm-stack').innerText()).includes(otp), 'the password appears nowhere on the page');
 
   // The new person logs in elsewhere with it and must choose a password first.
-  const newbie = await openPage(browser, { baseURL: server.baseURL, t });
+  const newbie = await e2e.open(t);
   await newbie.page.goto('/');
   await fillLogin(newbie.page, 'liming', otp);
   assert.deepEqual(await loginOutcome(newbie.page), { where: 'current_password' });
@@ -95,7 +73,7 @@ test('the administrator creates a person; the one-time password is shown once an
   assert.equal(await navItem(newbie.page, '系统管理').count(), 0, 'a new staff member has no 系统管理');
 
   // The one-time password no longer works.
-  const again = await openPage(browser, { baseURL: server.baseURL, t });
+  const again = await e2e.open(t);
   await again.page.goto('/');
   await fillLogin(again.page, 'liming', otp);
   const o = await loginOutcome(again.page);
@@ -113,7 +91,7 @@ async function chooseCsv(page, name, buffer) {
 }
 
 test('CSV import: a bad row is listed by line with a Chinese reason; a good file is checked, then imported', { timeout: TIMEOUT }, async (t) => {
-  const admin = await person(t, DEMO_USERS.admin.username);
+  const admin = await e2e.person(t, DEMO_USERS.admin.username);
   const { page } = admin;
   await openAdmin(page, '批量导入');
   assert.equal(new URL(page.url()).pathname, '/admin/import');
@@ -197,7 +175,7 @@ test('CSV import: a bad row is listed by line with a Chinese reason; a good file
 });
 
 test('a staff member sees no 系统管理 and /admin/people lands on the channels', { timeout: TIMEOUT }, async (t) => {
-  const staff = await person(t, DEMO_USERS.budgetStaff.username);
+  const staff = await e2e.person(t, DEMO_USERS.budgetStaff.username);
   const { page } = staff;
   await navItem(page, '消息').waitFor();
   assert.deepEqual(await nav(page).getByRole('button').allInnerTexts().then((xs) => xs.map((x) => x.trim())), ['消息', '通知', '通讯录', '设置']);

@@ -2,8 +2,8 @@
 // network drop, and hostile message text. `npm run test:browser` (see harness.mjs).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, login, openPage, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { fixture } from './fixture.mjs';
 
 const TIMEOUT = 90_000;
 // 李华 (预算股股长) and 张静 (预算编制组, under 预算股) share the 预算股 channel.
@@ -11,30 +11,7 @@ const A = 'lihua';
 const B = 'zhangjing';
 const CHANNEL = '预算股';
 
-let server;
-let browser;
-
-before(
-  async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  },
-  { timeout: 90_000 },
-);
-
-after(
-  async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  },
-  { timeout: 20_000 },
-);
-
-async function person(t, username, viewport) {
-  const p = await openPage(browser, { baseURL: server.baseURL, t, viewport });
-  await login(p.page, server.baseURL, username);
-  return p;
-}
+const e2e = fixture();
 
 function channelLink(page, name) {
   return page.locator('a.chanitem', { has: page.locator('.chanitem-name', { hasText: new RegExp(`^${name}$`) }) });
@@ -76,8 +53,8 @@ async function waitForText(page, text) {
 }
 
 test('two people chat live in a department channel; replies, mentions and a reload keep the history', { timeout: TIMEOUT }, async (t) => {
-  const a = await person(t, A);
-  const b = await person(t, B);
+  const a = await e2e.person(t, A);
+  const b = await e2e.person(t, B);
   await openChannel(a.page, CHANNEL);
   await openChannel(b.page, CHANNEL);
 
@@ -117,9 +94,9 @@ test('two people chat live in a department channel; replies, mentions and a relo
 });
 
 test('reading on one device clears the unread count on the other', { timeout: TIMEOUT }, async (t) => {
-  const a = await person(t, A);
-  const phone = await person(t, B, { width: 360, height: 740 });
-  const desk = await person(t, B);
+  const a = await e2e.person(t, A);
+  const phone = await e2e.person(t, B, { viewport: { width: 360, height: 740 } });
+  const desk = await e2e.person(t, B);
   await openChannel(a.page, CHANNEL);
   await waitOnline(phone.page);
   await waitOnline(desk.page);
@@ -136,8 +113,8 @@ test('reading on one device clears the unread count on the other', { timeout: TI
 });
 
 test('a message written offline is delivered once when back, after what others sent meanwhile', { timeout: TIMEOUT }, async (t) => {
-  const a = await person(t, A);
-  const b = await person(t, B);
+  const a = await e2e.person(t, A);
+  const b = await e2e.person(t, B);
   await openChannel(a.page, CHANNEL);
   await openChannel(b.page, CHANNEL);
 
@@ -176,8 +153,8 @@ test('a message written offline is delivered once when back, after what others s
 });
 
 test('hostile message text shows as text and harms nothing', { timeout: TIMEOUT }, async (t) => {
-  const a = await person(t, A);
-  const b = await person(t, B, { width: 360, height: 740 });
+  const a = await e2e.person(t, A);
+  const b = await e2e.person(t, B, { viewport: { width: 360, height: 740 } });
   await openChannel(a.page, CHANNEL);
   await openChannel(b.page, CHANNEL);
 

@@ -2,40 +2,16 @@
 // appear live and replies; then the colleague leaves it. `npm run test:browser`.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, login, openPage, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { fixture } from './fixture.mjs';
 
-let server;
-let browser;
-
-before(
-  async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  },
-  { timeout: 90_000 },
-);
-
-after(
-  async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  },
-  { timeout: 20_000 },
-);
-
-async function person(t, username) {
-  const p = await openPage(browser, { baseURL: server.baseURL, t });
-  await login(p.page, server.baseURL, username);
-  await p.page.locator('.chat[data-conn="online"]').waitFor();
-  return p;
-}
+const e2e = fixture();
 
 const link = (page, name) => page.locator('a.chanitem', { has: page.locator('.chanitem-name', { hasText: new RegExp(`^${name}$`) }) });
 
 test('a group is created with a colleague, who sees it live, replies, and can leave', { timeout: 90_000 }, async (t) => {
-  const a = await person(t, 'lihua');
-  const b = await person(t, 'zhangjing');
+  const a = await e2e.person(t, 'lihua', { online: true });
+  const b = await e2e.person(t, 'zhangjing', { online: true });
   const name = '2027年预算编制工作组';
 
   await a.page.getByRole('button', { name: '新建群组' }).click();

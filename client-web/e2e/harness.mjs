@@ -1,4 +1,5 @@
-// Shared harness for the browser tests (`npm run test:browser`) and e2e/screenshots.mjs:
+// Shared harness for the browser tests (`npm run test:browser`, whose files set up through
+// fixture.mjs) and e2e/screenshots.mjs:
 // the real govchat server and Debian's chromium, nothing mocked.
 //
 //   GOVCHAT_BIN=/path/to/govchat   a govchat binary built AFTER `npm run build`, so it embeds
@@ -41,6 +42,10 @@
 //   loginOutcome(page) → { where: 'shell' } | { where: 'error', text } | { where: <duty input id> }
 //                      waits until a login attempt settles and says where it went
 //   shot(page, name) → Promise<void>     full-page PNG test-results/<name>.png (never throws)
+//   waitUntil(check, { timeout?, every?, what? }) → the first truthy result of check()
+//                      (sync or async), asked again every `every` ms (100): for an answer no
+//                      page event announces (a notification the service worker showed, the
+//                      clock reaching a time the server named); fails after `timeout` (10 s)
 //   stopAll()          stops every server this process started (also done on exit, on
 //                      SIGINT/SIGTERM and by the watchdog)
 //
@@ -336,6 +341,18 @@ export async function shot(page, name) {
     await page.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: true });
   } catch {
     /* screenshots are a nicety */
+  }
+}
+
+/** Waits for the first truthy result of check(); see the comment at the top. `what` (a
+ * string, or a function for the latest state) names what did not come. */
+export async function waitUntil(check, { timeout = 10_000, every = 100, what = 'the condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const result = await check();
+    if (result) return result;
+    if (Date.now() > deadline) throw new Error(`waited ${timeout} ms for ${typeof what === 'function' ? what() : what}`);
+    await new Promise((r) => setTimeout(r, every));
   }
 }
 

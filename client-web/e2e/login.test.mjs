@@ -4,38 +4,15 @@
 
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { after, before, test } from 'node:test';
-import { DEMO_ORG, DEMO_PASSWORD, launchBrowser, loginOutcome, openPage as open, shot, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { fixture } from './fixture.mjs';
+import { DEMO_ORG, DEMO_PASSWORD, loginOutcome, shot, waitUntil } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 60_000;
 
 const DEMO = { username: 'wangjianguo', password: DEMO_PASSWORD, name: '王建国', org: DEMO_ORG };
 
-let server; // from startServer
-let browser;
-
-before(
-  async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  },
-  { timeout: 90_000 },
-);
-
-after(
-  async () => {
-    try {
-      await browser?.close();
-    } catch {
-      /* best effort */
-    }
-    await server?.stop();
-  },
-  { timeout: 20_000 },
-);
-
-/** A fresh browser context (no cookies, no localStorage) watching for CSP violations and script errors. */
-const openPage = (t, viewport = { width: 1280, height: 800 }) => open(browser, { baseURL: server.baseURL, viewport, t });
+const e2e = fixture();
 
 async function fillLogin(page, username, password) {
   await page.getByRole('heading', { level: 1, name: DEMO.org }).waitFor();
@@ -71,7 +48,7 @@ async function totpOutcome(page) {
 }
 
 test('demo leader logs in and sees the shell, in Chinese', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  const { page, problems } = await openPage(t);
+  const { page, problems } = await e2e.open(t);
   await page.goto('/');
   await page.getByRole('heading', { level: 1, name: DEMO.org }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
@@ -104,7 +81,7 @@ test('demo leader logs in and sees the shell, in Chinese', { timeout: TEST_TIMEO
 });
 
 test('wrong password shows the localised message and stays on the login page', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  const { page, problems } = await openPage(t, { width: 360, height: 740 });
+  const { page, problems } = await e2e.open(t, { viewport: { width: 360, height: 740 } });
   await page.goto('/');
   await fillLogin(page, DEMO.username, 'definitely-not-the-password');
   const o = await outcome(page);
@@ -118,7 +95,7 @@ test('wrong password shows the localised message and stays on the login page', {
 });
 
 test('the session survives a reload, English sticks, logout returns to login', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  const { page, problems, context } = await openPage(t);
+  const { page, problems, context } = await e2e.open(t);
   await page.goto('/');
   await fillLogin(page, DEMO.username, DEMO.password);
   await page.locator('header.topbar').getByText(DEMO.name, { exact: true }).waitFor();
@@ -148,7 +125,7 @@ test('the session survives a reload, English sticks, logout returns to login', {
 
 test('an account with two-step verification passes the code step', { timeout: TEST_TIMEOUT_MS + 40_000 }, async (t) => {
   const user = { username: 'zhaomin', name: '赵敏' };
-  const { page, problems } = await openPage(t);
+  const { page, problems } = await e2e.open(t);
   await page.goto('/');
   await fillLogin(page, user.username, DEMO.password);
   await page.locator('header.topbar').getByText(user.name, { exact: true }).waitFor();
@@ -192,7 +169,7 @@ test('an account with two-step verification passes the code step', { timeout: TE
   await page.getByRole('button', { name: '验证', exact: true }).click();
   let o = await totpOutcome(page);
   if (o.where === 'error') {
-    while (timeStep() <= enrolStep + 1) await page.waitForTimeout(500);
+    await waitUntil(() => timeStep() > enrolStep + 1, { timeout: 61_000, every: 250, what: 'the next TOTP time step' });
     await codeInput.fill(totpCode(setup.body.secret, timeStep()));
     await page.getByRole('button', { name: '验证', exact: true }).click();
     o = await totpOutcome(page);
@@ -203,7 +180,7 @@ test('an account with two-step verification passes the code step', { timeout: TE
 });
 
 test('repeated failures lock the account and say until when', { timeout: 120_000 }, async (t) => {
-  const { page, problems } = await openPage(t, { width: 360, height: 740 });
+  const { page, problems } = await e2e.open(t, { viewport: { width: 360, height: 740 } });
   await page.goto('/');
   let text = '';
   let rateLimited = 0;
@@ -213,11 +190,13 @@ test('repeated failures lock the account and say until when', { timeout: 120_000
     assert.equal(o.where, 'error', `attempt ${i + 1}: ${JSON.stringify(o)}`);
     text = o.text;
     // The server also limits login requests per address (a burst, then one every few
-    // seconds), and the earlier tests used part of the burst: honour the wait it gives.
+    // seconds), and the earlier tests used part of the burst: honour the wait it gives
+    // (Retry-After, rounded up to whole seconds).
     const wait = /^操作过于频繁，请 (\d+) 秒后再试。$/.exec(text);
     if (wait) {
       rateLimited++;
-      await page.waitForTimeout(Number(wait[1]) * 1000 + 300);
+      const retryAt = Date.now() + Number(wait[1]) * 1000;
+      await waitUntil(() => Date.now() >= retryAt, { timeout: 120_000, what: 'the time the server named' });
     }
     await page.getByRole('button', { name: '登录', exact: true }).and(page.locator(':enabled')).waitFor();
   }

@@ -3,37 +3,15 @@
 // a session in a second tab. `npm run test:browser` (see harness.mjs).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { DEMO_USERS, launchBrowser, login, openPage, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { fixture } from './fixture.mjs';
+import { DEMO_USERS } from './harness.mjs';
 
 const TIMEOUT = 90_000;
 const STAFF = DEMO_USERS.budgetStaff; // 张静
 const CHIEF = DEMO_USERS.budgetChief; // 李华
 
-let server;
-let browser;
-
-before(
-  async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  },
-  { timeout: 90_000 },
-);
-
-after(
-  async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  },
-  { timeout: 20_000 },
-);
-
-async function person(t, username) {
-  const p = await openPage(browser, { baseURL: server.baseURL, t });
-  await login(p.page, server.baseURL, username);
-  return p;
-}
+const e2e = fixture();
 
 const navItem = (page, name) => page.locator('nav.sidenav').getByRole('button', { name: new RegExp(`^${name}`) });
 
@@ -47,11 +25,11 @@ const online = (page) => page.locator('.chat[data-conn="online"]').waitFor();
 const appKeys = (page) => page.evaluate(() => Object.keys(localStorage).filter((k) => /^govchat\.(outbox|drafts)\./.test(k)));
 
 test('from the directory to a direct message: 张静 writes to 李华, who sees it arrive unread', { timeout: TIMEOUT }, async (t) => {
-  const chief = await person(t, CHIEF.username);
+  const chief = await e2e.person(t, CHIEF.username);
   await online(chief.page);
   assert.equal(await channelLink(chief.page, STAFF.name, 'direct').count(), 0, 'no direct channel yet');
 
-  const staff = await person(t, STAFF.username);
+  const staff = await e2e.person(t, STAFF.username);
   const { page } = staff;
   await navItem(page, '通讯录').click();
   await page.getByRole('heading', { level: 1, name: '通讯录' }).waitFor();
@@ -100,7 +78,7 @@ test('from the directory to a direct message: 张静 writes to 李华, who sees 
 });
 
 test('switching to English changes the chat interface and survives a reload', { timeout: TIMEOUT }, async (t) => {
-  const { page, problems } = await person(t, STAFF.username);
+  const { page, problems } = await e2e.person(t, STAFF.username);
   await channelLink(page, '预算股').click();
   await composer(page).waitFor();
   assert.equal(await composer(page).getAttribute('placeholder'), '输入消息…');
@@ -135,7 +113,7 @@ async function tabUntil(page, what, done, max = 40, key = 'Tab') {
 }
 
 test('keyboard only: open a channel, send, then reach the last message and its 回复 button', { timeout: TIMEOUT }, async (t) => {
-  const { page, problems } = await person(t, STAFF.username);
+  const { page, problems } = await e2e.person(t, STAFF.username);
   await online(page);
   await tabUntil(page, 'the 预算股 channel', () => document.activeElement?.matches('a.chanitem') && document.activeElement.querySelector('.chanitem-name')?.textContent === '预算股');
   await page.keyboard.press('Enter');
@@ -166,7 +144,7 @@ test('keyboard only: open a channel, send, then reach the last message and its �
 });
 
 test('logging out forgets the user here and in the other tab at once', { timeout: TIMEOUT }, async (t) => {
-  const { context, page, problems } = await person(t, STAFF.username);
+  const { context, page, problems } = await e2e.person(t, STAFF.username);
   const tab2 = await context.newPage();
   tab2.on('pageerror', (err) => problems.push(`tab 2 page error: ${err.message}`));
   await tab2.goto('/');

@@ -4,34 +4,10 @@
 // with the change shown. `npm run test:browser` (see harness.mjs).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, login, openPage, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { fixture } from './fixture.mjs';
 
-let server;
-let browser;
-
-before(
-  async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  },
-  { timeout: 90_000 },
-);
-
-after(
-  async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  },
-  { timeout: 20_000 },
-);
-
-async function person(t, username, viewport) {
-  const p = await openPage(browser, { baseURL: server.baseURL, t, viewport });
-  await login(p.page, server.baseURL, username);
-  await p.page.locator('.chat[data-conn="online"]').waitFor();
-  return p;
-}
+const e2e = fixture();
 
 const link = (page, name) => page.locator('a.chanitem', { has: page.locator('.chanitem-name', { hasText: new RegExp(`^${name}$`) }) });
 const pins = (page) => page.getByRole('region', { name: /本频道待确认的通知/ });
@@ -45,9 +21,9 @@ async function openChannel(page, name) {
 const TITLE = '关于报送2027年部门预算草案的通知';
 
 test('a notice stays pinned until each person confirms; the tally moves live; a revision pins it again', { timeout: 150_000 }, async (t) => {
-  const leader = await person(t, 'wangjianguo');
-  const staff = await person(t, 'zhangjing', { width: 390, height: 844 });
-  const colleague = await person(t, 'lihua');
+  const leader = await e2e.person(t, 'wangjianguo', { online: true });
+  const staff = await e2e.person(t, 'zhangjing', { viewport: { width: 390, height: 844 }, online: true });
+  const colleague = await e2e.person(t, 'lihua', { online: true });
 
   // The leader publishes to 预算股 (with the groups below it) and 国库股.
   await leader.page.goto('/notices');

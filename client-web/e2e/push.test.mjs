@@ -7,38 +7,20 @@
 // `npm run test:browser` (GOVCHAT_BIN and CHROMIUM as described in harness.mjs).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { DEMO_USERS, launchBrowser, login, openPage, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { fixture } from './fixture.mjs';
+import { DEMO_USERS, waitUntil } from './harness.mjs';
 
 const TIMEOUT = 90_000;
 // 李华 (预算股股长) is a member of the 预算股 department channel.
 const USER = 'lihua';
 const CHANNEL = '预算股';
 
-let server;
-let browser;
-
-before(
-  async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  },
-  { timeout: 90_000 },
-);
-
-after(
-  async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  },
-  { timeout: 20_000 },
-);
+const e2e = fixture();
 
 /** Logs in with notifications allowed and waits until the service worker controls the page. */
 async function loggedIn(t) {
-  const p = await openPage(browser, { baseURL: server.baseURL, t });
-  await p.context.grantPermissions(['notifications'], { origin: server.baseURL });
-  await login(p.page, server.baseURL, USER);
+  const p = await e2e.person(t, USER, { permissions: ['notifications'] });
   await p.page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
   return p;
 }
@@ -46,7 +28,7 @@ async function loggedIn(t) {
 /** The CDP session and the registration id of the page's service worker. */
 async function pushChannel(context, page) {
   const cdp = await context.newCDPSession(page);
-  const scope = server.baseURL + '/';
+  const scope = e2e.server.baseURL + '/';
   const registrationId = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no ServiceWorker.workerRegistrationUpdated for ' + scope)), 10_000);
     cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
@@ -62,7 +44,7 @@ async function pushChannel(context, page) {
     cdp,
     deliver: (payload) =>
       cdp.send('ServiceWorker.deliverPushMessage', {
-        origin: server.baseURL,
+        origin: e2e.server.baseURL,
         registrationId,
         data: typeof payload === 'string' ? payload : JSON.stringify(payload),
       }),
@@ -78,15 +60,16 @@ function shown(page, tag) {
   }, tag);
 }
 
+/** The first notification shown that matches `pred`, once the worker has shown it. */
 async function waitShown(page, pred, what) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const list = await shown(page);
-    const hit = list.find(pred);
-    if (hit) return hit;
-    if (Date.now() > deadline) throw new Error(`no notification ${what}; shown: ${JSON.stringify(list)}`);
-    await page.waitForTimeout(100);
-  }
+  let list = [];
+  return waitUntil(
+    async () => {
+      list = await shown(page);
+      return list.find(pred);
+    },
+    { what: () => `a notification ${what}; shown: ${JSON.stringify(list)}` },
+  );
 }
 
 async function channelId(page, name) {
@@ -101,7 +84,7 @@ test('the service worker shows a notification for a push and a click opens the c
   const id = await channelId(page, CHANNEL);
   // Somewhere else in the app, so that opening the channel is visible.
   await page.locator('nav.sidenav button.nav-item', { hasText: '通讯录' }).click();
-  await page.waitForURL(`${server.baseURL}/directory`);
+  await page.waitForURL(`${e2e.server.baseURL}/directory`);
   await page.evaluate(() => (window.__samePage = true));
 
   const push = await pushChannel(context, page);
@@ -119,8 +102,8 @@ test('the service worker shows a notification for a push and a click opens the c
   assert.deepEqual(n.data, { url: `/c/${id}`, kind: 'mention' });
   assert.equal(n.requireInteraction, false);
   assert.equal(n.lang, 'zh-CN');
-  assert.equal(n.icon, `${server.baseURL}/icons/icon-192.png`);
-  assert.equal(n.badge, `${server.baseURL}/icons/badge-96.png`);
+  assert.equal(n.icon, `${e2e.server.baseURL}/icons/icon-192.png`);
+  assert.equal(n.badge, `${e2e.server.baseURL}/icons/badge-96.png`);
 
   // A newer push for the same channel replaces the older notification.
   await push.deliver({ kind: 'message', title: CHANNEL, body: '第二条', url: `/c/${id}`, tag: `c${id}`, urgent: false });
@@ -139,7 +122,7 @@ test('the service worker shows a notification for a push and a click opens the c
   }, `c${id}`);
   assert.ok(clicked, 'the worker found its notification');
 
-  await page.waitForURL(`${server.baseURL}/c/${id}`, { timeout: 10_000 });
+  await page.waitForURL(`${e2e.server.baseURL}/c/${id}`, { timeout: 10_000 });
   await page.locator('#channel-title', { hasText: CHANNEL }).waitFor();
   // Closed on click.
   assert.deepEqual(await shown(page, `c${id}`), []);
@@ -206,9 +189,11 @@ test('settings: push switch, my part-time hours and leave, a channel muted — k
 
   // Mute a channel.
   const row = page.locator('.settings-channel', { has: page.locator('.settings-channel-name', { hasText: new RegExp(`^${CHANNEL}$`) }) });
+  // The choice shows at once; the reload waits for the server to have taken it.
+  const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && /\/api\/v1\/channels\/\d+\/notify$/.test(r.url()));
   await row.locator('label', { hasText: '仅@我' }).click();
   await row.locator('label.segment-on', { hasText: '仅@我' }).waitFor();
-  await page.waitForTimeout(300);
+  assert.equal((await saved).status(), 200);
 
   await page.reload();
   await page.getByLabel('使用我自己的作息（例如非全日工作）').waitFor();

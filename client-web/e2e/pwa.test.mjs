@@ -3,36 +3,16 @@
 // no network. `npm run test:browser` (GOVCHAT_BIN and CHROMIUM as described in harness.mjs).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { DEMO_USERS, launchBrowser, login, openPage, shot, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { fixture } from './fixture.mjs';
+import { DEMO_USERS, login, shot } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 90_000;
 
-let server;
-let browser;
-
-before(
-  async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  },
-  { timeout: 90_000 },
-);
-
-after(
-  async () => {
-    try {
-      await browser?.close();
-    } catch {
-      /* best effort */
-    }
-    await server?.stop();
-  },
-  { timeout: 20_000 },
-);
+const e2e = fixture();
 
 test('the manifest is linked, parses, and its icons are served', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  const { page, problems } = await openPage(browser, { baseURL: server.baseURL, t });
+  const { page, problems } = await e2e.open(t);
   await page.goto('/');
   await page.locator('#username').waitFor();
 
@@ -74,7 +54,7 @@ test('the manifest is linked, parses, and its icons are served', { timeout: TEST
 });
 
 test('the service worker installs, controls the page, and the app opens offline', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  const { context, page, problems } = await openPage(browser, { baseURL: server.baseURL, t, viewport: { width: 360, height: 740 } });
+  const { context, page, problems } = await e2e.open(t, { viewport: { width: 360, height: 740 } });
 
   const sw = await page.request.get('/sw.js');
   assert.equal(sw.status(), 200);
@@ -100,14 +80,14 @@ test('the service worker installs, controls the page, and the app opens offline'
         new Promise((_, reject) => setTimeout(() => reject(new Error('no service worker became active within 10 s')), 10_000)),
       ]),
   );
-  assert.equal(scope, server.baseURL + '/');
+  assert.equal(scope, e2e.server.baseURL + '/');
 
   // After a reload the worker controls the page: assets come from it, the API never does.
   const responses = [];
   page.on('response', (r) => responses.push(r));
   await page.reload();
   await page.locator('#username').waitFor();
-  assert.equal(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL), server.baseURL + '/sw.js');
+  assert.equal(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL), e2e.server.baseURL + '/sw.js');
   await page.waitForLoadState('networkidle');
   const fromWorker = (pred) => responses.filter((r) => pred(new URL(r.url()).pathname)).map((r) => r.fromServiceWorker());
   const assetFlags = fromWorker((p) => p.startsWith('/assets/'));
@@ -116,14 +96,14 @@ test('the service worker installs, controls the page, and the app opens offline'
   assert.ok(apiFlags.length > 0 && !apiFlags.some(Boolean), `API requests never answered by the worker: ${apiFlags}`);
 
   // Logging in (POSTs, cookies, the session) works through the worker untouched.
-  await login(page, server.baseURL, DEMO_USERS.leader.username);
+  await login(page, e2e.server.baseURL, DEMO_USERS.leader.username);
 
   // No network at all: the browser is offline and the server is down.
   await context.setOffline(true);
-  await server.stop({ keepData: true });
+  await e2e.server.stop({ keepData: true });
   for (const route of ['/', '/c/1']) {
     await page.goto(route).catch(() => {});
-    assert.equal(new URL(page.url()).origin, server.baseURL, `${route}: still on the app's origin (${page.url()})`);
+    assert.equal(new URL(page.url()).origin, e2e.server.baseURL, `${route}: still on the app's origin (${page.url()})`);
     await page.locator('#app > *').first().waitFor();
     assert.ok(await page.locator('#app').isVisible(), `${route}: the app page rendered offline`);
     assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), true);
@@ -131,7 +111,7 @@ test('the service worker installs, controls the page, and the app opens offline'
   await shot(page, 'pwa-offline-360');
 
   // Back online with the server restarted on the same data and address: the app is live again.
-  await server.restart();
+  await e2e.server.restart();
   await context.setOffline(false);
   await page.goto('/');
   await page.locator('header.topbar').getByText(DEMO_USERS.leader.name, { exact: true }).waitFor();

@@ -2,27 +2,10 @@
 // header and in the notice form, before anything is sent. `npm run test:browser`.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, login, openPage, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { fixture } from './fixture.mjs';
 
-let server;
-let browser;
-
-before(
-  async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  },
-  { timeout: 90_000 },
-);
-
-after(
-  async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  },
-  { timeout: 20_000 },
-);
+const e2e = fixture();
 
 /** Today and tomorrow as dates in Beijing, whatever the machine's zone. */
 function beijingDays() {
@@ -32,18 +15,16 @@ function beijingDays() {
 
 test('a colleague on leave shows as such before a message or notice goes to them', { timeout: 90_000 }, async (t) => {
   // 李华 puts in leave for today and tomorrow, through her own settings API.
-  const lihua = await openPage(browser, { baseURL: server.baseURL, t });
-  await login(lihua.page, server.baseURL, 'lihua');
+  const lihua = await e2e.person(t, 'lihua');
   const [from, to] = beijingDays();
-  const res = await lihua.page.request.put(server.baseURL + '/api/v1/me/quiet', {
+  const res = await lihua.page.request.put(e2e.server.baseURL + '/api/v1/me/quiet', {
     data: { own_schedule: null, leave: [{ from, to, note: '年假' }], push_when_idle: false },
-    headers: { Origin: server.baseURL },
+    headers: { Origin: e2e.server.baseURL },
   });
   assert.equal(res.status(), 200, await res.text());
 
   // 张静 writes to her from the directory: the header says she is on leave, and when.
-  const zhang = await openPage(browser, { baseURL: server.baseURL, t });
-  await login(zhang.page, server.baseURL, 'zhangjing');
+  const zhang = await e2e.person(t, 'zhangjing');
   await zhang.page.goto('/directory');
   await zhang.page.getByLabel('搜索人员').fill('李华');
   await zhang.page.getByRole('button', { name: /李华/ }).first().click();

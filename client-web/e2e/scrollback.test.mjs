@@ -3,8 +3,8 @@
 // and what the reader was looking at does not jump. `npm run test:browser` (harness.mjs).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, login, openPage, startServer } from './harness.mjs';
+import { before, test } from 'node:test';
+import { fixture } from './fixture.mjs';
 
 const TIMEOUT = 90_000;
 // 国库股: 何平 (股长) and 徐磊 write the history, 高燕 reads it. Nobody else here uses it.
@@ -14,22 +14,18 @@ const READER = 'gaoyan';
 const TOTAL = 150;
 const TOLERANCE_PX = 3;
 
-let server;
-let browser;
+const e2e = fixture();
 /** seq → text of the seeded history. */
 let bySeq;
 
 before(
   async () => {
-    server = await startServer();
-    browser = await launchBrowser();
     // Two writers, alternating, some messages two lines long.
     const texts = Array.from({ length: TOTAL }, (_, i) => `国库股第${String(i + 1).padStart(3, '0')}条：资金支付进度核对${i % 7 === 0 ? '\n附：请同步更新台账。' : ''}`);
     const halves = [texts.filter((_, i) => i % 2 === 0), texts.filter((_, i) => i % 2 === 1)];
     const acks = await Promise.all(
       WRITERS.map(async (u, i) => {
-        const { context, page } = await openPage(browser, { baseURL: server.baseURL });
-        await login(page, server.baseURL, u);
+        const { context, page } = await e2e.person(undefined, u);
         const a = await seed(page, CHANNEL, halves[i]);
         await context.close();
         return a;
@@ -38,14 +34,6 @@ before(
     bySeq = new Map(acks.flat().map((a) => [a.seq, a.text]));
   },
   { timeout: 90_000 },
-);
-
-after(
-  async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  },
-  { timeout: 20_000 },
 );
 
 /**
@@ -160,9 +148,8 @@ const loadedSeqs = (page) => page.locator('.timeline .msg[data-seq]').evaluateAl
 
 test('a long channel opens at the newest message; scrolling back loads older pages above, in place, up to the first', { timeout: TIMEOUT }, async (t) => {
   assert.deepEqual([...bySeq.keys()].sort((a, b) => a - b), Array.from({ length: TOTAL }, (_, i) => i + 1), 'seeded seq 1..150, no gaps');
-  const reader = await openPage(browser, { baseURL: server.baseURL, t });
+  const reader = await e2e.person(t, READER);
   const { page } = reader;
-  await login(page, server.baseURL, READER);
   await openChannel(page);
 
   // The newest message is at the bottom, in view.
@@ -204,9 +191,8 @@ test(
   'reaching the top does not move the messages when loading starts',
   { timeout: TIMEOUT },
   async (t) => {
-    const reader = await openPage(browser, { baseURL: server.baseURL, t });
+    const reader = await e2e.person(t, READER);
     const { page } = reader;
-    await login(page, server.baseURL, READER);
     await openChannel(page);
     const oldest = Math.min(...(await loadedSeqs(page)));
     const a = await loadPageAbove(page, oldest);
