@@ -168,7 +168,7 @@ test('settings: push switch, my part-time hours and leave, a channel muted — k
   }
 
   // Part-time: mornings on Monday and Wednesday only.
-  await page.locator('#worktime-status').waitFor();
+  await page.locator('#quiet-status').waitFor();
   await page.locator('.settings-week', { hasText: '08:30–12:00、14:30–18:00' }).waitFor();
   await page.getByLabel('使用我自己的作息（例如非全日工作）').check();
   for (const day of ['周一', '周三']) await page.getByRole('button', { name: `删除${day}第 2 段` }).click();
@@ -177,7 +177,7 @@ test('settings: push switch, my part-time hours and leave, a channel muted — k
     await page.getByRole('button', { name: `删除${day}第 1 段` }).click();
   }
   await page.getByLabel('周一第 1 段结束时间').fill('11:30');
-  await page.locator('#worktime-save').click();
+  await page.locator('#quiet-save').click();
   await page.locator('.settings-note', { hasText: '已保存' }).waitFor();
 
   // Leave.

@@ -7,7 +7,9 @@
 //   /notices/channel/12  notices pinned in channel 12    /notices/34   notice 34
 //   /directory        the directory          /settings        notifications and quiet hours (own)
 //   /admin/people     admin: people              /admin/departments, /admin/party, /admin/import,
-//                                                /admin/worktime (schedule, calendar, duty roster)
+//                                                /admin/worktime (quiet hours: schedule, calendar,
+//                                                duty roster; the address keeps the name people
+//                                                have bookmarked, the code says quiet)
 
 export type AdminTab = 'people' | 'departments' | 'party' | 'import' | 'worktime';
 export const ADMIN_TABS: readonly AdminTab[] = ['people', 'departments', 'party', 'import', 'worktime'];

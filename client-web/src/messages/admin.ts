@@ -1,7 +1,7 @@
 // Texts of the admin screens. zh-CN is the source of truth; English must define the same keys.
 
 export const zh = {
-  'admin.tab_worktime': '工作时间',
+  'admin.tab_quiet': '工作时间',
   'admin.title': '系统管理',
   'admin.tabs': '系统管理功能',
   'admin.tab.people': '人员',
@@ -240,7 +240,7 @@ export const zh = {
 } as const;
 
 export const en: Readonly<Record<keyof typeof zh, string>> = {
-  'admin.tab_worktime': 'Working time',
+  'admin.tab_quiet': 'Working time',
   'admin.title': 'Administration',
   'admin.tabs': 'Administration sections',
   'admin.tab.people': 'People',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Request } from '../api';
-import { createWorktimeApi, readDuty, readWorkSchedule } from './api';
+import { createQuietAdminApi, readDuty, readWorkSchedule } from './api';
 
 describe('readWorkSchedule', () => {
   it('reads the schedule and the year asked for', () => {
@@ -32,7 +32,7 @@ describe('the requests', () => {
       if (p === '/admin/duty' && m === 'POST') return { id: 9, user_id: 2, start: 'a', end: 'b' };
       return {};
     }) as Request;
-    const api = createWorktimeApi(request);
+    const api = createQuietAdminApi(request);
     await api.workSchedule(2027);
     await api.saveSchedule({ mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, 'Asia/Shanghai');
     await api.uploadCalendar(2027, '\uFEFF{"year":2027}');

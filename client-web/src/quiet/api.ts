@@ -44,7 +44,7 @@ export function readDuty(raw: unknown): DutySlot[] {
   );
 }
 
-export interface WorktimeApi {
+export interface QuietAdminApi {
   workSchedule(year: number): Promise<WorkSchedule>;
   /** Saves the weekly schedule in the organisation's zone (PUT /admin/work-schedule). */
   saveSchedule(s: WeekSchedule, timeZone: string): Promise<unknown>;
@@ -56,7 +56,7 @@ export interface WorktimeApi {
   deleteDuty(id: number): Promise<void>;
 }
 
-export function createWorktimeApi(request: Request): WorktimeApi {
+export function createQuietAdminApi(request: Request): QuietAdminApi {
   return {
     workSchedule: async (year) => readWorkSchedule(await request<unknown>('GET', `/work-schedule?year=${year}`), year),
     saveSchedule: (s, timeZone) => request('PUT', '/admin/work-schedule', { time_zone: timeZone, week: s }),

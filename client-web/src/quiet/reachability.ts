@@ -97,24 +97,24 @@ export function reachabilityCache(request: Request): ReachabilityCache {
 // ---- what the sender reads ----
 
 const STATE_KEYS: Record<string, MessageKey> = {
-  off_hours: 'worktime.reach.off_hours',
-  weekend: 'worktime.reach.weekend',
-  day_off: 'worktime.reach.day_off',
-  holiday: 'worktime.reach.holiday',
-  leave: 'worktime.reach.leave',
+  off_hours: 'quiet.reach.off_hours',
+  weekend: 'quiet.reach.weekend',
+  day_off: 'quiet.reach.day_off',
+  holiday: 'quiet.reach.holiday',
+  leave: 'quiet.reach.leave',
 };
 
 /** One off-duty person in words: "休息中，08:30 提醒", "节假日休息，10月8日 08:30 提醒",
  * "请假中，11月25日 08:30 提醒"; without a next time, "…，上班时提醒". */
 export function offDutyText(r: Reachability, now: Date | number, locale: Locale): string {
-  if (r.reason === 'disabled') return translate(locale, 'worktime.reach.disabled');
-  const state = translate(locale, STATE_KEYS[r.reason] ?? 'worktime.reach.off_hours');
+  if (r.reason === 'disabled') return translate(locale, 'quiet.reach.disabled');
+  const state = translate(locale, STATE_KEYS[r.reason] ?? 'quiet.reach.off_hours');
   const next = r.next ? new Date(r.next) : undefined;
   const when =
     next && !Number.isNaN(next.getTime())
-      ? translate(locale, 'worktime.reach.notify_at', { when: momentText(next, now, locale) })
-      : translate(locale, 'worktime.reach.notify_later');
-  return translate(locale, 'worktime.reach.line', { state, when });
+      ? translate(locale, 'quiet.reach.notify_at', { when: momentText(next, now, locale) })
+      : translate(locale, 'quiet.reach.notify_later');
+  return translate(locale, 'quiet.reach.line', { state, when });
 }
 
 export interface OffDutyPerson {
@@ -141,7 +141,7 @@ export function summarize(
     .filter((r) => !r.reachable)
     .map((r) => ({
       userId: r.user_id,
-      name: names.get(r.user_id) ?? r.display_name ?? translate(locale, 'worktime.reach.someone', { id: r.user_id }),
+      name: names.get(r.user_id) ?? r.display_name ?? translate(locale, 'quiet.reach.someone', { id: r.user_id }),
       text: offDutyText(r, now, locale),
       next: r.next,
     }))
@@ -150,7 +150,7 @@ export function summarize(
   if (off.length === 1 && entries.length === 1) return { kind: 'one', person: off[0]!, text: off[0]!.text };
   return {
     kind: 'many',
-    text: off.length === 1 ? translate(locale, 'worktime.reach.one_of', { name: off[0]!.name, line: off[0]!.text }) : translate(locale, 'worktime.reach.many', { n: off.length }),
+    text: off.length === 1 ? translate(locale, 'quiet.reach.one_of', { name: off[0]!.name, line: off[0]!.text }) : translate(locale, 'quiet.reach.many', { n: off.length }),
     people: off,
   };
 }

@@ -13,7 +13,7 @@ import { ImportTab } from './ImportTab';
 import { OrgTreeTab } from './OrgTreeTab';
 import { ADMIN_TABS, type AdminTab } from '../../router';
 import { PeopleTab } from './PeopleTab';
-import { WorktimeTab } from './worktime/WorktimeTab';
+import { QuietTab } from './quiet/QuietTab';
 import './admin.css';
 
 export type { AdminTab };
@@ -24,7 +24,7 @@ const TAB_KEYS: Record<AdminTab, MessageKey> = {
   departments: 'admin.tab.departments',
   party: 'admin.tab.party',
   import: 'admin.tab.import',
-  worktime: 'admin.tab_worktime',
+  worktime: 'admin.tab_quiet',
 };
 
 export function AdminPage(props: { request: Request; tab: AdminTab; onTab: (tab: AdminTab) => void; importer?: Importer }) {
@@ -42,7 +42,7 @@ export function AdminPage(props: { request: Request; tab: AdminTab; onTab: (tab:
         {props.tab === 'import' ? (
           <ImportTab importer={importer} onImported={org.reload} />
         ) : props.tab === 'worktime' ? (
-          <WorktimeTab request={props.request} />
+          <QuietTab request={props.request} />
         ) : !org.tree ? (
           <OrgLoading error={org.error} onRetry={org.reload} />
         ) : props.tab === 'people' ? (

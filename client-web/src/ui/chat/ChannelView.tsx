@@ -7,7 +7,7 @@ import type { Message } from '../../chat/types';
 import { channelTitle, timelineRows, type Names } from '../../chat/view';
 import { describeError } from '../../errors';
 import { locale, t } from '../../i18n';
-import { OffDutyHint } from '../worktime/OffDutyHint';
+import { OffDutyHint } from '../quiet/OffDutyHint';
 import { Composer } from './Composer';
 import { MemberPanel } from './MemberPanel';
 import type { MessageActions } from './MessageItem';

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Request } from '../../api';
 import { notePushMoment } from '../../push/prompt';
-import { OffDutyHint } from '../worktime/OffDutyHint';
+import { OffDutyHint } from '../quiet/OffDutyHint';
 import { formatDateTime } from '../../format';
 import { locale, t } from '../../i18n';
 import { hasChanges, lineDiff } from '../../notices/diff';

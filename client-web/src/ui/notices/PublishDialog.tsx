@@ -23,7 +23,7 @@ import { MAX_NOTICE_BODY, MAX_NOTICE_TITLE, type Notice } from '../../notices/ty
 import { canTargetOrg, publishableChannels } from '../../notices/view';
 import { Modal } from '../groups/Modal';
 import { usePeopleSearch } from '../hooks';
-import { OffDutyHint } from '../worktime/OffDutyHint';
+import { OffDutyHint } from '../quiet/OffDutyHint';
 import { focusFirst, problemText } from './ManageDialogs';
 import { DeadlineFields, FormEnd, TextArea, TextField } from './fields';
 import './notices.css';

@@ -7,9 +7,9 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Request } from '../../api';
 import { t } from '../../i18n';
 import { useLocale } from '../hooks';
-import { namesFor, type Names } from '../../worktime/names';
-import { reachabilityCache, REACHABILITY_TTL_MS, setKey, summarize } from '../../worktime/reachability';
-import type { Reachability } from '../../worktime/types';
+import { namesFor, type Names } from '../../quiet/names';
+import { reachabilityCache, REACHABILITY_TTL_MS, setKey, summarize } from '../../quiet/reachability';
+import type { Reachability } from '../../quiet/types';
 import './offduty.css';
 
 let seq = 0;
@@ -78,12 +78,12 @@ export function OffDutyHint({ request, userIds, now, names: given }: { request: 
         {s.text}
         {s.people.length > 1 ? (
           <button type="button" class="offduty-toggle" aria-expanded={open} aria-controls={listId} onClick={() => setOpen((o) => !o)}>
-            {open ? t('worktime.reach.hide') : t('worktime.reach.show')}
+            {open ? t('quiet.reach.hide') : t('quiet.reach.show')}
           </button>
         ) : null}
       </p>
       {s.people.length > 1 && open ? (
-        <ul id={listId} class="offduty-list" aria-label={t('worktime.reach.list')}>
+        <ul id={listId} class="offduty-list" aria-label={t('quiet.reach.list')}>
           {s.people.map((p) => (
             <li key={p.userId}>
               <span class="offduty-name">{p.name}</span>

@@ -3,25 +3,25 @@ import type { Request } from '../../api';
 import { toUiError, type UiError } from '../../errors';
 import { formatDate, zonedParts } from '../../format';
 import { locale, t, type MessageKey } from '../../i18n';
-import { offDutyText } from '../../worktime/reachability';
-import { checkSchedule, hasProblems, nextSpan } from '../../worktime/schedule';
-import { DAY_KEYS, type DayKey, type WeekSchedule } from '../../worktime/types';
+import { offDutyText } from '../../quiet/reachability';
+import { checkSchedule, hasProblems, nextSpan } from '../../quiet/schedule';
+import { DAY_KEYS, type DayKey, type WeekSchedule } from '../../quiet/types';
 import { ErrorText } from '../common';
 import { checkLeave, createQuietApi, groupDays, leaveDays, splitLeave, spansText, type LeaveRange, type MyQuiet, type QuietApi } from './quiet';
 
-const dayName = (d: DayKey) => t(`worktime.day.${d}` as MessageKey);
+const dayName = (d: DayKey) => t(`quiet.day.${d}` as MessageKey);
 
 /** 周一至周五 08:30–12:00、14:30–18:00 · 周六、周日 休息 — one line per run of alike days. */
 export function ScheduleSummary({ schedule }: { schedule: WeekSchedule }) {
-  const sep = t('settings.worktime.span_sep');
+  const sep = t('settings.quiet.span_sep');
   return (
     <ul class="settings-week">
       {groupDays(schedule).map((g) => (
         <li key={g.days[0]}>
           <span class="settings-days">
-            {g.days.length === 1 ? dayName(g.days[0]!) : t('settings.worktime.days_range', { from: dayName(g.days[0]!), to: dayName(g.days[g.days.length - 1]!) })}
+            {g.days.length === 1 ? dayName(g.days[0]!) : t('settings.quiet.days_range', { from: dayName(g.days[0]!), to: dayName(g.days[g.days.length - 1]!) })}
           </span>{' '}
-          <span>{g.spans.length ? spansText(g.spans, sep) : t('settings.worktime.rest')}</span>
+          <span>{g.spans.length ? spansText(g.spans, sep) : t('settings.quiet.rest')}</span>
         </li>
       ))}
     </ul>
@@ -39,7 +39,7 @@ function dateText(d: string): string {
 }
 
 /** 我的工作时间 and 请假: my own weekly spans or the organisation's, and leave ranges. */
-export function WorktimeSection({ request, api: given }: { request: Request; api?: QuietApi }) {
+export function QuietSection({ request, api: given }: { request: Request; api?: QuietApi }) {
   const api = useMemo(() => given ?? createQuietApi(request), [request, given]);
   const [data, setData] = useState<MyQuiet>();
   const [loadError, setLoadError] = useState<UiError>();
@@ -88,13 +88,13 @@ export function WorktimeSection({ request, api: given }: { request: Request; api
 
   if (!data) {
     return (
-      <section class="settings-section" aria-labelledby="settings-worktime-title">
-        <h2 id="settings-worktime-title" class="settings-heading">
-          {t('settings.worktime.title')}
+      <section class="settings-section" aria-labelledby="settings-quiet-title">
+        <h2 id="settings-quiet-title" class="settings-heading">
+          {t('settings.quiet.title')}
         </h2>
         {loadError ? (
           <>
-            <ErrorText id="worktime-load-error" error={loadError} />
+            <ErrorText id="quiet-load-error" error={loadError} />
             <button type="button" class="btn btn-secondary" onClick={load}>
               {t('settings.retry')}
             </button>
@@ -117,15 +117,15 @@ export function WorktimeSection({ request, api: given }: { request: Request; api
 
   return (
     <>
-      <section class="settings-section" aria-labelledby="settings-worktime-title">
-        <h2 id="settings-worktime-title" class="settings-heading">
-          {t('settings.worktime.title')}
+      <section class="settings-section" aria-labelledby="settings-quiet-title">
+        <h2 id="settings-quiet-title" class="settings-heading">
+          {t('settings.quiet.title')}
         </h2>
         <p class="muted">
-          {t('settings.worktime.intro')} {t('settings.beijing_time')}
+          {t('settings.quiet.intro')} {t('settings.beijing_time')}
         </p>
         {data.status ? (
-          <p class="settings-status" id="worktime-status">
+          <p class="settings-status" id="quiet-status">
             {t('settings.status.now', {
               text:
                 data.status.reason === 'working'
@@ -137,11 +137,11 @@ export function WorktimeSection({ request, api: given }: { request: Request; api
           </p>
         ) : null}
         <fieldset class="settings-choice">
-          <legend class="visually-hidden">{t('settings.worktime.mode')}</legend>
+          <legend class="visually-hidden">{t('settings.quiet.mode')}</legend>
           <label>
             <input
               type="radio"
-              name="worktime-mode"
+              name="quiet-mode"
               value="org"
               checked={!useOwn}
               onChange={() => {
@@ -149,12 +149,12 @@ export function WorktimeSection({ request, api: given }: { request: Request; api
                 setSaved(false);
               }}
             />{' '}
-            {t('settings.worktime.use_org')}
+            {t('settings.quiet.use_org')}
           </label>
           <label>
             <input
               type="radio"
-              name="worktime-mode"
+              name="quiet-mode"
               value="own"
               checked={useOwn}
               onChange={() => {
@@ -162,18 +162,18 @@ export function WorktimeSection({ request, api: given }: { request: Request; api
                 setSaved(false);
               }}
             />{' '}
-            {t('settings.worktime.use_own')}
+            {t('settings.quiet.use_own')}
           </label>
         </fieldset>
         {!own ? (
           <div class="settings-box">
-            <p class="settings-box-title">{t('settings.worktime.org_is')}</p>
+            <p class="settings-box-title">{t('settings.quiet.org_is')}</p>
             <ScheduleSummary schedule={data.org} />
           </div>
         ) : (
           <div class="settings-box">
-            <p class="field-hint" id="worktime-hint">
-              {t('settings.worktime.time_hint')}
+            <p class="field-hint" id="quiet-hint">
+              {t('settings.quiet.time_hint')}
             </p>
             <table class="settings-days-table">
               <tbody>
@@ -182,7 +182,7 @@ export function WorktimeSection({ request, api: given }: { request: Request; api
                     <th scope="row">{dayName(d)}</th>
                     <td>
                       <div class="settings-spans">
-                        {own[d].length === 0 ? <span class="muted">{t('settings.worktime.rest')}</span> : null}
+                        {own[d].length === 0 ? <span class="muted">{t('settings.quiet.rest')}</span> : null}
                         {own[d].map((sp, i) => {
                           const bad = problems[d]?.[i];
                           const n = i + 1;
@@ -193,9 +193,9 @@ export function WorktimeSection({ request, api: given }: { request: Request; api
                                 value={sp.start}
                                 inputMode="numeric"
                                 maxLength={5}
-                                aria-label={t('settings.worktime.start_of', { day: dayName(d), n })}
+                                aria-label={t('settings.quiet.start_of', { day: dayName(d), n })}
                                 aria-invalid={bad === 'start_format' || bad === 'order' || bad === 'overlap' ? 'true' : undefined}
-                                aria-describedby="worktime-hint"
+                                aria-describedby="quiet-hint"
                                 onInput={(e) => {
                                   const v = (e.currentTarget as HTMLInputElement).value;
                                   setDay(d, (spans) => spans.map((s, j) => (j === i ? { ...s, start: v } : s)));
@@ -207,9 +207,9 @@ export function WorktimeSection({ request, api: given }: { request: Request; api
                                 value={sp.end}
                                 inputMode="numeric"
                                 maxLength={5}
-                                aria-label={t('settings.worktime.end_of', { day: dayName(d), n })}
+                                aria-label={t('settings.quiet.end_of', { day: dayName(d), n })}
                                 aria-invalid={bad === 'end_format' || bad === 'order' ? 'true' : undefined}
-                                aria-describedby="worktime-hint"
+                                aria-describedby="quiet-hint"
                                 onInput={(e) => {
                                   const v = (e.currentTarget as HTMLInputElement).value;
                                   setDay(d, (spans) => spans.map((s, j) => (j === i ? { ...s, end: v } : s)));
@@ -218,10 +218,10 @@ export function WorktimeSection({ request, api: given }: { request: Request; api
                               <button
                                 type="button"
                                 class="btn btn-quiet settings-small"
-                                aria-label={t('settings.worktime.remove_of', { day: dayName(d), n })}
+                                aria-label={t('settings.quiet.remove_of', { day: dayName(d), n })}
                                 onClick={() => setDay(d, (spans) => spans.filter((_, j) => j !== i))}
                               >
-                                {t('settings.worktime.remove')}
+                                {t('settings.quiet.remove')}
                               </button>
                             </span>
                           );
@@ -230,10 +230,10 @@ export function WorktimeSection({ request, api: given }: { request: Request; api
                           <button
                             type="button"
                             class="btn btn-quiet settings-small"
-                            aria-label={t('settings.worktime.add_to', { day: dayName(d) })}
+                            aria-label={t('settings.quiet.add_to', { day: dayName(d) })}
                             onClick={() => setDay(d, (spans) => [...spans, nextSpan(spans)!])}
                           >
-                            {t('settings.worktime.add')}
+                            {t('settings.quiet.add')}
                           </button>
                         ) : null}
                       </div>
@@ -244,14 +244,14 @@ export function WorktimeSection({ request, api: given }: { request: Request; api
             </table>
             {hasProblems(problems) ? (
               <p class="form-error" role="alert">
-                {t('settings.worktime.problems')}
+                {t('settings.quiet.problems')}
               </p>
             ) : !DAY_KEYS.some((d) => own[d].length > 0) ? (
-              <p class="settings-warning">{t('settings.worktime.no_days')}</p>
+              <p class="settings-warning">{t('settings.quiet.no_days')}</p>
             ) : null}
           </div>
         )}
-        <p class="field-hint">{t('settings.worktime.holidays_note')}</p>
+        <p class="field-hint">{t('settings.quiet.holidays_note')}</p>
         <div class="settings-actions">
           {saved && !dirty ? (
             <span class="settings-note" role="status">
@@ -259,16 +259,16 @@ export function WorktimeSection({ request, api: given }: { request: Request; api
             </span>
           ) : null}
           {dirty ? (
-            <button type="button" class="btn btn-primary" id="worktime-save" disabled={busy || hasProblems(problems)} onClick={() => void save({ own })}>
-              {busy ? t('settings.saving') : t('settings.worktime.save')}
+            <button type="button" class="btn btn-primary" id="quiet-save" disabled={busy || hasProblems(problems)} onClick={() => void save({ own })}>
+              {busy ? t('settings.saving') : t('settings.quiet.save')}
             </button>
           ) : null}
         </div>
         <label class="settings-check">
           <input type="checkbox" checked={data.pushWhenIdle} disabled={busy} onChange={(e) => void save({ pushWhenIdle: (e.currentTarget as HTMLInputElement).checked })} />{' '}
-          {t('settings.worktime.push_when_idle')}
+          {t('settings.quiet.push_when_idle')}
         </label>
-        <ErrorText id="worktime-error" error={error} />
+        <ErrorText id="quiet-error" error={error} />
       </section>
       <LeaveSection leave={data.leave} busy={busy} onSave={(leave) => save({ leave })} />
     </>

@@ -4,7 +4,7 @@ import { t } from '../../i18n';
 import { LanguageSwitch } from '../common';
 import { ChannelsSection } from './ChannelsSection';
 import { PushSection } from './PushSection';
-import { WorktimeSection } from './WorktimeSection';
+import { QuietSection } from './QuietSection';
 import './settings.css';
 
 /** The person's own settings: push on this device, working time and leave, each channel's
@@ -16,7 +16,7 @@ export function SettingsPage({ request, me, chat }: { request: Request; me: Me; 
         {t('settings.title')}
       </h1>
       <PushSection request={request} me={me} />
-      <WorktimeSection request={request} />
+      <QuietSection request={request} />
       <ChannelsSection request={request} chat={chat} />
       <section class="settings-section" aria-labelledby="settings-language-title">
         <h2 id="settings-language-title" class="settings-heading">

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRequest } from '../../api';
 import { fakeFetch } from '../../testing';
-import { defaultSchedule } from '../../worktime/schedule';
+import { defaultSchedule } from '../../quiet/schedule';
 import { checkLeave, createQuietApi, groupDays, leaveDays, quietBody, readMyQuiet, spansText, splitLeave } from './quiet';
 
 const PART_TIME = { mon: [{ start: '08:30', end: '12:00' }], tue: [], wed: [{ start: '08:30', end: '12:00' }], thu: [], fri: [], sat: [], sun: [] };

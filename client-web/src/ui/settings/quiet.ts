@@ -3,8 +3,8 @@
 // GET/PUT /channels/{id}/notify. Pure functions and a thin API over the app's request.
 
 import type { Request } from '../../api';
-import { defaultSchedule, parseClock, readSchedule, scheduleBody } from '../../worktime/schedule';
-import { DAY_KEYS, type DayKey, type Span, type WeekSchedule } from '../../worktime/types';
+import { defaultSchedule, parseClock, readSchedule, scheduleBody } from '../../quiet/schedule';
+import { DAY_KEYS, type DayKey, type Span, type WeekSchedule } from '../../quiet/types';
 
 export interface LeaveRange {
   from: string; // YYYY-MM-DD, Beijing calendar

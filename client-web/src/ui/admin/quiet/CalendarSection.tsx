@@ -6,10 +6,10 @@ import { useMemo, useState } from 'preact/hooks';
 import type { UiError } from '../../../errors';
 import { locale, t, type MessageKey } from '../../../i18n';
 import { ErrorText } from '../../common';
-import type { WorktimeApi } from '../../../worktime/api';
-import { parseDate } from '../../../worktime/beijing';
-import { describeFieldPath, holidayRows, indexYear, monthGrid, rangesText, readCalendarFile, shortDate, type FileProblem, type GridCell } from '../../../worktime/calendar';
-import type { YearFile } from '../../../worktime/types';
+import type { QuietAdminApi } from '../../../quiet/api';
+import { parseDate } from '../../../quiet/beijing';
+import { describeFieldPath, holidayRows, indexYear, monthGrid, rangesText, readCalendarFile, shortDate, type FileProblem, type GridCell } from '../../../quiet/calendar';
+import type { YearFile } from '../../../quiet/types';
 import { StatusLine } from '../shared';
 import { refusal, type Refusal } from './serverError';
 
@@ -23,13 +23,13 @@ export interface YearState {
 
 const zh = () => locale.get() === 'zh-CN';
 
-export function CalendarSection(p: { api: WorktimeApi; years: YearState[]; onRetry: (year: number) => void; onUploaded: (year: number) => void }) {
+export function CalendarSection(p: { api: QuietAdminApi; years: YearState[]; onRetry: (year: number) => void; onUploaded: (year: number) => void }) {
   return (
-    <section class="wt-section" aria-labelledby="wt-calendar-title">
-      <h2 id="wt-calendar-title" class="adm-h2">
-        {t('worktime.calendar.title')}
+    <section class="quiet-section" aria-labelledby="quiet-calendar-title">
+      <h2 id="quiet-calendar-title" class="adm-h2">
+        {t('quiet.calendar.title')}
       </h2>
-      <p class="muted">{t('worktime.calendar.intro')}</p>
+      <p class="muted">{t('quiet.calendar.intro')}</p>
       {p.years.map((y) => (
         <YearView key={y.year} y={y} onRetry={() => p.onRetry(y.year)} />
       ))}
@@ -39,25 +39,25 @@ export function CalendarSection(p: { api: WorktimeApi; years: YearState[]; onRet
 }
 
 function YearView({ y, onRetry }: { y: YearState; onRetry: () => void }) {
-  const id = `wt-year-${y.year}`;
+  const id = `quiet-year-${y.year}`;
   return (
-    <div class="wt-year" role="group" aria-labelledby={id}>
+    <div class="quiet-year" role="group" aria-labelledby={id}>
       <h3 id={id} class="adm-h3">
-        {t('worktime.calendar.year', { year: y.year })}
+        {t('quiet.calendar.year', { year: y.year })}
       </h3>
       {y.loading && !y.calendar ? (
-        <p class="muted">{t('worktime.loading')}</p>
+        <p class="muted">{t('quiet.loading')}</p>
       ) : y.error ? (
         <div class="adm-stack">
           <ErrorText id={`${id}-error`} error={y.error} />
           <div>
             <button type="button" class="btn btn-secondary" onClick={onRetry}>
-              {t('worktime.retry')}
+              {t('quiet.retry')}
             </button>
           </div>
         </div>
       ) : !y.calendar ? (
-        <p class="adm-note">{t('worktime.calendar.missing', { year: y.year })}</p>
+        <p class="adm-note">{t('quiet.calendar.missing', { year: y.year })}</p>
       ) : (
         <YearCalendar file={y.calendar} origin={y.origin} />
       )}
@@ -70,33 +70,33 @@ function YearCalendar({ file, origin }: { file: YearFile; origin?: 'embedded' | 
   const z = zh();
   return (
     <>
-      <p class="wt-source">
-        {t('worktime.calendar.source', { source: file.source })}
-        {origin ? t(origin === 'embedded' ? 'worktime.calendar.origin_embedded' : 'worktime.calendar.origin_uploaded') : ''}
+      <p class="quiet-source">
+        {t('quiet.calendar.source', { source: file.source })}
+        {origin ? t(origin === 'embedded' ? 'quiet.calendar.origin_embedded' : 'quiet.calendar.origin_uploaded') : ''}
       </p>
       <div class="adm-table-box">
-        <table class="adm-table wt-holidays">
+        <table class="adm-table quiet-holidays">
           <thead>
             <tr>
-              <th scope="col">{t('worktime.calendar.col_name')}</th>
-              <th scope="col">{t('worktime.calendar.col_off')}</th>
-              <th scope="col">{t('worktime.calendar.col_days')}</th>
-              <th scope="col">{t('worktime.calendar.col_work')}</th>
+              <th scope="col">{t('quiet.calendar.col_name')}</th>
+              <th scope="col">{t('quiet.calendar.col_off')}</th>
+              <th scope="col">{t('quiet.calendar.col_days')}</th>
+              <th scope="col">{t('quiet.calendar.col_work')}</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r.name}>
-                <th scope="row" data-label={t('worktime.calendar.col_name')}>
+                <th scope="row" data-label={t('quiet.calendar.col_name')}>
                   {r.name}
                 </th>
-                <td data-label={t('worktime.calendar.col_off')}>{r.off.length ? <span class="wt-off">{rangesText(r.off, z)}</span> : <span class="muted">{t('worktime.calendar.none')}</span>}</td>
-                <td class="wt-num" data-label={t('worktime.calendar.col_days')}>{r.offDays ? t('worktime.calendar.days', { n: r.offDays }) : '—'}</td>
-                <td data-label={t('worktime.calendar.col_work')}>
+                <td data-label={t('quiet.calendar.col_off')}>{r.off.length ? <span class="quiet-off">{rangesText(r.off, z)}</span> : <span class="muted">{t('quiet.calendar.none')}</span>}</td>
+                <td class="quiet-num" data-label={t('quiet.calendar.col_days')}>{r.offDays ? t('quiet.calendar.days', { n: r.offDays }) : '—'}</td>
+                <td data-label={t('quiet.calendar.col_work')}>
                   {r.work.length ? (
-                    <span class="wt-work">{r.work.map((d) => shortDate(parseDate(d)!, z)).join(z ? '、' : ', ')}</span>
+                    <span class="quiet-work">{r.work.map((d) => shortDate(parseDate(d)!, z)).join(z ? '、' : ', ')}</span>
                   ) : (
-                    <span class="muted">{t('worktime.calendar.none')}</span>
+                    <span class="muted">{t('quiet.calendar.none')}</span>
                   )}
                 </td>
               </tr>
@@ -110,13 +110,13 @@ function YearCalendar({ file, origin }: { file: YearFile; origin?: 'embedded' | 
 }
 
 const WEEK_KEYS: MessageKey[] = [
-  'worktime.calendar.wd_short_mon',
-  'worktime.calendar.wd_short_tue',
-  'worktime.calendar.wd_short_wed',
-  'worktime.calendar.wd_short_thu',
-  'worktime.calendar.wd_short_fri',
-  'worktime.calendar.wd_short_sat',
-  'worktime.calendar.wd_short_sun',
+  'quiet.calendar.wd_short_mon',
+  'quiet.calendar.wd_short_tue',
+  'quiet.calendar.wd_short_wed',
+  'quiet.calendar.wd_short_thu',
+  'quiet.calendar.wd_short_fri',
+  'quiet.calendar.wd_short_sat',
+  'quiet.calendar.wd_short_sun',
 ];
 
 /** Twelve month grids, drawn only once the administrator opens them. */
@@ -124,16 +124,16 @@ function MonthView({ file }: { file: YearFile }) {
   const [open, setOpen] = useState(false);
   const index = useMemo(() => indexYear(file), [file]);
   return (
-    <details class="adm-help wt-months-box" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
-      <summary>{t('worktime.calendar.show_months', { year: file.year })}</summary>
+    <details class="adm-help quiet-months-box" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+      <summary>{t('quiet.calendar.show_months', { year: file.year })}</summary>
       {open ? (
         <>
-          <p class="wt-legend">
-            <span class="wt-legend-item wt-k-holiday">{t('worktime.calendar.legend_holiday')}</span>
-            <span class="wt-legend-item wt-k-workday">{t('worktime.calendar.legend_workday')}</span>
-            <span class="wt-legend-item wt-k-weekend">{t('worktime.calendar.legend_weekend')}</span>
+          <p class="quiet-legend">
+            <span class="quiet-legend-item quiet-k-holiday">{t('quiet.calendar.legend_holiday')}</span>
+            <span class="quiet-legend-item quiet-k-workday">{t('quiet.calendar.legend_workday')}</span>
+            <span class="quiet-legend-item quiet-k-weekend">{t('quiet.calendar.legend_weekend')}</span>
           </p>
-          <div class="wt-months">
+          <div class="quiet-months">
             {Array.from({ length: 12 }, (_, i) => (
               <Month key={i} year={file.year} month={i + 1} weeks={monthGrid(file.year, i + 1, index)} />
             ))}
@@ -146,8 +146,8 @@ function MonthView({ file }: { file: YearFile }) {
 
 function Month({ month, weeks }: { year: number; month: number; weeks: GridCell[][] }) {
   return (
-    <table class="wt-month">
-      <caption>{t('worktime.calendar.month', { month: zh() ? month : ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][month - 1]! })}</caption>
+    <table class="quiet-month">
+      <caption>{t('quiet.calendar.month', { month: zh() ? month : ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][month - 1]! })}</caption>
       <thead>
         <tr>
           {WEEK_KEYS.map((k) => (
@@ -160,7 +160,7 @@ function Month({ month, weeks }: { year: number; month: number; weeks: GridCell[
       <tbody>
         {weeks.map((w) => (
           <tr key={w[0]!.date}>
-            {w.map((c) => (c.inMonth ? <Cell key={c.date} c={c} /> : <td key={c.date} class="wt-out" />))}
+            {w.map((c) => (c.inMonth ? <Cell key={c.date} c={c} /> : <td key={c.date} class="quiet-out" />))}
           </tr>
         ))}
       </tbody>
@@ -173,18 +173,18 @@ function Cell({ c }: { c: GridCell }) {
   const k = c.info.kind;
   const label =
     k === 'holiday'
-      ? t('worktime.calendar.cell_holiday', { date, name: c.info.name ?? '' })
+      ? t('quiet.calendar.cell_holiday', { date, name: c.info.name ?? '' })
       : k === 'workday'
-        ? t('worktime.calendar.cell_workday', { date, name: c.info.name ?? '' })
+        ? t('quiet.calendar.cell_workday', { date, name: c.info.name ?? '' })
         : k === 'weekend'
-          ? t('worktime.calendar.cell_weekend', { date })
-          : t('worktime.calendar.cell_ordinary', { date });
+          ? t('quiet.calendar.cell_weekend', { date })
+          : t('quiet.calendar.cell_ordinary', { date });
   return (
-    <td class={`wt-k-${k}`}>
+    <td class={`quiet-k-${k}`}>
       <span aria-hidden="true">{c.day}</span>
       {k === 'holiday' || k === 'workday' ? (
-        <span class="wt-mark" aria-hidden="true">
-          {t(k === 'holiday' ? 'worktime.calendar.mark_holiday' : 'worktime.calendar.mark_workday')}
+        <span class="quiet-mark" aria-hidden="true">
+          {t(k === 'holiday' ? 'quiet.calendar.mark_holiday' : 'quiet.calendar.mark_workday')}
         </span>
       ) : null}
       <span class="visually-hidden">{label}</span>
@@ -206,15 +206,15 @@ type LocalProblem = FileProblem | { kind: 'read_failed' };
 function localProblemText(p: LocalProblem): string {
   switch (p.kind) {
     case 'too_large':
-      return t('worktime.calendar.p_too_large');
+      return t('quiet.calendar.p_too_large');
     case 'not_json':
-      return t('worktime.calendar.p_not_json', { detail: p.detail });
+      return t('quiet.calendar.p_not_json', { detail: p.detail });
     case 'not_object':
-      return t('worktime.calendar.p_not_object');
+      return t('quiet.calendar.p_not_object');
     case 'no_year':
-      return t('worktime.calendar.p_no_year');
+      return t('quiet.calendar.p_no_year');
     case 'read_failed':
-      return t('worktime.calendar.p_read_failed');
+      return t('quiet.calendar.p_read_failed');
   }
 }
 
@@ -235,7 +235,7 @@ const EXAMPLE = `{
   ]
 }`;
 
-function Upload({ api, known, onUploaded }: { api: WorktimeApi; known: number[]; onUploaded: (year: number) => void }) {
+function Upload({ api, known, onUploaded }: { api: QuietAdminApi; known: number[]; onUploaded: (year: number) => void }) {
   const [chosen, setChosen] = useState<Chosen>();
   const [problem, setProblem] = useState<LocalProblem>();
   const [busy, setBusy] = useState(false);
@@ -267,10 +267,10 @@ function Upload({ api, known, onUploaded }: { api: WorktimeApi; known: number[];
     setRefused(undefined);
     try {
       await api.uploadCalendar(chosen.year, chosen.text);
-      setStatus(t('worktime.calendar.uploaded', { year: chosen.year }));
+      setStatus(t('quiet.calendar.uploaded', { year: chosen.year }));
       onUploaded(chosen.year);
       setChosen(undefined);
-      const input = document.getElementById('wt-calendar-file') as HTMLInputElement | null;
+      const input = document.getElementById('quiet-calendar-file') as HTMLInputElement | null;
       if (input) input.value = '';
     } catch (err) {
       setRefused(refusal(err));
@@ -280,56 +280,56 @@ function Upload({ api, known, onUploaded }: { api: WorktimeApi; known: number[];
   };
 
   return (
-    <div class="panel adm-form wt-upload" role="group" aria-labelledby="wt-upload-title">
-      <h3 id="wt-upload-title" class="adm-h3">
-        {t('worktime.calendar.upload_title')}
+    <div class="panel adm-form quiet-upload" role="group" aria-labelledby="quiet-upload-title">
+      <h3 id="quiet-upload-title" class="adm-h3">
+        {t('quiet.calendar.upload_title')}
       </h3>
-      <p>{t('worktime.calendar.upload_intro')}</p>
+      <p>{t('quiet.calendar.upload_intro')}</p>
       <div class="field">
-        <label htmlFor="wt-calendar-file">{t('worktime.calendar.file')}</label>
+        <label htmlFor="quiet-calendar-file">{t('quiet.calendar.file')}</label>
         <input
-          id="wt-calendar-file"
+          id="quiet-calendar-file"
           type="file"
           class="adm-file"
           accept=".json,application/json"
-          aria-describedby="wt-calendar-file-hint"
+          aria-describedby="quiet-calendar-file-hint"
           disabled={busy}
           onChange={(e) => void choose(e.currentTarget as HTMLInputElement)}
         />
-        <p id="wt-calendar-file-hint" class="field-hint">
-          {t('worktime.calendar.file_hint')}
+        <p id="quiet-calendar-file-hint" class="field-hint">
+          {t('quiet.calendar.file_hint')}
         </p>
       </div>
       {chosen ? (
         <p class="muted">
-          {t('worktime.calendar.chosen', { name: chosen.name, year: chosen.year, off: countDates(chosen.file, 'holidays'), work: countDates(chosen.file, 'workdays') })}
-          {known.includes(chosen.year) ? ` ${t('worktime.calendar.replaces', { year: chosen.year })}` : ''}
+          {t('quiet.calendar.chosen', { name: chosen.name, year: chosen.year, off: countDates(chosen.file, 'holidays'), work: countDates(chosen.file, 'workdays') })}
+          {known.includes(chosen.year) ? ` ${t('quiet.calendar.replaces', { year: chosen.year })}` : ''}
         </p>
       ) : null}
       <p class="form-error" role="alert" hidden={!problem}>
         {problem ? localProblemText(problem) : ''}
       </p>
       {refused?.field ? (
-        <div class="form-error wt-refused" role="alert">
-          <p>{t('worktime.calendar.p_server_field', { field: describeFieldPath(refused.field, chosen?.file, zh()) })}</p>
-          {refused.detail ? <p class="adm-mono adm-small">{t('worktime.calendar.p_server_detail', { detail: refused.detail })}</p> : null}
+        <div class="form-error quiet-refused" role="alert">
+          <p>{t('quiet.calendar.p_server_field', { field: describeFieldPath(refused.field, chosen?.file, zh()) })}</p>
+          {refused.detail ? <p class="adm-mono adm-small">{t('quiet.calendar.p_server_detail', { detail: refused.detail })}</p> : null}
         </div>
       ) : (
-        <ErrorText id="wt-upload-error" error={refused?.error} />
+        <ErrorText id="quiet-upload-error" error={refused?.error} />
       )}
       <div class="adm-actions">
         <button type="button" class="btn btn-primary" disabled={!chosen || busy} aria-busy={busy} onClick={() => void upload()}>
-          {busy ? t('worktime.calendar.uploading') : chosen ? t('worktime.calendar.upload', { year: chosen.year }) : t('worktime.calendar.upload_none')}
+          {busy ? t('quiet.calendar.uploading') : chosen ? t('quiet.calendar.upload', { year: chosen.year }) : t('quiet.calendar.upload_none')}
         </button>
       </div>
       <StatusLine text={status} />
       <details class="adm-help">
-        <summary>{t('worktime.calendar.format_title')}</summary>
+        <summary>{t('quiet.calendar.format_title')}</summary>
         <ul>
-          <li>{t('worktime.calendar.format_fields')}</li>
-          <li>{t('worktime.calendar.format_dates')}</li>
+          <li>{t('quiet.calendar.format_fields')}</li>
+          <li>{t('quiet.calendar.format_dates')}</li>
         </ul>
-        <p>{t('worktime.calendar.format_example')}</p>
+        <p>{t('quiet.calendar.format_example')}</p>
         <pre class="adm-pre" tabIndex={0}>
           {EXAMPLE}
         </pre>

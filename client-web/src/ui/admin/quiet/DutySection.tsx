@@ -9,11 +9,11 @@ import { toUiError, type UiError } from '../../../errors';
 import { locale, t, type MessageKey } from '../../../i18n';
 import { ErrorText } from '../../common';
 import { useNow, usePeopleSearch } from '../../hooks';
-import type { WorktimeApi } from '../../../worktime/api';
-import { rangeText } from '../../../worktime/beijing';
-import { checkDuty, dutyBody, emptyDutyForm, isActive, MAX_DUTY_DAYS, MAX_DUTY_NOTE, splitSlots, type DutyForm, type DutyProblem, type DutyProblems } from '../../../worktime/duty';
-import { namesFor, type Names } from '../../../worktime/names';
-import type { DutySlot } from '../../../worktime/types';
+import type { QuietAdminApi } from '../../../quiet/api';
+import { rangeText } from '../../../quiet/beijing';
+import { checkDuty, dutyBody, emptyDutyForm, isActive, MAX_DUTY_DAYS, MAX_DUTY_NOTE, splitSlots, type DutyForm, type DutyProblem, type DutyProblems } from '../../../quiet/duty';
+import { namesFor, type Names } from '../../../quiet/names';
+import type { DutySlot } from '../../../quiet/types';
 import { ConfirmBar, StatusLine } from '../shared';
 
 const SEARCH_LIMIT = 20;
@@ -23,18 +23,18 @@ const PAST_DAYS = 7;
 function problemText(p: DutyProblem | undefined): string | undefined {
   if (!p) return undefined;
   const keys: Record<DutyProblem, MessageKey> = {
-    required: 'worktime.duty.p_required',
-    date_format: 'worktime.duty.p_date_format',
-    time_format: 'worktime.duty.p_time_format',
-    order: 'worktime.duty.p_order',
-    too_long: 'worktime.duty.p_too_long',
-    past: 'worktime.duty.p_past',
-    note_too_long: 'worktime.duty.p_note_too_long',
+    required: 'quiet.duty.p_required',
+    date_format: 'quiet.duty.p_date_format',
+    time_format: 'quiet.duty.p_time_format',
+    order: 'quiet.duty.p_order',
+    too_long: 'quiet.duty.p_too_long',
+    past: 'quiet.duty.p_past',
+    note_too_long: 'quiet.duty.p_note_too_long',
   };
   return t(keys[p], { days: MAX_DUTY_DAYS, max: MAX_DUTY_NOTE });
 }
 
-export function DutySection({ api, request }: { api: WorktimeApi; request: Request }) {
+export function DutySection({ api, request }: { api: QuietAdminApi; request: Request }) {
   const [slots, setSlots] = useState<DutySlot[]>();
   const [loadError, setLoadError] = useState<UiError>();
   const [names, setNames] = useState<Names>(new Map());
@@ -56,7 +56,7 @@ export function DutySection({ api, request }: { api: WorktimeApi; request: Reque
     if (unnamed) namesFor(request).then(setNames, () => undefined);
   }, [request, unnamed]);
 
-  const nameOf = (s: DutySlot) => s.display_name || names.get(s.user_id) || s.username || t('worktime.duty.someone', { id: s.user_id });
+  const nameOf = (s: DutySlot) => s.display_name || names.get(s.user_id) || s.username || t('quiet.duty.someone', { id: s.user_id });
   const { current, past } = useMemo(() => splitSlots(slots ?? [], now), [slots, now]);
 
   const remove = async (s: DutySlot) => {
@@ -66,7 +66,7 @@ export function DutySection({ api, request }: { api: WorktimeApi; request: Reque
       await api.deleteDuty(s.id);
       setSlots((xs) => xs?.filter((x) => x.id !== s.id));
       setConfirming(undefined);
-      setStatus(t('worktime.duty.deleted'));
+      setStatus(t('quiet.duty.deleted'));
       headingRef.current?.focus();
     } catch (e) {
       setDeleteError(toUiError(e, Date.now()));
@@ -77,14 +77,14 @@ export function DutySection({ api, request }: { api: WorktimeApi; request: Reque
 
   const table = (list: DutySlot[]) => (
     <div class="adm-table-box">
-      <table class="adm-table wt-duty">
+      <table class="adm-table quiet-duty">
         <thead>
           <tr>
-            <th scope="col">{t('worktime.duty.col_person')}</th>
-            <th scope="col">{t('worktime.duty.col_time')}</th>
-            <th scope="col">{t('worktime.duty.col_note')}</th>
+            <th scope="col">{t('quiet.duty.col_person')}</th>
+            <th scope="col">{t('quiet.duty.col_time')}</th>
+            <th scope="col">{t('quiet.duty.col_note')}</th>
             <th scope="col" class="adm-cell-action">
-              {t('worktime.duty.col_actions')}
+              {t('quiet.duty.col_actions')}
             </th>
           </tr>
         </thead>
@@ -95,21 +95,21 @@ export function DutySection({ api, request }: { api: WorktimeApi; request: Reque
             return (
               <Fragment key={s.id}>
                 <tr>
-                  <th scope="row" data-label={t('worktime.duty.col_person')}>
+                  <th scope="row" data-label={t('quiet.duty.col_person')}>
                     <span>
                       {name}
-                      {isActive(s, now) ? <span class="tag">{t('worktime.duty.active')}</span> : null}
+                      {isActive(s, now) ? <span class="tag">{t('quiet.duty.active')}</span> : null}
                     </span>
                   </th>
-                  <td class="wt-nowrap" data-label={t('worktime.duty.col_time')}>
+                  <td class="quiet-nowrap" data-label={t('quiet.duty.col_time')}>
                     {time}
                   </td>
-                  <td data-label={t('worktime.duty.col_note')}>{s.note ?? ''}</td>
+                  <td data-label={t('quiet.duty.col_note')}>{s.note ?? ''}</td>
                   <td class="adm-cell-action">
                     <button
                       type="button"
                       class="btn btn-secondary adm-btn-small"
-                      aria-label={t('worktime.duty.delete_of', { name, time })}
+                      aria-label={t('quiet.duty.delete_of', { name, time })}
                       aria-expanded={confirming === s.id}
                       onClick={() => {
                         setConfirming(s.id);
@@ -117,21 +117,21 @@ export function DutySection({ api, request }: { api: WorktimeApi; request: Reque
                         setStatus(undefined);
                       }}
                     >
-                      {t('worktime.duty.delete')}
+                      {t('quiet.duty.delete')}
                     </button>
                   </td>
                 </tr>
                 {confirming === s.id ? (
                   <tr>
-                    <td colSpan={4} class="adm-cell-action wt-confirm-cell">
+                    <td colSpan={4} class="adm-cell-action quiet-confirm-cell">
                       <ConfirmBar
-                        text={t('worktime.duty.delete_confirm', { name, time })}
-                        confirmLabel={t('worktime.duty.delete')}
+                        text={t('quiet.duty.delete_confirm', { name, time })}
+                        confirmLabel={t('quiet.duty.delete')}
                         busy={deleting}
                         onConfirm={() => void remove(s)}
                         onCancel={() => setConfirming(undefined)}
                       />
-                      <ErrorText id="wt-duty-delete-error" error={deleteError} />
+                      <ErrorText id="quiet-duty-delete-error" error={deleteError} />
                     </td>
                   </tr>
                 ) : null}
@@ -144,30 +144,30 @@ export function DutySection({ api, request }: { api: WorktimeApi; request: Reque
   );
 
   return (
-    <section class="wt-section" aria-labelledby="wt-duty-title">
-      <h2 id="wt-duty-title" class="adm-h2" tabIndex={-1} ref={headingRef}>
-        {t('worktime.duty.title')}
+    <section class="quiet-section" aria-labelledby="quiet-duty-title">
+      <h2 id="quiet-duty-title" class="adm-h2" tabIndex={-1} ref={headingRef}>
+        {t('quiet.duty.title')}
       </h2>
-      <p class="muted">{t('worktime.duty.intro')}</p>
+      <p class="muted">{t('quiet.duty.intro')}</p>
       {loadError ? (
         <div class="adm-stack">
-          <ErrorText id="wt-duty-load-error" error={loadError} />
+          <ErrorText id="quiet-duty-load-error" error={loadError} />
           <div>
             <button type="button" class="btn btn-secondary" onClick={load}>
-              {t('worktime.retry')}
+              {t('quiet.retry')}
             </button>
           </div>
         </div>
       ) : !slots ? (
-        <p class="muted">{t('worktime.loading')}</p>
+        <p class="muted">{t('quiet.loading')}</p>
       ) : current.length === 0 ? (
-        <p class="adm-empty">{t('worktime.duty.empty')}</p>
+        <p class="adm-empty">{t('quiet.duty.empty')}</p>
       ) : (
         table(current)
       )}
       {past.length ? (
         <details class="adm-help">
-          <summary>{t('worktime.duty.past', { n: past.length })}</summary>
+          <summary>{t('quiet.duty.past', { n: past.length })}</summary>
           {table(past)}
         </details>
       ) : null}
@@ -178,20 +178,20 @@ export function DutySection({ api, request }: { api: WorktimeApi; request: Reque
         onAdded={(slot, name) => {
           if (slot) setSlots((xs) => [...(xs ?? []), slot]);
           else load();
-          setStatus(t('worktime.duty.added', { name }));
+          setStatus(t('quiet.duty.added', { name }));
         }}
       />
     </section>
   );
 }
 
-function AddDuty({ api, request, onAdded }: { api: WorktimeApi; request: Request; onAdded: (slot: DutySlot | undefined, name: string) => void }) {
+function AddDuty({ api, request, onAdded }: { api: QuietAdminApi; request: Request; onAdded: (slot: DutySlot | undefined, name: string) => void }) {
   const [form, setForm] = useState<DutyForm>(() => emptyDutyForm(Date.now()));
   const [problems, setProblems] = useState<DutyProblems>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<UiError>();
   const set = (v: Partial<DutyForm>) => setForm((f) => ({ ...f, ...v }));
-  const id = 'wt-duty-add';
+  const id = 'quiet-duty-add';
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -220,11 +220,11 @@ function AddDuty({ api, request, onAdded }: { api: WorktimeApi; request: Request
     const prob = problemText(problems[which]);
     const pid = `${id}-${which}-problem`;
     return (
-      <fieldset class="adm-fieldset wt-when">
-        <legend class="adm-legend">{t(which === 'start' ? 'worktime.duty.start' : 'worktime.duty.end')}</legend>
-        <div class="wt-when-fields">
+      <fieldset class="adm-fieldset quiet-when">
+        <legend class="adm-legend">{t(which === 'start' ? 'quiet.duty.start' : 'quiet.duty.end')}</legend>
+        <div class="quiet-when-fields">
           <div class="field">
-            <label htmlFor={`${id}-${which}-date`}>{t(which === 'start' ? 'worktime.duty.start_date' : 'worktime.duty.end_date')}</label>
+            <label htmlFor={`${id}-${which}-date`}>{t(which === 'start' ? 'quiet.duty.start_date' : 'quiet.duty.end_date')}</label>
             <input
               id={`${id}-${which}-date`}
               class="input"
@@ -236,10 +236,10 @@ function AddDuty({ api, request, onAdded }: { api: WorktimeApi; request: Request
             />
           </div>
           <div class="field">
-            <label htmlFor={`${id}-${which}-time`}>{t(which === 'start' ? 'worktime.duty.start_time' : 'worktime.duty.end_time')}</label>
+            <label htmlFor={`${id}-${which}-time`}>{t(which === 'start' ? 'quiet.duty.start_time' : 'quiet.duty.end_time')}</label>
             <input
               id={`${id}-${which}-time`}
-              class="input wt-time"
+              class="input quiet-time"
               type="time"
               step={60}
               value={which === 'start' ? form.startTime : form.endTime}
@@ -260,21 +260,21 @@ function AddDuty({ api, request, onAdded }: { api: WorktimeApi; request: Request
 
   const noteProblem = problemText(problems.note);
   return (
-    <form class="panel adm-form wt-add" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
+    <form class="panel adm-form quiet-add" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`} class="adm-h3">
-        {t('worktime.duty.add_title')}
+        {t('quiet.duty.add_title')}
       </h3>
       <PersonPicker
         request={request}
         idPrefix={id}
         chosen={form.userId ? { id: form.userId, name: form.userName ?? '' } : undefined}
-        problem={problems.person ? t('worktime.duty.p_person') : undefined}
+        problem={problems.person ? t('quiet.duty.p_person') : undefined}
         onChoose={(p) => set({ userId: p?.id, userName: p?.name })}
       />
       {when('start')}
       {when('end')}
       <div class="field">
-        <label htmlFor={`${id}-note`}>{t('worktime.duty.note')}</label>
+        <label htmlFor={`${id}-note`}>{t('quiet.duty.note')}</label>
         <input
           id={`${id}-note`}
           class="input"
@@ -286,13 +286,13 @@ function AddDuty({ api, request, onAdded }: { api: WorktimeApi; request: Request
           onInput={(e) => set({ note: (e.currentTarget as HTMLInputElement).value })}
         />
         <p id={`${id}-note-hint`} class="field-hint">
-          {noteProblem ?? t('worktime.duty.note_hint', { max: MAX_DUTY_NOTE })}
+          {noteProblem ?? t('quiet.duty.note_hint', { max: MAX_DUTY_NOTE })}
         </p>
       </div>
       <ErrorText id={`${id}-error`} error={error} />
       <div class="adm-actions">
         <button type="submit" class="btn btn-primary" disabled={busy} aria-busy={busy}>
-          {busy ? t('worktime.duty.adding') : t('worktime.duty.add')}
+          {busy ? t('quiet.duty.adding') : t('quiet.duty.add')}
         </button>
       </div>
     </form>
@@ -315,10 +315,10 @@ function PersonPicker(p: {
   if (p.chosen) {
     return (
       <div class="field">
-        <span class="wt-label">{t('worktime.duty.person')}</span>
+        <span class="quiet-label">{t('quiet.duty.person')}</span>
         <div class="adm-actions">
-          <span id={id} tabIndex={-1} class="wt-chosen">
-            {t('worktime.duty.chosen', { name: p.chosen.name })}
+          <span id={id} tabIndex={-1} class="quiet-chosen">
+            {t('quiet.duty.chosen', { name: p.chosen.name })}
           </span>
           <button
             type="button"
@@ -328,7 +328,7 @@ function PersonPicker(p: {
               setTimeout(() => document.getElementById(id)?.focus(), 0);
             }}
           >
-            {t('worktime.duty.change_person')}
+            {t('quiet.duty.change_person')}
           </button>
         </div>
       </div>
@@ -337,7 +337,7 @@ function PersonPicker(p: {
 
   return (
     <div class="field">
-      <label htmlFor={id}>{t('worktime.duty.search')}</label>
+      <label htmlFor={id}>{t('quiet.duty.search')}</label>
       <input
         id={id}
         class="input"
@@ -354,18 +354,18 @@ function PersonPicker(p: {
         }}
       />
       <p id={`${id}-hint`} class={p.problem ? 'adm-field-problem' : 'field-hint'}>
-        {p.problem ?? t('worktime.duty.search_hint')}
+        {p.problem ?? t('quiet.duty.search_hint')}
       </p>
       <p class="muted adm-small" role="status">
-        {searching ? t('worktime.duty.searching') : results && results.length === 0 ? t('worktime.duty.no_results') : ''}
+        {searching ? t('quiet.duty.searching') : results && results.length === 0 ? t('quiet.duty.no_results') : ''}
       </p>
-      {search.error ? <p class="form-error">{t('worktime.duty.search_failed')}</p> : null}
+      {search.error ? <p class="form-error">{t('quiet.duty.search_failed')}</p> : null}
       {results && results.length ? (
-        <ul class="plain-list wt-results" aria-label={t('worktime.duty.results')}>
+        <ul class="plain-list quiet-results" aria-label={t('quiet.duty.results')}>
           {results.map((r) => {
             const name = r.display_name || r.username;
             return (
-              <li key={r.id} class="wt-result">
+              <li key={r.id} class="quiet-result">
                 <span>
                   {name}
                   <span class="muted adm-small"> {[r.username, r.title].filter(Boolean).join(' · ')}</span>
@@ -373,13 +373,13 @@ function PersonPicker(p: {
                 <button
                   type="button"
                   class="btn btn-secondary adm-btn-small"
-                  aria-label={`${t('worktime.duty.pick')} ${name}`}
+                  aria-label={`${t('quiet.duty.pick')} ${name}`}
                   onClick={() => {
                     p.onChoose({ id: r.id, name });
                     search.clear();
                   }}
                 >
-                  {t('worktime.duty.pick')}
+                  {t('quiet.duty.pick')}
                 </button>
               </li>
             );

@@ -7,18 +7,18 @@ import type { Request } from '../../../api';
 import { toUiError, type UiError } from '../../../errors';
 import { t } from '../../../i18n';
 import { ErrorText } from '../../common';
-import { createWorktimeApi } from '../../../worktime/api';
-import { beijingDate } from '../../../worktime/beijing';
-import { shownYears } from '../../../worktime/calendar';
-import type { WeekSchedule } from '../../../worktime/types';
+import { createQuietAdminApi } from '../../../quiet/api';
+import { beijingDate } from '../../../quiet/beijing';
+import { shownYears } from '../../../quiet/calendar';
+import type { WeekSchedule } from '../../../quiet/types';
 import { CalendarSection, type YearState } from './CalendarSection';
 import { DutySection } from './DutySection';
 import { ScheduleSection } from './ScheduleSection';
-import './worktime.css';
+import './quiet.css';
 
 /** The organisation's working time: weekly schedule, holiday calendar, duty roster. */
-export function WorktimeTab({ request }: { request: Request }) {
-  const api = useMemo(() => createWorktimeApi(request), [request]);
+export function QuietTab({ request }: { request: Request }) {
+  const api = useMemo(() => createQuietAdminApi(request), [request]);
   const years = useMemo(() => shownYears(beijingDate(Date.now())), []);
   const [schedule, setSchedule] = useState<{ week: WeekSchedule; zone: string }>();
   const [scheduleError, setScheduleError] = useState<UiError>();
@@ -49,23 +49,23 @@ export function WorktimeTab({ request }: { request: Request }) {
 
   return (
     <div class="adm-stack wt">
-      <p>{t('worktime.intro')}</p>
+      <p>{t('quiet.intro')}</p>
       {schedule ? (
         <ScheduleSection api={api} saved={schedule.week} timeZone={schedule.zone} onSaved={(week) => setSchedule((s) => ({ zone: s?.zone ?? 'Asia/Shanghai', week }))} />
       ) : scheduleError ? (
-        <section class="wt-section adm-stack" aria-labelledby="wt-schedule-title">
-          <h2 id="wt-schedule-title" class="adm-h2">
-            {t('worktime.schedule.title')}
+        <section class="quiet-section adm-stack" aria-labelledby="quiet-schedule-title">
+          <h2 id="quiet-schedule-title" class="adm-h2">
+            {t('quiet.schedule.title')}
           </h2>
-          <ErrorText id="wt-schedule-load-error" error={scheduleError} />
+          <ErrorText id="quiet-schedule-load-error" error={scheduleError} />
           <div>
             <button type="button" class="btn btn-secondary" onClick={() => loadYear(years[0], true)}>
-              {t('worktime.retry')}
+              {t('quiet.retry')}
             </button>
           </div>
         </section>
       ) : (
-        <p class="muted">{t('worktime.loading')}</p>
+        <p class="muted">{t('quiet.loading')}</p>
       )}
       <CalendarSection api={api} years={cal} onRetry={(y) => loadYear(y, y === years[0] && !schedule)} onUploaded={(y) => years.includes(y) && loadYear(y, false)} />
       <DutySection api={api} request={request} />

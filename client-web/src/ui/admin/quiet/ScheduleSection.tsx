@@ -4,29 +4,29 @@
 import { useMemo, useState } from 'preact/hooks';
 import { ErrorText } from '../../common';
 import { t, type MessageKey } from '../../../i18n';
-import type { WorktimeApi } from '../../../worktime/api';
-import { checkSchedule, dayMinutes, defaultSchedule, hasProblems, nextSpan, normalizeClock, sameSchedule, scheduleBody, type SpanProblem } from '../../../worktime/schedule';
-import { DAY_KEYS, type DayKey, type Span, type WeekSchedule } from '../../../worktime/types';
+import type { QuietAdminApi } from '../../../quiet/api';
+import { checkSchedule, dayMinutes, defaultSchedule, hasProblems, nextSpan, normalizeClock, sameSchedule, scheduleBody, type SpanProblem } from '../../../quiet/schedule';
+import { DAY_KEYS, type DayKey, type Span, type WeekSchedule } from '../../../quiet/types';
 import { StatusLine } from '../shared';
 import { refusal, type Refusal } from './serverError';
 
 const PROBLEM_KEYS: Record<SpanProblem, MessageKey> = {
-  start_format: 'worktime.schedule.p_start_format',
-  end_format: 'worktime.schedule.p_end_format',
-  order: 'worktime.schedule.p_order',
-  overlap: 'worktime.schedule.p_overlap',
+  start_format: 'quiet.schedule.p_start_format',
+  end_format: 'quiet.schedule.p_end_format',
+  order: 'quiet.schedule.p_order',
+  overlap: 'quiet.schedule.p_overlap',
 };
 
-export const dayName = (d: DayKey) => t(`worktime.day.${d}` as MessageKey);
+export const dayName = (d: DayKey) => t(`quiet.day.${d}` as MessageKey);
 
 function totalText(min: number): string {
   const h = Math.floor(min / 60);
   const m = min % 60;
-  if (h === 0) return t('worktime.schedule.day_total_m', { m });
-  return m ? t('worktime.schedule.day_total_hm', { h, m }) : t('worktime.schedule.day_total', { h });
+  if (h === 0) return t('quiet.schedule.day_total_m', { m });
+  return m ? t('quiet.schedule.day_total_hm', { h, m }) : t('quiet.schedule.day_total', { h });
 }
 
-export function ScheduleSection(p: { api: WorktimeApi; saved: WeekSchedule; timeZone: string; onSaved: (s: WeekSchedule) => void }) {
+export function ScheduleSection(p: { api: QuietAdminApi; saved: WeekSchedule; timeZone: string; onSaved: (s: WeekSchedule) => void }) {
   const [draft, setDraft] = useState<WeekSchedule>(p.saved);
   // Problems are shown once the administrator tries to save, then follow every edit.
   const [tried, setTried] = useState(false);
@@ -51,7 +51,7 @@ export function ScheduleSection(p: { api: WorktimeApi; saved: WeekSchedule; time
       const first = DAY_KEYS.find((d) => problems[d]);
       if (first) {
         const i = Number(Object.keys(problems[first]!)[0]);
-        document.getElementById(`wt-${first}-${i}-${problems[first]![i] === 'end_format' ? 'end' : 'start'}`)?.focus();
+        document.getElementById(`quiet-${first}-${i}-${problems[first]![i] === 'end_format' ? 'end' : 'start'}`)?.focus();
       }
       return;
     }
@@ -63,7 +63,7 @@ export function ScheduleSection(p: { api: WorktimeApi; saved: WeekSchedule; time
       setDraft(body);
       p.onSaved(body);
       setTried(false);
-      setStatus(t('worktime.schedule.saved'));
+      setStatus(t('quiet.schedule.saved'));
     } catch (err) {
       setRefused(refusal(err));
     } finally {
@@ -76,50 +76,50 @@ export function ScheduleSection(p: { api: WorktimeApi; saved: WeekSchedule; time
   const refusedDay = dayMatch ? (dayMatch[1] as DayKey) : undefined;
 
   return (
-    <section class="wt-section" aria-labelledby="wt-schedule-title">
-      <h2 id="wt-schedule-title" class="adm-h2">
-        {t('worktime.schedule.title')}
+    <section class="quiet-section" aria-labelledby="quiet-schedule-title">
+      <h2 id="quiet-schedule-title" class="adm-h2">
+        {t('quiet.schedule.title')}
       </h2>
-      <p class="muted">{t('worktime.schedule.intro')}</p>
-      <p class="muted adm-small">{t('worktime.schedule.zone', { zone: p.timeZone === 'Asia/Shanghai' ? t('worktime.schedule.zone_beijing', { zone: p.timeZone }) : p.timeZone })}</p>
-      <form class="wt-week" onSubmit={save} noValidate aria-describedby="wt-time-hint">
-        <p id="wt-time-hint" class="field-hint">
-          {t('worktime.schedule.time_hint')}
+      <p class="muted">{t('quiet.schedule.intro')}</p>
+      <p class="muted adm-small">{t('quiet.schedule.zone', { zone: p.timeZone === 'Asia/Shanghai' ? t('quiet.schedule.zone_beijing', { zone: p.timeZone }) : p.timeZone })}</p>
+      <form class="quiet-week" onSubmit={save} noValidate aria-describedby="quiet-time-hint">
+        <p id="quiet-time-hint" class="field-hint">
+          {t('quiet.schedule.time_hint')}
         </p>
         {DAY_KEYS.map((d) => (
           <DayRow key={d} day={d} spans={draft[d]} problems={tried ? problems[d] : undefined} onChange={(s) => edit(d, s)} highlight={refusedDay === d} />
         ))}
         {noWork ? (
           <p class="adm-note" role="alert">
-            {t('worktime.schedule.no_workdays')}
+            {t('quiet.schedule.no_workdays')}
           </p>
         ) : null}
         <p class="form-error" role="alert" hidden={!(tried && hasProblems(problems))}>
-          {tried && hasProblems(problems) ? t('worktime.schedule.problems') : ''}
+          {tried && hasProblems(problems) ? t('quiet.schedule.problems') : ''}
         </p>
         {refused && refusedDay ? (
           <p class="form-error" role="alert">
-            {t('worktime.schedule.server_day', { day: dayName(refusedDay), detail: refused.detail ?? '' })}
+            {t('quiet.schedule.server_day', { day: dayName(refusedDay), detail: refused.detail ?? '' })}
           </p>
         ) : (
-          <ErrorText id="wt-schedule-error" error={refused?.error} />
+          <ErrorText id="quiet-schedule-error" error={refused?.error} />
         )}
         <div class="adm-actions">
           <button type="submit" class="btn btn-primary" disabled={busy || !changed || noWork} aria-busy={busy}>
-            {busy ? t('worktime.schedule.saving') : t('worktime.schedule.save')}
+            {busy ? t('quiet.schedule.saving') : t('quiet.schedule.save')}
           </button>
           {changed ? (
             <button type="button" class="btn btn-secondary" disabled={busy} onClick={() => { setDraft(p.saved); setTried(false); setRefused(undefined); }}>
-              {t('worktime.schedule.undo')}
+              {t('quiet.schedule.undo')}
             </button>
           ) : null}
           {!sameSchedule(draft, defaultSchedule()) ? (
             <button type="button" class="btn btn-secondary" disabled={busy} onClick={() => { setDraft(defaultSchedule()); setStatus(undefined); setRefused(undefined); }}>
-              {t('worktime.schedule.reset_default')}
+              {t('quiet.schedule.reset_default')}
             </button>
           ) : null}
         </div>
-        {changed && !busy ? <p class="muted adm-small">{t('worktime.schedule.unsaved')}</p> : null}
+        {changed && !busy ? <p class="muted adm-small">{t('quiet.schedule.unsaved')}</p> : null}
         <StatusLine text={status} />
       </form>
     </section>
@@ -132,32 +132,32 @@ function DayRow(p: { day: DayKey; spans: Span[]; problems?: Partial<Record<numbe
   const next = nextSpan(p.spans);
   const minutes = dayMinutes(p.spans);
   return (
-    <fieldset class={p.highlight ? 'wt-day wt-day-bad' : 'wt-day'}>
-      <legend class="wt-day-name">{name}</legend>
-      <div class="wt-day-body">
-        {p.spans.length === 0 ? <p class="muted wt-rest">{t('worktime.schedule.day_rest')}</p> : null}
-        <ul class="plain-list wt-spans">
+    <fieldset class={p.highlight ? 'quiet-day quiet-day-bad' : 'quiet-day'}>
+      <legend class="quiet-day-name">{name}</legend>
+      <div class="quiet-day-body">
+        {p.spans.length === 0 ? <p class="muted quiet-rest">{t('quiet.schedule.day_rest')}</p> : null}
+        <ul class="plain-list quiet-spans">
           {p.spans.map((s, i) => {
             const problem = p.problems?.[i];
-            const pid = `wt-${p.day}-${i}-problem`;
+            const pid = `quiet-${p.day}-${i}-problem`;
             const n = i + 1;
             return (
-              <li key={i} class="wt-span">
-                <div class="wt-span-fields">
+              <li key={i} class="quiet-span">
+                <div class="quiet-span-fields">
                   <ClockInput
-                    id={`wt-${p.day}-${i}-start`}
-                    label={t('worktime.schedule.start_of', { day: name, n })}
+                    id={`quiet-${p.day}-${i}-start`}
+                    label={t('quiet.schedule.start_of', { day: name, n })}
                     value={s.start}
                     invalid={problem === 'start_format' || problem === 'order' || problem === 'overlap'}
                     describedBy={problem ? pid : undefined}
                     onInput={(start) => set(i, { start })}
                   />
-                  <span aria-hidden="true" class="wt-dash">
+                  <span aria-hidden="true" class="quiet-dash">
                     –
                   </span>
                   <ClockInput
-                    id={`wt-${p.day}-${i}-end`}
-                    label={t('worktime.schedule.end_of', { day: name, n })}
+                    id={`quiet-${p.day}-${i}-end`}
+                    label={t('quiet.schedule.end_of', { day: name, n })}
                     value={s.end}
                     invalid={problem === 'end_format' || problem === 'order'}
                     describedBy={problem ? pid : undefined}
@@ -166,10 +166,10 @@ function DayRow(p: { day: DayKey; spans: Span[]; problems?: Partial<Record<numbe
                   <button
                     type="button"
                     class="btn btn-secondary adm-btn-small"
-                    aria-label={t('worktime.schedule.remove_of', { day: name, n, start: s.start, end: s.end })}
+                    aria-label={t('quiet.schedule.remove_of', { day: name, n, start: s.start, end: s.end })}
                     onClick={() => p.onChange(p.spans.filter((_, k) => k !== i))}
                   >
-                    {t('worktime.schedule.remove')}
+                    {t('quiet.schedule.remove')}
                   </button>
                 </div>
                 {problem ? (
@@ -181,13 +181,13 @@ function DayRow(p: { day: DayKey; spans: Span[]; problems?: Partial<Record<numbe
             );
           })}
         </ul>
-        <div class="wt-day-foot">
+        <div class="quiet-day-foot">
           {next ? (
-            <button type="button" class="btn btn-secondary adm-btn-small" aria-label={t('worktime.schedule.add_to', { day: name })} onClick={() => p.onChange([...p.spans, next])}>
-              {t('worktime.schedule.add')}
+            <button type="button" class="btn btn-secondary adm-btn-small" aria-label={t('quiet.schedule.add_to', { day: name })} onClick={() => p.onChange([...p.spans, next])}>
+              {t('quiet.schedule.add')}
             </button>
           ) : (
-            <span class="muted adm-small">{t('worktime.schedule.day_full')}</span>
+            <span class="muted adm-small">{t('quiet.schedule.day_full')}</span>
           )}
           {minutes > 0 ? <span class="muted adm-small">{totalText(minutes)}</span> : null}
         </div>
@@ -200,7 +200,7 @@ function ClockInput(p: { id: string; label: string; value: string; invalid: bool
   return (
     <input
       id={p.id}
-      class="input wt-clock"
+      class="input quiet-clock"
       type="text"
       inputMode="text"
       autocomplete="off"
