@@ -10,14 +10,14 @@ import type { Sending } from './sending';
 import type { ConnState, SocketHandlers } from './socket';
 import type { ChatContext } from './state';
 import { findMessage, heldSeq, mergeMessages, type Timeline } from './timeline';
-import type { AckData, ChannelEvent, ErrorData, Frame, Message, ReadData, ResumePos, ResyncData } from './types';
+import type { AckData, ChannelEvent, ErrorData, Frame, HelloData, Message, ReadData, ResumePos, ResyncData } from './types';
 
 export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending: Sending): SocketHandlers {
   const { deps, ops, pendingReads } = ctx;
   const { me } = deps;
   const { scheduleListRefresh } = loaders;
 
-  function hello() {
+  function hello(): HelloData {
     // Only the open channel resumes over the socket; the others reload their newest
     // page when next opened, and their unread counts come from the channel list.
     const state = ctx.state;

@@ -7,7 +7,7 @@ import { checkText, newClientId, sendData, stripControls, type ComposeProblem } 
 import { saveDrafts, type Pending } from './outbox';
 import type { ChatContext } from './state';
 import { lastSeq } from './timeline';
-import { PROTOCOL_VERSION, type Frame } from './types';
+import { PROTOCOL_VERSION, type EditData, type Frame, type RecallData } from './types';
 
 const OP_TIMEOUT_MS = 15_000;
 const MAX_IN_FLIGHT = 8;
@@ -102,11 +102,11 @@ export function createSending(ctx: ChatContext, sendFrame: (f: Frame) => boolean
     text = stripControls(text);
     const problem = checkText(text, { channel_id: channelId, seq, text, mentions });
     if (problem) return problem;
-    return request2('edit', { channel_id: channelId, seq, text, ...(mentions.length ? { mentions } : {}) });
+    return request2('edit', { channel_id: channelId, seq, text, ...(mentions.length ? { mentions } : {}) } satisfies EditData);
   }
 
   function recall(channelId: number, seq: number): Promise<UiError | undefined> {
-    return request2('recall', { channel_id: channelId, seq });
+    return request2('recall', { channel_id: channelId, seq } satisfies RecallData);
   }
 
   function sendRead(channelId: number, seq: number) {

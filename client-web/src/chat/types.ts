@@ -1,5 +1,8 @@
 // The wire types of chat, mirroring protocol/chat.go and protocol/ws.go (PROTOCOL.md §4.9
-// and §7). Times are RFC 3339 strings as the server sends them.
+// and §7). Times are RFC 3339 strings as the server sends them. src/vectors.test.ts checks
+// them against protocol/testdata/vectors.
+
+import type { ImportRowError } from '../admin/types';
 
 export type ChannelKind = 'department' | 'party' | 'group' | 'direct';
 export const CHANNEL_KINDS: readonly ChannelKind[] = ['department', 'party', 'group', 'direct'];
@@ -79,6 +82,10 @@ export interface ResumePos {
   epoch?: number;
 }
 
+export interface HelloData {
+  resume?: ResumePos[];
+}
+
 export interface WelcomeData {
   user_id: number;
   session_expires_at: string;
@@ -104,6 +111,18 @@ export interface AckData {
   duplicate?: boolean;
 }
 
+export interface EditData {
+  channel_id: number;
+  seq: number;
+  text: string;
+  mentions?: number[];
+}
+
+export interface RecallData {
+  channel_id: number;
+  seq: number;
+}
+
 export interface ReadData {
   channel_id: number;
   seq: number;
@@ -126,11 +145,20 @@ export interface ChannelEvent {
   event: 'joined' | 'left' | 'updated';
 }
 
+/** The error of an error frame, and of a REST answer inside ErrorBody (PROTOCOL.md §2). */
 export interface ErrorData {
   code: string;
   message?: string;
-  field?: string;
+  request_id?: string;
   retry_after?: number;
+  field?: string;
+  reason?: string;
+  /** import_invalid: the rejected rows of a CSV import. */
+  rows?: ImportRowError[];
+}
+
+export interface ErrorBody {
+  error: ErrorData;
 }
 
 /** Close codes of PROTOCOL.md §7.8. */

@@ -2,7 +2,7 @@
 
 import type { RawBody, Request } from '../api';
 import { readSchedule } from './schedule';
-import type { DutySlot, WeekSchedule, YearFile } from './types';
+import type { DutyList, DutySlot, Unchecked, WeekSchedule, WorkScheduleResponse, YearFile } from './types';
 
 export interface WorkSchedule {
   timeZone: string;
@@ -22,7 +22,7 @@ function isYearFile(v: unknown): v is YearFile {
 /** Reads GET /work-schedule's reply (PROTOCOL.md §4.11): {time_zone, week, year, calendar,
  * calendar_origin, years}; calendar is null for a year not published. */
 export function readWorkSchedule(raw: unknown, year: number): WorkSchedule {
-  const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const o = (raw && typeof raw === 'object' ? raw : {}) as Unchecked<WorkScheduleResponse>;
   const cal = isYearFile(o.calendar) && o.calendar.year === year ? o.calendar : undefined;
   const calendar = cal ? { ...cal, holidays: cal.holidays ?? [], workdays: cal.workdays ?? [] } : undefined;
   const origin = o.calendar_origin === 'embedded' || o.calendar_origin === 'uploaded' ? o.calendar_origin : undefined;
@@ -38,7 +38,7 @@ export function readWorkSchedule(raw: unknown, year: number): WorkSchedule {
 
 /** Reads the duty roster's reply, {slots: [...]}. */
 export function readDuty(raw: unknown): DutySlot[] {
-  const list = raw && typeof raw === 'object' ? (raw as { slots?: unknown }).slots : undefined;
+  const list = raw && typeof raw === 'object' ? (raw as Unchecked<DutyList>).slots : undefined;
   return (Array.isArray(list) ? list : []).filter(
     (s): s is DutySlot => !!s && typeof s === 'object' && typeof (s as DutySlot).id === 'number' && typeof (s as DutySlot).start === 'string',
   );

@@ -5,7 +5,7 @@
 import type { Request } from '../api';
 import { translate, type Locale, type MessageKey } from '../i18n';
 import { momentText } from './beijing';
-import type { Reachability } from './types';
+import type { Reachability, ReachabilityResponse, Unchecked } from './types';
 
 export const REACHABILITY_TTL_MS = 60_000;
 /** Most people asked about in one request; a larger audience is asked in parts. */
@@ -19,10 +19,10 @@ export function setKey(ids: readonly number[]): string {
 /** Reads the server's reply, {at, time_zone, people: [{user_id, reachable, reason, next?}], unknown?};
  * people the server does not know are left out, as it leaves them out. */
 export function readReply(raw: unknown): Reachability[] {
-  const people = raw && typeof raw === 'object' ? (raw as { people?: unknown }).people : undefined;
+  const people = raw && typeof raw === 'object' ? (raw as Unchecked<ReachabilityResponse>).people : undefined;
   return (Array.isArray(people) ? (people as Reachability[]) : [])
     .filter((r) => r && typeof r === 'object' && typeof r.user_id === 'number')
-    .map((r) => ({ user_id: r.user_id, reachable: !!r.reachable, reason: String(r.reason ?? ''), next: r.next ?? undefined, display_name: r.display_name }));
+    .map((r) => ({ user_id: r.user_id, reachable: !!r.reachable, reason: String(r.reason ?? ''), next: r.next ?? undefined }));
 }
 
 export interface ReachabilityCache {
@@ -141,7 +141,7 @@ export function summarize(
     .filter((r) => !r.reachable)
     .map((r) => ({
       userId: r.user_id,
-      name: names.get(r.user_id) ?? r.display_name ?? translate(locale, 'quiet.reach.someone', { id: r.user_id }),
+      name: names.get(r.user_id) ?? translate(locale, 'quiet.reach.someone', { id: r.user_id }),
       text: offDutyText(r, now, locale),
       next: r.next,
     }))

@@ -35,7 +35,6 @@ export interface DutySlot {
   user_id: number;
   /** The person's name, as the server sends it. */
   display_name?: string;
-  username?: string;
   created_by?: number;
   created_at?: string;
   start: string;
@@ -53,5 +52,62 @@ export interface Reachability {
   reason: Reason | string;
   /** When they are next reachable (now when reachable); absent when nothing falls within the server's horizon. */
   next?: string;
-  display_name?: string;
+}
+
+// ---- The bodies of §4.11 (PROTOCOL.md), which the readers in api.ts, reachability.ts and
+// ui/settings/quiet.ts check key by key. src/vectors.test.ts holds them to protocol/. ----
+
+/** A body's keys with their values not yet checked: what a defensive reader looks at. */
+export type Unchecked<T> = { [K in keyof T]?: unknown };
+
+export interface OrgWorkSchedule {
+  time_zone: string;
+  week: WeekSchedule;
+}
+
+/** GET /work-schedule. */
+export interface WorkScheduleResponse extends OrgWorkSchedule {
+  year: number;
+  calendar: YearFile | null;
+  calendar_origin: 'embedded' | 'uploaded' | string;
+  years: number[];
+}
+
+/** GET /admin/duty. */
+export interface DutyList {
+  slots: DutySlot[];
+}
+
+/** A leave range, both days inclusive, in the Beijing calendar (YYYY-MM-DD). */
+export interface LeaveRange {
+  from: string;
+  to: string;
+  note?: string;
+}
+
+/** PUT /me/quiet. */
+export interface MyQuietSettings {
+  own_schedule: WeekSchedule | null;
+  leave: LeaveRange[];
+  push_when_idle: boolean;
+}
+
+/** GET and PUT /me/quiet. */
+export interface MyQuietResponse extends MyQuietSettings {
+  org: OrgWorkSchedule;
+  status: Reachability;
+}
+
+/** GET and PUT /channels/{id}/notify. */
+export interface ChannelNotify {
+  channel_id: number;
+  level: string;
+}
+
+/** POST /reachability. */
+export interface ReachabilityResponse {
+  at: string;
+  time_zone: string;
+  people: Reachability[];
+  unknown?: number[];
 }

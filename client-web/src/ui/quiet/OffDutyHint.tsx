@@ -44,8 +44,8 @@ export function OffDutyHint({ request, userIds, now, names: given }: { request: 
   }, [key, cache, tick]);
 
   const offIds = useMemo(() => (entries ?? []).filter((e) => !e.reachable).map((e) => e.user_id), [entries]);
-  // Names are needed only for the people off duty whom neither the caller nor the server named.
-  const missing = offIds.some((uid) => !given?.has(uid) && !(entries ?? []).find((e) => e.user_id === uid)?.display_name);
+  // Names are needed only for the people off duty whom the caller did not name.
+  const missing = offIds.some((uid) => !given?.has(uid));
   useEffect(() => {
     if (given) setNames(given);
     if (!missing) return undefined;

@@ -4,13 +4,9 @@
 
 import type { Request } from '../../api';
 import { defaultSchedule, parseClock, readSchedule, scheduleBody } from '../../quiet/schedule';
-import { DAY_KEYS, type DayKey, type Span, type WeekSchedule } from '../../quiet/types';
+import { DAY_KEYS, type ChannelNotify, type DayKey, type LeaveRange, type MyQuietResponse, type MyQuietSettings, type OrgWorkSchedule, type Reachability, type Span, type Unchecked, type WeekSchedule } from '../../quiet/types';
 
-export interface LeaveRange {
-  from: string; // YYYY-MM-DD, Beijing calendar
-  to: string; // inclusive
-  note?: string;
-}
+export type { LeaveRange };
 
 export interface MyQuiet {
   /** My own weekly schedule (part-time…); undefined: the organisation's applies. */
@@ -37,13 +33,13 @@ const isSchedule = (v: unknown) => !!v && typeof v === 'object' && !Array.isArra
 
 /** Reads the reply of GET and PUT /me/quiet (protocol.MyQuietResponse). */
 export function readMyQuiet(raw: unknown): MyQuiet {
-  const o = obj(raw);
-  const orgRaw = obj(o.org).week;
+  const o: Unchecked<MyQuietResponse> = obj(raw);
+  const orgRaw = (obj(o.org) as Unchecked<OrgWorkSchedule>).week;
   const leave = (Array.isArray(o.leave) ? (o.leave as unknown[]) : [])
     .map(obj)
     .filter((l) => typeof l.from === 'string' && typeof l.to === 'string')
     .map((l) => ({ from: l.from as string, to: l.to as string, ...(typeof l.note === 'string' && l.note ? { note: l.note } : {}) }));
-  const st = obj(o.status);
+  const st: Unchecked<Reachability> = obj(o.status);
   return {
     own: isSchedule(o.own_schedule) ? readSchedule(o.own_schedule) : undefined,
     org: isSchedule(orgRaw) ? readSchedule(orgRaw) : defaultSchedule(),
@@ -54,7 +50,7 @@ export function readMyQuiet(raw: unknown): MyQuiet {
 }
 
 /** The body of PUT /me/quiet (protocol.MyQuietSettings): it replaces all of my settings. */
-export function quietBody(q: Pick<MyQuiet, 'own' | 'leave' | 'pushWhenIdle'>): Record<string, unknown> {
+export function quietBody(q: Pick<MyQuiet, 'own' | 'leave' | 'pushWhenIdle'>): MyQuietSettings {
   return {
     own_schedule: q.own ? scheduleBody(q.own) : null,
     leave: [...q.leave]
@@ -143,7 +139,7 @@ export function createQuietApi(request: Request): QuietApi {
       return r && typeof r === 'object' ? readMyQuiet(r) : undefined;
     },
     level: async (id) => {
-      const r = obj(await request<unknown>('GET', `/channels/${id}/notify`));
+      const r: Unchecked<ChannelNotify> = obj(await request<unknown>('GET', `/channels/${id}/notify`));
       return isNotifyLevel(r.level) ? r.level : 'all';
     },
     setLevel: async (id, level) => {

@@ -56,7 +56,7 @@ export function DutySection({ api, request }: { api: QuietAdminApi; request: Req
     if (unnamed) namesFor(request).then(setNames, () => undefined);
   }, [request, unnamed]);
 
-  const nameOf = (s: DutySlot) => s.display_name || names.get(s.user_id) || s.username || t('quiet.duty.someone', { id: s.user_id });
+  const nameOf = (s: DutySlot) => s.display_name || names.get(s.user_id) || t('quiet.duty.someone', { id: s.user_id });
   const { current, past } = useMemo(() => splitSlots(slots ?? [], now), [slots, now]);
 
   const remove = async (s: DutySlot) => {

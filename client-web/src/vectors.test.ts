@@ -1,0 +1,279 @@
+// The wire types against the server's: protocol/vectors_test.go writes each shared type,
+// every field filled, to protocol/testdata/vectors/<Type>.json; here each file's keys,
+// nested objects and array elements included, must be the keys of the TypeScript type.
+// Each shape below `satisfies` its type, so tsc (npm run build) holds the shape to the
+// type and this test holds it to the server: a field added on one side only fails.
+
+import { describe, expect, it } from 'vitest';
+import type { ImportRowError } from './admin/types';
+import type {
+  AckData,
+  AwayData,
+  Channel,
+  ChannelEvent,
+  ChannelMember,
+  EditData,
+  ErrorBody,
+  ErrorData,
+  HelloData,
+  Message,
+  Messages,
+  ReadData,
+  RecallData,
+  ResumePos,
+  ResyncData,
+  SendData,
+  WelcomeData,
+} from './chat/types';
+import type {
+  Audience,
+  DepartmentTarget,
+  Notice,
+  NoticeEscalation,
+  NoticeEvent,
+  NoticeReadRequest,
+  NoticeReceipt,
+  NoticeRevision,
+  NoticeRevisions,
+  Notices,
+  NoticeTally,
+  NoticeUser,
+  PublishNoticeRequest,
+  RemindResult,
+  ReviseNoticeRequest,
+  TallyDepartment,
+  TallyPerson,
+  WithdrawNoticeRequest,
+} from './notices/types';
+import type {
+  ChannelNotify,
+  DutyList,
+  DutySlot,
+  LeaveRange,
+  MyQuietResponse,
+  OrgWorkSchedule,
+  Period,
+  Reachability,
+  ReachabilityResponse,
+  Span,
+  WeekSchedule,
+  WorkScheduleResponse,
+  YearFile,
+} from './quiet/types';
+
+/** The keys of T: true for a plain value, the nested shape for an object, [shape] for an
+ * array of objects. */
+type Shape<T> = { [K in keyof T]-?: Field<NonNullable<T[K]>> };
+type Field<V> = V extends readonly (infer E)[] ? (E extends object ? readonly [Shape<E>] : true) : V extends object ? Shape<V> : true;
+type AnyShape = { readonly [key: string]: true | AnyShape | readonly [AnyShape] };
+
+const message = {
+  channel_id: true,
+  seq: true,
+  sender_id: true,
+  client_id: true,
+  text: true,
+  reply_to: true,
+  mentions: true,
+  mention_all: true,
+  secrecy: true,
+  created_at: true,
+  edited_at: true,
+  recalled_at: true,
+  recalled_by: true,
+} as const satisfies Shape<Message>;
+
+const importRow = { line: true, column: true, code: true, value: true, message: true } as const satisfies Shape<ImportRowError>;
+const error = {
+  code: true,
+  message: true,
+  request_id: true,
+  retry_after: true,
+  field: true,
+  reason: true,
+  rows: [importRow],
+} as const satisfies Shape<ErrorData>;
+
+const receipt = {
+  delivered_at: true,
+  seen_at: true,
+  seen_revision: true,
+  confirmed_at: true,
+  confirmed_revision: true,
+  reply: true,
+} as const satisfies Shape<NoticeReceipt>;
+
+const notice = {
+  id: true,
+  author_id: true,
+  title: true,
+  body: true,
+  revision: true,
+  change_note: true,
+  priority: true,
+  secrecy: true,
+  deadline: true,
+  needs_confirm: true,
+  status: true,
+  withdrawn_at: true,
+  withdraw_reason: true,
+  channels: true,
+  recipients: true,
+  created_at: true,
+  revised_at: true,
+  receipt,
+  pending: true,
+  can_tally: true,
+  can_manage: true,
+} as const satisfies Shape<Notice>;
+
+const noticeUser = { user_id: true, display_name: true, username: true } as const satisfies Shape<NoticeUser>;
+const escalation = { notice_id: true, title: true, deadline: true, people: [noticeUser], created_at: true } as const satisfies Shape<NoticeEscalation>;
+const revision = { revision: true, title: true, body: true, change_note: true, created_at: true } as const satisfies Shape<NoticeRevision>;
+const tallyPerson = {
+  ...noticeUser,
+  state: true,
+  seen_at: true,
+  confirmed_at: true,
+  confirmed_revision: true,
+  reply: true,
+} as const satisfies Shape<TallyPerson>;
+const tallyDepartment = {
+  department_id: true,
+  name: true,
+  confirmed: true,
+  seen: true,
+  unseen: true,
+  people: [tallyPerson],
+} as const satisfies Shape<TallyDepartment>;
+const departmentTarget = { id: true, sub: true } as const satisfies Shape<DepartmentTarget>;
+const audience = { channels: true, departments: [departmentTarget], party_orgs: true, users: true } as const satisfies Shape<Audience>;
+
+const span = { start: true, end: true } as const satisfies Shape<Span>;
+const week = { mon: [span], tue: [span], wed: [span], thu: [span], fri: [span], sat: [span], sun: [span] } as const satisfies Shape<WeekSchedule>;
+const period = { name: true, dates: true } as const satisfies Shape<Period>;
+const yearFile = { year: true, source: true, holidays: [period], workdays: [period] } as const satisfies Shape<YearFile>;
+const orgSchedule = { time_zone: true, week } as const satisfies Shape<OrgWorkSchedule>;
+const dutySlot = {
+  id: true,
+  user_id: true,
+  display_name: true,
+  start: true,
+  end: true,
+  note: true,
+  created_by: true,
+  created_at: true,
+} as const satisfies Shape<DutySlot>;
+const reachability = { user_id: true, reachable: true, reason: true, next: true } as const satisfies Shape<Reachability>;
+const leave = { from: true, to: true, note: true } as const satisfies Shape<LeaveRange>;
+const resumePos = { channel_id: true, last_seq: true, epoch: true } as const satisfies Shape<ResumePos>;
+
+/** Each vector file (named for its Go type) and the shape of its TypeScript type. */
+const SHAPES: Record<string, AnyShape> = {
+  // Frames.
+  WelcomeData: { user_id: true, session_expires_at: true, heartbeat_ms: true, max_frame_bytes: true } satisfies Shape<WelcomeData>,
+  AckData: { channel_id: true, seq: true, client_id: true, created_at: true, duplicate: true } satisfies Shape<AckData>,
+  Message: message,
+  ReadData: { channel_id: true, seq: true } satisfies Shape<ReadData>,
+  ResyncData: { channel_id: true, reason: true, last_seq: true, epoch: true } satisfies Shape<ResyncData>,
+  ChannelEvent: { channel_id: true, event: true } satisfies Shape<ChannelEvent>,
+  NoticeEvent: { notice_id: true, event: true, revision: true, title: true, priority: true } satisfies Shape<NoticeEvent>,
+  SendData: { channel_id: true, client_id: true, text: true, reply_to: true, mentions: true, mention_all: true, secrecy: true } satisfies Shape<SendData>,
+  EditData: { channel_id: true, seq: true, text: true, mentions: true } satisfies Shape<EditData>,
+  RecallData: { channel_id: true, seq: true } satisfies Shape<RecallData>,
+  AwayData: { away: true } satisfies Shape<AwayData>,
+  HelloData: { resume: [resumePos] } satisfies Shape<HelloData>,
+  ErrorBody: { error } satisfies Shape<ErrorBody>,
+  // Chat.
+  Channel: {
+    id: true,
+    kind: true,
+    name: true,
+    topic: true,
+    post_policy: true,
+    mention_all: true,
+    max_secrecy: true,
+    archived: true,
+    last_seq: true,
+    epoch: true,
+    role: true,
+    read_seq: true,
+    unread: true,
+    latest: message,
+    peer_id: true,
+    include_sub_departments: true,
+  } satisfies Shape<Channel>,
+  ChannelMember: { user_id: true, username: true, display_name: true, title: true, role: true } satisfies Shape<ChannelMember>,
+  Messages: { messages: [message], has_more: true } satisfies Shape<Messages>,
+  // Notices.
+  Notice: notice,
+  Notices: { notices: [notice], has_more: true, escalations: [escalation] } satisfies Shape<Notices>,
+  NoticeRevisions: { revisions: [revision] } satisfies Shape<NoticeRevisions>,
+  NoticeTally: {
+    notice_id: true,
+    revision: true,
+    total: true,
+    confirmed: true,
+    seen: true,
+    unseen: true,
+    departments: [tallyDepartment],
+    reminded_at: true,
+    next_remind_at: true,
+  } satisfies Shape<NoticeTally>,
+  RemindResult: { reminded: true, next_remind_at: true } satisfies Shape<RemindResult>,
+  PublishNoticeRequest: {
+    title: true,
+    body: true,
+    priority: true,
+    secrecy: true,
+    deadline: true,
+    needs_confirm: true,
+    audience,
+  } satisfies Shape<PublishNoticeRequest>,
+  ReviseNoticeRequest: { title: true, body: true, change_note: true, priority: true, deadline: true, clear_deadline: true } satisfies Shape<ReviseNoticeRequest>,
+  WithdrawNoticeRequest: { reason: true } satisfies Shape<WithdrawNoticeRequest>,
+  NoticeReadRequest: { revision: true, reply: true } satisfies Shape<NoticeReadRequest>,
+  // Quiet hours.
+  WorkScheduleResponse: { ...orgSchedule, year: true, calendar: yearFile, calendar_origin: true, years: true } satisfies Shape<WorkScheduleResponse>,
+  CalendarYear: yearFile,
+  DutyList: { slots: [dutySlot] } satisfies Shape<DutyList>,
+  MyQuietResponse: { own_schedule: week, leave: [leave], push_when_idle: true, org: orgSchedule, status: reachability } satisfies Shape<MyQuietResponse>,
+  ChannelNotify: { channel_id: true, level: true } satisfies Shape<ChannelNotify>,
+  ReachabilityResponse: { at: true, time_zone: true, people: [reachability], unknown: true } satisfies Shape<ReachabilityResponse>,
+};
+
+const VECTORS = import.meta.glob<unknown>('../../protocol/testdata/vectors/*.json', { eager: true, import: 'default' });
+const vectors = new Map(Object.entries(VECTORS).map(([path, v]) => [path.replace(/^.*\/|\.json$/g, ''), v]));
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Where the JSON and the shape disagree, as readable lines. */
+function mismatches(json: unknown, shape: AnyShape, at: string): string[] {
+  if (!isObject(json)) return [`${at}: the server sends ${JSON.stringify(json)}, the type has an object`];
+  const out: string[] = [];
+  for (const k of Object.keys(json)) if (!(k in shape)) out.push(`${at}.${k}: sent by the server, missing from the TypeScript type`);
+  for (const [k, s] of Object.entries(shape)) {
+    if (!(k in json)) out.push(`${at}.${k}: in the TypeScript type, never sent by the server`);
+    else if (Array.isArray(s)) {
+      const list = json[k];
+      if (!Array.isArray(list) || list.length === 0) out.push(`${at}.${k}: the type has a list of objects, the vector no list to check`);
+      else out.push(...mismatches(list[0], s[0] as AnyShape, `${at}.${k}[]`));
+    } else if (s !== true) out.push(...mismatches(json[k], s as AnyShape, `${at}.${k}`));
+  }
+  return out;
+}
+
+describe('the wire types match protocol/testdata/vectors', () => {
+  it('has a shape for every vector and a vector for every shape', () => {
+    expect([...vectors.keys()].sort()).toEqual(Object.keys(SHAPES).sort());
+  });
+
+  it.each(Object.entries(SHAPES))('%s', (name, shape) => {
+    expect(mismatches(vectors.get(name), shape, name)).toEqual([]);
+  });
+
+  it('notices a field the server sends that the type lacks, and one it never sends', () => {
+    expect(mismatches({ a: 1, b: { c: 1 } }, { a: true, b: { d: true } }, 'X')).toEqual(['X.b.c: sent by the server, missing from the TypeScript type', 'X.b.d: in the TypeScript type, never sent by the server']);
+    expect(mismatches({ a: [{ b: 1 }] }, { a: [{ b: true, c: true }] }, 'X')).toEqual(['X.a[].c: in the TypeScript type, never sent by the server']);
+  });
+});
