@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, Ref } from 'preact';
 import { describeError, type UiError } from '../errors';
 import { locale, t } from '../i18n';
 
@@ -14,6 +14,29 @@ export function LanguageSwitch() {
     >
       {t('lang.other')}
     </button>
+  );
+}
+
+/** The search box of a people picker: typing goes to `onInput`; Enter searches rather than
+ * submitting the form the picker sits in. */
+export function PeopleSearchBox(p: { id: string; value: string; onInput: (text: string) => void; describedBy: string; inputRef?: Ref<HTMLInputElement>; invalid?: boolean }) {
+  return (
+    <input
+      id={p.id}
+      ref={p.inputRef}
+      class="input"
+      type="search"
+      value={p.value}
+      maxLength={64}
+      autocomplete="off"
+      spellcheck={false}
+      aria-invalid={p.invalid ? 'true' : undefined}
+      aria-describedby={p.describedBy}
+      onInput={(e) => p.onInput((e.currentTarget as HTMLInputElement).value)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') e.preventDefault();
+      }}
+    />
   );
 }
 

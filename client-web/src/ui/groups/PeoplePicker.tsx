@@ -6,6 +6,7 @@ import { groupErrorText } from '../../groups/errors';
 import { addPeople, departmentOptions, focusAfterRemove, removePerson, togglePerson, type DeptOption } from '../../groups/picker';
 import { locale, t } from '../../i18n';
 import { Avatar } from '../chat/Avatar';
+import { PeopleSearchBox } from '../common';
 import { usePeopleSearch } from '../hooks';
 import { Alert, Status } from './Modal';
 
@@ -91,23 +92,14 @@ export function PeoplePicker({ id, api, chosen, onChange, exclude, excludeNote, 
       <legend class="grp-legend">{t('groups.members')}</legend>
       <div class="field">
         <label htmlFor={`${id}-q`}>{t('groups.search')}</label>
-        <input
+        <PeopleSearchBox
           id={`${id}-q`}
-          ref={searchRef}
-          class="input"
-          type="search"
+          inputRef={searchRef}
           value={search.text}
-          maxLength={64}
-          autocomplete="off"
-          spellcheck={false}
-          aria-describedby={`${id}-q-hint`}
-          onInput={(e) => {
-            search.setText((e.currentTarget as HTMLInputElement).value);
+          describedBy={`${id}-q-hint`}
+          onInput={(text) => {
+            search.setText(text);
             setError(undefined);
-          }}
-          // Enter in the search box must not submit the whole form.
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') e.preventDefault();
           }}
         />
         <p id={`${id}-q-hint`} class="field-hint">

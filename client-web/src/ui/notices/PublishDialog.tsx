@@ -21,6 +21,7 @@ import {
 import type { NoticeState, NoticeStore } from '../../notices/store';
 import { MAX_NOTICE_BODY, MAX_NOTICE_TITLE, type Notice } from '../../notices/types';
 import { canTargetOrg, publishableChannels } from '../../notices/view';
+import { PeopleSearchBox } from '../common';
 import { Modal } from '../groups/Modal';
 import { usePeopleSearch } from '../hooks';
 import { OffDutyHint } from '../quiet/OffDutyHint';
@@ -238,21 +239,7 @@ function PeopleSearch({ request, chosen, onChange }: { request: Request; chosen:
       <legend class="ntc-legend-sub">{t('notices.aud_people')}</legend>
       <div class="field">
         <label htmlFor={`${id}-q`}>{t('notices.aud_search')}</label>
-        <input
-          id={`${id}-q`}
-          ref={inputRef}
-          class="input"
-          type="search"
-          value={text}
-          maxLength={64}
-          autocomplete="off"
-          spellcheck={false}
-          aria-describedby={`${id}-hint`}
-          onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') e.preventDefault();
-          }}
-        />
+        <PeopleSearchBox id={`${id}-q`} inputRef={inputRef} value={text} describedBy={`${id}-hint`} onInput={setText} />
         <p id={`${id}-hint`} class="field-hint">
           {t('notices.aud_search_hint')}
         </p>

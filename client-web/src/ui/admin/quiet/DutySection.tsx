@@ -7,7 +7,7 @@ import type { Request } from '../../../api';
 import { searchPeople } from '../../../directory/load';
 import { toUiError, type UiError } from '../../../errors';
 import { locale, t, type MessageKey } from '../../../i18n';
-import { ErrorText } from '../../common';
+import { ErrorText, PeopleSearchBox } from '../../common';
 import { useNow, usePeopleSearch } from '../../hooks';
 import type { QuietAdminApi } from '../../../quiet/api';
 import { rangeText } from '../../../quiet/beijing';
@@ -338,21 +338,7 @@ function PersonPicker(p: {
   return (
     <div class="field">
       <label htmlFor={id}>{t('quiet.duty.search')}</label>
-      <input
-        id={id}
-        class="input"
-        type="search"
-        value={search.text}
-        maxLength={64}
-        autocomplete="off"
-        spellcheck={false}
-        aria-invalid={p.problem ? 'true' : undefined}
-        aria-describedby={`${id}-hint`}
-        onInput={(e) => search.setText((e.currentTarget as HTMLInputElement).value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') e.preventDefault();
-        }}
-      />
+      <PeopleSearchBox id={id} value={search.text} describedBy={`${id}-hint`} onInput={search.setText} invalid={!!p.problem} />
       <p id={`${id}-hint`} class={p.problem ? 'adm-field-problem' : 'field-hint'}>
         {p.problem ?? t('quiet.duty.search_hint')}
       </p>
