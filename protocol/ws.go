@@ -133,6 +133,65 @@ type Message struct {
 	EditedAt   *time.Time `json:"edited_at,omitempty"`
 	RecalledAt *time.Time `json:"recalled_at,omitempty"`
 	RecalledBy int64      `json:"recalled_by,omitempty"`
+	// Kind is "" for a person's message and MessageKindSystem for a line the server
+	// wrote into the channel (a group created, renamed, people added or gone); System
+	// then says what happened, for the client to word in its language.
+	Kind   string       `json:"kind,omitempty"`
+	System *SystemEvent `json:"system,omitempty"`
+	// Forward is set on a forwarded message (转发) and on a merged record (合并转发).
+	Forward *Forward `json:"forward,omitempty"`
+	// Reactions are who reacted with what (收到, 👍, …), in the order of the server's
+	// allowed set; a reaction nobody holds any more is left out.
+	Reactions []Reaction `json:"reactions,omitempty"`
+}
+
+// MessageKindSystem marks a message the server wrote.
+const MessageKindSystem = "system"
+
+// SystemEvent is what a system line reports.
+type SystemEvent struct {
+	Event   string  `json:"event"` // SystemGroupCreated, SystemRenamed, SystemMembersAdded, SystemMemberLeft, SystemMemberRemoved
+	ActorID int64   `json:"actor_id"`
+	UserIDs []int64 `json:"user_ids,omitempty"` // who was invited, added or removed
+	Name    string  `json:"name,omitempty"`     // the group's (new) name
+}
+
+// SystemEvent.Event values.
+const (
+	SystemGroupCreated  = "group_created"  // 张静 创建了群聊并邀请了 …
+	SystemRenamed       = "renamed"        // 张静 将群名改为 …
+	SystemMembersAdded  = "members_added"  // 张静 邀请 … 加入了群聊
+	SystemMemberLeft    = "member_left"    // 张静 退出了群聊
+	SystemMemberRemoved = "member_removed" // 张静 将 … 移出了群聊
+)
+
+// Forward is where a forwarded message came from. A single forward carries one item; a
+// merged record (Merged) carries the chosen messages in order, shown as a transcript.
+// Forwarding a forwarded message carries its original items, so the original sender,
+// channel and time always travel; a merged record inside a merged record is one item
+// whose text is that record's title (one level deep, like a forwarded file name).
+type Forward struct {
+	Merged          bool          `json:"merged,omitempty"`
+	FromChannelID   int64         `json:"from_channel_id"`
+	FromChannelName string        `json:"from_channel_name"`
+	Items           []ForwardItem `json:"items"`
+}
+
+// ForwardItem is one original message inside a forward.
+type ForwardItem struct {
+	SenderID   int64     `json:"sender_id"`
+	SenderName string    `json:"sender_name"`
+	Seq        int64     `json:"seq"`
+	Text       string    `json:"text"`
+	Secrecy    int       `json:"secrecy"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Reaction is one reaction on a message and the people who gave it, in the order
+// they did.
+type Reaction struct {
+	Reaction string  `json:"reaction"`
+	UserIDs  []int64 `json:"user_ids"`
 }
 
 // ResyncData tells the client it cannot be caught up over the socket: it missed more

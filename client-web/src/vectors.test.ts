@@ -81,6 +81,15 @@ const message = {
   edited_at: true,
   recalled_at: true,
   recalled_by: true,
+  kind: true,
+  system: { event: true, actor_id: true, user_ids: true, name: true },
+  forward: {
+    merged: true,
+    from_channel_id: true,
+    from_channel_name: true,
+    items: [{ sender_id: true, sender_name: true, seq: true, text: true, secrecy: true, created_at: true }],
+  },
+  reactions: [{ reaction: true, user_ids: true }],
 } as const satisfies Shape<Message>;
 
 const importRow = { line: true, column: true, code: true, value: true, message: true } as const satisfies Shape<ImportRowError>;

@@ -21,6 +21,43 @@ export interface Message {
   edited_at?: string;
   recalled_at?: string;
   recalled_by?: number;
+  /** 'system' for a line the server wrote; `system` then says what happened. */
+  kind?: 'system';
+  system?: SystemEvent;
+  /** A forwarded message (转发) or merged record (合并转发). */
+  forward?: Forward;
+  /** Who reacted with what, in the order of the server's allowed set. */
+  reactions?: Reaction[];
+}
+
+export type SystemEventKind = 'group_created' | 'renamed' | 'members_added' | 'member_left' | 'member_removed';
+
+export interface SystemEvent {
+  event: SystemEventKind;
+  actor_id: number;
+  user_ids?: number[];
+  name?: string;
+}
+
+export interface Forward {
+  merged?: boolean;
+  from_channel_id: number;
+  from_channel_name: string;
+  items: ForwardItem[];
+}
+
+export interface ForwardItem {
+  sender_id: number;
+  sender_name: string;
+  seq: number;
+  text: string;
+  secrecy: number;
+  created_at: string;
+}
+
+export interface Reaction {
+  reaction: string;
+  user_ids: number[];
 }
 
 export interface Channel {
