@@ -64,8 +64,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return err
 	}
 	defer sh.close()
-	// Working time: the policy push decisions ask, cached and reloaded on change.
-	quietSvc, err := quiet.NewService(a.store, a.now, quiet.DefaultTTL)
+	// Quiet hours: the changes to working time, and the policy push decisions ask, cached
+	// and reloaded on change.
+	quietSvc, err := quiet.NewService(a.store, a.audit, a.now, quiet.DefaultTTL)
 	if err != nil {
 		return fmt.Errorf("quiet hours: %w", err)
 	}

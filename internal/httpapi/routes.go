@@ -78,14 +78,15 @@ func (a *API) routes() http.Handler {
 		mux.HandleFunc("POST /api/v1/push/test", a.authed(false, a.serve(a.pushTest)))
 	}
 	if a.quiet != nil {
-		// Working time and quiet hours (§4.11).
+		// Quiet hours (§4.11). The service authorises too; requires keeps the refusal
+		// before the body is read, audited like every other admin route's.
 		mux.HandleFunc("GET /api/v1/me/quiet", a.authed(false, a.serve(a.getMyQuiet)))
 		mux.HandleFunc("PUT /api/v1/me/quiet", a.authed(false, a.serve(a.putMyQuiet)))
 		mux.HandleFunc("GET /api/v1/channels/{id}/notify", a.authed(false, a.serve(a.getChannelNotify)))
 		mux.HandleFunc("PUT /api/v1/channels/{id}/notify", a.authed(false, a.serve(a.putChannelNotify)))
-		mux.HandleFunc("GET /api/v1/work-schedule", a.authed(false, a.serve(a.getWorkSchedule)))
+		mux.HandleFunc("GET /api/v1/work-schedule", a.authed(false, a.serve(a.getOrgSchedule)))
 		mux.HandleFunc("POST /api/v1/reachability", a.authed(false, a.serve(a.reachability)))
-		mux.HandleFunc("PUT /api/v1/admin/work-schedule", a.requires(authz.ManageOrg, a.serve(a.putWorkSchedule)))
+		mux.HandleFunc("PUT /api/v1/admin/work-schedule", a.requires(authz.ManageOrg, a.serve(a.putOrgSchedule)))
 		mux.HandleFunc("PUT /api/v1/admin/calendar/{year}", a.requires(authz.ManageOrg, a.serve(a.putCalendarYear)))
 		mux.HandleFunc("GET /api/v1/admin/duty", a.requires(authz.ManageOrg, a.serve(a.listDuty)))
 		mux.HandleFunc("POST /api/v1/admin/duty", a.requires(authz.ManageOrg, a.serve(a.createDuty)))

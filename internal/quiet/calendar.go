@@ -54,12 +54,18 @@ func ParseYear(data []byte) (YearFile, error) {
 	return y, y.Validate()
 }
 
-// Validate checks a year file: a year between 1949 and 2200, a source, named periods
+// The years a calendar file may be for.
+const (
+	FirstYear = 1949
+	LastYear  = 2200
+)
+
+// Validate checks a year file: a year between FirstYear and LastYear, a source, named periods
 // with at least one date each, every date a real date in the year and listed once, no
 // date both a holiday and a working day, and every make-up working day a Saturday or
 // Sunday (a weekday is a working day already).
 func (y YearFile) Validate() error {
-	if y.Year < 1949 || y.Year > 2200 {
+	if y.Year < FirstYear || y.Year > LastYear {
 		return &FieldError{Field: "year", Msg: fmt.Sprintf("year %d out of range", y.Year)}
 	}
 	if y.Source == "" {

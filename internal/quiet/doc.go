@@ -5,7 +5,12 @@
 // Everything here is pure: a Policy is a value, its methods take the instant to judge, and
 // nothing reads a clock or a database. The only files read are the calendar years
 // embedded in the binary (calendar/*.json). Loading a Policy from the store and caching it
-// lives in Service (service.go), which callers such as the push dispatcher ask per decision.
+// lives in Cache (cache.go). Service (service.go) is the feature's one door: callers such
+// as the push dispatcher ask it for the Policy per decision, and every change to what
+// decides it (organisation.go, roster.go, mine.go) is validated, authorised and stored with
+// its audit entry in one transaction there, the REST handlers only reading requests and
+// writing answers. "Quiet hours" is the feature's one name in the server; the wire paths
+// (/work-schedule, /admin/duty, …) name the resources they serve.
 //
 // The rules, in order, for a person at an instant:
 //  1. inside one of their duty slots: reachable ("on_duty");

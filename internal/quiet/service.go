@@ -3,167 +3,118 @@ package quiet
 import (
 	"context"
 	"fmt"
-	"sync"
+	"strconv"
 	"time"
 
+	"govchat/internal/apperr"
+	"govchat/internal/audit"
+	"govchat/internal/auth"
+	"govchat/internal/authz"
 	"govchat/internal/store"
+	"govchat/protocol"
 )
 
-// Source is the part of the store a Policy is loaded from; store.Store has it.
-type Source interface {
-	GetOrgSchedule(ctx context.Context) (string, error)
-	ListCalendarYears(ctx context.Context) ([]store.CalendarYear, error)
-	ListQuietPersonal(ctx context.Context) ([]store.QuietPersonal, error)
-	ListDutySlots(ctx context.Context, from, until time.Time) ([]store.DutySlot, error)
+// Store is the part of the store the Service reads, and the transactions it writes in.
+// store.Store has it.
+type Store interface {
+	Source
+	GetQuietPersonal(ctx context.Context, userID int64) (store.QuietPersonal, error)
+	GetChannelNotify(ctx context.Context, channelID, userID int64) (string, error)
+	GetMember(ctx context.Context, channelID, userID int64) (store.ChannelMember, error)
+	GetUser(ctx context.Context, id int64) (store.User, error)
+	ListUsers(ctx context.Context, f store.UserFilter) ([]store.User, error)
+	// InTx runs fn in one transaction. The Service uses the transaction only as a Tx.
+	InTx(ctx context.Context, fn func(tx store.Store) error) error
 }
 
-// dutyLookback is how far back of the load time duty slots are kept: those that ended
-// earlier decide nothing any more.
-const dutyLookback = 24 * time.Hour
-
-// Load builds the Policy as stored at now: the organisation's settings (defaults when
-// never set), the embedded calendar (base; nil loads it) overridden by uploaded years,
-// everyone's personal settings, and the duty slots that end after now−24h.
-func Load(ctx context.Context, src Source, now time.Time, base *Calendar) (Policy, error) {
-	return load(ctx, src, now, base, DefaultZone)
+// Tx is what the Service's transactions do: change the settings and record the change
+// in the audit trail, so the two commit or roll back together.
+type Tx interface {
+	SetOrgSchedule(ctx context.Context, body string) error
+	PutCalendarYear(ctx context.Context, y *store.CalendarYear) error
+	SetQuietPersonal(ctx context.Context, p *store.QuietPersonal) error
+	SetChannelNotify(ctx context.Context, channelID, userID int64, level string) error
+	CreateDutySlot(ctx context.Context, d *store.DutySlot) error
+	GetDutySlot(ctx context.Context, id int64) (store.DutySlot, error)
+	DeleteDutySlot(ctx context.Context, id int64) error
+	store.Audit
 }
 
-// load is Load with the zone that applies while the organisation's settings were never
-// stored.
-func load(ctx context.Context, src Source, now time.Time, base *Calendar, zone string) (Policy, error) {
-	if base == nil {
-		var err error
-		if base, err = Embedded(); err != nil {
-			return Policy{}, err
-		}
-	}
-	body, err := src.GetOrgSchedule(ctx)
-	if err != nil {
-		return Policy{}, fmt.Errorf("quiet: load: %w", err)
-	}
-	org, err := ParseOrgSettings(body)
-	if err != nil {
-		return Policy{}, fmt.Errorf("quiet: load organisation schedule: %w", err)
-	}
-	if body == "" && zone != "" {
-		org.TimeZone = zone
-	}
-	uploaded, err := src.ListCalendarYears(ctx)
-	if err != nil {
-		return Policy{}, fmt.Errorf("quiet: load: %w", err)
-	}
-	years := make([]YearFile, 0, len(uploaded))
-	for _, u := range uploaded {
-		y, err := ParseYear([]byte(u.Body))
-		if err != nil {
-			return Policy{}, fmt.Errorf("quiet: load calendar year %d: %w", u.Year, err)
-		}
-		years = append(years, y)
-	}
-	cal, err := base.With(years...)
-	if err != nil {
-		return Policy{}, fmt.Errorf("quiet: load: %w", err)
-	}
-	ps, err := src.ListQuietPersonal(ctx)
-	if err != nil {
-		return Policy{}, fmt.Errorf("quiet: load: %w", err)
-	}
-	personal := make(map[int64]Personal, len(ps))
-	for _, sp := range ps {
-		p, err := ParsePersonal(sp.Schedule, sp.Leave)
-		if err != nil {
-			return Policy{}, fmt.Errorf("quiet: load settings of user %d: %w", sp.UserID, err)
-		}
-		if p.Schedule != nil || len(p.Leave) > 0 {
-			personal[sp.UserID] = p
-		}
-	}
-	slots, err := src.ListDutySlots(ctx, now.Add(-dutyLookback), time.Time{})
-	if err != nil {
-		return Policy{}, fmt.Errorf("quiet: load: %w", err)
-	}
-	duty := make([]DutySlot, len(slots))
-	for i, d := range slots {
-		duty[i] = DutySlot{ID: d.ID, UserID: d.UserID, Start: d.Start, End: d.End, Note: d.Note}
-	}
-	return Policy{Org: org.Week, Calendar: cal, Personal: personal, Duty: duty, Location: org.location()}, nil
-}
-
-// DefaultTTL is how long Service trusts a loaded Policy. Writes through this node
-// invalidate at once; writes on another node of a cluster are seen within the TTL.
-const DefaultTTL = 30 * time.Second
-
-// Service keeps the current Policy, loading it from the store at most once per TTL
-// and again after Invalidate, so asking per push decision is cheap.
+// Service runs quiet hours (PROTOCOL.md §4.11): it answers who is reachable from the
+// cached Policy, and carries out every change to what decides it — the organisation's
+// schedule, calendar years, the duty roster, a person's own settings — and to channel
+// notification levels. Each change is validated, authorised, stored with its audit
+// entry in one transaction, and then drops the cached Policy.
 type Service struct {
-	src  Source
-	now  func() time.Time
-	ttl  time.Duration
-	base *Calendar
-	zone string // the zone while the organisation's settings were never stored
-
-	mu     sync.Mutex // held while loading, so one load serves every waiting caller
-	cur    Policy
-	loaded time.Time
-	valid  bool
+	store  Store
+	audit  *audit.Recorder
+	now    func() time.Time
+	policy *Cache
 }
 
-// NewService loads the embedded calendar once; ttl ≤ 0 means DefaultTTL.
-func NewService(src Source, now func() time.Time, ttl time.Duration) (*Service, error) {
-	base, err := Embedded()
+// NewService returns a Service whose Policy is cached for ttl (≤ 0: DefaultTTL); rec
+// records every change.
+func NewService(st Store, rec *audit.Recorder, now func() time.Time, ttl time.Duration) (*Service, error) {
+	c, err := NewCache(st, now, ttl)
 	if err != nil {
 		return nil, err
 	}
-	if ttl <= 0 {
-		ttl = DefaultTTL
-	}
-	return &Service{src: src, now: now, ttl: ttl, base: base, zone: DefaultZone}, nil
+	return &Service{store: st, audit: rec, now: now, policy: c}, nil
 }
 
+// Policy returns the current Policy (see Cache.Policy); callers must not modify it.
+func (s *Service) Policy(ctx context.Context) (Policy, error) { return s.policy.Policy(ctx) }
+
 // SetDefaultZone sets the zone that applies until an administrator stores the
-// organisation's settings (the server's configured --time-zone). Call it before the
-// first Policy.
-func (s *Service) SetDefaultZone(name string) error {
-	if _, err := LoadLocation(name); err != nil {
-		return fmt.Errorf("quiet: default zone: %w", err)
+// organisation's settings (see Cache.SetDefaultZone).
+func (s *Service) SetDefaultZone(name string) error { return s.policy.SetDefaultZone(name) }
+
+// inTx runs fn in one transaction with a recorder writing into it, so a change and its
+// audit entry commit or roll back together.
+func (s *Service) inTx(ctx context.Context, fn func(tx Tx, rec *audit.Recorder) error) error {
+	return s.store.InTx(ctx, func(tx store.Store) error {
+		return fn(tx, s.audit.In(tx))
+	})
+}
+
+// change is inTx for what the Policy is made of: once committed, the cached Policy is
+// dropped, so the next question sees the change.
+func (s *Service) change(ctx context.Context, fn func(tx Tx, rec *audit.Recorder) error) error {
+	if err := s.inTx(ctx, fn); err != nil {
+		return err
 	}
-	s.mu.Lock()
-	s.zone, s.valid = name, false
-	s.mu.Unlock()
+	s.policy.Invalidate()
 	return nil
 }
 
-// DefaultZone is the zone that applies while the organisation's settings were never
-// stored.
-func (s *Service) DefaultZone() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.zone
+// event is an audit event by the principal.
+func event(p auth.Principal, action, targetType, targetID string, detail map[string]any) audit.Event {
+	return audit.Event{ActorID: p.User.ID, ActorName: p.User.Username, Action: action, TargetType: targetType, TargetID: targetID, Detail: detail}
 }
 
-// Policy returns the current Policy, loading it when stale. The Policy is shared:
-// callers must not modify it.
-func (s *Service) Policy(ctx context.Context) (Policy, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	if s.valid && !now.Before(s.loaded) && now.Sub(s.loaded) < s.ttl {
-		return s.cur, nil
+// mayManage refuses whoever may not change the organisation's working time.
+func mayManage(p auth.Principal) error {
+	if !authz.Can(p.User.Role, authz.ManageOrg) {
+		return apperr.New(protocol.CodeForbidden, "your role may not do this")
 	}
-	p, err := load(ctx, s.src, now, s.base, s.zone)
+	return nil
+}
+
+// orgSettings reads the organisation's settings; never stored, they are the defaults
+// in the zone the server was configured with.
+func (s *Service) orgSettings(ctx context.Context) (OrgSettings, error) {
+	body, err := s.store.GetOrgSchedule(ctx)
 	if err != nil {
-		return Policy{}, err
+		return OrgSettings{}, fmt.Errorf("quiet: read organisation schedule: %w", err)
 	}
-	s.cur, s.loaded, s.valid = p, now, true
-	return p, nil
+	org, err := ParseOrgSettings(body)
+	if err != nil {
+		return OrgSettings{}, fmt.Errorf("quiet: stored organisation schedule: %w", err)
+	}
+	if body == "" {
+		org.TimeZone = s.policy.DefaultZone()
+	}
+	return org, nil
 }
 
-// Embedded is the calendar shipped in the binary.
-func (s *Service) Embedded() *Calendar { return s.base }
-
-// Invalidate makes the next Policy call load afresh; call it after every write.
-func (s *Service) Invalidate() {
-	s.mu.Lock()
-	s.valid = false
-	s.mu.Unlock()
-}
+func idString(id int64) string { return strconv.FormatInt(id, 10) }

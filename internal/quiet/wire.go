@@ -1,55 +1,50 @@
-package httpapi
+package quiet
 
 import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"govchat/internal/apperr"
-	"govchat/internal/quiet"
 	"govchat/internal/store"
 	"govchat/protocol"
 )
 
-// Conversions between the wire types of §4.11 and internal/quiet's, and small helpers
-// of the quiet-hours handlers.
-
-// ---- conversions
-
-var weekKeys = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+// Conversions between the wire types of §4.11 (protocol/quiet.go) and this package's.
 
 func weekDays(w *protocol.WeekSchedule) [7]*[]protocol.TimeSpan {
 	return [7]*[]protocol.TimeSpan{&w.Sun, &w.Mon, &w.Tue, &w.Wed, &w.Thu, &w.Fri, &w.Sat}
 }
 
-// toSchedule reads a wire schedule, naming a bad field as prefix.mon[0].start.
-func toSchedule(prefix string, w protocol.WeekSchedule) (quiet.Schedule, error) {
-	var s quiet.Schedule
+// fromWeek reads a wire schedule, naming a bad field as prefix.mon[0].start.
+func fromWeek(prefix string, w protocol.WeekSchedule) (Schedule, error) {
+	var s Schedule
 	for d, spans := range weekDays(&w) {
 		if len(*spans) > 12 {
-			return s, apperr.BadField(prefix+"."+weekKeys[d], "at most 12 spans a day")
+			return s, apperr.BadField(prefix+"."+dayKeys[d], "at most 12 spans a day")
 		}
 		for i, sp := range *spans {
-			f := fmt.Sprintf("%s.%s[%d]", prefix, weekKeys[d], i)
-			start, err := quiet.ParseClock(sp.Start)
+			f := fmt.Sprintf("%s.%s[%d]", prefix, dayKeys[d], i)
+			start, err := ParseClock(sp.Start)
 			if err != nil {
 				return s, apperr.BadField(f+".start", "%s", err)
 			}
-			end, err := quiet.ParseClock(sp.End)
+			end, err := ParseClock(sp.End)
 			if err != nil {
 				return s, apperr.BadField(f+".end", "%s", err)
 			}
-			s.Days[d] = append(s.Days[d], quiet.Span{Start: start, End: end})
+			s.Days[d] = append(s.Days[d], Span{Start: start, End: end})
 		}
 	}
 	if err := s.Validate(); err != nil {
-		return s, fieldErr(err, "days.", prefix+".")
+		return s, badField(err, "days.", prefix+".")
 	}
 	return s, nil
 }
 
-func toWeek(s quiet.Schedule) protocol.WeekSchedule {
+func toWeek(s Schedule) protocol.WeekSchedule {
 	var w protocol.WeekSchedule
 	for d, spans := range weekDays(&w) {
 		*spans = []protocol.TimeSpan{}
@@ -60,12 +55,12 @@ func toWeek(s quiet.Schedule) protocol.WeekSchedule {
 	return w
 }
 
-func toOrgWorkSchedule(o quiet.OrgSettings) protocol.OrgWorkSchedule {
+func toOrgWorkSchedule(o OrgSettings) protocol.OrgWorkSchedule {
 	return protocol.OrgWorkSchedule{TimeZone: o.TimeZone, Week: toWeek(o.Week)}
 }
 
-func toCalendarYear(y quiet.YearFile) protocol.CalendarYear {
-	conv := func(ps []quiet.Period) []protocol.CalendarPeriod {
+func toCalendarYear(y YearFile) protocol.CalendarYear {
+	conv := func(ps []Period) []protocol.CalendarPeriod {
 		out := make([]protocol.CalendarPeriod, 0, len(ps))
 		for _, p := range ps {
 			out = append(out, protocol.CalendarPeriod{Name: p.Name, Dates: p.Dates})
@@ -79,10 +74,21 @@ func toDutySlot(s store.DutySlot, name string) protocol.DutySlot {
 	return protocol.DutySlot{ID: s.ID, UserID: s.UserID, DisplayName: name, Start: s.Start, End: s.End, Note: s.Note, CreatedBy: s.CreatedBy, CreatedAt: s.CreatedAt}
 }
 
-// fieldErr turns a quiet.FieldError into bad_request, its field renamed from the
-// package's prefix to the wire's.
-func fieldErr(err error, from, to string) error {
-	var fe *quiet.FieldError
+// toReachability is a person's state at now on the wire.
+func toReachability(pol Policy, uid int64, now time.Time) protocol.Reachability {
+	st := pol.StatusAt(uid, now)
+	out := protocol.Reachability{UserID: uid, Reachable: st.Reachable, Reason: st.Reason}
+	if !st.Reachable && !st.Next.IsZero() {
+		next := st.Next.UTC()
+		out.Next = &next
+	}
+	return out
+}
+
+// badField turns a FieldError into bad_request, its field renamed from this package's
+// prefix to the wire's; any other error passes through.
+func badField(err error, from, to string) error {
+	var fe *FieldError
 	if !errors.As(err, &fe) {
 		return err
 	}
@@ -95,17 +101,18 @@ func fieldErr(err error, from, to string) error {
 	return apperr.BadField(field, "%s", fe.Msg)
 }
 
-func workingDays(s quiet.Schedule) []string {
+// workingDays names the days with working time, Monday first, for the audit detail.
+func workingDays(s Schedule) []string {
 	var out []string
 	for _, d := range []int{1, 2, 3, 4, 5, 6, 0} {
 		if len(s.Days[d]) > 0 {
-			out = append(out, weekKeys[d])
+			out = append(out, dayKeys[d])
 		}
 	}
 	return out
 }
 
-func countDates(ps []quiet.Period) int {
+func countDates(ps []Period) int {
 	n := 0
 	for _, p := range ps {
 		n += len(p.Dates)

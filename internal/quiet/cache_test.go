@@ -122,9 +122,9 @@ func TestLoad(t *testing.T) {
 	}
 }
 
-func TestServiceDefaultZone(t *testing.T) {
+func TestCacheDefaultZone(t *testing.T) {
 	src := &fakeSource{}
-	s, err := NewService(src, func() time.Time { return time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC) }, 0)
+	s, err := NewCache(src, func() time.Time { return time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC) }, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,11 +145,11 @@ func TestServiceDefaultZone(t *testing.T) {
 	}
 }
 
-func TestService(t *testing.T) {
+func TestCache(t *testing.T) {
 	ctx := t.Context()
 	clock := at(t, "2026-03-09 10:00")
 	src := &fakeSource{}
-	s, err := NewService(src, func() time.Time { return clock }, 30*time.Second)
+	s, err := NewCache(src, func() time.Time { return clock }, 30*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
