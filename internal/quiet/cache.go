@@ -161,7 +161,8 @@ func (s *Cache) Policy(ctx context.Context) (Policy, error) {
 // Embedded is the calendar shipped in the binary.
 func (s *Cache) Embedded() *Calendar { return s.base }
 
-// Invalidate makes the next Policy call load afresh; call it after every write.
+// Invalidate makes the next Policy call load afresh; Service calls it after each change
+// it commits.
 func (s *Cache) Invalidate() {
 	s.mu.Lock()
 	s.valid = false

@@ -60,10 +60,10 @@ const (
 	LastYear  = 2200
 )
 
-// Validate checks a year file: a year between FirstYear and LastYear, a source, named periods
-// with at least one date each, every date a real date in the year and listed once, no
-// date both a holiday and a working day, and every make-up working day a Saturday or
-// Sunday (a weekday is a working day already).
+// Validate checks a year file: a year between FirstYear and LastYear, a source, named
+// periods with at least one date each, every date a real date in the year and listed
+// once, no date both a holiday and a working day, and every make-up working day a
+// Saturday or Sunday (a weekday is a working day already).
 func (y YearFile) Validate() error {
 	if y.Year < FirstYear || y.Year > LastYear {
 		return &FieldError{Field: "year", Msg: fmt.Sprintf("year %d out of range", y.Year)}
