@@ -66,7 +66,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	defer sh.close()
 	// Quiet hours: the changes to working time, and the policy push decisions ask, cached
 	// and reloaded on change.
-	quietSvc, err := quiet.NewService(a.store, a.audit, a.now, quiet.DefaultTTL)
+	quietSvc, err := quiet.NewService(store.Narrow(a.store, func(tx store.Store) quiet.Tx { return tx }), a.audit, a.now, quiet.DefaultTTL)
 	if err != nil {
 		return fmt.Errorf("quiet hours: %w", err)
 	}

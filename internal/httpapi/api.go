@@ -38,20 +38,6 @@ type Store interface {
 	ListAudit(ctx context.Context, f store.AuditFilter) ([]store.AuditEvent, error)
 	GetMeta(ctx context.Context, key string) (string, error)
 	Ping(ctx context.Context) error
-	quietStore
-}
-
-// quietStore is what the working-time and quiet-hours handlers (quiet.go, worktime.go)
-// still read and write themselves, in transactions of their own; it goes when they
-// move behind internal/quiet's service.
-type quietStore interface {
-	GetQuietPersonal(ctx context.Context, userID int64) (store.QuietPersonal, error)
-	GetChannelNotify(ctx context.Context, channelID, userID int64) (string, error)
-	GetMember(ctx context.Context, channelID, userID int64) (store.ChannelMember, error)
-	GetOrgSchedule(ctx context.Context) (string, error)
-	ListCalendarYears(ctx context.Context) ([]store.CalendarYear, error)
-	ListDutySlots(ctx context.Context, from, until time.Time) ([]store.DutySlot, error)
-	InTx(ctx context.Context, fn func(tx store.Store) error) error
 }
 
 // Deps is what the API needs; the server wires it.

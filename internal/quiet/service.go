@@ -14,8 +14,8 @@ import (
 	"govchat/protocol"
 )
 
-// Store is the part of the store the Service reads, and the transactions it writes in.
-// store.Store has it.
+// Store is the part of the store the Service is given: what it reads outside a
+// transaction, and transactions that see only Tx (store.Narrow makes one).
 type Store interface {
 	Source
 	GetQuietPersonal(ctx context.Context, userID int64) (store.QuietPersonal, error)
@@ -23,12 +23,12 @@ type Store interface {
 	GetMember(ctx context.Context, channelID, userID int64) (store.ChannelMember, error)
 	GetUser(ctx context.Context, id int64) (store.User, error)
 	ListUsers(ctx context.Context, f store.UserFilter) ([]store.User, error)
-	// InTx runs fn in one transaction. The Service uses the transaction only as a Tx.
-	InTx(ctx context.Context, fn func(tx store.Store) error) error
+	InTx(ctx context.Context, fn func(tx Tx) error) error
 }
 
-// Tx is what the Service's transactions do: change the settings and record the change
-// in the audit trail, so the two commit or roll back together.
+// Tx is the part of the store the Service calls inside a transaction: it changes the
+// settings and records the change in the audit trail, so the two commit or roll back
+// together.
 type Tx interface {
 	SetOrgSchedule(ctx context.Context, body string) error
 	PutCalendarYear(ctx context.Context, y *store.CalendarYear) error
@@ -37,7 +37,7 @@ type Tx interface {
 	CreateDutySlot(ctx context.Context, d *store.DutySlot) error
 	GetDutySlot(ctx context.Context, id int64) (store.DutySlot, error)
 	DeleteDutySlot(ctx context.Context, id int64) error
-	store.Audit
+	audit.Appender
 }
 
 // Service runs quiet hours (PROTOCOL.md §4.11): it answers who is reachable from the
@@ -72,7 +72,7 @@ func (s *Service) SetDefaultZone(name string) error { return s.policy.SetDefault
 // inTx runs fn in one transaction with a recorder writing into it, so a change and its
 // audit entry commit or roll back together.
 func (s *Service) inTx(ctx context.Context, fn func(tx Tx, rec *audit.Recorder) error) error {
-	return s.store.InTx(ctx, func(tx store.Store) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		return fn(tx, s.audit.In(tx))
 	})
 }

@@ -34,7 +34,7 @@ type fixture struct {
 
 // newFixture builds the service over wrap(s); nil wrap is s itself. The policy is
 // cached for an hour, so only the service's own invalidation shows a change at once.
-func newFixture(t *testing.T, s store.Store, wrap func(store.Store) quiet.Store) *fixture {
+func newFixture(t *testing.T, s store.Store, wrap func(store.Store) store.Store) *fixture {
 	t.Helper()
 	ctx := t.Context()
 	fx := &fixture{s: s, u: map[string]store.User{}}
@@ -59,10 +59,11 @@ func newFixture(t *testing.T, s store.Store, wrap func(store.Store) quiet.Store)
 		t.Fatal(err)
 	}
 	fx.ch = c.ID
-	var st quiet.Store = s
+	served := s
 	if wrap != nil {
-		st = wrap(s)
+		served = wrap(s)
 	}
+	st := store.Narrow(served, func(tx store.Store) quiet.Tx { return tx })
 	clock := func() time.Time { return now }
 	svc, err := quiet.NewService(st, audit.New(s, clock, slog.New(slog.NewTextHandler(io.Discard, nil))), clock, time.Hour)
 	if err != nil {
@@ -464,13 +465,15 @@ func (s auditFails) InTx(ctx context.Context, fn func(tx store.Store) error) err
 
 type noAudit struct{ store.Store }
 
-func (noAudit) AppendAudit(context.Context, *store.AuditEvent) error { return errAuditDown }
+func (noAudit) AppendAudit(context.Context, *store.AuditEvent, store.AuditHash) error {
+	return errAuditDown
+}
 
 func TestServiceChangesNothingWithoutItsAuditEntry(t *testing.T) {
 	for _, c := range changes() {
 		t.Run(c.name, func(t *testing.T) {
 			storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
-				fx := newFixture(t, s, func(s store.Store) quiet.Store { return auditFails{s} })
+				fx := newFixture(t, s, func(s store.Store) store.Store { return auditFails{s} })
 				var id int64
 				if c.setup != nil {
 					id = c.setup(t, fx)
