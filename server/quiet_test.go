@@ -176,6 +176,7 @@ func TestQuietHoursOverTheWire(t *testing.T) {
 			{"both holiday and workday", fmt.Sprintf(`{"year":%d,"source":"s","holidays":[{"name":"x","dates":["%d-03-01"]}],"workdays":[{"name":"y","dates":["%d-03-01"]}]}`, today.Year, today.Year, today.Year), ""},
 			{"no source", fmt.Sprintf(`{"year":%d}`, today.Year), "source"},
 			{"unknown field", fmt.Sprintf(`{"year":%d,"source":"s","extra":1}`, today.Year), "body"},
+			{"a source that is not UTF-8", fmt.Sprintf("{\"year\":%d,\"source\":\"\xe9\x80\"}", today.Year), "source"},
 		}
 		for _, c := range bad {
 			status, code, field := quietErr(t, "PUT", url, admin, c.body)

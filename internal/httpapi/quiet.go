@@ -1,9 +1,6 @@
 package httpapi
 
 import (
-	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -37,24 +34,15 @@ func (a *API) putOrgSchedule(w http.ResponseWriter, r *http.Request) (int, any, 
 	return http.StatusOK, out, err
 }
 
-// putCalendarYear hands the calendar file over as it came: its strict reading, field
-// by field, is internal/quiet's.
+// putCalendarYear hands the calendar file over as it was sent: its strict reading,
+// field by field, is internal/quiet's.
 func (a *API) putCalendarYear(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	year, err := strconv.Atoi(r.PathValue("year"))
 	if err != nil {
 		year = 0 // not a year: the service refuses it as out of range
 	}
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
-			return 0, nil, apperr.New(protocol.CodeUnsupportedMedia, "send the calendar file as application/json")
-		}
-	}
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	raw, err := readJSON(w, r)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return 0, nil, apperr.New(protocol.CodeTooLarge, "request body is larger than %d bytes", maxJSONBody)
-		}
 		return 0, nil, err
 	}
 	out, err := a.quiet.PutCalendarYear(r.Context(), principalFrom(r.Context()), year, raw)

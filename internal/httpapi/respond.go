@@ -37,22 +37,32 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // one value, no unknown fields, text that is valid UTF-8 as sent, and a refusal that
 // names the field at fault.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	b, err := readJSON(w, r)
+	if err != nil {
+		return err
+	}
+	return strictjson.Decode(b, v)
+}
+
+// readJSON reads a bounded, non-empty JSON body as sent. decodeJSON decodes it; the
+// calendar upload hands it to internal/quiet, whose strict reading of the file it is.
+func readJSON(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
-			return apperr.New(protocol.CodeUnsupportedMedia, "send the body as application/json")
+			return nil, apperr.New(protocol.CodeUnsupportedMedia, "send the body as application/json")
 		}
 	}
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return apperr.New(protocol.CodeTooLarge, "request body is larger than %d bytes", maxJSONBody)
+		return nil, apperr.New(protocol.CodeTooLarge, "request body is larger than %d bytes", maxJSONBody)
 	case err != nil:
-		return apperr.New(protocol.CodeBadRequest, "the request body could not be read")
+		return nil, apperr.New(protocol.CodeBadRequest, "the request body could not be read")
 	case len(bytes.TrimSpace(b)) == 0:
-		return apperr.New(protocol.CodeBadRequest, "request body is empty")
+		return nil, apperr.New(protocol.CodeBadRequest, "request body is empty")
 	}
-	return strictjson.Decode(b, v)
+	return b, nil
 }
 
 func pathID(r *http.Request, name string) (int64, error) {

@@ -10,6 +10,7 @@ import (
 	"govchat/internal/audit"
 	"govchat/internal/auth"
 	"govchat/internal/store"
+	"govchat/internal/strictjson"
 	"govchat/protocol"
 )
 
@@ -99,6 +100,9 @@ func (s *Service) PutCalendarYear(ctx context.Context, p auth.Principal, year in
 	}
 	if year < FirstYear || year > LastYear {
 		return protocol.CalendarYear{}, apperr.BadField("year", "the year in the path must be from %d to %d", FirstYear, LastYear)
+	}
+	if err := strictjson.Text(file); err != nil {
+		return protocol.CalendarYear{}, err // encoding/json would store it altered
 	}
 	y, err := ParseYear(file)
 	if err != nil {

@@ -193,6 +193,8 @@ func TestServiceValidates(t *testing.T) {
 		{"a date outside the year", putYear(2026, string(yearFile(2026, "2025-12-31"))), "", "holidays[0].dates[0]"},
 		{"a calendar without a source", putYear(2026, `{"year":2026}`), "", "source"},
 		{"an unknown field in the calendar", putYear(2026, `{"year":2026,"source":"s","extra":1}`), "", "body"},
+		{"a calendar source that is not UTF-8", putYear(2026, "{\"year\":2026,\"source\":\"\xff\"}"), "", "source"},
+		{"a holiday named with half a surrogate pair", putYear(2026, `{"year":2026,"source":"s","holidays":[{"name":"\ud800","dates":["2026-03-09"]}]}`), "", "holidays.name"},
 		{"duty for nobody", addDuty("nobody", hour(0), hour(1), ""), "", "user_id"},
 		{"duty for an unknown person", addDuty("unknown", hour(0), hour(1), ""), "", "user_id"},
 		{"duty for a disabled person", addDuty("gone", hour(0), hour(1), ""), "", "user_id"},

@@ -21,11 +21,8 @@ import (
 // Decode unmarshals b, which must hold exactly one JSON value, into v. The error is an
 // *apperr.Error with code bad_request.
 func Decode(b []byte, v any) error {
-	if field, bad := invalidText(b); bad {
-		if field == "" {
-			return apperr.New(protocol.CodeBadRequest, "the JSON is not valid UTF-8")
-		}
-		return apperr.BadField(field, "field %q is not valid UTF-8", field)
+	if err := Text(b); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -36,6 +33,20 @@ func Decode(b []byte, v any) error {
 		return apperr.New(protocol.CodeBadRequest, "unexpected data after the JSON value")
 	}
 	return nil
+}
+
+// Text refuses JSON holding text that encoding/json would alter (see the package
+// comment), naming the field where it can: for a reader with a strict decoding of its
+// own (internal/quiet's calendar file) that must not store altered text either.
+func Text(b []byte) error {
+	field, bad := invalidText(b)
+	switch {
+	case !bad:
+		return nil
+	case field == "":
+		return apperr.New(protocol.CodeBadRequest, "the JSON is not valid UTF-8")
+	}
+	return apperr.BadField(field, "field %q is not valid UTF-8", field)
 }
 
 // unknownField is how encoding/json words a field the target does not have; it has
