@@ -20,6 +20,12 @@ type Channel struct {
 	// IncludeSubDepartments: a department channel holds the people of every department
 	// below it too.
 	IncludeSubDepartments bool `json:"include_sub_departments,omitempty"`
+	// AutoName: a group created without a typed name; Name is made from its members
+	// (GroupNameFromMembers) and follows them until an administrator names it.
+	AutoName bool `json:"auto_name,omitempty"`
+	// Notify is your notification level here (all, mentions, none) in GET
+	// /api/v1/channels; absent in the other answers that carry a channel.
+	Notify string `json:"notify,omitempty"`
 }
 
 // Channels answers GET /api/v1/channels.
@@ -50,9 +56,10 @@ type Messages struct {
 }
 
 // CreateGroupRequest is the body of POST /api/v1/channels: a work group whose first
-// members are the creator (as its administrator) and Members.
+// members are the creator (as its administrator) and Members. An empty (or absent)
+// Name names the group from its members, as GroupNameFromMembers says.
 type CreateGroupRequest struct {
-	Name       string  `json:"name"`
+	Name       string  `json:"name,omitempty"`
 	Topic      string  `json:"topic,omitempty"`
 	Members    []int64 `json:"members"`
 	PostPolicy string  `json:"post_policy,omitempty"`
@@ -62,6 +69,7 @@ type CreateGroupRequest struct {
 // UpdateChannelRequest is the body of PATCH /api/v1/channels/{id} (channel
 // administrators); absent fields stay. Department and party channels keep their names.
 type UpdateChannelRequest struct {
+	// Name "" (a group only) goes back to naming the group from its members.
 	Name       *string `json:"name,omitempty"`
 	Topic      *string `json:"topic,omitempty"`
 	PostPolicy *string `json:"post_policy,omitempty"`

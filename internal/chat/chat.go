@@ -172,6 +172,9 @@ func toWire(m store.Message) protocol.Message {
 		t := m.RecalledAt
 		w.RecalledAt = &t
 	}
+	if isSystem(m) {
+		w.Kind, w.System = protocol.MessageKindSystem, systemToWire(m.System)
+	}
 	return w
 }
 
@@ -246,7 +249,7 @@ func (s *Service) committed(results []store.AppendResult) <-chan struct{} {
 		}
 		m := r.Message
 		out = append(out, outgoing{m.ChannelID, m.Seq, toWire(m)})
-		if s.opt.Alerts != nil {
+		if s.opt.Alerts != nil && !isSystem(m) { // system lines are never pushed
 			s.opt.Alerts.Message(m)
 		}
 	}

@@ -186,6 +186,9 @@ func (s *Service) send(ctx context.Context, userID int64, d protocol.SendData) (
 		if d.ReplyTo < 0 || d.ReplyTo > ch.LastSeq {
 			return protocol.AckData{}, apperr.BadField("reply_to", "no message %d in this channel", d.ReplyTo)
 		}
+		if err := s.notSystemLine(ctx, ch.ID, d.ReplyTo); err != nil {
+			return protocol.AckData{}, err
+		}
 	}
 	res, err := s.commits.submit(ctx, store.NewMessage{
 		ChannelID: ch.ID, SenderID: userID, ClientID: d.ClientID, Text: d.Text, ReplyTo: d.ReplyTo,
@@ -207,6 +210,18 @@ func (s *Service) send(ctx context.Context, userID int64, d protocol.SendData) (
 	return protocol.AckData{ChannelID: msg.ChannelID, Seq: msg.Seq, ClientID: msg.ClientID, CreatedAt: msg.CreatedAt, Duplicate: res.Duplicate}, nil
 }
 
+// notSystemLine refuses a reply to a system line: there is nobody to answer.
+func (s *Service) notSystemLine(ctx context.Context, channelID, seq int64) error {
+	m, err := s.store.GetMessage(ctx, channelID, seq)
+	if err != nil {
+		return err
+	}
+	if isSystem(m) {
+		return apperr.BadField("reply_to", "message %d is a system line; it cannot be replied to", seq)
+	}
+	return nil
+}
+
 func (s *Service) edit(ctx context.Context, userID int64, d protocol.EditData) (protocol.AckData, error) {
 	if err := checkText(d.Text); err != nil {
 		return protocol.AckData{}, err
@@ -223,6 +238,8 @@ func (s *Service) edit(ctx context.Context, userID int64, d protocol.EditData) (
 	switch {
 	case ch.Archived:
 		return protocol.AckData{}, apperr.New(protocol.CodeForbidden, "the channel is archived")
+	case isSystem(msg):
+		return protocol.AckData{}, apperr.New(protocol.CodeForbidden, "a system line cannot be edited")
 	case msg.SenderID != userID:
 		return protocol.AckData{}, apperr.New(protocol.CodeForbidden, "only the sender may edit a message")
 	case !msg.RecalledAt.IsZero():
@@ -258,6 +275,8 @@ func (s *Service) recall(ctx context.Context, userID int64, d protocol.RecallDat
 	switch {
 	case ch.Archived:
 		return protocol.AckData{}, apperr.New(protocol.CodeForbidden, "the channel is archived")
+	case isSystem(msg):
+		return protocol.AckData{}, apperr.New(protocol.CodeForbidden, "a system line cannot be recalled")
 	case !msg.RecalledAt.IsZero():
 		return protocol.AckData{}, apperr.New(protocol.CodeConflict, "the message was already recalled")
 	case msg.SenderID != userID && !admin:

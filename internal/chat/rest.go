@@ -27,6 +27,7 @@ func toChannel(c store.MyChannel, userID int64) protocol.Channel {
 		MentionAll: string(c.MentionAll), MaxSecrecy: c.MaxSecrecy, Archived: c.Archived, LastSeq: c.LastSeq,
 		Epoch: c.Epoch, Role: string(c.Role), ReadSeq: c.ReadSeq, Unread: c.Unread,
 		IncludeSubDepartments: c.Kind == store.ChannelDepartment && c.IncludeSubDepartments,
+		AutoName:              c.Kind == store.ChannelGroup && c.AutoName, Notify: c.Notify,
 	}
 	if c.Latest != nil {
 		m := toWire(*c.Latest)
@@ -175,10 +176,15 @@ func checkChannelName(name string) (string, error) {
 	return name, account.CheckText("name", name, 64)
 }
 
-// CreateGroup creates a work group; the creator administers it.
+// CreateGroup creates a work group; the creator administers it. Without a name it is
+// named from its members and follows them (AutoName). Its first line says who created
+// it and whom they invited.
 func (s *Service) CreateGroup(ctx context.Context, creatorID int64, req protocol.CreateGroupRequest) (protocol.Channel, error) {
-	name, err := checkChannelName(req.Name)
-	if err != nil {
+	name, auto := strings.TrimSpace(req.Name), false
+	var err error
+	if name == "" {
+		auto = true
+	} else if name, err = checkChannelName(name); err != nil {
 		return protocol.Channel{}, err
 	}
 	if err := account.CheckText("topic", req.Topic, 256); err != nil {
@@ -204,10 +210,19 @@ func (s *Service) CreateGroup(ctx context.Context, creatorID int64, req protocol
 	for _, id := range ids {
 		members = append(members, store.ChannelMember{UserID: id, Role: store.MemberNormal, JoinedAt: now})
 	}
+	if auto {
+		if name, err = s.nameFromMembers(ctx, creatorID, members); err != nil {
+			return protocol.Channel{}, err
+		}
+	}
 	c := store.Channel{Kind: store.ChannelGroup, Name: name, Topic: strings.TrimSpace(req.Topic), PostPolicy: post, MentionAll: mentionAll,
-		MaxSecrecy: defaultMaxSecrecy, CreatedBy: creatorID, CreatedAt: now}
+		MaxSecrecy: defaultMaxSecrecy, CreatedBy: creatorID, CreatedAt: now, AutoName: auto}
 	if err := s.store.CreateChannel(ctx, &c, members); err != nil {
 		return protocol.Channel{}, fmt.Errorf("chat: create group: %w", err)
+	}
+	// The line goes in before anyone is told: whatever they fetch then holds it.
+	if line, ok := s.writeSystemLine(ctx, c.ID, store.SystemEvent{Event: protocol.SystemGroupCreated, ActorID: creatorID, UserIDs: ids}); ok {
+		c.LastSeq = line.Seq
 	}
 	all := append([]int64{creatorID}, ids...)
 	s.announce(ctx, c.ID, all, protocol.ChannelJoined)
@@ -255,12 +270,26 @@ func (s *Service) UpdateChannel(ctx context.Context, userID, channelID int64, re
 	if err != nil {
 		return protocol.Channel{}, err
 	}
+	oldName := ch.Name
 	if req.Name != nil {
 		if ch.Kind != store.ChannelGroup {
 			return protocol.Channel{}, apperr.BadField("name", "department and party channels are named after the org tree")
 		}
-		if ch.Name, err = checkChannelName(*req.Name); err != nil {
-			return protocol.Channel{}, err
+		if strings.TrimSpace(*req.Name) == "" {
+			// Back to a name made from the members.
+			ms, err := s.store.ListMembers(ctx, ch.ID)
+			if err != nil {
+				return protocol.Channel{}, err
+			}
+			if ch.Name, err = s.nameFromMembers(ctx, ch.CreatedBy, ms); err != nil {
+				return protocol.Channel{}, err
+			}
+			ch.AutoName = true
+		} else {
+			if ch.Name, err = checkChannelName(*req.Name); err != nil {
+				return protocol.Channel{}, err
+			}
+			ch.AutoName = false
 		}
 	}
 	if req.Topic != nil {
@@ -303,6 +332,11 @@ func (s *Service) UpdateChannel(ctx context.Context, userID, channelID int64, re
 	}
 	s.record(ctx, userID, audit.ChatChannelUpdate, ch.ID, map[string]any{"post_policy": ch.PostPolicy, "mention_all": ch.MentionAll,
 		"archived": ch.Archived, "include_sub_departments": ch.IncludeSubDepartments})
+	if ch.Name != oldName {
+		if line, ok := s.writeSystemLine(ctx, ch.ID, store.SystemEvent{Event: protocol.SystemRenamed, ActorID: userID, Name: ch.Name}); ok {
+			ch.LastSeq = line.Seq
+		}
+	}
 	s.announceToMembers(ctx, ch.ID)
 	return toChannel(store.MyChannel{Channel: ch, Role: store.MemberAdmin}, userID), nil
 }
@@ -338,6 +372,8 @@ func (s *Service) AddMembers(ctx context.Context, userID, channelID int64, ids [
 	}
 	if len(added) > 0 {
 		s.record(ctx, userID, audit.ChatMemberAdd, ch.ID, map[string]any{"user_ids": added})
+		s.writeSystemLine(ctx, ch.ID, store.SystemEvent{Event: protocol.SystemMembersAdded, ActorID: userID, UserIDs: added})
+		s.followMembers(ctx, ch.ID)
 	}
 	s.announce(ctx, ch.ID, added, protocol.ChannelJoined)
 	return nil
@@ -362,10 +398,14 @@ func (s *Service) RemoveMember(ctx context.Context, userID, channelID, memberID 
 	if err := s.store.RemoveMember(ctx, ch.ID, memberID); err != nil {
 		return err
 	}
+	ev := store.SystemEvent{Event: protocol.SystemMemberLeft, ActorID: memberID}
 	if memberID != userID {
 		s.record(ctx, userID, audit.ChatMemberRemove, ch.ID, map[string]any{"user_id": memberID})
+		ev = store.SystemEvent{Event: protocol.SystemMemberRemoved, ActorID: userID, UserIDs: []int64{memberID}}
 	}
 	s.announce(ctx, ch.ID, []int64{memberID}, protocol.ChannelLeft)
+	s.writeSystemLine(ctx, ch.ID, ev)
+	s.followMembers(ctx, ch.ID)
 	return nil
 }
 

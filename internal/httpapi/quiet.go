@@ -119,7 +119,11 @@ func (a *API) putChannelNotify(w http.ResponseWriter, r *http.Request) (int, any
 	if err != nil {
 		return 0, nil, err
 	}
-	out, err := a.quiet.SetChannelNotify(r.Context(), principalFrom(r.Context()), channelOf(r), req)
+	p := principalFrom(r.Context())
+	out, err := a.quiet.SetChannelNotify(r.Context(), p, channelOf(r), req)
+	if err == nil && a.chat != nil {
+		a.chat.NotifyChanged(r.Context(), p.User.ID, out.ChannelID) // the user's other devices show it at once
+	}
 	return http.StatusOK, out, err
 }
 

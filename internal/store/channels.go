@@ -9,21 +9,21 @@ import (
 )
 
 const channelColumns = `id, kind, name, topic, department_id, include_sub_departments, party_org_id,
-	coalesce(direct_key, ''), post_policy, mention_all, max_secrecy, created_by, created_at, archived, last_seq, epoch`
+	coalesce(direct_key, ''), post_policy, mention_all, max_secrecy, created_by, created_at, archived, last_seq, epoch, auto_name`
 
 // channelCols is channelColumns qualified by a table alias, for joins.
 func channelCols(a string) string {
 	return a + `.id, ` + a + `.kind, ` + a + `.name, ` + a + `.topic, ` + a + `.department_id, ` +
 		a + `.include_sub_departments, ` + a + `.party_org_id, coalesce(` + a + `.direct_key, ''), ` +
 		a + `.post_policy, ` + a + `.mention_all, ` + a + `.max_secrecy, ` + a + `.created_by, ` +
-		a + `.created_at, ` + a + `.archived, ` + a + `.last_seq, ` + a + `.epoch`
+		a + `.created_at, ` + a + `.archived, ` + a + `.last_seq, ` + a + `.epoch, ` + a + `.auto_name`
 }
 
 // channelDest returns the scan destinations for channelColumns into c; the caller
 // converts kind, policies and created into c's fields after the scan.
 func channelDest(c *Channel, kind, post, mention *string, created *int64) []any {
 	return []any{&c.ID, kind, &c.Name, &c.Topic, &c.DepartmentID, &c.IncludeSubDepartments, &c.PartyOrgID,
-		&c.DirectKey, post, mention, &c.MaxSecrecy, &c.CreatedBy, created, &c.Archived, &c.LastSeq, &c.Epoch}
+		&c.DirectKey, post, mention, &c.MaxSecrecy, &c.CreatedBy, created, &c.Archived, &c.LastSeq, &c.Epoch, &c.AutoName}
 }
 
 func scanChannel(row scanner) (Channel, error) {
@@ -116,12 +116,12 @@ func (s *DB) CreateChannel(ctx context.Context, c *Channel, members []ChannelMem
 	err := s.inTx(ctx, func(tx *DB) error {
 		err := tx.queryRow(ctx, `INSERT INTO channels (kind, name, topic, department_id, include_sub_departments,
 				party_org_id, direct_key, post_policy, mention_all, max_secrecy, created_by, created_at, archived,
-				last_seq, epoch)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1)
+				last_seq, epoch, auto_name)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?)
 			RETURNING id`,
 			string(ch.Kind), ch.Name, ch.Topic, ch.DepartmentID, ch.IncludeSubDepartments,
 			ch.PartyOrgID, nullString(ch.DirectKey), string(ch.PostPolicy), string(ch.MentionAll), ch.MaxSecrecy,
-			ch.CreatedBy, toMillis(ch.CreatedAt), ch.Archived).Scan(&ch.ID)
+			ch.CreatedBy, toMillis(ch.CreatedAt), ch.Archived, ch.AutoName).Scan(&ch.ID)
 		if err != nil {
 			return tx.fail(err, "create %s channel %q", ch.Kind, ch.Name)
 		}
@@ -168,16 +168,16 @@ func (s *DB) GetDirectChannel(ctx context.Context, directKey string) (Channel, e
 	return c, nil
 }
 
-// UpdateChannel writes Name, Topic, PostPolicy, MentionAll, MaxSecrecy, Archived and
-// IncludeSubDepartments; an unset policy is written as PolicyEveryone.
+// UpdateChannel writes Name, Topic, PostPolicy, MentionAll, MaxSecrecy, Archived,
+// IncludeSubDepartments and AutoName; an unset policy is written as PolicyEveryone.
 func (s *DB) UpdateChannel(ctx context.Context, c Channel) error {
 	if err := checkChannelPolicies(&c); err != nil {
 		return fmt.Errorf("store: update channel %d: %w", c.ID, err)
 	}
 	err := s.execOne(ctx, `UPDATE channels SET name = ?, topic = ?, post_policy = ?, mention_all = ?, max_secrecy = ?,
-			archived = ?, include_sub_departments = ?
+			archived = ?, include_sub_departments = ?, auto_name = ?
 		WHERE id = ?`,
-		c.Name, c.Topic, string(c.PostPolicy), string(c.MentionAll), c.MaxSecrecy, c.Archived, c.IncludeSubDepartments, c.ID)
+		c.Name, c.Topic, string(c.PostPolicy), string(c.MentionAll), c.MaxSecrecy, c.Archived, c.IncludeSubDepartments, c.AutoName, c.ID)
 	if err != nil {
 		return s.fail(err, "update channel %d", c.ID)
 	}
@@ -207,8 +207,9 @@ func (s *DB) ListChannelsByKind(ctx context.Context, kind ChannelKind) ([]Channe
 
 // ListMyChannels returns every channel userID belongs to, archived ones included,
 // by channel ID, each with the member's role and read position, the unread count
-// (messages after ReadSeq, not sent by the user, not recalled) and the newest message
-// that is not recalled (nil when there is none).
+// (messages after ReadSeq, not sent by the user, not recalled, not system lines), the
+// newest message that is not recalled (nil when there is none; a system line counts)
+// and the user's notification level.
 //
 // It is one query. Per channel, the count is a range scan of the channel's messages
 // after the read position, and the latest message a backward walk of the same
@@ -218,10 +219,12 @@ func (s *DB) ListMyChannels(ctx context.Context, userID int64) ([]MyChannel, err
 	rows, err := s.query(ctx, `SELECT `+channelCols("c")+`, cm.role, cm.read_seq,
 			(SELECT count(*) FROM messages u
 				WHERE u.channel_id = cm.channel_id AND u.seq > cm.read_seq
-				AND u.sender_id <> cm.user_id AND u.recalled_at = 0),
+				AND u.sender_id <> cm.user_id AND u.recalled_at = 0 AND u.kind = ''),
+			coalesce(n.level, 'all'),
 			`+messageCols("l", true)+`
 		FROM channel_members cm
 		JOIN channels c ON c.id = cm.channel_id
+		LEFT JOIN channel_notify n ON n.channel_id = cm.channel_id AND n.user_id = cm.user_id
 		LEFT JOIN messages l ON l.channel_id = cm.channel_id AND l.seq = (
 			SELECT x.seq FROM messages x WHERE x.channel_id = cm.channel_id AND x.recalled_at = 0
 			ORDER BY x.seq DESC LIMIT 1)
@@ -239,7 +242,7 @@ func (s *DB) ListMyChannels(ctx context.Context, userID int64) ([]MyChannel, err
 		var latest Message
 		var mdest messageDest
 		dest := channelDest(&mc.Channel, &kind, &post, &mention, &created)
-		dest = append(dest, &role, &mc.ReadSeq, &mc.Unread)
+		dest = append(dest, &role, &mc.ReadSeq, &mc.Unread, &mc.Notify)
 		dest = append(dest, mdest.targets(&latest)...)
 		if err := rows.Scan(dest...); err != nil {
 			return nil, s.fail(err, "list channels of user %d", userID)

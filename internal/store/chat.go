@@ -47,8 +47,11 @@ type Channel struct {
 	CreatedBy  int64
 	CreatedAt  time.Time
 	Archived   bool
-	LastSeq    int64 // the sequence number of the newest message; 0 when empty
-	Epoch      int64 // bumped when history is restored from a backup; starts at 1
+	// AutoName: a group created without a typed name, named from its members; the
+	// chat service renames it as people join and leave until someone names it.
+	AutoName bool
+	LastSeq  int64 // the sequence number of the newest message; 0 when empty
+	Epoch    int64 // bumped when history is restored from a backup; starts at 1
 }
 
 // MemberRole is a member's standing in a channel.
@@ -73,8 +76,9 @@ type MyChannel struct {
 	Channel
 	Role    MemberRole
 	ReadSeq int64
-	Unread  int64 // messages after ReadSeq not sent by the user and not recalled
+	Unread  int64 // messages after ReadSeq not sent by the user, not recalled and not system lines
 	Latest  *Message
+	Notify  string // the user's notification level here: NotifyAll, NotifyMentions or NotifyNone
 }
 
 // Message is one message of a channel. (ChannelID, Seq) identifies it; Seq is gap-free
@@ -93,6 +97,23 @@ type Message struct {
 	EditedAt   time.Time // zero when never edited
 	RecalledAt time.Time // zero when not recalled; a recalled message keeps its Seq, loses its Text
 	RecalledBy int64
+	// Kind is "" for a person's message and MessageKindSystem for a line the server
+	// wrote (SenderID 0, Text ""); System then says what happened.
+	Kind   string
+	System *SystemEvent
+}
+
+// MessageKindSystem marks a system line: a group created, renamed, people invited,
+// gone or removed. It never counts as unread, is never pushed and cannot be edited,
+// recalled or replied to.
+const MessageKindSystem = "system"
+
+// SystemEvent is what a system line reports, stored as JSON beside the message.
+type SystemEvent struct {
+	Event   string  `json:"event"`
+	ActorID int64   `json:"actor_id"`
+	UserIDs []int64 `json:"user_ids,omitempty"`
+	Name    string  `json:"name,omitempty"`
 }
 
 // NewMessage is a message to append.
@@ -106,6 +127,8 @@ type NewMessage struct {
 	MentionAll bool
 	Secrecy    int
 	CreatedAt  time.Time
+	Kind       string       // "" or MessageKindSystem
+	System     *SystemEvent // with MessageKindSystem
 }
 
 // AppendResult is the outcome of appending one NewMessage.
@@ -141,7 +164,7 @@ type Chat interface {
 	GetChannel(ctx context.Context, id int64) (Channel, error)
 	GetDirectChannel(ctx context.Context, directKey string) (Channel, error)
 	// UpdateChannel writes Name, Topic, PostPolicy, MentionAll, MaxSecrecy, Archived,
-	// IncludeSubDepartments.
+	// IncludeSubDepartments, AutoName.
 	UpdateChannel(ctx context.Context, c Channel) error
 	// ListChannelsByKind lists every channel of a kind (for membership sync).
 	ListChannelsByKind(ctx context.Context, kind ChannelKind) ([]Channel, error)

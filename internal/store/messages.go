@@ -15,7 +15,7 @@ const (
 	historyMaxLimit = 500
 	// clientIDChunk bounds the OR list of one duplicate lookup.
 	clientIDChunk = 100
-	// messageChunk bounds the rows of one multi-row message insert (10 parameters each).
+	// messageChunk bounds the rows of one multi-row message insert (12 parameters each).
 	messageChunk = 200
 )
 
@@ -25,6 +25,7 @@ var messageFields = [...]struct{ col, zero string }{
 	{"channel_id", "0"}, {"seq", "0"}, {"sender_id", "0"}, {"client_id", "''"}, {"text", "''"},
 	{"reply_to", "0"}, {"mentions", "'[]'"}, {"mention_all", "FALSE"}, {"secrecy", "0"},
 	{"created_at", "0"}, {"edited_at", "0"}, {"recalled_at", "0"}, {"recalled_by", "0"},
+	{"kind", "''"}, {"system", "''"},
 }
 
 // messageCols lists the message columns for messageDest, qualified by alias (none
@@ -50,13 +51,13 @@ func messageCols(alias string, nullable bool) string {
 
 // messageDest holds the columns of a message that need converting after the scan.
 type messageDest struct {
-	mentions                    string
+	mentions, system            string
 	created, edited, recalledAt int64
 }
 
 func (d *messageDest) targets(m *Message) []any {
 	return []any{&m.ChannelID, &m.Seq, &m.SenderID, &m.ClientID, &m.Text, &m.ReplyTo, &d.mentions,
-		&m.MentionAll, &m.Secrecy, &d.created, &d.edited, &d.recalledAt, &m.RecalledBy}
+		&m.MentionAll, &m.Secrecy, &d.created, &d.edited, &d.recalledAt, &m.RecalledBy, &m.Kind, &d.system}
 }
 
 func (d *messageDest) finish(m *Message) error {
@@ -66,7 +67,30 @@ func (d *messageDest) finish(m *Message) error {
 	}
 	m.Mentions = ms
 	m.CreatedAt, m.EditedAt, m.RecalledAt = fromMillis(d.created), fromMillis(d.edited), fromMillis(d.recalledAt)
+	if m.System, err = decodeSystem(d.system); err != nil {
+		return err
+	}
 	return nil
+}
+
+// encodeSystem stores a system line's event as JSON; a person's message has "".
+func encodeSystem(e *SystemEvent) string {
+	if e == nil {
+		return ""
+	}
+	b, _ := json.Marshal(e) // plain fields always marshal
+	return string(b)
+}
+
+func decodeSystem(s string) (*SystemEvent, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var e SystemEvent
+	if err := json.Unmarshal([]byte(s), &e); err != nil {
+		return nil, fmt.Errorf("decode system event %q: %w", s, err)
+	}
+	return &e, nil
 }
 
 func scanMessage(row scanner) (Message, error) {
@@ -221,7 +245,11 @@ func newAppendBatch(s *DB, msgs []NewMessage) *appendBatch {
 		m := Message{
 			ChannelID: nm.ChannelID, SenderID: nm.SenderID, ClientID: nm.ClientID, Text: nm.Text,
 			ReplyTo: nm.ReplyTo, Mentions: slices.Clone(nm.Mentions), MentionAll: nm.MentionAll,
-			Secrecy: nm.Secrecy, CreatedAt: s.stamp(nm.CreatedAt),
+			Secrecy: nm.Secrecy, CreatedAt: s.stamp(nm.CreatedAt), Kind: nm.Kind, System: nm.System,
+		}
+		if (m.Kind == MessageKindSystem) != (m.System != nil) || (m.Kind != "" && m.Kind != MessageKindSystem) {
+			b.invalid[i] = fmt.Errorf("store: append message to channel %d: kind %q needs a system event exactly when it is a system line", nm.ChannelID, nm.Kind)
+			continue
 		}
 		if len(m.Mentions) == 0 {
 			m.Mentions = nil
@@ -335,14 +363,14 @@ func (s *DB) appendOnce(ctx context.Context, b *appendBatch) ([]AppendResult, er
 func (s *DB) insertMessages(ctx context.Context, ms []Message) (int, error) {
 	inserted := 0
 	for chunk := range slices.Chunk(ms, messageChunk) {
-		args := make([]any, 0, 10*len(chunk))
+		args := make([]any, 0, 12*len(chunk))
 		for _, m := range chunk {
 			args = append(args, m.ChannelID, m.Seq, m.SenderID, nullString(m.ClientID), m.Text, m.ReplyTo,
-				encodeMentions(m.Mentions), m.MentionAll, m.Secrecy, toMillis(m.CreatedAt))
+				encodeMentions(m.Mentions), m.MentionAll, m.Secrecy, toMillis(m.CreatedAt), m.Kind, encodeSystem(m.System))
 		}
 		rows, err := s.query(ctx, `INSERT INTO messages (channel_id, seq, sender_id, client_id, text, reply_to, mentions,
-				mention_all, secrecy, created_at)
-			VALUES `+strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), `, len(chunk)), `, `)+`
+				mention_all, secrecy, created_at, kind, system)
+			VALUES `+strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), `, len(chunk)), `, `)+`
 			ON CONFLICT (sender_id, client_id) DO NOTHING
 			RETURNING seq`, args...)
 		if err != nil {
@@ -553,14 +581,17 @@ func (s *DB) RecallMessage(ctx context.Context, channelID, seq, by int64, at tim
 // row on PostgreSQL until the transaction ends, so a concurrent edit or recall of it
 // waits and then sees this one's outcome: the text whose terms are deleted is always
 // the text that was indexed, and recalled text can never come back. ErrNotFound for a
-// missing message, ErrConflict for a recalled one.
+// missing message, ErrConflict for a recalled one or a system line.
 func (s *DB) lockLiveMessage(ctx context.Context, verb string, channelID, seq int64) (string, error) {
-	var text string
+	var text, kind string
 	var recalledAt int64
-	err := s.queryRow(ctx, `SELECT text, recalled_at FROM messages WHERE channel_id = ? AND seq = ?`+s.d.rowLock,
-		channelID, seq).Scan(&text, &recalledAt)
+	err := s.queryRow(ctx, `SELECT text, recalled_at, kind FROM messages WHERE channel_id = ? AND seq = ?`+s.d.rowLock,
+		channelID, seq).Scan(&text, &recalledAt, &kind)
 	if err != nil {
 		return "", s.fail(err, "%s message %d/%d", verb, channelID, seq)
+	}
+	if kind == MessageKindSystem {
+		return "", fmt.Errorf("store: %s message %d/%d: a system line: %w", verb, channelID, seq, ErrConflict)
 	}
 	if recalledAt != 0 {
 		return "", fmt.Errorf("store: %s message %d/%d: it was recalled: %w", verb, channelID, seq, ErrConflict)
