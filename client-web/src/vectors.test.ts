@@ -211,6 +211,8 @@ const SHAPES: Record<string, AnyShape> = {
     latest: message,
     peer_id: true,
     include_sub_departments: true,
+    auto_name: true,
+    notify: true,
   } satisfies Shape<Channel>,
   ChannelMember: { user_id: true, username: true, display_name: true, title: true, role: true } satisfies Shape<ChannelMember>,
   Messages: { messages: [message], has_more: true } satisfies Shape<Messages>,

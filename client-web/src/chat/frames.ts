@@ -9,6 +9,7 @@ import { sendRetryable } from './outbox';
 import type { Sending } from './sending';
 import type { ConnState, SocketHandlers } from './socket';
 import type { ChatContext } from './state';
+import { changesMembers } from '../groups/lines';
 import { findMessage, heldSeq, mergeMessages, type Timeline } from './timeline';
 import type { AckData, ChannelEvent, ErrorData, Frame, HelloData, Message, ReadData, ResumePos, ResyncData } from './types';
 
@@ -109,11 +110,13 @@ export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending
       const isNew = m.seq > c.last_seq;
       const c2 = { ...c, last_seq: Math.max(c.last_seq, m.seq) };
       if (isNew || c.latest?.seq === m.seq) c2.latest = m;
-      if (isNew && m.sender_id !== me.id && m.seq > c.read_seq && !m.recalled_at) c2.unread = c.unread + 1;
+      if (isNew && m.sender_id !== me.id && m.seq > c.read_seq && !m.recalled_at && m.kind !== 'system') c2.unread = c.unread + 1;
       if (!isNew && m.recalled_at && m.seq > c.read_seq && m.sender_id !== me.id && c.unread > 0) c2.unread = c.unread - 1;
       return c2;
     });
     if (!known) scheduleListRefresh();
+    // A system line saying who came or went: the member list held is out of date.
+    if (changesMembers(m) && ctx.state.members[m.channel_id]) void loaders.loadMembers(m.channel_id);
   }
 
   function onAck(ref: string | undefined, a: AckData) {

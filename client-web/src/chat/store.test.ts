@@ -277,6 +277,26 @@ describe('live messages', () => {
     expect(t.channel(2)).toMatchObject({ last_seq: 61, unread: 2, latest: { seq: 61 } });
   });
 
+  it('a system line is the latest but never unread, and one about members refreshes them', async () => {
+    const t = setup();
+    await t.live();
+    await openChannel(t);
+    const n = t.calls.length;
+    const line = msg(61, { sender_id: 0, text: '', kind: 'system', system: { event: 'members_added', actor_id: 3, user_ids: [4] } });
+    t.ws().deliver(server.message(line));
+    expect(t.channel(2)).toMatchObject({ last_seq: 61, unread: 2, latest: { seq: 61, kind: 'system' } });
+    expect(t.seqs(2)!.at(-1)).toBe(61);
+    await settle();
+    expect(t.urls().slice(n)).toContain('GET /channels/2/members');
+  });
+
+  it('免打扰 set here shows at once in the list', async () => {
+    const t = setup();
+    await t.live();
+    t.store.setNotify(2, 'mentions');
+    expect(t.channel(2)?.notify).toBe('mentions');
+  });
+
   it('a repeated message counts once', async () => {
     const t = setup();
     await t.live();

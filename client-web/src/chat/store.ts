@@ -12,6 +12,7 @@ import { createSocketHandlers } from './frames';
 import { createLoaders } from './loaders';
 import { createSending } from './sending';
 import { createChatCore, type ChatDeps, type ChatState } from './state';
+import type { Channel } from './types';
 
 export type { ChatDeps, ChatState } from './state';
 
@@ -72,5 +73,7 @@ export function createChatStore(deps: ChatDeps) {
     search: loaders.search,
     clearSearch: () => ctx.set({ search: undefined }),
     openDirect: loaders.openDirect,
+    /** The user's notification level in a channel changed (免打扰, or 设置). */
+    setNotify: (id: number, level: NonNullable<Channel['notify']>) => ctx.patchChannel(id, (c) => ({ ...c, notify: level })),
   };
 }

@@ -77,6 +77,10 @@ export interface Channel {
   latest?: Message;
   peer_id?: number;
   include_sub_departments?: boolean;
+  /** A group nobody named: `name` is made from its members by the server and follows them. */
+  auto_name?: boolean;
+  /** Your notification level here (GET /channels only): 全部 / 仅@我 / 关闭. */
+  notify?: 'all' | 'mentions' | 'none';
 }
 
 export interface ChannelMember {

@@ -5,6 +5,7 @@
 import { formatDate, formatTime, zonedParts } from '../format';
 import { translate, type Locale } from '../i18n';
 import type { Pending } from './outbox';
+import { isMuted, isSystemLine, systemLineText } from '../groups/lines';
 import { previewText } from './text';
 import { CHANNEL_KINDS, type Channel, type ChannelKind, type ChannelMember, type Message, type Person } from './types';
 
@@ -56,8 +57,10 @@ export function groupChannels(channels: readonly Channel[], people: Record<numbe
   })).filter((g) => g.channels.length > 0);
 }
 
+/** Unread messages of the channels that are not muted (免打扰 channels keep their own
+ * grey badge but stay out of the total, as in WeChat). */
 export function totalUnread(channels: readonly Channel[]): number {
-  return channels.reduce((n, c) => n + (c.unread > 0 ? c.unread : 0), 0);
+  return channels.reduce((n, c) => n + (c.unread > 0 && !isMuted(c) ? c.unread : 0), 0);
 }
 
 /** The time in the channel list: 14:05 today, 昨天 yesterday, 11月20日 this year, else the full date. */
@@ -104,6 +107,7 @@ export function latestPreview(c: Channel, n: Names, meId: number, locale: Locale
   const m = c.latest;
   if (!m) return translate(locale, 'chat.no_messages_yet');
   if (m.recalled_at) return translate(locale, 'chat.recalled_preview');
+  if (isSystemLine(m)) return systemLineText(m.system, (id) => personName(id, n), meId, locale);
   const text = previewText(m.text);
   if (c.kind === 'direct') return text;
   const who = m.sender_id === meId ? (locale === 'zh-CN' ? '我' : 'Me') : personName(m.sender_id, n);
@@ -154,9 +158,10 @@ export function timelineRows(
     return compact;
   };
   for (const m of messages) {
-    const divider = !divided && m.seq > dividerAfter! && m.sender_id !== meId;
+    const divider = !divided && m.seq > dividerAfter! && m.sender_id !== meId && !isSystemLine(m);
     if (divider) divided = true;
-    const compact = push(m.created_at, m.sender_id, !!m.recalled_at, divider);
+    // A system line stands alone, like a recalled message: it never joins a run.
+    const compact = push(m.created_at, m.sender_id, !!m.recalled_at || isSystemLine(m), divider);
     rows.push({ kind: 'message', key: `m:${m.seq}`, message: m, compact });
   }
   for (const p of pending) {

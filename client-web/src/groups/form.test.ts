@@ -53,7 +53,11 @@ describe('checkCreate', () => {
   it('accepts a group of one', () => expect(checkCreate(form, 0)).toEqual({}));
   it('refuses more than the server takes', () =>
     expect(checkCreate(form, MAX_MEMBERS + 1).members).toEqual({ key: 'groups.err_too_many', params: { max: MAX_MEMBERS, n: MAX_MEMBERS + 1 } }));
-  it('names each bad field', () => expect(Object.keys(checkCreate({ ...form, name: '', topic: 'a\u0007' }, 1))).toEqual(['name', 'topic']));
+  it('names each bad field', () => expect(Object.keys(checkCreate({ ...form, name: 'a\u0007', topic: 'a\u0007' }, 1))).toEqual(['name', 'topic']));
+  it('takes a group without a name (named from its members by the server)', () => {
+    expect(checkCreate({ ...form, name: '  ' }, 2)).toEqual({});
+    expect(createBody({ ...form, name: '  ' }, [2, 3]).name).toBe('');
+  });
 });
 
 describe('createBody', () => {
@@ -111,7 +115,9 @@ describe('settingsPatch', () => {
 
 describe('checkSettings', () => {
   it('checks the name of a group only', () => {
-    expect(checkSettings(channel(), { ...formFromChannel(channel()), name: '' }).name?.key).toBe('groups.err_name_required');
+    // Cleared: the group goes back to a name made from its members.
+    expect(checkSettings(channel(), { ...formFromChannel(channel()), name: '' })).toEqual({});
+    expect(settingsPatch(channel(), { ...formFromChannel(channel()), name: ' ' }).name).toBe('');
     const dept = channel({ kind: 'department', name: '预算股' });
     expect(checkSettings(dept, { ...formFromChannel(dept), name: '' })).toEqual({});
   });

@@ -77,9 +77,15 @@ function problems(entries: [FormField, FieldProblem | undefined][]): FormProblem
   return out;
 }
 
+/** A group's name may be left empty: the server then names it from its members
+ * (张静、李华、王建国…) and renames it as they change (PROTOCOL.md §4.9). */
+export function checkGroupName(name: string): FieldProblem | undefined {
+  return name.trim() ? checkName(name) : undefined;
+}
+
 export function checkCreate(form: GroupForm, memberCount: number): FormProblems {
   return problems([
-    ['name', checkName(form.name)],
+    ['name', checkGroupName(form.name)],
     ['topic', checkTopic(form.topic)],
     ['members', memberCount > MAX_MEMBERS ? { key: 'groups.err_too_many', params: { max: MAX_MEMBERS, n: memberCount } } : undefined],
   ]);
@@ -117,7 +123,7 @@ export function editable(kind: Channel['kind']): { name: boolean; policies: bool
 
 export function checkSettings(c: Channel, form: SettingsForm): FormProblems {
   return problems([
-    ['name', editable(c.kind).name ? checkName(form.name) : undefined],
+    ['name', editable(c.kind).name ? checkGroupName(form.name) : undefined],
     ['topic', checkTopic(form.topic)],
   ]);
 }

@@ -5,7 +5,9 @@ import type { Channel, ChannelKind } from '../../chat/types';
 import { channelTitle, groupChannels, latestPreview, listTime, mentionsMe, personName } from '../../chat/view';
 import { describeError } from '../../errors';
 import { locale, t, type MessageKey } from '../../i18n';
+import { isMuted } from '../../groups/lines';
 import { ChannelAvatar } from './Avatar';
+import { BellIcon } from './MuteToggle';
 
 const KIND_KEYS: Record<ChannelKind, MessageKey> = {
   department: 'chat.kind.department',
@@ -109,11 +111,12 @@ function ChannelItem(p: { c: Channel; s: ChatState; meId: number; active: boolea
   const names = { people: s.people, members: s.members[c.id] };
   const mentioned = c.unread > 0 && mentionsMe(c.latest, meId);
   const unread = c.unread > 99 ? '99+' : String(c.unread);
+  const muted = isMuted(c);
   return (
     <li>
       <a
         href={`/c/${c.id}`}
-        class={`chanitem${c.unread > 0 ? ' chanitem-unread' : ''}`}
+        class={`chanitem${c.unread > 0 ? ' chanitem-unread' : ''}${muted ? ' chanitem-muted' : ''}`}
         aria-current={p.active ? 'page' : undefined}
         data-channel={c.id}
         onClick={(e) => {
@@ -126,6 +129,11 @@ function ChannelItem(p: { c: Channel; s: ChatState; meId: number; active: boolea
         <span class="chanitem-body">
           <span class="chanitem-top">
             <span class="chanitem-name">{title}</span>
+            {muted ? (
+              <span class="chanitem-mute" title={t('mute.icon')} role="img" aria-label={t('mute.icon')}>
+                <BellIcon off />
+              </span>
+            ) : null}
             {c.latest ? <span class="chanitem-time">{listTime(c.latest.created_at, p.now, l)}</span> : null}
           </span>
           <span class="chanitem-bottom">
@@ -134,7 +142,7 @@ function ChannelItem(p: { c: Channel; s: ChatState; meId: number; active: boolea
               {latestPreview(c, names, meId, l)}
             </span>
             {c.unread > 0 ? (
-              <span class="badge" aria-label={t('chat.unread', { n: c.unread })}>
+              <span class={muted ? 'badge badge-muted' : 'badge'} aria-label={t(muted ? 'mute.unread' : 'chat.unread', { n: c.unread })}>
                 {unread}
               </span>
             ) : null}

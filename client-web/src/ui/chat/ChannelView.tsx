@@ -10,6 +10,7 @@ import { locale, t } from '../../i18n';
 import { OffDutyHint } from '../quiet/OffDutyHint';
 import { Composer } from './Composer';
 import { MemberPanel } from './MemberPanel';
+import { MuteToggle } from './MuteToggle';
 import type { MessageActions } from './MessageItem';
 import { Timeline } from './Timeline';
 
@@ -107,6 +108,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
             <OffDutyHint request={request} userIds={peerIds} names={peerNames} />
           ) : null}
         </div>
+        {c && request ? <MuteToggle request={request} chat={chat} channel={c} /> : null}
         <button
           type="button"
           class="btn btn-quiet btn-small"

@@ -7,6 +7,7 @@ import { personName, type Names } from '../../chat/view';
 import { describeError, type UiError } from '../../errors';
 import { notePushMoment } from '../../push/prompt';
 import { locale, t, type MessageKey } from '../../i18n';
+import { mentionAllAllowed } from '../../groups/lines';
 
 interface Props {
   chat: ChatStore;
@@ -62,13 +63,18 @@ export function Composer(p: Props) {
     if (p.reply) ref.current?.focus();
   }, [p.reply?.seq]);
 
-  const mayMentionAll = channel.mention_all === 'everyone' || channel.role === 'admin';
+  const mayMentionAll = mentionAllAllowed(channel);
   const q = dismissed ? undefined : mentionQuery(text, caret);
   const suggestions: Suggestion[] = [];
+  // Where @所有人 is for administrators only, say so where it would have been offered.
+  let allNote: string | undefined;
   if (q) {
     const needle = q.query.toLowerCase();
-    if (mayMentionAll && (t('chat.mention_all').toLowerCase().includes(needle) || MENTION_ALL_ZH.includes(needle) || 'all'.startsWith(needle))) {
+    const wantsAll = t('chat.mention_all').toLowerCase().includes(needle) || MENTION_ALL_ZH.includes(needle) || 'all'.startsWith(needle);
+    if (mayMentionAll && wantsAll) {
       suggestions.push({ id: ALL, name: t('chat.mention_all'), detail: t('chat.mention_all_hint') });
+    } else if (wantsAll && channel.kind !== 'direct') {
+      allNote = t('mention_all.admins_only');
     }
     for (const m of p.members) {
       if (suggestions.length >= MAX_SUGGESTIONS) break;
@@ -194,8 +200,13 @@ export function Composer(p: Props) {
           </button>
         </div>
       ) : null}
-      {open ? (
+      {open || allNote ? (
         <ul class="mention-list" id={listId} role="listbox" aria-label={t('chat.mention_list')}>
+          {allNote ? (
+            <li class="mention-note" role="presentation" aria-live="polite">
+              {allNote}
+            </li>
+          ) : null}
           {suggestions.map((s, i) => (
             <li
               key={s.id}

@@ -8,6 +8,7 @@ import { formatDateTime, formatTime } from '../../format';
 import { locale, t } from '../../i18n';
 import { Avatar } from './Avatar';
 import { RichText } from './RichText';
+import { SystemLine } from './SystemLine';
 
 export interface MessageActions {
   canEdit: (m: Message) => boolean;
@@ -35,6 +36,7 @@ function mentionNames(m: { mentions?: number[]; mention_all?: boolean }, names: 
 
 export function MessageItem({ m, compact, names, meId, quoted, actions }: Props) {
   const l = locale.get();
+  if (m.kind === 'system') return <SystemLine m={m} names={names} meId={meId} />;
   const name = personName(m.sender_id, names);
   if (m.recalled_at) {
     const byAdmin = m.recalled_by !== undefined && m.recalled_by !== m.sender_id;

@@ -77,10 +77,9 @@ export function NewGroupDialog({ request, meId, onClose, onCreated }: Props) {
             value={form.name}
             onInput={(name) => set({ name })}
             maxLength={MAX_NAME}
-            required
             invalid={!!problems.name}
             describedBy={problems.name ? `${ID}-name-error` : undefined}
-            hint={t('groups.name_hint', { max: MAX_NAME })}
+            hint={t('autoname.hint', { max: MAX_NAME })}
             inputRef={nameRef}
           />
           <Alert id={`${ID}-name-error`} text={problemText(problems.name)} />

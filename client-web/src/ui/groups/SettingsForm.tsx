@@ -83,10 +83,9 @@ export function SettingsForm({ id, api, channel, onSaved }: Props) {
             value={form.name}
             onInput={(name) => set({ name })}
             maxLength={MAX_NAME}
-            required
             invalid={!!problems.name}
             describedBy={problems.name ? `${id}-name-error` : undefined}
-            hint={t('groups.name_hint', { max: MAX_NAME })}
+            hint={channel.auto_name ? `${t('autoname.note')} ${t('autoname.settings_hint', { max: MAX_NAME })}` : t('autoname.settings_hint', { max: MAX_NAME })}
           />
           <Alert id={`${id}-name-error`} text={problemText(problems.name)} />
         </div>
