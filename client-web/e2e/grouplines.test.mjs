@@ -41,6 +41,10 @@ for (const c of cases) {
     await dialog.waitFor({ state: 'detached' });
     await a.page.locator('#channel-title', { hasText: auto }).waitFor();
     await line(a.page, `你 创建了群聊并邀请了 ${c.others.join('、')}`).waitFor();
+    // Centred in the timeline, as a note of the group's own, not a message.
+    const [lineBox, timelineBox] = [await line(a.page, '创建了群聊').boundingBox(), await a.page.locator('.timeline').boundingBox()];
+    const off = lineBox.x + lineBox.width / 2 - (timelineBox.x + timelineBox.width / 2);
+    assert.ok(Math.abs(off) < 12, `the line is ${off} px off centre`);
     await a.page.screenshot({ path: `${SHOTS}grouplines-created-${c.shot}.png` });
 
     // The member sees it by the same name, with no unread badge for the line.
@@ -82,6 +86,8 @@ for (const c of cases) {
     await composer(a.page).fill('筹备材料今天下班前发群里。');
     await composer(a.page).press('Enter');
     await group.locator('.badge.badge-muted').waitFor();
+    const grey = await group.locator('.badge').evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.notEqual(grey, 'rgb(217, 45, 32)', 'a muted channel’s badge is still red');
     await b.page.screenshot({ path: `${SHOTS}grouplines-muted-${c.shot}.png` });
 
     // @所有人 in 预算股, where only its administrators may: a note, not silence.
