@@ -352,6 +352,13 @@ func TestQuietHoursOverTheWire(t *testing.T) {
 		if n.Level != protocol.NotifyMentions {
 			t.Errorf("level after set: %+v", n)
 		}
+		// The channel list carries it (免打扰 in the client), for this person only.
+		if got := channelNamed(t, base, staff, "预算股").Notify; got != protocol.NotifyMentions {
+			t.Errorf("the channel list says notify %q after setting mentions", got)
+		}
+		if got := channelNamed(t, base, loginToken(t, base, "lihua", demo.Password), "预算股").Notify; got != protocol.NotifyAll {
+			t.Errorf("another member's list says notify %q", got)
+		}
 		if status, code, field := quietErr(t, "PUT", url, staff, protocol.ChannelNotifyRequest{Level: "loud"}); status != 400 || code != protocol.CodeBadRequest || field != "level" {
 			t.Errorf("bad level: %d %s %q", status, code, field)
 		}
