@@ -106,7 +106,15 @@ func TestChannelsREST(t *testing.T) {
 			h.expect(h.do("DELETE", fmt.Sprintf("%s/%d", members, h.userID("wuqiang")), staff, nil), http.StatusForbidden, protocol.CodeForbidden)
 			h.expect(h.do("DELETE", fmt.Sprintf("%s/%d", members, h.userID("zhangjing")), staff, nil), http.StatusNoContent, "")
 			h.expect(h.do("GET", fmt.Sprintf("/api/v1/channels/%d/messages", g.ID), staff, nil), http.StatusForbidden, protocol.CodeNotMember)
-			h.expect(h.do("POST", "/api/v1/channels", lead, protocol.CreateGroupRequest{Name: "  "}), http.StatusBadRequest, protocol.CodeBadRequest)
+			h.expect(h.do("POST", "/api/v1/channels", lead, protocol.CreateGroupRequest{Name: "预算\u0007组"}), http.StatusBadRequest, protocol.CodeBadRequest)
+			// Without a name, the group is named from its members (here only its creator).
+			r = h.do("POST", "/api/v1/channels", lead, protocol.CreateGroupRequest{Name: "  "})
+			h.expect(r, http.StatusCreated, "")
+			var unnamed protocol.Channel
+			r.decode(t, &unnamed)
+			if unnamed.Name != "李华" || !unnamed.AutoName || unnamed.LastSeq != 1 {
+				t.Errorf("a group created without a name: %+v", unnamed)
+			}
 
 			// The last administrator cannot leave while others remain; after appointing
 			// another, they can.
