@@ -129,7 +129,7 @@ export const en: Readonly<Record<keyof typeof zh, string>> = {
 
   'chat.new_group_short': 'New group',
   'chat.no_dept_title': 'You are not in any department yet',
-  'chat.no_dept_named': 'Ask the system administrator {names} to add you to your department. Its channel then appears here by itself.',
+  'chat.no_dept_named': 'Ask the system administrator, {names}, to add you to your department. Its channel then appears here by itself.',
   'chat.no_dept_unnamed': 'Ask your organisation’s system administrator (usually in the IT centre or the general office) to add you to your department. Its channel then appears here by itself.',
   'chat.no_dept_or_group': 'Meanwhile you can find colleagues in the directory, message them or start a group.',
 };

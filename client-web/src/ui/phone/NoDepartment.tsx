@@ -27,7 +27,7 @@ export function NoDepartment({ request }: { request: Request }) {
       <h2 id="no-dept-title" class="no-dept-title">
         {t('chat.no_dept_title')}
       </h2>
-      <p>{names ? t('chat.no_dept_named', { names: locale.get() === 'en' ? names : ` ${names} ` }) : t('chat.no_dept_unnamed')}</p>
+      <p>{names ? t('chat.no_dept_named', { names }) : t('chat.no_dept_unnamed')}</p>
       <p class="muted">{t('chat.no_dept_or_group')}</p>
     </section>
   );
