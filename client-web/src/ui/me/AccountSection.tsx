@@ -233,6 +233,12 @@ function TotpPart({ request, me, onMeChanged }: Props) {
             <p class="totp-secret" translate={false}>
               {groupSecret(stage.setup.secret)}
             </p>
+            {/* On the phone itself the code cannot be scanned: hand it to the app instead. */}
+            {stage.setup.otpauth_url.startsWith('otpauth://') ? (
+              <a class="btn btn-secondary me-otpauth" href={stage.setup.otpauth_url}>
+                {t('account.totp_open_app')}
+              </a>
+            ) : null}
           </div>
           {codeField('me_totp_code')}
           <p id="me-totp-error" class="form-error" role="alert" hidden={!error}>
