@@ -113,6 +113,14 @@ export function createAppStore(opts: StoreOptions) {
     toLogin(localError(LOCAL_CODES.loggedOutElsewhere, now()), 'me' in s ? s.me.username : '');
     hist.replace('/');
   });
+  opts.tabs?.onSession(() => {
+    // Another tab changed the password: this browser's cookie is the new session already.
+    if (state.screen.name !== 'shell') return;
+    void api.me().then(
+      (me) => renew(me),
+      () => undefined, // a lost session shows itself at the next call
+    );
+  });
   hist.onPop(() => {
     const s = state.screen;
     if (s.name === 'shell') set({ screen: { ...s, route: allowed(s.me, parseRoute(hist.path())) } });
@@ -238,10 +246,14 @@ export function createAppStore(opts: StoreOptions) {
   /** The person changed their password inside the shell (我): the server revoked every
    * session and answered with a new one; the shell reconnects with it. */
   function sessionRenewed(me: Me): void {
+    if (renew(me)) opts.tabs?.announceSession();
+  }
+  function renew(me: Me): boolean {
     const s = state.screen;
-    if (s.name !== 'shell') return;
+    if (s.name !== 'shell') return false;
     session++;
     set({ screen: { ...s, me, session } });
+    return true;
   }
 
   /** The person's account changed inside the shell (a second factor turned on or off). */

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createApi } from '../api';
 import { createAppStore, type AppState } from '../state';
+import { memoryTabs } from '../tabs';
 import { err, fakeFetch, INFO, loginOk, me } from '../testing';
 
 const NOW = Date.UTC(2026, 10, 23, 6, 5);
@@ -84,5 +85,25 @@ describe('a password changed inside the shell', () => {
     expect(screen(store)).toMatchObject({ name: 'shell', session: 1, route: { section: 'me' } });
     store.meChanged(me({ totp_enabled: true }));
     expect(screen(store)).toMatchObject({ name: 'shell', session: 1, me: { totp_enabled: true } });
+  });
+
+  it('tells the other tabs of this browser, which reconnect with the new session', async () => {
+    const tabs = memoryTabs();
+    const make = () => {
+      const server = fakeFetch({
+        'GET /api/v1/info': () => ({ status: 200, body: INFO }),
+        'GET /api/v1/me': () => ({ status: 200, body: me() }),
+      });
+      return { store: createAppStore({ api: createApi(server.fetch), now: () => NOW, tabs: tabs.tab() }), calls: server.calls };
+    };
+    const a = make();
+    const b = make();
+    await a.store.start();
+    await b.store.start();
+    const before = b.calls.length;
+    a.store.sessionRenewed(me());
+    await vi.waitFor(() => expect(screen(b.store)).toMatchObject({ name: 'shell', session: 1 }));
+    expect(b.calls.slice(before).map((c) => c.url)).toEqual(['/api/v1/me']);
+    expect(screen(a.store)).toMatchObject({ session: 1 });
   });
 });
