@@ -362,9 +362,9 @@ test('a new account in no department: its one-time password is asked once, and t
   await shot(page, 'phone-390-first-password');
   await page.getByLabel('新密码', { exact: true }).fill('Liming#2026ok');
   await page.getByLabel('再次输入新密码').fill('Liming#2026ok');
+  assert.deepEqual(await loginOutcome(page), { where: 'new_password' });
   await page.getByRole('button', { name: '保存新密码' }).click();
-  const o = await loginOutcome(page);
-  assert.deepEqual(o, { where: 'shell' });
+  await page.locator('header.topbar', { hasText: '李明' }).waitFor();
 
   const empty = page.getByRole('region', { name: '您还没有加入任何部门' });
   await empty.waitFor();
