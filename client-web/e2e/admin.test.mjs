@@ -63,9 +63,9 @@ test('the administrator creates a person; the one-time password is shown once an
   const newbie = await e2e.open(t);
   await newbie.page.goto('/');
   await fillLogin(newbie.page, 'liming', otp);
-  assert.deepEqual(await loginOutcome(newbie.page), { where: 'current_password' });
+  assert.deepEqual(await loginOutcome(newbie.page), { where: 'new_password' });
   await newbie.page.getByRole('heading', { name: '修改密码' }).waitFor();
-  await newbie.page.locator('#current_password').fill(otp);
+  assert.equal(await newbie.page.locator('#current_password').count(), 0, 'the one-time password just typed is not asked again');
   await newbie.page.locator('#new_password').fill('Liming#Budget2026');
   await newbie.page.locator('#confirm_password').fill('Liming#Budget2026');
   await newbie.page.getByRole('button', { name: '保存新密码' }).click();

@@ -367,7 +367,9 @@ export async function fillLogin(page, username, password) {
 export async function loginOutcome(page) {
   const shell = page.locator('header.topbar');
   const alert = page.locator('.form-error[role="alert"]:not([hidden])');
-  const duty = page.locator('#current_password, #totp_code, #totp_enable_code');
+  // The password form after a one-time password shows #new_password first (the one-time
+  // password typed at login is not asked again); after a reload it also asks #current_password.
+  const duty = page.locator('#current_password, #new_password, #totp_code, #totp_enable_code');
   await shell.or(alert).or(duty).first().waitFor();
   if (await shell.isVisible()) return { where: 'shell' };
   if (await alert.isVisible()) return { where: 'error', text: (await alert.innerText()).trim() };

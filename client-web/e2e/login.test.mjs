@@ -116,6 +116,7 @@ test('the session survives a reload, English sticks, logout returns to login', {
   assert.ok(await page.getByRole('button', { name: 'Sign out' }).isVisible(), 'still English after reload');
 
   await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('dialog', { name: 'Sign out' }).getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
   await page.reload();
   await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
@@ -150,6 +151,7 @@ test('an account with two-step verification passes the code step', { timeout: TE
   }, totpCode(setup.body.secret, enrolStep));
   assert.equal(enabled, 204, 'totp/enable');
   await page.getByRole('button', { name: '退出登录' }).click();
+  await page.getByRole('dialog', { name: '退出登录' }).getByRole('button', { name: '退出登录' }).click();
 
   await fillLogin(page, user.username, DEMO.password);
   const codeInput = page.getByLabel('动态验证码');

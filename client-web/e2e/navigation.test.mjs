@@ -158,6 +158,7 @@ test('logging out forgets the user here and in the other tab at once', { timeout
 
   // ...and gone once they log out.
   await page.locator('header.topbar').getByRole('button', { name: '退出登录' }).click();
+  await page.getByRole('dialog', { name: '退出登录' }).getByRole('button', { name: '退出登录' }).click();
   await page.locator('#username').waitFor();
   assert.equal(new URL(page.url()).pathname, '/');
   assert.deepEqual(await appKeys(page), [], 'no outbox or drafts left behind');

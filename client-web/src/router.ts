@@ -6,6 +6,7 @@
 //   /notices          notices to confirm         /notices/received, /notices/sent
 //   /notices/channel/12  notices pinned in channel 12    /notices/34   notice 34
 //   /directory        the directory          /settings        notifications and quiet hours (own)
+//   /me               我: the person's card, password, second factor, language, logout
 //   /admin/people     admin: people              /admin/departments, /admin/party, /admin/import,
 //                                                /admin/worktime (quiet hours: schedule, calendar,
 //                                                duty roster; the address keeps the name people
@@ -22,6 +23,7 @@ export type Route =
   | { section: 'notices'; view: NoticeView; channelId?: number; noticeId?: number }
   | { section: 'directory' }
   | { section: 'settings' }
+  | { section: 'me' }
   | { section: 'admin'; tab: AdminTab };
 
 export type Section = Route['section'];
@@ -45,6 +47,8 @@ export function parseRoute(path: string): Route {
       return { section: 'directory' };
     case 'settings':
       return { section: 'settings' };
+    case 'me':
+      return { section: 'me' };
     case 'admin': {
       const tab = (ADMIN_TABS as readonly string[]).includes(parts[1] ?? '') ? (parts[1] as AdminTab) : 'people';
       return { section: 'admin', tab };

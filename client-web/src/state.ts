@@ -23,9 +23,13 @@ export type Screen =
   | { name: 'loading' }
   | { name: 'load_failed'; error: UiError }
   | { name: 'login'; step: 'credentials' | 'totp'; username: string; busy: boolean; error?: UiError }
-  | { name: 'change_password'; me: Me; busy: boolean; error?: UiError }
+  // `knowsCurrent`: the password typed at login moments ago (a one-time password) is still
+  // in memory, so the form does not ask for it again.
+  | { name: 'change_password'; me: Me; busy: boolean; error?: UiError; knowsCurrent?: boolean }
   | { name: 'totp_setup'; me: Me; setup?: TotpSetup; busy: boolean; error?: UiError }
-  | { name: 'shell'; me: Me; route: Route };
+  // `session` counts the sessions of this page's life: a password changed in 我 opens a new
+  // one (the server revokes the old), and the shell reconnects with it.
+  | { name: 'shell'; me: Me; route: Route; session?: number };
 
 export interface AppState {
   info?: Info;
@@ -75,6 +79,10 @@ export function createAppStore(opts: StoreOptions) {
   // The password between the two login steps. Only in memory, only until the second
   // step ends; never in the observable state.
   let pending: { username: string; password: string } | undefined;
+  // The one-time password just typed at login, kept (only in memory) until the forced
+  // change it is for is done, so that change does not ask for it a second time.
+  let oneTime: string | undefined;
+  let session = 0;
 
   function set(next: Partial<AppState>) {
     state = { ...state, ...next };
@@ -89,7 +97,15 @@ export function createAppStore(opts: StoreOptions) {
     set({ screen: s });
   }
   function routed(me: Me): Screen {
-    return routeFor(me, hist.path());
+    const s = routeFor(me, hist.path());
+    if (s.name === 'change_password' && oneTime !== undefined) return { ...s, knowsCurrent: true };
+    if (s.name !== 'change_password') oneTime = undefined;
+    return s;
+  }
+  /** After a login: remember the password only when the account must change it. */
+  function loggedIn(me: Me, password: string): Screen {
+    oneTime = me.must_change_password ? password : undefined;
+    return routed(me);
   }
   opts.tabs?.onLogout(() => {
     const s = state.screen;
@@ -97,12 +113,21 @@ export function createAppStore(opts: StoreOptions) {
     toLogin(localError(LOCAL_CODES.loggedOutElsewhere, now()), 'me' in s ? s.me.username : '');
     hist.replace('/');
   });
+  opts.tabs?.onSession(() => {
+    // Another tab changed the password: this browser's cookie is the new session already.
+    if (state.screen.name !== 'shell') return;
+    void api.me().then(
+      (me) => renew(me),
+      () => undefined, // a lost session shows itself at the next call
+    );
+  });
   hist.onPop(() => {
     const s = state.screen;
     if (s.name === 'shell') set({ screen: { ...s, route: allowed(s.me, parseRoute(hist.path())) } });
   });
   function toLogin(error?: UiError, username = '') {
     pending = undefined;
+    oneTime = undefined;
     screen({ name: 'login', step: 'credentials', username, busy: false, error });
   }
   /** Handles an error of a call made after login; true when it sent us to the login page. */
@@ -141,7 +166,7 @@ export function createAppStore(opts: StoreOptions) {
     try {
       const res = await api.login(user, password);
       pending = undefined;
-      screen(routed(res.user));
+      screen(loggedIn(res.user, password));
     } catch (err) {
       const e = toUiError(err, now());
       if (e.code === 'totp_required') {
@@ -170,7 +195,7 @@ export function createAppStore(opts: StoreOptions) {
     try {
       const res = await api.login(username, password, code);
       pending = undefined;
-      screen(routed(res.user));
+      screen(loggedIn(res.user, password));
     } catch (err) {
       const e = toUiError(err, now());
       // A wrong code, or a passing fault: stay on this step and let them retry.
@@ -189,6 +214,7 @@ export function createAppStore(opts: StoreOptions) {
   async function changePassword(current: string, next: string, confirm: string): Promise<void> {
     const s = state.screen;
     if (s.name !== 'change_password' || s.busy) return;
+    if (s.knowsCurrent && oneTime !== undefined) current = oneTime;
     if (!current) {
       screen({ ...s, error: localError('bad_request', now()) });
       return;
@@ -205,11 +231,35 @@ export function createAppStore(opts: StoreOptions) {
     screen({ ...s, busy: true, error: undefined });
     try {
       const res = await api.changePassword(current, next);
+      oneTime = undefined;
       screen(routed(res.user));
     } catch (err) {
       const e = toUiError(err, now());
-      if (!sessionLost(e)) screen({ ...s, busy: false, error: e });
+      if (sessionLost(e)) return;
+      // The remembered password no longer works (an administrator reset it meanwhile):
+      // from now on the form asks for the current one.
+      if (e.code === 'invalid_credentials') oneTime = undefined;
+      screen({ ...s, busy: false, error: e, knowsCurrent: oneTime !== undefined });
     }
+  }
+
+  /** The person changed their password inside the shell (我): the server revoked every
+   * session and answered with a new one; the shell reconnects with it. */
+  function sessionRenewed(me: Me): void {
+    if (renew(me)) opts.tabs?.announceSession();
+  }
+  function renew(me: Me): boolean {
+    const s = state.screen;
+    if (s.name !== 'shell') return false;
+    session++;
+    set({ screen: { ...s, me, session } });
+    return true;
+  }
+
+  /** The person's account changed inside the shell (a second factor turned on or off). */
+  function meChanged(me: Me): void {
+    const s = state.screen;
+    if (s.name === 'shell') set({ screen: { ...s, me } });
   }
 
   async function loadTotpSetup(): Promise<void> {
@@ -289,6 +339,8 @@ export function createAppStore(opts: StoreOptions) {
     enableTotp,
     logout,
     sessionExpired,
+    sessionRenewed,
+    meChanged,
     navigate,
   };
 }

@@ -65,6 +65,6 @@ export function App({ store, request }: { store: AppStore; request: Request }) {
         </AuthLayout>
       );
     case 'shell':
-      return <Shell store={store} request={request} me={s.me} org={org} info={state.info} route={s.route} />;
+      return <Shell store={store} request={request} me={s.me} org={org} info={state.info} route={s.route} session={s.session} />;
   }
 }

@@ -14,7 +14,7 @@ export function ChangePasswordPage({ store, screen }: { store: AppStore; screen:
   const error = screen.error;
 
   useEffect(() => {
-    currentRef.current?.focus();
+    (currentRef.current ?? nextRef.current)?.focus();
   }, []);
   useEffect(() => {
     if (!error) return;
@@ -38,20 +38,23 @@ export function ChangePasswordPage({ store, screen }: { store: AppStore; screen:
       <h2 id="pw-title" class="form-title">
         {t('pw.title')}
       </h2>
-      <p class="form-intro">{t('pw.intro')}</p>
+      <p class="form-intro">{screen.knowsCurrent ? t('pw.one_time_intro') : t('pw.intro')}</p>
       <input type="text" class="visually-hidden" autocomplete="username" value={screen.me.username} readOnly tabIndex={-1} aria-hidden="true" />
-      <Field
-        id="current_password"
-        type="password"
-        label={t('pw.current')}
-        value={current}
-        onInput={setCurrent}
-        autocomplete="current-password"
-        required
-        inputRef={currentRef}
-        invalid={error?.code === 'invalid_credentials'}
-        describedBy={error ? 'pw-error' : undefined}
-      />
+      {/* After a login with a one-time password, that password is still known: not asked again. */}
+      {screen.knowsCurrent ? null : (
+        <Field
+          id="current_password"
+          type="password"
+          label={t('pw.current')}
+          value={current}
+          onInput={setCurrent}
+          autocomplete="current-password"
+          required
+          inputRef={currentRef}
+          invalid={error?.code === 'invalid_credentials'}
+          describedBy={error ? 'pw-error' : undefined}
+        />
+      )}
       <Field
         id="new_password"
         type="password"

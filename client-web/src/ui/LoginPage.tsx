@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import type { AppStore, Screen } from '../state';
 import { ErrorText, Field } from './common';
+import './phone/phone.css';
 
 type LoginScreen = Extract<Screen, { name: 'login' }>;
 
@@ -66,6 +67,10 @@ function CredentialsStep({ store, screen }: { store: AppStore; screen: LoginScre
       <button type="submit" class="btn btn-primary btn-block" disabled={screen.busy} aria-busy={screen.busy}>
         {screen.busy ? t('login.submitting') : t('login.submit')}
       </button>
+      <details class="login-forgot">
+        <summary>{t('login.forgot')}</summary>
+        <p>{t('login.forgot_text')}</p>
+      </details>
     </form>
   );
 }

@@ -1,11 +1,13 @@
-import { useEffect, useMemo, useRef } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Info, Me, Request } from '../api';
 import { browserSocket, watchBrowser } from '../chat/browser';
 import { createChatStore, type ChatStore } from '../chat/store';
 import { totalUnread } from '../chat/view';
 import { LOCAL_CODES } from '../errors';
-import { browserStorage, roleKey, t, type MessageKey } from '../i18n';
-import type { Route, Section } from '../router';
+import { browserStorage, roleKey, t } from '../i18n';
+import { badgeText, currentSection, navEntries } from '../phone/layout';
+import { browserViewport, watchViewport } from '../phone/viewport';
+import type { Route } from '../router';
 import type { AppStore } from '../state';
 import { AdminPage } from './admin/AdminPage';
 import { createNoticeStore, pendingCount, type NoticeStore } from '../notices/store';
@@ -14,18 +16,12 @@ import { ChatPage } from './chat/ChatPage';
 import { useStore } from './hooks';
 import { LanguageSwitch } from './common';
 import { DirectoryPage } from './directory/DirectoryPage';
-import { PushPrompt } from './settings/PushPrompt';
 import { SettingsPage } from './settings/SettingsPage';
 import { NoticesPage } from './notices/NoticesPage';
-import { NoticeReminders } from './notices/Reminders';
-
-const NAV: { section: Section; key: MessageKey; route: Route; adminOnly?: boolean }[] = [
-  { section: 'channels', key: 'nav.channels', route: { section: 'channels' } },
-  { section: 'notices', key: 'nav.notices', route: { section: 'notices', view: 'pending' } },
-  { section: 'directory', key: 'nav.directory', route: { section: 'directory' } },
-  { section: 'settings', key: 'nav.settings', route: { section: 'settings' } },
-  { section: 'admin', key: 'nav.admin', route: { section: 'admin', tab: 'people' }, adminOnly: true },
-];
+import { LogoutDialog } from './me/LogoutDialog';
+import { MePage } from './me/MePage';
+import { PhonePushPrompt, PhoneReminders } from './phone/Banners';
+import { usePhone } from './phone/usePhone';
 
 interface Props {
   store: AppStore;
@@ -34,12 +30,17 @@ interface Props {
   org: string;
   info?: Info;
   route: Route;
+  /** Changes when a password change in 我 opened a new session: reconnect with it. */
+  session?: number;
 }
 
-export function Shell({ store, request, me, org, info, route }: Props) {
+export function Shell({ store, request, me, org, info, route, session = 0 }: Props) {
+  const phone = usePhone();
+  const [confirmLogout, setConfirmLogout] = useState(false);
+  useEffect(() => watchViewport(browserViewport()), []);
   // One chat connection for the whole session, whichever section is shown; notices
   // ride on the same socket.
-  const notices = useMemo(() => createNoticeStore({ request, meId: me.id }), [me.id]);
+  const notices = useMemo(() => createNoticeStore({ request, meId: me.id }), [me.id, session]);
   const chat = useMemo(
     () =>
       createChatStore({
@@ -52,7 +53,7 @@ export function Shell({ store, request, me, org, info, route }: Props) {
         // Notice frames are not replayed after a reconnect: fetch what is shown again.
         onWelcome: () => void notices.resync(),
       }),
-    [me.id],
+    [me.id, session],
   );
   useEffect(() => {
     notices.start();
@@ -102,7 +103,7 @@ export function Shell({ store, request, me, org, info, route }: Props) {
   };
 
   return (
-    <div class={`shell shell-${route.section}${route.section === 'channels' && route.channelId ? ' shell-channel-open' : ''}`}>
+    <div class={`shell shell-${route.section}${route.section === 'channels' && route.channelId ? ' shell-channel-open' : ''}${phone ? ' shell-phone' : ''}`}>
       <a class="skip-link" href="#main">
         {t('shell.skip')}
       </a>
@@ -110,24 +111,45 @@ export function Shell({ store, request, me, org, info, route }: Props) {
         <button type="button" class="topbar-org" onClick={() => store.navigate({ section: 'channels' })}>
           {org}
         </button>
-        <div class="topbar-user" aria-label={t('shell.user_menu')}>
+        {/* 我的账号: the name opens 我 (password, second factor); on a phone the 我 tab does. */}
+        <a
+          class="topbar-user"
+          href="/me"
+          aria-label={`${t('me.account_link')}：${me.display_name || me.username}`}
+          onClick={(e) => {
+            if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+            e.preventDefault();
+            store.navigate({ section: 'me' });
+          }}
+        >
           <span class="user-name">{me.display_name || me.username}</span>
           {subtitle ? <span class="user-title">{subtitle}</span> : null}
           <span class={`role-badge role-${roleKey(me.role).slice(5)}`}>{role}</span>
-        </div>
-        <div class="topbar-actions">
-          <LanguageSwitch />
-          <button type="button" class="btn btn-quiet" onClick={logout}>
-            {t('shell.logout')}
-          </button>
-        </div>
+        </a>
+        {phone ? null : (
+          <div class="topbar-actions">
+            <LanguageSwitch />
+            <button type="button" class="btn btn-quiet" onClick={() => setConfirmLogout(true)}>
+              {t('shell.logout')}
+            </button>
+          </div>
+        )}
       </header>
+      {confirmLogout ? (
+        <LogoutDialog
+          onCancel={() => setConfirmLogout(false)}
+          onConfirm={() => {
+            setConfirmLogout(false);
+            logout();
+          }}
+        />
+      ) : null}
       <div class="shell-body">
-        <Nav chat={chat} notices={notices} org={org} route={route} isAdmin={me.role === 'admin'} navigate={store.navigate} />
+        <Nav chat={chat} notices={notices} org={org} route={route} isAdmin={me.role === 'admin'} phone={phone} navigate={store.navigate} />
         <main id="main" class="content" tabIndex={-1} ref={mainRef}>
-          <PushPrompt request={request} me={me} />
+          <PhonePushPrompt request={request} me={me} />
           {route.section !== 'notices' ? (
-            <NoticeReminders notices={notices} onOpen={(id) => store.navigate({ section: 'notices', view: 'pending', noticeId: id })} />
+            <PhoneReminders notices={notices} onOpen={(id) => store.navigate({ section: 'notices', view: 'pending', noticeId: id })} />
           ) : null}
           {route.section === 'channels' ? (
             <ChatPage
@@ -141,11 +163,21 @@ export function Shell({ store, request, me, org, info, route }: Props) {
               channelId={route.channelId}
               onOpen={(id) => store.navigate({ section: 'channels', channelId: id })}
               onMessage={openDirect}
+              noDepartment={me.departments.length === 0}
             />
           ) : route.section === 'directory' ? (
             <DirectoryPage request={request} meId={me.id} onMessage={openDirect} />
           ) : route.section === 'settings' ? (
-            <SettingsPage request={request} me={me} chat={chat} />
+            <SettingsPage request={request} me={me} chat={chat} onAccount={() => store.navigate({ section: 'me' })} />
+          ) : route.section === 'me' ? (
+            <MePage
+              request={request}
+              me={me}
+              navigate={store.navigate}
+              onLogout={logout}
+              onSessionRenewed={store.sessionRenewed}
+              onMeChanged={store.meChanged}
+            />
           ) : route.section === 'admin' ? (
             <AdminPage request={request} tab={route.tab} onTab={(tab) => store.navigate({ section: 'admin', tab })} />
           ) : (
@@ -157,7 +189,7 @@ export function Shell({ store, request, me, org, info, route }: Props) {
   );
 }
 
-function Nav(p: { chat: ChatStore; notices: NoticeStore; org: string; route: Route; isAdmin: boolean; navigate: (r: Route) => void }) {
+function Nav(p: { chat: ChatStore; notices: NoticeStore; org: string; route: Route; isAdmin: boolean; phone: boolean; navigate: (r: Route) => void }) {
   const s = useStore(p.chat);
   const unread = totalUnread(s.channels);
   const toConfirm = pendingCount(useStore(p.notices));
@@ -165,26 +197,28 @@ function Nav(p: { chat: ChatStore; notices: NoticeStore; org: string; route: Rou
     const base = `${p.org} · ${t('app.name')}`;
     document.title = unread > 0 ? `(${unread > 99 ? '99+' : unread}) ${base}` : base;
   }, [unread, p.org]);
+  const current = currentSection(p.route, p.phone);
+  // On a phone this is the tab bar at the bottom (消息 / 通知 / 通讯录 / 我).
   return (
-    <nav class="sidenav" aria-label={t('shell.nav')}>
+    <nav class={p.phone ? 'sidenav tabbar' : 'sidenav'} aria-label={t('shell.nav')}>
       <ul>
-        {NAV.filter((n) => !n.adminOnly || p.isAdmin).map((n) => (
+        {navEntries(p.phone, p.isAdmin).map((n) => (
           <li key={n.section}>
             <button
               type="button"
-              class="nav-item"
-              aria-current={p.route.section === n.section ? 'page' : undefined}
+              class={`nav-item nav-${n.section}`}
+              aria-current={current === n.section ? 'page' : undefined}
               onClick={() => p.navigate(n.route)}
             >
-              {t(n.key)}
+              <span class="nav-label">{t(n.key)}</span>
               {n.section === 'channels' && unread > 0 ? (
                 <span class="badge nav-badge" aria-label={t('chat.unread', { n: unread })}>
-                  {unread > 99 ? '99+' : unread}
+                  {badgeText(unread)}
                 </span>
               ) : null}
               {n.section === 'notices' && toConfirm > 0 ? (
                 <span class="badge nav-badge" aria-label={t('notices.tab_count', { n: toConfirm })}>
-                  {toConfirm > 99 ? '99+' : toConfirm}
+                  {badgeText(toConfirm)}
                 </span>
               ) : null}
             </button>

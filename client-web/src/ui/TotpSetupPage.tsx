@@ -11,7 +11,7 @@ export function groupSecret(secret: string): string {
 }
 
 /** Only data: URLs of images are shown; anything else the server might send is ignored. */
-function safeImage(src: string): string | undefined {
+export function safeImage(src: string): string | undefined {
   return /^data:image\/(png|gif|jpeg|webp);base64,[A-Za-z0-9+/=]+$/.test(src) ? src : undefined;
 }
 

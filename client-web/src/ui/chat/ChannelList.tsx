@@ -6,6 +6,8 @@ import { channelTitle, groupChannels, latestPreview, listTime, mentionsMe, perso
 import { describeError } from '../../errors';
 import { locale, t, type MessageKey } from '../../i18n';
 import { isMuted } from '../../groups/lines';
+import type { Request } from '../../api';
+import { NoDepartment } from '../phone/NoDepartment';
 import { ChannelAvatar } from './Avatar';
 import { BellIcon } from './MuteToggle';
 
@@ -23,9 +25,12 @@ interface Props {
   activeId?: number;
   onOpen: (id: number) => void;
   onNewGroup: () => void;
+  /** The person is in no department: say whom to ask (needs `request` for the directory). */
+  noDepartment?: boolean;
+  request?: Request;
 }
 
-export function ChannelList({ s, chat, meId, activeId, onOpen, onNewGroup }: Props) {
+export function ChannelList({ s, chat, meId, activeId, onOpen, onNewGroup, noDepartment, request }: Props) {
   const [query, setQuery] = useState('');
   const l = locale.get();
   const groups = groupChannels(s.channels, s.people, query);
@@ -63,14 +68,11 @@ export function ChannelList({ s, chat, meId, activeId, onOpen, onNewGroup }: Pro
             </button>
           ) : null}
         </form>
-        <button
-          type="button"
-          class="btn btn-quiet btn-small chanlist-new"
-          onClick={onNewGroup}
-          aria-label={t('chat.new_group')}
-          title={t('chat.new_group')}
-        >
-          +
+        <button type="button" class="btn btn-quiet btn-small chanlist-new chanlist-new-labelled" onClick={onNewGroup}>
+          <span class="chanlist-new-plus" aria-hidden="true">
+            +
+          </span>
+          {t('chat.new_group_short')}
         </button>
       </div>
 
@@ -86,6 +88,7 @@ export function ChannelList({ s, chat, meId, activeId, onOpen, onNewGroup }: Pro
         </p>
       ) : null}
       {s.channelsLoaded && s.channels.length === 0 ? <p class="muted chanlist-note">{t('chat.no_channels')}</p> : null}
+      {s.channelsLoaded && noDepartment && request ? <NoDepartment request={request} /> : null}
       {s.channelsLoaded && s.channels.length > 0 && groups.length === 0 ? <p class="muted chanlist-note">{t('chat.no_match')}</p> : null}
 
       {groups.map((g) => (

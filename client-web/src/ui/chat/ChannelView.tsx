@@ -97,7 +97,8 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
     <section class={`channel${showMembers ? ' channel-with-members' : ''}`} aria-labelledby="channel-title">
       <header class="channel-head">
         <button type="button" class="btn btn-quiet channel-back" onClick={onBack} aria-label={t('chat.back')}>
-          ‹
+          <span class="channel-back-glyph" aria-hidden="true">‹</span>
+          <span class="channel-back-text" aria-hidden="true">{t('phone.back')}</span>
         </button>
         <div class="channel-head-text">
           <h1 id="channel-title" class="channel-title">

@@ -24,10 +24,12 @@ interface Props {
   channelId?: number;
   onOpen: (id: number | undefined) => void;
   onMessage: (userId: number) => void;
+  /** The person is in no department (the channel list says whom to ask). */
+  noDepartment?: boolean;
 }
 
 /** The channel list beside the open channel; at phone width, one or the other. */
-export function ChatPage({ chat, notices, onNavigate, request, meId, meName, info, channelId, onOpen, onMessage }: Props) {
+export function ChatPage({ chat, notices, onNavigate, request, meId, meName, info, channelId, onOpen, onMessage, noDepartment }: Props) {
   const s = useStore(chat);
   const [dialog, setDialog] = useState<'new_group' | 'settings' | undefined>();
   useEffect(() => chat.open(channelId), [chat, channelId]);
@@ -36,7 +38,7 @@ export function ChatPage({ chat, notices, onNavigate, request, meId, meName, inf
     <div class={`chat${channelId ? ' chat-open' : ''}`} data-conn={s.conn}>
       <ConnBanner s={s} chat={chat} />
       <div class="chat-panes">
-        <ChannelList s={s} chat={chat} meId={meId} activeId={channelId} onOpen={onOpen} onNewGroup={() => setDialog('new_group')} />
+        <ChannelList s={s} chat={chat} meId={meId} activeId={channelId} onOpen={onOpen} onNewGroup={() => setDialog('new_group')} noDepartment={noDepartment} request={request} />
         <div class="chat-main">
           {channelId ? (
             <ChannelView key={channelId} s={s} chat={chat} id={channelId} meId={meId} info={info}

@@ -5,6 +5,7 @@ import type { Row } from '../../chat/view';
 import type { Names } from '../../chat/view';
 import { t } from '../../i18n';
 import { MessageItem, PendingItem, type MessageActions } from './MessageItem';
+import { useKeepBottom } from '../phone/useKeepBottom';
 
 const NEAR_TOP_PX = 400;
 const AT_BOTTOM_PX = 48;
@@ -35,6 +36,7 @@ export function Timeline(p: Props) {
   const firstKey = useRef<string | undefined>(undefined);
   const placed = useRef(false);
   const [showJump, setShowJump] = useState(false);
+  useKeepBottom(ref, atBottom); // the composer or the keyboard never hides the newest message
 
   const firstMessageKey = p.rows.find((r) => r.kind === 'message')?.key;
 
