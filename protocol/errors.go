@@ -9,33 +9,35 @@ type Code string
 
 // The error vocabulary. Adding a code is a protocol change: document it in PROTOCOL.md.
 const (
-	CodeBadRequest         Code = "bad_request"         // malformed JSON, missing or invalid field
-	CodeTooLarge           Code = "too_large"           // request body over the limit
-	CodeUnauthenticated    Code = "unauthenticated"     // no session, or it expired or was revoked
-	CodeInvalidCredentials Code = "invalid_credentials" // wrong username or password
-	CodeTOTPRequired       Code = "totp_required"       // password right; now send totp_code
-	CodeTOTPInvalid        Code = "totp_invalid"        // wrong, expired or replayed code
-	CodeTOTPSetupRequired  Code = "totp_setup_required" // privileged account must enrol a second factor first
-	CodeAccountLocked      Code = "account_locked"      // too many failures; see retry_after
-	CodeAccountDisabled    Code = "account_disabled"    // the administrator disabled the account
-	CodePasswordPolicy     Code = "password_policy"     // new password too short, too long or too weak
-	CodeForbidden          Code = "forbidden"           // authenticated, but the role may not do this
-	CodeNotFound           Code = "not_found"           // no such resource (or not visible to you)
-	CodeConflict           Code = "conflict"            // name taken, department not empty, cycle in the tree
-	CodeMethodNotAllowed   Code = "method_not_allowed"  // wrong HTTP method for the path
-	CodeCrossOrigin        Code = "cross_origin"        // cookie-authenticated write from another origin
-	CodeUnsupportedMedia   Code = "unsupported_media"   // body is not the content type the endpoint takes
-	CodeRateLimited        Code = "rate_limited"        // too many requests; see retry_after
-	CodeImportInvalid      Code = "import_invalid"      // CSV rejected whole; see rows
-	CodeUnavailable        Code = "unavailable"         // store or bus unreachable
-	CodeUnknownType        Code = "unknown_type"        // WebSocket frame type the server does not know
-	CodeUnsupportedVersion Code = "unsupported_version" // WebSocket frame "v" is not 1
-	CodeNotMember          Code = "not_member"          // the channel does not exist or you are not in it
-	CodeWindowExpired      Code = "window_expired"      // recall or edit after the allowed window
-	CodeHelloFirst         Code = "hello_first"         // a WebSocket frame before hello, or a second hello
-	CodeStaleRevision      Code = "stale_revision"      // a notice was revised since the revision you confirm; read it again
-	CodeNoticeWithdrawn    Code = "notice_withdrawn"    // the notice was withdrawn: nothing more to confirm or revise
-	CodeInternal           Code = "internal"            // a bug; the request id finds it in the log
+	CodeBadRequest          Code = "bad_request"           // malformed JSON, missing or invalid field
+	CodeTooLarge            Code = "too_large"             // request body over the limit
+	CodeUnauthenticated     Code = "unauthenticated"       // no session, or it expired or was revoked
+	CodeInvalidCredentials  Code = "invalid_credentials"   // wrong username or password
+	CodeTOTPRequired        Code = "totp_required"         // password right; now send totp_code
+	CodeTOTPInvalid         Code = "totp_invalid"          // wrong, expired or replayed code
+	CodeTOTPSetupRequired   Code = "totp_setup_required"   // privileged account must enrol a second factor first
+	CodeAccountLocked       Code = "account_locked"        // too many failures; see retry_after
+	CodeAccountDisabled     Code = "account_disabled"      // the administrator disabled the account
+	CodePasswordPolicy      Code = "password_policy"       // new password too short, too long or too weak
+	CodeForbidden           Code = "forbidden"             // authenticated, but the role may not do this
+	CodeNotFound            Code = "not_found"             // no such resource (or not visible to you)
+	CodeConflict            Code = "conflict"              // name taken, department not empty, cycle in the tree
+	CodeMethodNotAllowed    Code = "method_not_allowed"    // wrong HTTP method for the path
+	CodeCrossOrigin         Code = "cross_origin"          // cookie-authenticated write from another origin
+	CodeUnsupportedMedia    Code = "unsupported_media"     // body is not the content type the endpoint takes
+	CodeRateLimited         Code = "rate_limited"          // too many requests; see retry_after
+	CodeImportInvalid       Code = "import_invalid"        // CSV rejected whole; see rows
+	CodeUnavailable         Code = "unavailable"           // store or bus unreachable
+	CodeUnknownType         Code = "unknown_type"          // WebSocket frame type the server does not know
+	CodeUnsupportedVersion  Code = "unsupported_version"   // WebSocket frame "v" is not 1
+	CodeNotMember           Code = "not_member"            // the channel does not exist or you are not in it
+	CodeWindowExpired       Code = "window_expired"        // recall or edit after the allowed window
+	CodeHelloFirst          Code = "hello_first"           // a WebSocket frame before hello, or a second hello
+	CodeStaleRevision       Code = "stale_revision"        // a notice was revised since the revision you confirm; read it again
+	CodeNoticeWithdrawn     Code = "notice_withdrawn"      // the notice was withdrawn: nothing more to confirm or revise
+	CodeSecrecyAboveCeiling Code = "secrecy_above_ceiling" // a forward's secrecy is above a target channel's ceiling; field names the target
+	CodeMessageRecalled     Code = "message_recalled"      // a message chosen to forward was recalled; field names it
+	CodeInternal            Code = "internal"              // a bug; the request id finds it in the log
 )
 
 // ErrorBody is every error response: {"error": {...}}.

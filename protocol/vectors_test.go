@@ -30,6 +30,8 @@ var vectorTypes = []any{
 	ErrorBody{},
 	// Chat (§4.9).
 	Channel{}, ChannelMember{}, Messages{},
+	// Forwarding (§4.9).
+	ForwardRequest{}, ForwardResult{},
 	// Notices (§4.10).
 	Notice{}, Notices{}, NoticeRevisions{}, NoticeTally{}, RemindResult{},
 	PublishNoticeRequest{}, ReviseNoticeRequest{}, WithdrawNoticeRequest{}, NoticeReadRequest{},

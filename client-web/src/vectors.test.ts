@@ -25,6 +25,7 @@ import type {
   SendData,
   WelcomeData,
 } from './chat/types';
+import type { ForwardDelivery, ForwardRequest, ForwardResult, ForwardTarget } from './forward/types';
 import type {
   Audience,
   DepartmentTarget,
@@ -216,6 +217,18 @@ const SHAPES: Record<string, AnyShape> = {
   } satisfies Shape<Channel>,
   ChannelMember: { user_id: true, username: true, display_name: true, title: true, role: true } satisfies Shape<ChannelMember>,
   Messages: { messages: [message], has_more: true } satisfies Shape<Messages>,
+  // Forwarding.
+  ForwardRequest: {
+    client_id: true,
+    channel_id: true,
+    seqs: true,
+    merged: true,
+    targets: [{ channel_id: true, user_id: true } satisfies Shape<ForwardTarget>],
+    comment: true,
+  } satisfies Shape<ForwardRequest>,
+  ForwardResult: {
+    results: [{ channel_id: true, seqs: true, comment_seq: true, created_at: true, duplicate: true } satisfies Shape<ForwardDelivery>],
+  } satisfies Shape<ForwardResult>,
   // Notices.
   Notice: notice,
   Notices: { notices: [notice], has_more: true, escalations: [escalation] } satisfies Shape<Notices>,

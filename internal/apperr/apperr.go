@@ -85,13 +85,13 @@ func Status(code protocol.Code) int {
 	case protocol.CodeUnauthenticated, protocol.CodeInvalidCredentials, protocol.CodeTOTPRequired, protocol.CodeTOTPInvalid:
 		return http.StatusUnauthorized
 	case protocol.CodeForbidden, protocol.CodeAccountDisabled, protocol.CodeCrossOrigin, protocol.CodeTOTPSetupRequired,
-		protocol.CodeNotMember, protocol.CodeWindowExpired:
+		protocol.CodeNotMember, protocol.CodeWindowExpired, protocol.CodeSecrecyAboveCeiling:
 		return http.StatusForbidden
 	case protocol.CodeNotFound:
 		return http.StatusNotFound
 	case protocol.CodeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case protocol.CodeConflict, protocol.CodeStaleRevision, protocol.CodeNoticeWithdrawn:
+	case protocol.CodeConflict, protocol.CodeStaleRevision, protocol.CodeNoticeWithdrawn, protocol.CodeMessageRecalled:
 		return http.StatusConflict
 	case protocol.CodeTooLarge:
 		return http.StatusRequestEntityTooLarge

@@ -44,6 +44,9 @@ const (
 	ChatMemberRemove  = "chat.member_remove"
 	ChatMemberRole    = "chat.member_role"
 	ChatChannelUpdate = "chat.channel_update"
+	// ChatForward: someone forwarded messages (转发); the detail names the source
+	// channel and seqs and the target channels, never the text.
+	ChatForward = "chat.forward"
 
 	// Notices: the detail names titles, counts and ids, never a notice's body.
 	NoticePublish  = "notice.publish"

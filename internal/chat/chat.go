@@ -162,7 +162,7 @@ func toWire(m store.Message) protocol.Message {
 	w := protocol.Message{
 		ChannelID: m.ChannelID, Seq: m.Seq, SenderID: m.SenderID, ClientID: m.ClientID, Text: m.Text,
 		ReplyTo: m.ReplyTo, Mentions: m.Mentions, MentionAll: m.MentionAll, Secrecy: m.Secrecy, CreatedAt: m.CreatedAt,
-		RecalledBy: m.RecalledBy,
+		RecalledBy: m.RecalledBy, Forward: toWireForward(m.Forward),
 	}
 	if !m.EditedAt.IsZero() {
 		t := m.EditedAt

@@ -165,3 +165,31 @@ func (c *committer) commit(batch []commitReq) {
 		answer()
 	}()
 }
+
+// submitAll queues ms in order and waits for all of their commits. They reach the
+// store in this order (one goroutine reads the queue), so within a channel they take
+// ascending sequence numbers, without waiting for one commit before queueing the next.
+// On ctx's end some may have been committed; a retry with the same client ids finds
+// them.
+func (c *committer) submitAll(ctx context.Context, ms []store.NewMessage) ([]store.AppendResult, error) {
+	reqs := make([]commitReq, len(ms))
+	for i, m := range ms {
+		reqs[i] = commitReq{msg: m, done: make(chan store.AppendResult, 1)}
+		select {
+		case c.in <- reqs[i]:
+		case <-c.quit:
+			return nil, errClosed
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	out := make([]store.AppendResult, len(ms))
+	for i, r := range reqs {
+		select {
+		case out[i] = <-r.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return out, nil
+}

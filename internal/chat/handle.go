@@ -244,6 +244,8 @@ func (s *Service) edit(ctx context.Context, userID int64, d protocol.EditData) (
 		return protocol.AckData{}, apperr.New(protocol.CodeForbidden, "only the sender may edit a message")
 	case !msg.RecalledAt.IsZero():
 		return protocol.AckData{}, apperr.New(protocol.CodeConflict, "the message was recalled")
+	case msg.Forward != nil:
+		return protocol.AckData{}, apperr.New(protocol.CodeForbidden, "a forwarded message keeps the original's words; it cannot be edited")
 	case now.Sub(msg.CreatedAt) > s.opt.EditWindow:
 		return protocol.AckData{}, apperr.New(protocol.CodeWindowExpired, "messages can be edited for %s after sending", s.opt.EditWindow)
 	}

@@ -57,6 +57,7 @@ func (a *API) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/channels/{id}/messages", a.authed(false, a.serve(a.history)))
 	mux.HandleFunc("GET /api/v1/search", a.authed(false, a.serve(a.search)))
 	mux.HandleFunc("POST /api/v1/direct/{user}", a.authed(false, a.serve(a.openDirect)))
+	mux.HandleFunc("POST /api/v1/forward", a.authed(false, a.serve(a.forward)))
 
 	if a.notices != nil {
 		mux.HandleFunc("POST /api/v1/notices", a.authed(false, a.serve(a.publishNotice)))

@@ -97,6 +97,7 @@ type Message struct {
 	EditedAt   time.Time // zero when never edited
 	RecalledAt time.Time // zero when not recalled; a recalled message keeps its Seq, loses its Text
 	RecalledBy int64
+	Forward    *Forward // set on a forwarded message or merged record; cleared on recall
 	// Kind is "" for a person's message and MessageKindSystem for a line the server
 	// wrote (SenderID 0, Text ""); System then says what happened.
 	Kind   string
@@ -116,6 +117,25 @@ type SystemEvent struct {
 	Name    string  `json:"name,omitempty"`
 }
 
+// Forward is where a forwarded message (转发) or merged record (合并转发) came from:
+// the original channel and the original messages, in order.
+type Forward struct {
+	Merged          bool          `json:"merged,omitempty"`
+	FromChannelID   int64         `json:"from_channel_id"`
+	FromChannelName string        `json:"from_channel_name"`
+	Items           []ForwardItem `json:"items"`
+}
+
+// ForwardItem is one original message inside a Forward.
+type ForwardItem struct {
+	SenderID   int64     `json:"sender_id"`
+	SenderName string    `json:"sender_name"`
+	Seq        int64     `json:"seq"`
+	Text       string    `json:"text"`
+	Secrecy    int       `json:"secrecy"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
 // NewMessage is a message to append.
 type NewMessage struct {
 	ChannelID  int64
@@ -129,6 +149,7 @@ type NewMessage struct {
 	CreatedAt  time.Time
 	Kind       string       // "" or MessageKindSystem
 	System     *SystemEvent // with MessageKindSystem
+	Forward    *Forward
 }
 
 // AppendResult is the outcome of appending one NewMessage.

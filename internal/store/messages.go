@@ -15,7 +15,7 @@ const (
 	historyMaxLimit = 500
 	// clientIDChunk bounds the OR list of one duplicate lookup.
 	clientIDChunk = 100
-	// messageChunk bounds the rows of one multi-row message insert (12 parameters each).
+	// messageChunk bounds the rows of one multi-row message insert (13 parameters each).
 	messageChunk = 200
 )
 
@@ -25,7 +25,7 @@ var messageFields = [...]struct{ col, zero string }{
 	{"channel_id", "0"}, {"seq", "0"}, {"sender_id", "0"}, {"client_id", "''"}, {"text", "''"},
 	{"reply_to", "0"}, {"mentions", "'[]'"}, {"mention_all", "FALSE"}, {"secrecy", "0"},
 	{"created_at", "0"}, {"edited_at", "0"}, {"recalled_at", "0"}, {"recalled_by", "0"},
-	{"kind", "''"}, {"system", "''"},
+	{"kind", "''"}, {"system", "''"}, {"forward", "''"},
 }
 
 // messageCols lists the message columns for messageDest, qualified by alias (none
@@ -53,11 +53,12 @@ func messageCols(alias string, nullable bool) string {
 type messageDest struct {
 	mentions, system            string
 	created, edited, recalledAt int64
+	forward                     string
 }
 
 func (d *messageDest) targets(m *Message) []any {
 	return []any{&m.ChannelID, &m.Seq, &m.SenderID, &m.ClientID, &m.Text, &m.ReplyTo, &d.mentions,
-		&m.MentionAll, &m.Secrecy, &d.created, &d.edited, &d.recalledAt, &m.RecalledBy, &m.Kind, &d.system}
+		&m.MentionAll, &m.Secrecy, &d.created, &d.edited, &d.recalledAt, &m.RecalledBy, &m.Kind, &d.system, &d.forward}
 }
 
 func (d *messageDest) finish(m *Message) error {
@@ -66,6 +67,9 @@ func (d *messageDest) finish(m *Message) error {
 		return err
 	}
 	m.Mentions = ms
+	if m.Forward, err = decodeForward(d.forward); err != nil {
+		return err
+	}
 	m.CreatedAt, m.EditedAt, m.RecalledAt = fromMillis(d.created), fromMillis(d.edited), fromMillis(d.recalledAt)
 	if m.System, err = decodeSystem(d.system); err != nil {
 		return err
@@ -125,6 +129,27 @@ func decodeMentions(s string) ([]int64, error) {
 		return nil, nil
 	}
 	return ids, nil
+}
+
+// encodeForward stores a forward as JSON; none is "".
+func encodeForward(f *Forward) string {
+	if f == nil {
+		return ""
+	}
+	b, _ := json.Marshal(f) // plain fields always marshal
+	return string(b)
+}
+
+// decodeForward reverses encodeForward.
+func decodeForward(s string) (*Forward, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var f Forward
+	if err := json.Unmarshal([]byte(s), &f); err != nil {
+		return nil, fmt.Errorf("decode forward: %w", err)
+	}
+	return &f, nil
 }
 
 // checkText refuses what a PostgreSQL text column cannot hold, so both backends
@@ -238,6 +263,10 @@ func newAppendBatch(s *DB, msgs []NewMessage) *appendBatch {
 			b.invalid[i] = fmt.Errorf("store: append message to channel %d: text: %w", nm.ChannelID, err)
 			continue
 		}
+		if err := checkForward(nm.Forward); err != nil {
+			b.invalid[i] = fmt.Errorf("store: append message to channel %d: forward: %w", nm.ChannelID, err)
+			continue
+		}
 		if err := checkText(nm.ClientID); err != nil {
 			b.invalid[i] = fmt.Errorf("store: append message to channel %d: client id: %w", nm.ChannelID, err)
 			continue
@@ -246,6 +275,7 @@ func newAppendBatch(s *DB, msgs []NewMessage) *appendBatch {
 			ChannelID: nm.ChannelID, SenderID: nm.SenderID, ClientID: nm.ClientID, Text: nm.Text,
 			ReplyTo: nm.ReplyTo, Mentions: slices.Clone(nm.Mentions), MentionAll: nm.MentionAll,
 			Secrecy: nm.Secrecy, CreatedAt: s.stamp(nm.CreatedAt), Kind: nm.Kind, System: nm.System,
+			Forward: cloneForward(nm.Forward),
 		}
 		if (m.Kind == MessageKindSystem) != (m.System != nil) || (m.Kind != "" && m.Kind != MessageKindSystem) {
 			b.invalid[i] = fmt.Errorf("store: append message to channel %d: kind %q needs a system event exactly when it is a system line", nm.ChannelID, nm.Kind)
@@ -363,14 +393,15 @@ func (s *DB) appendOnce(ctx context.Context, b *appendBatch) ([]AppendResult, er
 func (s *DB) insertMessages(ctx context.Context, ms []Message) (int, error) {
 	inserted := 0
 	for chunk := range slices.Chunk(ms, messageChunk) {
-		args := make([]any, 0, 12*len(chunk))
+		args := make([]any, 0, 13*len(chunk))
 		for _, m := range chunk {
 			args = append(args, m.ChannelID, m.Seq, m.SenderID, nullString(m.ClientID), m.Text, m.ReplyTo,
-				encodeMentions(m.Mentions), m.MentionAll, m.Secrecy, toMillis(m.CreatedAt), m.Kind, encodeSystem(m.System))
+				encodeMentions(m.Mentions), m.MentionAll, m.Secrecy, toMillis(m.CreatedAt), m.Kind, encodeSystem(m.System),
+				encodeForward(m.Forward))
 		}
 		rows, err := s.query(ctx, `INSERT INTO messages (channel_id, seq, sender_id, client_id, text, reply_to, mentions,
-				mention_all, secrecy, created_at, kind, system)
-			VALUES `+strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), `, len(chunk)), `, `)+`
+				mention_all, secrecy, created_at, kind, system, forward)
+			VALUES `+strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), `, len(chunk)), `, `)+`
 			ON CONFLICT (sender_id, client_id) DO NOTHING
 			RETURNING seq`, args...)
 		if err != nil {
@@ -551,7 +582,7 @@ func (s *DB) EditMessage(ctx context.Context, channelID, seq int64, text string,
 	return m, nil
 }
 
-// RecallMessage withdraws a message: its row and Seq stay, its text is cleared, its
+// RecallMessage withdraws a message: its row and Seq stay, its text (and forward) is cleared, its
 // search terms are deleted, and RecalledAt (at, now when zero) and RecalledBy are
 // set. ErrNotFound for a missing message, ErrConflict for one already recalled.
 func (s *DB) RecallMessage(ctx context.Context, channelID, seq, by int64, at time.Time) (Message, error) {
@@ -562,7 +593,7 @@ func (s *DB) RecallMessage(ctx context.Context, channelID, seq, by int64, at tim
 		if err != nil {
 			return err
 		}
-		m, err = scanMessage(tx.queryRow(ctx, `UPDATE messages SET text = '', recalled_at = ?, recalled_by = ?
+		m, err = scanMessage(tx.queryRow(ctx, `UPDATE messages SET text = '', forward = '', recalled_at = ?, recalled_by = ?
 			WHERE channel_id = ? AND seq = ? AND recalled_at = 0
 			RETURNING `+messageCols("", false),
 			recalled, by, channelID, seq))
@@ -597,4 +628,30 @@ func (s *DB) lockLiveMessage(ctx context.Context, verb string, channelID, seq in
 		return "", fmt.Errorf("store: %s message %d/%d: it was recalled: %w", verb, channelID, seq, ErrConflict)
 	}
 	return text, nil
+}
+
+// checkForward refuses a forward whose texts a PostgreSQL text column could not hold
+// once encoded (JSON escapes NUL, but invalid UTF-8 would be replaced silently).
+func checkForward(f *Forward) error {
+	if f == nil {
+		return nil
+	}
+	if err := checkText(f.FromChannelName); err != nil {
+		return err
+	}
+	for _, it := range f.Items {
+		if !utf8.ValidString(it.Text) || !utf8.ValidString(it.SenderName) {
+			return errors.New("not valid UTF-8")
+		}
+	}
+	return nil
+}
+
+func cloneForward(f *Forward) *Forward {
+	if f == nil {
+		return nil
+	}
+	c := *f
+	c.Items = slices.Clone(f.Items)
+	return &c
 }
