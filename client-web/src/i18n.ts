@@ -6,6 +6,7 @@ import * as adminMessages from './messages/admin';
 import * as chatMessages from './messages/chat';
 import * as directoryMessages from './messages/directory';
 import * as groupMessages from './messages/groups';
+import * as forwardMessages from './messages/forward';
 import * as noticeMessages from './messages/notices';
 import * as settingsMessages from './messages/settings';
 import * as pwaMessages from './messages/pwa';
@@ -107,7 +108,7 @@ const coreZh = {
   'duration.hours_minutes': '{h} 小时 {m} 分钟',
 } as const;
 
-const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsMessages.zh, ...groupMessages.zh, ...directoryMessages.zh, ...adminMessages.zh, ...pwaMessages.zh, ...quietMessages.zh, ...groupLineMessages.zh, ...phoneMessages.zh } as const;
+const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsMessages.zh, ...groupMessages.zh, ...directoryMessages.zh, ...adminMessages.zh, ...pwaMessages.zh, ...quietMessages.zh, ...groupLineMessages.zh, ...phoneMessages.zh, ...forwardMessages.zh } as const;
 
 export type MessageKey = keyof typeof zhCN;
 type Dictionary = Readonly<Partial<Record<MessageKey, string>>>;
@@ -201,7 +202,7 @@ const coreEn: Readonly<Partial<Record<keyof typeof coreZh, string>>> = {
   'duration.hours_minutes': '{h} h {m} min',
 };
 
-const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ...settingsMessages.en, ...groupMessages.en, ...directoryMessages.en, ...adminMessages.en, ...pwaMessages.en, ...quietMessages.en, ...groupLineMessages.en, ...phoneMessages.en };
+const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ...settingsMessages.en, ...groupMessages.en, ...directoryMessages.en, ...adminMessages.en, ...pwaMessages.en, ...quietMessages.en, ...groupLineMessages.en, ...phoneMessages.en, ...forwardMessages.en };
 
 const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };
 

@@ -9,6 +9,7 @@ import { describeError } from '../../errors';
 import { locale, t } from '../../i18n';
 import { OffDutyHint } from '../quiet/OffDutyHint';
 import { Composer } from './Composer';
+import { useForwarding } from './ForwardFlow';
 import { MemberPanel } from './MemberPanel';
 import { MuteToggle } from './MuteToggle';
 import type { MessageActions } from './MessageItem';
@@ -63,10 +64,11 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
     };
   }, [markRead]);
 
+  const fwd = useForwarding({ s, id, meId, data, request });
   const recallWindow = (info?.recall_window_seconds ?? 120) * 1000;
   const editWindow = (info?.edit_window_seconds ?? 86400) * 1000;
   const actions: MessageActions = {
-    canEdit: (m) => m.sender_id === meId && !m.recalled_at && Date.now() - Date.parse(m.created_at) < editWindow && !c?.archived,
+    canEdit: (m) => m.sender_id === meId && !m.recalled_at && !m.forward && Date.now() - Date.parse(m.created_at) < editWindow && !c?.archived,
     canRecall: (m) =>
       !m.recalled_at && (c?.role === 'admin' || (m.sender_id === meId && Date.now() - Date.parse(m.created_at) < recallWindow)),
     reply: (m) => {
@@ -85,6 +87,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
       });
     },
     jumpTo: () => undefined, // the timeline supplies it
+    ...fwd.actions,
   };
 
   const title = c ? channelTitle(c, s.people) : '';
@@ -162,7 +165,9 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
               </button>
             </p>
           ) : null}
-          {c && mayPost ? (
+          {fwd.bar}
+          {fwd.dialog}
+          {fwd.selecting ? null : c && mayPost ? (
             <Composer
               key={id}
               chat={chat}

@@ -6,7 +6,11 @@ import { mentionsMe, personName, personTitle, type Names } from '../../chat/view
 import { describeError } from '../../errors';
 import { formatDateTime, formatTime } from '../../format';
 import { locale, t } from '../../i18n';
+import { useState } from 'preact/hooks';
+import { copyText, forwardable, menuItems } from '../../forward/forward';
 import { Avatar } from './Avatar';
+import { ForwardBody } from './ForwardBody';
+import { longPress, MessageMenu } from './MessageMenu';
 import { RichText } from './RichText';
 import { SystemLine } from './SystemLine';
 
@@ -17,6 +21,10 @@ export interface MessageActions {
   edit: (m: Message) => void;
   recall: (m: Message) => void;
   jumpTo: (seq: number) => void;
+  /** 转发 one message; 多选 starting with it; the 多选 mode's state (forward/MessageMenu). */
+  forward?: (m: Message) => void;
+  select?: (m: Message) => void;
+  selection?: { has: (seq: number) => boolean; toggle: (m: Message) => void };
 }
 
 interface Props {
@@ -38,6 +46,7 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
   const l = locale.get();
   if (m.kind === 'system') return <SystemLine m={m} names={names} meId={meId} />;
   const name = personName(m.sender_id, names);
+  const [menu, setMenu] = useState<{ x: number; y: number } | undefined>();
   if (m.recalled_at) {
     const byAdmin = m.recalled_by !== undefined && m.recalled_by !== m.sender_id;
     return (
@@ -50,13 +59,37 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
   const mine = m.sender_id === meId;
   const myName = names.people[meId]?.display_name ?? '';
   const highlighted = !mine && mentionsMe(m, meId);
+  const sel = actions.selection;
+  const selected = !!sel?.has(m.seq);
+  const openMenu = (x: number, y: number) => {
+    if (!sel) setMenu({ x, y });
+  };
+  const press = longPress(openMenu);
   return (
     <article
-      class={`msg${compact ? ' msg-compact' : ''}${highlighted ? ' msg-mentioned' : ''}${mine ? ' msg-mine' : ''}`}
+      class={`msg${compact ? ' msg-compact' : ''}${highlighted ? ' msg-mentioned' : ''}${mine ? ' msg-mine' : ''}${sel ? ' msg-selecting' : ''}${selected ? ' msg-selected' : ''}`}
       data-seq={m.seq}
       tabIndex={-1}
       aria-label={`${name} ${formatTime(m.created_at)}`}
+      onContextMenu={(e) => {
+        if (sel || (e.target as HTMLElement).closest('.msg-menu')) return;
+        e.preventDefault();
+        openMenu(e.clientX, e.clientY);
+      }}
+      onClick={sel && forwardable(m) ? () => sel.toggle(m) : undefined}
+      {...press}
     >
+      {sel ? (
+        <input
+          type="checkbox"
+          class="msg-select"
+          checked={selected}
+          disabled={!forwardable(m)}
+          aria-label={t('forward.select_toggle')}
+          onClick={(e) => e.stopPropagation()}
+          onChange={() => sel.toggle(m)}
+        />
+      ) : null}
       {compact ? (
         <span class="msg-gutter" aria-hidden="true">
           <time dateTime={m.created_at}>{formatTime(m.created_at)}</time>
@@ -75,11 +108,17 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
             {m.secrecy > 0 ? <span class="tag tag-secrecy">{t('chat.secrecy_tag')}</span> : null}
           </header>
         )}
+        {/* A message grouped under the sender's previous one has no header: its 内部 tag goes here, never lost. */}
+        {compact && m.secrecy > 0 ? <span class="tag tag-secrecy msg-compact-tag">{t('chat.secrecy_tag')}</span> : null}
         {m.reply_to ? <Quote seq={m.reply_to} quoted={quoted} names={names} onJump={actions.jumpTo} /> : null}
-        <div class="msg-text" dir="auto">
-          <RichText text={m.text} mentionNames={mentionNames(m, names)} myNames={[myName, t('chat.mention_all'), MENTION_ALL_ZH]} />
-          {m.edited_at ? <span class="msg-edited">{t('chat.edited')}</span> : null}
-        </div>
+        {m.forward ? (
+          <ForwardBody m={m} />
+        ) : (
+          <div class="msg-text" dir="auto">
+            <RichText text={m.text} mentionNames={mentionNames(m, names)} myNames={[myName, t('chat.mention_all'), MENTION_ALL_ZH]} />
+            {m.edited_at ? <span class="msg-edited">{t('chat.edited')}</span> : null}
+          </div>
+        )}
       </div>
       <div class="msg-actions" role="group" aria-label={t('chat.actions')}>
         <button type="button" class="btn btn-quiet btn-small" onClick={() => actions.reply(m)}>
@@ -95,7 +134,41 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
             {t('chat.recall')}
           </button>
         ) : null}
+        {actions.forward ? (
+          <button
+            type="button"
+            class="btn btn-quiet btn-small msg-more"
+            aria-haspopup="menu"
+            aria-expanded={!!menu}
+            onClick={(e) => {
+              const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+              openMenu(r.left, r.bottom);
+            }}
+          >
+            {t('forward.more')}
+          </button>
+        ) : null}
       </div>
+      {menu ? (
+        <MessageMenu
+          x={menu.x}
+          y={menu.y}
+          onClose={() => setMenu(undefined)}
+          items={menuItems({
+            m,
+            locale: l,
+            canEdit: actions.canEdit(m),
+            canRecall: actions.canRecall(m),
+            selecting: !!sel,
+            copy: () => void navigator.clipboard?.writeText(copyText(m)).catch(() => undefined),
+            reply: () => actions.reply(m),
+            forward: () => actions.forward?.(m),
+            select: () => actions.select?.(m),
+            recall: () => actions.recall(m),
+            edit: () => actions.edit(m),
+          })}
+        />
+      ) : null}
     </article>
   );
 }
