@@ -112,6 +112,9 @@ export function ForwardDialog(p: Props) {
           {what}
         </p>
         {level > 0 ? <p class="fwd-secrecy-note muted">{t('forward.secrecy_note')}</p> : null}
+        <label class="field-label" for="fwd-search">
+          {t('forward.search')}
+        </label>
         <PeopleSearchBox id="fwd-search" value={search.text} onInput={search.setText} describedBy="fwd-chosen" inputRef={searchRef} />
         <p id="fwd-chosen" class="muted fwd-chosen" role="status">
           {chosen.length ? t('forward.chosen', { n: chosen.length }) + '：' + chosen.map((c) => c.title).join('、') : ''}
