@@ -120,7 +120,7 @@ export function ForwardDialog(p: Props) {
           {chosen.length ? t('forward.chosen', { n: chosen.length }) + '：' + chosen.map((c) => c.title).join('、') : ''}
         </p>
         <div class="fwd-lists">
-          <h3 class="fwd-list-title">{t('forward.recent')}</h3>
+          {recent.length ? <h3 class="fwd-list-title">{t('forward.recent')}</h3> : null}
           <ul class="fwd-list" aria-label={t('forward.recent')}>
             {recent.map((c) => {
               const title = channelTitle(c, p.people);
@@ -129,7 +129,7 @@ export function ForwardDialog(p: Props) {
           </ul>
           {q ? (
             <>
-              <h3 class="fwd-list-title">{t('forward.people')}</h3>
+              {found.length ? <h3 class="fwd-list-title">{t('forward.people')}</h3> : null}
               {search.searching && !search.results ? <p class="muted">{t('forward.searching')}</p> : null}
               <ul class="fwd-list" aria-label={t('forward.people')}>
                 {found.map((x) => row({ kind: 'person', id: x.id, title: x.display_name }, { id: x.id, name: x.display_name }, x.title))}

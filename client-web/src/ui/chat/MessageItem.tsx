@@ -108,13 +108,16 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
             {m.secrecy > 0 ? <span class="tag tag-secrecy">{t('chat.secrecy_tag')}</span> : null}
           </header>
         )}
-        {/* A message grouped under the sender's previous one has no header: its 内部 tag goes here, never lost. */}
-        {compact && m.secrecy > 0 ? <span class="tag tag-secrecy msg-compact-tag">{t('chat.secrecy_tag')}</span> : null}
         {m.reply_to ? <Quote seq={m.reply_to} quoted={quoted} names={names} onJump={actions.jumpTo} /> : null}
+        {/* A message grouped under the sender's previous one has no header: its 内部 tag goes before its text, never lost. */}
         {m.forward ? (
-          <ForwardBody m={m} />
+          <>
+            {compact && m.secrecy > 0 ? <span class="tag tag-secrecy msg-compact-tag">{t('chat.secrecy_tag')}</span> : null}
+            <ForwardBody m={m} />
+          </>
         ) : (
           <div class="msg-text" dir="auto">
+            {compact && m.secrecy > 0 ? <span class="tag tag-secrecy msg-compact-tag">{t('chat.secrecy_tag')}</span> : null}
             <RichText text={m.text} mentionNames={mentionNames(m, names)} myNames={[myName, t('chat.mention_all'), MENTION_ALL_ZH]} />
             {m.edited_at ? <span class="msg-edited">{t('chat.edited')}</span> : null}
           </div>
