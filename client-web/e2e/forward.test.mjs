@@ -110,6 +110,21 @@ test('a merged forward is opened in another group as a transcript with its origi
   await shot(he.page, 'forward-transcript-390');
   await transcript.getByRole('button', { name: '关闭' }).click();
   await transcript.waitFor({ state: 'detached' });
+
+  // By keyboard: the message's 更多操作 button opens the menu on its first item; arrows
+  // move, Escape closes and gives focus back.
+  const more = message(lihua.page, '编制组负责汇总').getByRole('button', { name: '更多操作' });
+  await message(lihua.page, '编制组负责汇总').focus();
+  await more.focus();
+  await lihua.page.keyboard.press('Enter');
+  const kbMenu = lihua.page.getByRole('menu');
+  await kbMenu.waitFor();
+  assert.equal(await lihua.page.evaluate(() => document.activeElement?.textContent), '复制');
+  await lihua.page.keyboard.press('ArrowDown');
+  assert.equal(await lihua.page.evaluate(() => document.activeElement?.textContent), '回复');
+  await lihua.page.keyboard.press('Escape');
+  await kbMenu.waitFor({ state: 'detached' });
+  assert.equal(await lihua.page.evaluate(() => document.activeElement?.textContent), '更多操作');
   for (const p of [lihua, zhang, he]) assert.deepEqual(p.problems, []);
 });
 

@@ -51,8 +51,8 @@ export function ForwardDialog(p: Props) {
 
   const q = search.text.trim().toLowerCase();
   const recent = recentChannels(p.channels, q ? 100 : 12).filter((c) => !q || channelTitle(c, p.people).toLowerCase().includes(q));
-  const directPeers = new Set(p.channels.filter((c) => c.kind === 'direct').map((c) => c.peer_id));
-  const found = (search.results ?? []).filter((x) => x.id !== p.meId && (!q || !directPeers.has(x.id) || !recent.some((c) => c.peer_id === x.id)));
+  // A person whose direct channel is already listed is not listed twice.
+  const found = (search.results ?? []).filter((x) => x.id !== p.meId && !recent.some((c) => c.peer_id === x.id));
   const isChosen = (c: Choice) => chosen.some((x) => choiceKey(x) === choiceKey(c));
   const level = Math.max(0, ...p.messages.map((m) => m.secrecy));
 
@@ -88,8 +88,9 @@ export function ForwardDialog(p: Props) {
   };
 
   const first = p.messages[0];
+  const source = p.channels.find((c) => c.id === p.channelId);
   const what = p.merged
-    ? t('forward.what_merged', { title: t('forward.record_title', { name: channelTitle(p.channels.find((c) => c.id === p.channelId) ?? ({ name: '' } as Channel), p.people) }), n: p.messages.length })
+    ? t('forward.what_merged', { title: t('forward.record_title', { name: source ? channelTitle(source, p.people) : '' }), n: p.messages.length })
     : p.messages.length > 1
       ? t('forward.what_many', { n: p.messages.length })
       : t('forward.what_one', { name: first ? (p.people[first.sender_id]?.display_name ?? `#${first.sender_id}`) : '', text: (first?.forward?.items[0]?.text ?? first?.text ?? '').slice(0, 60) });

@@ -74,7 +74,10 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
       onContextMenu={(e) => {
         if (sel || (e.target as HTMLElement).closest('.msg-menu')) return;
         e.preventDefault();
-        openMenu(e.clientX, e.clientY);
+        // The keyboard's menu key (or Shift+F10) has no pointer: open at the message.
+        const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+        if (e.clientX === 0 && e.clientY === 0) openMenu(r.left + 48, r.top + 24);
+        else openMenu(e.clientX, e.clientY);
       }}
       onClick={sel && forwardable(m) ? () => sel.toggle(m) : undefined}
       {...press}

@@ -18,6 +18,8 @@ export function MessageMenu({ items, x, y, onClose }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const close = useRef(onClose);
   close.current = onClose;
+  // Whatever had focus when the menu opened (the 更多 button, the message): it gets it back.
+  const opener = useRef(document.activeElement instanceof HTMLElement ? document.activeElement : null);
 
   useLayoutEffect(() => {
     const el = ref.current;
@@ -32,7 +34,7 @@ export function MessageMenu({ items, x, y, onClose }: Props) {
   }, []);
 
   useEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const el = ref.current;
     const outside = (e: Event) => {
       if (ref.current && !ref.current.contains(e.target as Node)) close.current();
     };
@@ -45,7 +47,10 @@ export function MessageMenu({ items, x, y, onClose }: Props) {
       clearTimeout(id);
       document.removeEventListener('pointerdown', outside, true);
       document.removeEventListener('scroll', outside, true);
-      if (opener?.isConnected && ref.current?.contains(document.activeElement)) opener.focus();
+      // Unless an item moved focus on purpose (回复 to the composer, 转发 to its dialog).
+      const a = document.activeElement;
+      const lost = a === null || a === document.body || !a.isConnected || !!el?.contains(a);
+      if (opener.current?.isConnected && lost) opener.current.focus();
     };
   }, []);
 
