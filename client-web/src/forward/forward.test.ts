@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Message } from '../chat/types';
 import {
   copyText,
-  extendMenu,
   forwardable,
   forwardErrorText,
   forwardRequest,
@@ -56,11 +55,9 @@ describe('the message menu', () => {
     expect(menuItems(ctx({ m: msg({ recalled_at: '2026-12-04T01:01:00Z' }) }))).toEqual([]);
     expect(menuItems(ctx({ selecting: true })).map((i) => i.id)).not.toContain('select');
   });
-  it('takes items other features add, before 设为待办, until removed', () => {
-    const remove = extendMenu(() => [{ id: 'reads', label: '查看已读', run: noop }]);
-    expect(menuItems(ctx()).map((i) => i.id)).toEqual(['copy', 'reply', 'forward', 'select', 'reads', 'todo']);
-    remove();
-    expect(menuItems(ctx()).map((i) => i.id)).not.toContain('reads');
+  it('takes the items other features add, before 设为待办', () => {
+    expect(menuItems(ctx(), [{ id: 'reads', label: '查看已读', run: noop }]).map((i) => i.id)).toEqual(['copy', 'reply', 'forward', 'select', 'reads', 'todo']);
+    expect(menuItems(ctx({ m: msg({ recalled_at: '2026-12-04T01:01:00Z' }) }), [{ id: 'reads', label: '查看已读' }])).toEqual([]);
   });
   it('speaks English too', () => {
     expect(menuItems(ctx({ locale: 'en' }))[2]!.label).toBe('Forward');

@@ -112,8 +112,7 @@ export function recordPreview(f: Forward, lines = 3): { name: string; text: stri
   return f.items.slice(0, lines).map((it) => ({ name: it.sender_name, text: it.text.replace(/\s+/g, ' ').slice(0, 60) }));
 }
 
-/** One entry of the message menu. The list is open: the lead adds 查看已读 and a
- * reaction row by pushing entries (see MENU_SLOTS and extendMenu). */
+/** One entry of the message menu. Other features add theirs through `extra` below. */
 export interface MenuItem {
   id: string;
   label: string;
@@ -138,23 +137,11 @@ export interface MenuContext {
   edit: () => void;
 }
 
-/** Where other features' items go: the lead registers them here at merge time, e.g.
- * `extendMenu((ctx) => [{ id: 'reads', label: '查看已读', run: … }])`. Each extender
- * returns items to insert after the built-in ones (before 设为待办). */
-export type MenuExtender = (ctx: MenuContext) => MenuItem[];
-const extenders: MenuExtender[] = [];
-
-export function extendMenu(x: MenuExtender): () => void {
-  extenders.push(x);
-  return () => {
-    const i = extenders.indexOf(x);
-    if (i >= 0) extenders.splice(i, 1);
-  };
-}
-
 /** The items of a message's menu: 复制, 回复, 转发, 多选, 撤回 and 编辑 while allowed,
- * what other features added, then the 设为待办 slot (disabled). */
-export function menuItems(ctx: MenuContext): MenuItem[] {
+ * then `extra` — the place for other features' items (查看已读 …), which the channel
+ * supplies through MessageActions.menuExtra — then the 设为待办 slot (disabled until a
+ * later issue fills it). */
+export function menuItems(ctx: MenuContext, extra: readonly MenuItem[] = []): MenuItem[] {
   const tr = (k: MessageKey) => translate(ctx.locale, k);
   const { m } = ctx;
   if (m.recalled_at) return [];
@@ -166,7 +153,7 @@ export function menuItems(ctx: MenuContext): MenuItem[] {
   }
   if (ctx.canRecall) items.push({ id: 'recall', label: tr('forward.menu_recall'), run: ctx.recall });
   if (ctx.canEdit && !m.forward) items.push({ id: 'edit', label: tr('forward.menu_edit'), run: ctx.edit });
-  for (const x of extenders) items.push(...x(ctx));
+  items.push(...extra);
   items.push({ id: 'todo', label: tr('forward.menu_todo'), disabled: true, note: tr('forward.menu_todo_note') });
   return items;
 }

@@ -7,7 +7,8 @@ import { describeError } from '../../errors';
 import { formatDateTime, formatTime } from '../../format';
 import { locale, t } from '../../i18n';
 import { useState } from 'preact/hooks';
-import { copyText, forwardable, menuItems } from '../../forward/forward';
+import type { ComponentChildren } from 'preact';
+import { copyText, forwardable, menuItems, type MenuItem } from '../../forward/forward';
 import { Avatar } from './Avatar';
 import { ForwardBody } from './ForwardBody';
 import { longPress, MessageMenu } from './MessageMenu';
@@ -25,6 +26,10 @@ export interface MessageActions {
   forward?: (m: Message) => void;
   select?: (m: Message) => void;
   selection?: { has: (seq: number) => boolean; toggle: (m: Message) => void };
+  /** The message menu's open places for other features: items after 编辑 (查看已读 …),
+   * and a row above the items (the reactions); `close` closes the menu. */
+  menuExtra?: (m: Message) => MenuItem[];
+  menuTop?: (m: Message, close: () => void) => ComponentChildren;
 }
 
 interface Props {
@@ -160,6 +165,7 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
           x={menu.x}
           y={menu.y}
           onClose={() => setMenu(undefined)}
+          top={actions.menuTop?.(m, () => setMenu(undefined))}
           items={menuItems({
             m,
             locale: l,
@@ -172,7 +178,7 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
             select: () => actions.select?.(m),
             recall: () => actions.recall(m),
             edit: () => actions.edit(m),
-          })}
+          }, actions.menuExtra?.(m))}
         />
       ) : null}
     </article>

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import './forward.css';
 import type { MenuItem } from '../../forward/forward';
@@ -9,12 +10,14 @@ interface Props {
   x: number;
   y: number;
   onClose: () => void;
+  /** A row above the items (the reactions another feature provides). */
+  top?: ComponentChildren;
 }
 
 /** The message menu (right-click, long-press, or the 更多 button): a list of items,
  * reachable by keyboard (arrows, Home/End, Enter), closed by Escape, Tab or a tap
  * outside. Focus starts on the first item and goes back to the message on close. */
-export function MessageMenu({ items, x, y, onClose }: Props) {
+export function MessageMenu({ items, x, y, onClose, top }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const close = useRef(onClose);
   close.current = onClose;
@@ -77,6 +80,7 @@ export function MessageMenu({ items, x, y, onClose }: Props) {
 
   return (
     <div ref={ref} class="msg-menu" role="menu" aria-label={t('forward.menu_label')} onKeyDown={onKeyDown}>
+      {top ? <div class="msg-menu-top">{top}</div> : null}
       {items.map((it) => (
         <button
           key={it.id}
