@@ -166,6 +166,18 @@ test('the message menu opens by long-press on a touch phone and forwards to a pe
   await shot(zhang.page, 'forward-dialog-390');
   await dialog.getByRole('button', { name: /^发送/ }).tap();
   await dialog.waitFor({ state: 'detached' });
+  // 多选 by touch: long-press → 多选, tap another message to tick it, then cancel.
+  await longPress();
+  await menu.getByRole('menuitem', { name: '多选' }).tap();
+  await zhang.page.locator('.fwd-select-count', { hasText: '已选 1 条' }).waitFor();
+  assert.equal(await zhang.page.locator('textarea.composer-input').count(), 0);
+  const bar = zhang.page.locator('.fwd-select-bar');
+  for (const h of await bar.getByRole('button').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height))) assert.ok(h >= 44, `button ${h}px`);
+  await shot(zhang.page, 'forward-select-390');
+  await bar.getByRole('button', { name: '取消' }).tap();
+  await bar.waitFor({ state: 'detached' });
+  await zhang.page.locator('textarea.composer-input').waitFor();
+
   // The direct channel with 吴强 was opened and holds the forward.
   await zhang.page.locator('.channel-back').tap();
   await link(zhang.page, '吴强').click();
