@@ -52,6 +52,9 @@ func (s *Service) Forward(ctx context.Context, userID int64, req protocol.Forwar
 		if err != nil {
 			return protocol.ForwardResult{}, fmt.Errorf("chat: forward from channel %d: %w", src.ID, err)
 		}
+		if m.Kind == store.MessageKindSystem {
+			return protocol.ForwardResult{}, apperr.BadField(field, "message %d is a system line, not a message to forward", seq)
+		}
 		if !m.RecalledAt.IsZero() {
 			e := apperr.New(protocol.CodeMessageRecalled, "message %d was recalled and cannot be forwarded", seq)
 			e.Field = field

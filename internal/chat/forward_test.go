@@ -105,7 +105,14 @@ func TestForward(t *testing.T) {
 				t.Fatalf("the direct channel is not 何平's: %v", err)
 			}
 			// On the bus like any message, with its forward, in order.
-			evs := f.settle(t, busevent.ChannelTopic(f.group.ID), "zhangjing", f.group.ID)
+			var evs []event
+			for _, e := range f.settle(t, busevent.ChannelTopic(f.group.ID), "zhangjing", f.group.ID) {
+				var m protocol.Message
+				json.Unmarshal(e.frame.Data, &m)
+				if strings.HasPrefix(m.ClientID, "fw-1/") { // not the group's creation line, published as the test began
+					evs = append(evs, e)
+				}
+			}
 			if len(evs) != 2 {
 				t.Fatalf("%d events on the group's topic", len(evs))
 			}
@@ -183,7 +190,14 @@ func TestForward(t *testing.T) {
 		})
 
 		t.Run("the edit of a forward is refused", func(t *testing.T) {
-			fr := f.frame("zhangjing", protocol.TypeEdit, "e1", protocol.EditData{ChannelID: f.group.ID, Seq: 1, Text: "改"})
+			ms, _ := s.History(ctx, store.HistoryQuery{ChannelID: f.group.ID, Limit: 500})
+			var seq int64
+			for _, m := range ms {
+				if m.Forward != nil && m.SenderID == zhang.ID {
+					seq = m.Seq
+				}
+			}
+			fr := f.frame("zhangjing", protocol.TypeEdit, "e1", protocol.EditData{ChannelID: f.group.ID, Seq: seq, Text: "改"})
 			if errCode(t, fr) != protocol.CodeForbidden {
 				t.Fatalf("edit %+v", fr)
 			}
@@ -264,6 +278,13 @@ func TestForwardRefusals(t *testing.T) {
 				}
 			})
 		}
+
+		t.Run("a system line", func(t *testing.T) {
+			// The group's first line says 张静 created it.
+			_, err := f.forward("zhangjing", protocol.ForwardRequest{ClientID: "x3", ChannelID: f.group.ID, Seqs: []int64{1},
+				Targets: []protocol.ForwardTarget{{ChannelID: f.budget.ID}}})
+			refused(t, err, protocol.CodeBadRequest, "seqs[0]")
+		})
 
 		t.Run("a recalled message", func(t *testing.T) {
 			ack(t, f.frame("zhangjing", protocol.TypeRecall, "rc", protocol.RecallData{ChannelID: f.budget.ID, Seq: 2}))

@@ -49,9 +49,9 @@ function mentionNames(m: { mentions?: number[]; mention_all?: boolean }, names: 
 
 export function MessageItem({ m, compact, names, meId, quoted, actions }: Props) {
   const l = locale.get();
+  const [menu, setMenu] = useState<{ x: number; y: number } | undefined>();
   if (m.kind === 'system') return <SystemLine m={m} names={names} meId={meId} />;
   const name = personName(m.sender_id, names);
-  const [menu, setMenu] = useState<{ x: number; y: number } | undefined>();
   if (m.recalled_at) {
     const byAdmin = m.recalled_by !== undefined && m.recalled_by !== m.sender_id;
     return (
