@@ -29,7 +29,7 @@ var vectorTypes = []any{
 	// The error of a REST answer and of an error frame (§2).
 	ErrorBody{},
 	// Chat (§4.9).
-	Channel{}, ChannelMember{}, Messages{},
+	Channel{}, ChannelMember{}, Messages{}, MessagesAround{},
 	// Forwarding (§4.9).
 	ForwardRequest{}, ForwardResult{},
 	// Notices (§4.10).

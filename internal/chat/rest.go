@@ -18,7 +18,6 @@ import (
 const (
 	maxGroupMembers = 2000
 	maxHistory      = 200 // per REST page; one more is asked of the store to see if there is more
-	maxSearch       = 100
 )
 
 func toChannel(c store.MyChannel, userID int64) protocol.Channel {
@@ -125,33 +124,6 @@ func (s *Service) History(ctx context.Context, userID int64, q store.HistoryQuer
 			msgs = msgs[:want]
 		}
 	}
-	for _, m := range msgs {
-		out.Messages = append(out.Messages, toWire(m))
-	}
-	return out, nil
-}
-
-// Search finds messages in the user's channels.
-func (s *Service) Search(ctx context.Context, userID, channelID int64, text string, limit int) (protocol.Messages, error) {
-	text = strings.TrimSpace(text)
-	switch {
-	case text == "":
-		return protocol.Messages{}, apperr.BadField("q", "say what to search for")
-	case len([]rune(text)) > 64:
-		return protocol.Messages{}, apperr.BadField("q", "search text is longer than 64 characters")
-	case limit < 1 || limit > maxSearch:
-		return protocol.Messages{}, apperr.BadField("limit", "limit must be from 1 to %d", maxSearch)
-	}
-	if channelID != 0 {
-		if _, _, err := s.member(ctx, channelID, userID); err != nil {
-			return protocol.Messages{}, err
-		}
-	}
-	msgs, err := s.store.SearchMessages(ctx, store.SearchQuery{UserID: userID, ChannelID: channelID, Text: text, Limit: limit})
-	if err != nil {
-		return protocol.Messages{}, err
-	}
-	out := protocol.Messages{Messages: make([]protocol.Message, 0, len(msgs))}
 	for _, m := range msgs {
 		out.Messages = append(out.Messages, toWire(m))
 	}

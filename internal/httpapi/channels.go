@@ -106,22 +106,11 @@ func (a *API) history(_ http.ResponseWriter, r *http.Request) (int, any, error) 
 	if err != nil {
 		return 0, nil, err
 	}
+	if r.URL.Query().Has("around") {
+		return a.historyAround(r, id, before, after)
+	}
 	q := store.HistoryQuery{ChannelID: id, Limit: limit, BeforeSeq: int64(before), AfterSeq: int64(after)}
 	out, err := a.chat.History(r.Context(), me(r), q)
-	return http.StatusOK, out, err
-}
-
-// search finds messages: ?q= (Chinese works without a segmenter), ?channel=, ?limit=.
-func (a *API) search(_ http.ResponseWriter, r *http.Request) (int, any, error) {
-	limit, err := queryInt(r, "limit", 30, 1, 100)
-	if err != nil {
-		return 0, nil, err
-	}
-	ch, err := queryInt(r, "channel", 0, 1, 1<<62)
-	if err != nil {
-		return 0, nil, err
-	}
-	out, err := a.chat.Search(r.Context(), me(r), int64(ch), r.URL.Query().Get("q"), limit)
 	return http.StatusOK, out, err
 }
 

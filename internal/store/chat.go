@@ -173,8 +173,12 @@ type HistoryQuery struct {
 type SearchQuery struct {
 	UserID    int64
 	ChannelID int64 // 0: every channel of the user
-	Text      string
-	Limit     int
+	SenderID  int64 // 0: anyone's messages
+	// Since and Until bound the messages' CreatedAt: Since <= CreatedAt < Until (a zero
+	// time is open).
+	Since, Until time.Time
+	Text         string
+	Limit        int
 }
 
 // Chat keeps channels, memberships, messages and read positions.

@@ -89,7 +89,8 @@ func (s *DB) deleteTerms(ctx context.Context, channelID, seq int64, text string)
 
 // SearchMessages finds messages containing q.Text (see internal/search for what
 // matches) in the channels q.UserID is a member of, or in q.ChannelID only when
-// set (and the user is a member), newest first. Recalled messages are never found.
+// set (and the user is a member), newest first; when set, only those q.SenderID sent
+// and those created in [q.Since, q.Until). Recalled messages are never found.
 // Limit 0 means 50; it is capped at 100. An empty query is an error; one with nothing
 // searchable in it (only spaces and punctuation) finds nothing.
 //
@@ -145,6 +146,20 @@ func (s *DB) SearchMessages(ctx context.Context, q SearchQuery) ([]Message, erro
 		FROM (` + hits + `) hit
 		JOIN messages m ON m.channel_id = hit.channel_id AND m.seq = hit.seq
 		WHERE m.recalled_at = 0`
+	var filterArgs []any
+	if q.SenderID != 0 {
+		base += ` AND m.sender_id = ?`
+		filterArgs = append(filterArgs, q.SenderID)
+	}
+	if !q.Since.IsZero() {
+		base += ` AND m.created_at >= ?`
+		filterArgs = append(filterArgs, toMillis(q.Since))
+	}
+	if !q.Until.IsZero() {
+		base += ` AND m.created_at < ?`
+		filterArgs = append(filterArgs, toMillis(q.Until))
+	}
+	args = append(args, filterArgs...)
 	order := ` ORDER BY m.created_at DESC, m.channel_id DESC, m.seq DESC LIMIT ?`
 
 	want := search.Fold(text)
