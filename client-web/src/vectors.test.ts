@@ -18,6 +18,7 @@ import type {
   HelloData,
   Message,
   Messages,
+  MessagesAround,
   ReadData,
   RecallData,
   ResumePos,
@@ -217,6 +218,7 @@ const SHAPES: Record<string, AnyShape> = {
   } satisfies Shape<Channel>,
   ChannelMember: { user_id: true, username: true, display_name: true, title: true, role: true } satisfies Shape<ChannelMember>,
   Messages: { messages: [message], has_more: true } satisfies Shape<Messages>,
+  MessagesAround: { messages: [message], has_more_before: true, has_more_after: true } satisfies Shape<MessagesAround>,
   // Forwarding.
   ForwardRequest: {
     client_id: true,

@@ -10,7 +10,7 @@ import type { Sending } from './sending';
 import type { ConnState, SocketHandlers } from './socket';
 import type { ChatContext } from './state';
 import { changesMembers } from '../groups/lines';
-import { findMessage, heldSeq, mergeMessages, type Timeline } from './timeline';
+import { findMessage, heldSeq, keepsLive, mergeMessages, type Timeline } from './timeline';
 import type { AckData, ChannelEvent, ErrorData, Frame, HelloData, Message, ReadData, ResumePos, ResyncData } from './types';
 
 export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending: Sending): SocketHandlers {
@@ -100,8 +100,8 @@ export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending
       // cluster, or missed) must not push out the history held. While the newest page
       // is loading, the message is kept too: the page may have been answered before it.
       const before = heldSeq(t.messages);
-      ctx.setTimeline(m.channel_id, { ...t, messages: mergeMessages(t.messages, [m]) });
-      if (!t.loading && m.seq > before + 1 && t.messages.length > 0) void loaders.catchUp(m.channel_id);
+      if (keepsLive(t, m.seq)) ctx.setTimeline(m.channel_id, { ...t, messages: mergeMessages(t.messages, [m]) });
+      if (!t.loading && !t.hasNewer && m.seq > before + 1 && t.messages.length > 0) void loaders.catchUp(m.channel_id);
     }
     if (m.sender_id === me.id && m.client_id && ctx.state.outbox.some((p) => p.clientId === m.client_id)) {
       ctx.setOutbox(ctx.state.outbox.filter((p) => p.clientId !== m.client_id));

@@ -4,8 +4,9 @@
 
 import { MAX_PAGE, loadPresence as askPresence } from '../directory/load';
 import type { ChatContext } from './state';
-import { EMPTY_TIMELINE, heldSeq, withNewestPage, withOlderPage } from './timeline';
-import type { Channel, ChannelMember, Messages, Person } from './types';
+import { EMPTY_TIMELINE, findMessage, heldSeq, lastSeq, withAroundPage, withNewerPage, withNewestPage, withOlderPage } from './timeline';
+import type { Channel, ChannelMember, Messages, MessagesAround, Person } from './types';
+import { searchParams, type SearchFilters } from '../search/filters';
 
 const PAGE = 50;
 const CATCH_UP_PAGE = 200;
@@ -66,7 +67,7 @@ export function createLoaders(ctx: ChatContext) {
     try {
       for (let page = 0; page < CATCH_UP_MAX_PAGES; page++) {
         const t = ctx.state.timelines[id];
-        if (!t || t.loading) return;
+        if (!t || t.loading || t.hasNewer) return; // short of the live end, scrolling pages newer
         const from = heldSeq(t.messages);
         const res = await request<Messages>('GET', `/channels/${id}/messages?after=${from}&limit=${CATCH_UP_PAGE}`);
         if (ctx.disposed) return;
@@ -96,6 +97,47 @@ export function createLoaders(ctx: ChatContext) {
     } catch (err) {
       const cur = ctx.state.timelines[id];
       if (cur) ctx.setTimeline(id, { ...cur, loadingOlder: false });
+      ctx.set({ timelineErrors: { ...ctx.state.timelineErrors, [id]: ctx.failed(err) } });
+    }
+  }
+
+  /** Opens a channel at one message (a search hit): the messages on both sides of it,
+   * unless the timeline holds it already. Each call lands anew (ChatState.landing). */
+  async function loadAround(id: number, seq: number): Promise<void> {
+    const n = (ctx.state.landing?.n ?? 0) + 1;
+    ctx.set({ landing: { channelId: id, seq, n } });
+    const t = ctx.state.timelines[id];
+    if (t && !t.loading && findMessage(t, seq) && !ctx.state.timelineErrors[id]) return;
+    if (!t) ctx.setTimeline(id, EMPTY_TIMELINE);
+    try {
+      const res = await request<MessagesAround>('GET', `/channels/${id}/messages?around=${seq}&limit=${PAGE}`);
+      if (ctx.disposed || ctx.state.landing?.n !== n) return;
+      ctx.setTimeline(id, withAroundPage(ctx.state.timelines[id], res.messages, res.has_more_before, res.has_more_after));
+      const { [id]: _, ...errors } = ctx.state.timelineErrors;
+      ctx.set({ timelineErrors: errors });
+    } catch (err) {
+      const e = ctx.failed(err);
+      const cur = ctx.state.timelines[id] ?? EMPTY_TIMELINE;
+      ctx.set({ timelines: { ...ctx.state.timelines, [id]: { ...cur, loading: false } }, timelineErrors: { ...ctx.state.timelineErrors, [id]: e } });
+    }
+  }
+
+  /** The next page newer than a timeline opened short of the live end; the last one
+   * joins it, and a catch-up then fetches whatever came live in between. */
+  async function loadNewer(id: number): Promise<void> {
+    const t = ctx.state.timelines[id];
+    if (!t || t.loading || t.loadingNewer || !t.hasNewer || t.messages.length === 0) return;
+    ctx.setTimeline(id, { ...t, loadingNewer: true });
+    try {
+      const res = await request<Messages>('GET', `/channels/${id}/messages?after=${lastSeq(t.messages)}&limit=${PAGE}`);
+      const cur = ctx.state.timelines[id];
+      if (ctx.disposed || !cur) return;
+      ctx.setTimeline(id, withNewerPage(cur, res.messages, res.has_more));
+      const c = ctx.state.channels.find((x) => x.id === id);
+      if (!res.has_more && c && c.last_seq > heldSeq(ctx.state.timelines[id]!.messages)) void catchUp(id);
+    } catch (err) {
+      const cur = ctx.state.timelines[id];
+      if (cur) ctx.setTimeline(id, { ...cur, loadingNewer: false });
       ctx.set({ timelineErrors: { ...ctx.state.timelineErrors, [id]: ctx.failed(err) } });
     }
   }
@@ -138,20 +180,20 @@ export function createLoaders(ctx: ChatContext) {
     if (!ctx.disposed) ctx.set({ people: { ...ctx.state.people, ...people } });
   }
 
-  async function search(q: string, channelId?: number): Promise<void> {
+  async function search(q: string, filters: SearchFilters = {}): Promise<void> {
     const query = q.trim();
     if (!query) {
       ctx.set({ search: undefined });
       return;
     }
-    ctx.set({ search: { q: query, busy: true, results: [] } });
+    const asked = { q: query, filters };
+    ctx.set({ search: { ...asked, busy: true, results: [] } });
+    const current = () => ctx.state.search?.q === query && ctx.state.search.filters === filters;
     try {
-      const params = new URLSearchParams({ q: query, limit: '30' });
-      if (channelId) params.set('channel', String(channelId));
-      const res = await request<Messages>('GET', `/search?${params}`);
-      if (ctx.state.search?.q === query) ctx.set({ search: { q: query, busy: false, results: res.messages } });
+      const res = await request<Messages>('GET', `/search?${searchParams(query, filters, 30)}`);
+      if (current()) ctx.set({ search: { ...asked, busy: false, results: res.messages } });
     } catch (err) {
-      if (ctx.state.search?.q === query) ctx.set({ search: { q: query, busy: false, results: [], error: ctx.failed(err) } });
+      if (current()) ctx.set({ search: { ...asked, busy: false, results: [], error: ctx.failed(err) } });
     }
   }
 
@@ -174,6 +216,8 @@ export function createLoaders(ctx: ChatContext) {
     loadNewest,
     catchUp,
     loadOlder,
+    loadAround,
+    loadNewer,
     loadMembers,
     loadPresence,
     loadPeople,

@@ -7,6 +7,7 @@ import { toUiError, type UiError } from '../errors';
 import { clearLocal, loadDrafts, loadOutbox, saveOutbox, type LocalStore, type Pending } from './outbox';
 import type { ConnState, Socket, SocketHandlers } from './socket';
 import type { Timeline } from './timeline';
+import type { SearchFilters } from '../search/filters';
 import type { Channel, ChannelMember, Frame, Message, Person } from './types';
 
 export interface ChatState {
@@ -25,7 +26,9 @@ export interface ChatState {
   presence: Record<number, boolean>;
   drafts: Record<number, string>;
   activeId?: number;
-  search?: { q: string; busy: boolean; results: Message[]; error?: UiError };
+  search?: { q: string; filters?: SearchFilters; busy: boolean; results: Message[]; error?: UiError };
+  /** The message to open at and highlight (a search hit); n changes with each landing. */
+  landing?: { channelId: number; seq: number; n: number };
 }
 
 export interface ChatDeps {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { msg, msgs } from './testkit';
-import { EMPTY_TIMELINE, findMessage, heldSeq, lastSeq, mergeMessages, withNewestPage, withOlderPage, type Timeline } from './timeline';
+import { EMPTY_TIMELINE, findMessage, heldSeq, keepsLive, lastSeq, mergeMessages, withAroundPage, withNewerPage, withNewestPage, withOlderPage, type Timeline } from './timeline';
 import type { Message } from './types';
 
 const seqs = (ms: readonly Message[]) => ms.map((m) => m.seq);
@@ -143,4 +143,78 @@ describe('findMessage', () => {
   for (const s of [3, 5, 8, 13]) it(`finds seq ${s}`, () => expect(findMessage(t, s)?.seq).toBe(s));
   for (const s of [0, 4, 14]) it(`misses seq ${s}`, () => expect(findMessage(t, s)).toBeUndefined());
   it('misses in no timeline', () => expect(findMessage(undefined, 1)).toBeUndefined());
+});
+
+describe('opening at a message (around)', () => {
+  const range = (a: number, b: number) => msgs(a, b);
+
+  it('replaces a timeline it does not touch, and stops short of the live end', () => {
+    const live = tl(range(151, 200), true);
+    const out = withAroundPage(live, range(26, 75), true, true);
+    expect(seqs(out.messages)).toEqual(seqs(range(26, 75)));
+    expect(out.hasOlder).toBe(true);
+    expect(out.hasNewer).toBe(true);
+    expect(out.loading).toBe(false);
+  });
+
+  it('joins a timeline it overlaps, keeping the older side the held one knew', () => {
+    const live = tl(range(151, 200), true);
+    const out = withAroundPage(live, range(126, 175), true, true);
+    expect(seqs(out.messages)).toEqual(seqs(range(126, 200)));
+    expect(out.hasOlder).toBe(true);
+    expect(out.hasNewer).toBe(false); // the held part reached the live end
+  });
+
+  it('joins a timeline it only touches, without a hole', () => {
+    const live = tl(range(51, 100), true);
+    const out = withAroundPage(live, range(1, 50), false, true);
+    expect(heldSeq(out.messages)).toBe(100);
+    expect(out.hasOlder).toBe(false);
+    expect(out.hasNewer).toBe(false);
+  });
+
+  it('keeps live messages that arrived after a page that reaches the end', () => {
+    const loadingWithLive: Timeline = { ...EMPTY_TIMELINE, messages: [msg(201)] };
+    const out = withAroundPage(loadingWithLive, range(151, 200), true, false);
+    expect(lastSeq(out.messages)).toBe(201);
+    expect(heldSeq(out.messages)).toBe(201);
+  });
+
+  it('drops what lies past a hole while short of the live end', () => {
+    const detached: Timeline = { ...tl([...range(26, 75), msg(90)], true), hasNewer: true };
+    const out = withAroundPage(detached, range(50, 60), true, true);
+    expect(seqs(out.messages)).toEqual(seqs(range(26, 75)));
+    expect(out.hasNewer).toBe(true);
+  });
+
+  it('an empty answer leaves the timeline as it was', () => {
+    const held = tl(range(1, 10));
+    const out = withAroundPage(held, [], false, false);
+    expect(seqs(out.messages)).toEqual(seqs(range(1, 10)));
+  });
+
+  it('pages newer until it joins the live end, without holes or duplicates', () => {
+    let t = withAroundPage(undefined, range(26, 75), true, true);
+    // Live messages beyond the window are not kept while detached; edits of held ones are.
+    expect(keepsLive(t, 201)).toBe(false);
+    expect(keepsLive(t, 70)).toBe(true);
+    for (let from = 75; t.hasNewer; from += 50) {
+      const page = range(from + 1, Math.min(from + 50, 200));
+      t = withNewerPage(t, page, lastSeq(page) < 200);
+      expect(heldSeq(t.messages)).toBe(lastSeq(t.messages));
+    }
+    expect(seqs(t.messages)).toEqual(seqs(range(26, 200)));
+    expect(keepsLive(t, 201)).toBe(true);
+    // And older, down to the start.
+    t = withOlderPage(t, range(1, 25), false);
+    expect(seqs(t.messages)).toEqual(seqs(range(1, 200)));
+    expect(t.hasOlder).toBe(false);
+  });
+
+  it('the newest page after opening elsewhere goes back to the live end', () => {
+    const detached = withAroundPage(undefined, range(26, 75), true, true);
+    const out = withNewestPage(detached, range(151, 200), true);
+    expect(seqs(out.messages)).toEqual(seqs(range(151, 200)));
+    expect(out.hasNewer).toBeFalsy();
+  });
 });

@@ -10,6 +10,11 @@ export interface Timeline {
   hasOlder: boolean;
   loading: boolean;
   loadingOlder: boolean;
+  /** Opened at a message (a search hit) short of the live end: the server has messages
+   * newer than the last one held, loaded page by page as the reader scrolls down. While
+   * set, live messages beyond the last one held are not kept (they would leave a hole). */
+  hasNewer?: boolean;
+  loadingNewer?: boolean;
 }
 
 export const EMPTY_TIMELINE: Timeline = { messages: [], hasOlder: false, loading: true, loadingOlder: false };
@@ -86,4 +91,50 @@ export function findMessage(t: Timeline | undefined, seq: number): Message | und
     else hi = mid - 1;
   }
   return undefined;
+}
+
+/** The messages around one (GET …/messages?around=SEQ) join what is held when the two
+ * touch or overlap, so no hole opens; otherwise they replace it — the held messages
+ * are elsewhere in the channel, and keeping both would leave a hole between them. */
+export function withAroundPage(
+  t: Timeline | undefined,
+  page: readonly Message[],
+  hasOlder: boolean,
+  hasNewer: boolean,
+): Timeline {
+  const held = t?.messages ?? [];
+  const base = { loading: false, loadingOlder: false, loadingNewer: false };
+  if (page.length === 0) return { ...base, messages: held as Message[], hasOlder: t?.hasOlder ?? hasOlder, hasNewer: t?.hasNewer ?? hasNewer };
+  const p0 = page[0]!.seq;
+  const p1 = lastSeq(page);
+  const h0 = held[0]?.seq;
+  // The held part without a hole: messages past it are live ones waiting for a catch-up.
+  const h1 = heldSeq(held);
+  if (h0 === undefined || p1 < h0 - 1 || p0 > h1 + 1) {
+    // At the live end, live messages that came after the page was answered stay.
+    const messages = hasNewer ? [...page] : mergeMessages(page, held.filter((m) => m.seq > p1));
+    return { ...base, messages, hasOlder, hasNewer };
+  }
+  const newer = p1 >= h1 ? hasNewer : Boolean(t!.hasNewer);
+  const merged = mergeMessages(held, page);
+  return {
+    ...base,
+    // Short of the live end nothing is kept past the first hole.
+    messages: newer ? merged.slice(0, heldSeq(merged) - merged[0]!.seq + 1) : merged,
+    hasOlder: p0 <= h0 ? hasOlder : t!.hasOlder,
+    hasNewer: newer,
+  };
+}
+
+/** A page of newer messages (…/messages?after=<last held>): when the server has none
+ * beyond it, the timeline has reached the live end again. */
+export function withNewerPage(t: Timeline, page: readonly Message[], hasNewer: boolean): Timeline {
+  return { ...t, messages: mergeMessages(t.messages, page), hasNewer, loadingNewer: false };
+}
+
+/** Whether a live message goes into the timeline: always, unless the timeline stops
+ * short of the live end and the message lies beyond what is held (a newer page will
+ * bring it, in order). Edits and recalls of held messages always go in. */
+export function keepsLive(t: Timeline, seq: number): boolean {
+  return !t.hasNewer || seq <= lastSeq(t.messages);
 }

@@ -104,6 +104,13 @@ export interface Messages {
   has_more: boolean;
 }
 
+/** GET …/messages?around=SEQ: both sides of one message (PROTOCOL.md). */
+export interface MessagesAround {
+  messages: Message[];
+  has_more_before: boolean;
+  has_more_after: boolean;
+}
+
 // ---- WebSocket frames ----
 
 export const PROTOCOL_VERSION = 1;
