@@ -48,6 +48,14 @@ function fakeServer() {
     const all = srv.history[id] ?? [];
     const limit = Number(q.get('limit') ?? 50);
     const before = q.has('before') ? Number(q.get('before')) : Infinity;
+    if (q.has('around')) {
+      const at = Number(q.get('around'));
+      const older = all.filter((m) => m.seq < at);
+      const newer = all.filter((m) => m.seq >= at);
+      const half = Math.floor(limit / 2);
+      const body = { messages: [...older.slice(-half), ...newer.slice(0, limit - half)], has_more_before: older.length > half, has_more_after: newer.length > limit - half };
+      return { status: 200, body };
+    }
     if (q.has('after')) {
       const after = Number(q.get('after'));
       const range = all.filter((m) => m.seq > after && m.seq < before);
@@ -850,7 +858,7 @@ describe('search and direct channels', () => {
       status: 200,
       body: { messages: [msg(42, { text: '预算编制' })], has_more: false },
     });
-    await t.store.search('  预算 ', 2);
+    await t.store.search('  预算 ', { channelId: 2 });
     expect(t.st().search).toMatchObject({ q: '预算', busy: false, results: [{ seq: 42 }] });
     await t.store.search('   ');
     expect(t.st().search).toBeUndefined();
@@ -914,5 +922,87 @@ describe('away', () => {
     expect(away()).toEqual([true]); // the new connection is told too
     t.store.socket.setAway(false);
     expect(away()).toEqual([true, false]);
+  });
+});
+
+describe('landing on a message (search hit)', () => {
+  const long = () => {
+    const t = setup();
+    t.srv.channels = [chan(2, { last_seq: 200 })];
+    t.srv.history[2] = msgs(1, 200);
+    return t;
+  };
+
+  it('opens at the message with both sides, then pages newer until it joins the live end', async () => {
+    const t = long();
+    await t.live();
+    void t.store.openAt(2, 50);
+    t.store.open(2); // the route opens the channel: it must not load the newest page over the landing
+    await settle();
+    expect(t.urls()).toContain('GET /channels/2/messages?around=50&limit=50');
+    expect(t.urls().some((u) => u.startsWith('GET /channels/2/messages?before='))).toBe(false);
+    expect(t.seqs(2)).toEqual(msgs(25, 74).map((m) => m.seq));
+    expect(t.st().landing).toMatchObject({ channelId: 2, seq: 50 });
+    expect(t.st().timelines[2]).toMatchObject({ hasOlder: true, hasNewer: true });
+
+    // A live message past the window is not kept (it would leave a hole)…
+    t.ws().deliver(server.message(msg(201)));
+    t.srv.history[2] = msgs(1, 201);
+    await settle();
+    expect(t.seqs(2)?.at(-1)).toBe(74);
+    expect(t.urls().some((u) => u.includes('after=') && u.includes('limit=200'))).toBe(false); // no catch-up either
+
+    // …and scrolling down pages newer, without holes, until the live end.
+    for (let i = 0; i < 5 && t.st().timelines[2]?.hasNewer; i++) {
+      await t.store.loadNewer(2);
+      await settle();
+    }
+    expect(t.st().timelines[2]?.hasNewer).toBe(false);
+    expect(t.seqs(2)).toEqual(msgs(25, 201).map((m) => m.seq));
+    // Back at the live end, live messages go in again.
+    t.ws().deliver(server.message(msg(202)));
+    await settle();
+    expect(t.seqs(2)?.at(-1)).toBe(202);
+  });
+
+  it('does not fetch when the message is held, but lands again', async () => {
+    const t = long();
+    await t.live();
+    await openChannel(t); // the newest 50: 151..200
+    const n = t.calls.length;
+    await t.store.openAt(2, 180);
+    await t.store.openAt(2, 180);
+    expect(t.urls().slice(n)).toEqual([]);
+    expect(t.st().landing).toMatchObject({ seq: 180, n: 2 });
+  });
+
+  it('the way back to the latest replaces the window with the newest page', async () => {
+    const t = long();
+    await t.live();
+    await t.store.openAt(2, 10);
+    t.store.jumpToLatest(2);
+    await settle();
+    expect(t.seqs(2)).toEqual(msgs(151, 200).map((m) => m.seq));
+    expect(t.st().timelines[2]?.hasNewer).toBeFalsy();
+  });
+
+  it('a refused landing is kept as the channel error', async () => {
+    const t = long();
+    await t.live();
+    t.srv.override['GET /api/v1/channels/2/messages?around=999&limit=50'] = () => ({ status: 400, body: err('bad_request', { field: 'around' }) });
+    await t.store.openAt(2, 999);
+    expect(t.st().timelineErrors[2]).toMatchObject({ code: 'bad_request' });
+    expect(t.st().timelines[2]?.loading).toBe(false);
+  });
+
+  it('searches with filters', async () => {
+    const t = setup();
+    t.srv.override['GET /api/v1/search?q=x&limit=30&channel=2&sender=3&from=2026-11-20&to=2026-11-24'] = () => ({
+      status: 200,
+      body: { messages: [msg(7)], has_more: false },
+    });
+    const filters = { channelId: 2, senderId: 3, from: '2026-11-20', to: '2026-11-24' };
+    await t.store.search('x', filters);
+    expect(t.st().search).toMatchObject({ q: 'x', filters, busy: false, results: [{ seq: 7 }] });
   });
 });

@@ -3,7 +3,7 @@
 export const zh = {
   'chat.title': '消息',
   'chat.timeline_label': '消息记录（用上下方向键逐条浏览）',
-  'chat.search': '搜索频道或消息',
+  'chat.search': '搜索联系人、会话或消息',
   'chat.search_messages': '在消息中搜索“{q}”',
   'chat.search_results': '消息搜索结果',
   'chat.search_none': '没有找到包含“{q}”的消息。',
@@ -96,7 +96,7 @@ export const zh = {
 export const en: Readonly<Record<keyof typeof zh, string>> = {
   'chat.title': 'Messages',
   'chat.timeline_label': 'Message history (arrow keys move between messages)',
-  'chat.search': 'Search channels or messages',
+  'chat.search': 'Search people, conversations or messages',
   'chat.search_messages': 'Search messages for “{q}”',
   'chat.search_results': 'Message search results',
   'chat.search_none': 'No messages contain “{q}”.',

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ChatState, ChatStore } from '../../chat/store';
 import { previewText } from '../../chat/text';
 import type { Channel, ChannelKind } from '../../chat/types';
-import { channelTitle, groupChannels, latestPreview, listTime, mentionsMe, personName } from '../../chat/view';
+import { channelTitle, groupChannels, latestPreview, listTime, mentionsMe } from '../../chat/view';
 import { describeError } from '../../errors';
 import { locale, t, type MessageKey } from '../../i18n';
 import { isMuted } from '../../groups/lines';
@@ -10,6 +10,7 @@ import type { Request } from '../../api';
 import { NoDepartment } from '../phone/NoDepartment';
 import { ChannelAvatar } from './Avatar';
 import { BellIcon } from './MuteToggle';
+import { PeopleMatches, SearchPanel } from '../search/SearchPanel';
 
 const KIND_KEYS: Record<ChannelKind, MessageKey> = {
   department: 'chat.kind.department',
@@ -38,7 +39,7 @@ export function ChannelList({ s, chat, meId, activeId, onOpen, onNewGroup, noDep
 
   const onSearch = (e: Event) => {
     e.preventDefault();
-    void chat.search(query);
+    void chat.search(query, s.search?.filters);
   };
   const clear = () => {
     setQuery('');
@@ -76,7 +77,8 @@ export function ChannelList({ s, chat, meId, activeId, onOpen, onNewGroup, noDep
         </button>
       </div>
 
-      {s.search ? <SearchResults s={s} onOpen={onOpen} onClear={clear} /> : null}
+      {s.search ? <SearchPanel s={s} chat={chat} onOpen={onOpen} onClear={clear} /> : null}
+      <PeopleMatches s={s} chat={chat} meId={meId} query={query} onOpen={onOpen} />
 
       {!s.channelsLoaded && !s.listError ? <p class="muted chanlist-note">{t('chat.loading_channels')}</p> : null}
       {s.listError ? (
@@ -153,56 +155,5 @@ function ChannelItem(p: { c: Channel; s: ChatState; meId: number; active: boolea
         </span>
       </a>
     </li>
-  );
-}
-
-function SearchResults({ s, onOpen, onClear }: { s: ChatState; onOpen: (id: number) => void; onClear: () => void }) {
-  const r = s.search!;
-  const l = locale.get();
-  return (
-    <section class="search-results" aria-labelledby="search-results-title" aria-busy={r.busy}>
-      <div class="search-results-head">
-        <h2 id="search-results-title" class="chanlist-heading">
-          {t('chat.search_results')}
-        </h2>
-        <button type="button" class="btn btn-quiet btn-small" onClick={onClear}>
-          {t('chat.search_clear')}
-        </button>
-      </div>
-      {r.busy ? <p class="muted chanlist-note">{t('chat.search_busy')}</p> : null}
-      {r.error ? (
-        <p class="form-error chanlist-note" role="alert">
-          {describeError(r.error, l)}
-        </p>
-      ) : null}
-      {!r.busy && !r.error && r.results.length === 0 ? <p class="muted chanlist-note">{t('chat.search_none', { q: r.q })}</p> : null}
-      <ul class="chanlist-items">
-        {r.results.map((m) => {
-          const c = s.channels.find((x) => x.id === m.channel_id);
-          return (
-            <li key={`${m.channel_id}:${m.seq}`}>
-              <a
-                href={`/c/${m.channel_id}`}
-                class="chanitem search-hit"
-                onClick={(e) => {
-                  e.preventDefault();
-                  onOpen(m.channel_id);
-                }}
-              >
-                <span class="chanitem-body">
-                  <span class="chanitem-top">
-                    <span class="chanitem-name">
-                      {personName(m.sender_id, { people: s.people })} · {c ? channelTitle(c, s.people) : `#${m.channel_id}`}
-                    </span>
-                    <span class="chanitem-time">{listTime(m.created_at, Date.now(), l)}</span>
-                  </span>
-                  <span class="chanitem-preview">{previewText(m.text, 80)}</span>
-                </span>
-              </a>
-            </li>
-          );
-        })}
-      </ul>
-    </section>
   );
 }

@@ -156,6 +156,9 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
             onRetry={chat.retry}
             onDiscard={chat.discard}
             sentTick={sentTick}
+            landing={s.landing?.channelId === id ? s.landing : undefined}
+            onLoadNewer={() => void chat.loadNewer(id)}
+            onJumpLatest={() => chat.jumpToLatest(id)}
           />
           {notice ? (
             <p class="form-error channel-notice" role="alert">

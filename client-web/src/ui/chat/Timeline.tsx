@@ -6,6 +6,7 @@ import type { Names } from '../../chat/view';
 import { t } from '../../i18n';
 import { MessageItem, PendingItem, type MessageActions } from './MessageItem';
 import { useKeepBottom } from '../phone/useKeepBottom';
+import { NewerEdge, showLanded } from '../search/Landing';
 
 const NEAR_TOP_PX = 400;
 const AT_BOTTOM_PX = 48;
@@ -24,6 +25,11 @@ interface Props {
   onDiscard: (clientId: string) => void;
   /** Changes when the reader sent a message: go to the end, wherever they were. */
   sentTick: number;
+  /** A message to open at, highlighted (a search hit); each new n lands again. */
+  landing?: { seq: number; n: number };
+  /** Opened short of the live end: the next newer page, and the newest page. */
+  onLoadNewer?: () => void;
+  onJumpLatest?: () => void;
 }
 
 /** The scrolling list of a channel. It stays at the bottom while the reader is there,
@@ -62,17 +68,35 @@ export function Timeline(p: Props) {
     measure();
   }, [p.rows]);
 
+  // Landing on a message: once it is in the list, centre it and highlight it briefly.
+  const landed = useRef(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    const l = p.landing;
+    if (!el || !l || l.n === landed.current) return;
+    const target = el.querySelector(`[data-seq="${l.seq}"]`);
+    if (!(target instanceof HTMLElement)) return;
+    landed.current = l.n;
+    placed.current = true;
+    target.scrollIntoView({ block: 'center' });
+    showLanded(target);
+    measure();
+  }, [p.rows, p.landing?.n]);
+
   function measure() {
     const el = ref.current;
     if (!el) return;
     fromBottom.current = el.scrollHeight - el.scrollTop;
-    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX;
+    const below = el.scrollHeight - el.scrollTop - el.clientHeight;
+    // Short of the live end the reader is never "at the bottom": newer pages go in below.
+    const bottom = below < AT_BOTTOM_PX && !p.data.hasNewer;
     if (bottom !== atBottom.current) {
       atBottom.current = bottom;
       p.onAtBottom(bottom);
     }
     setShowJump(!bottom);
     if (el.scrollTop < NEAR_TOP_PX && p.data.hasOlder && !p.data.loadingOlder) p.onLoadOlder();
+    if (below < NEAR_TOP_PX && p.data.hasNewer && !p.data.loadingNewer) p.onLoadNewer?.();
   }
 
   useEffect(() => {
@@ -87,6 +111,12 @@ export function Timeline(p: Props) {
   const toBottom = () => {
     const el = ref.current;
     if (!el) return;
+    if (p.data.hasNewer && p.onJumpLatest) {
+      // The newest page replaces what is held; the next paint goes to its end.
+      atBottom.current = true;
+      p.onJumpLatest();
+      return;
+    }
     el.scrollTop = el.scrollHeight;
     measure();
   };
@@ -194,6 +224,7 @@ export function Timeline(p: Props) {
               );
           }
         })}
+        {p.data.hasNewer ? <NewerEdge loading={Boolean(p.data.loadingNewer)} onLoad={() => p.onLoadNewer?.()} /> : null}
       </div>
       {showJump ? (
         <button type="button" class="btn jump-bottom" onClick={toBottom}>
