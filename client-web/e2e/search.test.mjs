@@ -1,0 +1,214 @@
+// Search that lands on the message, in a real browser against the real server (issue 15):
+// a word sent 150 messages ago is found, its hit opens the channel at that message,
+// highlighted, and scrolling down pages newer until the newest without holes or jumps;
+// a filter by person narrows the results; a person found in the same box opens a direct
+// chat. At 1280 px and at 390 px (there with reduced motion: the highlight does not fade).
+
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { fixture } from './fixture.mjs';
+import { shot, waitUntil } from './harness.mjs';
+
+const TIMEOUT = 120_000;
+// 预算股 takes in its sections: 张静 and 吴强 (预算编制组) write, 李华 and 郑雪 read.
+const CHANNEL = '预算股';
+const WORD = '专项资金拨付表';
+const FILLERS = 150;
+const TOLERANCE_PX = 3;
+const VIEWPORTS = [
+  { name: '1280', viewport: { width: 1280, height: 800 }, reader: 'lihua', reducedMotion: 'no-preference' },
+  { name: '390', viewport: { width: 390, height: 844 }, reader: 'zhengxue', reducedMotion: 'reduce', isMobile: true, hasTouch: true },
+];
+
+const e2e = fixture();
+/** The seq of 吴强's message with WORD (150 messages before the newest), and the newest seq. */
+let target;
+let newest;
+
+before(
+  async () => {
+    const writers = {};
+    for (const u of ['zhangjing', 'wuqiang']) writers[u] = await e2e.person(undefined, u);
+    await seed(writers.zhangjing.page, CHANNEL, [`请核对第三季度${WORD}，周五前报送。`]);
+    [{ seq: target }] = await seed(writers.wuqiang.page, CHANNEL, [`${WORD}已收到，正在逐项核对。`]);
+    const texts = Array.from({ length: FILLERS }, (_, i) => `预算股日常第${String(i + 1).padStart(3, '0')}条：支出进度已更新${i % 9 === 0 ? '\n请各组留意。' : ''}`);
+    const acks = await Promise.all([
+      seed(writers.zhangjing.page, CHANNEL, texts.filter((_, i) => i % 2 === 0)),
+      seed(writers.wuqiang.page, CHANNEL, texts.filter((_, i) => i % 2 === 1)),
+    ]);
+    newest = Math.max(...acks.flat().map((a) => a.seq));
+    for (const w of Object.values(writers)) await w.context.close();
+  },
+  { timeout: 90_000 },
+);
+
+/**
+ * Inside a logged-in page: sends `texts` to the channel named `channel` over two fresh
+ * WebSockets of that user (PROTOCOL.md §7), all at once — within the per-connection burst
+ * (50 frames) and the per-user burst (100 sends) — retrying after `rate_limited`, and
+ * resolves with [{ seq, text }] once every send is acknowledged.
+ */
+function seed(page, channel, texts) {
+  return page.evaluate(
+    async ({ channel, texts }) => {
+      const list = await fetch('/api/v1/channels').then((r) => r.json());
+      const ch = list.channels.find((c) => c.name === channel);
+      if (!ch) throw new Error(`not a member of ${channel}`);
+      const url = location.origin.replace('http', 'ws') + '/api/v1/ws';
+      const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+      let refs = 0;
+      const connect = () =>
+        new Promise((resolve, reject) => {
+          const ws = new WebSocket(url);
+          const waiting = new Map();
+          const call = (type, data) =>
+            new Promise((answer) => {
+              const ref = `r${++refs}`;
+              waiting.set(ref, answer);
+              ws.send(JSON.stringify({ v: 1, type, ref, data }));
+            });
+          ws.onmessage = (ev) => {
+            for (const line of String(ev.data).split('\n')) {
+              const f = JSON.parse(line);
+              const answer = f.ref && waiting.get(f.ref);
+              if (answer) {
+                waiting.delete(f.ref);
+                answer(f);
+              }
+            }
+          };
+          ws.onerror = () => reject(new Error('websocket error'));
+          ws.onclose = (ev) => waiting.size && reject(new Error(`websocket closed ${ev.code}`));
+          ws.onopen = () =>
+            call('hello', {}).then((f) => (f.type === 'welcome' ? resolve({ ws, call }) : reject(new Error(JSON.stringify(f)))));
+        });
+      const sockets = [await connect(), await connect()];
+      const stamp = Math.random().toString(36).slice(2, 8);
+      const sendOne = async (conn, text, i) => {
+        const data = { channel_id: ch.id, client_id: `seed-${stamp}-${i}`, text };
+        for (;;) {
+          const f = await conn.call('send', data);
+          if (f.type === 'ack') return { seq: f.data.seq, text };
+          if (f.data?.code !== 'rate_limited') throw new Error(JSON.stringify(f));
+          await sleep(1000 * ((f.data?.retry_after ?? 1) + 0.1));
+        }
+      };
+      const acks = await Promise.all(texts.map((text, i) => sendOne(sockets[i % sockets.length], text, i)));
+      for (const s of sockets) s.ws.close(1000);
+      return acks;
+    },
+    { channel, texts },
+  );
+}
+
+
+/** Types into the channel list's box and asks for messages. */
+async function searchMessages(page, q) {
+  const box = page.getByRole('searchbox', { name: '搜索联系人、会话或消息' });
+  await box.fill(q);
+  await page.getByRole('button', { name: `在消息中搜索“${q}”` }).click();
+  await page.locator('.search-results[aria-busy="false"]').waitFor();
+}
+
+const loadedSeqs = (page) => page.locator('.timeline .msg[data-seq]').evaluateAll((ms) => ms.map((m) => Number(m.dataset.seq)));
+
+/** Where a message is (px from the timeline's top), and whether it is in view. */
+function placeOf(page, seq) {
+  return page.locator('.timeline').evaluate((el, seq) => {
+    const m = el.querySelector(`.msg[data-seq="${seq}"]`);
+    if (!m) return null;
+    const box = el.getBoundingClientRect();
+    const r = m.getBoundingClientRect();
+    return { top: r.top - box.top, inView: r.top >= box.top - 1 && r.bottom <= box.bottom + 1 };
+  }, seq);
+}
+
+for (const v of VIEWPORTS) {
+  test(`${v.name} px: a hit 150 messages back opens at the message, highlighted; scrolling down joins the newest`, { timeout: TIMEOUT }, async (t) => {
+    assert.equal(newest - target, FILLERS, 'the word was sent 150 messages before the newest');
+    const reader = await e2e.person(t, v.reader, { online: true, viewport: v.viewport, reducedMotion: v.reducedMotion, isMobile: v.isMobile, hasTouch: v.hasTouch });
+    const { page } = reader;
+    await searchMessages(page, WORD);
+    const hit = page.locator(`.search-hit[data-seq="${target}"]`);
+    await hit.click();
+
+    // The channel opens at the message, centred and highlighted, with messages both ways.
+    await page.locator('#channel-title', { hasText: CHANNEL }).waitFor();
+    const landed = page.locator(`.timeline .msg.msg-landed[data-seq="${target}"]`);
+    await landed.waitFor();
+    const anim = await landed.evaluate((el) => getComputedStyle(el).animationName);
+    assert.equal(anim, v.reducedMotion === 'reduce' ? 'none' : 'msg-landed-fade', 'the highlight fades only without reduced motion');
+    assert.ok((await placeOf(page, target)).inView, 'the message is on screen');
+    await shot(page, `search-landed-${v.name}`);
+    let seqs = await loadedSeqs(page);
+    assert.ok(Math.min(...seqs) < target && Math.max(...seqs) > target, `messages around it both ways (${Math.min(...seqs)}..${Math.max(...seqs)})`);
+    assert.ok(Math.max(...seqs) < newest, 'not the newest page');
+    // The highlight is brief.
+    await page.locator('.timeline .msg.msg-landed').waitFor({ state: 'detached', timeout: 8000 });
+
+    // Scroll down page by page: what was on screen stays put as newer pages go in below.
+    for (let round = 1; Math.max(...seqs) < newest; round++) {
+      assert.ok(round <= 8, 'reached the newest within 8 pages');
+      const last = Math.max(...seqs);
+      await page.locator('.timeline').evaluate((el) => (el.scrollTop = el.scrollHeight));
+      const at = await placeOf(page, last);
+      await page.locator(`.timeline .msg[data-seq="${last + 1}"]`).waitFor();
+      const after = await placeOf(page, last);
+      assert.ok(Math.abs(after.top - at.top) <= TOLERANCE_PX, `page ${round}: no jump (${at.top}px → ${after.top}px)`);
+      seqs = await loadedSeqs(page);
+      const first = Math.min(...seqs);
+      assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => first + i), `page ${round}: no holes`);
+    }
+    await page.locator('.timeline-newer').waitFor({ state: 'detached' });
+    await page.locator('.timeline').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    assert.ok((await placeOf(page, newest)).inView, 'the newest message is in view');
+    // Joined to the live end: a new message shows at once.
+    await page.locator('textarea.composer-input').fill(`已核对完毕（${v.name}）`);
+    await page.locator('textarea.composer-input').press('Enter');
+    await page.locator('.timeline .msg', { hasText: `已核对完毕（${v.name}）` }).waitFor();
+    seqs = await loadedSeqs(page);
+    assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => seqs[0] + i), 'still no holes');
+    await shot(page, `search-joined-${v.name}`);
+    assert.deepEqual(reader.problems, []);
+  });
+
+  test(`${v.name} px: a filter by person narrows the results`, { timeout: TIMEOUT }, async (t) => {
+    const reader = await e2e.person(t, v.reader, { online: true, viewport: v.viewport, isMobile: v.isMobile, hasTouch: v.hasTouch });
+    const { page } = reader;
+    await searchMessages(page, WORD);
+    const hits = page.locator('.search-hit');
+    await waitCount(hits, 2);
+    await page.getByRole('searchbox', { name: '发送人' }).fill('张静');
+    await page.locator('.search-sender-pick', { hasText: '张静' }).click();
+    await page.locator('.search-chip', { hasText: '张静' }).waitFor();
+    await waitCount(hits, 1);
+    assert.match(await hits.first().innerText(), /张静/);
+    assert.doesNotMatch(await hits.first().innerText(), /吴强/);
+    await shot(page, `search-filtered-${v.name}`);
+    // Taking the filter off brings both back.
+    await page.getByRole('button', { name: '取消按 张静 筛选' }).click();
+    await waitCount(hits, 2);
+    assert.deepEqual(reader.problems, []);
+  });
+
+  test(`${v.name} px: a person found in the same box opens a direct chat`, { timeout: TIMEOUT }, async (t) => {
+    const reader = await e2e.person(t, v.reader, { online: true, viewport: v.viewport, isMobile: v.isMobile, hasTouch: v.hasTouch });
+    const { page } = reader;
+    await page.getByRole('searchbox', { name: '搜索联系人、会话或消息' }).fill('吴强');
+    const person = page.locator('.search-person', { hasText: '吴强' });
+    await person.waitFor();
+    // The card first: who this is.
+    await person.getByRole('button', { name: '查看 吴强 的名片' }).click();
+    await person.locator('.search-card', { hasText: 'wuqiang' }).waitFor();
+    await shot(page, `search-person-${v.name}`);
+    await person.getByRole('button', { name: '与 吴强 私聊' }).click();
+    await page.locator('#channel-title', { hasText: '吴强' }).waitFor();
+    await page.waitForURL(/\/c\/\d+$/);
+    assert.deepEqual(reader.problems, []);
+  });
+}
+
+async function waitCount(locator, n) {
+  let c;
+  await waitUntil(async () => (c = await locator.count()) === n, { timeout: 15_000, what: () => `${n} results (have ${c})` });
+}
