@@ -179,15 +179,31 @@ for (const v of VIEWPORTS) {
     const hits = page.locator('.search-hit');
     await waitCount(hits, 2);
     await page.getByRole('searchbox', { name: '发送人' }).fill('张静');
-    await page.locator('.search-sender-pick', { hasText: '张静' }).click();
+    await searched(page, 'sender=', () => page.locator('.search-sender-pick', { hasText: '张静' }).click());
     await page.locator('.search-chip', { hasText: '张静' }).waitFor();
     await waitCount(hits, 1);
     assert.match(await hits.first().innerText(), /张静/);
     assert.doesNotMatch(await hits.first().innerText(), /吴强/);
     await shot(page, `search-filtered-${v.name}`);
     // Taking the filter off brings both back.
-    await page.getByRole('button', { name: '取消按 张静 筛选' }).click();
+    await searched(page, '', () => page.getByRole('button', { name: '取消按 张静 筛选' }).click());
     await waitCount(hits, 2);
+
+    // Dates are Beijing dates, both days included: today finds both, a day long ago none.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    await searched(page, `from=${today}&to=${today}`, () => page.getByRole('combobox', { name: '时间范围' }).selectOption('today'));
+    await waitCount(hits, 2);
+    await page.getByRole('combobox', { name: '时间范围' }).selectOption('custom');
+    await page.getByLabel('开始日期', { exact: true }).fill('2020-01-02');
+    await page.getByLabel('结束日期', { exact: true }).fill('2020-01-01');
+    await page.getByRole('alert').filter({ hasText: '结束日期不能早于开始日期' }).waitFor();
+    await searched(page, 'from=2020-01-02&to=2020-01-03', () => page.getByLabel('结束日期', { exact: true }).fill('2020-01-03'));
+    await waitCount(hits, 0);
+    await page.locator('.search-results', { hasText: '没有找到' }).waitFor();
+    await page.getByLabel('开始日期', { exact: true }).fill(today);
+    await searched(page, `from=${today}&to=${today}`, () => page.getByLabel('结束日期', { exact: true }).fill(today));
+    await waitCount(hits, 2);
+    await shot(page, `search-dates-${v.name}`);
     assert.deepEqual(reader.problems, []);
   });
 
@@ -206,6 +222,15 @@ for (const v of VIEWPORTS) {
     await page.waitForURL(/\/c\/\d+$/);
     assert.deepEqual(reader.problems, []);
   });
+}
+
+/** Runs act and waits for the search it starts to be answered (its URL holding `part`)
+ * and shown. */
+async function searched(page, part, act) {
+  const answer = page.waitForResponse((r) => r.url().includes('/api/v1/search?') && r.url().includes(part));
+  await act();
+  await answer;
+  await page.locator('.search-results[aria-busy="false"]').waitFor();
 }
 
 async function waitCount(locator, n) {

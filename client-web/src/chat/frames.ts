@@ -24,7 +24,8 @@ export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending
     const state = ctx.state;
     const id = state.activeId;
     const t = id === undefined ? undefined : state.timelines[id];
-    if (id === undefined || !t || t.loading || t.messages.length === 0) return {};
+    // Short of the live end (opened at a search hit) there is nothing live to resume.
+    if (id === undefined || !t || t.loading || t.messages.length === 0 || t.hasNewer) return {};
     const epoch = state.channels.find((c) => c.id === id)?.epoch;
     const pos: ResumePos = { channel_id: id, last_seq: heldSeq(t.messages), ...(epoch ? { epoch } : {}) };
     return { resume: [pos] };
@@ -85,7 +86,9 @@ export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending
     const id = ctx.state.activeId;
     if (id !== undefined && ctx.state.timelines[id]) {
       timelines[id] = ctx.state.timelines[id]!;
-      void loaders.loadNewest(id);
+      // A timeline opened at a search hit stays where the reader is; its newer pages
+      // come as they scroll down.
+      if (!timelines[id]!.hasNewer) void loaders.loadNewest(id);
     }
     ctx.set({ timelines });
     sending.flush();

@@ -986,6 +986,34 @@ describe('landing on a message (search hit)', () => {
     expect(t.st().timelines[2]?.hasNewer).toBeFalsy();
   });
 
+  it('leaving the channel ends the landing; opening it again shows the newest', async () => {
+    const t = long();
+    await t.live();
+    void t.store.openAt(2, 10);
+    t.store.open(2);
+    await settle();
+    expect(t.st().landing?.channelId).toBe(2);
+    t.store.open(undefined);
+    expect(t.st().landing).toBeUndefined();
+    t.store.open(2);
+    await settle();
+    expect(t.seqs(2)).toEqual(msgs(151, 200).map((m) => m.seq));
+    expect(t.st().timelines[2]?.hasNewer).toBeFalsy();
+  });
+
+  it('a reconnect leaves the reader where they landed', async () => {
+    const t = long();
+    await t.live();
+    void t.store.openAt(2, 50);
+    t.store.open(2);
+    await settle();
+    await t.drop();
+    await t.welcome();
+    expect(t.sent('hello').at(-1)?.data).toEqual({});
+    expect(t.seqs(2)).toEqual(msgs(25, 74).map((m) => m.seq));
+    expect(t.st().timelines[2]?.hasNewer).toBe(true);
+  });
+
   it('a refused landing is kept as the channel error', async () => {
     const t = long();
     await t.live();

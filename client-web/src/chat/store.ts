@@ -30,9 +30,13 @@ export function createChatStore(deps: ChatDeps) {
   // ---- navigation ----
 
   function open(channelId: number | undefined) {
-    ctx.set({ activeId: channelId });
+    // A landing (search hit) holds only while its channel stays open.
+    const landing = ctx.state.landing?.channelId === channelId ? ctx.state.landing : undefined;
+    ctx.set({ activeId: channelId, landing });
     if (channelId === undefined) return;
-    if (!ctx.state.timelines[channelId] || ctx.state.timelineErrors[channelId]) void loaders.loadNewest(channelId);
+    const t = ctx.state.timelines[channelId];
+    // Opened again after a landing, a channel shows its newest messages, not the old window.
+    if (!t || ctx.state.timelineErrors[channelId] || (t.hasNewer && !landing)) void loaders.loadNewest(channelId);
     if (!ctx.state.members[channelId]) void loaders.loadMembers(channelId);
   }
 

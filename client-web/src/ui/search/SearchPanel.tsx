@@ -292,7 +292,7 @@ function FilterBar({ s, filters, onChange }: { s: ChatState; filters: SearchFilt
         </select>
         <select
           class="input search-dates"
-          aria-label={t('search.date_from') + ' / ' + t('search.date_to')}
+          aria-label={t('search.date_range')}
           value={preset}
           onChange={(e) => choosePreset((e.target as HTMLSelectElement).value as Preset)}
         >
@@ -300,7 +300,7 @@ function FilterBar({ s, filters, onChange }: { s: ChatState; filters: SearchFilt
           <option value="today">{t('search.date_today')}</option>
           <option value="week">{t('search.date_week')}</option>
           <option value="month">{t('search.date_month')}</option>
-          <option value="custom">{t('search.date_from')}…</option>
+          <option value="custom">{t('search.date_custom')}</option>
         </select>
       </div>
       {custom ? (
