@@ -7,7 +7,7 @@ import type { ChatState, ChatStore } from '../../chat/store';
 import { previewText } from '../../chat/text';
 import type { Person } from '../../chat/types';
 import { channelTitle, listTime, personName } from '../../chat/view';
-import { describeError } from '../../errors';
+import { describeError, type UiError } from '../../errors';
 import { locale, t } from '../../i18n';
 import { datesProblem, daysAgo, hasFilters, matchPeople, type SearchFilters } from '../../search/filters';
 import { Avatar } from '../chat/Avatar';
@@ -26,7 +26,7 @@ export function PeopleMatches(p: { s: ChatState; chat: ChatStore; meId: number; 
     try {
       p.onOpen(await p.chat.openDirect(u.id));
     } catch (e) {
-      setError(describeError(e as never, locale.get()));
+      setError(describeError(e as UiError, locale.get()));
     }
   };
   return (
