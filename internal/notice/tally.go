@@ -171,8 +171,14 @@ func (td tallyData) build(f TallyFilter) protocol.NoticeTally {
 			d.People = append(d.People, protocol.TallyPerson{
 				NoticeUser: protocol.NoticeUser{UserID: r.UserID, DisplayName: nm.display, Username: nm.username},
 				State:      st, SeenAt: timePtr(r.SeenAt), ConfirmedAt: timePtr(r.ConfirmedAt),
-				ConfirmedRevision: r.ConfirmedRevision, Reply: r.Reply,
+				ConfirmedRevision: r.ConfirmedRevision, Reply: r.Reply, Push: r.Push,
 			})
+		}
+		if r.Push != "" {
+			if out.PushCounts == nil {
+				out.PushCounts = map[string]int{}
+			}
+			out.PushCounts[r.Push]++
 		}
 	}
 	sort.Slice(out.Departments, func(i, j int) bool {
