@@ -220,7 +220,7 @@ type NoticeTally struct {
 	NextRemindAt *time.Time `json:"next_remind_at,omitempty"`
 	// PushCounts: the recipients counted (as the departments are) by their Push
 	// outcome; absent before any was decided.
-	PushCounts map[string]int `json:"push_counts,omitempty"`
+	PushCounts *TallyPushCounts `json:"push_counts,omitempty"`
 }
 
 // RemindResult answers POST /api/v1/notices/{id}/remind.

@@ -41,3 +41,38 @@ type NoticeAudienceSummary struct {
 	WeekUsed int `json:"week_used,omitempty"`
 	WeekCap  int `json:"week_cap,omitempty"`
 }
+
+// TallyPushCounts counts a tally's recipients by their push outcome (PushOutcome…);
+// Undecided: those the server has not decided for yet.
+type TallyPushCounts struct {
+	Pushed       int `json:"pushed"`
+	Breakthrough int `json:"breakthrough"`
+	Held         int `json:"held"`
+	HeldCap      int `json:"held_cap"`
+	Connected    int `json:"connected"`
+	NoDevice     int `json:"no_device"`
+	Failed       int `json:"failed"`
+	Undecided    int `json:"undecided"`
+}
+
+// Add counts one recipient with outcome ("" for undecided).
+func (c *TallyPushCounts) Add(outcome string) {
+	switch outcome {
+	case PushOutcomePushed:
+		c.Pushed++
+	case PushOutcomeBreakthrough:
+		c.Breakthrough++
+	case PushOutcomeHeld:
+		c.Held++
+	case PushOutcomeHeldCap:
+		c.HeldCap++
+	case PushOutcomeConnected:
+		c.Connected++
+	case PushOutcomeNoDevice:
+		c.NoDevice++
+	case PushOutcomeFailed:
+		c.Failed++
+	default:
+		c.Undecided++
+	}
+}

@@ -194,8 +194,8 @@ func TestTallyCarriesPushOutcomes(t *testing.T) {
 		if got["plan1"] != protocol.PushOutcomeBreakthrough || got["plan2"] != protocol.PushOutcomeBreakthrough || got["exec1"] != protocol.PushOutcomeConnected {
 			t.Fatalf("people: %v", got)
 		}
-		if tl.PushCounts[protocol.PushOutcomeBreakthrough] != 2 || tl.PushCounts[protocol.PushOutcomeConnected] != 1 || len(tl.PushCounts) != 2 {
-			t.Fatalf("counts: %v", tl.PushCounts)
+		if tl.PushCounts == nil || *tl.PushCounts != (protocol.TallyPushCounts{Breakthrough: 2, Connected: 1}) {
+			t.Fatalf("counts: %+v", tl.PushCounts)
 		}
 	})
 }

@@ -144,6 +144,7 @@ func (td tallyData) deptName(id int64) string {
 func (td tallyData) build(f TallyFilter) protocol.NoticeTally {
 	out := protocol.NoticeTally{NoticeID: td.n.ID, Revision: td.n.Revision, Departments: []protocol.TallyDepartment{}}
 	index := map[int64]int{}
+	var pc protocol.TallyPushCounts
 	for i := range td.rows {
 		r := &td.rows[i]
 		if f.DepartmentID != 0 && r.DepartmentID != f.DepartmentID {
@@ -174,12 +175,7 @@ func (td tallyData) build(f TallyFilter) protocol.NoticeTally {
 				ConfirmedRevision: r.ConfirmedRevision, Reply: r.Reply, Push: r.Push,
 			})
 		}
-		if r.Push != "" {
-			if out.PushCounts == nil {
-				out.PushCounts = map[string]int{}
-			}
-			out.PushCounts[r.Push]++
-		}
+		pc.Add(r.Push)
 	}
 	sort.Slice(out.Departments, func(i, j int) bool {
 		a, b := out.Departments[i].DepartmentID, out.Departments[j].DepartmentID
@@ -194,6 +190,9 @@ func (td tallyData) build(f TallyFilter) protocol.NoticeTally {
 		out.Unseen += d.Unseen
 	}
 	out.Total = out.Confirmed + out.Seen + out.Unseen
+	if pc.Undecided < out.Total {
+		out.PushCounts = &pc
+	}
 	return out
 }
 
