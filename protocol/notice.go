@@ -132,6 +132,10 @@ type Notice struct {
 	// Confirmed: how many recipients confirmed the current revision ("3/5 已确认"); in
 	// lists (GET /notices), for the notices the reader wrote only.
 	Confirmed *int `json:"confirmed,omitempty"`
+	// Breakthrough: an urgent notice that broke through quiet hours (PROTOCOL.md
+	// §4.13); in GET /notices/{id} only, a moment after publication. A client open
+	// off duty sounds for it only then.
+	Breakthrough bool `json:"breakthrough,omitempty"`
 }
 
 // Notices answers GET /api/v1/notices, newest first.

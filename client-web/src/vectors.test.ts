@@ -137,6 +137,7 @@ const notice = {
   can_tally: true,
   can_manage: true,
   confirmed: true,
+  breakthrough: true,
 } as const satisfies Shape<Notice>;
 
 const noticeUser = { user_id: true, display_name: true, username: true } as const satisfies Shape<NoticeUser>;

@@ -38,6 +38,15 @@ var noticeBodies = map[string]string{
 
 func (a *Dispatcher) notice(ctx context.Context, n store.Notice, event string, kind protocol.PushKind, users []int64) {
 	publish := event == protocol.NoticeEventPublished
+	urgent := n.Priority == protocol.NoticeUrgent
+	// Whether an urgent notice breaks through is decided for all its recipients off
+	// duty, with a device or not, connected or not: the app open off duty sounds for it
+	// too (PROTOCOL.md §4.13), and the notice says so (Notice.breakthrough).
+	bt := btNone
+	if urgent && publish {
+		_, offDuty := a.split(ctx, users)
+		bt = a.breakThrough(ctx, n, users, offDuty)
+	}
 	subscribed, err := a.d.Store.ListSubscribed(ctx, users)
 	if err != nil {
 		a.d.Log.Warn("alert: subscribed recipients unknown", "notice_id", n.ID, "err", err)
@@ -49,7 +58,6 @@ func (a *Dispatcher) notice(ctx context.Context, n store.Notice, event string, k
 	if len(subscribed) == 0 {
 		return
 	}
-	urgent := n.Priority == protocol.NoticeUrgent
 	p := protocol.PushPayload{Kind: kind, URL: fmt.Sprintf("/notices/%d", n.ID), Tag: fmt.Sprintf("notice%d", n.ID), Urgent: urgent}
 	p.Title = "通知"
 	if urgent {
@@ -66,10 +74,6 @@ func (a *Dispatcher) notice(ctx context.Context, n store.Notice, event string, k
 		a.record(ctx, n.ID, minus(subscribed, off), store.PushConnected)
 	}
 	now, later := a.split(ctx, off)
-	bt := btNone
-	if urgent && publish {
-		bt = a.breakThrough(ctx, n, off, later)
-	}
 	if bt == btYes {
 		err := a.push(ctx, off, push)
 		if publish {
@@ -137,8 +141,9 @@ const (
 )
 
 // breakThrough decides whether an urgent notice reaches people off duty: its author is
-// a leader within the weekly cap. users are those to be pushed, later those of them off
-// duty. Each break-through is recorded and audited once.
+// a leader within the weekly cap. users are its recipients, later those of them off
+// duty (every recipient off duty, pushed or not). Each break-through is recorded and
+// audited once.
 func (a *Dispatcher) breakThrough(ctx context.Context, n store.Notice, users, later []int64) verdict {
 	if len(later) == 0 {
 		return btNone // everyone is at work: nothing to break through

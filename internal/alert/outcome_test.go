@@ -104,6 +104,21 @@ func TestPublicationOutcomesAreRecordedPerRecipient(t *testing.T) {
 		wantOutcomes(t, w.outcomes(t, n), map[int64]string{w.b: store.PushPushed, w.c: store.PushNoDevice})
 	})
 
+	t.Run("off duty with the app open, or without a device: still a break-through", func(t *testing.T) {
+		w := newWorld(t, Options{BreakthroughPerWeek: 3})
+		*w.clock = friday
+		w.online[w.b] = true
+		if err := w.s.DeletePushSubscription(context.Background(), w.c, "https://push.example/2"); err != nil {
+			t.Fatal(err)
+		}
+		n := w.publish(t, protocol.NoticeUrgent)
+		w.rec.to()(t)
+		wantOutcomes(t, w.outcomes(t, n), map[int64]string{w.b: store.PushConnected, w.c: store.PushNoDevice})
+		if bt, err := w.s.BrokeThrough(context.Background(), w.leader.ID, n.ID); err != nil || !bt {
+			t.Fatalf("broke through: %v %v; the open app sounds only for a break-through", bt, err)
+		}
+	})
+
 	t.Run("one at work, one on leave: pushed and broken through", func(t *testing.T) {
 		w := newWorld(t, Options{BreakthroughPerWeek: 3})
 		*w.clock = monday

@@ -47,7 +47,15 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id int64) (protocol
 	if err != nil {
 		return protocol.Notice{}, err
 	}
-	return readerView(v), nil
+	out := readerView(v)
+	if v.n.Priority == protocol.NoticeUrgent {
+		bt, err := s.store.BrokeThrough(ctx, v.n.AuthorID, v.n.ID)
+		if err != nil {
+			return protocol.Notice{}, fmt.Errorf("notice: break-through of %d: %w", id, err)
+		}
+		out.Breakthrough = bt
+	}
+	return out, nil
 }
 
 // Revisions lists a notice's revisions, oldest first, to those who may see it.

@@ -104,6 +104,7 @@ type Store interface {
 	ListNoticeRevisions(ctx context.Context, noticeID int64) ([]store.NoticeRevision, error)
 	ListNoticeReceipts(ctx context.Context, noticeID int64) ([]store.NoticeRecipient, error)
 	CountNoticesConfirmed(ctx context.Context, noticeIDs []int64) (map[int64]int, error)
+	BrokeThrough(ctx context.Context, senderID, noticeID int64) (bool, error)
 	GetNoticeReceipt(ctx context.Context, noticeID, userID int64) (store.NoticeRecipient, error)
 	MarkNoticeSeen(ctx context.Context, noticeID, userID int64, revision int, at time.Time) (store.NoticeRecipient, error)
 	UnconfirmedRecipients(ctx context.Context, noticeID int64) ([]store.NoticeRecipient, error)

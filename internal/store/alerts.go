@@ -28,6 +28,8 @@ type Alerts interface {
 	// AddBreakthrough records that sender pushed notice through quiet hours; false when
 	// that notice already had (a revision or a reminder does not count twice).
 	AddBreakthrough(ctx context.Context, senderID, noticeID int64, at time.Time) (bool, error)
+	// BrokeThrough reports whether the sender's notice broke through quiet hours.
+	BrokeThrough(ctx context.Context, senderID, noticeID int64) (bool, error)
 	// CountBreakthroughs counts the sender's break-throughs since.
 	CountBreakthroughs(ctx context.Context, senderID int64, since time.Time) (int, error)
 	// SetNoticePush records outcome (PushPushed …) as what was done for each of users
@@ -92,6 +94,15 @@ func (s *DB) AddBreakthrough(ctx context.Context, senderID, noticeID int64, at t
 		return false, s.fail(err, "record break-through of notice %d", noticeID)
 	}
 	return n == 1, nil
+}
+
+func (s *DB) BrokeThrough(ctx context.Context, senderID, noticeID int64) (bool, error) {
+	var n int
+	if err := s.queryRow(ctx, `SELECT count(*) FROM breakthroughs WHERE sender_id = ? AND notice_id = ?`,
+		senderID, noticeID).Scan(&n); err != nil {
+		return false, s.fail(err, "break-through of notice %d", noticeID)
+	}
+	return n > 0, nil
 }
 
 func (s *DB) CountBreakthroughs(ctx context.Context, senderID int64, since time.Time) (int, error) {

@@ -98,6 +98,8 @@ export interface Notice {
   can_manage: boolean;
   /** In lists, for the notices the reader wrote: how many confirmed this revision. */
   confirmed?: number;
+  /** An urgent notice that broke through quiet hours (GET /notices/{id} only). */
+  breakthrough?: boolean;
 }
 
 export interface NoticeUser {
