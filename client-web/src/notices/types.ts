@@ -67,8 +67,6 @@ export interface NoticeReceipt {
   /** Below the notice's revision: confirmed an earlier revision, must confirm again. */
   confirmed_revision?: number;
   reply?: string;
-  /** What the server did to alert them at publication (PushOutcome); absent until decided. */
-  push?: PushOutcome | string;
 }
 
 export interface Notice {
@@ -143,6 +141,8 @@ export interface TallyPerson extends NoticeUser {
   confirmed_at?: string;
   confirmed_revision?: number;
   reply?: string;
+  /** What the server did to alert them at publication (PushOutcome); absent until decided. */
+  push?: PushOutcome | string;
 }
 
 export interface TallyDepartment {
