@@ -47,15 +47,12 @@ func (a *Dispatcher) notice(ctx context.Context, n store.Notice, event string, k
 		_, offDuty := a.split(ctx, users)
 		bt = a.breakThrough(ctx, n, users, offDuty)
 	}
-	subscribed, err := a.d.Store.ListSubscribed(ctx, users)
+	off, err := a.reachable(ctx, n.ID, users, publish)
 	if err != nil {
 		a.d.Log.Warn("alert: subscribed recipients unknown", "notice_id", n.ID, "err", err)
 		return
 	}
-	if publish {
-		a.record(ctx, n.ID, minus(users, subscribed), store.PushNoDevice)
-	}
-	if len(subscribed) == 0 {
+	if len(off) == 0 {
 		return
 	}
 	p := protocol.PushPayload{Kind: kind, URL: fmt.Sprintf("/notices/%d", n.ID), Tag: fmt.Sprintf("notice%d", n.ID), Urgent: urgent}
@@ -69,10 +66,6 @@ func (a *Dispatcher) notice(ctx context.Context, n store.Notice, event string, k
 	}
 	push := Push{Payload: p, Urgent: urgent, Topic: fmt.Sprintf("notice%d", n.ID), TTL: pushTTL}
 
-	off := a.offline(ctx, subscribed)
-	if publish {
-		a.record(ctx, n.ID, minus(subscribed, off), store.PushConnected)
-	}
 	now, later := a.split(ctx, off)
 	if bt == btYes {
 		err := a.push(ctx, off, push)
@@ -92,6 +85,29 @@ func (a *Dispatcher) notice(ctx context.Context, n store.Notice, event string, k
 		}
 		a.record(ctx, n.ID, later, held)
 	}
+}
+
+// reachable keeps those of users a push could reach: not connected (or idle and asking
+// to be pushed) and with a device subscribed. For a publication, whose outcomes are
+// recorded, presence is asked first, so that the app open reads as connected whether or
+// not a device is subscribed; otherwise the subscriptions are asked first, the cheaper
+// way for the reminders of a big audience.
+func (a *Dispatcher) reachable(ctx context.Context, noticeID int64, users []int64, publish bool) ([]int64, error) {
+	if !publish {
+		subscribed, err := a.d.Store.ListSubscribed(ctx, users)
+		if err != nil {
+			return nil, err
+		}
+		return a.offline(ctx, subscribed), nil
+	}
+	off := a.offline(ctx, users)
+	a.record(ctx, noticeID, minus(users, off), store.PushConnected)
+	subscribed, err := a.d.Store.ListSubscribed(ctx, off)
+	if err != nil {
+		return nil, err
+	}
+	a.record(ctx, noticeID, minus(off, subscribed), store.PushNoDevice)
+	return subscribed, nil
 }
 
 // outcome is what a push attempt comes to for its recipients.

@@ -119,6 +119,18 @@ func TestPublicationOutcomesAreRecordedPerRecipient(t *testing.T) {
 		}
 	})
 
+	t.Run("the app open reads as connected, device or not", func(t *testing.T) {
+		w := newWorld(t, Options{BreakthroughPerWeek: 3})
+		*w.clock = monday
+		w.online[w.b], w.online[w.c] = true, true
+		if err := w.s.DeletePushSubscription(context.Background(), w.c, "https://push.example/2"); err != nil {
+			t.Fatal(err)
+		}
+		n := w.publish(t, protocol.NoticeNormal)
+		w.rec.to()(t)
+		wantOutcomes(t, w.outcomes(t, n), map[int64]string{w.b: store.PushConnected, w.c: store.PushConnected})
+	})
+
 	t.Run("one at work, one on leave: pushed and broken through", func(t *testing.T) {
 		w := newWorld(t, Options{BreakthroughPerWeek: 3})
 		*w.clock = monday
