@@ -15,6 +15,8 @@ import { DEMO_PASSWORD } from './harness.mjs';
 const e2e = fixture({ args: ['--breakthrough-per-week', '1'] });
 const GROUP = '预算编制组'; // 张静 and 吴强
 const b64url = (b) => Buffer.from(b).toString('base64url');
+/** With URGENT_SHOTS=dir, screenshots of each screen for a person to look at. */
+const shot = (page, name) => (process.env.URGENT_SHOTS ? page.screenshot({ path: `${process.env.URGENT_SHOTS}/${name}.png` }) : undefined);
 
 /** A logged-in API client (no page, no chat connection) for a demo person. */
 async function apiAs(username) {
@@ -74,12 +76,24 @@ test('an urgent notice: the people count and break-through before sending, the c
   const staff = await e2e.person(t, 'zhangjing', { viewport: { width: 390, height: 844 }, online: true });
   const TITLE = '关于今晚防汛值守的紧急通知';
 
+  // 张静 writes in 预算股, so that it heads her department channels before the notice.
+  const firstDept = () => staff.page.locator('#chgroup-department').locator('xpath=..').locator('.chanitem-name').first().innerText();
+  await staff.page.locator('a.chanitem', { hasText: '预算股' }).filter({ hasNotText: GROUP }).click();
+  await staff.page.locator('textarea.composer-input').fill('预算股的材料已经收齐。');
+  await staff.page.locator('textarea.composer-input').press('Enter');
+  await staff.page.locator('.timeline .msg-text', { hasText: '预算股的材料已经收齐。' }).waitFor();
+  await staff.page.goto('/');
+  await staff.page.locator('.chanlist').waitFor();
+  assert.equal(await firstDept(), '预算股');
+
   const form = await draft(leader.page, TITLE);
   // People, not targets: one department ticked, two people in it.
   await form.locator('.urgent-people', { hasText: '共 2 人，将置顶于 1 个频道' }).waitFor();
   const hint = form.locator('.urgent-offhint');
   await hint.waitFor();
   assert.equal(await hint.innerText(), '1 人休息中：紧急通知将破例立即推送（本周第 1 次，上限 1 次）');
+  await form.locator('.urgent-count').scrollIntoViewIfNeeded();
+  await shot(leader.page, 'publish-1280');
   // 全单位 is offered to a leader and counts everyone.
   await form.getByLabel('全单位').check();
   await form.locator('.urgent-people', { hasText: /^共 \d{2,} 人/ }).waitFor();
@@ -95,9 +109,9 @@ test('an urgent notice: the people count and break-through before sending, the c
   await staff.page.waitForFunction((title) => document.title.includes(`【紧急通知】${title}`), TITLE);
   // In her working time the tone is due: played, or refused by the browser, never withheld.
   await staff.page.waitForFunction(() => ['played', 'blocked'].includes(document.querySelector('dialog.urgent-card')?.getAttribute('data-sound') ?? ''));
+  await shot(staff.page, 'card-390');
   // Its channel heads the department channels.
-  const first = await staff.page.locator('#chgroup-department').locator('xpath=..').locator('.chanitem-name').first().innerText();
-  assert.equal(first, GROUP);
+  assert.equal(await firstDept(), GROUP);
   // Focus is in the card, on 确认收到.
   assert.equal(await staff.page.evaluate(() => document.activeElement?.textContent), '确认收到');
   const box = await card.getByRole('button', { name: '确认收到' }).boundingBox();
@@ -113,11 +127,14 @@ test('an urgent notice: the people count and break-through before sending, the c
   await zhang.locator('.urgent-push', { hasText: '在线，已即时送达' }).waitFor({ timeout: 20_000 });
   await wu.locator('.urgent-push', { hasText: '休息中，已破例推送' }).waitFor({ timeout: 20_000 });
   await zhang.locator('.ntc-state', { hasText: '已确认' }).waitFor();
+  await wu.scrollIntoViewIfNeeded();
+  await shot(leader.page, 'tally-1280');
 
   // The author's list: 1/2 已确认.
   await leader.page.goto('/notices/sent');
   const row = leader.page.locator('.ntc-row', { hasText: TITLE });
   await row.locator('.urgent-confirmed-of', { hasText: '1/2 已确认' }).waitFor();
+  await shot(leader.page, 'sent-1280');
 });
 
 test('once the weekly break-through is used, the dialog and the tally say it is held', { timeout: 120_000 }, async (t) => {
@@ -130,12 +147,15 @@ test('once the weekly break-through is used, the dialog and the tally say it is 
   const hint = form.locator('.urgent-offhint');
   await hint.waitFor();
   assert.equal(await hint.innerText(), '1 人休息中：本周破例推送已用完（1/1），将在上班时提醒');
+  await form.locator('.urgent-count').scrollIntoViewIfNeeded();
+  await shot(leader.page, 'publish-390');
   await form.getByRole('button', { name: '发布', exact: true }).click();
   await form.waitFor({ state: 'detached' });
 
   // At 1280 px the recipient gets the card too; 查看 opens the notice.
   const card = staff.page.getByRole('alertdialog', { name: TITLE });
   await card.waitFor();
+  await shot(staff.page, 'card-1280');
   await card.getByRole('button', { name: '查看' }).click();
   await card.waitFor({ state: 'detached' });
   await staff.page.getByRole('heading', { name: TITLE }).first().waitFor();
@@ -144,4 +164,6 @@ test('once the weekly break-through is used, the dialog and the tally say it is 
   await wu.locator('.urgent-push', { hasText: '休息中，本周破例次数已用完，上班时提醒' }).waitFor({ timeout: 20_000 });
   const zhang = await personLine(leader.page, '张静');
   await zhang.locator('.urgent-push', { hasText: '在线，已即时送达' }).waitFor();
+  await wu.scrollIntoViewIfNeeded();
+  await shot(leader.page, 'tally-390');
 });
