@@ -187,7 +187,7 @@ func (s *Service) escalations(ctx context.Context, headID int64) ([]protocol.Not
 }
 
 // confirmedCounts counts the confirmations of the notices of a page that the reader
-// wrote ("3/5 已确认"), with one grouped query for the page; none when they wrote none.
+// wrote ("3/5 已确认"), with one indexed query for the page; none when they wrote none.
 func (s *Service) confirmedCounts(ctx context.Context, reader int64, ns []store.UserNotice) (map[int64]int, error) {
 	var ids []int64
 	for _, n := range ns {

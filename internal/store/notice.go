@@ -159,7 +159,7 @@ type Notices interface {
 	// ListUserNames lists every account's names, by ID, for a tally's cache of names.
 	ListUserNames(ctx context.Context) ([]UserName, error)
 	// CountNoticesConfirmed counts, for each of the notices, the recipients who
-	// confirmed its current revision: one grouped query for a page of the author's list.
+	// confirmed its current revision: one indexed query for a page of the author's list.
 	CountNoticesConfirmed(ctx context.Context, noticeIDs []int64) (map[int64]int, error)
 	// UnconfirmedRecipients lists who has not confirmed the current revision.
 	UnconfirmedRecipients(ctx context.Context, noticeID int64) ([]NoticeRecipient, error)

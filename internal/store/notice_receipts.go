@@ -246,15 +246,15 @@ func (s *DB) ListUserNames(ctx context.Context) ([]UserName, error) {
 }
 
 // CountNoticesConfirmed counts, per notice, the recipients who confirmed its current
-// revision, in one grouped query over the notices' receipts (their primary key leads
-// with notice_id). Notices nobody confirmed are absent from the map.
+// revision, in one query: per notice, a count over the index on (notice_id,
+// confirmed_revision). Notices nobody confirmed count 0; unknown ones are absent.
 func (s *DB) CountNoticesConfirmed(ctx context.Context, noticeIDs []int64) (map[int64]int, error) {
 	out := make(map[int64]int, len(noticeIDs))
 	for part := range slices.Chunk(noticeIDs, 500) {
 		in, args := inList(part)
-		rows, err := s.query(ctx, `SELECT r.notice_id, count(*) FROM notice_recipients r JOIN notices n ON n.id = r.notice_id
-			WHERE r.notice_id IN (`+in+`) AND r.confirmed_revision = n.revision
-			GROUP BY r.notice_id`, args...)
+		rows, err := s.query(ctx, `SELECT n.id, (SELECT count(*) FROM notice_recipients r
+				WHERE r.notice_id = n.id AND r.confirmed_revision = n.revision)
+			FROM notices n WHERE n.id IN (`+in+`)`, args...)
 		if err != nil {
 			return nil, s.fail(err, "count confirmations of %d notices", len(noticeIDs))
 		}

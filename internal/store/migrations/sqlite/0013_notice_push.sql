@@ -4,3 +4,7 @@
 -- failed (PROTOCOL.md §4.13). The author's tally shows it per person.
 
 ALTER TABLE notice_recipients ADD COLUMN push TEXT NOT NULL DEFAULT '';
+
+-- The author's list counts confirmations of the current revision per notice ("3/5 已确认")
+-- from this index alone.
+CREATE INDEX notice_recipients_confirmed ON notice_recipients (notice_id, confirmed_revision);
