@@ -45,6 +45,9 @@ type Audience struct {
 	Departments []DepartmentTarget `json:"departments,omitempty"`
 	PartyOrgs   []int64            `json:"party_orgs,omitempty"`
 	Users       []int64            `json:"users,omitempty"`
+	// All: 全单位, every active account of the organisation (leaders only); pinned in
+	// every department channel.
+	All bool `json:"all,omitempty"`
 }
 
 // PublishNoticeRequest is the body of POST /api/v1/notices.
@@ -126,6 +129,13 @@ type Notice struct {
 	// security officers). CanManage: the reader is the author (revise, withdraw, remind).
 	CanTally  bool `json:"can_tally"`
 	CanManage bool `json:"can_manage"`
+	// Confirmed: how many recipients confirmed the current revision ("3/5 已确认"); in
+	// lists (GET /notices), for the notices the reader wrote only.
+	Confirmed *int `json:"confirmed,omitempty"`
+	// Breakthrough: an urgent notice that broke through quiet hours (PROTOCOL.md
+	// §4.13); in GET /notices/{id} only, a moment after publication. A client open
+	// off duty sounds for it only then.
+	Breakthrough bool `json:"breakthrough,omitempty"`
 }
 
 // Notices answers GET /api/v1/notices, newest first.
@@ -183,6 +193,9 @@ type TallyPerson struct {
 	ConfirmedAt       *time.Time `json:"confirmed_at,omitempty"`
 	ConfirmedRevision int        `json:"confirmed_revision,omitempty"`
 	Reply             string     `json:"reply,omitempty"`
+	// Push: what the server did to alert this person when the notice was published
+	// (PushOutcome…, protocol/urgent.go); absent until it decided.
+	Push string `json:"push,omitempty"`
 }
 
 // TallyDepartment is the tally of the recipients whose primary department (at
@@ -209,6 +222,9 @@ type NoticeTally struct {
 	// again (absent when it may be used now).
 	RemindedAt   *time.Time `json:"reminded_at,omitempty"`
 	NextRemindAt *time.Time `json:"next_remind_at,omitempty"`
+	// PushCounts: the recipients counted (as the departments are) by their Push
+	// outcome; absent before any was decided.
+	PushCounts *TallyPushCounts `json:"push_counts,omitempty"`
 }
 
 // RemindResult answers POST /api/v1/notices/{id}/remind.

@@ -35,6 +35,8 @@ var vectorTypes = []any{
 	// Notices (§4.10).
 	Notice{}, Notices{}, NoticeRevisions{}, NoticeTally{}, RemindResult{},
 	PublishNoticeRequest{}, ReviseNoticeRequest{}, WithdrawNoticeRequest{}, NoticeReadRequest{},
+	// Urgent notices and audience counts (§4.10, §4.13).
+	NoticeAudienceRequest{}, NoticeAudienceSummary{},
 	// Quiet hours (§4.11).
 	WorkScheduleResponse{}, CalendarYear{}, DutyList{}, MyQuietResponse{}, ChannelNotify{}, ReachabilityResponse{},
 }

@@ -110,6 +110,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Location:                cfg.Location(),
 		Audit:                   a.audit,
 		Alerts:                  alerts,
+		Forecast:                alerts,
 	})
 	// Confirmations waiting in a group commit go in before the store closes.
 	defer noticeSvc.Close()

@@ -47,6 +47,7 @@ import type {
   TallyPerson,
   WithdrawNoticeRequest,
 } from './notices/types';
+import type { NoticeAudienceRequest, NoticeAudienceSummary, TallyPushCounts } from './urgent/types';
 import type {
   ChannelNotify,
   DutyList,
@@ -136,6 +137,8 @@ const notice = {
   pending: true,
   can_tally: true,
   can_manage: true,
+  confirmed: true,
+  breakthrough: true,
 } as const satisfies Shape<Notice>;
 
 const noticeUser = { user_id: true, display_name: true, username: true } as const satisfies Shape<NoticeUser>;
@@ -148,6 +151,7 @@ const tallyPerson = {
   confirmed_at: true,
   confirmed_revision: true,
   reply: true,
+  push: true,
 } as const satisfies Shape<TallyPerson>;
 const tallyDepartment = {
   department_id: true,
@@ -158,7 +162,17 @@ const tallyDepartment = {
   people: [tallyPerson],
 } as const satisfies Shape<TallyDepartment>;
 const departmentTarget = { id: true, sub: true } as const satisfies Shape<DepartmentTarget>;
-const audience = { channels: true, departments: [departmentTarget], party_orgs: true, users: true } as const satisfies Shape<Audience>;
+const audience = { channels: true, departments: [departmentTarget], party_orgs: true, users: true, all: true } as const satisfies Shape<Audience>;
+const pushCounts = {
+  pushed: true,
+  breakthrough: true,
+  held: true,
+  held_cap: true,
+  connected: true,
+  no_device: true,
+  failed: true,
+  undecided: true,
+} as const satisfies Shape<TallyPushCounts>;
 
 const span = { start: true, end: true } as const satisfies Shape<Span>;
 const week = { mon: [span], tue: [span], wed: [span], thu: [span], fri: [span], sat: [span], sun: [span] } as const satisfies Shape<WeekSchedule>;
@@ -245,6 +259,7 @@ const SHAPES: Record<string, AnyShape> = {
     departments: [tallyDepartment],
     reminded_at: true,
     next_remind_at: true,
+    push_counts: pushCounts,
   } satisfies Shape<NoticeTally>,
   RemindResult: { reminded: true, next_remind_at: true } satisfies Shape<RemindResult>,
   PublishNoticeRequest: {
@@ -259,6 +274,8 @@ const SHAPES: Record<string, AnyShape> = {
   ReviseNoticeRequest: { title: true, body: true, change_note: true, priority: true, deadline: true, clear_deadline: true } satisfies Shape<ReviseNoticeRequest>,
   WithdrawNoticeRequest: { reason: true } satisfies Shape<WithdrawNoticeRequest>,
   NoticeReadRequest: { revision: true, reply: true } satisfies Shape<NoticeReadRequest>,
+  NoticeAudienceRequest: { priority: true, audience } satisfies Shape<NoticeAudienceRequest>,
+  NoticeAudienceSummary: { people: true, channels: true, off_duty: true, breakthrough: true, week_used: true, week_cap: true } satisfies Shape<NoticeAudienceSummary>,
   // Quiet hours.
   WorkScheduleResponse: { ...orgSchedule, year: true, calendar: yearFile, calendar_origin: true, years: true } satisfies Shape<WorkScheduleResponse>,
   CalendarYear: yearFile,

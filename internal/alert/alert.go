@@ -211,17 +211,20 @@ func (a *Dispatcher) split(ctx context.Context, users []int64) (now, later []int
 func (a *Dispatcher) deliver(ctx context.Context, users []int64, kind string, p Push) {
 	users = a.offline(ctx, users)
 	now, later := a.split(ctx, users)
-	a.push(ctx, now, p)
+	_ = a.push(ctx, now, p) // logged; a message has no outcome to record
 	a.defer_(ctx, later, kind)
 }
 
-func (a *Dispatcher) push(ctx context.Context, users []int64, p Push) {
+// push queues p for users; the error (logged here) says it was not queued.
+func (a *Dispatcher) push(ctx context.Context, users []int64, p Push) error {
 	if len(users) == 0 || a.d.Pusher == nil {
-		return
+		return nil
 	}
-	if err := a.d.Pusher.Push(ctx, users, p); err != nil {
+	err := a.d.Pusher.Push(ctx, users, p)
+	if err != nil {
 		a.d.Log.Warn("push not queued", "kind", p.Payload.Kind, "users", len(users), "err", err)
 	}
+	return err
 }
 
 func (a *Dispatcher) defer_(ctx context.Context, users []int64, kind string) {

@@ -28,7 +28,7 @@ func (a *Dispatcher) Tick(ctx context.Context) error {
 		if c.Notices+c.Mentions+c.Messages == 0 {
 			continue
 		}
-		a.push(ctx, []int64{uid}, Push{Payload: digestPayload(c), Topic: "digest", TTL: 12 * time.Hour})
+		_ = a.push(ctx, []int64{uid}, Push{Payload: digestPayload(c), Topic: "digest", TTL: 12 * time.Hour})
 	}
 	return nil
 }

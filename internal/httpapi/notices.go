@@ -22,6 +22,15 @@ func (a *API) publishNotice(w http.ResponseWriter, r *http.Request) (int, any, e
 	return http.StatusCreated, n, err
 }
 
+func (a *API) noticeAudience(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	req, err := bodyOf[protocol.NoticeAudienceRequest](w, r)
+	if err != nil {
+		return 0, nil, err
+	}
+	out, err := a.notices.Summary(r.Context(), principalFrom(r.Context()), req)
+	return http.StatusOK, out, err
+}
+
 func (a *API) listNotices(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	q := notice.ListQuery{Box: r.URL.Query().Get("box")}
 	switch q.Box {

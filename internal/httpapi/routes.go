@@ -62,6 +62,7 @@ func (a *API) routes() http.Handler {
 	if a.notices != nil {
 		mux.HandleFunc("POST /api/v1/notices", a.authed(false, a.serve(a.publishNotice)))
 		mux.HandleFunc("GET /api/v1/notices", a.authed(false, a.serve(a.listNotices)))
+		mux.HandleFunc("POST /api/v1/notices/audience", a.authed(false, a.serve(a.noticeAudience)))
 		mux.HandleFunc("GET /api/v1/notices/{id}", a.authed(false, a.serve(a.getNotice)))
 		mux.HandleFunc("GET /api/v1/notices/{id}/revisions", a.authed(false, a.serve(a.noticeRevisions)))
 		mux.HandleFunc("POST /api/v1/notices/{id}/revisions", a.authed(false, a.serve(a.reviseNotice)))

@@ -91,7 +91,8 @@ type resolved struct {
 //     pinned in the department channel of each of those departments;
 //   - a party organisation: its members and those of its groups below; pinned in the
 //     party channel of each;
-//   - a user: that person.
+//   - a user: that person;
+//   - all (全单位): every account; pinned in every department channel.
 //
 // Disabled accounts and the author are left out; a person reached twice gets one
 // notice. Each recipient's department is their primary department (0 for none). An id
@@ -128,6 +129,14 @@ func (s *Service) resolve(ctx context.Context, v *orgView, a protocol.Audience, 
 	}
 
 	var deptIDs, partyIDs []int64
+	if a.All {
+		// 全单位: every account, with a department or not; pinned in every department
+		// channel.
+		for uid := range v.users {
+			add(uid)
+		}
+		deptIDs = append(deptIDs, v.depts.Descendants(0)[1:]...) // 0 is above the top departments
+	}
 	for _, d := range a.Departments {
 		if _, ok := v.depts.Get(d.ID); !ok {
 			return resolved{}, apperr.BadField("audience.departments", "department %d does not exist", d.ID)

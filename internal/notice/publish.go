@@ -49,7 +49,7 @@ func (s *Service) Publish(ctx context.Context, p auth.Principal, req protocol.Pu
 		return record(ctx, rec, p.User, audit.NoticePublish, n.ID, map[string]any{
 			"title": n.Title, "recipients": len(res.recipients), "channels": n.Channels, "priority": n.Priority,
 			"needs_confirm": n.NeedsConfirm, "departments": len(req.Audience.Departments), "party_orgs": len(req.Audience.PartyOrgs),
-			"users": len(req.Audience.Users),
+			"users": len(req.Audience.Users), "all": req.Audience.All,
 		})
 	})
 	if err != nil {
@@ -89,7 +89,7 @@ func (s *Service) mayPublish(ctx context.Context, p auth.Principal, a protocol.A
 		return nil
 	}
 	forbidden := apperr.New(protocol.CodeForbidden, "only leaders, and channel administrators in their channels, may publish notices")
-	if !s.opt.ChannelAdminsMayPublish || len(a.Channels) == 0 || len(a.Departments)+len(a.PartyOrgs)+len(a.Users) > 0 {
+	if !s.opt.ChannelAdminsMayPublish || len(a.Channels) == 0 || len(a.Departments)+len(a.PartyOrgs)+len(a.Users) > 0 || a.All {
 		return forbidden
 	}
 	for _, cid := range a.Channels {

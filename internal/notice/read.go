@@ -47,7 +47,15 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id int64) (protocol
 	if err != nil {
 		return protocol.Notice{}, err
 	}
-	return readerView(v), nil
+	out := readerView(v)
+	if v.n.Priority == protocol.NoticeUrgent {
+		bt, err := s.store.BrokeThrough(ctx, v.n.AuthorID, v.n.ID)
+		if err != nil {
+			return protocol.Notice{}, fmt.Errorf("notice: break-through of %d: %w", id, err)
+		}
+		out.Breakthrough = bt
+	}
+	return out, nil
 }
 
 // Revisions lists a notice's revisions, oldest first, to those who may see it.
@@ -111,12 +119,21 @@ func (s *Service) List(ctx context.Context, p auth.Principal, q ListQuery) (prot
 	if err != nil {
 		return protocol.Notices{}, err
 	}
+	confirmed, err := s.confirmedCounts(ctx, p.User.ID, ns)
+	if err != nil {
+		return protocol.Notices{}, err
+	}
 	for _, un := range ns {
 		v := view{n: un.Notice, receipt: un.Receipt, recipient: un.HasReceipt, author: un.AuthorID == p.User.ID}
 		if v.tally, err = tv.canTally(ctx, s, un.Notice); err != nil {
 			return protocol.Notices{}, err
 		}
-		out.Notices = append(out.Notices, readerView(v))
+		w := readerView(v)
+		if v.author {
+			c := confirmed[un.ID]
+			w.Confirmed = &c
+		}
+		out.Notices = append(out.Notices, w)
 	}
 	if box == store.BoxPending && q.BeforeID == 0 {
 		if out.Escalations, err = s.escalations(ctx, p.User.ID); err != nil {
@@ -165,6 +182,25 @@ func (s *Service) escalations(ctx context.Context, headID int64) ([]protocol.Not
 		if len(esc.People) > 0 {
 			out = append(out, esc)
 		}
+	}
+	return out, nil
+}
+
+// confirmedCounts counts the confirmations of the notices of a page that the reader
+// wrote ("3/5 已确认"), with one indexed query for the page; none when they wrote none.
+func (s *Service) confirmedCounts(ctx context.Context, reader int64, ns []store.UserNotice) (map[int64]int, error) {
+	var ids []int64
+	for _, n := range ns {
+		if n.AuthorID == reader {
+			ids = append(ids, n.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	out, err := s.store.CountNoticesConfirmed(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("notice: confirmations of %d notices: %w", len(ids), err)
 	}
 	return out, nil
 }

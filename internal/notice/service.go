@@ -33,9 +33,11 @@ import (
 	"strconv"
 	"time"
 
+	"govchat/internal/alert"
 	"govchat/internal/apperr"
 	"govchat/internal/audit"
 	"govchat/internal/busevent"
+	"govchat/internal/ratelimit"
 	"govchat/internal/store"
 	"govchat/protocol"
 )
@@ -58,6 +60,14 @@ type Options struct {
 	// Alerts, when set, is told of each event that may warrant a push (internal/alert):
 	// published, revised, reminder, escalation. It must not block.
 	Alerts Alerter
+	// Forecast, when set, says what quiet hours would do to a notice being written
+	// (internal/alert's Dispatcher.Forecast); without it, summaries count people only.
+	Forecast Forecaster
+}
+
+// Forecaster foresees quiet hours for the people of a notice not yet published.
+type Forecaster interface {
+	Forecast(ctx context.Context, authorID int64, urgent bool, users []int64) (alert.Forecast, error)
 }
 
 // Alerter hears of notice events after they are committed.
@@ -93,6 +103,8 @@ type Store interface {
 	ListNotices(ctx context.Context, q store.NoticeQuery) ([]store.UserNotice, error)
 	ListNoticeRevisions(ctx context.Context, noticeID int64) ([]store.NoticeRevision, error)
 	ListNoticeReceipts(ctx context.Context, noticeID int64) ([]store.NoticeRecipient, error)
+	CountNoticesConfirmed(ctx context.Context, noticeIDs []int64) (map[int64]int, error)
+	BrokeThrough(ctx context.Context, senderID, noticeID int64) (bool, error)
 	GetNoticeReceipt(ctx context.Context, noticeID, userID int64) (store.NoticeRecipient, error)
 	MarkNoticeSeen(ctx context.Context, noticeID, userID int64, revision int, at time.Time) (store.NoticeRecipient, error)
 	UnconfirmedRecipients(ctx context.Context, noticeID int64) ([]store.NoticeRecipient, error)
@@ -120,6 +132,8 @@ type Service struct {
 	reminders []time.Duration
 	depts     *deptCache
 	names     *nameCache
+	// summaries limits each person's audience counts (Summary).
+	summaries *ratelimit.Limiter
 	confirms  *confirmer
 }
 
@@ -136,7 +150,7 @@ func New(st Store, b busevent.Bus, log *slog.Logger, now func() time.Time, opt O
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i] > rs[j] })
 	s := &Service{store: st, pub: busevent.NewPublisher(b, log), log: log, now: now, opt: opt, reminders: rs, depts: newDeptCache(4096),
-		names: &nameCache{}}
+		names: &nameCache{}, summaries: ratelimit.New(summariesPerMinute, summariesBurst, 10000, now)}
 	s.confirms = newConfirmer(s, confirmDelay, confirmBatch)
 	return s
 }

@@ -144,6 +144,7 @@ func (td tallyData) deptName(id int64) string {
 func (td tallyData) build(f TallyFilter) protocol.NoticeTally {
 	out := protocol.NoticeTally{NoticeID: td.n.ID, Revision: td.n.Revision, Departments: []protocol.TallyDepartment{}}
 	index := map[int64]int{}
+	var pc protocol.TallyPushCounts
 	for i := range td.rows {
 		r := &td.rows[i]
 		if f.DepartmentID != 0 && r.DepartmentID != f.DepartmentID {
@@ -171,9 +172,10 @@ func (td tallyData) build(f TallyFilter) protocol.NoticeTally {
 			d.People = append(d.People, protocol.TallyPerson{
 				NoticeUser: protocol.NoticeUser{UserID: r.UserID, DisplayName: nm.display, Username: nm.username},
 				State:      st, SeenAt: timePtr(r.SeenAt), ConfirmedAt: timePtr(r.ConfirmedAt),
-				ConfirmedRevision: r.ConfirmedRevision, Reply: r.Reply,
+				ConfirmedRevision: r.ConfirmedRevision, Reply: r.Reply, Push: r.Push,
 			})
 		}
+		pc.Add(r.Push)
 	}
 	sort.Slice(out.Departments, func(i, j int) bool {
 		a, b := out.Departments[i].DepartmentID, out.Departments[j].DepartmentID
@@ -188,6 +190,9 @@ func (td tallyData) build(f TallyFilter) protocol.NoticeTally {
 		out.Unseen += d.Unseen
 	}
 	out.Total = out.Confirmed + out.Seen + out.Unseen
+	if pc.Undecided < out.Total {
+		out.PushCounts = &pc
+	}
 	return out
 }
 

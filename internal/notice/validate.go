@@ -73,7 +73,7 @@ func checkDeadline(d *time.Time, now time.Time) (time.Time, error) {
 
 // checkAudience checks the shape of an audience: not empty, no list too long.
 func checkAudience(a protocol.Audience) error {
-	if len(a.Channels)+len(a.Departments)+len(a.PartyOrgs)+len(a.Users) == 0 {
+	if !a.All && len(a.Channels)+len(a.Departments)+len(a.PartyOrgs)+len(a.Users) == 0 {
 		return apperr.BadField("audience", "say who the notice is for")
 	}
 	for field, n := range map[string]int{"audience.channels": len(a.Channels), "audience.departments": len(a.Departments),

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -27,8 +28,13 @@ type Alerts interface {
 	// AddBreakthrough records that sender pushed notice through quiet hours; false when
 	// that notice already had (a revision or a reminder does not count twice).
 	AddBreakthrough(ctx context.Context, senderID, noticeID int64, at time.Time) (bool, error)
+	// BrokeThrough reports whether the sender's notice broke through quiet hours.
+	BrokeThrough(ctx context.Context, senderID, noticeID int64) (bool, error)
 	// CountBreakthroughs counts the sender's break-throughs since.
 	CountBreakthroughs(ctx context.Context, senderID int64, since time.Time) (int, error)
+	// SetNoticePush records outcome (PushPushed …) as what was done for each of users
+	// when the notice was published; users who are not its recipients are ignored.
+	SetNoticePush(ctx context.Context, noticeID int64, userIDs []int64, outcome string) error
 	// ListSubscribedMembers lists the channel's members with a push subscription: the
 	// only ones a push could reach, found in one query however big the channel.
 	ListSubscribedMembers(ctx context.Context, channelID int64) ([]int64, error)
@@ -90,6 +96,15 @@ func (s *DB) AddBreakthrough(ctx context.Context, senderID, noticeID int64, at t
 	return n == 1, nil
 }
 
+func (s *DB) BrokeThrough(ctx context.Context, senderID, noticeID int64) (bool, error) {
+	var n int
+	if err := s.queryRow(ctx, `SELECT count(*) FROM breakthroughs WHERE sender_id = ? AND notice_id = ?`,
+		senderID, noticeID).Scan(&n); err != nil {
+		return false, s.fail(err, "break-through of notice %d", noticeID)
+	}
+	return n > 0, nil
+}
+
 func (s *DB) CountBreakthroughs(ctx context.Context, senderID int64, since time.Time) (int, error) {
 	var n int
 	if err := s.queryRow(ctx, `SELECT count(*) FROM breakthroughs WHERE sender_id = ? AND at >= ?`,
@@ -97,6 +112,35 @@ func (s *DB) CountBreakthroughs(ctx context.Context, senderID int64, since time.
 		return 0, s.fail(err, "count break-throughs of user %d", senderID)
 	}
 	return n, nil
+}
+
+// Push outcomes of a notice for one recipient (notice_recipients.push).
+const (
+	PushPushed       = "pushed"       // pushed in their working time
+	PushBreakthrough = "breakthrough" // pushed through quiet hours (urgent, by a leader, within the cap)
+	PushHeld         = "held"         // off duty: held for the digest when their working time starts
+	PushHeldCap      = "held_cap"     // off duty and the author's weekly break-throughs were used up: held
+	PushConnected    = "connected"    // the app was open: shown live, not pushed
+	PushNoDevice     = "no_device"    // no device subscribed: nothing to push to
+	PushFailed       = "failed"       // the push could not be queued
+)
+
+func (s *DB) SetNoticePush(ctx context.Context, noticeID int64, userIDs []int64, outcome string) error {
+	switch outcome {
+	case PushPushed, PushBreakthrough, PushHeld, PushHeldCap, PushConnected, PushNoDevice, PushFailed:
+	default:
+		return fmt.Errorf("store: notice %d: unknown push outcome %q", noticeID, outcome)
+	}
+	return s.inTx(ctx, func(tx *DB) error {
+		for part := range slices.Chunk(userIDs, 500) {
+			in, args := inList(part)
+			if _, err := tx.exec(ctx, `UPDATE notice_recipients SET push = ? WHERE notice_id = ? AND user_id IN (`+in+`)`,
+				append([]any{outcome, noticeID}, args...)...); err != nil {
+				return tx.fail(err, "record push outcome of notice %d", noticeID)
+			}
+		}
+		return nil
+	})
 }
 
 func (s *DB) ListSubscribedMembers(ctx context.Context, channelID int64) ([]int64, error) {

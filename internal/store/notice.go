@@ -73,6 +73,9 @@ type NoticeRecipient struct {
 	ConfirmedAt       time.Time
 	ConfirmedRevision int
 	Reply             string
+	// Push is what the alert dispatcher did for this person when the notice was
+	// published (PushPushed …, PROTOCOL.md §4.13); "" until it decided.
+	Push string
 }
 
 // NoticeRecipientRow is a recipient with the names a tally shows.
@@ -155,6 +158,9 @@ type Notices interface {
 	ListNoticeReceipts(ctx context.Context, noticeID int64) ([]NoticeRecipient, error)
 	// ListUserNames lists every account's names, by ID, for a tally's cache of names.
 	ListUserNames(ctx context.Context) ([]UserName, error)
+	// CountNoticesConfirmed counts, for each of the notices, the recipients who
+	// confirmed its current revision: one indexed query for a page of the author's list.
+	CountNoticesConfirmed(ctx context.Context, noticeIDs []int64) (map[int64]int, error)
 	// UnconfirmedRecipients lists who has not confirmed the current revision.
 	UnconfirmedRecipients(ctx context.Context, noticeID int64) ([]NoticeRecipient, error)
 

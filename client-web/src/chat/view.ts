@@ -28,10 +28,10 @@ export function channelTitle(c: Channel, people: Record<number, Person>): string
 }
 
 /** Newest activity first, as in every chat app; channels without messages by name. */
-function byActivity(people: Record<number, Person>) {
+function byActivity(people: Record<number, Person>, bumps: Readonly<Record<number, number>> = {}) {
   return (a: Channel, b: Channel) => {
-    const ta = a.latest ? Date.parse(a.latest.created_at) : 0;
-    const tb = b.latest ? Date.parse(b.latest.created_at) : 0;
+    const ta = Math.max(a.latest ? Date.parse(a.latest.created_at) : 0, bumps[a.id] ?? 0);
+    const tb = Math.max(b.latest ? Date.parse(b.latest.created_at) : 0, bumps[b.id] ?? 0);
     if (ta !== tb) return tb - ta;
     return channelTitle(a, people).localeCompare(channelTitle(b, people), 'zh-CN-u-co-pinyin');
   };
@@ -42,8 +42,9 @@ export interface ChannelGroup {
   channels: Channel[];
 }
 
-/** Channels grouped 部门, 党支部, 群组, 私聊, filtered by a name query. */
-export function groupChannels(channels: readonly Channel[], people: Record<number, Person>, query = ''): ChannelGroup[] {
+/** Channels grouped 部门, 党支部, 群组, 私聊, filtered by a name query; within a group by
+ * activity, where bumps (channel → ms: an urgent notice arrived) count as activity. */
+export function groupChannels(channels: readonly Channel[], people: Record<number, Person>, query = '', bumps?: Readonly<Record<number, number>>): ChannelGroup[] {
   const q = query.trim().toLowerCase();
   const match = (c: Channel) => {
     if (!q) return true;
@@ -53,7 +54,7 @@ export function groupChannels(channels: readonly Channel[], people: Record<numbe
   };
   return CHANNEL_KINDS.map((kind) => ({
     kind,
-    channels: channels.filter((c) => c.kind === kind && match(c)).sort(byActivity(people)),
+    channels: channels.filter((c) => c.kind === kind && match(c)).sort(byActivity(people, bumps)),
   })).filter((g) => g.channels.length > 0);
 }
 

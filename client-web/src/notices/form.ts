@@ -33,6 +33,8 @@ export interface PublishForm {
   departments: DepartmentTarget[];
   partyOrgs: number[];
   people: ChosenPerson[];
+  /** 全单位: everyone in the organisation (leaders only). */
+  all?: boolean;
 }
 
 export function emptyPublishForm(): PublishForm {
@@ -93,8 +95,8 @@ function deadlineProblem(date: string, time: string, now: number): Problem | und
 }
 
 /** How many targets the audience names (channels, departments, party orgs, people). */
-export function targetCount(f: Pick<PublishForm, 'channels' | 'departments' | 'partyOrgs' | 'people'>): number {
-  return f.channels.length + f.departments.length + f.partyOrgs.length + f.people.length;
+export function targetCount(f: Pick<PublishForm, 'channels' | 'departments' | 'partyOrgs' | 'people' | 'all'>): number {
+  return f.channels.length + f.departments.length + f.partyOrgs.length + f.people.length + (f.all ? 1 : 0);
 }
 
 export function checkPublish(f: PublishForm, now: number): Problems {
@@ -127,6 +129,7 @@ export function publishBody(f: PublishForm): PublishNoticeRequest {
   if (f.departments.length) body.audience.departments = f.departments.map((d) => (d.sub ? { id: d.id, sub: true } : { id: d.id }));
   if (f.partyOrgs.length) body.audience.party_orgs = [...new Set(f.partyOrgs)];
   if (f.people.length) body.audience.users = [...new Set(f.people.map((p) => p.id))];
+  if (f.all) body.audience.all = true;
   return body;
 }
 

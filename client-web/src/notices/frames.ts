@@ -33,6 +33,8 @@ export function createFrameHandler(ctx: NoticeContext, lists: Lists, detail: Det
         if (isOpen && ctx.state.open?.notice?.can_tally && ctx.state.tally) later('tally', TALLY_DEBOUNCE_MS, () => void refreshTally());
         if (isOpen && ctx.state.open?.notice?.receipt) later('open', LIST_DEBOUNCE_MS, () => void reloadOpen());
         if (ctx.state.pending.items.some((n) => n.id === id)) later('pending', LIST_DEBOUNCE_MS, () => void refreshPending());
+        // The author's list counts confirmations ("3/5 已确认").
+        if (ctx.state.sent.items.some((n) => n.id === id)) later('sent', TALLY_DEBOUNCE_MS, () => void lists.loadBox('sent'));
         break;
       case 'reminder': {
         const title = ev.title || ctx.state.pending.items.find((n) => n.id === id)?.title || '';

@@ -2,6 +2,8 @@
 // the `notice` frame of §7.5). Times are RFC 3339 strings as the server sends them;
 // optional fields are left out when empty, so treat absent as empty.
 
+import type { PushOutcome, TallyPushCounts } from '../urgent/types';
+
 export type NoticePriority = 'normal' | 'urgent';
 export type NoticeStatus = 'active' | 'withdrawn';
 
@@ -23,6 +25,8 @@ export interface Audience {
   departments?: DepartmentTarget[];
   party_orgs?: number[];
   users?: number[];
+  /** 全单位: every active account (leaders only). */
+  all?: boolean;
 }
 
 export interface PublishNoticeRequest {
@@ -90,6 +94,10 @@ export interface Notice {
   pending: boolean;
   can_tally: boolean;
   can_manage: boolean;
+  /** In lists, for the notices the reader wrote: how many confirmed this revision. */
+  confirmed?: number;
+  /** An urgent notice that broke through quiet hours (GET /notices/{id} only). */
+  breakthrough?: boolean;
 }
 
 export interface NoticeUser {
@@ -133,6 +141,8 @@ export interface TallyPerson extends NoticeUser {
   confirmed_at?: string;
   confirmed_revision?: number;
   reply?: string;
+  /** What the server did to alert them at publication (PushOutcome); absent until decided. */
+  push?: PushOutcome | string;
 }
 
 export interface TallyDepartment {
@@ -154,6 +164,7 @@ export interface NoticeTally {
   departments: TallyDepartment[] | null;
   reminded_at?: string;
   next_remind_at?: string;
+  push_counts?: TallyPushCounts;
 }
 
 export interface RemindResult {

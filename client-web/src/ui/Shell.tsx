@@ -22,6 +22,8 @@ import { LogoutDialog } from './me/LogoutDialog';
 import { MePage } from './me/MePage';
 import { PhonePushPrompt, PhoneReminders } from './phone/Banners';
 import { usePhone } from './phone/usePhone';
+import { UrgentCard } from './urgent/UrgentCard';
+import { createUrgentStore } from '../urgent/browser';
 
 interface Props {
   store: AppStore;
@@ -41,6 +43,9 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   // One chat connection for the whole session, whichever section is shown; notices
   // ride on the same socket.
   const notices = useMemo(() => createNoticeStore({ request, meId: me.id }), [me.id, session]);
+  const urgent = useMemo(() => createUrgentStore(request, me.id), [me.id]);
+  useEffect(() => () => urgent.dispose(), [urgent]);
+  const bumps = useStore(urgent).bumps;
   const chat = useMemo(
     () =>
       createChatStore({
@@ -49,7 +54,10 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
         socket: browserSocket,
         storage: browserStorage(),
         onExpired: () => store.sessionExpired(),
-        onOtherFrame: (f) => notices.handleFrame(f),
+        onOtherFrame: (f) => {
+          notices.handleFrame(f);
+          urgent.handleFrame(f);
+        },
         // Notice frames are not replayed after a reconnect: fetch what is shown again.
         onWelcome: () => void notices.resync(),
       }),
@@ -144,6 +152,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
           }}
         />
       ) : null}
+      <UrgentCard urgent={urgent} nameOf={(id) => chat.getState().people[id]?.display_name} onView={(id) => store.navigate({ section: 'notices', view: 'pending', noticeId: id })} />
       <div class="shell-body">
         <Nav chat={chat} notices={notices} org={org} route={route} isAdmin={me.role === 'admin'} phone={phone} navigate={store.navigate} />
         <main id="main" class="content" tabIndex={-1} ref={mainRef}>
@@ -164,6 +173,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
               onOpen={(id) => store.navigate({ section: 'channels', channelId: id })}
               onMessage={openDirect}
               noDepartment={me.departments.length === 0}
+              bumps={bumps}
             />
           ) : route.section === 'directory' ? (
             <DirectoryPage request={request} meId={me.id} onMessage={openDirect} />

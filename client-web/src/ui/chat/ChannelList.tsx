@@ -29,12 +29,14 @@ interface Props {
   /** The person is in no department: say whom to ask (needs `request` for the directory). */
   noDepartment?: boolean;
   request?: Request;
+  /** Channels with an urgent notice just arrived: listed first (urgent/arrivals). */
+  bumps?: Readonly<Record<number, number>>;
 }
 
-export function ChannelList({ s, chat, meId, activeId, onOpen, onNewGroup, noDepartment, request }: Props) {
+export function ChannelList({ s, chat, meId, activeId, onOpen, onNewGroup, noDepartment, request, bumps }: Props) {
   const [query, setQuery] = useState('');
   const l = locale.get();
-  const groups = groupChannels(s.channels, s.people, query);
+  const groups = groupChannels(s.channels, s.people, query, bumps);
   const now = Date.now();
 
   const onSearch = (e: Event) => {

@@ -14,6 +14,8 @@ import { useStore } from '../hooks';
 import './chat.css';
 
 interface Props {
+  /** Channels with an urgent notice just arrived: listed first (urgent/arrivals). */
+  bumps?: Readonly<Record<number, number>>;
   chat: ChatStore;
   notices: NoticeStore;
   onNavigate: (r: Route) => void;
@@ -29,7 +31,7 @@ interface Props {
 }
 
 /** The channel list beside the open channel; at phone width, one or the other. */
-export function ChatPage({ chat, notices, onNavigate, request, meId, meName, info, channelId, onOpen, onMessage, noDepartment }: Props) {
+export function ChatPage({ chat, notices, onNavigate, request, meId, meName, info, channelId, onOpen, onMessage, noDepartment, bumps }: Props) {
   const s = useStore(chat);
   const [dialog, setDialog] = useState<'new_group' | 'settings' | undefined>();
   useEffect(() => chat.open(channelId), [chat, channelId]);
@@ -38,7 +40,7 @@ export function ChatPage({ chat, notices, onNavigate, request, meId, meName, inf
     <div class={`chat${channelId ? ' chat-open' : ''}`} data-conn={s.conn}>
       <ConnBanner s={s} chat={chat} />
       <div class="chat-panes">
-        <ChannelList s={s} chat={chat} meId={meId} activeId={channelId} onOpen={onOpen} onNewGroup={() => setDialog('new_group')} noDepartment={noDepartment} request={request} />
+        <ChannelList s={s} chat={chat} meId={meId} activeId={channelId} onOpen={onOpen} onNewGroup={() => setDialog('new_group')} noDepartment={noDepartment} request={request} bumps={bumps} />
         <div class="chat-main">
           {channelId ? (
             <ChannelView key={channelId} s={s} chat={chat} id={channelId} meId={meId} info={info}

@@ -282,7 +282,8 @@ function WaitingOffDuty({ request, tally }: { request: Request; tally?: NoticeTa
   const { ids, names } = useMemo(() => {
     const names = new Map<number, string>();
     for (const d of tally?.departments ?? []) {
-      for (const p of d.people ?? []) if (p.state !== 'confirmed') names.set(p.user_id, p.display_name);
+      // Those an urgent notice broke through for were pushed already: not "…提醒" later.
+      for (const p of d.people ?? []) if (p.state !== 'confirmed' && p.push !== 'breakthrough') names.set(p.user_id, p.display_name);
     }
     return { ids: [...names.keys()], names };
   }, [tally]);

@@ -5,6 +5,7 @@ import type { ListState, NoticeState } from '../../notices/store';
 import { shortDateTime } from '../../notices/time';
 import type { Notice } from '../../notices/types';
 import { authorName, Deadline, StateTag, Tags } from './parts';
+import { ConfirmedOf } from '../urgent/ConfirmedOf';
 
 interface Props {
   s: NoticeState;
@@ -79,6 +80,7 @@ function Row({ n, s, now, onOpen }: { n: Notice; s: NoticeState; now: number; on
           <time dateTime={n.created_at}>{shortDateTime(n.created_at, now, locale.get())}</time>
           <Deadline iso={n.deadline} now={now} />
           <StateTag n={n} />
+          <ConfirmedOf n={n} />
         </span>
       </a>
     </li>

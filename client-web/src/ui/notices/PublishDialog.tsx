@@ -10,7 +10,6 @@ import {
   emptyPublishForm,
   publishBody,
   setDepartmentSub,
-  targetCount,
   toggleDepartment,
   toggleId,
   type ChosenPerson,
@@ -24,7 +23,7 @@ import { canTargetOrg, publishableChannels } from '../../notices/view';
 import { PeopleSearchBox } from '../common';
 import { Modal } from '../groups/Modal';
 import { usePeopleSearch } from '../hooks';
-import { OffDutyHint } from '../quiet/OffDutyHint';
+import { AudienceCount } from '../urgent/AudienceCount';
 import { focusFirst, problemText } from './ManageDialogs';
 import { DeadlineFields, FormEnd, TextArea, TextField } from './fields';
 import './notices.css';
@@ -58,7 +57,7 @@ export function PublishDialog({ s, store, request, me, channels, onClose, onPubl
   const allowed = useMemo(() => publishableChannels(me, channels), [me, channels]);
   const orgWide = canTargetOrg(me);
   const busy = !!s.busy.publish;
-  const count = targetCount(form);
+  const audience = useMemo(() => publishBody(form).audience, [form]);
 
   useEffect(() => () => store.clearError('publish'), [store]);
 
@@ -119,14 +118,21 @@ export function PublishDialog({ s, store, request, me, channels, onClose, onPubl
         <fieldset class="ntc-fieldset ntc-audience" aria-describedby={`${ID}-count${problems.audience ? ` ${ID}-audience-problem` : ''}`}>
           <legend class="ntc-legend-title">{t('notices.audience')}</legend>
           {!orgWide ? <p class="field-hint">{t('notices.aud_admin_only')}</p> : null}
-          <p id={`${ID}-count`} class="ntc-count" aria-live="polite">
-            {count ? t('notices.aud_count', { n: count }) : t('notices.aud_none')}
-          </p>
+          <AudienceCount id={`${ID}-count`} request={request} audience={audience} urgent={form.urgent} />
           <p id={`${ID}-audience-problem`} class="form-error" hidden={!problems.audience}>
             {problemText(problems.audience) ?? ''}
           </p>
           {/* The first control of the audience takes focus when it is empty. */}
           <span id={IDS.audience} tabIndex={-1} />
+          {orgWide ? (
+            <label class="ntc-check urgent-whole-org">
+              <input type="checkbox" checked={!!form.all} aria-describedby={`${ID}-all-hint`} onChange={(e) => set({ all: (e.currentTarget as HTMLInputElement).checked })} />
+              <span>{t('urgent.whole_org')}</span>
+              <span id={`${ID}-all-hint`} class="muted ntc-small">
+                {t('urgent.whole_org_hint')}
+              </span>
+            </label>
+          ) : null}
           <ChannelPicker channels={allowed} chosen={form.channels} onToggle={(id) => set({ channels: toggleId(form.channels, id) })} />
           {orgWide ? <OrgPickers request={request} form={form} set={set} /> : null}
         </fieldset>
@@ -229,8 +235,6 @@ function PeopleSearch({ request, chosen, onChange }: { request: Request; chosen:
   const id = `${ID}-people`;
 
   const has = new Set(chosen.map((p) => p.id));
-  const chosenIds = useMemo(() => chosen.map((p) => p.id), [chosen]);
-  const chosenNames = useMemo(() => new Map(chosen.map((p) => [p.id, p.name])), [chosen]);
   const toggle = (p: Person) =>
     onChange(has.has(p.id) ? chosen.filter((c) => c.id !== p.id) : [...chosen, { id: p.id, name: p.display_name || p.username }]);
 
@@ -283,7 +287,6 @@ function PeopleSearch({ request, chosen, onChange }: { request: Request; chosen:
           ))}
         </ul>
       ) : null}
-      {chosen.length ? <OffDutyHint request={request} userIds={chosenIds} names={chosenNames} /> : null}
     </fieldset>
   );
 }

@@ -3,6 +3,7 @@ import { formatDateTime, formatMoment } from '../../format';
 import { locale, t, type MessageKey } from '../../i18n';
 import { tallyCsvHref } from '../../notices/api';
 import type { NoticeState, NoticeStore, TallyView } from '../../notices/store';
+import { PersonPush, PushSummary } from '../urgent/PushStatus';
 import { TALLY_STATES, type Notice, type TallyDepartment, type TallyPerson, type TallyState } from '../../notices/types';
 import { useNow } from '../hooks';
 import { noticeError } from './NoticeList';
@@ -55,6 +56,7 @@ export function TallyPanel({ s, store, notice, tally }: Props) {
             {t('notices.tally_summary', { t: d.total, c: d.confirmed, s: d.seen, u: d.unseen })}
           </p>
           <Bar confirmed={d.confirmed} seen={d.seen} unseen={d.unseen} />
+          <PushSummary tally={d} refresh={() => void store.setTallyFilter(tally.filter)} />
           <ul class="ntc-legend" aria-hidden="true">
             {TALLY_STATES.map((st) => (
               <li key={st}>
@@ -188,6 +190,7 @@ function Person({ p }: { p: TallyPerson }) {
       <span class={`ntc-state ntc-tally-${st}`}>{t(STATE_KEY[st])}</span>
       {detail ? <span class="muted ntc-small">{detail}</span> : null}
       {p.reply ? <span class="ntc-reply-text">{t('notices.tally_reply', { reply: p.reply })}</span> : null}
+      <PersonPush p={p} />
     </li>
   );
 }

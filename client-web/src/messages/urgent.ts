@@ -1,0 +1,83 @@
+// Texts of urgent notices: the card in front of everything, the author's push status per
+// person, the people count and the off-duty hint of the publish dialog, "3/5 已确认".
+// zh-CN is the source of truth; English must define the same keys.
+
+export const zh = {
+  'urgent.card_label': '紧急通知',
+  'urgent.card_from': '{name} 发布',
+  'urgent.card_deadline': '请于 {when} 前确认',
+  'urgent.card_more': '还有 {n} 条紧急通知',
+  'urgent.view': '查看',
+  'urgent.confirm': '确认收到',
+  'urgent.confirming': '正在确认…',
+  'urgent.confirmed': '已确认收到',
+  'urgent.dismiss': '知道了',
+  'urgent.loading': '正在读取通知…',
+  'urgent.failed': '未能确认，请打开通知重试。',
+  'urgent.title_flash': '【紧急通知】{title}',
+
+  'urgent.push.pushed': '已推送到手机',
+  'urgent.push.breakthrough': '休息中，已破例推送',
+  'urgent.push.held': '休息中，未推送，上班时提醒',
+  'urgent.push.held_cap': '休息中，本周破例次数已用完，上班时提醒',
+  'urgent.push.connected': '在线，已即时送达',
+  'urgent.push.no_device': '未开启推送，打开应用时可见',
+  'urgent.push.failed': '推送失败',
+  'urgent.push.undecided': '推送状态确定中',
+  'urgent.push.heading': '推送情况',
+  'urgent.push.summary_label': '推送情况统计',
+  'urgent.push.count': '{label} {n} 人',
+
+  'urgent.people_count': '共 {n} 人',
+  'urgent.people_counting': '正在统计人数…',
+  'urgent.people_failed': '暂时无法统计人数',
+  'urgent.people_none': '尚未选择接收对象',
+  'urgent.people_channels': '共 {n} 人，将置顶于 {c} 个频道',
+  'urgent.whole_org': '全单位',
+  'urgent.whole_org_hint': '本单位所有在职人员（不含您本人），置顶于各部门频道。',
+  'urgent.off.held': '{n} 人休息中，将在上班时提醒',
+  'urgent.off.will': '{n} 人休息中：紧急通知将破例立即推送（本周第 {k} 次，上限 {cap} 次）',
+  'urgent.off.cap': '{n} 人休息中：本周破例推送已用完（{used}/{cap}），将在上班时提醒',
+
+  'urgent.confirmed_of': '{c}/{n} 已确认',
+} as const;
+
+export const en: Readonly<Record<keyof typeof zh, string>> = {
+  'urgent.card_label': 'Urgent notice',
+  'urgent.card_from': 'From {name}',
+  'urgent.card_deadline': 'Please confirm by {when}',
+  'urgent.card_more': '{n} more urgent notices',
+  'urgent.view': 'View',
+  'urgent.confirm': 'Confirm receipt',
+  'urgent.confirming': 'Confirming…',
+  'urgent.confirmed': 'Receipt confirmed',
+  'urgent.dismiss': 'OK',
+  'urgent.loading': 'Loading the notice…',
+  'urgent.failed': 'Could not confirm. Open the notice and try again.',
+  'urgent.title_flash': '[Urgent] {title}',
+
+  'urgent.push.pushed': 'Pushed to their phone',
+  'urgent.push.breakthrough': 'Off duty, pushed anyway',
+  'urgent.push.held': 'Off duty, not pushed; told when work starts',
+  'urgent.push.held_cap': 'Off duty; weekly break-throughs used up; told when work starts',
+  'urgent.push.connected': 'Online, shown at once',
+  'urgent.push.no_device': 'Push not enabled; sees it when opening the app',
+  'urgent.push.failed': 'Push failed',
+  'urgent.push.undecided': 'Push status pending',
+  'urgent.push.heading': 'Push',
+  'urgent.push.summary_label': 'Push summary',
+  'urgent.push.count': '{label}: {n}',
+
+  'urgent.people_count': '{n} people',
+  'urgent.people_counting': 'Counting people…',
+  'urgent.people_failed': 'Cannot count people right now',
+  'urgent.people_none': 'No audience chosen yet',
+  'urgent.people_channels': '{n} people, pinned in {c} channels',
+  'urgent.whole_org': 'Whole organisation',
+  'urgent.whole_org_hint': 'Every active account but you, pinned in every department channel.',
+  'urgent.off.held': '{n} off duty; they will be told when work starts',
+  'urgent.off.will': '{n} off duty: this urgent notice will be pushed to them now (break-through {k} of {cap} this week)',
+  'urgent.off.cap': '{n} off duty: this week’s break-throughs are used up ({used}/{cap}); they will be told when work starts',
+
+  'urgent.confirmed_of': '{c}/{n} confirmed',
+};
