@@ -32,6 +32,8 @@ var vectorTypes = []any{
 	Channel{}, ChannelMember{}, Messages{}, MessagesAround{},
 	// Forwarding (§4.9).
 	ForwardRequest{}, ForwardResult{},
+	// Read status (§4.14).
+	ChannelReads{}, ReadsData{},
 	// Notices (§4.10).
 	Notice{}, Notices{}, NoticeRevisions{}, NoticeTally{}, RemindResult{},
 	PublishNoticeRequest{}, ReviseNoticeRequest{}, WithdrawNoticeRequest{}, NoticeReadRequest{},

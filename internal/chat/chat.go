@@ -57,6 +57,9 @@ type Options struct {
 	// the message until they resume. Costs a bus round trip per ack; with the
 	// in-process bus there are no other nodes, so it is off.
 	AckAfterBus bool
+	// ReadsInterval is how long read-position moves in a channel gather before they
+	// go out as one reads frame (protocol.ReadsInterval when 0).
+	ReadsInterval time.Duration
 }
 
 // Alerter hears of new messages after they are committed.
@@ -83,6 +86,7 @@ type Service struct {
 	// AckAfterBus.
 	outbox        chan pubBatch
 	publisherDone chan struct{}
+	reads         *readsCoalescer
 }
 
 // pubBatch is what one commit (or one edit or recall) puts on the bus; done, when not
@@ -106,6 +110,11 @@ const outboxBatches = 1024
 // New returns a Service publishing on b; Close stops its committer.
 func New(s Store, b busevent.Bus, log *slog.Logger, now func() time.Time, opt Options) *Service {
 	svc := &Service{store: s, pub: busevent.NewPublisher(b, log), log: log, now: now, opt: opt}
+	interval := opt.ReadsInterval
+	if interval <= 0 {
+		interval = protocol.ReadsInterval
+	}
+	svc.reads = newReadsCoalescer(svc.pub, interval)
 	svc.outbox = make(chan pubBatch, outboxBatches)
 	svc.publisherDone = make(chan struct{})
 	go svc.publisher()
@@ -142,6 +151,7 @@ func (s *Service) Close() {
 	s.commits.close()
 	close(s.outbox) // the committer has stopped; publish what it committed, then stop
 	<-s.publisherDone
+	s.reads.close()
 }
 
 // Channels lists the ids of the user's channels.

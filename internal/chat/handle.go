@@ -302,11 +302,16 @@ func (s *Service) read(ctx context.Context, userID int64, d protocol.ReadData) (
 	if d.Seq < 0 {
 		return protocol.ReadData{}, apperr.BadField("seq", "seq must not be negative")
 	}
-	pos, err := s.store.SetReadSeq(ctx, d.ChannelID, userID, d.Seq)
+	pos, moved, err := s.store.SetReadSeq(ctx, d.ChannelID, userID, d.Seq)
 	if err != nil {
 		return protocol.ReadData{}, notMember(err)
 	}
 	out := protocol.ReadData{ChannelID: d.ChannelID, Seq: pos}
 	s.pub.ToUsers(ctx, []int64{userID}, protocol.TypeReadSync, out)
+	if moved {
+		// The channel's members see read positions (read status, PROTOCOL.md §4.14),
+		// gathered into one reads frame per channel per interval.
+		s.reads.moved(d.ChannelID, userID, pos)
+	}
 	return out, nil
 }

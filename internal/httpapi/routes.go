@@ -55,6 +55,7 @@ func (a *API) routes() http.Handler {
 	mux.HandleFunc("DELETE /api/v1/channels/{id}/members/{user}", a.authed(false, a.serve(a.removeChannelMember)))
 	mux.HandleFunc("PUT /api/v1/channels/{id}/members/{user}/role", a.authed(false, a.serve(a.setMemberRole)))
 	mux.HandleFunc("GET /api/v1/channels/{id}/messages", a.authed(false, a.serve(a.history)))
+	mux.HandleFunc("GET /api/v1/channels/{id}/reads", a.authed(false, a.serve(a.channelReads)))
 	mux.HandleFunc("GET /api/v1/search", a.authed(false, a.serve(a.search)))
 	mux.HandleFunc("POST /api/v1/direct/{user}", a.authed(false, a.serve(a.openDirect)))
 	mux.HandleFunc("POST /api/v1/forward", a.authed(false, a.serve(a.forward)))

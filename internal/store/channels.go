@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -457,24 +458,34 @@ func sortedKeys(m map[int64]bool) []int64 {
 }
 
 // SetReadSeq moves the member's read position forward to seq, clamped to the
-// channel's newest message, and never back; it returns the position after the call.
-// ErrNotFound when the channel is missing or the user is not a member.
+// channel's newest message, and never back; it returns the position after the call and
+// whether this call moved it. ErrNotFound when the channel is missing or the user is
+// not a member.
 //
 // The clamp reads last_seq without a lock: it only grows, so a stale value is merely
 // a lower clamp. The move itself is one conditional UPDATE, so concurrent calls from
-// several devices keep the highest.
-func (s *DB) SetReadSeq(ctx context.Context, channelID, userID, seq int64) (int64, error) {
+// several devices keep the highest and only the one that moved it says so.
+func (s *DB) SetReadSeq(ctx context.Context, channelID, userID, seq int64) (int64, bool, error) {
 	last, err := s.channelLastSeq(ctx, channelID)
 	if err != nil {
-		return 0, fmt.Errorf("store: set read position: %w", err)
+		return 0, false, fmt.Errorf("store: set read position: %w", err)
 	}
 	seq = min(seq, last)
 	var pos int64
-	err = s.queryRow(ctx, `UPDATE channel_members SET read_seq = CASE WHEN read_seq < ? THEN ? ELSE read_seq END
-		WHERE channel_id = ? AND user_id = ?
-		RETURNING read_seq`, seq, seq, channelID, userID).Scan(&pos)
-	if err != nil {
-		return 0, s.fail(err, "set read position of member %d in channel %d", userID, channelID)
+	err = s.queryRow(ctx, `UPDATE channel_members SET read_seq = ?
+		WHERE channel_id = ? AND user_id = ? AND read_seq < ?
+		RETURNING read_seq`, seq, channelID, userID, seq).Scan(&pos)
+	if err == nil {
+		return pos, true, nil
 	}
-	return pos, nil
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, false, s.fail(err, "set read position of member %d in channel %d", userID, channelID)
+	}
+	// Nothing moved: already there or further, or not a member at all.
+	err = s.queryRow(ctx, `SELECT read_seq FROM channel_members WHERE channel_id = ? AND user_id = ?`,
+		channelID, userID).Scan(&pos)
+	if err != nil {
+		return 0, false, s.fail(err, "set read position of member %d in channel %d", userID, channelID)
+	}
+	return pos, false, nil
 }

@@ -214,7 +214,7 @@ type Chat interface {
 	EditMessage(ctx context.Context, channelID, seq int64, text string, mentions []int64, at time.Time) (Message, error)
 	RecallMessage(ctx context.Context, channelID, seq, by int64, at time.Time) (Message, error)
 	// SetReadSeq moves the user's read position forward only, and returns the position
-	// after the call.
-	SetReadSeq(ctx context.Context, channelID, userID, seq int64) (int64, error)
+	// after the call and whether this call moved it.
+	SetReadSeq(ctx context.Context, channelID, userID, seq int64) (pos int64, moved bool, err error)
 	SearchMessages(ctx context.Context, q SearchQuery) ([]Message, error)
 }

@@ -234,7 +234,7 @@ func TestChannels(t *testing.T) {
 				"ListMembers":   func() error { _, err := s.ListMembers(ctx, id); return err },
 				"AddMember":     func() error { return s.AddMember(ctx, store.ChannelMember{ChannelID: id, UserID: u[0]}) },
 				"SyncMembers":   func() error { _, _, err := s.SyncMembers(ctx, id, []int64{u[0]}, t0); return err },
-				"SetReadSeq":    func() error { _, err := s.SetReadSeq(ctx, id, u[0], 1); return err },
+				"SetReadSeq":    func() error { _, _, err := s.SetReadSeq(ctx, id, u[0], 1); return err },
 				"History": func() error {
 					_, err := s.History(ctx, store.HistoryQuery{ChannelID: id, Limit: 10})
 					return err
@@ -286,7 +286,7 @@ func TestMembers(t *testing.T) {
 				"GetMember":     func() error { _, err := s.GetMember(ctx, c.ID, u[1]); return err },
 				"RemoveMember":  func() error { return s.RemoveMember(ctx, c.ID, u[1]) },
 				"SetMemberRole": func() error { return s.SetMemberRole(ctx, c.ID, u[1], store.MemberAdmin) },
-				"SetReadSeq":    func() error { _, err := s.SetReadSeq(ctx, c.ID, u[1], 1); return err },
+				"SetReadSeq":    func() error { _, _, err := s.SetReadSeq(ctx, c.ID, u[1], 1); return err },
 				"AddMember unknown user": func() error {
 					return s.AddMember(ctx, store.ChannelMember{ChannelID: c.ID, UserID: 99999})
 				},
@@ -302,7 +302,7 @@ func TestMembers(t *testing.T) {
 			for range 4 {
 				post(t, s, c.ID, u[0], "消息")
 			}
-			_, err := s.SetReadSeq(ctx, c.ID, u[1], 3)
+			_, _, err := s.SetReadSeq(ctx, c.ID, u[1], 3)
 			must(t, err)
 
 			at := t0.Add(24 * time.Hour)
@@ -698,12 +698,15 @@ func TestReadPositionsAndUnread(t *testing.T) {
 			for range 5 {
 				post(t, s, c.ID, u[1], "x")
 			}
-			steps := []struct{ set, want int64 }{{2, 2}, {1, 2}, {4, 4}, {4, 4}, {99, 5}, {0, 5}, {-3, 5}}
+			steps := []struct {
+				set, want int64
+				moved     bool
+			}{{2, 2, true}, {1, 2, false}, {4, 4, true}, {4, 4, false}, {99, 5, true}, {99, 5, false}, {0, 5, false}, {-3, 5, false}}
 			for _, st := range steps {
-				got, err := s.SetReadSeq(ctx, c.ID, u[0], st.set)
+				got, moved, err := s.SetReadSeq(ctx, c.ID, u[0], st.set)
 				must(t, err)
-				if got != st.want {
-					t.Fatalf("SetReadSeq(%d) = %d, want %d", st.set, got, st.want)
+				if got != st.want || moved != st.moved {
+					t.Fatalf("SetReadSeq(%d) = %d, moved %v; want %d, moved %v", st.set, got, moved, st.want, st.moved)
 				}
 			}
 			m, err := s.GetMember(ctx, c.ID, u[0])
@@ -729,12 +732,12 @@ func TestReadPositionsAndUnread(t *testing.T) {
 				unread int64
 			}{
 				{"nothing read", func() {}, 3},
-				{"read to 1", func() { _, err := s.SetReadSeq(ctx, c.ID, u[0], 1); must(t, err) }, 2},
-				{"read to 3", func() { _, err := s.SetReadSeq(ctx, c.ID, u[0], 3); must(t, err) }, 1},
+				{"read to 1", func() { _, _, err := s.SetReadSeq(ctx, c.ID, u[0], 1); must(t, err) }, 2},
+				{"read to 3", func() { _, _, err := s.SetReadSeq(ctx, c.ID, u[0], 3); must(t, err) }, 1},
 				{"a new message", func() { post(t, s, c.ID, u[2], "6") }, 2},
 				{"one recalled", func() { _, err := s.RecallMessage(ctx, c.ID, 4, u[1], t0); must(t, err) }, 1},
 				{"my own new message", func() { post(t, s, c.ID, u[0], "7") }, 1},
-				{"read everything", func() { _, err := s.SetReadSeq(ctx, c.ID, u[0], 1000); must(t, err) }, 0},
+				{"read everything", func() { _, _, err := s.SetReadSeq(ctx, c.ID, u[0], 1000); must(t, err) }, 0},
 			}
 			for _, st := range steps {
 				st.do()
@@ -769,7 +772,7 @@ func TestListMyChannels(t *testing.T) {
 		post(t, s, busy.ID, u[1], "第一条")
 		second := postAt(t, s, busy.ID, u[1], "第二条", t0)
 		third := post(t, s, busy.ID, u[0], "第三条")
-		_, err := s.SetReadSeq(ctx, busy.ID, u[0], 1)
+		_, _, err := s.SetReadSeq(ctx, busy.ID, u[0], 1)
 		must(t, err)
 
 		t.Run("lists the user's channels with role, position, unread and latest", func(t *testing.T) {
