@@ -15,6 +15,7 @@ import * as groupLineMessages from './messages/grouplines';
 import * as phoneMessages from './messages/phone';
 import * as searchMessages from './messages/search';
 import * as urgentMessages from './messages/urgent';
+import * as readsMessages from './messages/reads';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
@@ -110,7 +111,7 @@ const coreZh = {
   'duration.hours_minutes': '{h} 小时 {m} 分钟',
 } as const;
 
-const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsMessages.zh, ...groupMessages.zh, ...directoryMessages.zh, ...adminMessages.zh, ...pwaMessages.zh, ...quietMessages.zh, ...groupLineMessages.zh, ...phoneMessages.zh, ...forwardMessages.zh, ...searchMessages.zh, ...urgentMessages.zh } as const;
+const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsMessages.zh, ...groupMessages.zh, ...directoryMessages.zh, ...adminMessages.zh, ...pwaMessages.zh, ...quietMessages.zh, ...groupLineMessages.zh, ...phoneMessages.zh, ...forwardMessages.zh, ...searchMessages.zh, ...urgentMessages.zh, ...readsMessages.zh } as const;
 
 export type MessageKey = keyof typeof zhCN;
 type Dictionary = Readonly<Partial<Record<MessageKey, string>>>;
@@ -204,7 +205,7 @@ const coreEn: Readonly<Partial<Record<keyof typeof coreZh, string>>> = {
   'duration.hours_minutes': '{h} h {m} min',
 };
 
-const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ...settingsMessages.en, ...groupMessages.en, ...directoryMessages.en, ...adminMessages.en, ...pwaMessages.en, ...quietMessages.en, ...groupLineMessages.en, ...phoneMessages.en, ...forwardMessages.en, ...searchMessages.en, ...urgentMessages.en };
+const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ...settingsMessages.en, ...groupMessages.en, ...directoryMessages.en, ...adminMessages.en, ...pwaMessages.en, ...quietMessages.en, ...groupLineMessages.en, ...phoneMessages.en, ...forwardMessages.en, ...searchMessages.en, ...urgentMessages.en, ...readsMessages.en };
 
 const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };
 

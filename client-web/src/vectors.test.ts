@@ -6,6 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { ImportRowError } from './admin/types';
+import type { ChannelReads, ReadMove, ReadPosition, ReadsData } from './reads/types';
 import type {
   AckData,
   AwayData,
@@ -245,6 +246,13 @@ const SHAPES: Record<string, AnyShape> = {
   ForwardResult: {
     results: [{ channel_id: true, seqs: true, comment_seq: true, created_at: true, duplicate: true } satisfies Shape<ForwardDelivery>],
   } satisfies Shape<ForwardResult>,
+  // Read status.
+  ChannelReads: {
+    channel_id: true,
+    last_seq: true,
+    reads: [{ user_id: true, seq: true, joined_at: true } satisfies Shape<ReadPosition>],
+  } satisfies Shape<ChannelReads>,
+  ReadsData: { channel_id: true, moves: [{ user_id: true, seq: true } satisfies Shape<ReadMove>] } satisfies Shape<ReadsData>,
   // Notices.
   Notice: notice,
   Notices: { notices: [notice], has_more: true, escalations: [escalation] } satisfies Shape<Notices>,

@@ -24,6 +24,8 @@ import { PhonePushPrompt, PhoneReminders } from './phone/Banners';
 import { usePhone } from './phone/usePhone';
 import { UrgentCard } from './urgent/UrgentCard';
 import { createUrgentStore } from '../urgent/browser';
+import { createReadsStore } from '../reads/store';
+import { ReadsStoreContext } from './reads/ReadsScope';
 
 interface Props {
   store: AppStore;
@@ -46,6 +48,8 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   const urgent = useMemo(() => createUrgentStore(request, me.id), [me.id]);
   useEffect(() => () => urgent.dispose(), [urgent]);
   const bumps = useStore(urgent).bumps;
+  const reads = useMemo(() => createReadsStore({ request }), [me.id, session]);
+  useEffect(() => () => reads.dispose(), [reads]);
   const chat = useMemo(
     () =>
       createChatStore({
@@ -55,11 +59,15 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
         storage: browserStorage(),
         onExpired: () => store.sessionExpired(),
         onOtherFrame: (f) => {
+          if (reads.handleFrame(f)) return;
           notices.handleFrame(f);
           urgent.handleFrame(f);
         },
-        // Notice frames are not replayed after a reconnect: fetch what is shown again.
-        onWelcome: () => void notices.resync(),
+        // Notice and reads frames are not replayed after a reconnect: fetch what is shown again.
+        onWelcome: () => {
+          void notices.resync();
+          reads.resync();
+        },
       }),
     [me.id, session],
   );
@@ -161,6 +169,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
             <PhoneReminders notices={notices} onOpen={(id) => store.navigate({ section: 'notices', view: 'pending', noticeId: id })} />
           ) : null}
           {route.section === 'channels' ? (
+            <ReadsStoreContext.Provider value={reads}>
             <ChatPage
               chat={chat}
               notices={notices}
@@ -175,6 +184,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
               noDepartment={me.departments.length === 0}
               bumps={bumps}
             />
+            </ReadsStoreContext.Provider>
           ) : route.section === 'directory' ? (
             <DirectoryPage request={request} meId={me.id} onMessage={openDirect} />
           ) : route.section === 'settings' ? (

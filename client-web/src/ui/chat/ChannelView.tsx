@@ -14,6 +14,7 @@ import { MemberPanel } from './MemberPanel';
 import { MuteToggle } from './MuteToggle';
 import type { MessageActions } from './MessageItem';
 import { Timeline } from './Timeline';
+import { ReadsScope } from '../reads/ReadsScope';
 
 interface Props {
   s: ChatState;
@@ -142,6 +143,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
               </button>
             </p>
           ) : null}
+          <ReadsScope channel={c} names={names} meId={meId}>
           <Timeline
             key={id}
             channelId={id}
@@ -160,6 +162,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
             onLoadNewer={() => void chat.loadNewer(id)}
             onJumpLatest={() => chat.jumpToLatest(id)}
           />
+          </ReadsScope>
           {notice ? (
             <p class="form-error channel-notice" role="alert">
               {notice}{' '}

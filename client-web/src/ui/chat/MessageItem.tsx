@@ -14,6 +14,7 @@ import { ForwardBody } from './ForwardBody';
 import { longPress, MessageMenu } from './MessageMenu';
 import { RichText } from './RichText';
 import { SystemLine } from './SystemLine';
+import { ReadMark } from '../reads/ReadMark';
 
 export interface MessageActions {
   canEdit: (m: Message) => boolean;
@@ -130,6 +131,7 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
             {m.edited_at ? <span class="msg-edited">{t('chat.edited')}</span> : null}
           </div>
         )}
+        {mine ? <ReadMark m={m} /> : null}
       </div>
       <div class="msg-actions" role="group" aria-label={t('chat.actions')}>
         <button type="button" class="btn btn-quiet btn-small" onClick={() => actions.reply(m)}>

@@ -1,0 +1,43 @@
+// Texts of read status (已读 / 未读, N人未读) and the who-read panel. zh-CN is the source of truth; English must define the same keys.
+
+export const zh = {
+  'reads.read': '已读',
+  'reads.unread': '未读',
+  'reads.all_read': '全部已读',
+  'reads.n_unread': '{n}人未读',
+  'reads.open_label': '查看已读情况：{status}',
+  'reads.panel_title': '消息接收情况',
+  'reads.view': '查看已读',
+  'reads.tab_unread': '未读 {n}',
+  'reads.tab_read': '已读 {n}',
+  'reads.summary': '应读 {total} 人，已读 {read} 人，未读 {unread} 人',
+  'reads.nobody': '暂无',
+  'reads.loading': '正在加载已读情况…',
+  'reads.load_failed': '无法加载已读情况。',
+  'reads.directory_failed': '无法加载部门信息，按姓名列出。',
+  'reads.no_department': '未分配部门',
+  'reads.unknown_person': '用户 {id}',
+  'reads.live': '实时更新',
+  'reads.message_quote': '消息：{text}',
+} as const;
+
+export const en: Readonly<Record<keyof typeof zh, string>> = {
+  'reads.read': 'Read',
+  'reads.unread': 'Unread',
+  'reads.all_read': 'Read by all',
+  'reads.n_unread': '{n} unread',
+  'reads.open_label': 'Who has read it: {status}',
+  'reads.panel_title': 'Who has read it',
+  'reads.view': 'Who read it',
+  'reads.tab_unread': 'Unread {n}',
+  'reads.tab_read': 'Read {n}',
+  'reads.summary': '{total} asked to read, {read} read, {unread} unread',
+  'reads.nobody': 'Nobody',
+  'reads.loading': 'Loading who has read it…',
+  'reads.load_failed': 'Could not load who has read it.',
+  'reads.directory_failed': 'Could not load departments; listed by name.',
+  'reads.no_department': 'No department',
+  'reads.unknown_person': 'User {id}',
+  'reads.live': 'Live',
+  'reads.message_quote': 'Message: {text}',
+};
