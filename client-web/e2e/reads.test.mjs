@@ -80,6 +80,15 @@ for (const { label, viewport, ...device } of VIEWPORTS) {
     await mark.getByRole('button', { name: /全部已读/ }).waitFor();
     await shot(a.page, `reads-group-${label}`);
 
+    // The message menu's 查看已读 opens the same panel (right-click on a desktop).
+    if (label === '1280') {
+      await mine(a.page, text).locator('.msg-text').click({ button: 'right' });
+      await a.page.getByRole('menuitem', { name: '查看已读' }).click();
+      await panel.getByText('应读 2 人，已读 2 人，未读 0 人').waitFor();
+      await panel.getByRole('button', { name: '关闭' }).click();
+      await panel.waitFor({ state: 'detached' });
+    }
+
     // A direct chat: 未读, then 已读 once 张静 has opened it.
     const opened = await a.page.request.post(`/api/v1/direct/${await userId(a.page, 'zhangjing')}`);
     assert.equal(opened.status(), 200);

@@ -15,6 +15,7 @@ import { longPress, MessageMenu } from './MessageMenu';
 import { RichText } from './RichText';
 import { SystemLine } from './SystemLine';
 import { ReadMark } from '../reads/ReadMark';
+import { useReadersMenu } from '../reads/ReadsScope';
 
 export interface MessageActions {
   canEdit: (m: Message) => boolean;
@@ -51,6 +52,7 @@ function mentionNames(m: { mentions?: number[]; mention_all?: boolean }, names: 
 export function MessageItem({ m, compact, names, meId, quoted, actions }: Props) {
   const l = locale.get();
   const [menu, setMenu] = useState<{ x: number; y: number } | undefined>();
+  const readersMenu = useReadersMenu();
   if (m.kind === 'system') return <SystemLine m={m} names={names} meId={meId} />;
   const name = personName(m.sender_id, names);
   if (m.recalled_at) {
@@ -180,7 +182,7 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
             select: () => actions.select?.(m),
             recall: () => actions.recall(m),
             edit: () => actions.edit(m),
-          }, actions.menuExtra?.(m))}
+          }, [...(actions.menuExtra?.(m) ?? []), ...readersMenu(m)])}
         />
       ) : null}
     </article>

@@ -2,6 +2,8 @@ import { createContext, type ComponentChildren } from 'preact';
 import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Channel, Message } from '../../chat/types';
 import type { Names } from '../../chat/view';
+import type { MenuItem } from '../../forward/forward';
+import { t } from '../../i18n';
 import { hasReadStatus } from '../../reads/status';
 import type { ReadsStore } from '../../reads/store';
 import { ReadersPanel } from './ReadersPanel';
@@ -57,4 +59,13 @@ export function canShowReaders(m: Message, meId: number, channel?: Channel): boo
  * for a message menu; undefined outside a ReadsScope. */
 export function useOpenReaders(): ((m: Message) => void) | undefined {
   return useContext(ScopeContext)?.open;
+}
+
+/** The 查看已读 item of a message's menu (forward/forward.ts's MenuItem): for one's own
+ * messages outside a direct chat, opening the who-read panel; none elsewhere or outside
+ * a ReadsScope. A hook: call it where the message component's other hooks are. */
+export function useReadersMenu(): (m: Message) => MenuItem[] {
+  const scope = useContext(ScopeContext);
+  return (m) =>
+    scope && canShowReaders(m, scope.meId, scope.channel) ? [{ id: 'readers', label: t('reads.view'), run: () => scope.open(m) }] : [];
 }
