@@ -90,4 +90,7 @@ type Info struct {
 	// recall or edit a message, so clients offer those actions only while they work.
 	RecallWindowSeconds int64 `json:"recall_window_seconds"`
 	EditWindowSeconds   int64 `json:"edit_window_seconds"`
+	// Reactions are the reactions people may give messages, in the order clients
+	// offer and show them; [] when the operator turned reactions off.
+	Reactions []string `json:"reactions"`
 }

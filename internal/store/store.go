@@ -253,6 +253,7 @@ type Store interface {
 	Push
 	Alerts
 	Quiet
+	Reactions
 
 	// InTx runs fn with a Store bound to one transaction, committed when fn returns nil
 	// and rolled back otherwise. Nested InTx calls join the outer transaction.
