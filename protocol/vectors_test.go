@@ -26,6 +26,8 @@ var vectorTypes = []any{
 	// Frames (§7), both ways.
 	WelcomeData{}, AckData{}, Message{}, ReadData{}, ResyncData{}, ChannelEvent{}, NoticeEvent{},
 	SendData{}, EditData{}, RecallData{}, AwayData{}, HelloData{},
+	// Reactions (§7.4 react, §7.5 reactions).
+	ReactData{}, ReactionsData{},
 	// The error of a REST answer and of an error frame (§2).
 	ErrorBody{},
 	// Chat (§4.9).

@@ -92,6 +92,7 @@ func openBus(ctx context.Context, cfg config.Config, log *slog.Logger) (bus.Bus,
 type shared struct {
 	loginLimit ratelimit.Allower
 	sendLimit  ratelimit.Allower
+	reactLimit ratelimit.Allower
 	presence   presence.Tracker
 	close      func()
 }
@@ -100,12 +101,16 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 	const (
 		loginPerMinute, loginBurst = 10, 10
 		sendPerMinute, sendBurst   = 300, 100
+		// Reactions: a row of 收到 down a morning's instructions at once, then two a
+		// second per person — taps, never a script toggling a chip in a loop.
+		reactPerMinute, reactBurst = 120, 30
 		presenceTTL                = 60 * time.Second
 	)
 	if cfg.Redis == "" {
 		return &shared{
 			loginLimit: ratelimit.New(loginPerMinute, loginBurst, 100_000, now),
 			sendLimit:  ratelimit.New(sendPerMinute, sendBurst, 100_000, now),
+			reactLimit: ratelimit.New(reactPerMinute, reactBurst, 100_000, now),
 			presence:   presence.NewMemory(),
 			close:      func() {},
 		}, nil
@@ -123,6 +128,7 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 	return &shared{
 		loginLimit: ratelimit.NewRedis(client, cfg.RedisPrefix, loginPerMinute, loginBurst),
 		sendLimit:  ratelimit.NewRedis(client, cfg.RedisPrefix, sendPerMinute, sendBurst),
+		reactLimit: ratelimit.NewRedis(client, cfg.RedisPrefix, reactPerMinute, reactBurst),
 		presence:   pr,
 		close: func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -92,6 +92,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	defer alerts.Close()
 	chatOpt.Alerts = alerts
 	chatOpt.SendLimit = sh.sendLimit
+	chatOpt.Reactions, chatOpt.ReactLimit = cfg.Reactions, sh.reactLimit
 	// In a cluster, an ack waits until the message is on Redis: a node dying right after
 	// acking cannot keep it from the other nodes' live clients.
 	chatOpt.AckAfterBus = cfg.Redis != ""
@@ -127,6 +128,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		PublicOrigin: cfg.PublicOrigin(), TrustProxy: cfg.TrustProxy, OrgName: cfg.OrgName, Version: version,
 		Locale: cfg.DefaultLocale, TimeZone: cfg.TimeZone,
 		RecallWindow: cfg.RecallWindow, EditWindow: cfg.EditWindow,
+		Reactions:  cfg.Reactions,
 		LoginLimit: sh.loginLimit,
 		Presence:   sh.presence,
 		WebClient:  web,

@@ -31,6 +31,7 @@ import (
 type Store interface {
 	store.Chat
 	store.Org
+	store.Reactions
 	GetUser(ctx context.Context, id int64) (store.User, error)
 	ListUsers(ctx context.Context, f store.UserFilter) ([]store.User, error)
 }
@@ -60,6 +61,10 @@ type Options struct {
 	// ReadsInterval is how long read-position moves in a channel gather before they
 	// go out as one reads frame (protocol.ReadsInterval when 0).
 	ReadsInterval time.Duration
+	// Reactions is the allowed set of reactions (收到, 👍 …), in display order; empty
+	// turns reactions off. ReactLimit bounds reactions per user, like SendLimit.
+	Reactions  []string
+	ReactLimit ratelimit.Allower
 }
 
 // Alerter hears of new messages after they are committed.
@@ -69,7 +74,8 @@ type Alerter interface {
 
 // DefaultOptions are the defaults the configuration starts from.
 func DefaultOptions() Options {
-	return Options{RecallWindow: 2 * time.Minute, EditWindow: 24 * time.Hour, ReplayLimit: 500, CommitDelay: time.Millisecond, CommitBatch: 256}
+	return Options{RecallWindow: 2 * time.Minute, EditWindow: 24 * time.Hour, ReplayLimit: 500, CommitDelay: time.Millisecond, CommitBatch: 256,
+		Reactions: DefaultReactions}
 }
 
 // Service implements hub.Service and the chat REST operations.
@@ -221,8 +227,15 @@ func (s *Service) Resume(ctx context.Context, userID int64, pos protocol.ResumeP
 		if len(msgs) == 0 {
 			break
 		}
-		for _, m := range msgs {
-			f, err := protocol.EncodeFrame(protocol.TypeMessage, "", toWire(m))
+		wire := make([]protocol.Message, len(msgs))
+		for i, m := range msgs {
+			wire[i] = toWire(m)
+		}
+		if err := s.withReactions(ctx, wire); err != nil {
+			return nil, 0, nil, err
+		}
+		for _, m := range wire {
+			f, err := protocol.EncodeFrame(protocol.TypeMessage, "", m)
 			if err != nil {
 				return nil, 0, nil, fmt.Errorf("chat: resume channel %d: %w", ch.ID, err)
 			}

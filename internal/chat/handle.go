@@ -48,6 +48,11 @@ func (s *Service) Handle(ctx context.Context, p auth.Principal, f protocol.Frame
 		if err = decodeData(f.Data, &d); err == nil {
 			reply, err = s.read(ctx, p.User.ID, d)
 		}
+	case protocol.TypeReact:
+		var d protocol.ReactData
+		if err = decodeData(f.Data, &d); err == nil {
+			reply, err = s.react(ctx, p.User.ID, d)
+		}
 	default:
 		err = apperr.New(protocol.CodeUnknownType, "unknown frame type %q", f.Type)
 	}
@@ -258,8 +263,13 @@ func (s *Service) edit(ctx context.Context, userID int64, d protocol.EditData) (
 		return protocol.AckData{}, err
 	}
 	// Sequence 0: an edit changes an old message; a client that has seen its sequence
-	// must still get it. Through the publisher, so it follows the message itself.
-	s.enqueue(outgoing{d.ChannelID, 0, toWire(msg)})
+	// must still get it. Through the publisher, so it follows the message itself. It
+	// carries the reactions, which the client's copy is replaced with.
+	edited := []protocol.Message{toWire(msg)}
+	if err := s.withReactions(ctx, edited); err != nil {
+		s.log.Warn("edited message published without its reactions", "err", err)
+	}
+	s.enqueue(outgoing{d.ChannelID, 0, edited[0]})
 	return protocol.AckData{ChannelID: msg.ChannelID, Seq: msg.Seq, ClientID: msg.ClientID, CreatedAt: msg.CreatedAt}, nil
 }
 

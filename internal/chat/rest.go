@@ -127,6 +127,9 @@ func (s *Service) History(ctx context.Context, userID int64, q store.HistoryQuer
 	for _, m := range msgs {
 		out.Messages = append(out.Messages, toWire(m))
 	}
+	if err := s.withReactions(ctx, out.Messages); err != nil {
+		return protocol.Messages{}, err
+	}
 	return out, nil
 }
 

@@ -76,6 +76,9 @@ func (s *Service) Search(ctx context.Context, userID int64, req SearchRequest) (
 	for _, m := range msgs {
 		out.Messages = append(out.Messages, toWire(m))
 	}
+	if err := s.withReactions(ctx, out.Messages); err != nil {
+		return protocol.Messages{}, err
+	}
 	return out, nil
 }
 
@@ -134,6 +137,9 @@ func (s *Service) Around(ctx context.Context, userID, channelID, seq int64, limi
 	}
 	for _, m := range after {
 		out.Messages = append(out.Messages, toWire(m))
+	}
+	if err := s.withReactions(ctx, out.Messages); err != nil {
+		return protocol.MessagesAround{}, err
 	}
 	return out, nil
 }

@@ -33,6 +33,7 @@ type Config struct {
 
 	RecallWindow time.Duration // --recall-window: how long a sender may recall (撤回) a message
 	EditWindow   time.Duration // --edit-window: how long a sender may edit a message
+	Reactions    []string      // --reactions: the reactions people may give messages (收到, 👍 …), in display order
 
 	NoticeChannelAdmins  bool            // --notice-channel-admins: channel administrators may publish notices to their channels
 	NoticeRemindInterval time.Duration   // --notice-remind-interval: "remind the unconfirmed" at most once per interval
@@ -69,6 +70,7 @@ func Default() Config {
 		LockoutDuration:  15 * time.Minute,
 		RecallWindow:     2 * time.Minute,
 		EditWindow:       24 * time.Hour,
+		Reactions:        defaultReactions(),
 
 		NoticeChannelAdmins:  true,
 		NoticeRemindInterval: 30 * time.Minute,
@@ -126,6 +128,7 @@ func (c Config) Validate() error {
 	if c.EditWindow < 0 || c.EditWindow > 30*24*time.Hour {
 		bad("edit-window", "must be between 0 and 720h, got %s", c.EditWindow)
 	}
+	c.validateReactions(bad)
 	if c.NoticeRemindInterval < time.Minute || c.NoticeRemindInterval > 24*time.Hour {
 		bad("notice-remind-interval", "must be between 1m and 24h, got %s", c.NoticeRemindInterval)
 	}

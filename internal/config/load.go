@@ -43,6 +43,7 @@ func (c *Config) settings() []setting {
 		{"trust-proxy", "take the client address from X-Forwarded-For (only behind a reverse proxy)", false, (*boolValue)(&c.TrustProxy)},
 		{"recall-window", "how long a sender may recall (撤回) a message; channel administrators may always", false, (*durationValue)(&c.RecallWindow)},
 		{"edit-window", "how long a sender may edit a message (edits are marked as edited)", false, (*durationValue)(&c.EditWindow)},
+		{"reactions", "the reactions people may give messages, in display order, separated by commas, e.g. 收到,👍,OK (at most 12, each at most 10 characters; none: off)", false, (*reactionsValue)(&c.Reactions)},
 		{"notice-channel-admins", "channel administrators may publish notices to their own channels (leaders always may)", false, (*boolValue)(&c.NoticeChannelAdmins)},
 		{"notice-remind-interval", "how often a notice's author may remind the unconfirmed", false, (*durationValue)(&c.NoticeRemindInterval)},
 		{"notice-reminders", "automatic reminders before a notice's deadline, e.g. 24h,2h (none: no automatic reminders)", false, (*durationsValue)(&c.NoticeReminders)},

@@ -62,6 +62,7 @@ type Deps struct {
 	TimeZone     string
 	// RecallWindow and EditWindow are the chat service's, told to clients in /info.
 	RecallWindow, EditWindow time.Duration
+	Reactions                []string          // the chat service's allowed set, told to clients in /info
 	LoginLimit               ratelimit.Allower // per client address; shared through Redis in a cluster
 	WebClient                http.Handler      // serves the embedded client for everything not under /api
 	Chat                     *chat.Service
@@ -102,6 +103,7 @@ type API struct {
 	timeZone     string
 	recallWindow time.Duration
 	editWindow   time.Duration
+	reactions    []string
 }
 
 // New builds the handler.
@@ -112,6 +114,7 @@ func New(d Deps) http.Handler {
 		trustProxy: d.TrustProxy, orgName: d.OrgName, version: d.Version, locale: d.Locale, timeZone: d.TimeZone,
 		recallWindow: d.RecallWindow, editWindow: d.EditWindow,
 	}
+	a.reactions = append([]string{}, d.Reactions...) // [] rather than null when off
 	a.quiet = d.Quiet
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())

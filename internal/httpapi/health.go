@@ -52,5 +52,6 @@ func (a *API) info(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, protocol.Info{
 		OrgName: name, Version: a.version, DefaultLocale: a.locale, TimeZone: a.timeZone,
 		RecallWindowSeconds: int64(a.recallWindow / time.Second), EditWindowSeconds: int64(a.editWindow / time.Second),
+		Reactions: a.reactions,
 	})
 }

@@ -19,6 +19,8 @@ func isClientType(t string) bool {
 	switch t {
 	case protocol.TypeHello, protocol.TypeSend, protocol.TypeEdit, protocol.TypeRecall, protocol.TypeRead, protocol.TypeAway, protocol.TypePing:
 		return true
+	case protocol.TypeReact:
+		return true
 	}
 	return false
 }
