@@ -8,6 +8,8 @@ export interface Info {
   time_zone: string;
   recall_window_seconds?: number;
   edit_window_seconds?: number;
+  /** The reactions people may give messages, in display order; [] when off. */
+  reactions?: string[];
 }
 
 export interface MeDept {

@@ -64,6 +64,7 @@ import type {
   WorkScheduleResponse,
   YearFile,
 } from './quiet/types';
+import type { ReactData, ReactionsData } from './reactions/types';
 
 /** The keys of T: true for a plain value, the nested shape for an object, [shape] for an
  * array of objects. */
@@ -209,6 +210,8 @@ const SHAPES: Record<string, AnyShape> = {
   RecallData: { channel_id: true, seq: true } satisfies Shape<RecallData>,
   AwayData: { away: true } satisfies Shape<AwayData>,
   HelloData: { resume: [resumePos] } satisfies Shape<HelloData>,
+  ReactData: { channel_id: true, seq: true, reaction: true, on: true } satisfies Shape<ReactData>,
+  ReactionsData: { channel_id: true, seq: true, rev: true, reactions: [{ reaction: true, user_ids: true }] } satisfies Shape<ReactionsData>,
   ErrorBody: { error } satisfies Shape<ErrorBody>,
   // Chat.
   Channel: {

@@ -12,6 +12,8 @@ import type { ChatContext } from './state';
 import { changesMembers } from '../groups/lines';
 import { findMessage, heldSeq, keepsLive, mergeMessages, type Timeline } from './timeline';
 import type { AckData, ChannelEvent, ErrorData, Frame, HelloData, Message, ReadData, ResumePos, ResyncData } from './types';
+import { applyReactions } from '../reactions/store';
+import type { ReactionsData } from '../reactions/types';
 
 export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending: Sending): SocketHandlers {
   const { deps, ops, pendingReads } = ctx;
@@ -41,6 +43,9 @@ export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending
         if (op.kind === 'edit' || op.kind === 'recall') {
           ctx.clearT(op.timer);
           op.resolve(localError('network', ctx.now()));
+        } else if (op.kind === 'react') {
+          ctx.clearT(op.timer);
+          op.settle(localError('network', ctx.now()));
         }
         ops.delete(ref);
       }
@@ -71,6 +76,9 @@ export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending
         break;
       case 'channel':
         onChannelEvent(f.data as ChannelEvent);
+        break;
+      case 'reactions':
+        applyReactions(ctx, f.data as ReactionsData);
         break;
       default:
         deps.onOtherFrame?.(f);
@@ -159,6 +167,10 @@ export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending
       case 'read':
         if (pendingReads.get(op.channelId) === op.seq) pendingReads.delete(op.channelId);
         return;
+      case 'react':
+        ctx.clearT(op.timer);
+        op.settle(undefined, a);
+        return;
     }
   }
 
@@ -188,6 +200,10 @@ export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending
       case 'read':
         // not_member: the channel is gone; anything else: try again after reconnect.
         if (e.code === 'not_member') pendingReads.delete(op.channelId);
+        return;
+      case 'react':
+        ctx.clearT(op.timer);
+        op.settle(e);
         return;
     }
   }

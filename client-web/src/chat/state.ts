@@ -52,7 +52,8 @@ export interface ChatDeps {
 export type Op =
   | { kind: 'send'; clientId: string }
   | { kind: 'edit' | 'recall'; resolve: (e?: UiError) => void; timer: unknown }
-  | { kind: 'read'; channelId: number; seq: number };
+  | { kind: 'read'; channelId: number; seq: number }
+  | { kind: 'react'; settle: (e?: UiError, answer?: unknown) => void; timer: unknown };
 
 /** What every part of the store shares. */
 export interface ChatContext {

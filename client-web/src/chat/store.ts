@@ -11,6 +11,7 @@
 import { createSocketHandlers } from './frames';
 import { createLoaders } from './loaders';
 import { createSending } from './sending';
+import { createReactions } from '../reactions/store';
 import { createChatCore, type ChatDeps, type ChatState } from './state';
 import type { Channel } from './types';
 
@@ -26,6 +27,7 @@ export function createChatStore(deps: ChatDeps) {
   // it through a function, called only once the store is built.
   const sending = createSending(ctx, (f) => socket.send(f));
   const socket = deps.socket(createSocketHandlers(ctx, loaders, sending));
+  const reactions = createReactions(ctx, (f) => socket.send(f));
 
   // ---- navigation ----
 
@@ -76,6 +78,8 @@ export function createChatStore(deps: ChatDeps) {
     edit: sending.edit,
     recall: sending.recall,
     markRead: sending.markRead,
+    /** Adds or takes back the person's reaction (PROTOCOL.md §7.4 react). */
+    toggleReaction: reactions.toggle,
     setDraft: sending.setDraft,
     search: loaders.search,
     clearSearch: () => ctx.set({ search: undefined }),

@@ -15,6 +15,7 @@ import { MuteToggle } from './MuteToggle';
 import type { MessageActions } from './MessageItem';
 import { Timeline } from './Timeline';
 import { ReadsScope } from '../reads/ReadsScope';
+import { reactionActions } from '../reactions/MessageReactions';
 
 interface Props {
   s: ChatState;
@@ -89,6 +90,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
     },
     jumpTo: () => undefined, // the timeline supplies it
     ...fwd.actions,
+    reactions: reactionActions(chat, c, info?.reactions, setNotice),
   };
 
   const title = c ? channelTitle(c, s.people) : '';

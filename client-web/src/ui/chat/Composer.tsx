@@ -8,6 +8,7 @@ import { describeError, type UiError } from '../../errors';
 import { notePushMoment } from '../../push/prompt';
 import { locale, t, type MessageKey } from '../../i18n';
 import { mentionAllAllowed } from '../../groups/lines';
+import { EmojiPicker } from '../reactions/EmojiPicker';
 
 interface Props {
   chat: ChatStore;
@@ -226,6 +227,7 @@ export function Composer(p: Props) {
         </ul>
       ) : null}
       <div class="composer-row">
+        <EmojiPicker textarea={ref} id={`emoji-${channel.id}`} onInsert={(v, c) => update(v, c)} />
         <label class="visually-hidden" for={`composer-${channel.id}`}>
           {t('chat.composer')}
         </label>

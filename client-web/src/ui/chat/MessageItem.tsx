@@ -16,6 +16,7 @@ import { RichText } from './RichText';
 import { SystemLine } from './SystemLine';
 import { ReadMark } from '../reads/ReadMark';
 import { useReadersMenu } from '../reads/ReadsScope';
+import { MessageReactions, ReactButton, type ReactionActions } from '../reactions/MessageReactions';
 
 export interface MessageActions {
   canEdit: (m: Message) => boolean;
@@ -32,6 +33,8 @@ export interface MessageActions {
    * and a row above the items (the reactions); `close` closes the menu. */
   menuExtra?: (m: Message) => MenuItem[];
   menuTop?: (m: Message, close: () => void) => ComponentChildren;
+  /** Reactions (收到, 👍 …): chips under the message and the toolbar's 回应. */
+  reactions?: ReactionActions;
 }
 
 interface Props {
@@ -133,9 +136,11 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
             {m.edited_at ? <span class="msg-edited">{t('chat.edited')}</span> : null}
           </div>
         )}
+        {actions.reactions ? <MessageReactions m={m} names={names} meId={meId} r={actions.reactions} /> : null}
         {mine ? <ReadMark m={m} /> : null}
       </div>
       <div class="msg-actions" role="group" aria-label={t('chat.actions')}>
+        {actions.reactions ? <ReactButton m={m} meId={meId} r={actions.reactions} /> : null}
         <button type="button" class="btn btn-quiet btn-small" onClick={() => actions.reply(m)}>
           {t('chat.reply')}
         </button>
