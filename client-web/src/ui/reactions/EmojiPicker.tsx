@@ -26,8 +26,23 @@ export function EmojiPicker({ textarea, onInsert, id }: {
       const target = e.target as Node;
       if (!panel.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
     };
+    // Escape closes it wherever the focus is (the text keeps it after a click): back to
+    // the button from the grid, left in the text otherwise.
+    const escape = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      const inGrid = !!panel.current?.contains(document.activeElement);
+      setOpen(false);
+      if (inGrid) {
+        e.preventDefault();
+        button.current?.focus();
+      }
+    };
     document.addEventListener('pointerdown', close);
-    return () => document.removeEventListener('pointerdown', close);
+    document.addEventListener('keydown', escape, true);
+    return () => {
+      document.removeEventListener('pointerdown', close);
+      document.removeEventListener('keydown', escape, true);
+    };
   }, [open]);
 
   function insert(emoji: string, keepFocus: boolean) {
@@ -42,13 +57,6 @@ export function EmojiPicker({ textarea, onInsert, id }: {
   }
 
   function onKeyDown(e: KeyboardEvent) {
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      e.stopPropagation();
-      setOpen(false);
-      button.current?.focus();
-      return;
-    }
     const next = gridMove(active, e.key, EMOJI.length);
     if (next === undefined) return;
     e.preventDefault();

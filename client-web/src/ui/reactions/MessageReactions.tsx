@@ -54,7 +54,8 @@ export function MessageReactions({ m, names, meId, r }: { m: Message; names: Nam
   if (!canReact(m)) return null;
   const chips = chipsOf(m, meId, r.allowed.length ? r.allowed : undefined);
   if (chips.length === 0) return null;
-  const nameOf = (id: number) => (id === meId ? t('reactions.me') : personName(id, names));
+  // Real names, the person's own included: 收到 · 2 人 reads 李华、张静 on every screen.
+  const nameOf = (id: number) => personName(id, names);
 
   return (
     <div class="reactions" role="group" aria-label={t('reactions.label')}>
