@@ -61,6 +61,8 @@ for (const size of sizes) {
     await mb.getByRole('button', { name: '回应' }).click();
     const quick = mb.getByRole('group', { name: '快捷回应' });
     assert.deepEqual(await quick.getByRole('button').allInnerTexts(), ['收到', '👍', 'OK', '辛苦了', '好的', '谢谢']);
+    assert.ok(await quick.getByRole('button', { name: '收到' }).evaluate((el) => document.activeElement === el), 'the row takes the focus');
+    await shot(b.page, `reactions-${name}-quick`);
     await quick.getByRole('button', { name: '收到' }).click();
     await waitCount(mb, '收到', 1);
     assert.equal(await chip(mb, '收到').getAttribute('aria-pressed'), 'true');
