@@ -112,7 +112,7 @@ func (s *Service) withReactions(ctx context.Context, msgs []protocol.Message) er
 	}
 	for i := range msgs {
 		if r, ok := got[store.MessageKey{ChannelID: msgs[i].ChannelID, Seq: msgs[i].Seq}]; ok && msgs[i].RecalledAt == nil {
-			msgs[i].Reactions = s.wireReactions(r.Reactions)
+			msgs[i].Reactions = s.wireReactions(r)
 		}
 	}
 	return nil

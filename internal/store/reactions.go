@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -47,7 +48,7 @@ type Reactions interface {
 	// ListReactions returns the reactions of the given messages (those with none are
 	// left out of the map), in one query per reactionKeyChunk messages, not one per
 	// message: a page of history costs one.
-	ListReactions(ctx context.Context, keys []MessageKey) (map[MessageKey]MessageReactions, error)
+	ListReactions(ctx context.Context, keys []MessageKey) (map[MessageKey][]Reaction, error)
 }
 
 // reactionKeyChunk bounds the messages of one ListReactions query.
@@ -102,7 +103,7 @@ func (s *DB) SetReaction(ctx context.Context, c ReactionChange) (MessageReaction
 		if err != nil {
 			return err
 		}
-		out = all[MessageKey{c.ChannelID, c.Seq}]
+		out.Reactions = all[MessageKey{c.ChannelID, c.Seq}]
 		// The revision stays when the last reaction goes, and the list does not say it.
 		err = tx.queryRow(ctx, `SELECT coalesce(max(rev), 0) FROM message_reaction_revs WHERE channel_id = ? AND seq = ?`,
 			c.ChannelID, c.Seq).Scan(&out.Rev)
@@ -117,10 +118,10 @@ func (s *DB) SetReaction(ctx context.Context, c ReactionChange) (MessageReaction
 	return out, changed, nil
 }
 
-// ListReactions reads the reactions of keys with their revisions: per chunk, one
-// query over the unique key (channel_id, seq, …) joined to the revisions.
-func (s *DB) ListReactions(ctx context.Context, keys []MessageKey) (map[MessageKey]MessageReactions, error) {
-	out := map[MessageKey]MessageReactions{}
+// ListReactions reads the reactions of keys: per chunk, one query over the unique key
+// (channel_id, seq, …). Revisions are SetReaction's alone; a page needs none.
+func (s *DB) ListReactions(ctx context.Context, keys []MessageKey) (map[MessageKey][]Reaction, error) {
+	out := map[MessageKey][]Reaction{}
 	for chunk := range slices.Chunk(keys, reactionKeyChunk) {
 		// A page of history is one channel: channel_id = ? AND seq IN (…), which both
 		// databases answer from the unique key; search results add a group per channel.
@@ -139,31 +140,36 @@ func (s *DB) ListReactions(ctx context.Context, keys []MessageKey) (map[MessageK
 			args = append(args, ch)
 			args = append(args, bySeq[ch]...)
 		}
-		rows, err := s.query(ctx, `SELECT r.channel_id, r.seq, coalesce(v.rev, 0), r.reaction, r.user_id
+		// One row per message and reaction, its people in the order they reacted: a
+		// page with thousands of reactions sends hundreds of rows, not thousands.
+		// string_agg … ORDER BY is PostgreSQL's and SQLite's (3.44+) alike.
+		rows, err := s.query(ctx, `SELECT r.channel_id, r.seq, r.reaction,
+				string_agg(CAST(r.user_id AS TEXT), ',' ORDER BY r.id), min(r.id) AS first
 			FROM message_reactions r
-			LEFT JOIN message_reaction_revs v ON v.channel_id = r.channel_id AND v.seq = r.seq
 			WHERE `+strings.Join(conds, ` OR `)+`
-			ORDER BY r.channel_id, r.seq, r.id`, args...)
+			GROUP BY r.channel_id, r.seq, r.reaction
+			ORDER BY first`, args...)
 		if err != nil {
 			return nil, s.fail(err, "list reactions")
 		}
 		for rows.Next() {
 			var k MessageKey
-			var rev, user int64
-			var reaction string
-			if err := rows.Scan(&k.ChannelID, &k.Seq, &rev, &reaction, &user); err != nil {
+			var reaction, users string
+			var first int64
+			if err := rows.Scan(&k.ChannelID, &k.Seq, &reaction, &users, &first); err != nil {
 				rows.Close()
 				return nil, s.fail(err, "list reactions")
 			}
-			mr := out[k]
-			mr.Rev = rev
-			i := slices.IndexFunc(mr.Reactions, func(r Reaction) bool { return r.Reaction == reaction })
-			if i < 0 {
-				mr.Reactions = append(mr.Reactions, Reaction{Reaction: reaction})
-				i = len(mr.Reactions) - 1
+			r := Reaction{Reaction: reaction}
+			for _, f := range strings.Split(users, ",") {
+				id, err := strconv.ParseInt(f, 10, 64)
+				if err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("store: list reactions: user id %q: %w", f, err)
+				}
+				r.UserIDs = append(r.UserIDs, id)
 			}
-			mr.Reactions[i].UserIDs = append(mr.Reactions[i].UserIDs, user)
-			out[k] = mr
+			out[k] = append(out[k], r)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
