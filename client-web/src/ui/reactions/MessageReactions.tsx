@@ -86,8 +86,10 @@ export function MessageReactions({ m, names, meId, r }: { m: Message; names: Nam
               onPointerCancel={() => clearTimeout(press.current.timer)}
               onPointerLeave={() => clearTimeout(press.current.timer)}
               onContextMenu={(e) => {
-                // A long press on a phone opens the list, not the browser's menu.
+                // A long press on a phone opens the list, not the browser's menu (nor
+                // the message's own menu).
                 e.preventDefault();
+                e.stopPropagation();
                 setWho(c.reaction);
               }}
               onClick={() => {
@@ -173,8 +175,16 @@ export function QuickReactions({ m, meId, r, onDone, autoFocus = false }: {
 /** The toolbar's 回应 button: opens the quick row under it. */
 export function ReactButton({ m, meId, r }: { m: Message; meId: number; r: ReactionActions }) {
   const [open, setOpen] = useState(false);
+  const [up, setUp] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   if (!canReact(m) || r.readOnly || r.allowed.length === 0) return null;
+  // The row opens below the button, or above it where the list's bottom would cut it off.
+  const toggle = () => {
+    const b = button.current?.getBoundingClientRect();
+    const box = button.current?.closest('.timeline')?.getBoundingClientRect();
+    setUp(!!b && !!box && box.bottom - b.bottom < 72 && b.top - box.top > 72);
+    setOpen(!open);
+  };
   return (
     <span class="react-button">
       <button
@@ -183,12 +193,12 @@ export function ReactButton({ m, meId, r }: { m: Message; meId: number; r: React
         class="btn btn-quiet btn-small"
         aria-expanded={open}
         aria-haspopup="true"
-        onClick={() => setOpen(!open)}
+        onClick={toggle}
       >
         {t('reactions.label')}
       </button>
       {open ? (
-        <div class="react-popover">
+        <div class={`react-popover${up ? ' react-popover-up' : ''}`}>
           <QuickReactions
             m={m}
             meId={meId}
