@@ -192,3 +192,28 @@ func TestReactionsRateLimitAndOff(t *testing.T) {
 		}
 	})
 }
+
+// A system line (群聊创建, 改名 …) takes no reactions, and history shows it without.
+func TestReactionsRefuseSystemLines(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		zhang, li := f.users["zhangjing"], f.users["lihua"]
+		c, err := f.svc.CreateGroup(ctx, zhang.ID, protocol.CreateGroupRequest{Members: []int64{li.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fr := f.react("lihua", c.ID, 1, "收到", true) // seq 1 is the creation line
+		var e protocol.Error
+		json.Unmarshal(fr.Data, &e)
+		if fr.Type != protocol.TypeError || e.Code != protocol.CodeForbidden {
+			t.Fatalf("reacting to a system line: %s %+v", fr.Type, e)
+		}
+		seq := ack(t, f.send("zhangjing", c.ID, "sys-1", "大家好")).Seq
+		reactions(t, f.react("lihua", c.ID, seq, "收到", true))
+		page, err := f.svc.History(ctx, li.ID, store.HistoryQuery{ChannelID: c.ID, Limit: 10})
+		if err != nil || len(page.Messages) != 2 || page.Messages[0].Reactions != nil || len(page.Messages[1].Reactions) != 1 {
+			t.Fatalf("history %+v %v", page.Messages, err)
+		}
+	})
+}
