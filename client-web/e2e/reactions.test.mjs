@@ -55,13 +55,24 @@ for (const size of sizes) {
     const ma = messageOf(a.page, text);
     await ma.waitFor();
 
-    // 张静 reacts through the message's 回应 button and the quick row.
-    if (touch) await mb.locator('.msg-text').tap();
-    else await mb.hover();
-    await mb.getByRole('button', { name: '回应' }).click();
-    const quick = mb.getByRole('group', { name: '快捷回应' });
+    // 张静 reacts through the quick row: under the message's 回应 button on a desktop,
+    // at the top of the long-press menu on a phone.
+    let quick;
+    if (touch) {
+      const cdp = await b.context.newCDPSession(b.page);
+      const box = await mb.locator('.msg-text').boundingBox();
+      const point = { x: box.x + 20, y: box.y + box.height / 2 };
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point] });
+      quick = b.page.getByRole('menu').getByRole('group', { name: '快捷回应' });
+      await quick.waitFor(); // the finger rests until the menu is there
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    } else {
+      await mb.hover();
+      await mb.getByRole('button', { name: '回应' }).click();
+      quick = mb.getByRole('group', { name: '快捷回应' });
+    }
     assert.deepEqual(await quick.getByRole('button').allInnerTexts(), ['收到', '👍', 'OK', '辛苦了', '好的', '谢谢']);
-    assert.ok(await quick.getByRole('button', { name: '收到' }).evaluate((el) => document.activeElement === el), 'the row takes the focus');
+    if (!touch) assert.ok(await quick.getByRole('button', { name: '收到' }).evaluate((el) => document.activeElement === el), 'the row takes the focus');
     await shot(b.page, `reactions-${name}-quick`);
     await quick.getByRole('button', { name: '收到' }).click();
     await waitCount(mb, '收到', 1);
@@ -110,6 +121,18 @@ for (const size of sizes) {
     await a.page.locator('#channel-title', { hasText: CHANNEL }).waitFor();
     await waitCount(messageOf(a.page, text), '收到', 1);
     await shot(a.page, `reactions-${name}-after`);
+
+    // The message menu (right click) carries the same row; a pick there reacts too.
+    if (!touch) {
+      const again = messageOf(a.page, text);
+      await again.locator('.msg-text').click({ button: 'right' });
+      const row = a.page.getByRole('group', { name: '快捷回应' });
+      await row.waitFor();
+      await shot(a.page, `reactions-${name}-menu`);
+      await row.getByRole('button', { name: '辛苦了' }).click();
+      await waitCount(again, '辛苦了', 1);
+      await waitCount(mb, '辛苦了', 1);
+    }
     assert.deepEqual([...a.problems, ...b.problems], []);
   });
 }

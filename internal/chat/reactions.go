@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -19,6 +20,8 @@ var DefaultReactions = []string{"收到", "👍", "OK", "辛苦了", "好的", "
 func (s *Service) Reactions() []string {
 	return slices.Clone(s.opt.Reactions)
 }
+
+var errRecalled = apperr.New(protocol.CodeMessageRecalled, "the message was recalled")
 
 // react adds or removes the person's reaction to a message and tells the channel.
 func (s *Service) react(ctx context.Context, userID int64, d protocol.ReactData) (protocol.ReactionsData, error) {
@@ -54,15 +57,18 @@ func (s *Service) react(ctx context.Context, userID int64, d protocol.ReactData)
 	}
 	switch {
 	case !msg.RecalledAt.IsZero():
-		return protocol.ReactionsData{}, apperr.New(protocol.CodeConflict, "the message was recalled")
+		return protocol.ReactionsData{}, errRecalled
 	case toWire(msg).Kind == protocol.MessageKindSystem:
 		return protocol.ReactionsData{}, apperr.New(protocol.CodeForbidden, "system lines take no reactions")
 	}
 	got, changed, err := s.store.SetReaction(ctx, store.ReactionChange{
 		ChannelID: ch.ID, Seq: d.Seq, UserID: userID, Reaction: d.Reaction, On: d.On, At: s.now(),
 	})
+	if errors.Is(err, store.ErrConflict) {
+		return protocol.ReactionsData{}, errRecalled // recalled in between
+	}
 	if err != nil {
-		return protocol.ReactionsData{}, err // a recall in between: conflict
+		return protocol.ReactionsData{}, err
 	}
 	out := protocol.ReactionsData{ChannelID: ch.ID, Seq: d.Seq, Rev: got.Rev, Reactions: s.wireReactions(got.Reactions)}
 	if out.Reactions == nil {

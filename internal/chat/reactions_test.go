@@ -135,7 +135,7 @@ func TestReactions(t *testing.T) {
 				{"outside the set", "yangfan", protocol.ReactData{ChannelID: office.ID, Seq: seq, Reaction: "❤️", On: true}, protocol.CodeReactionNotAllowed, "reaction"},
 				{"a near miss of one in the set", "yangfan", protocol.ReactData{ChannelID: office.ID, Seq: seq, Reaction: "收到 ", On: true}, protocol.CodeReactionNotAllowed, "reaction"},
 				{"removing one outside the set", "yangfan", protocol.ReactData{ChannelID: office.ID, Seq: seq, Reaction: "赞", On: false}, protocol.CodeReactionNotAllowed, "reaction"},
-				{"recalled", "yangfan", protocol.ReactData{ChannelID: office.ID, Seq: other, Reaction: "OK", On: false}, protocol.CodeConflict, ""},
+				{"recalled", "yangfan", protocol.ReactData{ChannelID: office.ID, Seq: other, Reaction: "OK", On: false}, protocol.CodeMessageRecalled, ""},
 				{"no such message", "yangfan", protocol.ReactData{ChannelID: office.ID, Seq: 9999, Reaction: "OK", On: true}, protocol.CodeNotFound, ""},
 				{"no seq", "yangfan", protocol.ReactData{ChannelID: office.ID, Reaction: "OK", On: true}, protocol.CodeBadRequest, "seq"},
 				{"no channel", "yangfan", protocol.ReactData{ChannelID: 424242, Seq: 1, Reaction: "OK", On: true}, protocol.CodeNotMember, ""},

@@ -14,6 +14,7 @@ export const zh = {
   'reactions.emoji_panel': '常用表情',
   'reactions.emoji_close': '关闭表情',
   'error.reaction_not_allowed': '服务器不接受这个回应，请刷新页面后重试。',
+  'error.message_recalled': '该消息已被撤回。',
 } as const;
 
 export const en: Readonly<Record<keyof typeof zh, string>> = {
@@ -30,4 +31,5 @@ export const en: Readonly<Record<keyof typeof zh, string>> = {
   'reactions.emoji_panel': 'Common emoji',
   'reactions.emoji_close': 'Close emoji',
   'error.reaction_not_allowed': 'The server does not take this reaction. Reload the page and try again.',
+  'error.message_recalled': 'The message was recalled.',
 };

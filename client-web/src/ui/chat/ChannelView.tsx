@@ -15,7 +15,7 @@ import { MuteToggle } from './MuteToggle';
 import type { MessageActions } from './MessageItem';
 import { Timeline } from './Timeline';
 import { ReadsScope } from '../reads/ReadsScope';
-import { reactionActions } from '../reactions/MessageReactions';
+import { QuickReactions, reactionActions } from '../reactions/MessageReactions';
 
 interface Props {
   s: ChatState;
@@ -91,6 +91,8 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
     jumpTo: () => undefined, // the timeline supplies it
     ...fwd.actions,
     reactions: reactionActions(chat, c, info?.reactions, setNotice),
+    // The message menu's row of reactions (右键 / 长按), above its items.
+    menuTop: (m, close) => <QuickReactions m={m} meId={meId} r={reactionActions(chat, c, info?.reactions, setNotice)} onDone={close} />,
   };
 
   const title = c ? channelTitle(c, s.people) : '';

@@ -82,6 +82,9 @@ export function MessageReactions({ m, names, meId, r }: { m: Message; names: Nam
                   setWho(c.reaction);
                 }, LONG_PRESS_MS);
               }}
+              // A finger on a chip is about the chip: the message's own long-press
+              // menu does not start under it.
+              onTouchStart={(e) => e.stopPropagation()}
               onPointerUp={() => clearTimeout(press.current.timer)}
               onPointerCancel={() => clearTimeout(press.current.timer)}
               onPointerLeave={() => clearTimeout(press.current.timer)}
