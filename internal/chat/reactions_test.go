@@ -99,7 +99,7 @@ func TestReactions(t *testing.T) {
 					t.Errorf("history: message %d has reactions %+v", m.Seq, m.Reactions)
 				}
 			}
-			hits, err := f.svc.Search(ctx, zhou, 0, "开会", 10)
+			hits, err := f.svc.Search(ctx, zhou, chat.SearchRequest{Text: "开会", Limit: 10})
 			if err != nil || len(hits.Messages) != 1 || !reflect.DeepEqual(hits.Messages[0].Reactions, wantNow) {
 				t.Errorf("search: %+v %v", hits, err)
 			}
