@@ -57,6 +57,8 @@ browser() {
   # Debian's package is installed only for the default path; CHROMIUM names one of yours.
   [ -x "$chromium" ] || [ -n "${CHROMIUM:-}" ] || want+=(chromium)
   if ! fc-list :lang=zh 2>/dev/null | grep -q .; then want+=(fonts-noto-cjk); fi
+  # Reactions and the emoji panel: without a colour emoji font screenshots show boxes.
+  if ! fc-list 2>/dev/null | grep -qi 'emoji'; then want+=(fonts-noto-color-emoji); fi
   if [ ${#want[@]} -gt 0 ]; then
     if can_install; then
       apt_install "${want[@]}" || warn "could not install ${want[*]}"
