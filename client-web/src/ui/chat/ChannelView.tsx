@@ -99,6 +99,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
   // Stable across renders: the hint asks the server again only when these change.
   const peerIds = useMemo(() => (c?.peer_id ? [c.peer_id] : []), [c?.peer_id]);
   const peerNames = useMemo(() => new Map(c?.peer_id ? [[c.peer_id, title]] : []), [c?.peer_id, title]);
+  const membersLabel = members ? t('chat.members_count', { n: members.length }) : t('chat.members');
   const mayPost = c && !c.archived && (c.post_policy === 'everyone' || c.role === 'admin');
 
   return (
@@ -122,16 +123,25 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
           type="button"
           class="btn btn-quiet btn-small"
           aria-expanded={showMembers}
+          aria-label={membersLabel}
           onClick={() => {
             if (!showMembers) void chat.loadMembers(id);
             setShowMembers(!showMembers);
           }}
         >
-          {members ? t('chat.members_count', { n: members.length }) : t('chat.members')}
+          {/* At phone width the short label leaves the channel's name room to show; the
+              full one stays the button's name. */}
+          <span class="label-full">{membersLabel}</span>
+          <span class="label-short" aria-hidden="true">
+            {t('chat.members')}
+          </span>
         </button>
         {c && c.kind !== 'direct' ? (
-          <button type="button" class="btn btn-quiet btn-small" onClick={onSettings}>
-            {t('chat.settings')}
+          <button type="button" class="btn btn-quiet btn-small" onClick={onSettings} aria-label={t('chat.settings')}>
+            <span class="label-full">{t('chat.settings')}</span>
+            <span class="label-short" aria-hidden="true">
+              {t('chat.settings_short')}
+            </span>
           </button>
         ) : null}
       </header>
