@@ -158,6 +158,8 @@ test('the emoji panel puts emoji at the caret, by mouse and by keyboard (1280 px
   await a.page.getByRole('button', { name: '表情' }).focus();
   await a.page.keyboard.press('Enter');
   await panel.waitFor();
+  // The panel moves focus into its grid once it has rendered; keys before that go elsewhere.
+  await a.page.waitForFunction(() => document.activeElement?.closest('[role="group"]')?.getAttribute('aria-label') === '常用表情');
   await a.page.keyboard.press('ArrowRight');
   await a.page.keyboard.press('Enter');
   assert.equal(await input.inputValue(), '好😄');

@@ -136,38 +136,39 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
             {m.edited_at ? <span class="msg-edited">{t('chat.edited')}</span> : null}
           </div>
         )}
+        {/* The actions (shown on hover and focus, placed over the message) come first in tab order: 回复 is one Tab from the message. */}
+        <div class="msg-actions" role="group" aria-label={t('chat.actions')}>
+          <button type="button" class="btn btn-quiet btn-small" onClick={() => actions.reply(m)}>
+            {t('chat.reply')}
+          </button>
+          {actions.reactions ? <ReactButton m={m} meId={meId} r={actions.reactions} /> : null}
+          {actions.canEdit(m) ? (
+            <button type="button" class="btn btn-quiet btn-small" onClick={() => actions.edit(m)}>
+              {t('chat.edit')}
+            </button>
+          ) : null}
+          {actions.canRecall(m) ? (
+            <button type="button" class="btn btn-quiet btn-small" onClick={() => actions.recall(m)}>
+              {t('chat.recall')}
+            </button>
+          ) : null}
+          {actions.forward ? (
+            <button
+              type="button"
+              class="btn btn-quiet btn-small msg-more"
+              aria-haspopup="menu"
+              aria-expanded={!!menu}
+              onClick={(e) => {
+                const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+                openMenu(r.left, r.bottom);
+              }}
+            >
+              {t('forward.more')}
+            </button>
+          ) : null}
+        </div>
         {actions.reactions ? <MessageReactions m={m} names={names} meId={meId} r={actions.reactions} /> : null}
         {mine ? <ReadMark m={m} /> : null}
-      </div>
-      <div class="msg-actions" role="group" aria-label={t('chat.actions')}>
-        {actions.reactions ? <ReactButton m={m} meId={meId} r={actions.reactions} /> : null}
-        <button type="button" class="btn btn-quiet btn-small" onClick={() => actions.reply(m)}>
-          {t('chat.reply')}
-        </button>
-        {actions.canEdit(m) ? (
-          <button type="button" class="btn btn-quiet btn-small" onClick={() => actions.edit(m)}>
-            {t('chat.edit')}
-          </button>
-        ) : null}
-        {actions.canRecall(m) ? (
-          <button type="button" class="btn btn-quiet btn-small" onClick={() => actions.recall(m)}>
-            {t('chat.recall')}
-          </button>
-        ) : null}
-        {actions.forward ? (
-          <button
-            type="button"
-            class="btn btn-quiet btn-small msg-more"
-            aria-haspopup="menu"
-            aria-expanded={!!menu}
-            onClick={(e) => {
-              const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
-              openMenu(r.left, r.bottom);
-            }}
-          >
-            {t('forward.more')}
-          </button>
-        ) : null}
       </div>
       {menu ? (
         <MessageMenu
