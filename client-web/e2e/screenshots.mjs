@@ -3,12 +3,14 @@
 // Starts the real server (harness.mjs; GOVCHAT_BIN defaults to ../bin/govchat, so run
 // `make build` first), logs in as demo users, posts a short realistic conversation in a
 // department channel over the WebSocket API, and saves PNGs into docs/screenshots/ at
-// desktop (1280×800) and phone (360×740, 2× pixels) sizes:
+// desktop (1280×800) and phone (390×844, 2× pixels) sizes:
 //
 //   login-{desktop,phone}.png          /                 logged out
 //   channels-{desktop,phone}.png       /                 王建国 (leader)
-//   channel-{desktop,phone}.png        /c/<id>           his first department channel
+//   channel-{desktop,phone}.png        /c/<id>           his first department channel, with
+//                                                        reactions and read status
 //   directory-{desktop,phone}.png      /directory        王建国
+//   me-{desktop,phone}.png             /me               王建国: his card, password, second factor
 //   admin-people-{desktop,phone}.png   /admin/people     周涛 (system administrator)
 //   notice-pinned-{desktop,phone}.png  /c/<预算股>       张静: a notice pinned above the channel
 //   notice-tally-{desktop,phone}.png   /notices/<id>     王建国: the notice and its live tally
@@ -28,7 +30,7 @@ process.env.GOVCHAT_BIN ??= path.join(REPO, 'bin', 'govchat');
 
 const VIEWPORTS = {
   desktop: { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
-  phone: { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+  phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
 };
 
 // The conversation, in order: `lead` is the channel's first user, `peer` another member.
@@ -63,12 +65,14 @@ async function getJSON(page, baseURL, p) {
 }
 
 /**
- * Posts one message from the page's user over its own WebSocket (PROTOCOL.md §7: hello,
- * then send, each answered by the frame with the same ref) and resolves with the ack.
+ * Sends frames from the page's user over its own WebSocket (PROTOCOL.md §7: hello, then
+ * each frame, answered by the frame with the same ref) and resolves with the answers'
+ * data. Frames that are not answered with an ack (a read is answered with read) pass
+ * as long as they are not refused.
  */
-function post(page, channelId, clientId, text) {
+function exchange(page, frames) {
   return page.evaluate(
-    async ({ channelId, clientId, text, timeoutMs }) => {
+    async ({ frames, timeoutMs }) => {
       const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/api/v1/ws');
       const pending = new Map();
       ws.onmessage = (ev) => {
@@ -97,15 +101,25 @@ function post(page, channelId, clientId, text) {
       try {
         const welcome = await call({ v: 1, type: 'hello', ref: 'h-1' });
         if (welcome.type !== 'welcome') throw new Error(`hello: ${JSON.stringify(welcome)}`);
-        const ack = await call({ v: 1, type: 'send', ref: 's-1', data: { channel_id: channelId, client_id: clientId, text } });
-        if (ack.type !== 'ack') throw new Error(`send: ${JSON.stringify(ack)}`);
-        return ack.data;
+        const out = [];
+        for (const [i, [type, data]] of frames.entries()) {
+          const answer = await call({ v: 1, type, ref: `f-${i}`, data });
+          if (answer.type === 'error') throw new Error(`${type}: ${JSON.stringify(answer)}`);
+          out.push(answer.data);
+        }
+        return out;
       } finally {
         ws.close(1000);
       }
     },
-    { channelId, clientId, text, timeoutMs: WAIT_MS },
+    { frames, timeoutMs: WAIT_MS },
   );
+}
+
+/** Posts one message and resolves with its ack. */
+async function post(page, channelId, clientId, text) {
+  const [ack] = await exchange(page, [['send', { channel_id: channelId, client_id: clientId, text }]]);
+  return ack;
 }
 
 /** POST of a JSON API path with the page's session; the Origin header is what a browser
@@ -194,9 +208,19 @@ async function main() {
       await peerPage.goto(baseURL + '/');
     }
     const stamp = Date.now().toString(36);
+    const acks = [];
     for (const [i, [who, text]] of CONVERSATION.entries()) {
       const page = who === 'peer' && peerPage ? peerPage : leadPage;
-      await post(page, channel.id, `shots-${stamp}-${who}-${i}`, text);
+      acks.push(await post(page, channel.id, `shots-${stamp}-${who}-${i}`, text));
+    }
+    // The peer reads to the end and answers the leader's instruction with 收到, as staff do.
+    if (peerPage) {
+      const last = acks.at(-1).seq;
+      const instruction = acks[CONVERSATION.findLastIndex(([who]) => who === 'lead')].seq;
+      await exchange(peerPage, [
+        ['read', { channel_id: channel.id, seq: last }],
+        ['react', { channel_id: channel.id, seq: instruction, reaction: '收到', on: true }],
+      ]);
     }
     await peerPage?.context().close();
     await leadCtx.close();
@@ -222,6 +246,7 @@ async function main() {
       await shoot(page, baseURL, '/', 'channels', size);
       await shoot(page, baseURL, `/c/${channel.id}`, 'channel', size, { waitText: CONVERSATION.at(-1)[1] });
       await shoot(page, baseURL, '/directory', 'directory', size);
+      await shoot(page, baseURL, '/me', 'me', size, { waitText: '账号与安全' });
       await leader.close();
 
       const staff = await contextFor(size, 'zhangjing');
