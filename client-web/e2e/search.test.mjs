@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { fixture } from './fixture.mjs';
-import { shot, waitUntil } from './harness.mjs';
+import { seed, shot, waitUntil } from './harness.mjs';
 
 const TIMEOUT = 120_000;
 // 预算股 takes in its sections: 张静 and 吴强 (预算编制组) write, 李华 and 郑雪 read.
@@ -42,64 +42,6 @@ before(
   { timeout: 90_000 },
 );
 
-/**
- * Inside a logged-in page: sends `texts` to the channel named `channel` over two fresh
- * WebSockets of that user (PROTOCOL.md §7), all at once — within the per-connection burst
- * (50 frames) and the per-user burst (100 sends) — retrying after `rate_limited`, and
- * resolves with [{ seq, text }] once every send is acknowledged.
- */
-function seed(page, channel, texts) {
-  return page.evaluate(
-    async ({ channel, texts }) => {
-      const list = await fetch('/api/v1/channels').then((r) => r.json());
-      const ch = list.channels.find((c) => c.name === channel);
-      if (!ch) throw new Error(`not a member of ${channel}`);
-      const url = location.origin.replace('http', 'ws') + '/api/v1/ws';
-      const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-      let refs = 0;
-      const connect = () =>
-        new Promise((resolve, reject) => {
-          const ws = new WebSocket(url);
-          const waiting = new Map();
-          const call = (type, data) =>
-            new Promise((answer) => {
-              const ref = `r${++refs}`;
-              waiting.set(ref, answer);
-              ws.send(JSON.stringify({ v: 1, type, ref, data }));
-            });
-          ws.onmessage = (ev) => {
-            for (const line of String(ev.data).split('\n')) {
-              const f = JSON.parse(line);
-              const answer = f.ref && waiting.get(f.ref);
-              if (answer) {
-                waiting.delete(f.ref);
-                answer(f);
-              }
-            }
-          };
-          ws.onerror = () => reject(new Error('websocket error'));
-          ws.onclose = (ev) => waiting.size && reject(new Error(`websocket closed ${ev.code}`));
-          ws.onopen = () =>
-            call('hello', {}).then((f) => (f.type === 'welcome' ? resolve({ ws, call }) : reject(new Error(JSON.stringify(f)))));
-        });
-      const sockets = [await connect(), await connect()];
-      const stamp = Math.random().toString(36).slice(2, 8);
-      const sendOne = async (conn, text, i) => {
-        const data = { channel_id: ch.id, client_id: `seed-${stamp}-${i}`, text };
-        for (;;) {
-          const f = await conn.call('send', data);
-          if (f.type === 'ack') return { seq: f.data.seq, text };
-          if (f.data?.code !== 'rate_limited') throw new Error(JSON.stringify(f));
-          await sleep(1000 * ((f.data?.retry_after ?? 1) + 0.1));
-        }
-      };
-      const acks = await Promise.all(texts.map((text, i) => sendOne(sockets[i % sockets.length], text, i)));
-      for (const s of sockets) s.ws.close(1000);
-      return acks;
-    },
-    { channel, texts },
-  );
-}
 
 
 /** Types into the channel list's box and asks for messages. */
