@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import type { AppStore, Screen } from '../state';
-import { ErrorText, Field } from './common';
+import { CodeField, ErrorText, Field } from './common';
 import './phone/phone.css';
 
 type LoginScreen = Extract<Screen, { name: 'login' }>;
@@ -98,17 +98,11 @@ function TotpStep({ store, screen }: { store: AppStore; screen: LoginScreen }) {
         {t('login.totp_title')}
       </h2>
       <p class="form-intro">{t('login.totp_hint')}</p>
-      <Field
+      <CodeField
         id="totp_code"
         label={t('login.totp_code')}
         value={code}
-        onInput={(v) => setCode(v.replace(/[^\d\s]/g, ''))}
-        autocomplete="one-time-code"
-        inputMode="numeric"
-        pattern="[0-9 ]*"
-        maxLength={7}
-        required
-        class="input-code"
+        onInput={setCode}
         inputRef={codeRef}
         invalid={!!error}
         describedBy={error ? 'totp-error' : undefined}

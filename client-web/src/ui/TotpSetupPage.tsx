@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import type { AppStore, Screen } from '../state';
-import { ErrorText, Field } from './common';
+import { CodeField, ErrorText } from './common';
 
 type SetupScreen = Extract<Screen, { name: 'totp_setup' }>;
 
@@ -58,17 +58,11 @@ export function TotpSetupPage({ store, screen }: { store: AppStore; screen: Setu
         </p>
       )}
       {setup ? (
-        <Field
+        <CodeField
           id="totp_enable_code"
           label={t('totp.code')}
           value={code}
-          onInput={(v) => setCode(v.replace(/[^\d\s]/g, ''))}
-          autocomplete="one-time-code"
-          inputMode="numeric"
-          pattern="[0-9 ]*"
-          maxLength={7}
-          required
-          class="input-code"
+          onInput={setCode}
           inputRef={codeRef}
           invalid={!!error}
           describedBy={error ? 'totp-setup-error' : undefined}

@@ -102,6 +102,23 @@ export function Field(p: FieldProps) {
   );
 }
 
+/** The code of an authenticator app: digits and spaces only (people copy "123 456"),
+ * offered by one-time-code autofill, numeric keypad on phones. */
+export function CodeField(p: Pick<FieldProps, 'id' | 'label' | 'value' | 'onInput' | 'inputRef' | 'invalid' | 'describedBy'>) {
+  return (
+    <Field
+      {...p}
+      onInput={(v) => p.onInput(v.replace(/[^\d\s]/g, ''))}
+      autocomplete="one-time-code"
+      inputMode="numeric"
+      pattern="[0-9 ]*"
+      maxLength={7}
+      required
+      class="input-code"
+    />
+  );
+}
+
 /** The centred card layout of the login, password and enrolment screens. */
 export function AuthLayout({ org, children, onLogout }: { org: string; children: ComponentChildren; onLogout?: () => void }) {
   return (

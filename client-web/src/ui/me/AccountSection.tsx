@@ -4,7 +4,7 @@ import { describeError, toUiError, type UiError } from '../../errors';
 import { locale, t, type MessageKey } from '../../i18n';
 import { accountErrorKey, changeOwnPassword, disableTotp, enableTotp, passwordProblem, startTotp } from '../../phone/account';
 import { normaliseCode } from '../../state';
-import { Field } from '../common';
+import { CodeField, Field } from '../common';
 import { groupSecret, safeImage } from '../TotpSetupPage';
 
 interface Props {
@@ -187,17 +187,11 @@ function TotpPart({ request, me, onMeChanged }: Props) {
     setPassword('');
   };
   const codeField = (id: string) => (
-    <Field
+    <CodeField
       id={id}
       label={t('totp.code')}
       value={code}
-      onInput={(v) => setCode(v.replace(/[^\d\s]/g, ''))}
-      autocomplete="one-time-code"
-      inputMode="numeric"
-      pattern="[0-9 ]*"
-      maxLength={7}
-      required
-      class="input-code"
+      onInput={setCode}
       inputRef={codeRef}
       invalid={!!error}
       describedBy={error ? 'me-totp-error' : undefined}
