@@ -27,16 +27,9 @@ import (
 //
 //	CI=true go test -run '^$' -bench BenchmarkReads1000 -benchtime 200x ./internal/chat/
 func BenchmarkReads1000(b *testing.B) {
-	backends := []struct {
-		name string
-		open func(testing.TB) *store.DB
-	}{
-		{"sqlite", storetest.NewSQLite},
-		{"postgres", storetest.NewPostgres},
-	}
-	for _, be := range backends {
-		b.Run(be.name, func(b *testing.B) {
-			s, c, members := thousandMembers(b, be.open)
+	for _, be := range storetest.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			s, c, members := thousandMembers(b, be.Open)
 			ctx := b.Context()
 			bs := bus.NewMemory()
 			defer bs.Close()
@@ -106,16 +99,9 @@ func thousandMembers(b *testing.B, open func(testing.TB) *store.DB) (*store.DB, 
 //
 //	CI=true go test -run '^$' -bench BenchmarkReadBurst -benchtime 3x ./internal/chat/
 func BenchmarkReadBurst(b *testing.B) {
-	backends := []struct {
-		name string
-		open func(testing.TB) *store.DB
-	}{
-		{"sqlite", storetest.NewSQLite},
-		{"postgres", storetest.NewPostgres},
-	}
-	for _, be := range backends {
-		b.Run(be.name, func(b *testing.B) {
-			s, c, members := thousandMembers(b, be.open)
+	for _, be := range storetest.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			s, c, members := thousandMembers(b, be.Open)
 			ctx := b.Context()
 			bs := bus.NewMemory()
 			defer bs.Close()

@@ -12,6 +12,7 @@ import (
 	"govchat/internal/auth"
 	"govchat/internal/notice"
 	"govchat/internal/store"
+	"govchat/internal/store/storetest"
 	"govchat/protocol"
 )
 
@@ -32,13 +33,13 @@ const (
 //
 //	go test -run '^$' -bench ConfirmWhileTallying -benchtime 1x ./internal/notice/
 func BenchmarkConfirmWhileTallying(b *testing.B) {
-	for _, be := range benchBackends {
+	for _, be := range storetest.Backends() {
 		for _, rate := range []int{0, 1000} {
-			name := be.name + "/max"
+			name := be.Name + "/max"
 			if rate > 0 {
-				name = fmt.Sprintf("%s/%d-per-s", be.name, rate)
+				name = fmt.Sprintf("%s/%d-per-s", be.Name, rate)
 			}
-			b.Run(name, func(b *testing.B) { benchConfirmWhileTallying(b, be.open, rate) })
+			b.Run(name, func(b *testing.B) { benchConfirmWhileTallying(b, be.Open, rate) })
 		}
 	}
 }

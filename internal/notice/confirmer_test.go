@@ -13,6 +13,7 @@ import (
 	"govchat/internal/notice"
 	"govchat/internal/reqinfo"
 	"govchat/internal/store"
+	"govchat/internal/store/storetest"
 	"govchat/protocol"
 )
 
@@ -91,8 +92,8 @@ func (fx *fixture) confirmedBy(t *testing.T, id int64, rev int, users ...string)
 }
 
 func TestConfirmGroupCommit(t *testing.T) {
-	for _, be := range benchBackends { // each case gets a fresh store
-		t.Run(be.name, func(t *testing.T) { testConfirmGroupCommit(t, be.open) })
+	for _, be := range storetest.Backends() { // each case gets a fresh store
+		t.Run(be.Name, func(t *testing.T) { testConfirmGroupCommit(t, be.Open) })
 	}
 }
 

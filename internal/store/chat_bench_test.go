@@ -15,17 +15,10 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkAppendMessages -benchtime 3s ./internal/store/
 func BenchmarkAppendMessages(b *testing.B) {
-	backends := []struct {
-		name string
-		open func(testing.TB) *store.DB
-	}{
-		{"sqlite", storetest.NewSQLite},
-		{"postgres", storetest.NewPostgres},
-	}
-	for _, be := range backends {
+	for _, be := range storetest.Backends() {
 		for _, size := range []int{1, 16, 64} {
-			b.Run(fmt.Sprintf("%s/batch=%d", be.name, size), func(b *testing.B) {
-				s := be.open(b)
+			b.Run(fmt.Sprintf("%s/batch=%d", be.Name, size), func(b *testing.B) {
+				s := be.Open(b)
 				ctx := b.Context()
 				u := store.User{Username: "bench", Role: store.RoleStaff}
 				if err := s.CreateUser(ctx, &u); err != nil {

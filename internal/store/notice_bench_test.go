@@ -15,14 +15,6 @@ import (
 // The audience is 10,000 people in 20 departments: a county-wide notice.
 const benchAudience = 10_000
 
-var benchBackends = []struct {
-	name string
-	open func(testing.TB) *store.DB
-}{
-	{"sqlite", storetest.NewSQLite},
-	{"postgres", storetest.NewPostgres},
-}
-
 // benchNoticeSetup opens a store with an author and benchAudience recipients.
 func benchNoticeSetup(b *testing.B, open func(testing.TB) *store.DB) (store.Store, int64, []store.NoticeRecipient) {
 	b.Helper()
@@ -50,9 +42,9 @@ func benchPublish(b *testing.B, s store.Store, author int64, rs []store.NoticeRe
 
 // BenchmarkCreateNotice10k publishes one notice to 10,000 recipients per op.
 func BenchmarkCreateNotice10k(b *testing.B) {
-	for _, be := range benchBackends {
-		b.Run(be.name, func(b *testing.B) {
-			s, author, rs := benchNoticeSetup(b, be.open)
+	for _, be := range storetest.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			s, author, rs := benchNoticeSetup(b, be.Open)
 			for b.Loop() {
 				benchPublish(b, s, author, rs)
 			}
@@ -64,9 +56,9 @@ func BenchmarkCreateNotice10k(b *testing.B) {
 // BenchmarkListNoticeRecipients10k reads the tally's rows of a 10,000-recipient
 // notice, with names, by department.
 func BenchmarkListNoticeRecipients10k(b *testing.B) {
-	for _, be := range benchBackends {
-		b.Run(be.name, func(b *testing.B) {
-			s, author, rs := benchNoticeSetup(b, be.open)
+	for _, be := range storetest.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			s, author, rs := benchNoticeSetup(b, be.Open)
 			n := benchPublish(b, s, author, rs)
 			for b.Loop() {
 				rows, err := s.ListNoticeRecipients(b.Context(), n.ID)
@@ -85,10 +77,10 @@ func BenchmarkListNoticeRecipients10k(b *testing.B) {
 // first confirmation (a real write), one at a time and from parallel goroutines.
 // It reports confirmations per second.
 func BenchmarkConfirmNotice(b *testing.B) {
-	for _, be := range benchBackends {
+	for _, be := range storetest.Backends() {
 		for _, mode := range []string{"sequential", "parallel"} {
-			b.Run(be.name+"/"+mode, func(b *testing.B) {
-				s, author, rs := benchNoticeSetup(b, be.open)
+			b.Run(be.Name+"/"+mode, func(b *testing.B) {
+				s, author, rs := benchNoticeSetup(b, be.Open)
 				var notices []int64
 				for range (b.N + benchAudience - 1) / benchAudience {
 					notices = append(notices, benchPublish(b, s, author, rs).ID)
@@ -121,9 +113,9 @@ func BenchmarkConfirmNotice(b *testing.B) {
 // BenchmarkListNoticeReceipts10k reads the same receipts without names, by user: what
 // the tally reads since it takes names from its cache.
 func BenchmarkListNoticeReceipts10k(b *testing.B) {
-	for _, be := range benchBackends {
-		b.Run(be.name, func(b *testing.B) {
-			s, author, rs := benchNoticeSetup(b, be.open)
+	for _, be := range storetest.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			s, author, rs := benchNoticeSetup(b, be.Open)
 			n := benchPublish(b, s, author, rs)
 			for b.Loop() {
 				rows, err := s.ListNoticeReceipts(b.Context(), n.ID)
@@ -140,9 +132,9 @@ func BenchmarkListNoticeReceipts10k(b *testing.B) {
 
 // BenchmarkListUserNames10k reads every account's names: the tally's cache filling.
 func BenchmarkListUserNames10k(b *testing.B) {
-	for _, be := range benchBackends {
-		b.Run(be.name, func(b *testing.B) {
-			s, _, _ := benchNoticeSetup(b, be.open)
+	for _, be := range storetest.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			s, _, _ := benchNoticeSetup(b, be.Open)
 			for b.Loop() {
 				names, err := s.ListUserNames(b.Context())
 				if err != nil {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"govchat/internal/store"
+	"govchat/internal/store/storetest"
 )
 
 // BenchmarkCountNoticesConfirmed50 is the cost "3/5 已确认" adds to a page of the
@@ -13,9 +14,9 @@ import (
 //
 //	go test -run '^$' -bench CountNoticesConfirmed -benchtime 50x ./internal/store/
 func BenchmarkCountNoticesConfirmed50(b *testing.B) {
-	for _, be := range benchBackends {
-		b.Run(be.name, func(b *testing.B) {
-			s := be.open(b)
+	for _, be := range storetest.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			s := be.Open(b)
 			author := store.User{Username: "cntlead", Role: store.RoleLeader}
 			if err := s.CreateUser(b.Context(), &author); err != nil {
 				b.Fatal(err)

@@ -15,16 +15,9 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkListReactions ./internal/store/
 func BenchmarkListReactions(b *testing.B) {
-	backends := []struct {
-		name string
-		open func(testing.TB) *store.DB
-	}{
-		{"sqlite", storetest.NewSQLite},
-		{"postgres", storetest.NewPostgres},
-	}
-	for _, be := range backends {
-		b.Run(be.name, func(b *testing.B) {
-			s := be.open(b)
+	for _, be := range storetest.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			s := be.Open(b)
 			ctx := b.Context()
 			var ids []int64
 			for i := range 100 {

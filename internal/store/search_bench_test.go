@@ -16,18 +16,11 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkSearchFilters -benchtime 2s ./internal/store/
 func BenchmarkSearchFilters(b *testing.B) {
-	backends := []struct {
-		name string
-		open func(testing.TB) *store.DB
-	}{
-		{"sqlite", storetest.NewSQLite},
-		{"postgres", storetest.NewPostgres},
-	}
 	const total, senders = 20000, 20
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, be := range backends {
-		b.Run(be.name, func(b *testing.B) {
-			s := be.open(b)
+	for _, be := range storetest.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			s := be.Open(b)
 			ctx := b.Context()
 			var users []int64
 			var members []store.ChannelMember

@@ -33,6 +33,18 @@ func ForEachBackend(t *testing.T, fn func(t *testing.T, s store.Store)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, NewPostgres(t)) })
 }
 
+// Backend names a storage backend and opens a fresh, migrated store on it.
+type Backend struct {
+	Name string
+	Open func(testing.TB) *store.DB
+}
+
+// Backends lists both backends, for benchmarks and tests that need the concrete
+// *store.DB or their own sub-benchmark names; ForEachBackend is the simpler form.
+func Backends() []Backend {
+	return []Backend{{"sqlite", NewSQLite}, {"postgres", NewPostgres}}
+}
+
 // NewSQLite returns a migrated SQLite store in t.TempDir(), closed at cleanup.
 func NewSQLite(t testing.TB) *store.DB {
 	t.Helper()
