@@ -197,6 +197,22 @@ function TotpPart({ request, me, onMeChanged }: Props) {
       describedBy={error ? 'me-totp-error' : undefined}
     />
   );
+  /** The end of both second-factor forms: the refusal, 取消 and the submit button. */
+  const formEnd = (submit: 'totp.submit' | 'account.totp_disable_submit') => (
+    <>
+      <p id="me-totp-error" class="form-error" role="alert" hidden={!error}>
+        {error ?? ''}
+      </p>
+      <div class="form-actions">
+        <button type="button" class="btn btn-secondary" disabled={busy} onClick={cancel}>
+          {t('account.cancel')}
+        </button>
+        <button type="submit" class="btn btn-primary" disabled={busy} aria-busy={busy}>
+          {t(submit)}
+        </button>
+      </div>
+    </>
+  );
   const qr = stage.name === 'enrol' ? safeImage(stage.setup.qr_png) : undefined;
   return (
     <div class="me-item" id="account-totp">
@@ -235,17 +251,7 @@ function TotpPart({ request, me, onMeChanged }: Props) {
             ) : null}
           </div>
           {codeField('me_totp_code')}
-          <p id="me-totp-error" class="form-error" role="alert" hidden={!error}>
-            {error ?? ''}
-          </p>
-          <div class="form-actions">
-            <button type="button" class="btn btn-secondary" disabled={busy} onClick={cancel}>
-              {t('account.cancel')}
-            </button>
-            <button type="submit" class="btn btn-primary" disabled={busy} aria-busy={busy}>
-              {t('totp.submit')}
-            </button>
-          </div>
+          {formEnd('totp.submit')}
         </form>
       ) : stage.name === 'disable' ? (
         <form class="form me-form" onSubmit={disable} aria-label={t('account.totp_disable')}>
@@ -253,17 +259,7 @@ function TotpPart({ request, me, onMeChanged }: Props) {
           <input type="text" class="visually-hidden" autocomplete="username" value={me.username} readOnly tabIndex={-1} aria-hidden="true" />
           <Field id="me_totp_password" type="password" label={t('login.password')} value={password} onInput={setPassword} autocomplete="current-password" required maxLength={512} describedBy={error ? 'me-totp-error' : undefined} />
           {codeField('me_totp_off_code')}
-          <p id="me-totp-error" class="form-error" role="alert" hidden={!error}>
-            {error ?? ''}
-          </p>
-          <div class="form-actions">
-            <button type="button" class="btn btn-secondary" disabled={busy} onClick={cancel}>
-              {t('account.cancel')}
-            </button>
-            <button type="submit" class="btn btn-primary" disabled={busy} aria-busy={busy}>
-              {t('account.totp_disable_submit')}
-            </button>
-          </div>
+          {formEnd('account.totp_disable_submit')}
         </form>
       ) : (
         <p id="me-totp-error" class="form-error" role="alert" hidden={!error}>
