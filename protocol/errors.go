@@ -37,6 +37,13 @@ const (
 	CodeNoticeWithdrawn     Code = "notice_withdrawn"      // the notice was withdrawn: nothing more to confirm or revise
 	CodeSecrecyAboveCeiling Code = "secrecy_above_ceiling" // a forward's secrecy is above a target channel's ceiling; field names the target
 	CodeMessageRecalled     Code = "message_recalled"      // a message chosen to forward was recalled; field names it
+	CodeQuotaExceeded       Code = "quota_exceeded"        // the upload would take the person over their storage quota
+	CodeFileTooLarge        Code = "file_too_large"        // larger than the largest file allowed
+	CodeDigestMismatch      Code = "digest_mismatch"       // a part's or the whole upload's SHA-256 is not what was sent
+	CodeUploadIncomplete    Code = "upload_incomplete"     // complete, attach or download before every part arrived; field lists what is missing
+	CodeBlobNotYours        Code = "blob_not_yours"        // attaching a blob someone else uploaded (and that you may not forward)
+	CodeKeyMissing          Code = "key_missing"           // no wrapped key for a recipient, or the escrow wrap is missing
+	CodeInsufficientStorage Code = "insufficient_storage"  // the blob store is full (disk or bucket)
 	CodeInternal            Code = "internal"              // a bug; the request id finds it in the log
 )
 

@@ -61,6 +61,9 @@ type PublishNoticeRequest struct {
 	// NeedsConfirm: recipients must press 确认收到; absent means true.
 	NeedsConfirm *bool    `json:"needs_confirm,omitempty"`
 	Audience     Audience `json:"audience"`
+	// Attachments the author uploaded (at most MaxAttachmentsPer), with keys posted for
+	// the context "notice" to every recipient the audience resolves to.
+	Attachments []AttachmentRef `json:"attachments,omitempty"`
 }
 
 // ReviseNoticeRequest is the body of POST /api/v1/notices/{id}/revisions: a new revision
@@ -116,10 +119,12 @@ type Notice struct {
 	WithdrawReason string     `json:"withdraw_reason,omitempty"`
 	// Channels: where it is pinned (the channels of the audience, and the department and
 	// party channels of its departments and party organisations).
-	Channels   []int64    `json:"channels"`
-	Recipients int        `json:"recipients"`
-	CreatedAt  time.Time  `json:"created_at"`
-	RevisedAt  *time.Time `json:"revised_at,omitempty"`
+	Channels []int64 `json:"channels"`
+	// Attachments: the files the notice carries, for every recipient.
+	Attachments []Attachment `json:"attachments,omitempty"`
+	Recipients  int          `json:"recipients"`
+	CreatedAt   time.Time    `json:"created_at"`
+	RevisedAt   *time.Time   `json:"revised_at,omitempty"`
 	// Receipt: the reader's own state; absent when the reader is not a recipient (the
 	// author, a leader or security officer looking at the tally).
 	Receipt *NoticeReceipt `json:"receipt,omitempty"`

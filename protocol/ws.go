@@ -80,6 +80,10 @@ type SendData struct {
 	Mentions   []int64 `json:"mentions,omitempty"`
 	MentionAll bool    `json:"mention_all,omitempty"`
 	Secrecy    int     `json:"secrecy,omitempty"`
+	// Attachment: a file or picture this sender uploaded (Text is then an optional
+	// caption). Its keys must already be posted for this channel (POST
+	// /api/v1/files/{id}/keys), the escrow wrap included when the organisation has one.
+	Attachment *AttachmentRef `json:"attachment,omitempty"`
 }
 
 // AckData answers a send once the message is committed.
@@ -143,6 +147,9 @@ type Message struct {
 	// Reactions are who reacted with what (收到, 👍, …), in the order of the server's
 	// allowed set; a reaction nobody holds any more is left out.
 	Reactions []Reaction `json:"reactions,omitempty"`
+	// Attachment is the file or picture the message carries; recalling the message
+	// removes it (and its blobs once nothing else refers to them).
+	Attachment *Attachment `json:"attachment,omitempty"`
 }
 
 // MessageKindSystem marks a message the server wrote.
@@ -185,6 +192,9 @@ type ForwardItem struct {
 	Text       string    `json:"text"`
 	Secrecy    int       `json:"secrecy"`
 	CreatedAt  time.Time `json:"created_at"`
+	// Attachment travels with a forwarded file; the forwarder posted its keys for the
+	// target channel before forwarding (a re-wrap, no re-upload).
+	Attachment *Attachment `json:"attachment,omitempty"`
 }
 
 // Reaction is one reaction on a message and the people who gave it, in the order

@@ -92,9 +92,10 @@ const message = {
     merged: true,
     from_channel_id: true,
     from_channel_name: true,
-    items: [{ sender_id: true, sender_name: true, seq: true, text: true, secrecy: true, created_at: true }],
+    items: [{ sender_id: true, sender_name: true, seq: true, text: true, secrecy: true, created_at: true, attachment: { blob_id: true, size: true, commitment: true, thumb_blob_id: true, thumb_size: true } }],
   },
   reactions: [{ reaction: true, user_ids: true }],
+  attachment: { blob_id: true, size: true, commitment: true, thumb_blob_id: true, thumb_size: true },
 } as const satisfies Shape<Message>;
 
 const importRow = { line: true, column: true, code: true, value: true, message: true } as const satisfies Shape<ImportRowError>;
@@ -132,6 +133,7 @@ const notice = {
   withdrawn_at: true,
   withdraw_reason: true,
   channels: true,
+  attachments: [{ blob_id: true, size: true, commitment: true, thumb_blob_id: true, thumb_size: true }],
   recipients: true,
   created_at: true,
   revised_at: true,
@@ -205,7 +207,7 @@ const SHAPES: Record<string, AnyShape> = {
   ResyncData: { channel_id: true, reason: true, last_seq: true, epoch: true } satisfies Shape<ResyncData>,
   ChannelEvent: { channel_id: true, event: true } satisfies Shape<ChannelEvent>,
   NoticeEvent: { notice_id: true, event: true, revision: true, title: true, priority: true } satisfies Shape<NoticeEvent>,
-  SendData: { channel_id: true, client_id: true, text: true, reply_to: true, mentions: true, mention_all: true, secrecy: true } satisfies Shape<SendData>,
+  SendData: { channel_id: true, client_id: true, text: true, reply_to: true, mentions: true, mention_all: true, secrecy: true, attachment: { blob_id: true, commitment: true, thumb_blob_id: true } } satisfies Shape<SendData>,
   EditData: { channel_id: true, seq: true, text: true, mentions: true } satisfies Shape<EditData>,
   RecallData: { channel_id: true, seq: true } satisfies Shape<RecallData>,
   AwayData: { away: true } satisfies Shape<AwayData>,
@@ -281,6 +283,7 @@ const SHAPES: Record<string, AnyShape> = {
     deadline: true,
     needs_confirm: true,
     audience,
+    attachments: [{ blob_id: true, commitment: true, thumb_blob_id: true }],
   } satisfies Shape<PublishNoticeRequest>,
   ReviseNoticeRequest: { title: true, body: true, change_note: true, priority: true, deadline: true, clear_deadline: true } satisfies Shape<ReviseNoticeRequest>,
   WithdrawNoticeRequest: { reason: true } satisfies Shape<WithdrawNoticeRequest>,

@@ -85,15 +85,20 @@ func Status(code protocol.Code) int {
 	case protocol.CodeUnauthenticated, protocol.CodeInvalidCredentials, protocol.CodeTOTPRequired, protocol.CodeTOTPInvalid:
 		return http.StatusUnauthorized
 	case protocol.CodeForbidden, protocol.CodeAccountDisabled, protocol.CodeCrossOrigin, protocol.CodeTOTPSetupRequired,
-		protocol.CodeNotMember, protocol.CodeWindowExpired, protocol.CodeSecrecyAboveCeiling:
+		protocol.CodeNotMember, protocol.CodeWindowExpired, protocol.CodeSecrecyAboveCeiling, protocol.CodeBlobNotYours:
 		return http.StatusForbidden
 	case protocol.CodeNotFound:
 		return http.StatusNotFound
 	case protocol.CodeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case protocol.CodeConflict, protocol.CodeStaleRevision, protocol.CodeNoticeWithdrawn, protocol.CodeMessageRecalled:
+	case protocol.CodeConflict, protocol.CodeStaleRevision, protocol.CodeNoticeWithdrawn, protocol.CodeMessageRecalled,
+		protocol.CodeUploadIncomplete, protocol.CodeKeyMissing:
 		return http.StatusConflict
-	case protocol.CodeTooLarge:
+	case protocol.CodeDigestMismatch:
+		return http.StatusUnprocessableEntity
+	case protocol.CodeQuotaExceeded, protocol.CodeInsufficientStorage:
+		return http.StatusInsufficientStorage
+	case protocol.CodeTooLarge, protocol.CodeFileTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case protocol.CodeUnsupportedMedia:
 		return http.StatusUnsupportedMediaType

@@ -3,6 +3,7 @@
 // them against protocol/testdata/vectors.
 
 import type { ImportRowError } from '../admin/types';
+import type { Attachment, AttachmentRef } from '../files/types';
 
 export type ChannelKind = 'department' | 'party' | 'group' | 'direct';
 export const CHANNEL_KINDS: readonly ChannelKind[] = ['department', 'party', 'group', 'direct'];
@@ -28,6 +29,8 @@ export interface Message {
   forward?: Forward;
   /** Who reacted with what, in the order of the server's allowed set. */
   reactions?: Reaction[];
+  /** The file or picture the message carries (end-to-end encrypted; see src/files). */
+  attachment?: Attachment;
 }
 
 export type SystemEventKind = 'group_created' | 'renamed' | 'members_added' | 'member_left' | 'member_removed';
@@ -53,6 +56,8 @@ export interface ForwardItem {
   text: string;
   secrecy: number;
   created_at: string;
+  /** A forwarded file; the forwarder re-wrapped its keys for the target channel. */
+  attachment?: Attachment;
 }
 
 export interface Reaction {
@@ -149,6 +154,8 @@ export interface SendData {
   mentions?: number[];
   mention_all?: boolean;
   secrecy?: number;
+  /** A file or picture the sender uploaded; its keys are posted first (src/files). */
+  attachment?: AttachmentRef;
 }
 
 export interface AckData {

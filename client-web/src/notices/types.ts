@@ -2,6 +2,7 @@
 // the `notice` frame of §7.5). Times are RFC 3339 strings as the server sends them;
 // optional fields are left out when empty, so treat absent as empty.
 
+import type { Attachment, AttachmentRef } from '../files/types';
 import type { PushOutcome, TallyPushCounts } from '../urgent/types';
 
 export type NoticePriority = 'normal' | 'urgent';
@@ -39,6 +40,8 @@ export interface PublishNoticeRequest {
   /** Absent means true. */
   needs_confirm?: boolean;
   audience: Audience;
+  /** Files the author uploaded, keys posted for the context "notice" (src/files). */
+  attachments?: AttachmentRef[];
 }
 
 export interface ReviseNoticeRequest {
@@ -85,6 +88,8 @@ export interface Notice {
   withdraw_reason?: string;
   /** Where it is pinned. */
   channels: number[] | null;
+  /** The files the notice carries, for every recipient. */
+  attachments?: Attachment[];
   recipients: number;
   created_at: string;
   revised_at?: string;

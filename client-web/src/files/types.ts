@@ -1,0 +1,87 @@
+// Wire types of files and keys (protocol/files.go, PROTOCOL.md §4.15–4.17).
+
+export const FILE_PART_SIZE = 4 << 20;
+export const FILE_KEY_CONTEXT_NOTICE = 'notice';
+
+/** The context a channel's wrapped keys are bound to. */
+export function channelContext(channelId: number): string {
+  return `channel:${channelId}`;
+}
+
+export interface Upload {
+  id: string;
+  size: number;
+  part_size: number;
+  parts: number;
+  received: number[];
+  complete: boolean;
+  expires_at: string;
+}
+
+export interface Attachment {
+  blob_id: string;
+  size: number;
+  commitment: string;
+  thumb_blob_id?: string;
+  thumb_size?: number;
+}
+
+export interface AttachmentRef {
+  blob_id: string;
+  commitment: string;
+  thumb_blob_id?: string;
+}
+
+export interface FileKey {
+  blob_id: string;
+  context: string;
+  /** 0 for the organisation's escrow key. */
+  user_id: number;
+  key_id: string;
+  wrapped: string;
+  wrapped_by?: number;
+}
+
+export interface PostFileKeysRequest {
+  context: string;
+  keys: FileKey[];
+}
+
+export interface UserKey {
+  user_id: number;
+  key_id: string;
+  public_key: string;
+  created_at: string;
+}
+
+export interface MyKey extends UserKey {
+  wrapped_private: string;
+  kdf_salt: string;
+  kdf_iterations: number;
+}
+
+export interface PutMyKeyRequest {
+  public_key: string;
+  wrapped_private: string;
+  kdf_salt: string;
+  kdf_iterations: number;
+}
+
+export interface EscrowKey {
+  key_id: string;
+  public_key: string;
+  set_by: number;
+  created_at: string;
+}
+
+export interface ChannelFile {
+  attachment: Attachment;
+  seq: number;
+  sender_id: number;
+  created_at: string;
+}
+
+export interface ChannelFiles {
+  files: ChannelFile[];
+  has_more: boolean;
+}
