@@ -2,6 +2,8 @@
 // files-send helper builds it: created at first sign-in, unlocked with the password at
 // login or from this device's non-extractable key in IndexedDB, public keys of
 // colleagues pinned (a changed key is flagged).
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
 import type { FileKey, UserKey } from './types';
 
 export interface Keyring {
@@ -20,9 +22,21 @@ export interface Keyring {
 
 /** Wraps file keys for everyone of a context and posts them (POST /api/v1/files/{id}/keys). */
 export interface Sharer {
+  /** recipients: user ids (the escrow wrap is added when the organisation has a key). */
   share(opts: { blobId: string; keys: { file: Uint8Array; thumb?: Uint8Array }; context: string; recipients: number[] }): Promise<void>;
-  /** My own wrapped keys for these blobs (GET /api/v1/file-keys), unwrapped. */
-  myKeys(blobIds: string[]): Promise<Map<string, { file: Uint8Array; thumb?: Uint8Array }>>;
+}
+
+/** What the shell provides to every files screen (files-send builds it, files-view reads it). */
+export interface Files {
+  keyring: Keyring;
+  sharer: Sharer;
+}
+
+/** Set by the shell once the keyring exists; undefined before (and in tests that need none). */
+export const FilesContext = createContext<Files | undefined>(undefined);
+
+export function useFiles(): Files | undefined {
+  return useContext(FilesContext);
 }
 
 export type { FileKey };
