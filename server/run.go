@@ -32,6 +32,7 @@ Commands:
   user             manage accounts: add, list, passwd, set-role, disable, enable, reset-totp
   org              the org tree: tree, import FILE.csv [--dry-run], dept-add, party-add
   audit verify     check the hash chain of the audit trail; names the first altered entry
+  e2e              file encryption offline: keygen, seal, open, wrap, unwrap (the escrow key, cross tests)
   loadgen          load test a running server (loopback only): latency, fan-out, memory per connection
   version          print the version
 
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return auditCmd(ctx, args, stdout, stderr, getenv)
 	case "loadgen":
 		return loadgenCmd(ctx, args, stdout, stderr)
+	case "e2e":
+		return e2eCmd(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "govchat", version)
 		return nil

@@ -179,7 +179,9 @@ func damagedCases(t testing.TB) []damagedCase {
 		}
 		return r
 	}
-	padded := func(content []byte, p int) []byte { return append(bytes.Clone(content), make([]byte, p-len(content))...) }
+	padded := func(content []byte, p int) []byte {
+		return append(bytes.Clone(content), make([]byte, p-len(content))...)
+	}
 	nonzeroPad := padded([]byte("x"), 541)
 	nonzeroPad[540] = 1
 	nonzeroMeta := metaOf(1)

@@ -26,7 +26,9 @@ func validMetas() []Meta {
 
 // metaRefusals are record-0 JSON texts a reader refuses, each for one reason.
 func metaRefusals() []metaCase {
-	c := func(name, j string) metaCase { return metaCase{Name: name, JSON: Encode([]byte(j)), Reason: ReasonMeta} }
+	c := func(name, j string) metaCase {
+		return metaCase{Name: name, JSON: Encode([]byte(j)), Reason: ReasonMeta}
+	}
 	return []metaCase{
 		c("empty", ``),
 		c("not-an-object", `[1]`),

@@ -361,11 +361,11 @@ type hpkeVector struct {
 }
 
 type hpkeRefusal struct {
-	Name             string        `json:"name"`
-	Case             string        `json:"case"` // the case whose private key, binding and wrap are used, but for:
-	RecipientPrivate string        `json:"recipient_private,omitempty"`
+	Name             string         `json:"name"`
+	Case             string         `json:"case"` // the case whose private key, binding and wrap are used, but for:
+	RecipientPrivate string         `json:"recipient_private,omitempty"`
 	Binding          *bindingVector `json:"binding,omitempty"`
-	Wrapped          string        `json:"wrapped,omitempty"`
+	Wrapped          string         `json:"wrapped,omitempty"`
 }
 
 func makeHPKE(t *testing.T) hpkeFile {
@@ -492,7 +492,7 @@ func makeKeyIDs(t *testing.T) keyIDsFile {
 
 type userKeyVector struct {
 	Name        string `json:"name"`
-	Password    string `json:"password"`     // as typed
+	Password    string `json:"password"` // as typed
 	PasswordHex string `json:"password_utf8_hex"`
 	PasswordNFC string `json:"password_nfc"` // what PBKDF2 takes
 	NFCHex      string `json:"password_nfc_utf8_hex"`
@@ -529,7 +529,7 @@ func makeUserKeys(t *testing.T) userKeysFile {
 	f := userKeysFile{About: "Password wrap of a private key (E2E.md §4.1), with fixed salt and nonce.", Info: infoWrap}
 	add := func(name, password, who string, user int64) {
 		priv, pub, id := keyPair(t, who)
-		salt, nonce := seeded("salt "+name)[:SaltSize], seeded("nonce "+name)[:gcmNonceSize]
+		salt, nonce := seeded("salt " + name)[:SaltSize], seeded("nonce " + name)[:gcmNonceSize]
 		nfc := norm.NFC.String(password)
 		master, _ := pbkdf2.Key(sha256.New, nfc, salt, MinIterations, 32)
 		wrapKey, _ := hkdf.Key(sha256.New, master, nil, infoWrap, 32)
