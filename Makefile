@@ -64,6 +64,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeFrame -fuzztime 30s ./internal/hub
 	$(GO) test -run '^$$' -fuzz FuzzDecodeBody -fuzztime 30s ./internal/httpapi
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime 30s ./internal/busevent
+	# e2e: minimising is capped, as a new 70 KB ciphertext input would take the whole run
+	$(GO) test -run '^$$' -fuzz '^FuzzParseHeader$$' -fuzztime 30s -fuzzminimizetime 100x ./internal/e2e
+	$(GO) test -run '^$$' -fuzz '^FuzzDecrypt$$' -fuzztime 30s -fuzzminimizetime 100x ./internal/e2e
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeMeta$$' -fuzztime 30s -fuzzminimizetime 100x ./internal/e2e
 
 clean:
 	rm -rf bin client-web/dist/app

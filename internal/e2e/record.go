@@ -31,8 +31,9 @@ func recordNonce(i int64, final bool) [gcmNonceSize]byte {
 // stream seals and opens the records of one file: payloadKey's AEAD and the header's
 // hash as every record's additional data.
 type stream struct {
-	aead cipher.AEAD
-	aad  []byte
+	aead  cipher.AEAD
+	aad   []byte
+	nonce [gcmNonceSize]byte // reused: a nonce passed through the interface escapes
 }
 
 func newStream(key []byte, h Header) (*stream, error) {
@@ -50,14 +51,14 @@ func newStream(key []byte, h Header) (*stream, error) {
 // seal appends record i sealed from plaintext to dst (which may be plaintext[:0]: AES-GCM
 // seals in place when dst has room for the tag).
 func (s *stream) seal(dst, plaintext []byte, i int64, final bool) []byte {
-	n := recordNonce(i, final)
-	return s.aead.Seal(dst, n[:], plaintext, s.aad)
+	s.nonce = recordNonce(i, final)
+	return s.aead.Seal(dst, s.nonce[:], plaintext, s.aad)
 }
 
 // open authenticates and decrypts record i into dst (which may be sealed[:0]).
 func (s *stream) open(dst, sealed []byte, i int64, final bool) ([]byte, error) {
-	n := recordNonce(i, final)
-	return s.aead.Open(dst, n[:], sealed, s.aad)
+	s.nonce = recordNonce(i, final)
+	return s.aead.Open(dst, s.nonce[:], sealed, s.aad)
 }
 
 // layout is the content of a file of size bytes: P = paddedSize(size) bytes in records
