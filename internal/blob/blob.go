@@ -64,6 +64,15 @@ func checkID(id string, n int) error {
 	return nil
 }
 
+// checkSize refuses a part larger than protocol.FilePartSize: OpenRange finds byte
+// offsets by dividing by it, so a longer part would hide the next one's first bytes.
+func checkSize(size int64) error {
+	if size < 0 || size > protocol.FilePartSize {
+		return fmt.Errorf("blob: invalid part size %d", size)
+	}
+	return nil
+}
+
 // partSpan maps an offset of the whole blob onto a part and the offset within it.
 func partSpan(offset int64) (part int, within int64) {
 	return int(offset / protocol.FilePartSize), offset % protocol.FilePartSize

@@ -37,6 +37,9 @@ func (l *Local) PutPart(ctx context.Context, id string, n int, body io.Reader, s
 	if err := checkID(id, n); err != nil {
 		return err
 	}
+	if err := checkSize(size); err != nil {
+		return err
+	}
 	dir := l.blobDir(id)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return diskErr("create blob folder", err)
