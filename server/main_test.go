@@ -49,11 +49,17 @@ func noEnv(string) string { return "" }
 // its address and output.
 func startServer(t *testing.T, args ...string) (string, *syncBuffer) {
 	t.Helper()
+	return startServerEnv(t, noEnv, args...)
+}
+
+// startServerEnv is startServer with an environment (for settings read only from it).
+func startServerEnv(t *testing.T, getenv func(string) string, args ...string) (string, *syncBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, errOut := &syncBuffer{}, &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), out, errOut, noEnv)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), out, errOut, getenv)
 	}()
 	t.Cleanup(func() {
 		cancel()

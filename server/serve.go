@@ -43,6 +43,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return err
 	}
 	defer b.Close()
+	// Files' ciphertext: the local folder or S3. The files service takes it from here.
+	blobs, err := openBlobs(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
 
 	first, err := demo.FirstStart(ctx, store.Narrow(a.store, func(tx store.Store) demo.Tx { return tx }), a.hasher, a.now(), !cfg.NoDemo)
 	if err != nil {
@@ -137,6 +142,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		WS:         wsHub,
 		Quiet:      quietSvc,
 		Push:       pushSvc,
+		Blobs:      blobs,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -267,6 +273,7 @@ func printBanner(w io.Writer, url string, built, first, hasDemo bool, cfg config
 		fmt.Fprintln(w, "    govchat user add --role admin --username NAME --name 姓名")
 	}
 	fmt.Fprintf(w, "  数据 / data: %s\n", storeDescription(cfg))
+	fmt.Fprintf(w, "  文件 / files: %s\n", blobDescription(cfg))
 }
 
 func storeDescription(cfg config.Config) string {

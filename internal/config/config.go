@@ -25,6 +25,17 @@ type Config struct {
 	NoDemo      bool   // --no-demo: do not seed the demo organisation on first start
 	OrgName     string // --org-name: overrides the organisation name kept in the database
 
+	// Where files' ciphertext is kept: a folder on this node's disk, or S3-compatible
+	// object storage (Ceph RGW or any S3 store) that every node of a cluster sees.
+	BlobDir    string // --blob-dir: empty means <data>/blobs (BlobFolder)
+	S3Endpoint string // --s3-endpoint: http(s)://host[:port]; empty: the local folder
+	S3Bucket   string // --s3-bucket
+	S3Region   string // --s3-region: signed into requests; most S3-compatible servers take any
+	// The S3 keys, from GOVCHAT_S3_ACCESS_KEY / GOVCHAT_S3_SECRET_KEY (or their _FILE
+	// forms) only: never a flag, never the config file, masked wherever printed.
+	S3AccessKey Secret
+	S3SecretKey Secret
+
 	SessionTTL       time.Duration // --session-ttl
 	LoginMaxFailures int           // --login-max-failures: consecutive failures before a lockout
 	LockoutDuration  time.Duration // --lockout
@@ -65,6 +76,7 @@ func Default() Config {
 		Addr:             "127.0.0.1:8080",
 		Data:             "./data",
 		RedisPrefix:      "govchat:",
+		S3Region:         "us-east-1",
 		SessionTTL:       7 * 24 * time.Hour,
 		LoginMaxFailures: 5,
 		LockoutDuration:  15 * time.Minute,
@@ -108,6 +120,7 @@ func (c Config) Validate() error {
 	if c.RedisPrefix == "" || len(c.RedisPrefix) > 64 {
 		bad("redis-prefix", "must be 1 to 64 characters")
 	}
+	c.validateBlobs(bad)
 	if c.PublicURL != "" {
 		if _, err := origin.Of(c.PublicURL); err != nil {
 			bad("public-url", "must be an absolute http(s) URL, got %q", c.PublicURL)

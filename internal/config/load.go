@@ -33,6 +33,10 @@ func (c *Config) settings() []setting {
 		{"database", "database URL: empty for embedded SQLite, or postgres://user:pass@host:5432/db", true, (*stringValue)(&c.Database)},
 		{"redis", "Redis URL for the cluster bus, e.g. redis://127.0.0.1:6379/0; empty for the in-process bus", true, (*stringValue)(&c.Redis)},
 		{"redis-prefix", "namespace of this deployment's topics in a shared Redis", false, (*stringValue)(&c.RedisPrefix)},
+		{"blob-dir", "folder for files' ciphertext on this node's disk (default: <data>/blobs); not with --s3-endpoint", false, (*stringValue)(&c.BlobDir)},
+		{"s3-endpoint", "S3-compatible object storage for files' ciphertext, every node seeing every file (Ceph RGW or any S3 store), e.g. https://rgw.example.gov.cn:7480; with --s3-bucket and the keys in " + EnvS3AccessKey + " and " + EnvS3SecretKey, false, (*stringValue)(&c.S3Endpoint)},
+		{"s3-bucket", "bucket for files' ciphertext (with --s3-endpoint)", false, (*stringValue)(&c.S3Bucket)},
+		{"s3-region", "region signed into S3 requests (with --s3-endpoint)", false, (*stringValue)(&c.S3Region)},
 		{"public-url", "public address people open, e.g. https://chat.example.gov.cn (WebSocket Origin and cookie Secure follow it)", false, (*stringValue)(&c.PublicURL)},
 		{"no-demo", "do not seed the demo organisation on first start", false, (*boolValue)(&c.NoDemo)},
 		{"org-name", "organisation name shown on the login page (overrides the stored one)", false, (*stringValue)(&c.OrgName)},
@@ -74,6 +78,9 @@ func Load(cmd string, args []string, getenv func(string) string, stderr io.Write
 		}
 	}
 	if err := applyEnv(settings, getenv); err != nil {
+		return c, nil, err
+	}
+	if err := c.loadS3Credentials(getenv); err != nil {
 		return c, nil, err
 	}
 
@@ -161,15 +168,9 @@ func applyEnv(settings []setting, getenv func(string) string) error {
 		env := EnvName(s.name)
 		v := getenv(env)
 		if s.secret {
-			if path := getenv(env + "_FILE"); path != "" {
-				if v != "" {
-					return fmt.Errorf("invalid --%s: both %s and %s_FILE are set", s.name, env, env)
-				}
-				raw, err := os.ReadFile(path)
-				if err != nil {
-					return fmt.Errorf("invalid --%s: %s_FILE: %w", s.name, env, err)
-				}
-				v = strings.TrimSpace(string(raw))
+			var err error
+			if v, err = envSecret(getenv, env); err != nil {
+				return fmt.Errorf("invalid --%s: %w", s.name, err)
 			}
 		}
 		if v == "" {
@@ -180,6 +181,23 @@ func applyEnv(settings []setting, getenv func(string) string) error {
 		}
 	}
 	return nil
+}
+
+// envSecret reads a secret from the variable env, or from the file env_FILE names.
+func envSecret(getenv func(string) string, env string) (string, error) {
+	v := getenv(env)
+	path := getenv(env + "_FILE")
+	if path == "" {
+		return v, nil
+	}
+	if v != "" {
+		return "", fmt.Errorf("both %s and %s_FILE are set", env, env)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: %w", env, err)
+	}
+	return strings.TrimSpace(string(raw)), nil
 }
 
 // Print writes the effective configuration, one setting a line, secrets masked.
@@ -195,6 +213,9 @@ func (c Config) Print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "%-20s %s\n", s.name, v)
 	}
+	// The S3 keys are no settings (environment only), but say whether they are there.
+	fmt.Fprintf(w, "%-20s %s\n", "s3-access-key", c.S3AccessKey)
+	fmt.Fprintf(w, "%-20s %s\n", "s3-secret-key", c.S3SecretKey)
 }
 
 type stringValue string

@@ -12,6 +12,7 @@ import (
 	"govchat/internal/account"
 	"govchat/internal/audit"
 	"govchat/internal/auth"
+	"govchat/internal/blob"
 	"govchat/internal/chat"
 	"govchat/internal/metrics"
 	"govchat/internal/notice"
@@ -24,7 +25,7 @@ import (
 	"govchat/internal/store"
 )
 
-// Pinger is something /readyz checks (the store, the bus).
+// Pinger is something /readyz checks (the store, the bus, the blob store).
 type Pinger interface {
 	Ping(ctx context.Context) error
 }
@@ -72,6 +73,9 @@ type Deps struct {
 	Push                     *push.Service // Web Push; nil leaves the push endpoints out
 	// Quiet is working time (工作时间); nil leaves the quiet-hours endpoints out.
 	Quiet *quiet.Service
+	// Blobs keeps files' ciphertext (a local folder or S3); /readyz pings it. nil: no
+	// blob check (tests that serve no files).
+	Blobs blob.Store
 }
 
 // API serves HTTP.
@@ -93,6 +97,7 @@ type API struct {
 	presenceOf presence.Tracker
 	quiet      *quiet.Service
 	push       *push.Service
+	blobs      blob.Store
 
 	secure       bool          // public URL is https: cookies get Secure, responses HSTS
 	publicOrigin origin.Origin // what a browser's Origin must be; none: the request's host
@@ -116,6 +121,7 @@ func New(d Deps) http.Handler {
 	}
 	a.reactions = append([]string{}, d.Reactions...) // [] rather than null when off
 	a.quiet = d.Quiet
+	a.blobs = d.Blobs
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

@@ -14,7 +14,8 @@ func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz says the store and the bus answer, so a load balancer sends traffic here.
+// readyz says the store, the bus and the blob store answer, so a load balancer sends
+// traffic here.
 func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -27,6 +28,13 @@ func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
 	if err := a.bus.Ping(ctx); err != nil {
 		checks["bus"], ready = "unreachable", false
 		a.log.Warn("readyz: bus unreachable", "err", err)
+	}
+	if a.blobs != nil {
+		checks["blobs"] = "ok"
+		if err := a.blobs.Ping(ctx); err != nil {
+			checks["blobs"], ready = "unreachable", false
+			a.log.Warn("readyz: blob store unreachable", "err", err)
+		}
 	}
 	if !ready {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "checks": checks})

@@ -86,13 +86,27 @@ func New(t testing.TB) Server {
 	}
 	shared.Unlock()
 	if gw == nil {
-		var err error
-		if gw, err = Start(bin, Options{}); err != nil {
-			t.Fatalf("s3test: %v", err)
-		}
-		t.Cleanup(gw.Stop)
+		gw, _ = own(t, bin)
 	}
 	return gw.bucket(t)
+}
+
+// Own starts a gateway of the test's own, stopped when the test ends (or earlier by
+// the test, to see a store go away), and gives it a bucket.
+func Own(t testing.TB) (*Gateway, Server) {
+	t.Helper()
+	gw, _ := own(t, need(t))
+	return gw, gw.bucket(t)
+}
+
+func own(t testing.TB, bin string) (*Gateway, error) {
+	t.Helper()
+	gw, err := Start(bin, Options{})
+	if err != nil {
+		t.Fatalf("s3test: %v", err)
+	}
+	t.Cleanup(gw.Stop)
+	return gw, nil
 }
 
 // need finds versitygw or skips (fails under CI=true).
