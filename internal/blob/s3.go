@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"sync"
 	"syscall"
@@ -16,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
@@ -35,9 +35,12 @@ type S3Options struct {
 	// OpTimeout bounds a HEAD, LIST or DELETE; default 10 s.
 	OpTimeout time.Duration
 	// StallTimeout ends a part's PUT or GET when the S3 side makes no progress for this
-	// long; default 30 s. Time spent waiting for the uploader (or the downloader) does
-	// not count: the HTTP server's own timeouts bound those.
+	// long; default 30 s. Time spent waiting for the uploader (the part is spooled
+	// first) or the downloader does not count: the HTTP server's timeouts bound those.
 	StallTimeout time.Duration
+	// SpoolDir holds each part being uploaded (unnamed, for the PUT's length); default
+	// os.TempDir().
+	SpoolDir string
 }
 
 // DefaultRegion is the region signed when none is configured.
@@ -49,6 +52,7 @@ const DefaultRegion = "us-east-1"
 type S3 struct {
 	client    *s3.Client
 	bucket    string
+	spool     string
 	opTimeout time.Duration
 	stall     time.Duration
 }
@@ -105,7 +109,7 @@ func NewS3(o S3Options) (*S3, error) {
 			r.RateLimiter = ratelimit.None
 		}),
 	})
-	return &S3{client: client, bucket: o.Bucket, opTimeout: o.OpTimeout, stall: o.StallTimeout}, nil
+	return &S3{client: client, bucket: o.Bucket, spool: o.SpoolDir, opTimeout: o.OpTimeout, stall: o.StallTimeout}, nil
 }
 
 func partKey(id string, n int) string {
@@ -114,11 +118,13 @@ func partKey(id string, n int) string {
 
 func blobPrefix(id string) string { return "blobs/" + id[:2] + "/" + id + "/" }
 
-// PutPart implements Store. The body streams straight through (no 4 MiB buffer per
-// upload); it is signed as UNSIGNED-PAYLOAD, since SigV4 would otherwise need to read it
-// twice. A body shorter or longer than size, or one whose reader fails (a digest
-// checked as it is read, say), aborts the PUT before its last byte is sent, so the
-// server stores nothing and an earlier copy stays.
+// PutPart implements Store. The body is first spooled to an unnamed temporary file
+// (ciphertext only; os.TempDir) and its size checked there, so a body shorter or
+// longer than declared, or one whose reader fails (a digest checked as it is read),
+// never reaches S3. The part then goes up with its SHA-256 signed as the payload hash,
+// which the S3 server checks: a PUT cut off mid-way cannot leave a truncated part
+// behind, as a server that takes a short body at its word would otherwise (versitygw
+// does). The file also lets the SDK retry the PUT.
 func (s *S3) PutPart(ctx context.Context, id string, n int, body io.Reader, size int64) error {
 	if err := checkID(id, n); err != nil {
 		return err
@@ -126,83 +132,57 @@ func (s *S3) PutPart(ctx context.Context, id string, n int, body io.Reader, size
 	if err := checkSize(size); err != nil {
 		return err
 	}
+	f, err := os.CreateTemp(s.spool, "govchat-part-*")
+	if err != nil {
+		return diskErr("spool part", err)
+	}
+	os.Remove(f.Name()) // unnamed from now on: nothing is left behind, even by a crash
+	defer f.Close()
+	src := &readErr{r: ctxReader{ctx, body}}
+	if _, err := io.CopyN(f, src, size); err != nil {
+		switch {
+		case src.err == io.EOF:
+			return ErrShortBody
+		case src.err != nil:
+			return fmt.Errorf("blob: read part: %w", src.err)
+		}
+		return diskErr("spool part", err)
+	}
+	if err := atEnd(body); err != nil {
+		if errors.Is(err, ErrShortBody) {
+			return ErrShortBody
+		}
+		return fmt.Errorf("blob: read part: %w", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return diskErr("spool part", err)
+	}
 	rctx, g := s.guard(ctx)
 	defer g.done()
 	g.run()
-	ex := &exactReader{r: body, left: size, g: g}
-	var put io.Reader = ex
-	if size == 0 {
-		// net/http would probe a zero-length body itself; settle it here instead.
-		ex.Read(nil)
-		put = http.NoBody
-	}
-	var err error
-	if ex.err == nil {
-		_, err = s.client.PutObject(rctx, &s3.PutObjectInput{
-			Bucket:        aws.String(s.bucket),
-			Key:           aws.String(partKey(id, n)),
-			Body:          put,
-			ContentLength: aws.Int64(size),
-			ContentType:   aws.String("application/octet-stream"),
-		}, s3.WithAPIOptions(v4.SwapComputePayloadSHA256ForUnsignedPayloadMiddleware), func(o *s3.Options) {
-			o.RetryMaxAttempts = 1 // the body is a stream: it cannot be sent twice
-		})
-	}
-	switch {
-	case errors.Is(ex.err, ErrShortBody):
-		return ErrShortBody
-	case ex.err != nil:
-		return fmt.Errorf("blob: read part: %w", ex.err)
-	}
+	_, err = s.client.PutObject(rctx, &s3.PutObjectInput{
+		Bucket:        aws.String(s.bucket),
+		Key:           aws.String(partKey(id, n)),
+		Body:          &progress{f: f, g: g},
+		ContentLength: aws.Int64(size),
+		ContentType:   aws.String("application/octet-stream"),
+	})
 	return s.fail(ctx, rctx, "put part", err)
 }
 
-// exactReader passes on exactly left bytes of r and refuses a body that ends early or
-// runs on. It looks for more before handing over the last bytes, so a longer body
-// fails the request while it is still short of its Content-Length.
-type exactReader struct {
-	r    io.Reader
-	left int64
-	end  bool  // all bytes handed over, and nothing followed them
-	err  error // why the body was refused; the request was cut short
-	g    *stallGuard
+// readErr remembers the error of the reader it wraps, to tell the uploader's failures
+// from the spool file's.
+type readErr struct {
+	r   io.Reader
+	err error
 }
 
-func (e *exactReader) Read(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
+func (r *readErr) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil {
+		r.err = err
 	}
-	if e.end {
-		return 0, io.EOF
-	}
-	// Waiting for the uploader is not the S3 server stalling.
-	e.g.pause()
-	defer e.g.run()
-	n := 0
-	if e.left > 0 {
-		if int64(len(p)) > e.left {
-			p = p[:e.left]
-		}
-		var err error
-		n, err = e.r.Read(p)
-		e.left -= int64(n)
-		if e.left > 0 {
-			if err == io.EOF {
-				err = ErrShortBody
-			}
-			if err != nil {
-				e.err = err
-				return 0, err
-			}
-			return n, nil
-		}
-	}
-	if err := atEnd(e.r); err != nil {
-		e.err = err
-		return 0, err
-	}
-	e.end = true
-	return n, nil
+	return n, err
 }
 
 // atEnd checks that r has nothing more to give.
@@ -221,6 +201,21 @@ func atEnd(r io.Reader) error {
 	}
 	return io.ErrNoProgress
 }
+
+// progress is the spooled part as the SDK reads it (to hash it, then to send it): each
+// read is progress, so the stall guard starts over.
+type progress struct {
+	f *os.File
+	g *stallGuard
+}
+
+func (p *progress) Read(b []byte) (int, error) {
+	n, err := p.f.Read(b)
+	p.g.run()
+	return n, err
+}
+
+func (p *progress) Seek(offset int64, whence int) (int64, error) { return p.f.Seek(offset, whence) }
 
 // StatPart implements Store.
 func (s *S3) StatPart(ctx context.Context, id string, n int) (int64, error) {
@@ -486,9 +481,10 @@ func classifyS3(err error) error {
 	return nil
 }
 
-// stallGuard cancels a request when the S3 side makes no progress for a while: it runs
-// while the request waits on the network and pauses while the other end of the
-// transfer (the uploader feeding the body, the downloader taking it) has the turn.
+// stallGuard cancels a request when the S3 side makes no progress for a while: it
+// starts over at each step forward (a chunk of the body sent or received) and pauses
+// while the downloader has the turn, so a slow reader of a GET is not taken for a
+// stalled server.
 type stallGuard struct {
 	d      time.Duration
 	t      *time.Timer

@@ -207,6 +207,64 @@ func TestS3Misconfigured(t *testing.T) {
 	})
 }
 
+// cutProxy forwards connections to addr, but cuts each one after limit bytes from the
+// client: a network failing in the middle of an upload.
+func cutProxy(t *testing.T, addr string, limit int64) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", addr)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			go func() {
+				io.CopyN(up, c, limit)
+				up.Close()
+				c.Close()
+			}()
+			go io.Copy(c, up)
+		}
+	}()
+	return "http://" + ln.Addr().String()
+}
+
+func TestS3PutCutOffKeepsTheEarlierCopy(t *testing.T) {
+	srv := s3test.New(t)
+	direct := newS3On(t, srv, srv.Endpoint)
+	ctx := context.Background()
+	earlier := bytes.Repeat([]byte{'a'}, protocol.FilePartSize)
+	if err := direct.PutPart(ctx, testID, 0, bytes.NewReader(earlier), protocol.FilePartSize); err != nil {
+		t.Fatal(err)
+	}
+	cut := newS3On(t, srv, cutProxy(t, strings.TrimPrefix(srv.Endpoint, "http://"), 1<<20))
+	later := bytes.Repeat([]byte{'b'}, protocol.FilePartSize)
+	if err := cut.PutPart(ctx, testID, 0, bytes.NewReader(later), protocol.FilePartSize); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("PutPart cut off after 1 MiB: %v, want ErrUnavailable", err)
+	}
+	got, err := readRange(direct, testID, 0, protocol.FilePartSize)
+	if err != nil || !bytes.Equal(got, earlier) {
+		t.Fatalf("after a cut-off overwrite the part holds %d bytes (%v), not the earlier copy", len(got), err)
+	}
+}
+
+func newS3On(t *testing.T, srv s3test.Server, endpoint string) *S3 {
+	t.Helper()
+	s, err := NewS3(S3Options{Endpoint: endpoint, Bucket: srv.Bucket, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func TestS3BucketFull(t *testing.T) {
 	// versitygw over a 2 MiB tmpfs: a 4 MiB part does not fit, and the gateway says
 	// 507 InsufficientStorage, as it would on a full disk.
