@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares this machine for `make test`, which runs it first: Debian's chromium and CJK
-# fonts for the browser tests, PostgreSQL and Redis for the Go tests that use them.
+# fonts for the browser tests, PostgreSQL and Redis for the Go tests that use them, and
+# versitygw, the S3 server the blob store's tests run against.
 # It installs and starts only what is missing, and only where it may (root with apt-get
 # installs; PostgreSQL and Redis are started locally). When something cannot be had it
 # says what to do. Under CI=true a missing service fails the run here, as the tests would;
@@ -146,11 +147,62 @@ redis() {
   say "Redis: up"
 }
 
+# --- S3 test server: versitygw. The Go tests start it themselves (one per test package,
+# on a free loopback port over a temporary folder, stopped at the end), so here only its
+# binary is made sure of: found, or installed with `go install` into a cache folder CI
+# keeps between runs (the tests look there too).
+VERSITYGW_VERSION=v1.8.0
+TOOLS_BIN="${XDG_CACHE_HOME:-$HOME/.cache}/govchat/bin"
+
+find_versitygw() {
+  if [ -n "${VERSITYGW:-}" ]; then
+    [ -x "$VERSITYGW" ] && echo "$VERSITYGW"
+    return
+  fi
+  command -v versitygw 2>/dev/null && return
+  local gopath
+  gopath=$(go env GOPATH 2>/dev/null | cut -d: -f1)
+  for dir in "$TOOLS_BIN" "${GOBIN:-}" "${gopath:+$gopath/bin}"; do
+    if [ -n "$dir" ] && [ -x "$dir/versitygw" ]; then
+      echo "$dir/versitygw"
+      return
+    fi
+  done
+  return 1
+}
+
+s3server() {
+  local skips="the S3 tests of the blob store and the server"
+  local how="Install it: go install github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION (or set VERSITYGW to its path)."
+  local bin
+  if ! bin=$(find_versitygw); then
+    if [ -n "${VERSITYGW:-}" ] || ! command -v go >/dev/null 2>&1; then
+      missing versitygw "$skips" "$how"
+      return
+    fi
+    say "installing versitygw $VERSITYGW_VERSION into $TOOLS_BIN"
+    local log
+    log=$(mktemp)
+    if ! mkdir -p "$TOOLS_BIN" || ! GOBIN="$TOOLS_BIN" go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION" >"$log" 2>&1; then
+      warn "go install failed: $(tail -n 3 "$log")"
+      rm -f "$log"
+      missing versitygw "$skips" "$how"
+      return
+    fi
+    rm -f "$log"
+    bin="$TOOLS_BIN/versitygw"
+  fi
+  if ! "$bin" --version >/dev/null 2>&1; then
+    missing versitygw "$skips" "$bin does not run. $how"
+    return
+  fi
+  say "S3 test server: versitygw at $bin (the tests start it)"
+}
+
 browser
 postgres
 redis
-# --- S3 test server: the files issue adds its check-and-start here, in the same shape
-# (up already? else start it locally and wait; else `missing` with what will skip).
+s3server
 
 if [ "$failed" -ne 0 ]; then
   warn "the machine is not ready for make test (see above)"
