@@ -2,6 +2,10 @@ package blob
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -17,9 +21,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
 
 	"govchat/protocol"
 )
@@ -41,6 +47,9 @@ type S3Options struct {
 	// SpoolDir holds each part being uploaded (unnamed, for the PUT's length); default
 	// os.TempDir().
 	SpoolDir string
+	// RootCAs verify an https endpoint; nil means the system's, to which SSL_CERT_FILE
+	// or SSL_CERT_DIR can add an organisation's own CA.
+	RootCAs *x509.CertPool
 }
 
 // DefaultRegion is the region signed when none is configured.
@@ -85,6 +94,7 @@ func NewS3(o S3Options) (*S3, error) {
 	transport := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:       &tls.Config{RootCAs: o.RootCAs, MinVersion: tls.VersionTLS12},
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: o.StallTimeout,
 		ExpectContinueTimeout: time.Second,
@@ -121,10 +131,11 @@ func blobPrefix(id string) string { return "blobs/" + id[:2] + "/" + id + "/" }
 // PutPart implements Store. The body is first spooled to an unnamed temporary file
 // (ciphertext only; os.TempDir) and its size checked there, so a body shorter or
 // longer than declared, or one whose reader fails (a digest checked as it is read),
-// never reaches S3. The part then goes up with its SHA-256 signed as the payload hash,
-// which the S3 server checks: a PUT cut off mid-way cannot leave a truncated part
-// behind, as a server that takes a short body at its word would otherwise (versitygw
-// does). The file also lets the SDK retry the PUT.
+// never reaches S3. The part then goes up with its SHA-256 (taken while spooling)
+// signed as the payload hash, over http and https alike, and the S3 server checks it:
+// a PUT cut off mid-way cannot leave a truncated part behind, as a server that takes
+// a short body at its word would otherwise (versitygw does). The file also lets the
+// SDK retry the PUT.
 func (s *S3) PutPart(ctx context.Context, id string, n int, body io.Reader, size int64) error {
 	if err := checkID(id, n); err != nil {
 		return err
@@ -139,7 +150,8 @@ func (s *S3) PutPart(ctx context.Context, id string, n int, body io.Reader, size
 	os.Remove(f.Name()) // unnamed from now on: nothing is left behind, even by a crash
 	defer f.Close()
 	src := &readErr{r: ctxReader{ctx, body}}
-	if _, err := io.CopyN(f, src, size); err != nil {
+	sum := sha256.New()
+	if _, err := io.CopyN(io.MultiWriter(f, sum), src, size); err != nil {
 		switch {
 		case src.err == io.EOF:
 			return ErrShortBody
@@ -166,8 +178,21 @@ func (s *S3) PutPart(ctx context.Context, id string, n int, body io.Reader, size
 		Body:          &progress{f: f, g: g},
 		ContentLength: aws.Int64(size),
 		ContentType:   aws.String("application/octet-stream"),
-	})
+	}, s3.WithAPIOptions(signPayload(hex.EncodeToString(sum.Sum(nil)))))
 	return s.fail(ctx, rctx, "put part", err)
+}
+
+// signPayload puts the part's SHA-256 into the request's signature as its payload hash.
+// The SDK would sign UNSIGNED-PAYLOAD over https (trusting TLS to deliver every byte),
+// and then a connection cut short leaves a server that takes a short body at its word
+// nothing to check it against.
+func signPayload(sha256Hex string) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("GovchatPayloadHash",
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				return next.HandleFinalize(v4.SetPayloadHash(ctx, sha256Hex), in)
+			}), (&v4.ComputePayloadSHA256{}).ID(), middleware.Before)
+	}
 }
 
 // readErr remembers the error of the reader it wraps, to tell the uploader's failures
@@ -202,8 +227,8 @@ func atEnd(r io.Reader) error {
 	return io.ErrNoProgress
 }
 
-// progress is the spooled part as the SDK reads it (to hash it, then to send it): each
-// read is progress, so the stall guard starts over.
+// progress is the spooled part as the transport sends it: each read is progress, so
+// the stall guard starts over. It seeks, so the SDK can retry.
 type progress struct {
 	f *os.File
 	g *stallGuard

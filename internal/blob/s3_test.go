@@ -3,6 +3,9 @@ package blob
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -39,6 +42,54 @@ func TestS3KeepsAPartPerObject(t *testing.T) {
 	want := []string{"blobs/01/" + testID + "/0", "blobs/01/" + testID + "/1"}
 	if !slices.Equal(keys, want) {
 		t.Fatalf("objects %q, want %q", keys, want)
+	}
+}
+
+func TestS3SignsThePayloadHash(t *testing.T) {
+	// The part's SHA-256 in x-amz-content-sha256, over http and https alike, is what
+	// lets the S3 server refuse a body cut short (TestS3PutCutOffKeepsTheEarlierCopy).
+	// An SDK upgrade must not quietly switch to UNSIGNED-PAYLOAD or a trailer.
+	body := []byte("a part's ciphertext")
+	sum := sha256.Sum256(body)
+	for _, tls := range []bool{false, true} {
+		t.Run(fmt.Sprintf("tls=%v", tls), func(t *testing.T) {
+			var got http.Header
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				io.Copy(io.Discard, r.Body)
+				if r.Method == http.MethodPut {
+					got = r.Header.Clone()
+				}
+			})
+			srv := httptest.NewUnstartedServer(h)
+			o := S3Options{Bucket: "govchat", AccessKey: "a", SecretKey: "b"}
+			if tls {
+				srv.StartTLS()
+				o.RootCAs = x509.NewCertPool()
+				o.RootCAs.AddCert(srv.Certificate())
+			} else {
+				srv.Start()
+			}
+			t.Cleanup(srv.Close)
+			o.Endpoint = srv.URL
+			s, err := NewS3(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.PutPart(context.Background(), testID, 0, bytes.NewReader(body), int64(len(body))); err != nil {
+				t.Fatal(err)
+			}
+			if h := got.Get("X-Amz-Content-Sha256"); h != hex.EncodeToString(sum[:]) {
+				t.Errorf("x-amz-content-sha256 %q, want the body's SHA-256", h)
+			}
+			for k := range got {
+				if strings.HasPrefix(strings.ToLower(k), "x-amz-checksum") || strings.EqualFold(k, "X-Amz-Trailer") {
+					t.Errorf("a checksum header %s: S3-compatible servers may refuse it", k)
+				}
+			}
+			if !strings.Contains(got.Get("Authorization"), "SignedHeaders=") || !strings.Contains(got.Get("Authorization"), "x-amz-content-sha256") {
+				t.Errorf("the payload hash is not signed: %s", got.Get("Authorization"))
+			}
+		})
 	}
 }
 
