@@ -316,6 +316,12 @@ func (r *s3Range) next() error {
 			g.done()
 			return err
 		}
+		if r.within > 0 && out.ContentRange == nil {
+			// A server (or a proxy) that ignored Range sends the part from its start.
+			out.Body.Close()
+			g.done()
+			return fmt.Errorf("blob: s3 get part: the answer ignored the byte range asked for")
+		}
 		r.body, r.rctx, r.g, r.within = out.Body, rctx, g, 0
 		return nil
 	}

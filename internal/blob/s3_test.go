@@ -192,6 +192,20 @@ func TestS3StallMidDownload(t *testing.T) {
 	}
 }
 
+func TestS3RangeIgnored(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("the whole part from its first byte"))
+	}))
+	t.Cleanup(srv.Close)
+	s, err := NewS3(S3Options{Endpoint: srv.URL, Bucket: "govchat", AccessKey: "a", SecretKey: "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.OpenRange(context.Background(), testID, 4, 5); err == nil {
+		t.Fatal("took a 200 without Content-Range for bytes from 4")
+	}
+}
+
 func TestS3ServerErrors(t *testing.T) {
 	for _, c := range []struct {
 		status int

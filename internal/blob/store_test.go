@@ -299,6 +299,12 @@ func TestStoreMissing(t *testing.T) {
 		if _, err := s.OpenRange(ctx, testID, protocol.FilePartSize, 1); !errors.Is(err, ErrNotFound) {
 			t.Errorf("OpenRange in a missing part: %v", err)
 		}
+		// Past the end: ErrNotFound, when opened or at the first read.
+		for _, off := range []int64{14, 100} {
+			if got, err := readRange(s, testID, off, 1); !errors.Is(err, ErrNotFound) || len(got) > 0 {
+				t.Errorf("a range from %d, past the blob's end (14): %q, %v", off, got, err)
+			}
+		}
 		if _, err := s.StatPart(ctx, otherID, 0); !errors.Is(err, ErrNotFound) {
 			t.Errorf("StatPart of a neighbour: %v", err)
 		}
