@@ -14,8 +14,9 @@ func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz says the store, the bus and the blob store answer, so a load balancer sends
-// traffic here.
+// readyz says the store and the bus answer, so a load balancer sends traffic here. The
+// blob store is reported but does not make a node unready: every node shares it, so
+// taking nodes out would stop chat too without bringing files back ("degraded").
 func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -32,7 +33,7 @@ func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
 	if a.blobs != nil {
 		checks["blobs"] = "ok"
 		if err := a.blobs.Ping(ctx); err != nil {
-			checks["blobs"], ready = "unreachable", false
+			checks["blobs"] = "unreachable"
 			a.log.Warn("readyz: blob store unreachable", "err", err)
 		}
 	}
@@ -40,7 +41,11 @@ func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "checks": checks})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "checks": checks})
+	status := "ok"
+	if checks["blobs"] == "unreachable" {
+		status = "degraded"
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": status, "checks": checks})
 }
 
 // info is public: what the login page shows before anyone logs in.
