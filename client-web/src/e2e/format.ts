@@ -28,6 +28,12 @@ export const META_PREFIX_BYTES = CONTENT_START;
 const NAME_MAX = 255;
 const TYPE_MAX = 127;
 const BLOB_ID = /^[0-9a-f]{32}$/;
+/** The largest size record 0 may state (Go's bound too): P and every offset stay below 2^53. */
+const SIZE_MAX = 2 ** 50;
+/** The largest picture side (pixels) record 0 may state. */
+const PIXELS_MAX = 2 ** 31 - 1;
+/** A UTF-16 surrogate without its pair: JSON can escape one, UTF-8 cannot carry it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Records sealed or opened at once: enough to keep WebCrypto's threads busy, 1–4 MiB in memory. */
 const ENCRYPT_BATCH = 64;
 const DECRYPT_DEPTH = 16;
@@ -152,24 +158,28 @@ const codePoints = (s: string): number => {
   for (const _ of s) n++;
   return n;
 };
+/** A name or type record 0 may carry: well-formed text of at most max characters. */
+const textOk = (s: unknown, max: number): s is string => typeof s === 'string' && !LONE_SURROGATE.test(s) && codePoints(s) <= max;
 
 /** Record 0's plaintext: the JSON object, zero bytes to 4096. Field order as Go writes it. */
 export function encodeMeta(meta: FileMeta): Uint8Array {
-  if (typeof meta.name !== 'string' || codePoints(meta.name) > NAME_MAX) throw new RangeError('e2e: name longer than 255 characters');
-  if (typeof meta.type !== 'string' || codePoints(meta.type) > TYPE_MAX) throw new RangeError('e2e: type longer than 127 characters');
+  if (!textOk(meta.name, NAME_MAX)) throw new RangeError('e2e: name longer than 255 characters or not text');
+  if (!textOk(meta.type, TYPE_MAX)) throw new RangeError('e2e: type longer than 127 characters or not text');
   checkLength(meta.size, 'size');
+  if (meta.size > SIZE_MAX) throw new RangeError('e2e: size beyond 2^50');
   const obj: Record<string, unknown> = { v: 1, name: meta.name, type: meta.type, size: meta.size };
   if (meta.thumb !== undefined) {
     if (!BLOB_ID.test(meta.thumb)) throw new RangeError('e2e: thumb is not a blob id');
     obj.thumb = meta.thumb;
   }
+  // A side of 0 pixels says nothing: left out, as Go leaves it out (omitempty).
   if (meta.width !== undefined) {
-    checkLength(meta.width, 'width');
-    obj.w = meta.width;
+    if (!isPixels(meta.width)) throw new RangeError('e2e: width must be an integer 0..2^31-1');
+    if (meta.width > 0) obj.w = meta.width;
   }
   if (meta.height !== undefined) {
-    checkLength(meta.height, 'height');
-    obj.h = meta.height;
+    if (!isPixels(meta.height)) throw new RangeError('e2e: height must be an integer 0..2^31-1');
+    if (meta.height > 0) obj.h = meta.height;
   }
   const json = utf8(JSON.stringify(obj));
   // 255 + 127 characters of at most 6 bytes each (a \uXXXX escape) and the rest fit easily.
@@ -180,7 +190,8 @@ export function encodeMeta(meta: FileMeta): Uint8Array {
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const isLength = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const isInt = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= max;
+const isPixels = (x: unknown): x is number => isInt(x, PIXELS_MAX);
 
 /** Parses record 0's plaintext; anything but a well-formed metadata record is damage. */
 export function decodeMeta(plain: Uint8Array): FileMeta {
@@ -198,21 +209,23 @@ export function decodeMeta(plain: Uint8Array): FileMeta {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw bad('not an object');
   const m = obj as Record<string, unknown>;
   if (m.v !== 1) throw bad('version');
-  if (typeof m.name !== 'string' || codePoints(m.name) > NAME_MAX) throw bad('name');
-  if (typeof m.type !== 'string' || codePoints(m.type) > TYPE_MAX) throw bad('type');
-  if (!isLength(m.size)) throw bad('size');
+  if (!textOk(m.name, NAME_MAX)) throw bad('name');
+  if (!textOk(m.type, TYPE_MAX)) throw bad('type');
+  if (!isInt(m.size, SIZE_MAX)) throw bad('size');
   const meta: FileMeta = { name: m.name, type: m.type, size: m.size };
-  if (m.thumb !== undefined) {
+  // The optional fields may be absent or null, and a side of 0 pixels is no side, as Go
+  // reads them (protocol/testdata/e2e/meta.json).
+  if (m.thumb != null) {
     if (typeof m.thumb !== 'string' || !BLOB_ID.test(m.thumb)) throw bad('thumb');
     meta.thumb = m.thumb;
   }
-  if (m.w !== undefined) {
-    if (!isLength(m.w)) throw bad('w');
-    meta.width = m.w;
+  if (m.w != null) {
+    if (!isPixels(m.w)) throw bad('w');
+    if (m.w > 0) meta.width = m.w;
   }
-  if (m.h !== undefined) {
-    if (!isLength(m.h)) throw bad('h');
-    meta.height = m.h;
+  if (m.h != null) {
+    if (!isPixels(m.h)) throw bad('h');
+    if (m.h > 0) meta.height = m.h;
   }
   return meta;
 }
@@ -413,8 +426,10 @@ function allZero(b: Uint8Array): boolean {
  * Decrypts a whole ciphertext stream: chunks of any size in, verified content bytes out
  * (padding checked to be zero and cut). The commitment is checked before anything is
  * decrypted; every damage errors the stream with DamagedFileError, the end of input before
- * the final record included (raised in flush). A record is known to be non-final when
- * bytes follow it, so the last one is opened only at the end of input, flagged final.
+ * the final record included (raised in flush). Record 0 states the size, so the content is
+ * exactly P = paddedSize(size) bytes in ⌈P/65536⌉ records, the last flagged final: a file
+ * cut or padded any other way is refused, as Go's reader does (a reader that only followed
+ * the final flag would open files Go refuses).
  */
 export function decryptStream(key: Uint8Array, commitment: string): { meta: Promise<FileMeta>; stream: TransformStream<Uint8Array, Uint8Array> } {
   checkKey(key);
@@ -430,8 +445,9 @@ export function decryptStream(key: Uint8Array, commitment: string): { meta: Prom
   let cipher: RecordCipher | null = null;
   let fileMeta: FileMeta | null = null;
   let next = 1; // the next content record to open
-  let content = 0; // plaintext content bytes opened so far (P once all are)
-  let emitted = 0;
+  let records = 0; // content records, once record 0 is read
+  let lastSealed = 0; // the final record's length, tag included
+  let content = 0; // plaintext content bytes opened so far
   const pending: Promise<ArrayBuffer>[] = [];
 
   const emit = (plain: ArrayBuffer, out: TransformStreamDefaultController<Uint8Array>) => {
@@ -441,7 +457,6 @@ export function decryptStream(key: Uint8Array, commitment: string): { meta: Prom
     if (keep > 0) out.enqueue(new Uint8Array(plain, 0, keep));
     if (keep < len && !allZero(new Uint8Array(plain, keep))) throw new DamagedFileError('e2e: padding is not zero');
     content += len;
-    emitted += keep;
   };
 
   const drain = async (upTo: number, out: TransformStreamDefaultController<Uint8Array>) => {
@@ -474,21 +489,28 @@ export function decryptStream(key: Uint8Array, commitment: string): { meta: Prom
         if (!fileMeta) {
           if (buf.length < META_SEALED) return;
           fileMeta = await openMeta(cipher, buf.take(META_SEALED));
+          const padded = paddedSize(fileMeta.size);
+          records = Math.ceil(padded / RECORD);
+          lastSealed = padded - (records - 1) * RECORD + TAG;
           resolveMeta(fileMeta);
         }
-        while (buf.length > SEALED) {
-          open(false, buf.take(SEALED));
+        for (;;) {
+          if (next > records) {
+            if (buf.length > 0) throw new DamagedFileError('e2e: bytes after the final record');
+            break;
+          }
+          const final = next === records;
+          const need = final ? lastSealed : SEALED;
+          if (buf.length < need) break;
+          open(final, buf.take(need));
           if (pending.length >= DECRYPT_DEPTH) await drain(DECRYPT_DEPTH / 2, out);
         }
       }),
     flush: (out) =>
       guard(async () => {
         if (!cipher || !fileMeta) throw new DamagedFileError('e2e: file ends before its metadata');
-        // What is left is the final record: 1..65536 content bytes and the tag.
-        if (buf.length <= TAG) throw new DamagedFileError('e2e: file ends before its final record');
-        open(true, buf.take(buf.length));
+        if (next <= records) throw new DamagedFileError('e2e: file ends before its final record');
         await drain(0, out);
-        if (emitted < fileMeta.size) throw new DamagedFileError('e2e: size beyond the content');
       }),
   });
   return { meta, stream };
