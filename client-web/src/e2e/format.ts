@@ -377,8 +377,12 @@ class Chunks {
     this.length += c.length;
   }
 
-  /** The next n bytes (n ≤ length): a view when one chunk holds them, else a copy. */
-  take(n: number): Uint8Array {
+  /**
+   * The next n bytes (n ≤ length): a view when one chunk holds them, else a copy — into
+   * scratch when given (for bytes handed straight to WebCrypto, which copies them at once:
+   * a download then makes no garbage of its own per record).
+   */
+  take(n: number, scratch?: Uint8Array): Uint8Array {
     this.length -= n;
     const c = this.list[0];
     if (c.length - this.head >= n) {
@@ -390,7 +394,7 @@ class Chunks {
       }
       return v;
     }
-    const out = new Uint8Array(n);
+    const out = scratch && scratch.length >= n ? scratch.subarray(0, n) : new Uint8Array(n);
     let o = 0;
     while (o < n) {
       const d = this.list[0];
@@ -449,6 +453,7 @@ export function decryptStream(key: Uint8Array, commitment: string): { meta: Prom
   let lastSealed = 0; // the final record's length, tag included
   let content = 0; // plaintext content bytes opened so far
   const pending: Promise<ArrayBuffer>[] = [];
+  const scratch = new Uint8Array(SEALED);
 
   const emit = (plain: ArrayBuffer, out: TransformStreamDefaultController<Uint8Array>) => {
     const size = fileMeta!.size;
@@ -502,7 +507,7 @@ export function decryptStream(key: Uint8Array, commitment: string): { meta: Prom
           const final = next === records;
           const need = final ? lastSealed : SEALED;
           if (buf.length < need) break;
-          open(final, buf.take(need));
+          open(final, buf.take(need, scratch));
           if (pending.length >= DECRYPT_DEPTH) await drain(DECRYPT_DEPTH / 2, out);
         }
       }),
