@@ -44,7 +44,7 @@ describe('paddedSize and ciphertextSize', () => {
     expect(ciphertextSize(2 ** 31)).toBe(53 + 4112 + p + 16 * Math.ceil(p / 65536));
   });
   it('refuses what is not a length', () => {
-    for (const n of [-1, 0.5, NaN, Infinity, 2 ** 53]) expect(() => paddedSize(n)).toThrow(RangeError);
+    for (const n of [-1, 0.5, NaN, Infinity, 2 ** 50 + 1, 2 ** 53]) expect(() => paddedSize(n)).toThrow(RangeError);
   });
 });
 

@@ -71,6 +71,7 @@ function checkLength(n: number, what: string): void {
  */
 export function paddedSize(n: number): number {
   checkLength(n, 'size');
+  if (n > SIZE_MAX) throw new RangeError('e2e: size beyond 2^50');
   let b = 541;
   while (b < n) b += Math.max(1, Math.floor(b / 20));
   return b;

@@ -68,16 +68,38 @@ function plaintextOf(keys: FileKeys): Uint8Array {
 }
 
 /** wrapped = base64url(enc ‖ ct). */
-export async function wrapFileKeys(recipientPublic: Uint8Array, keys: FileKeys, b: WrapBinding, kem?: Kem): Promise<string> {
+export function wrapFileKeys(recipientPublic: Uint8Array, keys: FileKeys, b: WrapBinding): Promise<string> {
+  return suite().then((s) => wrapWith(s, recipientPublic, keys, b));
+}
+
+/** Opens a wrap made for this private key and binding; anything else is KeyUnwrapError. */
+export function unwrapFileKeys(privateKey: Uint8Array, wrapped: string, b: WrapBinding): Promise<FileKeys> {
+  return suite().then((s) => unwrapWith(s, privateKey, wrapped, b));
+}
+
+/** A new X25519 key pair, both halves as raw 32-byte strings. */
+export function generateKeyPair(): Promise<{ publicKey: Uint8Array; privateKey: Uint8Array }> {
+  return suite().then(generateWith);
+}
+
+/** The same three on a chosen X25519 implementation: for the tests, which run both. */
+export function withKem(kem: Kem) {
+  const s = suiteOf(kem);
+  return {
+    wrapFileKeys: (pub: Uint8Array, keys: FileKeys, b: WrapBinding) => wrapWith(s, pub, keys, b),
+    unwrapFileKeys: (priv: Uint8Array, wrapped: string, b: WrapBinding) => unwrapWith(s, priv, wrapped, b),
+    generateKeyPair: () => generateWith(s),
+  };
+}
+
+async function wrapWith(s: CipherSuite, recipientPublic: Uint8Array, keys: FileKeys, b: WrapBinding): Promise<string> {
   if (recipientPublic.length !== KEY_BYTES) throw new RangeError('e2e: an X25519 public key is 32 bytes');
-  const s = kem ? suiteOf(kem) : await suite();
   const recipientPublicKey = await s.kem.deserializePublicKey(src(recipientPublic));
   const sealed = await s.seal({ recipientPublicKey, info: src(INFO) }, src(plaintextOf(keys)), src(wrapAad(b)));
   return b64u(concat(new Uint8Array(sealed.enc), new Uint8Array(sealed.ct)));
 }
 
-/** Opens a wrap made for this private key and binding; anything else is KeyUnwrapError. */
-export async function unwrapFileKeys(privateKey: Uint8Array, wrapped: string, b: WrapBinding, kem?: Kem): Promise<FileKeys> {
+async function unwrapWith(s: CipherSuite, privateKey: Uint8Array, wrapped: string, b: WrapBinding): Promise<FileKeys> {
   if (privateKey.length !== KEY_BYTES) throw new RangeError('e2e: an X25519 private key is 32 bytes');
   const aad = wrapAad(b);
   let raw: Uint8Array;
@@ -89,7 +111,6 @@ export async function unwrapFileKeys(privateKey: Uint8Array, wrapped: string, b:
   if (raw.length !== ENC_BYTES + KEY_BYTES + TAG && raw.length !== ENC_BYTES + 2 * KEY_BYTES + TAG) {
     throw new KeyUnwrapError('e2e: the wrapped key has the wrong length');
   }
-  const s = kem ? suiteOf(kem) : await suite();
   let plain: Uint8Array;
   try {
     const recipientKey = await s.kem.deserializePrivateKey(src(privateKey));
@@ -102,9 +123,7 @@ export async function unwrapFileKeys(privateKey: Uint8Array, wrapped: string, b:
   return plain.length === KEY_BYTES ? { file: plain } : { file: plain.slice(0, KEY_BYTES), thumb: plain.slice(KEY_BYTES) };
 }
 
-/** A new X25519 key pair, both halves as raw 32-byte strings. */
-export async function generateKeyPair(kem?: Kem): Promise<{ publicKey: Uint8Array; privateKey: Uint8Array }> {
-  const s = kem ? suiteOf(kem) : await suite();
+async function generateWith(s: CipherSuite): Promise<{ publicKey: Uint8Array; privateKey: Uint8Array }> {
   const pair = await s.kem.generateKeyPair();
   const [pub, priv] = await Promise.all([s.kem.serializePublicKey(pair.publicKey), s.kem.serializePrivateKey(pair.privateKey)]);
   return { publicKey: new Uint8Array(pub), privateKey: new Uint8Array(priv) };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { b64u, fromB64u } from './bytes';
 import { KeyUnwrapError, WrongPasswordError } from './errors';
-import { generateKeyPair, keyIdOf, unwrapFileKeys, wrapAad, wrapFileKeys, type Kem, type WrapBinding } from './hpke';
+import { generateKeyPair, keyIdOf, unwrapFileKeys, withKem, wrapAad, wrapFileKeys, type Kem, type WrapBinding } from './hpke';
 import { MIN_ITERATIONS, unwrapPrivateKey, wrapPrivateKey, wrapPrivateKeyWithNonce } from './userkey';
 import { bytesOf } from './testing';
 
@@ -32,20 +32,24 @@ describe('HPKE wrap of file keys', () => {
 
   for (const kem of kems) {
     it(`round-trips with the ${kem} X25519 and across the other`, async () => {
-      const other = kem === 'webcrypto' ? 'noble' : 'webcrypto';
-      const { publicKey, privateKey } = await generateKeyPair(kem);
+      const mine = withKem(kem);
+      const other = withKem(kem === 'webcrypto' ? 'noble' : 'webcrypto');
+      const { publicKey, privateKey } = await mine.generateKeyPair();
       expect(publicKey).toHaveLength(32);
       expect(privateKey).toHaveLength(32);
       const file = bytesOf(32, 1);
       const thumb = bytesOf(32, 2);
-      const one = await wrapFileKeys(publicKey, { file }, binding, kem);
+      const one = await mine.wrapFileKeys(publicKey, { file }, binding);
       expect(fromB64u(one)).toHaveLength(32 + 32 + 16);
-      const two = await wrapFileKeys(publicKey, { file, thumb }, binding, kem);
+      const two = await mine.wrapFileKeys(publicKey, { file, thumb }, binding);
       expect(fromB64u(two)).toHaveLength(32 + 64 + 16);
-      expect(await unwrapFileKeys(privateKey, one, binding, other)).toEqual({ file });
-      expect(await unwrapFileKeys(privateKey, two, binding, kem)).toEqual({ file, thumb });
+      expect(await other.unwrapFileKeys(privateKey, one, binding)).toEqual({ file });
+      expect(await mine.unwrapFileKeys(privateKey, two, binding)).toEqual({ file, thumb });
       // Fresh ephemeral keys: two wraps of the same keys differ.
-      expect(await wrapFileKeys(publicKey, { file }, binding, kem)).not.toBe(one);
+      expect(await mine.wrapFileKeys(publicKey, { file }, binding)).not.toBe(one);
+      // And the other way: a key pair of the other implementation, wrapped to by this one.
+      const pair = await other.generateKeyPair();
+      expect(await other.unwrapFileKeys(pair.privateKey, await mine.wrapFileKeys(pair.publicKey, { file }, binding), binding)).toEqual({ file });
     });
   }
 

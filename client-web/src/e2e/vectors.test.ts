@@ -14,7 +14,7 @@ import {
   readMeta,
   type FileMeta,
 } from './format';
-import { keyIdOf, unwrapFileKeys, wrapAad, type Kem, type WrapBinding } from './hpke';
+import { keyIdOf, withKem, wrapAad, type Kem, type WrapBinding } from './hpke';
 import { decryptAll, metaRecord, sameBytes } from './testing';
 import { unwrapPrivateKey, wrapPrivateKeyWithNonce } from './userkey';
 
@@ -200,7 +200,7 @@ describe('hpke.json: file-key wraps made by Go', () => {
       for (const c of hpke.cases) {
         expect(b64u(wrapAad(bindingOf(c.binding)))).toBe(c.aad);
         expect(await keyIdOf(fromB64u(c.recipient_public))).toBe(c.binding.key_id);
-        const keys = await unwrapFileKeys(fromB64u(c.recipient_private), c.wrapped, bindingOf(c.binding), kem);
+        const keys = await withKem(kem).unwrapFileKeys(fromB64u(c.recipient_private), c.wrapped, bindingOf(c.binding));
         expect(b64u(keys.file)).toBe(c.keys.file);
         expect(keys.thumb && b64u(keys.thumb)).toBe(c.keys.thumb);
       }
@@ -210,7 +210,7 @@ describe('hpke.json: file-key wraps made by Go', () => {
         const c = hpke.cases.find((x: Json) => x.name === r.case);
         const priv = fromB64u(r.recipient_private ?? c.recipient_private);
         const b = bindingOf(r.binding ?? c.binding);
-        await expect(unwrapFileKeys(priv, r.wrapped ?? c.wrapped, b, kem), r.name).rejects.toBeInstanceOf(KeyUnwrapError);
+        await expect(withKem(kem).unwrapFileKeys(priv, r.wrapped ?? c.wrapped, b), r.name).rejects.toBeInstanceOf(KeyUnwrapError);
       }
     });
   }
