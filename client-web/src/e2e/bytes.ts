@@ -68,11 +68,12 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Equal contents (not constant-time: for public values such as a commitment). */
+/** Equal contents, in time that depends on the length only (E2E.md §2.6 asks it of commitments). */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
+  return d === 0;
 }
 
 export function hex(bytes: Uint8Array): string {

@@ -97,7 +97,7 @@ async function deriveKeys(key: Uint8Array, nonce: Uint8Array): Promise<FileKeys>
   const hkdf = (info: Uint8Array) => ({ name: 'HKDF', hash: 'SHA-256', salt: src(nonce), info: src(info) });
   const [payload, commit] = await Promise.all([
     crypto.subtle.deriveKey(hkdf(PAYLOAD_INFO), ikm, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
-    crypto.subtle.deriveKey(hkdf(COMMIT_INFO), ikm, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign']),
+    crypto.subtle.deriveKey(hkdf(COMMIT_INFO), ikm, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign', 'verify']),
   ]);
   return { payload, commit };
 }
@@ -349,8 +349,10 @@ async function openHeader(key: Uint8Array, expected: string, header: Uint8Array)
   const carried = header.subarray(HEADER_BYTES - 32, HEADER_BYTES);
   if (!equalBytes(carried, want)) throw new DamagedFileError('e2e: commitment differs from the message');
   const keys = await deriveKeys(key, header.subarray(5, 5 + NONCE_BYTES));
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', keys.commit, src(prefix)));
-  if (!equalBytes(mac, carried)) throw new DamagedFileError('e2e: commitment does not match the key');
+  // verify compares in constant time.
+  if (!(await crypto.subtle.verify('HMAC', keys.commit, src(carried), src(prefix)))) {
+    throw new DamagedFileError('e2e: commitment does not match the key');
+  }
   return new RecordCipher(keys.payload, await headerAad(header));
 }
 

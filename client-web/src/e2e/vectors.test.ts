@@ -18,7 +18,6 @@ import { keyIdOf, withKem, wrapAad, type Kem, type WrapBinding } from './hpke';
 import { decryptAll, metaRecord, sameBytes } from './testing';
 import { unwrapPrivateKey, wrapPrivateKeyWithNonce } from './userkey';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const FILES = import.meta.glob<Json>('../../../protocol/testdata/e2e/*.json', { eager: true, import: 'default' });
 function vectors(name: string): Json {
