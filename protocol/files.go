@@ -110,6 +110,17 @@ type UserKeys struct {
 	Keys []UserKey `json:"keys"`
 }
 
+// TypeKey is the server → client frame (KeyEvent) that says a person got a new public
+// key: sent to every channel the person is in, and to their own connections, so
+// clients fetch the key again and flag the change against the key they pinned.
+const TypeKey = "key"
+
+// KeyEvent is the data of a key frame: whose key is new, and its id.
+type KeyEvent struct {
+	UserID int64  `json:"user_id"`
+	KeyID  string `json:"key_id"`
+}
+
 // MyKey is the caller's own key pair as stored on the server: the public key and the
 // private key wrapped by a key derived from the password (E2E.md §4). GET /api/v1/me/key
 // answers not_found before the first one is made.

@@ -18,6 +18,7 @@ import (
 	"govchat/internal/demo"
 	"govchat/internal/httpapi"
 	"govchat/internal/hub"
+	"govchat/internal/keys"
 	"govchat/internal/metrics"
 	"govchat/internal/notice"
 	"govchat/internal/push"
@@ -102,6 +103,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	// acking cannot keep it from the other nodes' live clients.
 	chatOpt.AckAfterBus = cfg.Redis != ""
 	chatOpt.Audit = a.audit
+	// Keys of end-to-end encrypted files; it also checks the files messages and notices
+	// carry.
+	keysSvc := keys.New(store.Narrow(a.store, func(tx store.Store) keys.Tx { return tx }), b, a.audit, log, a.now)
+	chatOpt.Files = keysSvc
 	chatSvc := chat.New(a.store, b, log, a.now, chatOpt)
 	defer chatSvc.Close()
 	// Department and party channels follow the org tree: bring them in line now (the
@@ -117,6 +122,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Audit:                   a.audit,
 		Alerts:                  alerts,
 		Forecast:                alerts,
+		Files:                   keysSvc,
 	})
 	// Confirmations waiting in a group commit go in before the store closes.
 	defer noticeSvc.Close()
@@ -143,6 +149,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Quiet:      quietSvc,
 		Push:       pushSvc,
 		Blobs:      blobs,
+		Keys:       keysSvc,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)

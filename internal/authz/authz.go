@@ -16,12 +16,19 @@ const (
 	ManageConfig  Permission = "config.manage"  // server-wide settings
 	ReadAudit     Permission = "audit.read"     // the audit trail
 	ReadDirectory Permission = "directory.read" // the org tree and people: every logged-in user
+	// ManageEscrow: set the organisation's escrow key, the one recipient every file key
+	// is also wrapped to. The security officer's alone: an administrator who could set it
+	// could hold a key to every file.
+	ManageEscrow Permission = "escrow.manage"
+	// OpenEscrow: fetch a file's escrow wrap for an investigation (case number and reason
+	// required, audited). The security officer's alone.
+	OpenEscrow Permission = "escrow.open"
 )
 
 var matrix = map[store.Role]map[Permission]bool{
 	store.RoleStaff:    {ReadDirectory: true},
 	store.RoleLeader:   {ReadDirectory: true},
-	store.RoleSecurity: {ReadDirectory: true, ReadAudit: true},
+	store.RoleSecurity: {ReadDirectory: true, ReadAudit: true, ManageEscrow: true, OpenEscrow: true},
 	store.RoleAuditor:  {ReadDirectory: true, ReadAudit: true},
 	store.RoleAdmin:    {ReadDirectory: true, ManageUsers: true, ManageOrg: true, ManageConfig: true},
 }

@@ -25,6 +25,14 @@ func TestThreeRoleSeparation(t *testing.T) {
 		{store.RoleLeader, ReadAudit, false},
 		{store.RoleStaff, ManageOrg, false},
 		{store.RoleStaff, ReadDirectory, true},
+		{store.RoleSecurity, ManageEscrow, true},
+		{store.RoleSecurity, OpenEscrow, true},
+		{store.RoleAdmin, ManageEscrow, false}, // the administrator can never hold a key to every file
+		{store.RoleAdmin, OpenEscrow, false},
+		{store.RoleAuditor, ManageEscrow, false}, // the auditor changes nothing
+		{store.RoleAuditor, OpenEscrow, false},
+		{store.RoleLeader, ManageEscrow, false},
+		{store.RoleStaff, OpenEscrow, false},
 		{store.Role("root"), ReadDirectory, false},
 	}
 	for _, tc := range cases {
@@ -40,6 +48,18 @@ func TestNoRoleBothChangesAndAudits(t *testing.T) {
 	for _, r := range store.Roles {
 		if Can(r, ReadAudit) && (Can(r, ManageUsers) || Can(r, ManageConfig)) {
 			t.Errorf("role %s can both change the system and read the trail", r)
+		}
+	}
+}
+
+// The escrow key opens every file: whoever may set or use it must not also change the
+// system (the administrator), and nobody but the security officer holds either.
+func TestEscrowIsTheSecurityOfficersAlone(t *testing.T) {
+	for _, r := range store.Roles {
+		for _, p := range []Permission{ManageEscrow, OpenEscrow} {
+			if Can(r, p) && (r != store.RoleSecurity || Can(r, ManageUsers) || Can(r, ManageConfig) || Can(r, ManageOrg)) {
+				t.Errorf("role %s holds %s", r, p)
+			}
 		}
 	}
 }

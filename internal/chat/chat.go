@@ -65,6 +65,21 @@ type Options struct {
 	// turns reactions off. ReactLimit bounds reactions per user, like SendLimit.
 	Reactions  []string
 	ReactLimit ratelimit.Allower
+	// Files checks the files messages carry (internal/keys). Nil: a send or forward
+	// with a file is refused.
+	Files Attacher
+}
+
+// Attacher checks the files of messages before they are committed; the store writes a
+// message's references to its blobs in the same transaction as the message.
+type Attacher interface {
+	// Attach checks a file senderID attaches to a message in channelID — uploaded by
+	// them, complete, its keys posted for the channel (and the escrow's) — and returns
+	// the attachment the message carries. Refusals name their field ("attachment…").
+	Attach(ctx context.Context, senderID, channelID int64, ref protocol.AttachmentRef) (store.Attachment, error)
+	// Rewrapped checks that userID posted the keys of a file for channelID (and the
+	// escrow's), as a forward there needs; a refusal is key_missing naming field.
+	Rewrapped(ctx context.Context, userID, channelID int64, a store.Attachment, field string) error
 }
 
 // Alerter hears of new messages after they are committed.
@@ -178,7 +193,7 @@ func toWire(m store.Message) protocol.Message {
 	w := protocol.Message{
 		ChannelID: m.ChannelID, Seq: m.Seq, SenderID: m.SenderID, ClientID: m.ClientID, Text: m.Text,
 		ReplyTo: m.ReplyTo, Mentions: m.Mentions, MentionAll: m.MentionAll, Secrecy: m.Secrecy, CreatedAt: m.CreatedAt,
-		RecalledBy: m.RecalledBy, Forward: toWireForward(m.Forward),
+		RecalledBy: m.RecalledBy, Forward: toWireForward(m.Forward), Attachment: toWireAttachment(m.Attachment),
 	}
 	if !m.EditedAt.IsZero() {
 		t := m.EditedAt
@@ -192,6 +207,14 @@ func toWire(m store.Message) protocol.Message {
 		w.Kind, w.System = protocol.MessageKindSystem, systemToWire(m.System)
 	}
 	return w
+}
+
+// toWireAttachment is an attachment as clients see it.
+func toWireAttachment(a *store.Attachment) *protocol.Attachment {
+	if a == nil {
+		return nil
+	}
+	return &protocol.Attachment{BlobID: a.BlobID, Size: a.Size, Commitment: a.Commitment, ThumbID: a.ThumbID, ThumbSize: a.ThumbSize}
 }
 
 // Resume returns what the user missed in a channel.

@@ -75,6 +75,7 @@ func (s *Service) Forward(ctx context.Context, userID int64, req protocol.Forwar
 	fromName := s.channelName(ctx, src, userID, names)
 	var forwards []store.Forward // what each target gets, in order
 	var levels []int
+	var atts []*store.Attachment // the file each of forwards carries itself (one by one only)
 	if req.Merged {
 		f := store.Forward{Merged: true, FromChannelID: src.ID, FromChannelName: fromName}
 		level := 0
@@ -82,7 +83,7 @@ func (s *Service) Forward(ctx context.Context, userID int64, req protocol.Forwar
 			f.Items = append(f.Items, s.itemsOf(ctx, m, names)...)
 			level = max(level, m.Secrecy)
 		}
-		forwards, levels = []store.Forward{f}, []int{level}
+		forwards, levels, atts = []store.Forward{f}, []int{level}, []*store.Attachment{nil}
 	} else {
 		for _, m := range msgs {
 			if m.Forward != nil {
@@ -91,12 +92,17 @@ func (s *Service) Forward(ctx context.Context, userID int64, req protocol.Forwar
 				forwards = append(forwards, store.Forward{FromChannelID: src.ID, FromChannelName: fromName, Items: s.itemsOf(ctx, m, names)})
 			}
 			levels = append(levels, m.Secrecy)
+			atts = append(atts, m.Attachment)
 		}
 	}
 	level := slices.Max(levels)
 
 	targets, err := s.forwardTargets(ctx, userID, req.Targets, level)
 	if err != nil {
+		return protocol.ForwardResult{}, err
+	}
+	files := forwardFiles(forwards)
+	if err := s.checkRewrapped(ctx, userID, targets, files); err != nil {
 		return protocol.ForwardResult{}, err
 	}
 	// Every check passed: open the direct channels still missing, then write.
@@ -117,7 +123,7 @@ func (s *Service) Forward(ctx context.Context, userID int64, req protocol.Forwar
 			f := f
 			batch = append(batch, store.NewMessage{ChannelID: tg.ch.ID, SenderID: userID,
 				ClientID: req.ClientID + "/f" + ch + "/" + strconv.Itoa(k), Text: forwardText(f),
-				Secrecy: levels[k], CreatedAt: now, Forward: &f})
+				Secrecy: levels[k], CreatedAt: now, Forward: &f, Attachment: atts[k]})
 		}
 		if req.Comment != "" {
 			batch = append(batch, store.NewMessage{ChannelID: tg.ch.ID, SenderID: userID,
@@ -127,6 +133,14 @@ func (s *Service) Forward(ctx context.Context, userID int64, req protocol.Forwar
 	results, err := s.commits.submitAll(ctx, batch)
 	if err != nil {
 		return protocol.ForwardResult{}, fmt.Errorf("chat: forward from channel %d: %w", src.ID, err)
+	}
+	for _, r := range results {
+		if errors.Is(r.Err, store.ErrBlobGone) {
+			// Only an upload never sent can go; a forwarded file was sent: a bug, or a
+			// blob deleted under the server's feet. Said as what it is.
+			return protocol.ForwardResult{}, &apperr.Error{Code: protocol.CodeNotFound, Field: "seqs",
+				Message: "a forwarded file no longer exists", Err: r.Err}
+		}
 	}
 	out := protocol.ForwardResult{Results: make([]protocol.ForwardDelivery, 0, len(targets))}
 	i := 0
@@ -160,9 +174,50 @@ func (s *Service) Forward(ctx context.Context, userID int64, req protocol.Forwar
 			to[i] = tg.ch.ID
 		}
 		s.record(ctx, userID, audit.ChatForward, src.ID, map[string]any{"seqs": seqs, "merged": req.Merged,
-			"to_channel_ids": to, "secrecy": level, "comment": req.Comment != ""})
+			"to_channel_ids": to, "secrecy": level, "comment": req.Comment != "", "files": len(files)})
 	}
 	return out, nil
+}
+
+// forwardFiles are the files the forwards carry, each blob once.
+func forwardFiles(fs []store.Forward) []store.Attachment {
+	var out []store.Attachment
+	seen := map[string]bool{}
+	for _, f := range fs {
+		for _, it := range f.Items {
+			if a := it.Attachment; a != nil && !seen[a.BlobID] {
+				seen[a.BlobID] = true
+				out = append(out, *a)
+			}
+		}
+	}
+	return out
+}
+
+// checkRewrapped refuses a forward of files to a target for which the forwarder has
+// not posted the files' keys (re-wrapped for its members in the browser; the server
+// cannot). A direct channel not opened yet has no keys: the client opens it first
+// (POST /direct/{user}), posts the keys, then forwards.
+func (s *Service) checkRewrapped(ctx context.Context, userID int64, targets []target, files []store.Attachment) error {
+	if len(files) == 0 {
+		return nil
+	}
+	if s.opt.Files == nil {
+		return apperr.BadField("seqs", "this server takes no files")
+	}
+	for _, tg := range targets {
+		if tg.ch.ID == 0 {
+			e := apperr.New(protocol.CodeKeyMissing, "open the direct channel with user %d and post the files' keys for it first", tg.peerID)
+			e.Field = tg.field
+			return e
+		}
+		for _, a := range files {
+			if err := s.opt.Files.Rewrapped(ctx, userID, tg.ch.ID, a, tg.field); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // checkForwardRequest checks what needs no lookup.
@@ -329,7 +384,7 @@ func (s *Service) itemsOf(ctx context.Context, m store.Message, n names) []store
 	switch {
 	case m.Forward == nil:
 		return []store.ForwardItem{{SenderID: m.SenderID, SenderName: s.displayName(ctx, m.SenderID, n), Seq: m.Seq,
-			Text: m.Text, Secrecy: m.Secrecy, CreatedAt: m.CreatedAt}}
+			Text: m.Text, Secrecy: m.Secrecy, CreatedAt: m.CreatedAt, Attachment: m.Attachment}}
 	case !m.Forward.Merged:
 		return slices.Clone(m.Forward.Items)
 	default:
@@ -355,7 +410,11 @@ func forwardText(f store.Forward) string {
 		b.WriteString("\n")
 		b.WriteString(it.SenderName)
 		b.WriteString("：")
-		b.WriteString(it.Text)
+		if it.Text == "" && it.Attachment != nil {
+			b.WriteString("[文件]") // a file without a caption: its name is encrypted
+		} else {
+			b.WriteString(it.Text)
+		}
 	}
 	text := b.String()
 	if utf8.RuneCountInString(text) > protocol.MaxTextRunes {
@@ -373,7 +432,7 @@ func toWireForward(f *store.Forward) *protocol.Forward {
 		Items: make([]protocol.ForwardItem, len(f.Items))}
 	for i, it := range f.Items {
 		out.Items[i] = protocol.ForwardItem{SenderID: it.SenderID, SenderName: it.SenderName, Seq: it.Seq, Text: it.Text,
-			Secrecy: it.Secrecy, CreatedAt: it.CreatedAt}
+			Secrecy: it.Secrecy, CreatedAt: it.CreatedAt, Attachment: toWireAttachment(it.Attachment)}
 	}
 	return out
 }

@@ -166,8 +166,11 @@ func (s *Service) send(ctx context.Context, userID int64, d protocol.SendData) (
 			return protocol.AckData{}, e
 		}
 	}
-	if err := checkText(d.Text); err != nil {
-		return protocol.AckData{}, err
+	// A file's caption may be left out; a message without a file needs its text.
+	if d.Attachment == nil || d.Text != "" {
+		if err := checkText(d.Text); err != nil {
+			return protocol.AckData{}, err
+		}
 	}
 	ch, m, err := s.member(ctx, d.ChannelID, userID)
 	if err != nil {
@@ -195,12 +198,27 @@ func (s *Service) send(ctx context.Context, userID int64, d protocol.SendData) (
 			return protocol.AckData{}, err
 		}
 	}
+	var att *store.Attachment
+	if d.Attachment != nil {
+		if s.opt.Files == nil {
+			return protocol.AckData{}, apperr.BadField("attachment", "this server takes no files")
+		}
+		a, err := s.opt.Files.Attach(ctx, userID, ch.ID, *d.Attachment)
+		if err != nil {
+			return protocol.AckData{}, err
+		}
+		att = &a
+	}
 	res, err := s.commits.submit(ctx, store.NewMessage{
 		ChannelID: ch.ID, SenderID: userID, ClientID: d.ClientID, Text: d.Text, ReplyTo: d.ReplyTo,
-		Mentions: mentions, MentionAll: d.MentionAll, Secrecy: d.Secrecy, CreatedAt: s.now(),
+		Mentions: mentions, MentionAll: d.MentionAll, Secrecy: d.Secrecy, CreatedAt: s.now(), Attachment: att,
 	})
 	if err == nil {
 		err = res.Err
+	}
+	if errors.Is(err, store.ErrBlobGone) {
+		return protocol.AckData{}, &apperr.Error{Code: protocol.CodeNotFound, Field: "attachment",
+			Message: "the file was removed before the message was stored; upload it again", Err: err}
 	}
 	if err != nil {
 		return protocol.AckData{}, fmt.Errorf("chat: send to channel %d: %w", ch.ID, err)

@@ -14,6 +14,7 @@ import (
 	"govchat/internal/auth"
 	"govchat/internal/blob"
 	"govchat/internal/chat"
+	"govchat/internal/keys"
 	"govchat/internal/metrics"
 	"govchat/internal/notice"
 	"govchat/internal/org"
@@ -76,6 +77,8 @@ type Deps struct {
 	// Blobs keeps files' ciphertext (a local folder or S3); /readyz pings it. nil: no
 	// blob check (tests that serve no files).
 	Blobs blob.Store
+	// Keys are the keys of end-to-end encrypted files; nil leaves their endpoints out.
+	Keys *keys.Service
 }
 
 // API serves HTTP.
@@ -98,6 +101,7 @@ type API struct {
 	quiet      *quiet.Service
 	push       *push.Service
 	blobs      blob.Store
+	keys       *keys.Service
 
 	secure       bool          // public URL is https: cookies get Secure, responses HSTS
 	publicOrigin origin.Origin // what a browser's Origin must be; none: the request's host
@@ -122,6 +126,7 @@ func New(d Deps) http.Handler {
 	a.reactions = append([]string{}, d.Reactions...) // [] rather than null when off
 	a.quiet = d.Quiet
 	a.blobs = d.Blobs
+	a.keys = d.Keys
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

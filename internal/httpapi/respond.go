@@ -37,7 +37,13 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // one value, no unknown fields, text that is valid UTF-8 as sent, and a refusal that
 // names the field at fault.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	b, err := readJSON(w, r)
+	return decodeJSONMax(w, r, v, maxJSONBody)
+}
+
+// decodeJSONMax is decodeJSON with a bound of its own, for the one body that is larger
+// by nature (a file's wrapped keys for a whole channel).
+func decodeJSONMax(w http.ResponseWriter, r *http.Request, v any, max int64) error {
+	b, err := readJSONMax(w, r, max)
 	if err != nil {
 		return err
 	}
@@ -47,16 +53,20 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 // readJSON reads a bounded, non-empty JSON body as sent. decodeJSON decodes it; the
 // calendar upload hands it to internal/quiet, whose strict reading of the file it is.
 func readJSON(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	return readJSONMax(w, r, maxJSONBody)
+}
+
+func readJSONMax(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
 			return nil, apperr.New(protocol.CodeUnsupportedMedia, "send the body as application/json")
 		}
 	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return nil, apperr.New(protocol.CodeTooLarge, "request body is larger than %d bytes", maxJSONBody)
+		return nil, apperr.New(protocol.CodeTooLarge, "request body is larger than %d bytes", max)
 	case err != nil:
 		return nil, apperr.New(protocol.CodeBadRequest, "the request body could not be read")
 	case len(bytes.TrimSpace(b)) == 0:

@@ -95,6 +95,19 @@ func (a *API) routes() http.Handler {
 		mux.HandleFunc("POST /api/v1/admin/duty", a.requires(authz.ManageOrg, a.serve(a.createDuty)))
 		mux.HandleFunc("DELETE /api/v1/admin/duty/{id}", a.requires(authz.ManageOrg, a.serve(a.deleteDuty)))
 	}
+	if a.keys != nil {
+		// Keys of end-to-end encrypted files (§4.16, §4.17) and 群文件 (§4.9).
+		mux.HandleFunc("GET /api/v1/me/key", a.authed(false, a.serve(a.getMyKey)))
+		mux.HandleFunc("PUT /api/v1/me/key", a.authed(false, a.serve(a.putMyKey)))
+		mux.HandleFunc("GET /api/v1/keys", a.authed(false, a.serve(a.userKeys)))
+		mux.HandleFunc("GET /api/v1/keys/escrow", a.authed(false, a.serve(a.escrowKey)))
+		mux.HandleFunc("GET /api/v1/channels/{id}/keys", a.authed(false, a.serve(a.channelKeys)))
+		mux.HandleFunc("GET /api/v1/channels/{id}/files", a.authed(false, a.serve(a.channelFiles)))
+		mux.HandleFunc("POST /api/v1/files/{id}/keys", a.authed(false, a.serve(a.postFileKeys)))
+		mux.HandleFunc("GET /api/v1/file-keys", a.authed(false, a.serve(a.myFileKeys)))
+		mux.HandleFunc("PUT /api/v1/admin/escrow-key", a.requires(authz.ManageEscrow, a.serve(a.setEscrowKey)))
+		mux.HandleFunc("POST /api/v1/files/{id}/escrow-open", a.requires(authz.OpenEscrow, a.serve(a.escrowOpen)))
+	}
 	if a.presenceOf != nil {
 		mux.HandleFunc("GET /api/v1/presence", a.authed(false, a.presence))
 	}

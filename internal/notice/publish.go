@@ -34,10 +34,15 @@ func (s *Service) Publish(ctx context.Context, p auth.Principal, req protocol.Pu
 	if err != nil {
 		return protocol.Notice{}, err
 	}
+	atts, err := s.attachments(ctx, p.User.ID, req.Attachments, res.recipients)
+	if err != nil {
+		return protocol.Notice{}, err
+	}
 	aud, _ := json.Marshal(req.Audience)
 	n := store.Notice{
 		AuthorID: p.User.ID, Title: in.title, Body: in.body, Priority: in.priority, Secrecy: in.secrecy, Deadline: in.deadline,
 		NeedsConfirm: in.needsConfirm, Status: store.NoticeActive, AudienceJSON: string(aud), Channels: res.channels, CreatedAt: now,
+		Attachments: atts,
 	}
 	for i := range res.recipients {
 		res.recipients[i].DeliveredAt = now
@@ -49,7 +54,7 @@ func (s *Service) Publish(ctx context.Context, p auth.Principal, req protocol.Pu
 		return record(ctx, rec, p.User, audit.NoticePublish, n.ID, map[string]any{
 			"title": n.Title, "recipients": len(res.recipients), "channels": n.Channels, "priority": n.Priority,
 			"needs_confirm": n.NeedsConfirm, "departments": len(req.Audience.Departments), "party_orgs": len(req.Audience.PartyOrgs),
-			"users": len(req.Audience.Users), "all": req.Audience.All,
+			"users": len(req.Audience.Users), "all": req.Audience.All, "attachments": len(atts),
 		})
 	})
 	if err != nil {
@@ -67,6 +72,30 @@ func (s *Service) Publish(ctx context.Context, p auth.Principal, req protocol.Pu
 	out := toWire(n)
 	out.CanTally, out.CanManage = true, true
 	return out, nil
+}
+
+// attachments checks the notice's files, once its recipients are known: the author's
+// uploads, with keys posted for every recipient who has a key (refused otherwise:
+// someone would get a file they cannot open).
+func (s *Service) attachments(ctx context.Context, authorID int64, refs []protocol.AttachmentRef, rs []store.NoticeRecipient) ([]store.Attachment, error) {
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	if s.opt.Files == nil {
+		return nil, apperr.BadField("attachments", "this server takes no files")
+	}
+	atts, err := s.opt.Files.NoticeAttachments(ctx, authorID, refs)
+	if err != nil {
+		return nil, err
+	}
+	users := make([]int64, len(rs))
+	for i, r := range rs {
+		users[i] = r.UserID
+	}
+	if err := s.opt.Files.NoticeKeys(ctx, atts, users); err != nil {
+		return nil, err
+	}
+	return atts, nil
 }
 
 func distinctDepts(rs []store.NoticeRecipient) []int64 {

@@ -63,6 +63,20 @@ type Options struct {
 	// Forecast, when set, says what quiet hours would do to a notice being written
 	// (internal/alert's Dispatcher.Forecast); without it, summaries count people only.
 	Forecast Forecaster
+	// Files checks a notice's attachments (internal/keys). Nil: a notice with
+	// attachments is refused.
+	Files Attacher
+}
+
+// Attacher checks the files a notice carries before it is stored; the store writes the
+// notice's references to its blobs in the same transaction as the notice.
+type Attacher interface {
+	// NoticeAttachments checks the files the author attaches (their own uploads,
+	// complete, the escrow wrap posted when there is an escrow key) and returns them.
+	NoticeAttachments(ctx context.Context, authorID int64, refs []protocol.AttachmentRef) ([]store.Attachment, error)
+	// NoticeKeys checks that each recipient with a published key has a wrapped key of
+	// every attachment for the notice context (key_missing otherwise).
+	NoticeKeys(ctx context.Context, atts []store.Attachment, recipients []int64) error
 }
 
 // Forecaster foresees quiet hours for the people of a notice not yet published.
@@ -181,6 +195,9 @@ func storeErr(err error, format string, args ...any) error {
 		return nil
 	case errors.Is(err, store.ErrStaleRevision):
 		return &apperr.Error{Code: protocol.CodeStaleRevision, Message: "the notice was revised; read the current revision and confirm that", Err: err}
+	case errors.Is(err, store.ErrBlobGone):
+		return &apperr.Error{Code: protocol.CodeNotFound, Field: "attachments",
+			Message: "an attached file was removed before the notice was stored; upload it again", Err: err}
 	case errors.Is(err, store.ErrWithdrawn):
 		return &apperr.Error{Code: protocol.CodeNoticeWithdrawn, Message: "the notice was withdrawn", Err: err}
 	case errors.Is(err, store.ErrNotFound):
@@ -242,7 +259,20 @@ func toWire(n store.Notice) protocol.Notice {
 		Priority: n.Priority, Secrecy: n.Secrecy, Deadline: timePtr(n.Deadline), NeedsConfirm: n.NeedsConfirm,
 		Status: string(n.Status), WithdrawnAt: timePtr(n.WithdrawnAt), WithdrawReason: n.WithdrawReason,
 		Channels: channels, Recipients: n.Recipients, CreatedAt: n.CreatedAt, RevisedAt: timePtr(n.RevisedAt),
+		Attachments: toWireAttachments(n.Attachments),
 	}
+}
+
+// toWireAttachments are a notice's files as clients see them; none is absent.
+func toWireAttachments(as []store.Attachment) []protocol.Attachment {
+	if len(as) == 0 {
+		return nil
+	}
+	out := make([]protocol.Attachment, len(as))
+	for i, a := range as {
+		out[i] = protocol.Attachment{BlobID: a.BlobID, Size: a.Size, Commitment: a.Commitment, ThumbID: a.ThumbID, ThumbSize: a.ThumbSize}
+	}
+	return out
 }
 
 // toReceipt is a recipient's state on the wire.

@@ -110,5 +110,8 @@ func checkPublish(req protocol.PublishNoticeRequest, now time.Time) (publishRequ
 		return out, err
 	}
 	out.needsConfirm = req.NeedsConfirm == nil || *req.NeedsConfirm
+	if len(req.Attachments) > protocol.MaxAttachmentsPer {
+		return out, apperr.BadField("attachments", "at most %d attachments", protocol.MaxAttachmentsPer)
+	}
 	return out, checkAudience(req.Audience)
 }

@@ -98,6 +98,9 @@ type Message struct {
 	RecalledAt time.Time // zero when not recalled; a recalled message keeps its Seq, loses its Text
 	RecalledBy int64
 	Forward    *Forward // set on a forwarded message or merged record; cleared on recall
+	// Attachment is the file or picture the message carries; cleared on recall, which
+	// also deletes the message's references to its blobs.
+	Attachment *Attachment
 	// Kind is "" for a person's message and MessageKindSystem for a line the server
 	// wrote (SenderID 0, Text ""); System then says what happened.
 	Kind   string
@@ -134,6 +137,8 @@ type ForwardItem struct {
 	Text       string    `json:"text"`
 	Secrecy    int       `json:"secrecy"`
 	CreatedAt  time.Time `json:"created_at"`
+	// Attachment travels with a forwarded file; the new message refers to its blobs too.
+	Attachment *Attachment `json:"attachment,omitempty"`
 }
 
 // NewMessage is a message to append.
@@ -150,6 +155,10 @@ type NewMessage struct {
 	Kind       string       // "" or MessageKindSystem
 	System     *SystemEvent // with MessageKindSystem
 	Forward    *Forward
+	// Attachment: the blobs it (and Forward's items) names are referenced from the
+	// message in the same transaction, and marked attached; a blob gone meanwhile is
+	// this message's Err (ErrBlobGone).
+	Attachment *Attachment
 }
 
 // AppendResult is the outcome of appending one NewMessage.

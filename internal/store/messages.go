@@ -15,7 +15,7 @@ const (
 	historyMaxLimit = 500
 	// clientIDChunk bounds the OR list of one duplicate lookup.
 	clientIDChunk = 100
-	// messageChunk bounds the rows of one multi-row message insert (13 parameters each).
+	// messageChunk bounds the rows of one multi-row message insert (14 parameters each).
 	messageChunk = 200
 )
 
@@ -25,7 +25,7 @@ var messageFields = [...]struct{ col, zero string }{
 	{"channel_id", "0"}, {"seq", "0"}, {"sender_id", "0"}, {"client_id", "''"}, {"text", "''"},
 	{"reply_to", "0"}, {"mentions", "'[]'"}, {"mention_all", "FALSE"}, {"secrecy", "0"},
 	{"created_at", "0"}, {"edited_at", "0"}, {"recalled_at", "0"}, {"recalled_by", "0"},
-	{"kind", "''"}, {"system", "''"}, {"forward", "''"},
+	{"kind", "''"}, {"system", "''"}, {"forward", "''"}, {"attachment", "''"},
 }
 
 // messageCols lists the message columns for messageDest, qualified by alias (none
@@ -53,12 +53,12 @@ func messageCols(alias string, nullable bool) string {
 type messageDest struct {
 	mentions, system            string
 	created, edited, recalledAt int64
-	forward                     string
+	forward, attachment         string
 }
 
 func (d *messageDest) targets(m *Message) []any {
 	return []any{&m.ChannelID, &m.Seq, &m.SenderID, &m.ClientID, &m.Text, &m.ReplyTo, &d.mentions,
-		&m.MentionAll, &m.Secrecy, &d.created, &d.edited, &d.recalledAt, &m.RecalledBy, &m.Kind, &d.system, &d.forward}
+		&m.MentionAll, &m.Secrecy, &d.created, &d.edited, &d.recalledAt, &m.RecalledBy, &m.Kind, &d.system, &d.forward, &d.attachment}
 }
 
 func (d *messageDest) finish(m *Message) error {
@@ -68,6 +68,9 @@ func (d *messageDest) finish(m *Message) error {
 	}
 	m.Mentions = ms
 	if m.Forward, err = decodeForward(d.forward); err != nil {
+		return err
+	}
+	if m.Attachment, err = decodeAttachment(d.attachment); err != nil {
 		return err
 	}
 	m.CreatedAt, m.EditedAt, m.RecalledAt = fromMillis(d.created), fromMillis(d.edited), fromMillis(d.recalledAt)
@@ -251,7 +254,8 @@ type appendBatch struct {
 	msgs     []Message // as they will be stored, Seq unset
 	invalid  []error   // per message, refused before reaching the database
 	keys     []clientKey
-	channels []int64 // distinct, sorted
+	channels []int64  // distinct, sorted
+	blobs    []string // every blob the batch's messages name, distinct, sorted
 }
 
 func newAppendBatch(s *DB, msgs []NewMessage) *appendBatch {
@@ -267,6 +271,10 @@ func newAppendBatch(s *DB, msgs []NewMessage) *appendBatch {
 			b.invalid[i] = fmt.Errorf("store: append message to channel %d: forward: %w", nm.ChannelID, err)
 			continue
 		}
+		if err := checkAttachment(nm.Attachment); err != nil {
+			b.invalid[i] = fmt.Errorf("store: append message to channel %d: attachment: %w", nm.ChannelID, err)
+			continue
+		}
 		if err := checkText(nm.ClientID); err != nil {
 			b.invalid[i] = fmt.Errorf("store: append message to channel %d: client id: %w", nm.ChannelID, err)
 			continue
@@ -275,7 +283,7 @@ func newAppendBatch(s *DB, msgs []NewMessage) *appendBatch {
 			ChannelID: nm.ChannelID, SenderID: nm.SenderID, ClientID: nm.ClientID, Text: nm.Text,
 			ReplyTo: nm.ReplyTo, Mentions: slices.Clone(nm.Mentions), MentionAll: nm.MentionAll,
 			Secrecy: nm.Secrecy, CreatedAt: s.stamp(nm.CreatedAt), Kind: nm.Kind, System: nm.System,
-			Forward: cloneForward(nm.Forward),
+			Forward: cloneForward(nm.Forward), Attachment: cloneAttachment(nm.Attachment),
 		}
 		if (m.Kind == MessageKindSystem) != (m.System != nil) || (m.Kind != "" && m.Kind != MessageKindSystem) {
 			b.invalid[i] = fmt.Errorf("store: append message to channel %d: kind %q needs a system event exactly when it is a system line", nm.ChannelID, nm.Kind)
@@ -289,10 +297,18 @@ func newAppendBatch(s *DB, msgs []NewMessage) *appendBatch {
 			b.keys = append(b.keys, clientKey{m.SenderID, m.ClientID})
 		}
 		b.channels = append(b.channels, m.ChannelID)
+		b.blobs = append(b.blobs, messageBlobs(m)...)
 	}
 	slices.Sort(b.channels)
 	b.channels = slices.Compact(b.channels)
+	slices.Sort(b.blobs)
+	b.blobs = slices.Compact(b.blobs)
 	return b
+}
+
+// blobGone is the Err of a message naming a blob that no longer exists.
+func blobGone(channelID int64, id string) error {
+	return fmt.Errorf("store: append message to channel %d: %s: %w", channelID, id, ErrBlobGone)
 }
 
 func missingChannel(id int64) error {
@@ -305,6 +321,13 @@ func (s *DB) appendOnce(ctx context.Context, b *appendBatch) ([]AppendResult, er
 	seen, err := s.messagesByClientID(ctx, b.keys)
 	if err != nil {
 		return nil, err
+	}
+	// The blobs the messages attach, locked before the channels (see lockBlobs).
+	var blobs map[string]bool
+	if len(b.blobs) > 0 {
+		if blobs, err = s.lockBlobs(ctx, b.blobs); err != nil {
+			return nil, err
+		}
 	}
 	// With several channels, lock them in order and learn which exist; with one,
 	// its sequence update below does both.
@@ -324,6 +347,8 @@ func (s *DB) appendOnce(ctx context.Context, b *appendBatch) ([]AppendResult, er
 			results[i].Err = b.invalid[i]
 		case exists != nil && !exists[m.ChannelID]:
 			results[i].Err = missingChannel(m.ChannelID)
+		case missingBlob(m, blobs) != "":
+			results[i].Err = blobGone(m.ChannelID, missingBlob(m, blobs))
 		case m.ClientID == "":
 			byChannel[m.ChannelID] = append(byChannel[m.ChannelID], i)
 		default:
@@ -385,7 +410,28 @@ func (s *DB) appendOnce(ctx context.Context, b *appendBatch) ([]AppendResult, er
 	if err := s.insertTerms(ctx, terms); err != nil {
 		return nil, err
 	}
+	var refs []BlobRef
+	for _, m := range fresh {
+		for _, id := range messageBlobs(m) {
+			refs = append(refs, BlobRef{BlobID: id, ChannelID: m.ChannelID, Seq: m.Seq})
+		}
+	}
+	if len(refs) > 0 {
+		if err := s.attachBlobs(ctx, refs, s.stamp(time.Time{})); err != nil {
+			return nil, err
+		}
+	}
 	return results, nil
+}
+
+// missingBlob is a blob m names that is not among those that exist, or "".
+func missingBlob(m Message, exists map[string]bool) string {
+	for _, id := range messageBlobs(m) {
+		if !exists[id] {
+			return id
+		}
+	}
+	return ""
 }
 
 // insertMessages inserts ms with multi-row inserts, skipping any whose client id is
@@ -393,15 +439,15 @@ func (s *DB) appendOnce(ctx context.Context, b *appendBatch) ([]AppendResult, er
 func (s *DB) insertMessages(ctx context.Context, ms []Message) (int, error) {
 	inserted := 0
 	for chunk := range slices.Chunk(ms, messageChunk) {
-		args := make([]any, 0, 13*len(chunk))
+		args := make([]any, 0, 14*len(chunk))
 		for _, m := range chunk {
 			args = append(args, m.ChannelID, m.Seq, m.SenderID, nullString(m.ClientID), m.Text, m.ReplyTo,
 				encodeMentions(m.Mentions), m.MentionAll, m.Secrecy, toMillis(m.CreatedAt), m.Kind, encodeSystem(m.System),
-				encodeForward(m.Forward))
+				encodeForward(m.Forward), encodeAttachment(m.Attachment))
 		}
 		rows, err := s.query(ctx, `INSERT INTO messages (channel_id, seq, sender_id, client_id, text, reply_to, mentions,
-				mention_all, secrecy, created_at, kind, system, forward)
-			VALUES `+strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), `, len(chunk)), `, `)+`
+				mention_all, secrecy, created_at, kind, system, forward, attachment)
+			VALUES `+rowsOf(len(chunk), 14)+`
 			ON CONFLICT (sender_id, client_id) DO NOTHING
 			RETURNING seq`, args...)
 		if err != nil {
@@ -582,9 +628,10 @@ func (s *DB) EditMessage(ctx context.Context, channelID, seq int64, text string,
 	return m, nil
 }
 
-// RecallMessage withdraws a message: its row and Seq stay, its text (and forward) is cleared, its
-// search terms are deleted, and RecalledAt (at, now when zero) and RecalledBy are
-// set. ErrNotFound for a missing message, ErrConflict for one already recalled.
+// RecallMessage withdraws a message: its row and Seq stay, its text, forward and
+// attachment are cleared, its search terms and its references to blobs are deleted (so
+// nobody may fetch a file through it any more), and RecalledAt (at, now when zero) and
+// RecalledBy are set. ErrNotFound for a missing message, ErrConflict for one already recalled.
 func (s *DB) RecallMessage(ctx context.Context, channelID, seq, by int64, at time.Time) (Message, error) {
 	recalled := toMillis(s.stamp(at))
 	var m Message
@@ -593,12 +640,15 @@ func (s *DB) RecallMessage(ctx context.Context, channelID, seq, by int64, at tim
 		if err != nil {
 			return err
 		}
-		m, err = scanMessage(tx.queryRow(ctx, `UPDATE messages SET text = '', forward = '', recalled_at = ?, recalled_by = ?
+		m, err = scanMessage(tx.queryRow(ctx, `UPDATE messages SET text = '', forward = '', attachment = '', recalled_at = ?, recalled_by = ?
 			WHERE channel_id = ? AND seq = ? AND recalled_at = 0
 			RETURNING `+messageCols("", false),
 			recalled, by, channelID, seq))
 		if err != nil {
 			return tx.fail(err, "recall message %d/%d", channelID, seq)
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM blob_refs WHERE channel_id = ? AND seq = ?`, channelID, seq); err != nil {
+			return tx.fail(err, "recall message %d/%d: its blob references", channelID, seq)
 		}
 		return tx.deleteTerms(ctx, channelID, seq, old)
 	})
@@ -643,6 +693,9 @@ func checkForward(f *Forward) error {
 		if !utf8.ValidString(it.Text) || !utf8.ValidString(it.SenderName) {
 			return errors.New("not valid UTF-8")
 		}
+		if err := checkAttachment(it.Attachment); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -653,5 +706,8 @@ func cloneForward(f *Forward) *Forward {
 	}
 	c := *f
 	c.Items = slices.Clone(f.Items)
+	for i := range c.Items {
+		c.Items[i].Attachment = cloneAttachment(c.Items[i].Attachment)
+	}
 	return &c
 }

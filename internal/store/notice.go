@@ -39,9 +39,11 @@ type Notice struct {
 	// the record; Recipients were resolved from it at publication.
 	AudienceJSON string
 	Channels     []int64 // where it is pinned, ascending
-	Recipients   int
-	CreatedAt    time.Time
-	RevisedAt    time.Time
+	// Attachments are the files it carries (the author's uploads); a revision keeps them.
+	Attachments []Attachment
+	Recipients  int
+	CreatedAt   time.Time
+	RevisedAt   time.Time
 	// RemindedAt: the last manual or automatic reminder. AutoReminders: how many of the
 	// automatic reminders before the deadline were sent. EscalatedAt: when the
 	// department heads were told at the deadline.

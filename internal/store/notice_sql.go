@@ -20,25 +20,28 @@ const (
 // noticeCols are the notices columns in noticeDest order, qualified by alias n.
 const noticeCols = `n.id, n.author_id, n.title, n.body, n.change_note, n.revision, n.priority, n.secrecy,
 	n.deadline, n.needs_confirm, n.status, n.withdrawn_at, n.withdraw_reason, n.audience, n.recipients,
-	n.created_at, n.revised_at, n.reminded_at, n.auto_reminders, n.escalated_at`
+	n.created_at, n.revised_at, n.reminded_at, n.auto_reminders, n.escalated_at, n.attachments`
 
 // noticeDest holds the columns of a notice that need converting after the scan.
 type noticeDest struct {
-	priority, status                                           string
+	priority, status, attachments                              string
 	deadline, withdrawn, created, revised, reminded, escalated int64
 }
 
 func (d *noticeDest) targets(n *Notice) []any {
 	return []any{&n.ID, &n.AuthorID, &n.Title, &n.Body, &n.ChangeNote, &n.Revision, &d.priority, &n.Secrecy,
 		&d.deadline, &n.NeedsConfirm, &d.status, &d.withdrawn, &n.WithdrawReason, &n.AudienceJSON, &n.Recipients,
-		&d.created, &d.revised, &d.reminded, &n.AutoReminders, &d.escalated}
+		&d.created, &d.revised, &d.reminded, &n.AutoReminders, &d.escalated, &d.attachments}
 }
 
-func (d *noticeDest) finish(n *Notice) {
+func (d *noticeDest) finish(n *Notice) error {
 	n.Priority, n.Status = d.priority, NoticeStatus(d.status)
 	n.Deadline, n.WithdrawnAt = fromMillis(d.deadline), fromMillis(d.withdrawn)
 	n.CreatedAt, n.RevisedAt = fromMillis(d.created), fromMillis(d.revised)
 	n.RemindedAt, n.EscalatedAt = fromMillis(d.reminded), fromMillis(d.escalated)
+	var err error
+	n.Attachments, err = decodeAttachments(d.attachments)
+	return err
 }
 
 func scanNotice(row scanner) (Notice, error) {
@@ -47,7 +50,9 @@ func scanNotice(row scanner) (Notice, error) {
 	if err := row.Scan(d.targets(&n)...); err != nil {
 		return Notice{}, err
 	}
-	d.finish(&n)
+	if err := d.finish(&n); err != nil {
+		return Notice{}, err
+	}
 	return n, nil
 }
 
@@ -81,7 +86,9 @@ func checkTexts(fields ...string) error {
 // to normal, and normalises n's times as a read returns them. Each recipient's
 // NoticeID is set and an unset DeliveredAt becomes the notice's CreatedAt; a new
 // recipient has not seen or confirmed anything, so those fields are cleared. A
-// recipient listed twice, an unknown user or an unknown channel is ErrConflict.
+// recipient listed twice, an unknown user or an unknown channel is ErrConflict. The
+// blobs of n.Attachments are referenced from the notice and marked attached in the
+// same transaction; one that no longer exists is ErrBlobGone.
 func (s *DB) CreateNotice(ctx context.Context, n *Notice, recipients []NoticeRecipient) error {
 	no := *n
 	var err error
@@ -91,6 +98,18 @@ func (s *DB) CreateNotice(ctx context.Context, n *Notice, recipients []NoticeRec
 	if err := checkTexts("title", no.Title, "body", no.Body, "change note", no.ChangeNote,
 		"audience", no.AudienceJSON); err != nil {
 		return fmt.Errorf("store: create notice %q: %w", no.Title, err)
+	}
+	no.Attachments = slices.Clone(no.Attachments)
+	var blobs []string
+	for i := range no.Attachments {
+		if err := checkAttachment(&no.Attachments[i]); err != nil {
+			return fmt.Errorf("store: create notice %q: attachment: %w", no.Title, err)
+		}
+		blobs = append(blobs, no.Attachments[i].blobs()...)
+	}
+	blobs = slices.Compact(slices.Sorted(slices.Values(blobs)))
+	if len(no.Attachments) == 0 {
+		no.Attachments = nil
 	}
 	if no.AudienceJSON == "" {
 		no.AudienceJSON = "{}"
@@ -115,14 +134,33 @@ func (s *DB) CreateNotice(ctx context.Context, n *Notice, recipients []NoticeRec
 	}
 
 	err = s.inTx(ctx, func(tx *DB) error {
+		// The attached blobs first (see lockBlobs): none may go while the notice is written.
+		if len(blobs) > 0 {
+			exists, err := tx.lockBlobs(ctx, blobs)
+			if err != nil {
+				return err
+			}
+			for _, id := range blobs {
+				if !exists[id] {
+					return fmt.Errorf("store: create notice %q: %s: %w", no.Title, id, ErrBlobGone)
+				}
+			}
+		}
 		err := tx.queryRow(ctx, `INSERT INTO notices (author_id, revision, title, body, change_note, priority,
-				secrecy, deadline, needs_confirm, status, audience, recipients, created_at)
-			VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)
+				secrecy, deadline, needs_confirm, status, audience, recipients, created_at, attachments)
+			VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
 			RETURNING id`,
 			no.AuthorID, no.Title, no.Body, no.ChangeNote, no.Priority, no.Secrecy, toMillis(no.Deadline),
-			no.NeedsConfirm, no.AudienceJSON, no.Recipients, toMillis(no.CreatedAt)).Scan(&no.ID)
+			no.NeedsConfirm, no.AudienceJSON, no.Recipients, toMillis(no.CreatedAt), encodeAttachments(no.Attachments)).Scan(&no.ID)
 		if err != nil {
 			return tx.fail(err, "create notice %q", no.Title)
+		}
+		refs := make([]BlobRef, len(blobs))
+		for i, id := range blobs {
+			refs[i] = BlobRef{BlobID: id, NoticeID: no.ID}
+		}
+		if err := tx.attachBlobs(ctx, refs, no.CreatedAt); err != nil {
+			return err
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO notice_revisions (notice_id, revision, title, body, change_note,
 				author_id, created_at)
@@ -409,7 +447,9 @@ func (s *DB) ListNotices(ctx context.Context, q NoticeQuery) ([]UserNotice, erro
 		if err := rows.Scan(append(nd.targets(&un.Notice), rd.targets(&un.Receipt)...)...); err != nil {
 			return nil, s.fail(err, "list %s notices of user %d", q.Box, q.UserID)
 		}
-		nd.finish(&un.Notice)
+		if err := nd.finish(&un.Notice); err != nil {
+			return nil, s.fail(err, "list %s notices of user %d", q.Box, q.UserID)
+		}
 		rd.finish(&un.Receipt)
 		un.HasReceipt = un.Receipt.UserID != 0
 		out = append(out, un)

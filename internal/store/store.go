@@ -254,6 +254,8 @@ type Store interface {
 	Alerts
 	Quiet
 	Reactions
+	Keys
+	Attachments
 
 	// InTx runs fn with a Store bound to one transaction, committed when fn returns nil
 	// and rolled back otherwise. Nested InTx calls join the outer transaction.
