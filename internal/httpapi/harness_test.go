@@ -21,6 +21,7 @@ import (
 	"govchat/internal/demo"
 	"govchat/internal/httpapi"
 	"govchat/internal/hub"
+	"govchat/internal/keys"
 	"govchat/internal/metrics"
 	"govchat/internal/org"
 	"govchat/internal/passwd"
@@ -90,8 +91,10 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 	}
 	b := bus.NewMemory()
 	t.Cleanup(func() { b.Close() })
+	keysSvc := keys.New(store.Narrow(s, func(tx store.Store) keys.Tx { return tx }), b, rec, log, c.now)
 	chatOpt := chat.DefaultOptions()
 	chatOpt.Audit = rec
+	chatOpt.Files = keysSvc
 	chatSvc := chat.New(s, b, log, c.now, chatOpt)
 	t.Cleanup(chatSvc.Close)
 	if err := chatSvc.SyncOrgChannels(context.Background()); err != nil {
@@ -115,6 +118,7 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 		Chat:       chatSvc,
 		Presence:   presence.NewMemory(),
 		WS:         wsHub,
+		Keys:       keysSvc,
 	}
 	if deps != nil {
 		deps(&d)
