@@ -37,6 +37,9 @@ func TestAdministratorCannotTouchTheWatchers(t *testing.T) {
 			{"make someone an auditor", "PATCH", "/api/v1/admin/users/" + sid, protocol.UpdateUserRequest{Role: &auditorRole}},
 			{"make someone a security officer", "PATCH", "/api/v1/admin/users/" + sid, protocol.UpdateUserRequest{Role: &securityRole}},
 			{"create an auditor", "POST", "/api/v1/admin/users", protocol.CreateUserRequest{Username: "shadow", DisplayName: "影子", Role: "auditor"}},
+			// The escrow key would open every file: the security officer's alone.
+			{"set the escrow key", "PUT", "/api/v1/admin/escrow-key", protocol.SetEscrowKeyRequest{PublicKey: "AAAA"}},
+			{"open an escrowed file", "POST", "/api/v1/files/0123456789abcdef0123456789abcdef/escrow-open", protocol.EscrowOpenRequest{CaseNumber: "1", Reason: "r"}},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
