@@ -43,6 +43,10 @@ var vectorTypes = []any{
 	NoticeAudienceRequest{}, NoticeAudienceSummary{},
 	// Quiet hours (§4.11).
 	WorkScheduleResponse{}, CalendarYear{}, DutyList{}, MyQuietResponse{}, ChannelNotify{}, ReachabilityResponse{},
+	// Files (§4.15), keys (§4.16), escrow (§4.17), 群文件 (§4.9) and the key frame (§7.5).
+	CreateUploadRequest{}, Upload{}, CompleteUploadRequest{}, Attachment{}, AttachmentRef{},
+	FileKey{}, PostFileKeysRequest{}, FileKeys{}, UserKey{}, UserKeys{}, MyKey{}, PutMyKeyRequest{},
+	EscrowKey{}, SetEscrowKeyRequest{}, EscrowOpenRequest{}, EscrowOpen{}, ChannelFile{}, ChannelFiles{}, KeyEvent{},
 }
 
 // vectorTime is every instant in the vectors.

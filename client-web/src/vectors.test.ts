@@ -65,6 +65,27 @@ import type {
   YearFile,
 } from './quiet/types';
 import type { ReactData, ReactionsData } from './reactions/types';
+import type {
+  Attachment,
+  AttachmentRef,
+  ChannelFile,
+  ChannelFiles,
+  CompleteUploadRequest,
+  CreateUploadRequest,
+  EscrowKey,
+  EscrowOpen,
+  EscrowOpenRequest,
+  FileKey,
+  FileKeys,
+  KeyEvent,
+  MyKey,
+  PostFileKeysRequest,
+  PutMyKeyRequest,
+  SetEscrowKeyRequest,
+  Upload,
+  UserKey,
+  UserKeys,
+} from './files/types';
 
 /** The keys of T: true for a plain value, the nested shape for an object, [shape] for an
  * array of objects. */
@@ -196,6 +217,10 @@ const dutySlot = {
 const reachability = { user_id: true, reachable: true, reason: true, next: true } as const satisfies Shape<Reachability>;
 const leave = { from: true, to: true, note: true } as const satisfies Shape<LeaveRange>;
 const resumePos = { channel_id: true, last_seq: true, epoch: true } as const satisfies Shape<ResumePos>;
+const attachment = { blob_id: true, size: true, commitment: true, thumb_blob_id: true, thumb_size: true } as const satisfies Shape<Attachment>;
+const fileKey = { blob_id: true, context: true, user_id: true, key_id: true, wrapped: true, wrapped_by: true } as const satisfies Shape<FileKey>;
+const userKey = { user_id: true, key_id: true, public_key: true, created_at: true } as const satisfies Shape<UserKey>;
+const channelFile = { attachment, seq: true, sender_id: true, created_at: true } as const satisfies Shape<ChannelFile>;
 
 /** Each vector file (named for its Go type) and the shape of its TypeScript type. */
 const SHAPES: Record<string, AnyShape> = {
@@ -297,6 +322,26 @@ const SHAPES: Record<string, AnyShape> = {
   MyQuietResponse: { own_schedule: week, leave: [leave], push_when_idle: true, org: orgSchedule, status: reachability } satisfies Shape<MyQuietResponse>,
   ChannelNotify: { channel_id: true, level: true } satisfies Shape<ChannelNotify>,
   ReachabilityResponse: { at: true, time_zone: true, people: [reachability], unknown: true } satisfies Shape<ReachabilityResponse>,
+  // Files, keys, escrow, 群文件 and the key frame.
+  CreateUploadRequest: { size: true } satisfies Shape<CreateUploadRequest>,
+  Upload: { id: true, size: true, part_size: true, parts: true, received: true, complete: true, expires_at: true } satisfies Shape<Upload>,
+  CompleteUploadRequest: { sha256: true } satisfies Shape<CompleteUploadRequest>,
+  Attachment: attachment,
+  AttachmentRef: { blob_id: true, commitment: true, thumb_blob_id: true } satisfies Shape<AttachmentRef>,
+  FileKey: fileKey,
+  PostFileKeysRequest: { context: true, keys: [fileKey] } satisfies Shape<PostFileKeysRequest>,
+  FileKeys: { keys: [fileKey] } satisfies Shape<FileKeys>,
+  UserKey: userKey,
+  UserKeys: { keys: [userKey] } satisfies Shape<UserKeys>,
+  MyKey: { ...userKey, wrapped_private: true, kdf_salt: true, kdf_iterations: true } satisfies Shape<MyKey>,
+  PutMyKeyRequest: { public_key: true, wrapped_private: true, kdf_salt: true, kdf_iterations: true } satisfies Shape<PutMyKeyRequest>,
+  EscrowKey: { key_id: true, public_key: true, set_by: true, created_at: true } satisfies Shape<EscrowKey>,
+  SetEscrowKeyRequest: { public_key: true } satisfies Shape<SetEscrowKeyRequest>,
+  EscrowOpenRequest: { case_number: true, reason: true } satisfies Shape<EscrowOpenRequest>,
+  EscrowOpen: { key: fileKey, attachment, channels: true } satisfies Shape<EscrowOpen>,
+  ChannelFile: channelFile,
+  ChannelFiles: { files: [channelFile], has_more: true } satisfies Shape<ChannelFiles>,
+  KeyEvent: { user_id: true, key_id: true } satisfies Shape<KeyEvent>,
 };
 
 const VECTORS = import.meta.glob<unknown>('../../protocol/testdata/vectors/*.json', { eager: true, import: 'default' });

@@ -8,6 +8,14 @@ export function channelContext(channelId: number): string {
   return `channel:${channelId}`;
 }
 
+export interface CreateUploadRequest {
+  size: number;
+}
+
+export interface CompleteUploadRequest {
+  sha256: string;
+}
+
 export interface Upload {
   id: string;
   size: number;
@@ -47,11 +55,25 @@ export interface PostFileKeysRequest {
   keys: FileKey[];
 }
 
+export interface FileKeys {
+  keys: FileKey[];
+}
+
 export interface UserKey {
   user_id: number;
   key_id: string;
   public_key: string;
   created_at: string;
+}
+
+export interface UserKeys {
+  keys: UserKey[];
+}
+
+/** The `key` frame (PROTOCOL.md §7.5): this person has a new public key. */
+export interface KeyEvent {
+  user_id: number;
+  key_id: string;
 }
 
 export interface MyKey extends UserKey {
@@ -72,6 +94,21 @@ export interface EscrowKey {
   public_key: string;
   set_by: number;
   created_at: string;
+}
+
+export interface SetEscrowKeyRequest {
+  public_key: string;
+}
+
+export interface EscrowOpenRequest {
+  case_number: string;
+  reason: string;
+}
+
+export interface EscrowOpen {
+  key: FileKey;
+  attachment: Attachment;
+  channels: number[];
 }
 
 export interface ChannelFile {
