@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"context"
-	"crypto/ecdh"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
@@ -19,6 +18,7 @@ import (
 
 	"govchat/internal/bus"
 	"govchat/internal/demo"
+	"govchat/internal/e2e"
 	"govchat/internal/httpapi"
 	"govchat/internal/notice"
 	"govchat/internal/store"
@@ -35,6 +35,15 @@ type world struct {
 	*harness
 	raw     *sql.DB
 	backend string
+	// The test's own key material, as the clients would hold it: key pairs by key id,
+	// and each file's key K by blob id. Wraps are real HPKE (internal/e2e), so what the
+	// server hands back is checked to open.
+	public, private map[string][]byte
+	fileKeys        map[string][]byte
+}
+
+func newWorld(h *harness, raw *sql.DB, backend string) *world {
+	return &world{harness: h, raw: raw, backend: backend, public: map[string][]byte{}, private: map[string][]byte{}, fileKeys: map[string][]byte{}}
 }
 
 // forEachWorld runs fn on both backends, notices wired with the keys service.
@@ -55,7 +64,7 @@ func forEachWorld(t *testing.T, fn func(t *testing.T, w *world)) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { raw.Close() })
-		fn(t, &world{harness: newHarnessWith(t, s, deps), raw: raw, backend: "sqlite"})
+		fn(t, newWorld(newHarnessWith(t, s, deps), raw, "sqlite"))
 	})
 	t.Run("postgres", func(t *testing.T) {
 		url := storetest.PostgresSchemaURL(t)
@@ -65,7 +74,7 @@ func forEachWorld(t *testing.T, fn func(t *testing.T, w *world)) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { raw.Close() })
-		fn(t, &world{harness: newHarnessWith(t, s, deps), raw: raw, backend: "postgres"})
+		fn(t, newWorld(newHarnessWith(t, s, deps), raw, "postgres"))
 	})
 }
 
@@ -147,16 +156,17 @@ func random(n int) []byte {
 	return b
 }
 
-// newPublicKey makes an X25519 key pair and returns its public key and id.
-func newPublicKey(t *testing.T) (string, string) {
-	t.Helper()
-	k, err := ecdh.X25519().GenerateKey(rand.Reader)
+// newKeyPair makes an X25519 key pair, keeps it, and returns its public key and id.
+func (w *world) newKeyPair() (string, string) {
+	w.t.Helper()
+	priv, pub, err := e2e.GenerateKeyPair()
 	if err != nil {
-		t.Fatal(err)
+		w.t.Fatal(err)
 	}
-	pub := k.PublicKey().Bytes()
 	sum := sha256.Sum256(pub)
-	return b64(pub), hex.EncodeToString(sum[:])[:16]
+	id := hex.EncodeToString(sum[:])[:16]
+	w.public[id], w.private[id] = pub, priv
+	return b64(pub), id
 }
 
 func keyRequest(pub string) protocol.PutMyKeyRequest {
@@ -166,7 +176,7 @@ func keyRequest(pub string) protocol.PutMyKeyRequest {
 // putKey gives token's user a new key pair and returns it.
 func (w *world) putKey(token string) protocol.MyKey {
 	w.t.Helper()
-	pub, _ := newPublicKey(w.t)
+	pub, _ := w.newKeyPair()
 	r := w.do("PUT", "/api/v1/me/key", token, keyRequest(pub))
 	w.expect(r, http.StatusOK, "")
 	var k protocol.MyKey
@@ -174,8 +184,7 @@ func (w *world) putKey(token string) protocol.MyKey {
 	return k
 }
 
-// wrapFor is a stand-in wrapped key for each of userIDs' current keys (the server
-// cannot tell a real HPKE wrap from random bytes of its size, and is not asked to).
+// wrapFor names each of userIDs' current keys; postKeys wraps the file's key to them.
 func (w *world) wrapFor(userIDs ...int64) []protocol.FileKey {
 	w.t.Helper()
 	var ids []string
@@ -188,15 +197,33 @@ func (w *world) wrapFor(userIDs ...int64) []protocol.FileKey {
 	r.decode(w.t, &ks)
 	var out []protocol.FileKey
 	for _, k := range ks.Keys {
-		out = append(out, protocol.FileKey{UserID: k.UserID, KeyID: k.KeyID, Wrapped: b64(random(112))})
+		out = append(out, protocol.FileKey{UserID: k.UserID, KeyID: k.KeyID})
 	}
 	return out
 }
 
 func (w *world) anyToken() string { return w.login("sunli", demo.Password) }
 
+// postKeys posts keys of blob for context, wrapping the blob's key K to each key that
+// has no wrap yet: real HPKE where the key and the binding are real, random bytes of a
+// wrap's size where a test names a key or a context that is not.
 func (w *world) postKeys(token, blob, context string, keys []protocol.FileKey) response {
 	w.t.Helper()
+	keys = append([]protocol.FileKey{}, keys...)
+	for i, k := range keys {
+		if k.Wrapped != "" {
+			continue
+		}
+		if w.fileKeys[blob] == nil {
+			w.fileKeys[blob] = random(32)
+		}
+		wrapped, err := e2e.WrapFileKeys(w.public[k.KeyID], e2e.FileKeys{File: w.fileKeys[blob]},
+			e2e.Binding{BlobID: blob, Context: context, UserID: k.UserID, KeyID: k.KeyID})
+		if err != nil {
+			wrapped = b64(random(80))
+		}
+		keys[i].Wrapped = wrapped
+	}
 	return w.do("POST", "/api/v1/files/"+blob+"/keys", token, protocol.PostFileKeysRequest{Context: context, Keys: keys})
 }
 
@@ -229,7 +256,7 @@ func TestMyKey(t *testing.T) {
 		colleague := w.login("wuqiang", demo.Password) // shares 预算编制组 with zhangjing
 		w.expect(w.do("GET", "/api/v1/me/key", staff, nil), http.StatusNotFound, protocol.CodeNotFound)
 
-		pub, keyID := newPublicKey(t)
+		pub, keyID := w.newKeyPair()
 		t.Run("malformed keys are refused, naming the field", func(t *testing.T) {
 			w := w.as(t)
 			zero := b64(make([]byte, 32))
@@ -300,7 +327,7 @@ func TestMyKey(t *testing.T) {
 		}
 
 		// A new key pair: announced to the colleague, who fetches it.
-		pub2, keyID2 := newPublicKey(t)
+		pub2, keyID2 := w.newKeyPair()
 		w.expect(w.do("PUT", "/api/v1/me/key", staff, keyRequest(pub2)), http.StatusOK, "")
 		// Every channel hears of the first key and of the new one, none of the re-wrap.
 		announced := map[string]int{}
@@ -429,7 +456,7 @@ func TestEscrowKeyIsTheSecurityOfficers(t *testing.T) {
 		admin := w.login("zhoutao", demo.Password)
 		staff := w.login("zhangjing", demo.Password)
 		w.expect(w.do("GET", "/api/v1/keys/escrow", staff, nil), http.StatusNotFound, protocol.CodeNotFound)
-		pub, keyID := newPublicKey(t)
+		pub, keyID := w.newKeyPair()
 		for _, tok := range []string{admin, staff, w.login("sunli", demo.Password)} {
 			w.expect(w.do("PUT", "/api/v1/admin/escrow-key", tok, protocol.SetEscrowKeyRequest{PublicKey: pub}), http.StatusForbidden, protocol.CodeForbidden)
 		}
@@ -453,7 +480,7 @@ func TestEscrowKeyIsTheSecurityOfficers(t *testing.T) {
 			t.Fatalf("escrow key %+v", got)
 		}
 		// A second key replaces it.
-		pub2, keyID2 := newPublicKey(t)
+		pub2, keyID2 := w.newKeyPair()
 		w.expect(w.do("PUT", "/api/v1/admin/escrow-key", officer, protocol.SetEscrowKeyRequest{PublicKey: pub2}), http.StatusOK, "")
 		r = w.do("GET", "/api/v1/keys/escrow", staff, nil)
 		r.decode(t, &got)
@@ -611,12 +638,12 @@ func TestFilesOnMessages(t *testing.T) {
 		// The sender posts the keys for the section's members; then an escrow key is set,
 		// and the send needs the escrow wrap too.
 		w.expect(w.postKeys(staff, file, ctxSection, w.wrapFor(zj, wq)), http.StatusNoContent, "")
-		escrowPub, escrowID := newPublicKey(t)
+		escrowPub, escrowID := w.newKeyPair()
 		w.expect(w.do("PUT", "/api/v1/admin/escrow-key", officer, protocol.SetEscrowKeyRequest{PublicKey: escrowPub}), http.StatusOK, "")
 		if e := frameError(t, sendFile(t, ws, send)); e.Code != protocol.CodeKeyMissing || !strings.Contains(e.Message, "escrow") {
 			t.Fatalf("without the escrow wrap: %+v", e)
 		}
-		escrowWrap := protocol.FileKey{UserID: 0, KeyID: escrowID, Wrapped: b64(random(112))}
+		escrowWrap := protocol.FileKey{UserID: 0, KeyID: escrowID}
 		w.expect(w.postKeys(staff, file, ctxSection, []protocol.FileKey{escrowWrap}), http.StatusNoContent, "")
 		if w.attachedAt(file) != 0 {
 			t.Fatal("attached before any message carried it")
@@ -669,6 +696,8 @@ func TestFilesOnMessages(t *testing.T) {
 		}
 		if ks := myKeys(peer, file, others); len(ks) != 1 || ks[0].UserID != wq || ks[0].Context != ctxSection || ks[0].WrappedBy != zj || ks[0].BlobID != file {
 			t.Fatalf("the member's keys %+v", ks)
+		} else {
+			w.opens(ks[0], file)
 		}
 		if ks := myKeys(outsider, file); len(ks) != 0 {
 			t.Fatalf("an outsider's keys %+v", ks)
@@ -719,6 +748,16 @@ func TestFilesOnMessages(t *testing.T) {
 			t.Fatalf("the uploader lost their own keys: %+v", ks)
 		}
 	})
+}
+
+// opens checks that k, as the server answered it, opens with its recipient's private
+// key under the binding it names, to the key of blob: nothing was moved or altered.
+func (w *world) opens(k protocol.FileKey, blob string) {
+	w.t.Helper()
+	got, err := e2e.UnwrapFileKeys(w.private[k.KeyID], k.Wrapped, e2e.Binding{BlobID: k.BlobID, Context: k.Context, UserID: k.UserID, KeyID: k.KeyID})
+	if err != nil || string(got.File) != string(w.fileKeys[blob]) {
+		w.t.Fatalf("%+v does not open to the key of %s: %v", k, blob, err)
+	}
 }
 
 // wrapForUnkeyed is a key for a person who has none published.
@@ -801,15 +840,17 @@ func TestForwardingFiles(t *testing.T) {
 			last.Forward.Items[0].Attachment == nil || *last.Forward.Items[0].Attachment != att1 {
 			t.Fatalf("forwarded %+v", last)
 		}
-		keysOf := func(token string, blobs ...string) int {
+		keysOf := func(token string, blobs ...string) []protocol.FileKey {
 			r := w.do("GET", "/api/v1/file-keys?blobs="+strings.Join(blobs, ","), token, nil)
 			w.expect(r, http.StatusOK, "")
 			var ks protocol.FileKeys
 			r.decode(t, &ks)
-			return len(ks.Keys)
+			return ks.Keys
 		}
-		if n := keysOf(lead, att1.BlobID); n != 1 {
-			t.Fatalf("lihua reads %d keys of the forwarded file", n)
+		if ks := keysOf(lead, att1.BlobID); len(ks) != 1 || ks[0].WrappedBy != wq {
+			t.Fatalf("lihua reads %+v of the forwarded file", ks)
+		} else {
+			w.opens(ks[0], att1.BlobID) // the forwarder's re-wrap opens to the sender's key
 		}
 
 		// A merged record of both files: re-wrap the second, forward, both readable there.
@@ -915,6 +956,7 @@ func TestNoticeAttachments(t *testing.T) {
 		if len(ks.Keys) != 1 || ks.Keys[0].Context != protocol.FileKeyContextNote {
 			t.Fatalf("a recipient's keys %+v", ks)
 		}
+		w.opens(ks.Keys[0], file)
 		r = w.do("GET", "/api/v1/file-keys?blobs="+file, outsider, nil)
 		r.decode(t, &ks)
 		if len(ks.Keys) != 0 {
@@ -957,10 +999,10 @@ func TestEscrowOpen(t *testing.T) {
 		ws.Hello()
 		// Sent before there was an escrow key: no escrow wrap.
 		_, early := w.sendOne(ws, staff, "zhangjing", section.ID, "e-1", zj)
-		pub, escrowID := newPublicKey(t)
+		pub, escrowID := w.newKeyPair()
 		w.expect(w.do("PUT", "/api/v1/admin/escrow-key", officer, protocol.SetEscrowKeyRequest{PublicKey: pub}), http.StatusOK, "")
 		late := w.blob("zhangjing", 3000, true)
-		keys := append(w.wrapFor(zj), protocol.FileKey{UserID: 0, KeyID: escrowID, Wrapped: b64(random(80))})
+		keys := append(w.wrapFor(zj), protocol.FileKey{UserID: 0, KeyID: escrowID})
 		w.expect(w.postKeys(staff, late, channelContext(section.ID), keys), http.StatusNoContent, "")
 		ref := protocol.AttachmentRef{BlobID: late, Commitment: commitment()}
 		if f := sendFile(t, ws, protocol.SendData{ChannelID: section.ID, ClientID: "e-2", Attachment: &ref}); f.Type != protocol.TypeAck {
@@ -1003,6 +1045,7 @@ func TestEscrowOpen(t *testing.T) {
 			out.Attachment.Commitment != ref.Commitment || out.Attachment.Size != 3000 || len(out.Channels) != 1 || out.Channels[0] != section.ID {
 			t.Fatalf("escrow open %+v", out)
 		}
+		w.opens(out.Key, late) // the officer's escrow private key opens it
 		events := w.audits("file.escrow_open")
 		if len(events) != 2 {
 			t.Fatalf("%d escrow opens in the trail", len(events))

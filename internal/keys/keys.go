@@ -247,11 +247,11 @@ func (s *Service) SetEscrowKey(ctx context.Context, actor store.User, req protoc
 	if !authz.Can(actor.Role, authz.ManageEscrow) {
 		return protocol.EscrowKey{}, apperr.New(protocol.CodeForbidden, "only the security officer sets the escrow key")
 	}
-	pub, err := checkPublicKey("public_key", req.PublicKey)
+	_, keyID, err := checkPublicKey("public_key", req.PublicKey)
 	if err != nil {
 		return protocol.EscrowKey{}, err
 	}
-	k := store.EscrowKey{KeyID: KeyID(pub), PublicKey: req.PublicKey, SetBy: actor.ID, CreatedAt: s.now()}
+	k := store.EscrowKey{KeyID: keyID, PublicKey: req.PublicKey, SetBy: actor.ID, CreatedAt: s.now()}
 	prev, had, err := s.escrowKey(ctx)
 	if err != nil {
 		return protocol.EscrowKey{}, err

@@ -2,9 +2,7 @@ package keys
 
 import (
 	"crypto/ecdh"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -12,17 +10,18 @@ import (
 	"unicode/utf8"
 
 	"govchat/internal/apperr"
+	"govchat/internal/e2e"
 	"govchat/internal/store"
 	"govchat/protocol"
 )
 
 // Sizes of what the server checks of keys it cannot open (E2E.md §3, §4).
 const (
-	publicKeyLen   = 32           // X25519
-	wrappedPrivLen = 12 + 32 + 16 // AES-GCM nonce ‖ private key ‖ tag
-	saltLen        = 16
-	minIterations  = 600_000
-	maxIterations  = 10_000_000
+	publicKeyLen   = e2e.PublicKeySize
+	wrappedPrivLen = 12 + e2e.PrivateKeySize + 16 // AES-GCM nonce ‖ private key ‖ tag
+	saltLen        = e2e.SaltSize
+	minIterations  = e2e.MinIterations
+	maxIterations  = e2e.MaxIterations
 	keyIDLen       = 16 // hex digits
 	commitmentLen  = 32 // HMAC-SHA256
 	// An HPKE wrap is enc (32) ‖ the sealed file key (32), or file and thumbnail keys
@@ -61,36 +60,34 @@ func sizeList(sizes []int) string {
 	return strings.Join(s, " or ")
 }
 
-// KeyID is a public key's id: the first 16 lowercase hex digits of SHA-256 of its 32
-// raw bytes (E2E.md §3).
-func KeyID(public []byte) string {
-	sum := sha256.Sum256(public)
-	return hex.EncodeToString(sum[:])[:keyIDLen]
-}
-
-// checkPublicKey decodes an X25519 public key. The all-zero key is refused: it is a
-// point of small order that would make every wrap to it readable by anyone.
-func checkPublicKey(field, v string) ([]byte, error) {
+// checkPublicKey decodes an X25519 public key and returns it with its id (E2E.md §3.3).
+// The all-zero key is refused: a point of small order, which would make every wrap to
+// it readable by anyone.
+func checkPublicKey(field, v string) ([]byte, string, error) {
 	b, err := decodeB64(field, v, publicKeyLen)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if _, err := ecdh.X25519().NewPublicKey(b); err != nil {
-		return nil, apperr.BadField(field, "%s is not an X25519 public key", field)
+		return nil, "", apperr.BadField(field, "%s is not an X25519 public key", field)
 	}
 	zero := true
 	for _, c := range b {
 		zero = zero && c == 0
 	}
 	if zero {
-		return nil, apperr.BadField(field, "%s is the all-zero key", field)
+		return nil, "", apperr.BadField(field, "%s is the all-zero key", field)
 	}
-	return b, nil
+	id, err := e2e.KeyID(b)
+	if err != nil {
+		return nil, "", apperr.BadField(field, "%s is not an X25519 public key", field)
+	}
+	return b, id, nil
 }
 
 // checkPutMyKey checks a PUT /me/key body and returns the key to store for userID.
 func checkPutMyKey(userID int64, req protocol.PutMyKeyRequest) (store.UserKey, error) {
-	pub, err := checkPublicKey("public_key", req.PublicKey)
+	_, keyID, err := checkPublicKey("public_key", req.PublicKey)
 	if err != nil {
 		return store.UserKey{}, err
 	}
@@ -103,7 +100,7 @@ func checkPutMyKey(userID int64, req protocol.PutMyKeyRequest) (store.UserKey, e
 	if req.Iterations < minIterations || req.Iterations > maxIterations {
 		return store.UserKey{}, apperr.BadField("kdf_iterations", "kdf_iterations must be from %d to %d", minIterations, maxIterations)
 	}
-	return store.UserKey{UserID: userID, KeyID: KeyID(pub), PublicKey: req.PublicKey, WrappedPrivate: req.Wrapped,
+	return store.UserKey{UserID: userID, KeyID: keyID, PublicKey: req.PublicKey, WrappedPrivate: req.Wrapped,
 		KDFSalt: req.Salt, KDFIterations: req.Iterations}, nil
 }
 

@@ -4,10 +4,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
 	"govchat/internal/apperr"
+	"govchat/internal/e2e"
 	"govchat/internal/strictjson"
 	"govchat/protocol"
 )
@@ -22,20 +24,32 @@ func fieldOfErr(err error) string {
 	return ""
 }
 
-// The key id is the first 16 hex digits of SHA-256 of the raw public key (E2E.md §3).
-// RFC 7748 §6.1's Alice public key, as the client computes it too.
-func TestKeyID(t *testing.T) {
-	pub := []byte{0x85, 0x20, 0xf0, 0x09, 0x89, 0x30, 0xa7, 0x54, 0x74, 0x8b, 0x7d, 0xdc, 0xb4, 0x3e, 0xf7, 0x5a,
-		0x0d, 0xbf, 0x3a, 0x0d, 0x26, 0x38, 0x1a, 0xf4, 0xeb, 0xa4, 0xa9, 0x8e, 0xaa, 0x9b, 0x4e, 0x6a}
-	if got := KeyID(pub); got != "300c9c9603b92a4b" {
-		t.Fatalf("KeyID = %q", got)
+// The key id is the one E2E.md §3.3 and the shared vectors say (protocol/testdata/e2e),
+// which the client computes too.
+func TestKeyIDOfTheVectors(t *testing.T) {
+	raw, err := os.ReadFile("../../protocol/testdata/e2e/keyids.json")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if KeyID(pub) != KeyID(append([]byte{}, pub...)) || KeyID(pub) == KeyID(make([]byte, 32)) {
-		t.Fatal("KeyID is not a function of the key")
+	var v struct {
+		Keys []struct {
+			Public string `json:"public"`
+			KeyID  string `json:"key_id"`
+		} `json:"keys"`
 	}
-	for _, c := range KeyID(pub) {
-		if !strings.ContainsRune("0123456789abcdef", c) {
-			t.Fatalf("KeyID %q is not lowercase hex", KeyID(pub))
+	if err := json.Unmarshal(raw, &v); err != nil || len(v.Keys) == 0 {
+		t.Fatalf("keyids.json: %v", err)
+	}
+	for _, k := range v.Keys {
+		_, id, err := checkPublicKey("public_key", k.Public)
+		if strings.Trim(k.Public, "A") == "" {
+			if err == nil {
+				t.Errorf("the all-zero key %s taken", k.Public)
+			}
+			continue
+		}
+		if err != nil || id != k.KeyID {
+			t.Errorf("%s: %q %v, want %s", k.Public, id, err, k.KeyID)
 		}
 	}
 }
@@ -72,14 +86,18 @@ func TestCheckPostFileKeys(t *testing.T) {
 	}{
 		{"no context", func(r *protocol.PostFileKeysRequest) { r.Context = "" }, "context"},
 		{"no keys", func(r *protocol.PostFileKeysRequest) { r.Keys = nil }, "keys"},
-		{"too many", func(r *protocol.PostFileKeysRequest) { r.Keys = make([]protocol.FileKey, protocol.MaxFileKeysPerPost+1) }, "keys"},
+		{"too many", func(r *protocol.PostFileKeysRequest) {
+			r.Keys = make([]protocol.FileKey, protocol.MaxFileKeysPerPost+1)
+		}, "keys"},
 		{"another blob", func(r *protocol.PostFileKeysRequest) { r.Keys[1].BlobID = strings.Repeat("cd", 16) }, "keys[1]"},
 		{"another context", func(r *protocol.PostFileKeysRequest) { r.Keys[1].Context = "notice" }, "keys[1]"},
 		{"negative user", func(r *protocol.PostFileKeysRequest) { r.Keys[0].UserID = -1 }, "keys[0]"},
 		{"twice", func(r *protocol.PostFileKeysRequest) { r.Keys[1].UserID = 1 }, "keys[1]"},
 		{"key id upper case", func(r *protocol.PostFileKeysRequest) { r.Keys[0].KeyID = "0123456789ABCDEF" }, "keys[0]"},
 		{"key id short", func(r *protocol.PostFileKeysRequest) { r.Keys[0].KeyID = "0123" }, "keys[0]"},
-		{"wrapped padded", func(r *protocol.PostFileKeysRequest) { r.Keys[0].Wrapped = base64.URLEncoding.EncodeToString(make([]byte, 80)) }, "keys[0]"},
+		{"wrapped padded", func(r *protocol.PostFileKeysRequest) {
+			r.Keys[0].Wrapped = base64.URLEncoding.EncodeToString(make([]byte, 80))
+		}, "keys[0]"},
 		{"wrapped 81 bytes", func(r *protocol.PostFileKeysRequest) { r.Keys[0].Wrapped = b64s(81) }, "keys[0]"},
 		{"wrapped too long", func(r *protocol.PostFileKeysRequest) { r.Keys[0].Wrapped = b64s(113) }, "keys[0]"},
 		{"wrapped empty", func(r *protocol.PostFileKeysRequest) { r.Keys[0].Wrapped = "" }, "keys[0]"},
@@ -157,7 +175,8 @@ func FuzzPutMyKey(f *testing.F) {
 		pub, err := base64.RawURLEncoding.DecodeString(k.PublicKey)
 		w, err2 := base64.RawURLEncoding.DecodeString(k.WrappedPrivate)
 		salt, err3 := base64.RawURLEncoding.DecodeString(k.KDFSalt)
-		if err != nil || err2 != nil || err3 != nil || len(pub) != 32 || len(w) != 60 || len(salt) != 16 || k.KeyID != KeyID(pub) ||
+		id, _ := e2e.KeyID(pub)
+		if err != nil || err2 != nil || err3 != nil || len(pub) != 32 || len(w) != 60 || len(salt) != 16 || k.KeyID != id ||
 			k.KDFIterations < 600000 || k.KDFIterations > 10_000_000 || k.UserID != 7 {
 			t.Fatalf("taken: %+v", k)
 		}
