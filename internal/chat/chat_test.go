@@ -365,6 +365,10 @@ func TestSend(t *testing.T) {
 			{"@all by a non-admin", "zhouhaiyan", protocol.SendData{ChannelID: office.ID, ClientID: "x7", Text: "hi", MentionAll: true}, protocol.CodeBadRequest},
 			{"secrecy above the ceiling", "zhouhaiyan", protocol.SendData{ChannelID: office.ID, ClientID: "x8", Text: "hi", Secrecy: 3}, protocol.CodeBadRequest},
 			{"reply to nothing", "zhouhaiyan", protocol.SendData{ChannelID: office.ID, ClientID: "x9", Text: "hi", ReplyTo: 77}, protocol.CodeBadRequest},
+			// Without Options.Files (internal/keys) the server takes no files; the
+			// attachment rules are tested with it in internal/httpapi.
+			{"a file where files are off", "zhouhaiyan", protocol.SendData{ChannelID: office.ID, ClientID: "x10",
+				Attachment: &protocol.AttachmentRef{BlobID: "0123456789abcdef0123456789abcdef", Commitment: "c"}}, protocol.CodeBadRequest},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
