@@ -78,6 +78,21 @@ func (a *API) channelKeys(_ http.ResponseWriter, r *http.Request) (int, any, err
 	return http.StatusOK, out, err
 }
 
+// noticeAudienceKeys answers the public keys of the people an audience reaches now, so
+// the author's browser can wrap a notice attachment's keys to each before publishing.
+func (a *API) noticeAudienceKeys(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	req, err := bodyOf[protocol.NoticeAudienceRequest](w, r)
+	if err != nil {
+		return 0, nil, err
+	}
+	users, err := a.notices.AudienceRecipients(r.Context(), principalFrom(r.Context()), req)
+	if err != nil {
+		return 0, nil, err
+	}
+	out, err := a.keys.UserKeys(r.Context(), users)
+	return http.StatusOK, out, err
+}
+
 // escrowKey answers the organisation's escrow key; not_found when there is none.
 func (a *API) escrowKey(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	out, err := a.keys.EscrowKey(r.Context())

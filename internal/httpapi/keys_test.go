@@ -909,7 +909,21 @@ func TestNoticeAttachments(t *testing.T) {
 		req := protocol.PublishNoticeRequest{Title: "预算编制说明", Body: "见附件。", Audience: protocol.Audience{Users: []int64{zj, wq, w.userID("fengyu")}},
 			Attachments: []protocol.AttachmentRef{{BlobID: file, Commitment: commitment()}}}
 
-		r := w.do("POST", "/api/v1/notices", leader, req)
+		// The author's browser asks whom to wrap for: the audience's keys (fengyu has none).
+		r := w.do("POST", "/api/v1/notices/audience/keys", leader, protocol.NoticeAudienceRequest{Audience: req.Audience})
+		w.expect(r, http.StatusOK, "")
+		var aks protocol.UserKeys
+		r.decode(t, &aks)
+		if len(aks.Keys) != 2 || aks.Keys[0].UserID != min(zj, wq) || aks.Keys[1].UserID != max(zj, wq) {
+			t.Fatalf("audience keys %+v", aks)
+		}
+		// Someone who may not publish to that audience learns nothing of it.
+		r = w.do("POST", "/api/v1/notices/audience/keys", peer, protocol.NoticeAudienceRequest{Audience: req.Audience})
+		if r.status == http.StatusOK {
+			t.Fatalf("a staff member got an audience's keys: %s", r.body)
+		}
+
+		r = w.do("POST", "/api/v1/notices", leader, req)
 		w.expect(r, http.StatusConflict, protocol.CodeKeyMissing)
 		if r.err().Field != "attachments[0]" || !strings.Contains(r.err().Message, "2 recipients") {
 			t.Fatalf("%s", r.body)

@@ -103,6 +103,9 @@ func (a *API) routes() http.Handler {
 		mux.HandleFunc("GET /api/v1/keys/escrow", a.authed(false, a.serve(a.escrowKey)))
 		mux.HandleFunc("GET /api/v1/channels/{id}/keys", a.authed(false, a.serve(a.channelKeys)))
 		mux.HandleFunc("GET /api/v1/channels/{id}/files", a.authed(false, a.serve(a.channelFiles)))
+		if a.notices != nil {
+			mux.HandleFunc("POST /api/v1/notices/audience/keys", a.authed(false, a.serve(a.noticeAudienceKeys)))
+		}
 		mux.HandleFunc("POST /api/v1/files/{id}/keys", a.authed(false, a.serve(a.postFileKeys)))
 		mux.HandleFunc("GET /api/v1/file-keys", a.authed(false, a.serve(a.myFileKeys)))
 		mux.HandleFunc("PUT /api/v1/admin/escrow-key", a.requires(authz.ManageEscrow, a.serve(a.setEscrowKey)))

@@ -3,6 +3,7 @@ package notice
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"govchat/internal/apperr"
@@ -17,27 +18,7 @@ import (
 // records nothing. Each person may ask summariesPerMinute times a minute (the dialog
 // asks as the audience changes), since each resolves the whole organisation.
 func (s *Service) Summary(ctx context.Context, p auth.Principal, req protocol.NoticeAudienceRequest) (protocol.NoticeAudienceSummary, error) {
-	if ok, wait, _ := s.summaries.Allow(ctx, strconv.FormatInt(p.User.ID, 10)); !ok {
-		e := apperr.New(protocol.CodeRateLimited, "too many audience counts; wait a moment")
-		e.RetryAfter = wait
-		return protocol.NoticeAudienceSummary{}, e
-	}
-	switch req.Priority {
-	case "", protocol.NoticeNormal, protocol.NoticeUrgent:
-	default:
-		return protocol.NoticeAudienceSummary{}, apperr.BadField("priority", "priority must be normal or urgent")
-	}
-	if err := checkAudience(req.Audience); err != nil {
-		return protocol.NoticeAudienceSummary{}, err
-	}
-	if err := s.mayPublish(ctx, p, req.Audience); err != nil {
-		return protocol.NoticeAudienceSummary{}, err
-	}
-	v, err := loadOrg(ctx, s.store)
-	if err != nil {
-		return protocol.NoticeAudienceSummary{}, err
-	}
-	res, err := s.resolve(ctx, v, req.Audience, p.User.ID)
+	res, err := s.resolveAsked(ctx, p, req)
 	if err != nil {
 		return protocol.NoticeAudienceSummary{}, err
 	}
@@ -55,6 +36,48 @@ func (s *Service) Summary(ctx context.Context, p auth.Principal, req protocol.No
 	}
 	out.OffDuty, out.Breakthrough, out.WeekUsed, out.WeekCap = f.OffDuty, f.Breakthrough, f.WeekUsed, f.WeekCap
 	return out, nil
+}
+
+// AudienceRecipients answers who an audience reaches now (user ids, ascending), with
+// the same checks, authorisation, resolution and rate as Summary: the author's browser
+// wraps a notice attachment's keys to each of them before publishing (PROTOCOL.md
+// §4.10, POST /notices/audience/keys).
+func (s *Service) AudienceRecipients(ctx context.Context, p auth.Principal, req protocol.NoticeAudienceRequest) ([]int64, error) {
+	res, err := s.resolveAsked(ctx, p, req)
+	if err != nil {
+		return nil, err
+	}
+	users := make([]int64, len(res.recipients))
+	for i, r := range res.recipients {
+		users[i] = r.UserID
+	}
+	slices.Sort(users)
+	return users, nil
+}
+
+// resolveAsked checks and resolves an audience a person asks about before publishing.
+func (s *Service) resolveAsked(ctx context.Context, p auth.Principal, req protocol.NoticeAudienceRequest) (resolved, error) {
+	if ok, wait, _ := s.summaries.Allow(ctx, strconv.FormatInt(p.User.ID, 10)); !ok {
+		e := apperr.New(protocol.CodeRateLimited, "too many audience counts; wait a moment")
+		e.RetryAfter = wait
+		return resolved{}, e
+	}
+	switch req.Priority {
+	case "", protocol.NoticeNormal, protocol.NoticeUrgent:
+	default:
+		return resolved{}, apperr.BadField("priority", "priority must be normal or urgent")
+	}
+	if err := checkAudience(req.Audience); err != nil {
+		return resolved{}, err
+	}
+	if err := s.mayPublish(ctx, p, req.Audience); err != nil {
+		return resolved{}, err
+	}
+	v, err := loadOrg(ctx, s.store)
+	if err != nil {
+		return resolved{}, err
+	}
+	return s.resolve(ctx, v, req.Audience, p.User.ID)
 }
 
 // summariesPerMinute, summariesBurst: the rate of audience counts per person.
