@@ -256,6 +256,7 @@ type Store interface {
 	Reactions
 	Keys
 	Attachments
+	Files
 
 	// InTx runs fn with a Store bound to one transaction, committed when fn returns nil
 	// and rolled back otherwise. Nested InTx calls join the outer transaction.
