@@ -93,4 +93,9 @@ type Info struct {
 	// Reactions are the reactions people may give messages, in the order clients
 	// offer and show them; [] when the operator turned reactions off.
 	Reactions []string `json:"reactions"`
+	// MaxFileSize is the largest file that may be sent, in plaintext bytes (its
+	// ciphertext may be CiphertextSize(MaxFileSize)); PartSize is the upload part size
+	// (FilePartSize). Both 0 when the server takes no files.
+	MaxFileSize int64 `json:"max_file_size"`
+	PartSize    int64 `json:"part_size"`
 }

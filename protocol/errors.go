@@ -44,6 +44,7 @@ const (
 	CodeBlobNotYours        Code = "blob_not_yours"        // attaching a blob someone else uploaded (and that you may not forward)
 	CodeKeyMissing          Code = "key_missing"           // no wrapped key for a recipient, or the escrow wrap is missing
 	CodeInsufficientStorage Code = "insufficient_storage"  // the blob store is full (disk or bucket)
+	CodeRangeNotSatisfiable Code = "range_not_satisfiable" // a download's Range is not one range within the file; Content-Range gives its size
 	CodeInternal            Code = "internal"              // a bug; the request id finds it in the log
 )
 

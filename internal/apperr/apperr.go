@@ -102,6 +102,8 @@ func Status(code protocol.Code) int {
 		return http.StatusRequestEntityTooLarge
 	case protocol.CodeUnsupportedMedia:
 		return http.StatusUnsupportedMediaType
+	case protocol.CodeRangeNotSatisfiable:
+		return http.StatusRequestedRangeNotSatisfiable
 	case protocol.CodeAccountLocked, protocol.CodeRateLimited:
 		return http.StatusTooManyRequests
 	case protocol.CodeUnavailable:

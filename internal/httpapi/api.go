@@ -14,6 +14,7 @@ import (
 	"govchat/internal/auth"
 	"govchat/internal/blob"
 	"govchat/internal/chat"
+	"govchat/internal/files"
 	"govchat/internal/keys"
 	"govchat/internal/metrics"
 	"govchat/internal/notice"
@@ -79,6 +80,8 @@ type Deps struct {
 	Blobs blob.Store
 	// Keys are the keys of end-to-end encrypted files; nil leaves their endpoints out.
 	Keys *keys.Service
+	// Files are uploads and downloads of encrypted files; nil leaves them out.
+	Files *files.Service
 }
 
 // API serves HTTP.
@@ -102,6 +105,7 @@ type API struct {
 	push       *push.Service
 	blobs      blob.Store
 	keys       *keys.Service
+	files      *files.Service
 
 	secure       bool          // public URL is https: cookies get Secure, responses HSTS
 	publicOrigin origin.Origin // what a browser's Origin must be; none: the request's host
@@ -127,6 +131,7 @@ func New(d Deps) http.Handler {
 	a.quiet = d.Quiet
 	a.blobs = d.Blobs
 	a.keys = d.Keys
+	a.files = d.Files
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

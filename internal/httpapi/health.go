@@ -62,9 +62,13 @@ func (a *API) info(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "govchat"
 	}
-	writeJSON(w, http.StatusOK, protocol.Info{
+	info := protocol.Info{
 		OrgName: name, Version: a.version, DefaultLocale: a.locale, TimeZone: a.timeZone,
 		RecallWindowSeconds: int64(a.recallWindow / time.Second), EditWindowSeconds: int64(a.editWindow / time.Second),
 		Reactions: a.reactions,
-	})
+	}
+	if a.files != nil {
+		info.MaxFileSize, info.PartSize = a.files.Limits().MaxFileSize, protocol.FilePartSize
+	}
+	writeJSON(w, http.StatusOK, info)
 }

@@ -111,6 +111,15 @@ func (a *API) routes() http.Handler {
 		mux.HandleFunc("PUT /api/v1/admin/escrow-key", a.requires(authz.ManageEscrow, a.serve(a.setEscrowKey)))
 		mux.HandleFunc("POST /api/v1/files/{id}/escrow-open", a.requires(authz.OpenEscrow, a.serve(a.escrowOpen)))
 	}
+	if a.files != nil {
+		// Files (§4.15): the part upload is the only route whose body is not JSON.
+		mux.HandleFunc("POST /api/v1/uploads", a.authed(false, a.serve(a.createUpload)))
+		mux.HandleFunc("GET /api/v1/uploads/{id}", a.authed(false, a.serve(a.getUpload)))
+		mux.HandleFunc("PUT /api/v1/uploads/{id}/parts/{n}", a.authed(false, a.serve(a.putPart)))
+		mux.HandleFunc("POST /api/v1/uploads/{id}/complete", a.authed(false, a.serve(a.completeUpload)))
+		mux.HandleFunc("DELETE /api/v1/uploads/{id}", a.authed(false, a.serve(a.cancelUpload)))
+		mux.HandleFunc("GET /api/v1/files/{id}", a.authed(false, a.download))
+	}
 	if a.presenceOf != nil {
 		mux.HandleFunc("GET /api/v1/presence", a.authed(false, a.presence))
 	}

@@ -62,6 +62,9 @@ type Files interface {
 	// of the same part. ErrNotFound, and nothing recorded, unless the blob is still being
 	// uploaded at now: not complete, not attached, not expired or cancelled.
 	PutBlobPart(ctx context.Context, p BlobPart, now time.Time) error
+	// DeleteBlobPart forgets a part the blob store turned out not to hold, so its
+	// uploader is asked for it again; no error when it was not recorded.
+	DeleteBlobPart(ctx context.Context, blobID string, part int) error
 	// ListBlobParts lists the parts recorded, by part number.
 	ListBlobParts(ctx context.Context, blobID string) ([]BlobPart, error)
 	// CompleteBlob records the whole ciphertext's hash and completion at `at`.
@@ -170,6 +173,14 @@ func (s *DB) PutBlobPart(ctx context.Context, p BlobPart, now time.Time) error {
 		p.Part, p.Size, p.SHA256, p.BlobID, toMillis(now))
 	if err != nil {
 		return s.fail(err, "record part %d of a blob", p.Part)
+	}
+	return nil
+}
+
+// DeleteBlobPart implements Files.
+func (s *DB) DeleteBlobPart(ctx context.Context, blobID string, part int) error {
+	if _, err := s.exec(ctx, `DELETE FROM blob_parts WHERE blob_id = ? AND part = ?`, blobID, part); err != nil {
+		return s.fail(err, "forget part %d of a blob", part)
 	}
 	return nil
 }

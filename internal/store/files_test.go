@@ -70,6 +70,14 @@ func TestBlobLifecycle(t *testing.T) {
 			t.Fatalf("parts = %+v", parts)
 		}
 		wantErr(t, s.PutBlobPart(ctx, store.BlobPart{BlobID: strings.Repeat("0", 32), Part: 0, Size: 1, SHA256: "x"}, now), store.ErrNotFound)
+		must(t, s.DeleteBlobPart(ctx, b.ID, 2))
+		must(t, s.DeleteBlobPart(ctx, b.ID, 2)) // twice: nothing to forget, no error
+		parts, err = s.ListBlobParts(ctx, b.ID)
+		must(t, err)
+		if len(parts) != 1 || parts[0].Part != 0 {
+			t.Fatalf("after forgetting part 2: %+v", parts)
+		}
+		must(t, s.PutBlobPart(ctx, store.BlobPart{BlobID: b.ID, Part: 2, Size: 1 << 20, SHA256: "c2"}, now))
 
 		// Completion closes the upload: no more parts, no second completion.
 		must(t, s.PutBlobPart(ctx, store.BlobPart{BlobID: b.ID, Part: 1, Size: 4 << 20, SHA256: "c1"}, now))

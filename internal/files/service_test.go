@@ -1,0 +1,130 @@
+package files_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"govchat/internal/apperr"
+	"govchat/internal/audit"
+	"govchat/internal/auth"
+	"govchat/internal/blob"
+	"govchat/internal/files"
+	"govchat/internal/store"
+	"govchat/internal/store/storetest"
+	"govchat/protocol"
+)
+
+// gatedBlobs holds every PutPart at its start until the test lets it go, so a test can
+// act while a part is in flight.
+type gatedBlobs struct {
+	blob.Store
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (g *gatedBlobs) PutPart(ctx context.Context, id string, n int, body io.Reader, size int64) error {
+	g.entered <- struct{}{}
+	<-g.release
+	return g.Store.PutPart(ctx, id, n, body, size)
+}
+
+func newService(t *testing.T, s store.Store, blobs blob.Store) *files.Service {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return files.New(files.Deps{
+		Store: store.Narrow(s, func(tx store.Store) files.Tx { return tx }),
+		Blobs: blobs, Audit: audit.New(s, time.Now, log), Log: log, Now: time.Now,
+	}, files.Limits{MaxFileSize: protocol.DefaultMaxFileSize})
+}
+
+func filesIn(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			out = append(out, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestCancelWhileAPartIsInFlight: a part that is streaming when its upload is cancelled
+// leaves nothing behind, whether the cancel comes through the same node (it waits for
+// the part, then removes it) or another (the part, refused when it is recorded, removes
+// its own bytes).
+func TestCancelWhileAPartIsInFlight(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		t.Parallel()
+		u := store.User{Username: "zhangjing", DisplayName: "张静", Role: store.RoleStaff}
+		if err := s.CreateUser(t.Context(), &u); err != nil {
+			t.Fatal(err)
+		}
+		p := auth.Principal{User: u}
+		part := bytes.Repeat([]byte("密文"), 1000)
+		sum := sha256.Sum256(part)
+
+		for _, sameNode := range []bool{true, false} {
+			dir := t.TempDir()
+			local, err := blob.NewLocal(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gated := &gatedBlobs{Store: local, entered: make(chan struct{}), release: make(chan struct{})}
+			a := newService(t, s, gated)
+			b := a
+			if !sameNode {
+				b = newService(t, s, local)
+			}
+			up, err := a.Create(t.Context(), p, int64(len(part)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			putErr := make(chan error, 1)
+			go func() {
+				putErr <- a.PutPart(context.Background(), p, up.ID, files.Part{N: 0, Body: bytes.NewReader(part), Length: int64(len(part)), Digest: sum[:]})
+			}()
+			<-gated.entered
+			cancelErr := make(chan error, 1)
+			go func() { cancelErr <- b.Cancel(context.Background(), p, up.ID) }()
+			if sameNode {
+				select {
+				case err := <-cancelErr:
+					t.Fatalf("same node: the cancel did not wait for the part in flight (%v)", err)
+				case <-time.After(100 * time.Millisecond):
+				}
+			} else if err := <-cancelErr; err != nil {
+				t.Fatalf("other node: cancel: %v", err)
+			}
+			close(gated.release)
+			err = <-putErr
+			if sameNode {
+				if err != nil {
+					t.Fatalf("same node: the part in flight: %v", err)
+				}
+				if err := <-cancelErr; err != nil {
+					t.Fatalf("same node: cancel: %v", err)
+				}
+			} else if apperr.From(err).Code != protocol.CodeNotFound {
+				t.Fatalf("other node: the part in flight: %v, want not_found", err)
+			}
+			if _, err := s.GetBlob(t.Context(), up.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("same node %v: the row is left: %v", sameNode, err)
+			}
+			if got := filesIn(t, dir); len(got) != 0 {
+				t.Fatalf("same node %v: bytes left behind: %v", sameNode, got)
+			}
+		}
+	})
+}
