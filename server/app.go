@@ -93,8 +93,10 @@ type shared struct {
 	loginLimit ratelimit.Allower
 	sendLimit  ratelimit.Allower
 	reactLimit ratelimit.Allower
-	presence   presence.Tracker
-	close      func()
+	// uploadLimit counts the file uploads each person begins (--uploads-per-minute).
+	uploadLimit ratelimit.Allower
+	presence    presence.Tracker
+	close       func()
 }
 
 func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*shared, error) {
@@ -108,11 +110,12 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 	)
 	if cfg.Redis == "" {
 		return &shared{
-			loginLimit: ratelimit.New(loginPerMinute, loginBurst, 100_000, now),
-			sendLimit:  ratelimit.New(sendPerMinute, sendBurst, 100_000, now),
-			reactLimit: ratelimit.New(reactPerMinute, reactBurst, 100_000, now),
-			presence:   presence.NewMemory(),
-			close:      func() {},
+			loginLimit:  ratelimit.New(loginPerMinute, loginBurst, 100_000, now),
+			sendLimit:   ratelimit.New(sendPerMinute, sendBurst, 100_000, now),
+			reactLimit:  ratelimit.New(reactPerMinute, reactBurst, 100_000, now),
+			uploadLimit: ratelimit.New(cfg.UploadsPerMinute, cfg.UploadsPerMinute, 100_000, now),
+			presence:    presence.NewMemory(),
+			close:       func() {},
 		}, nil
 	}
 	opts, err := redis.ParseURL(cfg.Redis)
@@ -126,10 +129,11 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 		return nil, err
 	}
 	return &shared{
-		loginLimit: ratelimit.NewRedis(client, cfg.RedisPrefix, loginPerMinute, loginBurst),
-		sendLimit:  ratelimit.NewRedis(client, cfg.RedisPrefix, sendPerMinute, sendBurst),
-		reactLimit: ratelimit.NewRedis(client, cfg.RedisPrefix, reactPerMinute, reactBurst),
-		presence:   pr,
+		loginLimit:  ratelimit.NewRedis(client, cfg.RedisPrefix, loginPerMinute, loginBurst),
+		sendLimit:   ratelimit.NewRedis(client, cfg.RedisPrefix, sendPerMinute, sendBurst),
+		reactLimit:  ratelimit.NewRedis(client, cfg.RedisPrefix, reactPerMinute, reactBurst),
+		uploadLimit: ratelimit.NewRedis(client, cfg.RedisPrefix, cfg.UploadsPerMinute, cfg.UploadsPerMinute),
+		presence:    pr,
 		close: func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()

@@ -16,6 +16,7 @@ import (
 	"govchat/internal/chat"
 	"govchat/internal/config"
 	"govchat/internal/demo"
+	"govchat/internal/files"
 	"govchat/internal/httpapi"
 	"govchat/internal/hub"
 	"govchat/internal/keys"
@@ -127,6 +128,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	// Confirmations waiting in a group commit go in before the store closes.
 	defer noticeSvc.Close()
 	wsHub := hub.New(hub.Options{Bus: b, Auth: a.auth, Service: chatSvc, Log: log, Now: a.now, Presence: sh.presence})
+	// Encrypted files: ciphertext parts in the blob store, their records in the database.
+	filesSvc := files.New(files.Deps{
+		Store: store.Narrow(a.store, func(tx store.Store) files.Tx { return tx }),
+		Blobs: blobs, Audit: a.audit, Limiter: sh.uploadLimit, Log: log, Now: a.now,
+	}, files.Limits{MaxFileSize: cfg.MaxFileSize, Quota: cfg.StorageQuota})
 
 	dist, err := fs.Sub(clientweb.Dist, "dist/app")
 	if err != nil {
@@ -150,6 +156,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Push:       pushSvc,
 		Blobs:      blobs,
 		Keys:       keysSvc,
+		Files:      filesSvc,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -170,7 +177,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 
 	var wg sync.WaitGroup
 	bg, stopBG := context.WithCancel(context.Background())
-	wg.Add(5)
+	wg.Add(6)
 	go func() {
 		defer wg.Done()
 		a.sweepSessions(bg)
@@ -194,6 +201,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		defer wg.Done()
 		// Digests for people whose working time began: within a minute of it.
 		alerts.Run(bg, time.Minute)
+	}()
+	go func() {
+		defer wg.Done()
+		// Uploads never sent, a day after they began, and what cancels left behind. Every
+		// node sweeps; removing a blob twice is harmless.
+		filesSvc.RunSweeper(bg, files.SweepEvery)
 	}()
 
 	errc := make(chan error, 1)

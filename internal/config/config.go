@@ -50,6 +50,10 @@ type Config struct {
 	NoticeRemindInterval time.Duration   // --notice-remind-interval: "remind the unconfirmed" at most once per interval
 	NoticeReminders      []time.Duration // --notice-reminders: automatic reminders this long before a deadline
 
+	MaxFileSize      int64 // --max-file-size: the largest file people may send, in bytes of plaintext
+	StorageQuota     int64 // --storage-quota: bytes of uploads one person may keep; 0: no quota
+	UploadsPerMinute int   // --uploads-per-minute: uploads one person may begin in a minute
+
 	PushPreview         string // --push-preview: text, channel or none — what a push may show
 	BreakthroughPerWeek int    // --breakthrough-per-week: urgent notices a leader may push through quiet hours in 7 days
 
@@ -87,6 +91,9 @@ func Default() Config {
 		NoticeChannelAdmins:  true,
 		NoticeRemindInterval: 30 * time.Minute,
 		NoticeReminders:      []time.Duration{24 * time.Hour, 2 * time.Hour},
+		MaxFileSize:          defaultMaxFileSize,
+		StorageQuota:         defaultStorageQuota,
+		UploadsPerMinute:     defaultUploadsPerMinute,
 		PushPreview:          "text",
 		BreakthroughPerWeek:  3,
 		TimeZone:             "Asia/Shanghai",
@@ -154,6 +161,7 @@ func (c Config) Validate() error {
 			break
 		}
 	}
+	c.validateFiles(bad)
 	if (c.VAPIDPublicKey == "") != (c.VAPIDPrivateKey == "") {
 		bad("vapid-private-key", "give --vapid-public-key and --vapid-private-key together, or neither (generated)")
 	}

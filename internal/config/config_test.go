@@ -78,6 +78,12 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		{"negative break-through cap", []string{"--breakthrough-per-week", "-1"}, nil, "--breakthrough-per-week"},
 		{"vapid public key alone", []string{"--vapid-public-key", "BPub"}, nil, "--vapid-private-key"},
 		{"vapid subject not a contact", []string{"--vapid-subject", "admin@localhost"}, nil, "--vapid-subject"},
+		{"file size not a size", nil, map[string]string{"GOVCHAT_MAX_FILE_SIZE": "big"}, "--max-file-size"},
+		{"file size of nothing", []string{"--max-file-size", "0"}, nil, "--max-file-size"},
+		{"file size past 64GiB", []string{"--max-file-size", "65GiB"}, nil, "--max-file-size"},
+		{"negative quota", nil, map[string]string{"GOVCHAT_STORAGE_QUOTA": "-1"}, "--storage-quota"},
+		{"quota in a fraction", nil, map[string]string{"GOVCHAT_STORAGE_QUOTA": "1.5GiB"}, "--storage-quota"},
+		{"no uploads at all", []string{"--uploads-per-minute", "0"}, nil, "--uploads-per-minute"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -190,5 +196,39 @@ func TestVAPIDSettings(t *testing.T) {
 		if got := c.PushSubject(); got != tc.want {
 			t.Errorf("PushSubject(%q, %q) = %q, want %q", tc.subject, tc.public, got, tc.want)
 		}
+	}
+}
+
+func TestFileLimits(t *testing.T) {
+	d := Default()
+	if d.MaxFileSize != 2<<30 || d.StorageQuota != 20<<30 || d.UploadsPerMinute != 60 {
+		t.Fatalf("defaults: %d, %d, %d", d.MaxFileSize, d.StorageQuota, d.UploadsPerMinute)
+	}
+	cases := []struct {
+		in   string
+		want int64
+	}{
+		{"2GiB", 2 << 30}, {"500MiB", 500 << 20}, {"500 MB", 500 << 20}, {"64k", 64 << 10}, {"1T", 1 << 40},
+		{"123456", 123456}, {"10B", 10}, {"0", 0},
+	}
+	for _, tc := range cases {
+		c, _, err := Load("serve", []string{"--storage-quota", tc.in}, envOf(nil), io.Discard)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.in, err)
+		}
+		if c.StorageQuota != tc.want {
+			t.Errorf("%q = %d, want %d", tc.in, c.StorageQuota, tc.want)
+		}
+	}
+	var out strings.Builder
+	d.Print(&out)
+	for _, line := range []string{"max-file-size        2GiB", "storage-quota        20GiB", "uploads-per-minute   60"} {
+		if !strings.Contains(out.String(), line) {
+			t.Errorf("Print lacks %q:\n%s", line, out.String())
+		}
+	}
+	var v sizeValue = 1234567
+	if v.String() != "1234567" {
+		t.Errorf("an odd size prints as %q", v.String())
 	}
 }
