@@ -47,6 +47,8 @@ var vectorTypes = []any{
 	CreateUploadRequest{}, Upload{}, CompleteUploadRequest{}, Attachment{}, AttachmentRef{},
 	FileKey{}, PostFileKeysRequest{}, FileKeys{}, UserKey{}, UserKeys{}, MyKey{}, PutMyKeyRequest{},
 	EscrowKey{}, SetEscrowKeyRequest{}, EscrowOpenRequest{}, EscrowOpen{}, ChannelFile{}, ChannelFiles{}, KeyEvent{},
+	// What the server tells clients before login (§4.1), its limits on files among it.
+	Info{},
 }
 
 // vectorTime is every instant in the vectors.

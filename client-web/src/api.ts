@@ -10,6 +10,10 @@ export interface Info {
   edit_window_seconds?: number;
   /** The reactions people may give messages, in display order; [] when off. */
   reactions?: string[];
+  /** The largest file that may be sent, in plaintext bytes; 0 when the server takes no files. */
+  max_file_size?: number;
+  /** The upload part size in bytes (FILE_PART_SIZE). */
+  part_size?: number;
 }
 
 export interface MeDept {

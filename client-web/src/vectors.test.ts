@@ -86,6 +86,7 @@ import type {
   UserKey,
   UserKeys,
 } from './files/types';
+import type { Info } from './api';
 
 /** The keys of T: true for a plain value, the nested shape for an object, [shape] for an
  * array of objects. */
@@ -322,6 +323,18 @@ const SHAPES: Record<string, AnyShape> = {
   MyQuietResponse: { own_schedule: week, leave: [leave], push_when_idle: true, org: orgSchedule, status: reachability } satisfies Shape<MyQuietResponse>,
   ChannelNotify: { channel_id: true, level: true } satisfies Shape<ChannelNotify>,
   ReachabilityResponse: { at: true, time_zone: true, people: [reachability], unknown: true } satisfies Shape<ReachabilityResponse>,
+  // Before login.
+  Info: {
+    org_name: true,
+    version: true,
+    default_locale: true,
+    time_zone: true,
+    recall_window_seconds: true,
+    edit_window_seconds: true,
+    reactions: true,
+    max_file_size: true,
+    part_size: true,
+  } satisfies Shape<Info>,
   // Files, keys, escrow, 群文件 and the key frame.
   CreateUploadRequest: { size: true } satisfies Shape<CreateUploadRequest>,
   Upload: { id: true, size: true, part_size: true, parts: true, received: true, complete: true, expires_at: true } satisfies Shape<Upload>,
