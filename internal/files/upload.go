@@ -119,6 +119,9 @@ func (s *Service) PutPart(ctx context.Context, p auth.Principal, id string, part
 		return apperr.New(protocol.CodeDigestMismatch, "part %d does not match its Content-Digest; it was not stored", part.N)
 	case d.short || errors.Is(err, blob.ErrShortBody):
 		return &apperr.Error{Code: protocol.CodeBadRequest, Field: "Content-Length", Message: fmt.Sprintf("part %d ended before its %d bytes", part.N, want), Err: err}
+	case d.bodyErr != nil:
+		// The client's side of the transfer failed, not the store: nothing was stored.
+		return &apperr.Error{Code: protocol.CodeBadRequest, Message: fmt.Sprintf("part %d could not be read to its end; send it again", part.N), Err: err}
 	case err != nil:
 		return storageErr("store a part", err)
 	case !d.verified:
@@ -348,6 +351,7 @@ type digestReader struct {
 	left int64
 
 	mismatch, short, verified bool
+	bodyErr                   error // the body could not be read (the client went, or stalled)
 }
 
 var errDigestMismatch = errors.New("files: the part does not match its digest")
@@ -377,9 +381,12 @@ func (d *digestReader) Read(p []byte) (int, error) {
 		d.verified = true
 		return n, io.EOF
 	}
-	if err == io.EOF {
+	switch {
+	case err == io.EOF:
 		d.short = true
 		return n, io.ErrUnexpectedEOF
+	case err != nil:
+		d.bodyErr = err
 	}
 	return n, err
 }

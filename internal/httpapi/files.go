@@ -180,7 +180,9 @@ func (a *API) download(w http.ResponseWriter, r *http.Request) {
 // not each allocate one.
 var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
 
-// idleReader moves the read deadline on before each read of a request body.
+// idleReader moves the read deadline on before each read of a request body, and the
+// write deadline with it: the server set that one when the request began, and the
+// answer comes after the last byte is read.
 type idleReader struct {
 	r    io.Reader
 	rc   *http.ResponseController
@@ -188,7 +190,10 @@ type idleReader struct {
 }
 
 func (i *idleReader) Read(p []byte) (int, error) {
-	_ = i.rc.SetReadDeadline(time.Now().Add(i.idle)) // not supported (a test recorder): the server's own timeout stands
+	// Not supported (a test's recorder): the server's own timeouts stand.
+	until := time.Now().Add(i.idle)
+	_ = i.rc.SetReadDeadline(until)
+	_ = i.rc.SetWriteDeadline(until)
 	return i.r.Read(p)
 }
 

@@ -13,6 +13,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -143,6 +144,7 @@ type filesEnv struct {
 	dir   string
 	blobs *faultyBlobs
 	exec  execFunc
+	deps  httpapi.Deps // as the harness built its API
 }
 
 type filesOpt struct {
@@ -171,6 +173,7 @@ func newFilesEnv(t *testing.T, s store.Store, exec execFunc, o filesOpt) *filesE
 			Limiter: ratelimit.New(o.perMinute, o.perMinute, 1000, d.Now),
 		}, o.limits)
 		d.Files = e.svc
+		e.deps = *d
 	})
 	return e
 }
@@ -718,4 +721,68 @@ func TestCancelAndSweep(t *testing.T) {
 			}
 		}
 	})
+}
+
+// slowReader pauses after every chunk bytes, like a phone on a poor line.
+type slowReader struct {
+	r     io.Reader
+	chunk int
+	pause time.Duration
+	since int
+}
+
+func (s *slowReader) Read(p []byte) (int, error) {
+	if s.since >= s.chunk {
+		time.Sleep(s.pause)
+		s.since = 0
+	}
+	n, err := s.r.Read(p[:min(len(p), s.chunk-s.since)])
+	s.since += n
+	return n, err
+}
+
+// TestSlowTransfersOutliveServerTimeouts: the server's read and write timeouts bound a
+// whole request (a minute in production), which a 4 MiB part on a slow line or a large
+// download exceeds; the file routes move the deadlines on while bytes flow.
+func TestSlowTransfersOutliveServerTimeouts(t *testing.T) {
+	e := newFilesEnv(t, storetest.NewSQLite(t), nil, filesOpt{})
+	srv := httptest.NewUnstartedServer(httpapi.New(e.deps))
+	srv.Config.ReadTimeout, srv.Config.WriteTimeout = 300*time.Millisecond, 300*time.Millisecond
+	srv.Start()
+	t.Cleanup(srv.Close)
+	token := e.login("zhangjing", demo.Password)
+	data := ciphertext(t, 12<<20)
+	up := e.create(token, int64(len(data)))
+	for n := range up.Parts {
+		part := partOf(data, n)
+		body := io.Reader(bytes.NewReader(part))
+		if n == 0 {
+			body = &slowReader{r: body, chunk: 512 << 10, pause: 100 * time.Millisecond} // 0.8 s
+		}
+		req, _ := http.NewRequest("PUT", fmt.Sprintf("%s/api/v1/uploads/%s/parts/%d", srv.URL, up.ID, n), body)
+		req.ContentLength = int64(len(part))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/octet-stream")
+		req.Header.Set("Content-Digest", digestOf(part))
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatalf("part %d: %v", n, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("part %d: %d", n, resp.StatusCode)
+		}
+	}
+	e.expect(e.complete(token, up.ID, hexSum(data)), http.StatusOK, "")
+	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/files/"+up.ID, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(&slowReader{r: resp.Body, chunk: 256 << 10, pause: 20 * time.Millisecond}) // about a second
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("slow download: %d bytes of %d, %v", len(got), len(data), err)
+	}
 }
