@@ -34,6 +34,7 @@ type Store interface {
 	PutBlobPart(ctx context.Context, p store.BlobPart, now time.Time) error
 	DeleteBlobPart(ctx context.Context, blobID string, part int) error
 	ListBlobParts(ctx context.Context, blobID string) ([]store.BlobPart, error)
+	CancelBlob(ctx context.Context, id string) error
 	DeleteBlob(ctx context.Context, id string) error
 	ListExpiredBlobs(ctx context.Context, now time.Time, limit int) ([]store.Blob, error)
 	CanReadBlob(ctx context.Context, userID int64, blobID string) (bool, error)

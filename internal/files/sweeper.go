@@ -88,10 +88,15 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 }
 
 // removeExpired removes one expired upload under its lock, so a part in flight on this
-// node finishes (and is refused) first.
+// node finishes (and is refused) first. It is first marked cancelled, a write that waits
+// for a transaction attaching it (which locks the row) and then finds it attached: the
+// bytes of a blob being sent are never touched.
 func (s *Service) removeExpired(ctx context.Context, id string) error {
 	unlock := s.locks.write(id)
 	defer unlock()
+	if err := s.store.CancelBlob(ctx, id); err != nil {
+		return err
+	}
 	return s.remove(ctx, id)
 }
 
