@@ -50,7 +50,7 @@ func TestFilesThroughput(t *testing.T) {
 	t.Logf("download %d MiB whole: %.0f MB/s", mib, float64(n)/1e6/time.Since(start).Seconds())
 
 	// The heap while conc people each upload a file of this size at once.
-	e.blobs.Store.Delete(t.Context(), id)
+	e.blobs.up.Delete(t.Context(), id)
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)

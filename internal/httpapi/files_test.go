@@ -9,11 +9,15 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -99,57 +103,74 @@ func rawExec(db *sql.DB, dollar bool) execFunc {
 	}
 }
 
-// faultyBlobs is the real local store with faults switched on by a test: a full disk
-// (the local store's own ErrFull, after part of the body was written) and an
-// unreachable store (ErrUnavailable, as the S3 store answers a closed port), which the
-// local filesystem cannot be made to give.
-type faultyBlobs struct {
-	blob.Store
-	mu        sync.Mutex
-	putErr    error
-	deleteErr error
+// switchBlobs is the real local store, or while down an S3 store whose endpoint
+// nothing listens on (a bucket that cannot be reached: connections refused), so a test
+// can take the blob store away between requests.
+type switchBlobs struct {
+	up, unreachable blob.Store
+	mu              sync.Mutex
+	down            bool
 }
 
-func (f *faultyBlobs) set(put, del error) {
-	f.mu.Lock()
-	f.putErr, f.deleteErr = put, del
-	f.mu.Unlock()
-}
-
-func (f *faultyBlobs) PutPart(ctx context.Context, id string, n int, body io.Reader, size int64) error {
-	f.mu.Lock()
-	err := f.putErr
-	f.mu.Unlock()
+func newSwitchBlobs(t *testing.T, local blob.Store) *switchBlobs {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		io.CopyN(io.Discard, body, size/2) // the disk filled up half-way
-		return fmt.Errorf("blob: write part: %w", err)
+		t.Fatal(err)
 	}
-	return f.Store.PutPart(ctx, id, n, body, size)
+	closed := ln.Addr().String()
+	ln.Close()
+	s3, err := blob.NewS3(blob.S3Options{Endpoint: "http://" + closed, Bucket: "govchat", AccessKey: "a", SecretKey: "b", SpoolDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &switchBlobs{up: local, unreachable: s3}
 }
 
-func (f *faultyBlobs) Delete(ctx context.Context, id string) error {
-	f.mu.Lock()
-	err := f.deleteErr
-	f.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("blob: delete: %w", err)
-	}
-	return f.Store.Delete(ctx, id)
+func (s *switchBlobs) setDown(down bool) {
+	s.mu.Lock()
+	s.down = down
+	s.mu.Unlock()
 }
+
+func (s *switchBlobs) store() blob.Store {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.down {
+		return s.unreachable
+	}
+	return s.up
+}
+
+func (s *switchBlobs) PutPart(ctx context.Context, id string, n int, body io.Reader, size int64) error {
+	return s.store().PutPart(ctx, id, n, body, size)
+}
+
+func (s *switchBlobs) OpenRange(ctx context.Context, id string, offset, length int64) (io.ReadCloser, error) {
+	return s.store().OpenRange(ctx, id, offset, length)
+}
+
+func (s *switchBlobs) StatPart(ctx context.Context, id string, n int) (int64, error) {
+	return s.store().StatPart(ctx, id, n)
+}
+
+func (s *switchBlobs) Delete(ctx context.Context, id string) error { return s.store().Delete(ctx, id) }
+func (s *switchBlobs) Ping(ctx context.Context) error              { return s.store().Ping(ctx) }
 
 // filesEnv is the API with the files service over the real local blob store.
 type filesEnv struct {
 	*harness
 	svc   *files.Service
 	dir   string
-	blobs *faultyBlobs
+	blobs *switchBlobs
 	exec  execFunc
 	deps  httpapi.Deps // as the harness built its API
 }
 
 type filesOpt struct {
 	limits    files.Limits
-	perMinute int // uploads begun per person per minute; 0: 10,000
+	perMinute int    // uploads begun per person per minute; 0: 10,000
+	dir       string // the blob store's folder; "": a new temporary one
 }
 
 func newFilesEnv(t *testing.T, s store.Store, exec execFunc, o filesOpt) *filesEnv {
@@ -160,12 +181,15 @@ func newFilesEnv(t *testing.T, s store.Store, exec execFunc, o filesOpt) *filesE
 	if o.perMinute == 0 {
 		o.perMinute = 10_000
 	}
-	dir := t.TempDir()
+	dir := o.dir
+	if dir == "" {
+		dir = t.TempDir()
+	}
 	local, err := blob.NewLocal(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &filesEnv{dir: dir, blobs: &faultyBlobs{Store: local}, exec: exec}
+	e := &filesEnv{dir: dir, blobs: newSwitchBlobs(t, local), exec: exec}
 	e.harness = newHarnessWith(t, s, func(d *httpapi.Deps) {
 		e.svc = files.New(files.Deps{
 			Store: store.Narrow(s, func(tx store.Store) files.Tx { return tx }),
@@ -564,32 +588,89 @@ func TestUploadLimits(t *testing.T) {
 	})
 }
 
-func TestUploadStorageFaults(t *testing.T) {
+// TestUploadStoreUnreachable: a part sent while the blob store cannot be reached is
+// neither stored nor recorded, and answers 503; sent again later, it is taken.
+func TestUploadStoreUnreachable(t *testing.T) {
 	forEachBackendSQL(t, func(t *testing.T, s store.Store, exec execFunc) {
 		e := newFilesEnv(t, s, exec, filesOpt{})
 		alice := e.login("zhangjing", demo.Password)
 		data := ciphertext(t, 1000)
 		up := e.create(alice, int64(len(data)))
-		for _, c := range []struct {
-			err    error
-			status int
-			code   protocol.Code
-		}{
-			{blob.ErrUnavailable, http.StatusServiceUnavailable, protocol.CodeUnavailable},
-			{blob.ErrFull, http.StatusInsufficientStorage, protocol.CodeInsufficientStorage},
-		} {
-			e.blobs.set(c.err, nil)
-			e.expect(e.put(alice, up.ID, 0, data), c.status, c.code)
-			if got := e.status(alice, up.ID); len(got.Received) != 0 {
-				t.Fatalf("%v: part recorded %v", c.err, got.Received)
-			}
-			if got := e.files(); len(got) != 0 {
-				t.Fatalf("%v: blob store holds %v", c.err, got)
-			}
+		e.blobs.setDown(true)
+		e.expect(e.put(alice, up.ID, 0, data), http.StatusServiceUnavailable, protocol.CodeUnavailable)
+		if got := e.status(alice, up.ID); len(got.Received) != 0 {
+			t.Fatalf("part recorded %v", got.Received)
 		}
-		e.blobs.set(nil, nil)
+		e.blobs.setDown(false)
+		if got := e.files(); len(got) != 0 {
+			t.Fatalf("blob store holds %v", got)
+		}
 		e.expect(e.put(alice, up.ID, 0, data), http.StatusNoContent, "")
 		e.expect(e.complete(alice, up.ID, hexSum(data)), http.StatusOK, "")
+		// A download while it is unreachable answers 503 too (and is not audited).
+		e.blobs.setDown(true)
+		e.expect(e.do("GET", "/api/v1/files/"+up.ID, alice, nil), http.StatusServiceUnavailable, protocol.CodeUnavailable)
+		if evs := e.auditOf("file.download"); len(evs) != 0 {
+			t.Fatalf("a download that failed was audited: %+v", evs)
+		}
+	})
+}
+
+// The folder a child test process finds its small tmpfs mounted on.
+const fullDirEnv = "GOVCHAT_FILES_TEST_FULL_DIR"
+
+// TestUploadDiskFull fills a real disk: the test binary runs itself again in a mount
+// namespace of its own (unshare(1)) with the blob store on a 6 MiB tmpfs, so the
+// second 4 MiB part gets ENOSPC from the kernel half-way. Where the machine allows no
+// namespace it skips (the blob package's TestDiskErr checks the mapping).
+func TestUploadDiskFull(t *testing.T) {
+	if dir := os.Getenv(fullDirEnv); dir != "" {
+		uploadOnFullDisk(t, dir)
+		return
+	}
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		t.Skip("no unshare(1) to make a small full disk with")
+	}
+	dir := t.TempDir()
+	flags := "-m"
+	if os.Getuid() != 0 {
+		flags = "-Urm"
+	}
+	script := `mount -t tmpfs -o size=6m govchat-test "$1" || exit 97; shift; exec "$@"`
+	cmd := exec.Command(unshare, flags, "sh", "-c", script, "sh", dir, os.Args[0], "-test.run=^TestUploadDiskFull$", "-test.v", "-test.count=1")
+	cmd.Env = append(os.Environ(), fullDirEnv+"="+dir)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && (exit.ExitCode() == 97 || !strings.Contains(string(out), "=== RUN")) {
+		t.Skipf("no mount namespace with a tmpfs here: %s", bytes.TrimSpace(out))
+	}
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestUploadDiskFull") {
+		t.Fatalf("on a full disk: %v\n%s", err, out)
+	}
+}
+
+func uploadOnFullDisk(t *testing.T, dir string) {
+	forEachBackendSQL(t, func(t *testing.T, s store.Store, exec execFunc) {
+		// Each backend's run has the whole small disk.
+		sub := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "-"))
+		t.Cleanup(func() { os.RemoveAll(sub) })
+		e := newFilesEnv(t, s, exec, filesOpt{dir: sub})
+		alice := e.login("zhangjing", demo.Password)
+		data := ciphertext(t, 2*protocol.FilePartSize)
+		up := e.create(alice, int64(len(data)))
+		e.expect(e.put(alice, up.ID, 0, partOf(data, 0)), http.StatusNoContent, "")
+		e.expect(e.put(alice, up.ID, 1, partOf(data, 1)), http.StatusInsufficientStorage, protocol.CodeInsufficientStorage)
+		if got := e.status(alice, up.ID); !slices.Equal(got.Received, []int{0}) {
+			t.Fatalf("received %v after the disk filled, want [0]", got.Received)
+		}
+		if got := e.files(); len(got) != 1 {
+			t.Fatalf("blob store holds %v, want part 0 alone (no half part)", got)
+		}
+		// Cancelling frees the room; a smaller file then goes in.
+		e.expect(e.do("DELETE", "/api/v1/uploads/"+up.ID, alice, nil), http.StatusNoContent, "")
+		small := data[:3<<20]
+		e.upload(alice, small)
 	})
 }
 
@@ -666,7 +747,7 @@ func TestCancelAndSweep(t *testing.T) {
 		// finishes it.
 		stuck := e.create(alice, int64(len(data)))
 		e.expect(e.put(alice, stuck.ID, 0, partOf(data, 0)), http.StatusNoContent, "")
-		e.blobs.set(nil, blob.ErrUnavailable)
+		e.blobs.setDown(true)
 		e.expect(e.do("DELETE", "/api/v1/uploads/"+stuck.ID, alice, nil), http.StatusNoContent, "")
 		e.expect(e.do("GET", "/api/v1/uploads/"+stuck.ID, alice, nil), http.StatusNotFound, protocol.CodeNotFound)
 		e.expect(e.put(alice, stuck.ID, 1, partOf(data, 1)), http.StatusNotFound, protocol.CodeNotFound)
@@ -674,7 +755,7 @@ func TestCancelAndSweep(t *testing.T) {
 		if err != nil || res.Removed != 0 || res.Failed != 1 {
 			t.Fatalf("sweep with the store refusing: %+v, %v", res, err)
 		}
-		e.blobs.set(nil, nil)
+		e.blobs.setDown(false)
 
 		// Abandoned: never completed, never cancelled; and one complete but never sent.
 		abandoned := e.create(alice, int64(len(data)))
