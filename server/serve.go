@@ -133,6 +133,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Store: store.Narrow(a.store, func(tx store.Store) files.Tx { return tx }),
 		Blobs: blobs, Audit: a.audit, Limiter: sh.uploadLimit, Log: log, Now: a.now,
 	}, files.Limits{MaxFileSize: cfg.MaxFileSize, Quota: cfg.StorageQuota})
+	defer filesSvc.Close()
 
 	dist, err := fs.Sub(clientweb.Dist, "dist/app")
 	if err != nil {

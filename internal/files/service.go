@@ -85,6 +85,7 @@ type Service struct {
 
 	locks     blobLocks
 	downloads *recent
+	pre       *prehashes
 }
 
 // New returns a Service with the given limits.
@@ -92,8 +93,13 @@ func New(d Deps, l Limits) *Service {
 	return &Service{
 		store: d.Store, blobs: d.Blobs, audit: d.Audit, limiter: d.Limiter, log: d.Log, now: d.Now, limits: l,
 		locks: blobLocks{m: map[string]*blobLock{}}, downloads: newRecent(downloadAuditWindow, 10_000),
+		pre: newPrehashes(d.Blobs, d.Now),
 	}
 }
+
+// Close stops the workers that read uploads back as their parts arrive, and waits for
+// them.
+func (s *Service) Close() { s.pre.close() }
 
 // Limits returns the limits the Service enforces (GET /api/v1/info tells clients).
 func (s *Service) Limits() Limits { return s.limits }

@@ -3,12 +3,15 @@ package files_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"io/fs"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -125,6 +128,111 @@ func TestCancelWhileAPartIsInFlight(t *testing.T) {
 			if got := filesIn(t, dir); len(got) != 0 {
 				t.Fatalf("same node %v: bytes left behind: %v", sameNode, got)
 			}
+		}
+	})
+}
+
+// countingBlobs counts the bytes read out of the store.
+type countingBlobs struct {
+	blob.Store
+	mu   sync.Mutex
+	read int64
+}
+
+func (c *countingBlobs) OpenRange(ctx context.Context, id string, offset, length int64) (io.ReadCloser, error) {
+	r, err := c.Store.OpenRange(ctx, id, offset, length)
+	if err != nil {
+		return nil, err
+	}
+	return &countingReader{r, c}, nil
+}
+
+func (c *countingBlobs) bytesRead() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.read
+}
+
+type countingReader struct {
+	io.ReadCloser
+	c *countingBlobs
+}
+
+func (r *countingReader) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	r.c.mu.Lock()
+	r.c.read += int64(n)
+	r.c.mu.Unlock()
+	return n, err
+}
+
+// TestCompletionReadsBack: the whole hash is of what the store holds, read back once —
+// mostly while the parts arrive — and a part sent again with other bytes after it was
+// hashed sends completion back to reading it all.
+func TestCompletionReadsBack(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		t.Parallel()
+		u := store.User{Username: "zhangjing", DisplayName: "张静", Role: store.RoleStaff}
+		if err := s.CreateUser(t.Context(), &u); err != nil {
+			t.Fatal(err)
+		}
+		p := auth.Principal{User: u}
+		local, err := blob.NewLocal(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted := &countingBlobs{Store: local}
+		svc := newService(t, s, counted)
+		t.Cleanup(svc.Close)
+		data := make([]byte, 3*protocol.FilePartSize-5)
+		rand.Read(data)
+		part := func(n int) []byte { return data[n*protocol.FilePartSize : min(len(data), (n+1)*protocol.FilePartSize)] }
+		put := func(id string, n int, body []byte) {
+			t.Helper()
+			sum := sha256.Sum256(body)
+			if err := svc.PutPart(t.Context(), p, id, files.Part{N: n, Body: bytes.NewReader(body), Length: int64(len(body)), Digest: sum[:]}); err != nil {
+				t.Fatalf("part %d: %v", n, err)
+			}
+		}
+		whole := func(b []byte) string { sum := sha256.Sum256(b); return hex.EncodeToString(sum[:]) }
+
+		// In order, then out of order: every byte is read back exactly once.
+		for _, order := range [][]int{{0, 1, 2}, {2, 0, 1}} {
+			before := counted.bytesRead()
+			up, err := svc.Create(t.Context(), p, int64(len(data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range order {
+				put(up.ID, n, part(n))
+			}
+			if _, err := svc.Complete(t.Context(), p, up.ID, whole(data)); err != nil {
+				t.Fatalf("order %v: %v", order, err)
+			}
+			if got := counted.bytesRead() - before; got != int64(len(data)) {
+				t.Fatalf("order %v: %d bytes read back, want the %d of the upload once", order, got, len(data))
+			}
+		}
+
+		// Part 0 is hashed, then replaced by other bytes (a client that is not
+		// deterministic, or a malicious one): the hash is of what is there now.
+		up, err := svc.Create(t.Context(), p, int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		put(up.ID, 0, part(0))
+		put(up.ID, 1, part(1))
+		time.Sleep(50 * time.Millisecond) // the worker has hashed part 0
+		other := bytes.Clone(part(0))
+		other[7] ^= 1
+		put(up.ID, 0, other)
+		put(up.ID, 2, part(2))
+		if _, err := svc.Complete(t.Context(), p, up.ID, whole(data)); apperr.From(err).Code != protocol.CodeDigestMismatch {
+			t.Fatalf("completing with the hash of the bytes replaced: %v, want digest_mismatch", err)
+		}
+		now := append(append(bytes.Clone(other), part(1)...), part(2)...)
+		if _, err := svc.Complete(t.Context(), p, up.ID, whole(now)); err != nil {
+			t.Fatalf("completing with the hash of what is stored: %v", err)
 		}
 	})
 }

@@ -97,6 +97,7 @@ func (s *Service) removeExpired(ctx context.Context, id string) error {
 	if err := s.store.CancelBlob(ctx, id); err != nil {
 		return err
 	}
+	s.pre.drop(id)
 	return s.remove(ctx, id)
 }
 

@@ -139,6 +139,7 @@ func (s *Service) PutPart(ctx context.Context, p auth.Principal, id string, part
 		// removes it with its upload.
 		return fmt.Errorf("files: record part %d: %w", part.N, err)
 	}
+	s.pre.recorded(id, b.Size, b.Parts, part.N, rec.SHA256)
 	return nil
 }
 
@@ -164,13 +165,8 @@ func (s *Service) orphanedPart(ctx context.Context, id string, cause error) erro
 
 // Complete checks that every part arrived and that the SHA-256 of the whole ciphertext,
 // read back from the blob store, is sha256Hex; then the upload is complete (audited as
-// file.upload). Completing again with the same hash answers the same.
-//
-// The whole hash is computed by reading the parts back in order rather than keeping a
-// running hash as parts arrive: parts of one upload may arrive out of order, in parallel,
-// again (resume), or on different nodes of a cluster, and a running hash would have to
-// fall back to reading back in each of those cases; reading back also checks what the
-// store actually holds, which is what downloads serve. BENCHMARKS.md has its cost.
+// file.upload). Completing again with the same hash answers the same. Most of the
+// reading back was done while the parts arrived (prehash.go).
 func (s *Service) Complete(ctx context.Context, p auth.Principal, id, sha256Hex string) (protocol.Upload, error) {
 	if len(sha256Hex) != 2*sha256.Size || strings.Trim(sha256Hex, "0123456789abcdef") != "" {
 		return protocol.Upload{}, apperr.BadField("sha256", "sha256 must be the ciphertext's SHA-256 in %d lowercase hexadecimal digits", 2*sha256.Size)
@@ -190,6 +186,7 @@ func (s *Service) Complete(ctx context.Context, p auth.Principal, id, sha256Hex 
 		return protocol.Upload{}, fmt.Errorf("files: complete: %w", err)
 	}
 	if b.Complete() {
+		s.pre.drop(id)
 		if b.SHA256 != sha256Hex {
 			return protocol.Upload{}, apperr.New(protocol.CodeDigestMismatch, "the upload was completed with another SHA-256")
 		}
@@ -198,7 +195,7 @@ func (s *Service) Complete(ctx context.Context, p auth.Principal, id, sha256Hex 
 	if missing := missingParts(b, parts); len(missing) > 0 {
 		return protocol.Upload{}, incomplete(missing, b.Parts)
 	}
-	sum, err := s.wholeHash(ctx, b)
+	sum, err := s.wholeHash(ctx, b, parts)
 	if err != nil {
 		return protocol.Upload{}, err
 	}
@@ -260,13 +257,21 @@ func incomplete(missing []int, parts int) error {
 // pooled so that concurrent completions do not each allocate one.
 var hashBuffers = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
 
-// wholeHash reads the blob back from the store in order through a SHA-256. A part the
-// store does not have after all is forgotten, so the answer names it and the client
-// sends it again.
-func (s *Service) wholeHash(ctx context.Context, b store.Blob) ([]byte, error) {
-	r, err := s.blobs.OpenRange(ctx, b.ID, 0, b.Size)
+// wholeHash reads the blob back from the store in order through a SHA-256, from where
+// the upload's worker stopped if every part it hashed is still recorded with the digest
+// it hashed it under (parts lists every part, in order). A part the store does not have
+// after all is forgotten, so the answer names it and the client sends it again.
+func (s *Service) wholeHash(ctx context.Context, b store.Blob, parts []store.BlobPart) ([]byte, error) {
+	h, from := sha256.New(), 0
+	if ph, labels, ok := s.pre.take(b.ID); ok && labelsMatch(labels, parts) {
+		h, from = ph, len(labels)
+	}
+	if from == b.Parts {
+		return h.Sum(nil), nil
+	}
+	offset := int64(from) * protocol.FilePartSize
+	r, err := s.blobs.OpenRange(ctx, b.ID, offset, b.Size-offset)
 	if err == nil {
-		h := sha256.New()
 		buf := hashBuffers.Get().(*[]byte)
 		_, err = io.CopyBuffer(h, r, *buf)
 		hashBuffers.Put(buf)
@@ -295,6 +300,20 @@ func (s *Service) wholeHash(ctx context.Context, b store.Blob) ([]byte, error) {
 	}
 	s.log.Warn("parts recorded but missing from the blob store", "blob_id", b.ID, "parts", lost)
 	return nil, incomplete(lost, b.Parts)
+}
+
+// labelsMatch reports whether the parts a worker hashed are recorded with the digests
+// it hashed them under.
+func labelsMatch(labels []string, parts []store.BlobPart) bool {
+	if len(labels) > len(parts) {
+		return false
+	}
+	for i, l := range labels {
+		if parts[i].Part != i || parts[i].SHA256 != l {
+			return false
+		}
+	}
+	return true
 }
 
 // Cancel removes the caller's upload that was never attached (audited as
@@ -326,6 +345,7 @@ func (s *Service) Cancel(ctx context.Context, p auth.Principal, id string) error
 	if err != nil {
 		return fmt.Errorf("files: cancel: %w", err)
 	}
+	s.pre.drop(id)
 	if err := s.remove(ctx, id); err != nil {
 		s.log.Warn("cancelled upload left for the sweeper", "blob_id", id, "err", err)
 	}
