@@ -57,7 +57,7 @@ type Store interface {
 	ListEscrowWraps(ctx context.Context, blobID string) ([]store.FileKey, error)
 	CountLackingFileKeys(ctx context.Context, blobID, keyContext string, userIDs []int64) (int, error)
 	BlobStates(ctx context.Context, ids []string) (map[string]store.BlobState, error)
-	BlobReadableBy(ctx context.Context, blobID string, userID int64) (bool, error)
+	CanReadBlob(ctx context.Context, userID int64, blobID string) (bool, error)
 	ListBlobRefs(ctx context.Context, blobID string) ([]store.BlobRef, error)
 	ChannelFileMessages(ctx context.Context, channelID, beforeSeq int64, limit int) ([]store.Message, bool, error)
 	GetMember(ctx context.Context, channelID, userID int64) (store.ChannelMember, error)
@@ -415,7 +415,7 @@ func (s *Service) PostFileKeys(ctx context.Context, actor store.User, blobID str
 	}
 	uploader := st.UploaderID == actor.ID
 	if !uploader {
-		readable, err := s.store.BlobReadableBy(ctx, blobID, actor.ID)
+		readable, err := s.store.CanReadBlob(ctx, actor.ID, blobID)
 		if err != nil {
 			return fmt.Errorf("keys: post keys of %s: %w", blobID, err)
 		}

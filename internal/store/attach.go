@@ -49,10 +49,6 @@ type BlobRef struct {
 type Attachments interface {
 	// BlobStates returns the blobs of ids that exist, by id.
 	BlobStates(ctx context.Context, ids []string) (map[string]BlobState, error)
-	// BlobReadableBy reports whether userID may read blobID: they uploaded it, or it
-	// was sent to a channel they are in or an active notice they received. (The file
-	// keys' copy of the downloads' check; one of the two is to go.)
-	BlobReadableBy(ctx context.Context, blobID string, userID int64) (bool, error)
 	// ListBlobRefs lists where a blob was sent, oldest first.
 	ListBlobRefs(ctx context.Context, blobID string) ([]BlobRef, error)
 	// ChannelFileMessages returns up to limit messages of a channel below beforeSeq (0:
@@ -147,15 +143,17 @@ func checkAttachment(a *Attachment) error {
 	return checkTexts("blob id", a.BlobID, "commitment", a.Commitment, "thumbnail blob id", a.ThumbID)
 }
 
-// lockBlobs returns which of ids (sorted, distinct) are blobs, and on PostgreSQL locks
-// their rows until the transaction ends, in id order. A blob attached in this
-// transaction therefore cannot be removed by the sweeper of unattached uploads between
-// the check and the commit: the sweeper's delete waits, then sees attached_at set.
+// lockBlobs returns which of ids (sorted, distinct) are blobs that may still be
+// attached, and on PostgreSQL locks their rows until the transaction ends, in id order.
+// An upload cancelled by its uploader or by the sweeper (expires_at = 0, never attached)
+// is left out: its parts are being deleted. A blob attached in this transaction cannot
+// be cancelled between the check and the commit: the cancel is conditional on
+// attached_at = 0 and waits for the lock (on SQLite, for the one writer).
 // Every writer locks blobs before channels, so no two wait on each other in a circle.
 func (s *DB) lockBlobs(ctx context.Context, ids []string) (map[string]bool, error) {
 	exists := make(map[string]bool, len(ids))
 	for chunk := range slices.Chunk(ids, idChunk) {
-		rows, err := s.query(ctx, `SELECT id FROM blobs WHERE id IN (`+placeholders(len(chunk))+`) ORDER BY id`+s.d.rowLock,
+		rows, err := s.query(ctx, `SELECT id FROM blobs WHERE id IN (`+placeholders(len(chunk))+`) AND (attached_at > 0 OR expires_at > 0) ORDER BY id`+s.d.rowLock,
 			stringArgs(chunk)...)
 		if err != nil {
 			return nil, s.fail(err, "lock blobs")

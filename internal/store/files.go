@@ -264,25 +264,27 @@ func (s *DB) ListExpiredBlobs(ctx context.Context, now time.Time, limit int) ([]
 	return out, nil
 }
 
-// CanReadBlob implements Files in one query: each branch is a primary-key or indexed
-// lookup (blobs by id; blob_refs by blob, then the membership, message, recipient and
-// notice by their keys), and EXISTS stops at the first row found.
+// readableBlob is the one condition that the user of its three parameters may read
+// blob b: they uploaded it; a reference names a channel they are a member of and a
+// message there that is not recalled; or it names an active notice they received. Each
+// branch is an indexed lookup and EXISTS stops at the first row. Downloads
+// (CanReadBlob) and the file keys a person is given (ListMyFileKeys) both use it.
+const readableBlob = `(b.uploader_id = ?
+	OR EXISTS (SELECT 1 FROM blob_refs r
+		JOIN channel_members cm ON cm.channel_id = r.channel_id AND cm.user_id = ?
+		JOIN messages m ON m.channel_id = r.channel_id AND m.seq = r.seq AND m.recalled_at = 0
+		WHERE r.blob_id = b.id AND r.channel_id > 0)
+	OR EXISTS (SELECT 1 FROM blob_refs r
+		JOIN notice_recipients nr ON nr.notice_id = r.notice_id AND nr.user_id = ?
+		JOIN notices n ON n.id = r.notice_id AND n.status = 'active'
+		WHERE r.blob_id = b.id AND r.notice_id > 0))`
+
+// CanReadBlob implements Files: readableBlob for one blob; false for none.
 func (s *DB) CanReadBlob(ctx context.Context, userID int64, blobID string) (bool, error) {
-	var ok int
-	err := s.queryRow(ctx, `SELECT CASE WHEN
-		EXISTS (SELECT 1 FROM blobs WHERE id = ? AND uploader_id = ?)
-		OR EXISTS (SELECT 1 FROM blob_refs r
-			JOIN channel_members cm ON cm.channel_id = r.channel_id AND cm.user_id = ?
-			JOIN messages m ON m.channel_id = r.channel_id AND m.seq = r.seq AND m.recalled_at = 0
-			WHERE r.blob_id = ? AND r.channel_id > 0)
-		OR EXISTS (SELECT 1 FROM blob_refs r
-			JOIN notice_recipients nr ON nr.notice_id = r.notice_id AND nr.user_id = ?
-			JOIN notices n ON n.id = r.notice_id AND n.status = 'active'
-			WHERE r.blob_id = ? AND r.notice_id > 0)
-		THEN 1 ELSE 0 END`,
-		blobID, userID, userID, blobID, userID, blobID).Scan(&ok)
+	var n int
+	err := s.queryRow(ctx, `SELECT count(*) FROM blobs b WHERE b.id = ? AND `+readableBlob, blobID, userID, userID, userID).Scan(&n)
 	if err != nil {
 		return false, s.fail(err, "may user %d read a blob", userID)
 	}
-	return ok == 1, nil
+	return n > 0, nil
 }

@@ -73,7 +73,7 @@ type Keys interface {
 	// for keyContext, with the key id it was wrapped to.
 	FileKeyIDs(ctx context.Context, blobID, keyContext string, userIDs []int64) (map[int64]string, error)
 	// ListMyFileKeys returns userID's own wrapped keys of those of blobIDs userID may
-	// read (BlobReadableBy), in any context, by blob and context.
+	// read (CanReadBlob), in any context, by blob and context.
 	ListMyFileKeys(ctx context.Context, userID int64, blobIDs []string) ([]FileKey, error)
 	// ListEscrowWraps returns the escrow's wrapped keys of a blob, newest first.
 	ListEscrowWraps(ctx context.Context, blobID string) ([]FileKey, error)
@@ -376,27 +376,6 @@ func (s *DB) FileKeyIDs(ctx context.Context, blobID, keyContext string, userIDs 
 		}
 	}
 	return out, nil
-}
-
-// readableBlob is the condition that the user of its three parameters may read blob
-// b: they uploaded it, or a reference names a channel they are a member of or an active
-// notice they received. Recalling a message deletes its references, so a recalled
-// message gives nobody a blob. It is the check of the file keys; the downloads' check
-// (files) says the same.
-const readableBlob = `(b.uploader_id = ? OR EXISTS (SELECT 1 FROM blob_refs r WHERE r.blob_id = b.id AND (
-		(r.channel_id > 0 AND EXISTS (SELECT 1 FROM channel_members cm WHERE cm.channel_id = r.channel_id AND cm.user_id = ?))
-		OR (r.notice_id > 0 AND EXISTS (SELECT 1 FROM notice_recipients nr JOIN notices n ON n.id = nr.notice_id
-			WHERE nr.notice_id = r.notice_id AND nr.user_id = ? AND n.status = 'active')))))`
-
-// BlobReadableBy reports whether userID may read blobID (see readableBlob); false for
-// a blob that does not exist.
-func (s *DB) BlobReadableBy(ctx context.Context, blobID string, userID int64) (bool, error) {
-	var n int
-	err := s.queryRow(ctx, `SELECT count(*) FROM blobs b WHERE b.id = ? AND `+readableBlob, blobID, userID, userID, userID).Scan(&n)
-	if err != nil {
-		return false, s.fail(err, "may user %d read blob %s", userID, blobID)
-	}
-	return n > 0, nil
 }
 
 // ListMyFileKeys: see Keys.

@@ -36,7 +36,7 @@ func refsOf(t *testing.T, s store.Store, blob string) []store.BlobRef {
 
 func readable(t *testing.T, s store.Store, blob string, user int64) bool {
 	t.Helper()
-	ok, err := s.BlobReadableBy(t.Context(), blob, user)
+	ok, err := s.CanReadBlob(t.Context(), user, blob)
 	must(t, err)
 	return ok
 }
@@ -433,6 +433,34 @@ func TestNoticeAttachmentsStored(t *testing.T) {
 		wantErr(t, err, store.ErrBlobGone)
 		if len(refsOf(t, s, a)) != 1 {
 			t.Fatalf("refs after the refusal %+v", refsOf(t, s, a))
+		}
+	})
+}
+
+// An upload cancelled (by its uploader, or by the sweeper before it deletes the parts)
+// can no longer be attached: the message fails alone and references nothing.
+func TestCancelledUploadCannotBeAttached(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		t.Parallel()
+		ctx := t.Context()
+		u := users(t, s, "cu", 2)
+		c := newChannel(t, s, "撤销", u[0], u[1])
+		gone, kept := newBlob(t, s, u[0], 5000), newBlob(t, s, u[0], 800)
+		must(t, s.CancelBlob(ctx, gone))
+		res, err := s.AppendMessages(ctx, []store.NewMessage{
+			{ChannelID: c.ID, SenderID: u[0], ClientID: "c1", Attachment: &store.Attachment{BlobID: gone, Size: 5000, Commitment: "c"}, CreatedAt: t0},
+			{ChannelID: c.ID, SenderID: u[0], ClientID: "c2", Attachment: &store.Attachment{BlobID: kept, Size: 800, Commitment: "c"}, CreatedAt: t0},
+		})
+		must(t, err)
+		if !errors.Is(res[0].Err, store.ErrBlobGone) || res[1].Err != nil {
+			t.Fatalf("results %+v", res)
+		}
+		if r := refsOf(t, s, gone); len(r) != 0 || readable(t, s, gone, u[1]) {
+			t.Fatalf("a cancelled upload was sent: refs %+v", r)
+		}
+		// Once attached, it cannot be cancelled any more.
+		if err := s.CancelBlob(ctx, kept); err == nil {
+			t.Fatal("an attached blob was cancelled")
 		}
 	})
 }
