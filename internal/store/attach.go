@@ -289,3 +289,39 @@ func (s *DB) ChannelFileMessages(ctx context.Context, channelID, beforeSeq int64
 	}
 	return ms, more, nil
 }
+
+// releaseMessageBlobs deletes a message's blob references and turns each blob that no
+// reference names any more into an upload that expired at expiredAt (milliseconds):
+// unattached, so the files sweeper deletes its bytes and row (and with the row its
+// wrapped keys) at its next pass.
+func (s *DB) releaseMessageBlobs(ctx context.Context, channelID, seq, expiredAt int64) error {
+	rows, err := s.query(ctx, `SELECT DISTINCT blob_id FROM blob_refs WHERE channel_id = ? AND seq = ?`, channelID, seq)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if _, err := s.exec(ctx, `DELETE FROM blob_refs WHERE channel_id = ? AND seq = ?`, channelID, seq); err != nil {
+		return err
+	}
+	for chunk := range slices.Chunk(ids, idChunk) {
+		args := append([]any{max(expiredAt, 1)}, stringArgs(chunk)...)
+		if _, err := s.exec(ctx, `UPDATE blobs SET attached_at = 0, expires_at = ?
+			WHERE id IN (`+placeholders(len(chunk))+`) AND attached_at > 0
+			AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.blob_id = blobs.id)`, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -346,6 +346,23 @@ func TestAttachmentsOnMessages(t *testing.T) {
 		if len(files) != 0 {
 			t.Fatalf("files after the recall %+v", files)
 		}
+		// Sent nowhere else, the file and its thumbnail are now expired uploads for the
+		// sweeper; the blob still forwarded elsewhere stays attached.
+		expired, err := s.ListExpiredBlobs(ctx, t0.Add(time.Minute), 10)
+		must(t, err)
+		var ids []string
+		for _, b := range expired {
+			ids = append(ids, b.ID)
+		}
+		slices.Sort(ids)
+		want := []string{file, thumb}
+		slices.Sort(want)
+		if !slices.Equal(ids, want) {
+			t.Fatalf("expired after the recall %v, want %v", ids, want)
+		}
+		if st, _ := s.BlobStates(ctx, []string{second}); st[second].AttachedAt.IsZero() {
+			t.Fatal("a blob still sent elsewhere was released")
+		}
 	})
 }
 

@@ -631,7 +631,8 @@ func (s *DB) EditMessage(ctx context.Context, channelID, seq int64, text string,
 // RecallMessage withdraws a message: its row and Seq stay, its text, forward and
 // attachment are cleared, its search terms and its references to blobs are deleted (so
 // nobody may fetch a file through it any more), and RecalledAt (at, now when zero) and
-// RecalledBy are set. ErrNotFound for a missing message, ErrConflict for one already recalled.
+// RecalledBy are set. A blob nothing refers to any more (the file recalled wherever it
+// was sent) becomes an expired upload, which the files sweeper removes with its keys. ErrNotFound for a missing message, ErrConflict for one already recalled.
 func (s *DB) RecallMessage(ctx context.Context, channelID, seq, by int64, at time.Time) (Message, error) {
 	recalled := toMillis(s.stamp(at))
 	var m Message
@@ -647,7 +648,7 @@ func (s *DB) RecallMessage(ctx context.Context, channelID, seq, by int64, at tim
 		if err != nil {
 			return tx.fail(err, "recall message %d/%d", channelID, seq)
 		}
-		if _, err := tx.exec(ctx, `DELETE FROM blob_refs WHERE channel_id = ? AND seq = ?`, channelID, seq); err != nil {
+		if err := tx.releaseMessageBlobs(ctx, channelID, seq, recalled); err != nil {
 			return tx.fail(err, "recall message %d/%d: its blob references", channelID, seq)
 		}
 		return tx.deleteTerms(ctx, channelID, seq, old)
