@@ -120,7 +120,9 @@ function retryAfterHeader(res: Response): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-async function errorFrom(res: Response): Promise<ApiError> {
+/** The ApiError of a failed answer (its JSON error body, else its status); exported for
+ * the few calls that cannot go through request() (a binary upload part). */
+export async function errorFrom(res: Response): Promise<ApiError> {
   let body: unknown;
   try {
     body = await res.json();

@@ -82,6 +82,10 @@ export function createAppStore(opts: StoreOptions) {
   // The one-time password just typed at login, kept (only in memory) until the forced
   // change it is for is done, so that change does not ask for it a second time.
   let oneTime: string | undefined;
+  // The password that opened this session (or the new one of the forced change), kept
+  // only in memory until the shell takes it to unlock the person's encryption key
+  // (src/files/keyring-impl.ts): a reload never has it.
+  let fresh: { userId: number; password: string } | undefined;
   let session = 0;
 
   function set(next: Partial<AppState>) {
@@ -105,6 +109,7 @@ export function createAppStore(opts: StoreOptions) {
   /** After a login: remember the password only when the account must change it. */
   function loggedIn(me: Me, password: string): Screen {
     oneTime = me.must_change_password ? password : undefined;
+    fresh = { userId: me.id, password };
     return routed(me);
   }
   opts.tabs?.onLogout(() => {
@@ -128,6 +133,7 @@ export function createAppStore(opts: StoreOptions) {
   function toLogin(error?: UiError, username = '') {
     pending = undefined;
     oneTime = undefined;
+    fresh = undefined;
     screen({ name: 'login', step: 'credentials', username, busy: false, error });
   }
   /** Handles an error of a call made after login; true when it sent us to the login page. */
@@ -232,6 +238,7 @@ export function createAppStore(opts: StoreOptions) {
     try {
       const res = await api.changePassword(current, next);
       oneTime = undefined;
+      fresh = { userId: res.user.id, password: next };
       screen(routed(res.user));
     } catch (err) {
       const e = toUiError(err, now());
@@ -324,8 +331,17 @@ export function createAppStore(opts: StoreOptions) {
     set({ screen: { ...s, route: r } });
   }
 
+  /** The password typed moments ago, once (the shell unlocks the encryption key with it);
+   * undefined after a reload, or when it was for someone else. */
+  function takePassword(userId: number): string | undefined {
+    const f = fresh;
+    fresh = undefined;
+    return f && f.userId === userId ? f.password : undefined;
+  }
+
   return {
     getState: () => state,
+    takePassword,
     subscribe(fn: (s: AppState) => void): () => void {
       listeners.add(fn);
       return () => listeners.delete(fn);

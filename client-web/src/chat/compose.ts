@@ -1,6 +1,7 @@
 // What the composer sends: the checks the server would make, done first so a person
 // hears at once why a message cannot go, and the mentions picked from the member list.
 
+import type { Attachment } from '../files/types';
 import { MAX_FRAME_BYTES, MAX_TEXT_CHARS, PROTOCOL_VERSION, type SendData } from './types';
 
 export type ComposeProblem = 'empty' | 'too_long' | 'too_large';
@@ -101,8 +102,14 @@ export function sendData(p: {
   mentions?: number[];
   mentionAll?: boolean;
   secrecy?: number;
+  attachment?: Attachment;
 }): SendData {
   const d: SendData = { channel_id: p.channelId, client_id: p.clientId, text: p.text };
+  if (p.attachment) {
+    // The frame names the blobs; sizes are the server's own record.
+    const a = p.attachment;
+    d.attachment = { blob_id: a.blob_id, commitment: a.commitment, ...(a.thumb_blob_id ? { thumb_blob_id: a.thumb_blob_id } : {}) };
+  }
   if (p.replyTo) d.reply_to = p.replyTo;
   if (p.mentions && p.mentions.length) d.mentions = p.mentions;
   if (p.mentionAll) d.mention_all = true;

@@ -155,6 +155,7 @@ export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending
             mention_all: p.mentionAll,
             secrecy: p.secrecy ?? 0,
             created_at: a.created_at ?? new Date(ctx.now()).toISOString(),
+            ...(p.attachment ? { attachment: p.attachment } : {}),
           });
         }
         return;

@@ -3,6 +3,7 @@
 // at logout: office computers are shared.
 
 import type { UiError } from '../errors';
+import type { Attachment } from '../files/types';
 import type { KeyValueStorage } from '../i18n';
 
 export interface Pending {
@@ -13,6 +14,8 @@ export interface Pending {
   mentions?: number[];
   mentionAll?: boolean;
   secrecy?: number;
+  /** A file message (text empty): the blob is uploaded and its keys shared (src/files). */
+  attachment?: Attachment;
   /** ms since epoch, when written */
   createdAt: number;
   /** queued: waits for the connection; sending: on the wire, no answer yet; failed: refused */

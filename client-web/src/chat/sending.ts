@@ -3,6 +3,7 @@
 // frames) come back through frames.ts, which settles the ops registered here.
 
 import { localError, type UiError } from '../errors';
+import type { Attachment } from '../files/types';
 import { checkText, newClientId, sendData, stripControls, type ComposeProblem } from './compose';
 import { saveDrafts, type Pending } from './outbox';
 import type { ChatContext } from './state';
@@ -71,6 +72,19 @@ export function createSending(ctx: ChatContext, sendFrame: (f: Frame) => boolean
     if (problem) return problem;
     ctx.setOutbox([...ctx.state.outbox, p]);
     setDraft(channelId, '');
+    flush();
+    return undefined;
+  }
+
+  /** A file message: the upload queue (src/files/upload.ts) has uploaded the blob and
+   * shared its keys; the message goes like any other, through the outbox. */
+  function sendAttachment(channelId: number, attachment: Attachment, clientId: string): ComposeProblem | undefined {
+    if (ctx.state.outbox.some((p) => p.clientId === clientId)) return undefined; // already queued
+    const p: Pending = { clientId, channelId, text: '', attachment, createdAt: ctx.now(), status: 'queued' };
+    const frame = sendData({ ...p });
+    const problem = checkText('-', frame); // the frame's size; an attachment needs no text
+    if (problem) return problem;
+    ctx.setOutbox([...ctx.state.outbox, p]);
     flush();
     return undefined;
   }
@@ -148,6 +162,7 @@ export function createSending(ctx: ChatContext, sendFrame: (f: Frame) => boolean
     flush,
     pause,
     send,
+    sendAttachment,
     retry,
     discard,
     edit,

@@ -73,6 +73,7 @@ export function createChatStore(deps: ChatDeps) {
     loadPresence: loaders.loadPresence,
     reloadChannels: loaders.loadChannels,
     send: sending.send,
+    sendAttachment: sending.sendAttachment,
     retry: sending.retry,
     discard: sending.discard,
     edit: sending.edit,

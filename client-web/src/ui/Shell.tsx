@@ -26,6 +26,10 @@ import { UrgentCard } from './urgent/UrgentCard';
 import { createUrgentStore } from '../urgent/browser';
 import { createReadsStore } from '../reads/store';
 import { ReadsStoreContext } from './reads/ReadsScope';
+import { FilesContext } from '../files/keyring';
+import { maxFileSize } from '../files/pick';
+import { createFilesSend } from '../files/wiring';
+import { FilesSendContext } from './files/send/context';
 
 interface Props {
   store: AppStore;
@@ -50,6 +54,14 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   const bumps = useStore(urgent).bumps;
   const reads = useMemo(() => createReadsStore({ request }), [me.id, session]);
   useEffect(() => () => reads.dispose(), [reads]);
+  // Files: the person's keys and the upload queue live as long as the person is signed
+  // in here (a password change's new session keeps them); they reach the chat store of
+  // the current session through this ref.
+  const chatRef = useRef<ChatStore>();
+  const filesSend = useMemo(
+    () => createFilesSend({ request, me, storage: browserStorage(), chat: () => chatRef.current! }),
+    [me.id],
+  );
   const chat = useMemo(
     () =>
       createChatStore({
@@ -71,6 +83,31 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
       }),
     [me.id, session],
   );
+  chatRef.current = chat;
+  useEffect(() => {
+    // The password typed moments ago, if this page logged in: unlocks (or makes) the key.
+    void filesSend.keyring.start(store.takePassword(me.id));
+    const online = () => filesSend.uploads.resume();
+    addEventListener('online', online);
+    return () => {
+      removeEventListener('online', online);
+      const s = store.getState().screen;
+      if (s.name === 'login' && s.error?.code === LOCAL_CODES.loggedOutElsewhere) void filesSend.forget();
+      else filesSend.dispose();
+    };
+  }, [filesSend]);
+  useEffect(() => {
+    // A file message acknowledged ends its upload row; the connection back resumes uploads.
+    let conn = chat.getState().conn;
+    filesSend.uploads.outboxChanged(chat.getState().outbox);
+    return chat.subscribe((s) => {
+      filesSend.uploads.outboxChanged(s.outbox);
+      if (s.conn === 'online' && conn !== 'online') filesSend.uploads.resume();
+      conn = s.conn;
+    });
+  }, [chat, filesSend]);
+  const limit = maxFileSize(info);
+  const filesValue = useMemo(() => ({ fs: filesSend, limit }), [filesSend, limit]);
   useEffect(() => {
     notices.start();
     return () => notices.dispose();
@@ -104,6 +141,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   const subtitle = [...new Set([me.title, me.position])].filter((x) => x && x !== role).join(' · ');
   const logout = () => {
     chat.forget();
+    void filesSend.forget();
     // This device's push subscription goes first: deleting it needs the session.
     void forgetPush({ request }).finally(() => void store.logout());
   };
@@ -119,6 +157,8 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   };
 
   return (
+    <FilesContext.Provider value={filesSend.files}>
+    <FilesSendContext.Provider value={filesValue}>
     <div class={`shell shell-${route.section}${route.section === 'channels' && route.channelId ? ' shell-channel-open' : ''}${phone ? ' shell-phone' : ''}`}>
       <a class="skip-link" href="#main">
         {t('shell.skip')}
@@ -206,6 +246,8 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
         </main>
       </div>
     </div>
+    </FilesSendContext.Provider>
+    </FilesContext.Provider>
   );
 }
 

@@ -16,6 +16,9 @@ import type { MessageActions } from './MessageItem';
 import { Timeline } from './Timeline';
 import { ReadsScope } from '../reads/ReadsScope';
 import { QuickReactions, reactionActions } from '../reactions/MessageReactions';
+import { useFilesSend } from '../files/send/context';
+import { useFileDrop } from '../files/send/DropZone';
+import { intakeFiles } from '../../files/pick';
 
 interface Props {
   s: ChatState;
@@ -101,6 +104,11 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
   const peerNames = useMemo(() => new Map(c?.peer_id ? [[c.peer_id, title]] : []), [c?.peer_id, title]);
   const membersLabel = members ? t('chat.members_count', { n: members.length }) : t('chat.members');
   const mayPost = c && !c.archived && (c.post_policy === 'everyone' || c.role === 'admin');
+  // Files dropped anywhere on the channel go as the composer's would.
+  const filesSend = useFilesSend();
+  const drop = useFileDrop(!!(filesSend && mayPost && !fwd.selecting), title, filesSend?.limit ?? 0, (files, folders) => {
+    if (filesSend) intakeFiles(filesSend.fs.uploads, id, files, filesSend.limit, folders);
+  });
 
   return (
     <section class={`channel${showMembers ? ' channel-with-members' : ''}`} aria-labelledby="channel-title">
@@ -146,7 +154,8 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
         ) : null}
       </header>
       <div class="channel-body">
-        <div class="channel-main">
+        <div class="channel-main" {...drop.handlers}>
+          {drop.overlay}
           {pinned}
           {s.channelsLoaded && !c ? <p class="form-error timeline-note" role="alert">{t('chat.not_member')}</p> : null}
           {error ? (

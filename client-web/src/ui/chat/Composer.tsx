@@ -9,6 +9,7 @@ import { notePushMoment } from '../../push/prompt';
 import { locale, t, type MessageKey } from '../../i18n';
 import { mentionAllAllowed } from '../../groups/lines';
 import { EmojiPicker } from '../reactions/EmojiPicker';
+import { useComposerFiles } from '../files/send/ComposerFiles';
 
 interface Props {
   chat: ChatStore;
@@ -48,6 +49,8 @@ export function Composer(p: Props) {
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
+  // Files and pictures (src/files): attach buttons, paste, the uploads above the text.
+  const files = useComposerFiles({ channel, members: p.members, names: p.names, editing: !!editing, focusText: () => ref.current?.focus() });
 
   // Entering or leaving edit mode swaps the text; a reply just moves focus here. On
   // opening a channel, focus comes here only with a keyboard at hand: on a phone it
@@ -184,6 +187,7 @@ export function Composer(p: Props) {
         void submit();
       }}
     >
+      {files.top}
       {editing ? (
         <div class="composer-context">
           <span>{t('chat.editing')}</span>
@@ -228,6 +232,7 @@ export function Composer(p: Props) {
       ) : null}
       <div class="composer-row">
         <EmojiPicker textarea={ref} id={`emoji-${channel.id}`} onInsert={(v, c) => update(v, c)} />
+        {files.buttons}
         <label class="visually-hidden" for={`composer-${channel.id}`}>
           {t('chat.composer')}
         </label>
@@ -250,6 +255,7 @@ export function Composer(p: Props) {
             update(el.value, el.selectionStart ?? el.value.length);
           }}
           onKeyDown={onKeyDown}
+          onPaste={files.onPaste}
           onClick={(e) => setCaret((e.target as HTMLTextAreaElement).selectionStart ?? 0)}
           onKeyUp={(e) => {
             if (e.key.startsWith('Arrow') && !open) setCaret((e.target as HTMLTextAreaElement).selectionStart ?? 0);

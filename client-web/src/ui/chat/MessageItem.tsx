@@ -232,7 +232,8 @@ export function PendingItem({ p, compact, names, meId, onRetry, onDiscard }: {
           </header>
         )}
         <div class="msg-text" dir="auto">
-          <RichText text={p.text} mentionNames={mentionNames({ mentions: p.mentions, mention_all: p.mentionAll }, names)} myNames={[]} />
+          {/* A file message waiting for its ack: its name is in the upload row above the composer. */}
+          <RichText text={p.text || (p.attachment ? t('files.pending') : '')} mentionNames={mentionNames({ mentions: p.mentions, mention_all: p.mentionAll }, names)} myNames={[]} />
         </div>
         <p class="msg-status" role={p.status === 'failed' ? 'alert' : undefined}>
           {status}

@@ -6,6 +6,7 @@ import { accountErrorKey, changeOwnPassword, disableTotp, enableTotp, passwordPr
 import { normaliseCode } from '../../state';
 import { CodeField, Field } from '../common';
 import { groupSecret, safeImage } from '../TotpSetupPage';
+import { useFilesSend } from '../files/send/context';
 
 interface Props {
   request: Request;
@@ -44,6 +45,7 @@ function PasswordPart({ request, me, onSessionRenewed }: Props) {
   const [done, setDone] = useState(false);
   const currentRef = useRef<HTMLInputElement>(null);
   const nextRef = useRef<HTMLInputElement>(null);
+  const files = useFilesSend();
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -59,6 +61,8 @@ function PasswordPart({ request, me, onSessionRenewed }: Props) {
     setError(undefined);
     try {
       const res = await changeOwnPassword(request, current, next);
+      // The encryption key is wrapped with the password: wrap it with the new one.
+      void files?.fs.keyring.passwordChanged(current, next);
       setOpen(false);
       setDone(true);
       setCurrent('');

@@ -5,6 +5,7 @@ import type { Route } from '../../router';
 import { Avatar } from '../chat/Avatar';
 import { LanguageSwitch } from '../common';
 import { AccountSection } from './AccountSection';
+import { KeySection } from '../files/send/KeySection';
 import { LogoutDialog } from './LogoutDialog';
 import './me.css';
 
@@ -43,6 +44,7 @@ export function MePage(p: Props) {
       </section>
 
       <AccountSection request={p.request} me={me} onSessionRenewed={p.onSessionRenewed} onMeChanged={p.onMeChanged} />
+      <KeySection />
 
       <section class="me-section" aria-labelledby="me-more-title">
         <h2 id="me-more-title" class="me-heading">

@@ -1,0 +1,95 @@
+import { describeError } from '../../../errors';
+import { formatSize } from '../../../files/size';
+import type { UploadItem, UploadQueue } from '../../../files/upload';
+import { locale, t, type MessageKey } from '../../../i18n';
+import { useStore } from '../../hooks';
+
+export function percent(it: Pick<UploadItem, 'done' | 'total' | 'stage'>): number {
+  if (it.stage === 'sharing' || it.stage === 'sending' || it.stage === 'done') return 100;
+  if (it.total <= 0) return 0;
+  return Math.min(100, Math.floor((it.done * 100) / it.total));
+}
+
+function statusText(it: UploadItem, pct: number): string {
+  switch (it.stage) {
+    case 'waiting':
+      return it.needsKey ? t('files.needs_key') : t('files.stage.waiting');
+    case 'uploading':
+      return `${t('files.stage.uploading')} ${pct}%`;
+    case 'failed':
+      return t('files.failed', { reason: it.error ? describeError(it.error, locale.get()) : '' });
+    case 'done':
+      return `${t('files.stage.done')}。${t('files.missing', { n: it.missing ?? 0 })}`;
+    default:
+      return t(`files.stage.${it.stage}` as MessageKey);
+  }
+}
+
+/** One row per file being sent in this channel (name, size, progress, 取消 / 重试), and
+ * what was refused before any byte left. */
+export function UploadRows({ queue, channelId, limit }: { queue: UploadQueue; channelId: number; limit: number }) {
+  const s = useStore(queue);
+  const items = s.items.filter((x) => x.channelId === channelId);
+  const refused = s.refused.filter((r) => r.channelId === channelId);
+  if (!items.length && !refused.length) return null;
+  return (
+    <div class="uploads">
+      {refused.length ? (
+        <div class="upload-refused" role="alert">
+          <ul>
+            {refused.map((r, i) => (
+              <li key={i}>{r.reason === 'folder' ? t('files.folder', { name: r.name }) : t('files.too_large', { name: r.name, limit: formatSize(limit) })}</li>
+            ))}
+          </ul>
+          <button type="button" class="btn btn-quiet btn-small" onClick={() => queue.clearRefused(channelId)}>
+            {t('files.refused_dismiss')}
+          </button>
+        </div>
+      ) : null}
+      {items.length ? (
+        <ul class="upload-list" aria-label={t('files.uploads')}>
+          {items.map((it) => {
+            const pct = percent(it);
+            const failed = it.stage === 'failed';
+            const cancellable = it.stage !== 'sending' && it.stage !== 'done';
+            return (
+              <li key={it.id} class={`upload-item upload-${it.stage}`} data-upload-stage={it.stage}>
+                <span class="upload-icon" aria-hidden="true">
+                  {it.picture ? '🖼️' : '📄'}
+                </span>
+                <div class="upload-main">
+                  <div class="upload-line">
+                    <span class="upload-name" title={it.name} dir="auto">
+                      {it.name}
+                    </span>
+                    <span class="upload-size">{formatSize(it.size)}</span>
+                  </div>
+                  <progress class="upload-bar" max={100} value={pct} aria-label={t('files.progress', { name: it.name })} />
+                  <p class={failed ? 'upload-status form-error' : 'upload-status muted'} role={failed ? 'alert' : undefined} aria-live={failed ? undefined : 'off'}>
+                    {statusText(it, pct)}
+                  </p>
+                </div>
+                <div class="upload-actions">
+                  {failed ? (
+                    <button type="button" class="btn btn-secondary btn-small" aria-label={t('files.retry_label', { name: it.name })} onClick={() => queue.retry(it.id)}>
+                      {t('files.retry')}
+                    </button>
+                  ) : null}
+                  {it.stage === 'done' ? (
+                    <button type="button" class="btn btn-quiet btn-small" onClick={() => queue.dismiss(it.id)}>
+                      {t('files.dismiss')}
+                    </button>
+                  ) : cancellable ? (
+                    <button type="button" class="btn btn-quiet btn-small" aria-label={t('files.cancel_label', { name: it.name })} onClick={() => queue.cancel(it.id)}>
+                      {t('files.cancel')}
+                    </button>
+                  ) : null}
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
