@@ -333,3 +333,54 @@ describe('shell', () => {
     expect(two.getState().screen).toMatchObject({ name: 'login', username: 'wangjianguo', error: { code: 'logged_out_elsewhere' } });
   });
 });
+
+describe('the password for the encryption key', () => {
+  it('is handed to the shell once after a login, never after a reload', async () => {
+    const { store } = setup({ 'POST /api/v1/auth/login': () => loginOk() });
+    await store.start();
+    await store.login('wangjianguo', 'Govchat#2026');
+    expect(screen(store).name).toBe('shell');
+    expect(store.takePassword(2)).toBeUndefined(); // someone else's shell: nothing
+    const again = setup({ 'POST /api/v1/auth/login': () => loginOk() });
+    await again.store.start();
+    await again.store.login('wangjianguo', 'Govchat#2026');
+    expect(again.store.takePassword(1)).toBe('Govchat#2026');
+    expect(again.store.takePassword(1)).toBeUndefined();
+    const reload = setup({ 'GET /api/v1/me': () => ({ status: 200, body: me() }) });
+    await reload.store.start();
+    expect(reload.store.takePassword(1)).toBeUndefined();
+  });
+
+  it('after the two steps of a login with a second factor', async () => {
+    const { store } = setup({
+      'POST /api/v1/auth/login': (b) => ((b as { totp_code?: string }).totp_code ? loginOk() : { status: 401, body: err('totp_required') }),
+    });
+    await store.start();
+    await store.login('wangjianguo', 'Govchat#2026');
+    await store.submitTotp('123456');
+    expect(store.takePassword(1)).toBe('Govchat#2026');
+  });
+
+  it('after a forced change it is the new password; a logout forgets it', async () => {
+    let current = me({ must_change_password: true });
+    const { store } = setup({
+      'POST /api/v1/auth/login': () => loginOk(current),
+      'POST /api/v1/me/password': () => {
+        current = { ...current, must_change_password: false };
+        return loginOk(current);
+      },
+      'POST /api/v1/auth/logout': () => ({ status: 204 }),
+    });
+    await store.start();
+    await store.login('wangjianguo', 'OneTime#123');
+    await store.changePassword('', 'LongEnough#1', 'LongEnough#1');
+    expect(screen(store).name).toBe('shell');
+    expect(store.takePassword(1)).toBe('LongEnough#1');
+    await store.login('x', 'y'); // not on the login page: ignored
+    current = me();
+    await store.logout();
+    await store.login('wangjianguo', 'Govchat#2026');
+    await store.logout();
+    expect(store.takePassword(1)).toBeUndefined();
+  });
+});

@@ -500,6 +500,33 @@ describe('sending', () => {
     expect(t.st().outbox).toEqual([]);
   });
 
+  it('a file message: the attachment ref and no text go out; the ack shows it with the attachment', async () => {
+    const t = setup();
+    await t.live();
+    await openChannel(t);
+    const att = { blob_id: 'a'.repeat(32), size: 5000, commitment: 'Y29tbWl0', thumb_blob_id: 'b'.repeat(32), thumb_size: 900 };
+    expect(t.store.sendAttachment(2, att, 'web-file-1')).toBeUndefined();
+    // The same client id again (a retry of the upload row) queues nothing twice.
+    expect(t.store.sendAttachment(2, att, 'web-file-1')).toBeUndefined();
+    expect(t.sent('send')).toHaveLength(1);
+    const { data } = sendFrame(t);
+    expect(data).toEqual({ channel_id: 2, client_id: 'web-file-1', text: '', attachment: { blob_id: att.blob_id, commitment: att.commitment, thumb_blob_id: att.thumb_blob_id } });
+    expect(JSON.parse(t.storage.data.get('govchat.outbox.1')!)).toMatchObject([{ clientId: 'web-file-1', attachment: att }]);
+    ackSend(t, 0, 61);
+    expect(t.st().outbox).toEqual([]);
+    expect(t.st().timelines[2]?.messages.at(-1)).toMatchObject({ seq: 61, text: '', attachment: att });
+  });
+
+  it('a refused file message is marked failed like any other (the upload row takes it back)', async () => {
+    const t = setup();
+    await t.live();
+    t.store.sendAttachment(2, { blob_id: 'a'.repeat(32), size: 5000, commitment: 'c' }, 'web-file-2');
+    t.ws().deliver(server.error(sendFrame(t).ref, 'key_missing'));
+    expect(t.st().outbox).toMatchObject([{ clientId: 'web-file-2', status: 'failed', error: { code: 'key_missing' } }]);
+    t.store.discard('web-file-2');
+    expect(t.st().outbox).toEqual([]);
+  });
+
   it('bad_request: marked failed with the error; retry sends it again, discard drops it', async () => {
     const t = setup();
     await t.live();

@@ -77,6 +77,11 @@ interface Pins {
 
 export const pinsKey = (userId: number) => `govchat.keypins.${userId}`;
 
+/** "abcd ef01 2345 6789": a key id to read out over the phone, four digits at a time. */
+export function fingerprint(keyId: string): string {
+  return keyId.replace(/(.{4})(?=.)/g, '$1 ');
+}
+
 export function createKeyring(deps: KeyringDeps) {
   const { api, crypto: c, vault, storage, me } = deps;
   const now = deps.now ?? Date.now;

@@ -152,6 +152,14 @@ export function hex(bytes: Uint8Array): string {
   return s;
 }
 
+/** The progress bar's percentage: the bytes the server holds; 100 once uploaded. Floored,
+ * so 100 % means done. */
+export function percent(it: Pick<UploadItem, 'done' | 'total' | 'stage'>): number {
+  if (it.stage === 'sharing' || it.stage === 'sending' || it.stage === 'done') return 100;
+  if (it.total <= 0) return 0;
+  return Math.min(100, Math.floor((it.done * 100) / it.total));
+}
+
 /** A name the metadata record takes: at most 255 characters, the extension kept. */
 export function clampName(name: string, max = NAME_MAX): string {
   const chars = [...name.replace(/[\u0000-\u001f\u007f]/g, '')];

@@ -1,15 +1,11 @@
 import { useRef, useState } from 'preact/hooks';
-import type { KeyringStore } from '../../../files/keyring-impl';
+import { fingerprint, type KeyringStore } from '../../../files/keyring-impl';
 import { t } from '../../../i18n';
 import { useStore } from '../../hooks';
 import { useFilesSend } from './context';
 import { KeyPrompt } from './KeyPrompt';
 import './send.css';
 
-/** "abcd ef01 2345 6789": a key id read aloud on the phone, four at a time. */
-export function fingerprint(keyId: string): string {
-  return keyId.replace(/(.{4})(?=.)/g, '$1 ');
-}
 
 /** 我 → 加密密钥: the key's state on this device, the unlock form while locked, and
  * 创建新的加密密钥 (with its warning) when the old key cannot be unlocked. */

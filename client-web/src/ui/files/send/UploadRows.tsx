@@ -1,14 +1,9 @@
 import { describeError } from '../../../errors';
 import { formatSize } from '../../../files/size';
-import type { UploadItem, UploadQueue } from '../../../files/upload';
+import { percent, type UploadItem, type UploadQueue } from '../../../files/upload';
 import { locale, t, type MessageKey } from '../../../i18n';
 import { useStore } from '../../hooks';
 
-export function percent(it: Pick<UploadItem, 'done' | 'total' | 'stage'>): number {
-  if (it.stage === 'sharing' || it.stage === 'sending' || it.stage === 'done') return 100;
-  if (it.total <= 0) return 0;
-  return Math.min(100, Math.floor((it.done * 100) / it.total));
-}
 
 function statusText(it: UploadItem, pct: number): string {
   switch (it.stage) {

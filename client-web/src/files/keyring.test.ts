@@ -1,0 +1,389 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../api';
+import { memoryStorage } from '../testing';
+import { createDeviceVault, type DeviceRecord, type DeviceStore } from './device';
+import { createKeyring, KEY_CACHE_MS, pinsKey, type KeyCrypto } from './keyring-impl';
+import { b64u, contains, fromB64u, fromHex, hex, utf8 } from './testbytes';
+import type { MyKey, PutMyKeyRequest, UserKey } from './types';
+
+const ME = 5;
+
+/** Stands in for the e2e library: a wrap opens only with the same password, user and key
+ * id (as AES-GCM with the aad would), so every branch of the keyring can be driven. */
+function fakeCrypto(): KeyCrypto & { made: number } {
+  const c = {
+    made: 0,
+    async generateKeyPair() {
+      c.made++;
+      const privateKey = crypto.getRandomValues(new Uint8Array(32));
+      const publicKey = new Uint8Array(privateKey).reverse();
+      return { publicKey, privateKey };
+    },
+    keyIdOf: async (pub: Uint8Array) => hex(pub).slice(0, 16),
+    async wrapPrivateKey(priv: Uint8Array, password: string, userId: number, keyId: string) {
+      return { wrapped: JSON.stringify({ password, userId, keyId, priv: hex(priv) }), salt: 'salt', iterations: 600000 };
+    },
+    async unwrapPrivateKey(w: { wrapped: string }, password: string, userId: number, keyId: string) {
+      const v = JSON.parse(w.wrapped);
+      if (v.password !== password || v.userId !== userId || v.keyId !== keyId) throw new Error('OperationError');
+      return fromHex(v.priv);
+    },
+    b64u,
+    fromB64u,
+  };
+  return c;
+}
+
+function mapStore(): DeviceStore & { data: Map<number, DeviceRecord> } {
+  const data = new Map<number, DeviceRecord>();
+  return {
+    data,
+    get: async (id) => data.get(id),
+    put: async (id, r) => void data.set(id, r),
+    delete: async (id) => void data.delete(id),
+  };
+}
+
+/** The server's side of /me/key and the key directory. */
+function fakeServer() {
+  const s = {
+    mine: null as MyKey | null,
+    puts: [] as PutMyKeyRequest[],
+    users: new Map<number, UserKey>(),
+    fail: undefined as ApiError | undefined,
+    failPut: 0,
+    asked: [] as string[],
+    escrow: null as { key_id: string; public_key: string; set_by: number; created_at: string } | null,
+  };
+  const api = {
+    async myKey() {
+      s.asked.push('me');
+      if (s.fail) throw s.fail;
+      return s.mine;
+    },
+    async putMyKey(k: PutMyKeyRequest) {
+      if (s.failPut > 0) {
+        s.failPut--;
+        throw new ApiError(0, 'network', 'down');
+      }
+      s.puts.push(k);
+      const keyId = hex(fromB64u(k.public_key)).slice(0, 16);
+      s.mine = { user_id: ME, key_id: keyId, public_key: k.public_key, created_at: '', wrapped_private: k.wrapped_private, kdf_salt: k.kdf_salt, kdf_iterations: k.kdf_iterations };
+    },
+    async keys(ids: readonly number[]) {
+      s.asked.push(`keys:${ids.join(',')}`);
+      return ids.map((id) => s.users.get(id)).filter((k): k is UserKey => !!k);
+    },
+    async channelKeys(id: number) {
+      s.asked.push(`channel:${id}`);
+      return [...s.users.values()];
+    },
+    async escrowKey() {
+      s.asked.push('escrow');
+      return s.escrow;
+    },
+  };
+  return { s, api };
+}
+
+function setup(o: { store?: ReturnType<typeof mapStore>; server?: ReturnType<typeof fakeServer>; storage?: ReturnType<typeof memoryStorage>; crypto?: ReturnType<typeof fakeCrypto> } = {}) {
+  const store = o.store ?? mapStore();
+  const server = o.server ?? fakeServer();
+  const c = o.crypto ?? fakeCrypto();
+  let clock = 1_000_000;
+  const timers: { fn: () => void; ms: number }[] = [];
+  const storage = o.storage ?? memoryStorage();
+  const k = createKeyring({
+    api: server.api,
+    crypto: c,
+    vault: createDeviceVault(store),
+    storage: { ...storage, getItem: (x) => storage.getItem(x), setItem: (x, v) => storage.setItem(x, v), removeItem: (x) => storage.data.delete(x) },
+    me: { id: ME },
+    now: () => clock,
+    setTimeout: (fn, ms) => timers.push({ fn, ms }),
+  });
+  return { k, store, server, c, storage, timers, tick: (ms: number) => (clock += ms) };
+}
+
+const uk = (id: number, keyId: string): UserKey => ({ user_id: id, key_id: keyId, public_key: b64u(utf8(keyId)), created_at: '' });
+
+describe('keyring: the person’s own key', () => {
+  it('first sign-in: makes a pair, wraps it with the password, stores it on the server and this device', async () => {
+    const t = setup();
+    await t.k.start('Govchat#2026');
+    expect(t.k.getState()).toMatchObject({ status: 'ready', busy: false });
+    expect(t.server.s.puts).toHaveLength(1);
+    const put = t.server.s.puts[0]!;
+    expect(put.kdf_iterations).toBeGreaterThanOrEqual(600000);
+    expect(JSON.parse(put.wrapped_private)).toMatchObject({ password: 'Govchat#2026', userId: ME, keyId: t.k.getState().keyId });
+    expect(t.k.keyring.privateKey()).toHaveLength(32);
+    expect(t.store.data.get(ME)?.keyId).toBe(t.k.getState().keyId);
+    expect(t.store.data.get(ME)?.key.extractable).toBe(false);
+  });
+
+  it('a reload on this device unlocks from its copy, without a password and without a PUT', async () => {
+    const first = setup();
+    await first.k.start('pw-1234567890');
+    const priv = first.k.keyring.privateKey();
+    const again = setup({ store: first.store, server: first.server });
+    await again.k.start();
+    expect(again.k.getState().status).toBe('ready');
+    expect(again.k.keyring.privateKey()).toEqual(priv);
+    expect(first.server.s.puts).toHaveLength(1);
+  });
+
+  it('a reload on another device is locked; the prompt’s password unlocks it and keeps a copy', async () => {
+    const first = setup();
+    await first.k.start('pw-1234567890');
+    const other = setup({ server: first.server });
+    await other.k.start();
+    expect(other.k.getState()).toMatchObject({ status: 'locked', keyId: first.k.getState().keyId });
+    expect(other.k.keyring.privateKey()).toBeNull();
+    await other.k.unlock('wrong-password');
+    expect(other.k.getState()).toMatchObject({ status: 'locked', wrongPassword: true });
+    await other.k.unlock('pw-1234567890');
+    expect(other.k.getState()).toMatchObject({ status: 'ready', wrongPassword: false });
+    expect(other.k.keyring.privateKey()).toEqual(first.k.keyring.privateKey());
+    expect(other.store.data.has(ME)).toBe(true);
+    expect(first.server.s.puts).toHaveLength(1);
+  });
+
+  it('signing in elsewhere unwraps with the password and keeps a device copy', async () => {
+    const first = setup();
+    await first.k.start('pw-1234567890');
+    const other = setup({ server: first.server });
+    await other.k.start('pw-1234567890');
+    expect(other.k.getState().status).toBe('ready');
+    expect(other.store.data.get(ME)?.keyId).toBe(first.k.getState().keyId);
+    expect(first.server.s.puts).toHaveLength(1);
+  });
+
+  it('a password reset by an administrator: this device’s copy is wrapped with the new password (same public key)', async () => {
+    const first = setup();
+    await first.k.start('old-password-1');
+    const pub = first.server.s.mine!.public_key;
+    const after = setup({ store: first.store, server: first.server });
+    await after.k.start('new-password-2');
+    expect(after.k.getState().status).toBe('ready');
+    expect(first.server.s.puts).toHaveLength(2);
+    expect(first.server.s.puts[1]!.public_key).toBe(pub);
+    expect(JSON.parse(first.server.s.puts[1]!.wrapped_private).password).toBe('new-password-2');
+    // Another device now opens it with the new password.
+    const other = setup({ server: first.server });
+    await other.k.start('new-password-2');
+    expect(other.k.keyring.privateKey()).toEqual(first.k.keyring.privateKey());
+  });
+
+  it('a reset with no device copy stays locked; 创建新的加密密钥 makes a new pair', async () => {
+    const first = setup();
+    await first.k.start('old-password-1');
+    const oldId = first.k.getState().keyId;
+    const other = setup({ server: first.server });
+    await other.k.start('new-password-2');
+    expect(other.k.getState()).toMatchObject({ status: 'locked', wrongPassword: true });
+    expect(first.server.s.puts).toHaveLength(1);
+    await other.k.createNew('new-password-2');
+    expect(other.k.getState().status).toBe('ready');
+    expect(other.k.getState().keyId).not.toBe(oldId);
+    expect(first.server.s.puts).toHaveLength(2);
+    expect(first.server.s.puts[1]!.public_key).not.toBe(first.server.s.puts[0]!.public_key);
+  });
+
+  it('a device copy of an older key does not open the new one', async () => {
+    const first = setup();
+    await first.k.start('pw-1234567890');
+    const elsewhere = setup({ server: first.server });
+    await elsewhere.k.start('other-password');
+    await elsewhere.k.createNew('other-password');
+    const back = setup({ store: first.store, server: first.server });
+    await back.k.start();
+    expect(back.k.getState().status).toBe('locked');
+    // …nor is it wrapped over the new key when the password does not open it.
+    const puts = first.server.s.puts.length;
+    const again = setup({ store: first.store, server: first.server });
+    await again.k.start('pw-1234567890');
+    expect(again.k.getState().status).toBe('locked');
+    expect(first.server.s.puts).toHaveLength(puts);
+  });
+
+  it('a reload before any key: none; the prompt’s password makes it', async () => {
+    const t = setup();
+    await t.k.start();
+    expect(t.k.getState().status).toBe('none');
+    expect(t.k.hasKey()).toBe(false);
+    await t.k.unlock('pw-1234567890');
+    expect(t.k.getState().status).toBe('ready');
+    expect(t.k.hasKey()).toBe(true);
+    expect(t.server.s.puts).toHaveLength(1);
+  });
+
+  it('a locked key still lets the person send (their public key exists)', async () => {
+    const first = setup();
+    await first.k.start('pw-1234567890');
+    const other = setup({ server: first.server });
+    await other.k.start();
+    expect(other.k.hasKey()).toBe(true);
+  });
+
+  it('a password change wraps the key again with the new password', async () => {
+    const t = setup();
+    await t.k.start('old-password-1');
+    await t.k.passwordChanged('old-password-1', 'new-password-2');
+    expect(t.server.s.puts).toHaveLength(2);
+    expect(t.server.s.puts[1]!.public_key).toBe(t.server.s.puts[0]!.public_key);
+    const other = setup({ server: t.server });
+    await other.k.start('new-password-2');
+    expect(other.k.getState().status).toBe('ready');
+  });
+
+  it('a password change while locked unlocks with the current one first', async () => {
+    const first = setup();
+    await first.k.start('old-password-1');
+    const other = setup({ server: first.server });
+    await other.k.start();
+    await other.k.passwordChanged('old-password-1', 'new-password-2');
+    expect(other.k.getState().status).toBe('ready');
+    expect(JSON.parse(first.server.s.mine!.wrapped_private).password).toBe('new-password-2');
+  });
+
+  it('a re-wrap that fails is tried again a few times, then reported', async () => {
+    const t = setup();
+    await t.k.start('old-password-1');
+    t.server.s.failPut = 2;
+    await t.k.passwordChanged('old-password-1', 'new-password-2');
+    expect(t.timers.map((x) => x.ms)).toEqual([2000]);
+    t.timers.shift()!.fn();
+    await new Promise((r) => setTimeout(r, 0));
+    t.timers.shift()!.fn();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(JSON.parse(t.server.s.mine!.wrapped_private).password).toBe('new-password-2');
+    t.server.s.failPut = 9;
+    await t.k.passwordChanged('new-password-2', 'third-password');
+    for (let i = 0; i < 3; i++) {
+      t.timers.shift()!.fn();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    expect(t.timers).toHaveLength(0);
+    expect(t.k.getState()).toMatchObject({ status: 'ready', error: { code: 'network' } });
+  });
+
+  it('offline at a reload: the device copy still unlocks; with none, an error and retry (with the password of that start)', async () => {
+    const first = setup();
+    await first.k.start('pw-1234567890');
+    first.server.s.fail = new ApiError(0, 'network', 'down');
+    const back = setup({ store: first.store, server: first.server });
+    await back.k.start();
+    expect(back.k.getState().status).toBe('ready');
+    const other = setup({ server: first.server });
+    await other.k.start('pw-1234567890');
+    expect(other.k.getState()).toMatchObject({ status: 'error', error: { code: 'network' } });
+    first.server.s.fail = undefined;
+    await other.k.retry();
+    expect(other.k.getState().status).toBe('ready');
+  });
+
+  it('logout wipes this device’s copy and the key in memory', async () => {
+    const t = setup();
+    await t.k.start('pw-1234567890');
+    await t.k.forget();
+    expect(t.store.data.has(ME)).toBe(false);
+    expect(t.k.keyring.privateKey()).toBeNull();
+  });
+});
+
+describe('keyring: colleagues’ keys', () => {
+  it('pins keys first seen; a different key id is flagged until accepted', async () => {
+    const t = setup();
+    t.server.s.users.set(3, uk(3, 'aaaaaaaaaaaaaaaa'));
+    t.server.s.users.set(4, uk(4, 'bbbbbbbbbbbbbbbb'));
+    const got = await t.k.keyring.publicKeys([3, 4, 9]);
+    expect([...got.keys()].sort()).toEqual([3, 4]);
+    expect(t.k.keyring.changedKeys()).toEqual([]);
+    t.server.s.users.set(3, uk(3, 'cccccccccccccccc'));
+    t.tick(KEY_CACHE_MS);
+    await t.k.keyring.publicKeys([3]);
+    expect(t.k.keyring.changedKeys()).toEqual([3]);
+    expect(t.k.getState().changed).toEqual([3]);
+    // Another page of the same person sees it too (pins live in storage).
+    const again = setup({ storage: t.storage, server: t.server });
+    expect(again.k.keyring.changedKeys()).toEqual([3]);
+    t.k.acceptChange(3);
+    expect(t.k.keyring.changedKeys()).toEqual([]);
+    expect(JSON.parse(t.storage.data.get(pinsKey(ME))!).pins['3']).toBe('cccccccccccccccc');
+  });
+
+  it('a key that changes back to the pinned one is no longer flagged', async () => {
+    const t = setup();
+    t.server.s.users.set(3, uk(3, 'aaaaaaaaaaaaaaaa'));
+    await t.k.keyring.channelKeys(7);
+    t.server.s.users.set(3, uk(3, 'cccccccccccccccc'));
+    t.tick(KEY_CACHE_MS);
+    await t.k.keyring.channelKeys(7);
+    expect(t.k.keyring.changedKeys()).toEqual([3]);
+    t.server.s.users.set(3, uk(3, 'aaaaaaaaaaaaaaaa'));
+    t.tick(KEY_CACHE_MS);
+    await t.k.keyring.channelKeys(7);
+    expect(t.k.keyring.changedKeys()).toEqual([]);
+  });
+
+  it('one’s own key is not pinned here', async () => {
+    const t = setup();
+    t.server.s.users.set(ME, uk(ME, 'aaaaaaaaaaaaaaaa'));
+    await t.k.keyring.publicKeys([ME]);
+    t.server.s.users.set(ME, uk(ME, 'bbbbbbbbbbbbbbbb'));
+    t.tick(KEY_CACHE_MS);
+    await t.k.keyring.publicKeys([ME]);
+    expect(t.k.keyring.changedKeys()).toEqual([]);
+  });
+
+  it('keys are cached for a minute; people without a key are asked again', async () => {
+    const t = setup();
+    t.server.s.users.set(3, uk(3, 'aaaaaaaaaaaaaaaa'));
+    await t.k.keyring.channelKeys(7);
+    await t.k.keyring.channelKeys(7);
+    await t.k.keyring.publicKeys([3, 8]);
+    expect(t.server.s.asked).toEqual(['channel:7', 'keys:8']);
+    t.tick(KEY_CACHE_MS);
+    await t.k.keyring.publicKeys([3]);
+    expect(t.server.s.asked.at(-1)).toBe('keys:3');
+  });
+
+  it('the escrow key: null when none, cached a while', async () => {
+    const t = setup();
+    expect(await t.k.keyring.escrowKey()).toBeNull();
+    t.server.s.escrow = { key_id: 'eeeeeeeeeeeeeeee', public_key: 'pe', set_by: 4, created_at: '' };
+    expect(await t.k.keyring.escrowKey()).toBeNull();
+    t.tick(5 * 60_000);
+    expect(await t.k.keyring.escrowKey()).toEqual({ key_id: 'eeeeeeeeeeeeeeee', public_key: 'pe' });
+  });
+
+  it('broken pins in storage start afresh', () => {
+    const storage = memoryStorage();
+    storage.setItem(pinsKey(ME), '{not json');
+    const t = setup({ storage });
+    expect(t.k.keyring.changedKeys()).toEqual([]);
+  });
+});
+
+describe('device vault', () => {
+  it('seals under a non-extractable key, bound to the user and key id', async () => {
+    const store = mapStore();
+    const v = createDeviceVault(store);
+    const priv = crypto.getRandomValues(new Uint8Array(32));
+    await v.save(5, 'k1', priv);
+    const r = store.data.get(5)!;
+    expect(r.key.extractable).toBe(false);
+    await expect(crypto.subtle.exportKey('raw', r.key)).rejects.toThrow();
+    expect(contains(r.sealed, priv)).toBe(false);
+    expect(await v.load(5)).toEqual({ keyId: 'k1', privateKey: priv });
+    // Moved to another user, or relabelled with another key id: it does not open.
+    store.data.set(6, r);
+    expect(await v.load(6)).toBeNull();
+    store.data.set(5, { ...r, keyId: 'k2' });
+    expect(await v.load(5)).toBeNull();
+    store.data.set(5, { ...r, sealed: new Uint8Array(5) });
+    expect(await v.load(5)).toBeNull();
+    await v.wipe(5);
+    expect(await v.load(5)).toBeNull();
+  });
+});
