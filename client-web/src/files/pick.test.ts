@@ -16,6 +16,7 @@ describe('size limit', () => {
     expect(maxFileSize({ max_file_size: 100 << 20 })).toBe(100 << 20);
     expect(maxFileSize({ max_file_size: -1 })).toBe(2 * GiB);
     expect(maxFileSize({ max_file_size: 1.5 })).toBe(2 * GiB);
+    expect(maxFileSize({ max_file_size: 0 })).toBe(0); // the server takes no files
   });
 
   it('refuses what is over before any byte leaves, keeps the rest in order', () => {

@@ -11,8 +11,11 @@ export interface Refusal {
   reason: 'too_large' | 'folder';
 }
 
+/** The largest file a person may send; 0 when the server takes no files (then the
+ * composer offers none). */
 export function maxFileSize(info?: Pick<Info, 'max_file_size'>): number {
   const n = info?.max_file_size;
+  if (n === 0) return 0;
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_MAX_FILE_SIZE;
 }
 

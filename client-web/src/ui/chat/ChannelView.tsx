@@ -106,7 +106,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
   const mayPost = c && !c.archived && (c.post_policy === 'everyone' || c.role === 'admin');
   // Files dropped anywhere on the channel go as the composer's would.
   const filesSend = useFilesSend();
-  const drop = useFileDrop(!!(filesSend && mayPost && !fwd.selecting), title, filesSend?.limit ?? 0, (files, folders) => {
+  const drop = useFileDrop(!!(filesSend && filesSend.limit > 0 && mayPost && !fwd.selecting), title, filesSend?.limit ?? 0, (files, folders) => {
     if (filesSend) intakeFiles(filesSend.fs.uploads, id, files, filesSend.limit, folders);
   });
 

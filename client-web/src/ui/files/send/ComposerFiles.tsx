@@ -19,7 +19,7 @@ export function useComposerFiles(o: { channel: Channel; members: readonly Channe
   const v = useFilesSend();
   const phone = usePhone();
   const [pasted, setPasted] = useState<File[] | null>(null);
-  if (!v || o.editing) return { top: null, buttons: null, onPaste: undefined };
+  if (!v || o.editing || v.limit === 0) return { top: null, buttons: null, onPaste: undefined };
   const { fs, limit } = v;
   const channelId = o.channel.id;
   const take = (files: File[]) => intakeFiles(fs.uploads, channelId, files, limit);
