@@ -387,6 +387,16 @@ export function createKeyring(deps: KeyringDeps) {
       return escrow.key;
     },
     changedKeys: () => changedIds(),
+    subscribe(fn) {
+      let had = priv;
+      const on = () => {
+        if (priv === had) return;
+        had = priv;
+        fn();
+      };
+      listeners.add(on);
+      return () => listeners.delete(on);
+    },
   };
 
   return {
@@ -422,6 +432,7 @@ export function createKeyring(deps: KeyringDeps) {
     async forget() {
       priv = null;
       retryPassword = undefined;
+      listeners.forEach((fn) => fn(state));
       disposed = true;
       listeners.clear();
       try {

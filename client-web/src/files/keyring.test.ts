@@ -282,6 +282,22 @@ describe('keyring: the person’s own key', () => {
     expect(other.k.getState().status).toBe('ready');
   });
 
+  it('tells a view when the private key comes (and goes)', async () => {
+    const first = setup();
+    await first.k.start('pw-1234567890');
+    const other = setup({ server: first.server });
+    let calls = 0;
+    other.k.keyring.subscribe!(() => calls++);
+    await other.k.start();
+    expect(calls).toBe(0); // locked: nothing new
+    await other.k.unlock('pw-1234567890');
+    expect(calls).toBe(1);
+    other.k.acceptChange(3); // other changes do not call
+    expect(calls).toBe(1);
+    await other.k.forget();
+    expect(calls).toBe(2);
+  });
+
   it('logout wipes this device’s copy and the key in memory', async () => {
     const t = setup();
     await t.k.start('pw-1234567890');

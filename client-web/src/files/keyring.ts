@@ -18,6 +18,10 @@ export interface Keyring {
   escrowKey(): Promise<{ key_id: string; public_key: string } | null>;
   /** People whose key changed since this browser last saw it (to flag). */
   changedKeys(): number[];
+  /** Calls fn whenever privateKey() may have changed — unlocked once the login's PBKDF2
+   * is done or the unlock prompt answered, forgotten at logout — so a view that found it
+   * locked can try again by itself. Answers the unsubscribe. (Added by files-send.) */
+  subscribe?(fn: () => void): () => void;
 }
 
 /** Wraps file keys for everyone of a context and posts them (POST /api/v1/files/{id}/keys). */
