@@ -13,7 +13,8 @@
 //   → the message with the attachment, through the outbox; its ack ends the item.
 //
 // Memory stays bounded: a part is made when it can go, and held only until the server
-// has it, so an item holds at most `inFlight` parts (plus one being hashed).
+// has it, so an item holds at most `inFlight` parts (plus the one being hashed and the
+// next one being encrypted meanwhile).
 
 import { ApiError } from '../api';
 import { toUiError, type UiError } from '../errors';
@@ -354,10 +355,15 @@ export function createUploadQueue(deps: UploadDeps) {
         if (failure !== undefined) throw failure;
         put(n, bytes);
       }
+      // The next part is encrypted (WebCrypto works off the main thread) while this one
+      // is hashed (on it): one part more in memory, the two costs overlapped.
+      let ahead: Promise<Uint8Array> | undefined;
       for (let n = b.hashed; n < parts; n++) {
         if (!have.has(n)) await room();
         else if (failure !== undefined) throw failure;
-        const bytes = await range(n);
+        const bytes = await (ahead ?? range(n));
+        ahead = n + 1 < parts ? range(n + 1) : undefined;
+        ahead?.catch(() => undefined); // awaited next round; a stop before that is no failure
         if (signal.aborted) throw new Aborted();
         b.hasher.update(bytes);
         b.hashed = n + 1;
