@@ -301,3 +301,77 @@ for (const size of [
     assert.deepEqual(a.problems, []);
   });
 }
+
+const b64u = (buf) => Buffer.from(buf).toString('base64url');
+
+test('the key: a reload stays unlocked; without the device copy a prompt unlocks it; a colleague’s new key is flagged', { timeout: TIMEOUT }, async (t) => {
+  const b = await e2e.person(t, B, { viewport: { width: 1280, height: 800 } });
+  await openChannel(b.page, CHANNEL); // 张静 has a key (made at her login)
+  const a = await e2e.person(t, A, { viewport: { width: 1280, height: 800 } });
+  await openChannel(a.page, CHANNEL); // 李华 pins the members' keys
+
+  // A reload: the device copy in IndexedDB unlocks the key, no prompt.
+  await a.page.reload();
+  await openChannel(a.page, CHANNEL);
+  await a.page.locator('.composer').waitFor();
+  assert.equal(await a.page.locator('.key-prompt').count(), 0);
+  // A look at what IndexedDB keeps: a CryptoKey that cannot be exported, and ciphertext.
+  const kept = await a.page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const r = indexedDB.open('govchat-keys');
+        r.onerror = () => reject(r.error);
+        r.onsuccess = () => {
+          const get = r.result.transaction('device').objectStore('device').getAll();
+          get.onsuccess = () => resolve(get.result.map((x) => ({ extractable: x.key.extractable, type: x.key.algorithm.name, sealed: x.sealed.length })));
+        };
+      }),
+  );
+  assert.deepEqual(kept, [{ extractable: false, type: 'AES-GCM', sealed: 12 + 32 + 16 }]);
+
+  // Without the device copy (another computer, say), the channel asks for the password.
+  // The page holds the database open: the deletion is blocked until the reload closes it.
+  await a.page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const r = indexedDB.deleteDatabase('govchat-keys');
+        r.onsuccess = r.onblocked = resolve;
+      }),
+  );
+  await a.page.reload();
+  await openChannel(a.page, CHANNEL);
+  const prompt = a.page.locator('form.key-prompt');
+  await prompt.waitFor();
+  assert.match(await prompt.innerText(), /加密文件已锁定/);
+  await shot(a.page, 'files-send-desktop-unlock-prompt');
+  await prompt.getByLabel('登录密码').fill('not the password');
+  await prompt.getByRole('button', { name: '解锁加密文件' }).click();
+  await prompt.locator('[role="alert"]').waitFor();
+  assert.match(await prompt.innerText(), /密码不正确/);
+  await prompt.getByLabel('登录密码').fill('Govchat#2026');
+  await prompt.getByRole('button', { name: '解锁加密文件' }).click();
+  await prompt.waitFor({ state: 'detached', timeout: 30_000 });
+  // The chat went on meanwhile: the composer was there all along.
+  assert.equal(await a.page.locator('textarea.composer-input').count(), 1);
+
+  // 张静 gets a new key pair (as another device would make it after a reset).
+  const status = await b.page.evaluate(
+    async (body) => (await fetch('/api/v1/me/key', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).status,
+    { public_key: b64u(randomBytes(32)), wrapped_private: b64u(randomBytes(60)), kdf_salt: b64u(randomBytes(16)), kdf_iterations: 600000 },
+  );
+  assert.equal(status, 200);
+  // 李华 opens the channel again (a reload: keys are asked afresh) and is told.
+  await a.page.reload();
+  await openChannel(a.page, CHANNEL);
+  const line = a.page.locator('.key-change', { hasText: '张静 的加密密钥已更换' });
+  await line.waitFor({ timeout: 30_000 });
+  await shot(a.page, 'files-send-desktop-key-changed');
+  await line.getByRole('button', { name: /知道了/ }).click();
+  await line.waitFor({ state: 'detached' });
+  await a.page.reload();
+  await openChannel(a.page, CHANNEL);
+  await a.page.locator('.composer').waitFor();
+  await a.page.waitForTimeout(1000); // the members' keys are asked as the channel opens
+  assert.equal(await a.page.locator('.key-change').count(), 0, 'accepted: not flagged again');
+  assert.deepEqual(a.problems, []);
+});
