@@ -20,7 +20,7 @@ import type { WrappedPrivate } from '../e2e';
 import type { FilesApi } from './api';
 import type { DeviceVault } from './device';
 import type { Keyring } from './keyring';
-import type { MyKey, UserKey } from './types';
+import type { KeyEvent, MyKey, UserKey } from './types';
 
 /** What the keyring needs of the e2e library. */
 export interface KeyCrypto {
@@ -93,6 +93,9 @@ export function createKeyring(deps: KeyringDeps) {
   let retryPassword: string | undefined;
   // 稍后 on the unlock prompt: hidden for the rest of the page's life.
   let promptHidden = false;
+  // The id of a key pair this page is storing: the server's key frame for it comes back
+  // to this page too, perhaps before the PUT's answer.
+  let storing: string | undefined;
   const cache = new Map<number, { key: UserKey; at: number }>();
   const channels = new Map<number, { keys: Map<number, UserKey>; at: number }>();
   let escrow: { at: number; key: { key_id: string; public_key: string } | null } | undefined;
@@ -193,6 +196,7 @@ export function createKeyring(deps: KeyringDeps) {
   async function create(password: string) {
     const pair = await c.generateKeyPair();
     const keyId = await c.keyIdOf(pair.publicKey);
+    storing = keyId;
     await put(c.b64u(pair.publicKey), keyId, pair.privateKey, password);
     cache.delete(me.id);
     channels.clear(); // they hold the old public key
@@ -233,7 +237,10 @@ export function createKeyring(deps: KeyringDeps) {
     try {
       if (!server) {
         if (password) await create(password);
-        else set({ status: 'none', busy: false });
+        else {
+          priv = null;
+          set({ status: 'none', busy: false });
+        }
         return;
       }
       const dev = await deviceCopy();
@@ -251,6 +258,7 @@ export function createKeyring(deps: KeyringDeps) {
           unlocked(server, devMatches.privateKey);
           return;
         }
+        priv = null;
         set({ status: 'locked', keyId: server.key_id, busy: false, wrongPassword: true });
         return;
       }
@@ -258,6 +266,7 @@ export function createKeyring(deps: KeyringDeps) {
         unlocked(server, devMatches.privateKey);
         return;
       }
+      priv = null;
       set({ status: 'locked', keyId: server.key_id, busy: false });
     } catch (err) {
       retryPassword = password;
@@ -425,6 +434,32 @@ export function createKeyring(deps: KeyringDeps) {
       delete pins.changed[id];
       savePins();
       set({ changed: changedIds() });
+    },
+    /** A key frame (PROTOCOL.md §7.5): someone stored a new key pair. A colleague's is
+     * compared with the pinned one at once (and fetched afresh when next needed); one's
+     * own, made on another device, locks this one until the password opens the new key. */
+    keyFrame(e: KeyEvent) {
+      if (!e || !Number.isSafeInteger(e.user_id) || typeof e.key_id !== 'string') return;
+      channels.clear();
+      cache.delete(e.user_id);
+      if (e.user_id === me.id) {
+        if (e.key_id === state.keyId || e.key_id === storing || state.busy) return;
+        void start();
+        return;
+      }
+      observe([{ user_id: e.user_id, key_id: e.key_id, public_key: '', created_at: '' }]);
+    },
+    /** After a reconnect (key frames are not replayed): keys are fetched afresh. */
+    forgetCached() {
+      cache.clear();
+      channels.clear();
+      escrow = undefined;
+    },
+    /** The members' keys now, not a minute old: what a share wraps to (the server refuses
+     * a wrap to a key that is no longer the person's). */
+    freshChannelKeys(channelId: number) {
+      channels.delete(channelId);
+      return keyring.channelKeys(channelId);
     },
     /** Whether the person has a key pair on the server (sending needs one; opening needs it unlocked). */
     hasKey: () => state.status === 'ready' || state.status === 'locked',

@@ -342,6 +342,54 @@ describe('keyring: colleagues’ keys', () => {
     expect(t.k.keyring.changedKeys()).toEqual([]);
   });
 
+  it('a key frame flags a colleague’s new key at once, and the next lookup asks afresh', async () => {
+    const t = setup();
+    t.server.s.users.set(3, uk(3, 'aaaaaaaaaaaaaaaa'));
+    await t.k.keyring.channelKeys(7);
+    t.k.keyFrame({ user_id: 3, key_id: 'cccccccccccccccc' });
+    expect(t.k.keyring.changedKeys()).toEqual([3]);
+    t.k.keyFrame({ user_id: 3, key_id: 'cccccccccccccccc' }); // once per shared channel
+    expect(t.k.keyring.changedKeys()).toEqual([3]);
+    t.server.s.users.set(3, uk(3, 'cccccccccccccccc'));
+    await t.k.keyring.channelKeys(7);
+    expect(t.server.s.asked).toEqual(['channel:7', 'channel:7']);
+    // A first key is pinned, not flagged.
+    t.k.keyFrame({ user_id: 9, key_id: 'dddddddddddddddd' });
+    expect(t.k.keyring.changedKeys()).toEqual([3]);
+    t.k.keyFrame({ user_id: 'x', key_id: 1 } as never); // junk is ignored
+  });
+
+  it('one’s own key frame: this page’s new key is no news; another device’s locks this one', async () => {
+    const t = setup();
+    await t.k.start('pw-1234567890');
+    t.k.keyFrame({ user_id: ME, key_id: t.k.getState().keyId! });
+    expect(t.k.getState().status).toBe('ready');
+    const elsewhere = setup({ server: t.server });
+    await elsewhere.k.start('pw-1234567890');
+    await elsewhere.k.createNew('pw-1234567890');
+    t.k.keyFrame({ user_id: ME, key_id: elsewhere.k.getState().keyId! });
+    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(t.k.getState()).toMatchObject({ status: 'locked', keyId: elsewhere.k.getState().keyId });
+    expect(t.k.keyring.privateKey()).toBeNull();
+    await t.k.unlock('pw-1234567890');
+    expect(t.k.keyring.privateKey()).toEqual(elsewhere.k.keyring.privateKey());
+  });
+
+  it('fresh channel keys skip the cache; after a reconnect everything is asked again', async () => {
+    const t = setup();
+    t.server.s.users.set(3, uk(3, 'aaaaaaaaaaaaaaaa'));
+    t.server.s.escrow = { key_id: 'eeeeeeeeeeeeeeee', public_key: 'pe', set_by: 4, created_at: '' };
+    await t.k.keyring.channelKeys(7);
+    await t.k.keyring.escrowKey();
+    await t.k.freshChannelKeys(7);
+    expect(t.server.s.asked).toEqual(['channel:7', 'escrow', 'channel:7']);
+    t.k.forgetCached();
+    await t.k.keyring.publicKeys([3]);
+    await t.k.keyring.escrowKey();
+    expect(t.server.s.asked.slice(3)).toEqual(['keys:3', 'escrow']);
+  });
+
   it('one’s own key is not pinned here', async () => {
     const t = setup();
     t.server.s.users.set(ME, uk(ME, 'aaaaaaaaaaaaaaaa'));

@@ -50,7 +50,7 @@ export function createFilesSend(o: FilesSendOptions) {
       // The members now, and their keys at once (the Sharer then finds them cached).
       const [res] = await Promise.all([
         o.request<{ members: { user_id: number }[] }>('GET', `/channels/${channelId}/members`),
-        keyring.keyring.channelKeys(channelId),
+        keyring.freshChannelKeys(channelId),
       ]);
       return res.members.map((m) => m.user_id);
     },

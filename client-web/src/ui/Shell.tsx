@@ -29,6 +29,7 @@ import { ReadsStoreContext } from './reads/ReadsScope';
 import { FilesContext } from '../files/keyring';
 import { maxFileSize } from '../files/pick';
 import { createFilesSend } from '../files/wiring';
+import type { KeyEvent } from '../files/types';
 import { FilesSendContext } from './files/send/context';
 
 interface Props {
@@ -71,12 +72,17 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
         storage: browserStorage(),
         onExpired: () => store.sessionExpired(),
         onOtherFrame: (f) => {
+          if (f.type === 'key') {
+            filesSend.keyring.keyFrame(f.data as KeyEvent);
+            return;
+          }
           if (reads.handleFrame(f)) return;
           notices.handleFrame(f);
           urgent.handleFrame(f);
         },
         // Notice and reads frames are not replayed after a reconnect: fetch what is shown again.
         onWelcome: () => {
+          filesSend.keyring.forgetCached(); // key frames missed meanwhile are not replayed
           void notices.resync();
           reads.resync();
         },
