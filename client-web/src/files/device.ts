@@ -79,15 +79,26 @@ function req<T>(r: IDBRequest<T>): Promise<T> {
 /** The browser's IndexedDB, one record per user id. */
 export function indexedDbStore(idb: IDBFactory = indexedDB): DeviceStore {
   let db: Promise<IDBDatabase> | undefined;
-  const open = () => {
-    db ??= new Promise((resolve, reject) => {
-      const r = idb.open(DB, 1);
-      r.onupgradeneeded = () => r.result.createObjectStore(STORE);
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => {
-        db = undefined;
-        reject(r.error);
+  // A database of that name without the store (made by something else that opened it
+  // first) is upgraded once more to make the store, rather than failing for good.
+  const attempt = (version?: number) =>
+    new Promise<IDBDatabase>((resolve, reject) => {
+      const r = version === undefined ? idb.open(DB) : idb.open(DB, version);
+      r.onupgradeneeded = () => {
+        if (!r.result.objectStoreNames.contains(STORE)) r.result.createObjectStore(STORE);
       };
+      r.onsuccess = () => {
+        const d = r.result;
+        if (d.objectStoreNames.contains(STORE)) return resolve(d);
+        d.close();
+        attempt(d.version + 1).then(resolve, reject);
+      };
+      r.onerror = () => reject(r.error);
+    });
+  const open = () => {
+    db ??= attempt().catch((e) => {
+      db = undefined;
+      throw e;
     });
     return db;
   };
