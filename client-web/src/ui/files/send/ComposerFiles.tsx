@@ -48,7 +48,7 @@ export function useComposerFiles(o: { channel: Channel; members: readonly Channe
           }}
         />
       ) : null}
-      <UploadRows queue={fs.uploads} channelId={channelId} limit={limit} />
+      <UploadRows queue={fs.uploads} keyring={fs.keyring} channelId={channelId} limit={limit} />
     </>
   );
   const buttons = <AttachButtons id={`attach-${channelId}`} phone={phone} onFiles={take} />;

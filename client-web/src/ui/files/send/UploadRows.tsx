@@ -1,14 +1,16 @@
 import { describeError } from '../../../errors';
+import type { KeyringStore } from '../../../files/keyring-impl';
 import { formatSize } from '../../../files/size';
 import { percent, type UploadItem, type UploadQueue } from '../../../files/upload';
 import { locale, t, type MessageKey } from '../../../i18n';
 import { useStore } from '../../hooks';
 
 
-function statusText(it: UploadItem, pct: number): string {
+function statusText(it: UploadItem, pct: number, keyLoading: boolean): string {
   switch (it.stage) {
     case 'waiting':
-      return it.needsKey ? t('files.needs_key') : t('files.stage.waiting');
+      // Just after login the key is still being unwrapped (PBKDF2): that is only a wait.
+      return it.needsKey && !keyLoading ? t('files.needs_key') : t('files.stage.waiting');
     case 'uploading':
       return `${t('files.stage.uploading')} ${pct}%`;
     case 'failed':
@@ -22,8 +24,9 @@ function statusText(it: UploadItem, pct: number): string {
 
 /** One row per file being sent in this channel (name, size, progress, 取消 / 重试), and
  * what was refused before any byte left. */
-export function UploadRows({ queue, channelId, limit }: { queue: UploadQueue; channelId: number; limit: number }) {
+export function UploadRows({ queue, keyring, channelId, limit }: { queue: UploadQueue; keyring: KeyringStore; channelId: number; limit: number }) {
   const s = useStore(queue);
+  const keyLoading = useStore(keyring).status === 'loading';
   const items = s.items.filter((x) => x.channelId === channelId);
   const refused = s.refused.filter((r) => r.channelId === channelId);
   if (!items.length && !refused.length) return null;
@@ -61,7 +64,7 @@ export function UploadRows({ queue, channelId, limit }: { queue: UploadQueue; ch
                   </div>
                   <progress class="upload-bar" max={100} value={pct} aria-label={t('files.progress', { name: it.name })} />
                   <p class={failed ? 'upload-status form-error' : 'upload-status muted'} role={failed ? 'alert' : undefined} aria-live={failed ? undefined : 'off'}>
-                    {statusText(it, pct)}
+                    {statusText(it, pct, keyLoading)}
                   </p>
                 </div>
                 <div class="upload-actions">
