@@ -67,7 +67,14 @@ export function AttachButtons({ id, phone, onFiles }: Props) {
         aria-label={`${t('files.picture')} / ${t('files.attach')}`}
         aria-expanded={open}
         aria-controls={open ? `${id}-menu` : undefined}
-        onClick={() => setOpen(!open)}
+        onClick={() => {
+          setOpen(!open);
+          // From the keyboard, into the choices; a finger leaves the focus where it was.
+          if (!open)
+            requestAnimationFrame(() => {
+              if (document.activeElement === toggle.current) panel.current?.querySelector<HTMLButtonElement>('button')?.focus();
+            });
+        }}
       >
         <span aria-hidden="true">＋</span>
       </button>
