@@ -26,6 +26,7 @@ import { UrgentCard } from './urgent/UrgentCard';
 import { createUrgentStore } from '../urgent/browser';
 import { createReadsStore } from '../reads/store';
 import { ReadsStoreContext } from './reads/ReadsScope';
+import { FilesViewProvider } from './files/scope';
 
 interface Props {
   store: AppStore;
@@ -161,6 +162,9 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
         />
       ) : null}
       <UrgentCard urgent={urgent} nameOf={(id) => chat.getState().people[id]?.display_name} onView={(id) => store.navigate({ section: 'notices', view: 'pending', noticeId: id })} />
+      {/* Received files: one opener and download list for the session (inside the files
+          context that files-send provides, whose keyring it reads). */}
+      <FilesViewProvider request={request}>
       <div class="shell-body">
         <Nav chat={chat} notices={notices} org={org} route={route} isAdmin={me.role === 'admin'} phone={phone} navigate={store.navigate} />
         <main id="main" class="content" tabIndex={-1} ref={mainRef}>
@@ -205,6 +209,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
           )}
         </main>
       </div>
+      </FilesViewProvider>
     </div>
   );
 }

@@ -16,6 +16,10 @@ import type { MessageActions } from './MessageItem';
 import { Timeline } from './Timeline';
 import { ReadsScope } from '../reads/ReadsScope';
 import { QuickReactions, reactionActions } from '../reactions/MessageReactions';
+import { AttachmentScope } from '../files/scope';
+import { FileList } from '../files/FileList';
+import { picturesOf } from '../../files/gallery';
+import { channelContext } from '../../files/types';
 
 interface Props {
   s: ChatState;
@@ -42,6 +46,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
   const [reply, setReply] = useState<Message | undefined>();
   const [editing, setEditing] = useState<Message | undefined>();
   const [showMembers, setShowMembers] = useState(false);
+  const [showFiles, setShowFiles] = useState(false);
   const [atBottom, setAtBottom] = useState(true);
   const [sentTick, setSentTick] = useState(0);
   const [notice, setNotice] = useState<string | undefined>();
@@ -103,6 +108,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
   const mayPost = c && !c.archived && (c.post_policy === 'everyone' || c.role === 'admin');
 
   return (
+    <AttachmentScope context={channelContext(id)} gallery={() => picturesOf(data.messages)}>
     <section class={`channel${showMembers ? ' channel-with-members' : ''}`} aria-labelledby="channel-title">
       <header class="channel-head">
         <button type="button" class="btn btn-quiet channel-back" onClick={onBack} aria-label={t('chat.back')}>
@@ -127,6 +133,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
           onClick={() => {
             if (!showMembers) void chat.loadMembers(id);
             setShowMembers(!showMembers);
+            setShowFiles(false);
           }}
         >
           {/* At phone width the short label leaves the channel's name room to show; the
@@ -136,6 +143,23 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
             {t('chat.members')}
           </span>
         </button>
+        {c && request ? (
+          <button
+            type="button"
+            class="btn btn-quiet btn-small"
+            aria-expanded={showFiles}
+            aria-label={t('filesview.list_button')}
+            onClick={() => {
+              setShowFiles(!showFiles);
+              setShowMembers(false);
+            }}
+          >
+            <span class="label-full">{t('filesview.list_button')}</span>
+            <span class="label-short" aria-hidden="true">
+              {t('filesview.list_button_short')}
+            </span>
+          </button>
+        ) : null}
         {c && c.kind !== 'direct' ? (
           <button type="button" class="btn btn-quiet btn-small" onClick={onSettings} aria-label={t('chat.settings')}>
             <span class="label-full">{t('chat.settings')}</span>
@@ -209,7 +233,9 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
         {showMembers ? (
           <MemberPanel members={members} presence={s.presence} meId={meId} onClose={() => setShowMembers(false)} onMessage={onMessage} />
         ) : null}
+        {showFiles && request ? <FileList request={request} channelId={id} names={names} onClose={() => setShowFiles(false)} /> : null}
       </div>
     </section>
+    </AttachmentScope>
   );
 }
