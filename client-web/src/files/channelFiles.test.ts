@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dateLabel, eachLimited, filterOf, filterRows, groupByDate, mergePage, NO_FILTERS, sendersOf, type FileRow } from './channelFiles';
-import { picturesOf } from './gallery';
+import { picturesOf, previewOf } from './gallery';
 import type { ChannelFile } from './types';
 import type { Message } from '../chat/types';
 
@@ -101,5 +101,17 @@ describe('helpers', () => {
       msg(5, { attachment: pic(1) }), // the same picture again: once
     ]);
     expect(list.map((a) => Number(a.blob_id))).toEqual([1, 4]);
+  });
+});
+
+describe('previewOf', () => {
+  it('stands [图片] / [文件] in for a file sent without a caption', () => {
+    const pic = { blob_id: '1'.repeat(32), size: 1, commitment: 'c', thumb_blob_id: '2'.repeat(32) };
+    const doc = { blob_id: '3'.repeat(32), size: 1, commitment: 'c' };
+    expect(previewOf({ text: '', attachment: pic }, 'zh-CN')).toBe('[图片]');
+    expect(previewOf({ text: ' ', attachment: doc }, 'zh-CN')).toBe('[文件]');
+    expect(previewOf({ text: '', attachment: doc }, 'en')).toBe('[File]');
+    expect(previewOf({ text: '请查收', attachment: doc }, 'zh-CN')).toBe('请查收');
+    expect(previewOf({ text: '' }, 'zh-CN')).toBe('');
   });
 });

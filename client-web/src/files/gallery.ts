@@ -1,6 +1,7 @@
 // The pictures of a loaded timeline, in order, for the viewer's 上一张 / 下一张.
 
 import type { Message } from '../chat/types';
+import { translate, type Locale } from '../i18n';
 import type { Attachment } from './types';
 
 /** A picture is an attachment with a thumbnail (the sender made one because it is one). */
@@ -24,4 +25,11 @@ export function picturesOf(messages: readonly Message[]): Attachment[] {
     for (const it of m.forward?.items ?? []) add(it.attachment);
   }
   return out;
+}
+
+/** What a message shows where only a line of text fits (the channel list, a quote): its
+ * text, else [图片] / [文件] for a file sent without a caption. */
+export function previewOf(m: { text: string; attachment?: Attachment }, locale: Locale): string {
+  if (m.text.trim() || !m.attachment) return m.text;
+  return translate(locale, isPicture(m.attachment) ? 'filesview.preview_picture' : 'filesview.preview_file');
 }

@@ -95,6 +95,8 @@ export const zh = {
   'filesview.fwd_err_direct': '无法打开与“{name}”的单聊，请稍后重试。',
 
   'filesview.notice_attachments': '附件（{n}）',
+  'filesview.preview_picture': '[图片]',
+  'filesview.preview_file': '[文件]',
 } as const;
 
 export const en: Readonly<Record<keyof typeof zh, string>> = {
@@ -190,4 +192,6 @@ export const en: Readonly<Record<keyof typeof zh, string>> = {
   'filesview.fwd_err_direct': 'Could not open the chat with “{name}”. Please try again later.',
 
   'filesview.notice_attachments': 'Attachments ({n})',
+  'filesview.preview_picture': '[Picture]',
+  'filesview.preview_file': '[File]',
 };

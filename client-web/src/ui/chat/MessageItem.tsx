@@ -15,6 +15,7 @@ import { longPress, MessageMenu } from './MessageMenu';
 import { RichText } from './RichText';
 import { SystemLine } from './SystemLine';
 import { AttachmentView } from '../files/AttachmentView';
+import { previewOf } from '../../files/gallery';
 import { ReadMark } from '../reads/ReadMark';
 import { useReadersMenu } from '../reads/ReadsScope';
 import { MessageReactions, ReactButton, type ReactionActions } from '../reactions/MessageReactions';
@@ -206,7 +207,7 @@ function Quote({ seq, quoted, names, onJump }: { seq: number; quoted?: Message; 
   let text: string;
   if (!quoted) text = t('chat.quote_missing');
   else if (quoted.recalled_at) text = t('chat.quote_recalled');
-  else text = `${personName(quoted.sender_id, names)}: ${previewText(quoted.text, 80)}`;
+  else text = `${personName(quoted.sender_id, names)}: ${previewText(previewOf(quoted, locale.get()), 80)}`;
   return (
     <button type="button" class="msg-quote" onClick={() => onJump(seq)} disabled={!quoted || !!quoted.recalled_at}>
       <span dir="auto">{text}</span>

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { fileKind, formatSize, middleEllipsis, type FileKind } from '../../files/display';
 import { isPicture } from '../../files/gallery';
 import { asOpenError, openErrorText, type FileMeta } from '../../files/open';
@@ -40,9 +40,10 @@ function Picture({ att, meta, error, retry }: { att: Attachment; meta?: FileMeta
   const thumb = useThumb(att, place?.context, !error);
   const box = useRef<HTMLElement>(null);
   const ratio = thumbRatio(meta);
+  // Every render: the button may be a new element (after a failure was retried).
   useLayoutEffect(() => {
     box.current?.style.setProperty('--fv-ratio', ratio.toFixed(4));
-  }, [ratio]);
+  });
   const failed = error ?? thumb.error;
   if (failed) return <FileCard att={att} meta={meta} error={failed} retry={retry} />;
   const name = meta?.name ?? t('filesview.picture');
@@ -66,17 +67,19 @@ function FileCard({ att, meta, error, retry }: { att: Attachment; meta?: FileMet
   const view = useFilesView();
   const place = useAttachmentPlace();
   const l = locale.get();
-  const kind = meta ? fileKind(meta.type, meta.name) : 'other';
+  const kind = meta ? fileKind(meta.type, meta.name) : isPicture(att) ? 'image' : 'other';
   const e = error ? asOpenError(error) : undefined;
   const name = meta?.name ?? '';
+  const body = useRef<HTMLDivElement>(null);
+  const columns = useColumns(body, 15);
   return (
     <div class={`fv-card${e ? ' fv-card-error' : ''}`} role="group" aria-label={name || t('filesview.file')}>
       <FileIcon kind={kind} />
-      <div class="fv-card-body">
+      <div class="fv-card-body" ref={body}>
         {meta ? (
           <>
             <span class="fv-card-name" title={name} dir="auto">
-              {middleEllipsis(name, 34)}
+              {middleEllipsis(name, columns)}
             </span>
             <span class="fv-card-sub muted">
               {formatSize(meta.size, l)} · {kindLabel(kind)}
@@ -117,4 +120,25 @@ function FileCard({ att, meta, error, retry }: { att: Attachment; meta?: FileMet
       </div>
     </div>
   );
+}
+
+/** How many columns (a CJK character is two) of text at `px` fit the element's width, kept
+ * up to date as it resizes: names are shortened in the middle to exactly what shows. */
+export function useColumns(ref: { current: HTMLElement | null }, px: number, fallback = 30): number {
+  const [cols, setCols] = useState(fallback);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return undefined;
+    // A column is half a CJK character; taken a little wide (Latin digits and capitals in
+    // bold are wider than half), so the last character is never cut.
+    const measure = () => {
+      const w = el.clientWidth;
+      if (w > 0) setCols(Math.max(8, Math.floor(w / (px * 0.58))));
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [px]);
+  return cols;
 }

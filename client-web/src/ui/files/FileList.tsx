@@ -23,6 +23,7 @@ import { formatTime } from '../../format';
 import { locale, t, type MessageKey } from '../../i18n';
 import { useLocale } from '../hooks';
 import { FileIcon } from './FileIcon';
+import { useColumns } from './AttachmentView';
 import { useAttachmentPlace, useFilesView } from './scope';
 
 /** Names decrypted at once: each is a key lookup (batched) and a 4 KiB range read. */
@@ -104,6 +105,9 @@ export function FileList({ request, channelId, names, onClose }: Props) {
   const senders = useMemo(() => sendersOf(rows), [rows]);
   const pictures = shown.filter((r) => isPicture(r.file.attachment)).map((r) => r.file.attachment);
   const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
+  // Every row's name column is as wide as the list's: one measure for all.
+  const listRef = useRef<HTMLDivElement>(null);
+  const columns = Math.max(8, useColumns(listRef, 14) - 18);
 
   const openRow = (r: FileRow) => {
     const att = r.file.attachment;
@@ -153,7 +157,7 @@ export function FileList({ request, channelId, names, onClose }: Props) {
           />
         </div>
       </div>
-      <div class="fv-files-body">
+      <div class="fv-files-body" ref={listRef}>
         {error ? (
           <p class="form-error fv-files-note" role="alert">
             {t('filesview.list_failed')} {error}{' '}
@@ -185,7 +189,7 @@ export function FileList({ request, channelId, names, onClose }: Props) {
                       <FileIcon kind={kind} size={32} />
                       <span class="fv-file-text">
                         <span class="fv-file-name" dir="auto" title={name}>
-                          {m ? middleEllipsis(name, 30) : r.error ? t('filesview.list_unreadable') : t('filesview.list_decrypting')}
+                          {m ? middleEllipsis(name, columns) : r.error ? t('filesview.list_unreadable') : t('filesview.list_decrypting')}
                         </span>
                         <span class="fv-file-sub muted">
                           {m ? `${formatSize(m.size, l)} · ` : ''}

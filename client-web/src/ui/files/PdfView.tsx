@@ -3,6 +3,7 @@ import { openErrorText } from '../../files/open';
 import type { Attachment } from '../../files/types';
 import { locale, t } from '../../i18n';
 import { useLocale } from '../hooks';
+import { trapTab } from './focus';
 import { useMeta, type FilesView } from './scope';
 
 /**
@@ -71,7 +72,7 @@ export function PdfView({ view, context, att, onClose }: { view: FilesView; cont
 
   const name = meta?.name ?? 'PDF';
   return (
-    <dialog ref={dialog} class="fv-pdf" aria-label={t('filesview.pdf_label', { name })}>
+    <dialog ref={dialog} class="fv-pdf" aria-label={t('filesview.pdf_label', { name })} onKeyDown={(e) => trapTab(e, dialog.current)}>
       <header class="fv-pdf-head">
         <span class="fv-pdf-name" dir="auto" title={name}>
           {name}

@@ -5,6 +5,7 @@ import type { Attachment } from '../../files/types';
 import { clampPan, FIT, fitSize, panBy, STEP, swipe, zoomAt, type Size, type ZoomView } from '../../files/zoom';
 import { locale, t } from '../../i18n';
 import { useLocale } from '../hooks';
+import { trapTab } from './focus';
 import { useMeta, useThumb, type FilesView } from './scope';
 
 interface Props {
@@ -156,7 +157,11 @@ export function Viewer({ view, context, items, start, onClose }: Props) {
 
   const onPointerDown = (e: PointerEvent) => {
     const g = gesture.current;
-    (e.currentTarget as HTMLElement).setPointerCapture?.(e.pointerId);
+    try {
+      (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+    } catch {
+      /* a pointer the browser no longer tracks: the gesture still works without capture */
+    }
     g.points.set(e.pointerId, { x: e.clientX, y: e.clientY });
     if (g.points.size === 1) {
       g.start = { x: e.clientX, y: e.clientY, at: e.timeStamp, zoom };
@@ -210,6 +215,7 @@ export function Viewer({ view, context, items, start, onClose }: Props) {
   const toggleAt = (p: { x: number; y: number }) => setZoom((z) => (z.scale > 1 ? FIT : zoomAt(z, 2.5, p.x, p.y, fitted, stage)));
 
   const onKeyDown = (e: KeyboardEvent) => {
+    trapTab(e, dialog.current);
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const handled = (() => {
       switch (e.key) {

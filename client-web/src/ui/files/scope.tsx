@@ -3,7 +3,7 @@ import { useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Request } from '../../api';
 import { browserDownloadEnv, createDownloads, type Downloads } from '../../files/download';
 import { useFiles } from '../../files/keyring';
-import { createOpener, type FileMeta, type Opener } from '../../files/open';
+import { createOpener, FileOpenError, type FileMeta, type Opener } from '../../files/open';
 import type { Attachment } from '../../files/types';
 import { DownloadTray } from './DownloadTray';
 import { PdfView } from './PdfView';
@@ -15,6 +15,8 @@ import './filesview.css';
 export interface FilesView {
   opener: Opener;
   downloads: Downloads;
+  /** Changes when the keyring unlocks (or locks): views that failed as locked ask again. */
+  keyEpoch: number;
 }
 
 export const FilesViewContext = createContext<FilesView | undefined>(undefined);
@@ -30,21 +32,37 @@ export function FilesViewProvider({ request, children }: { request: Request; chi
   const files = useFiles();
   const filesRef = useRef(files);
   filesRef.current = files;
-  const view = useMemo<FilesView>(() => {
+  const base = useMemo(() => {
     const opener = createOpener({ request, fetch: (i, init) => fetch(i, init), keyring: () => filesRef.current?.keyring });
     return { opener, downloads: createDownloads(opener, browserDownloadEnv()) };
   }, [request]);
   useEffect(
     () => () => {
-      view.downloads.dispose();
-      view.opener.wipe();
+      base.downloads.dispose();
+      base.opener.wipe();
     },
-    [view],
+    [base],
   );
+  // The Keyring seam has no change events; whether it holds a private key is a cheap
+  // getter, so it is looked at twice a second and a change re-opens what was locked.
+  const unlocked = useRef(!!files?.keyring.privateKey());
+  const [keyEpoch, setKeyEpoch] = useState(0);
+  useEffect(() => {
+    const look = () => {
+      const now = !!filesRef.current?.keyring.privateKey();
+      if (now === unlocked.current) return;
+      unlocked.current = now;
+      setKeyEpoch((n) => n + 1);
+    };
+    look();
+    const timer = setInterval(look, 500);
+    return () => clearInterval(timer);
+  }, [files]);
+  const view = useMemo<FilesView>(() => ({ ...base, keyEpoch }), [base, keyEpoch]);
   return (
     <FilesViewContext.Provider value={view}>
       {children}
-      <DownloadTray downloads={view.downloads} />
+      <DownloadTray downloads={base.downloads} />
     </FilesViewContext.Provider>
   );
 }
@@ -95,6 +113,9 @@ export function AttachmentScope({ context, gallery, children }: { context: strin
   );
 }
 
+/** How often a view that found the keyring locked looks again. */
+const LOCKED_RETRY_MS = 1500;
+
 /** A file's metadata, loaded once per blob (the opener caches it); `retry` asks again. */
 export function useMeta(att: Attachment, context: string | undefined): { meta?: FileMeta; error?: unknown; retry: () => void } {
   const view = useFilesView();
@@ -110,15 +131,22 @@ export function useMeta(att: Attachment, context: string | undefined): { meta?: 
       return undefined;
     }
     setState({});
+    let timer: ReturnType<typeof setTimeout> | undefined;
     view.opener.meta(att, context).then(
       (meta) => live && setState({ meta }),
-      (error) => live && setState({ error }),
+      (error) => {
+        if (!live) return;
+        setState({ error });
+        // Locked: ask again shortly as well as when the keyring is seen to unlock.
+        if (error instanceof FileOpenError && error.code === 'locked') timer = setTimeout(() => live && setTick((n) => n + 1), LOCKED_RETRY_MS);
+      },
     );
     return () => {
       live = false;
+      if (timer) clearTimeout(timer);
     };
     // A new keyring (unlocked) or a retry asks again.
-  }, [view, att.blob_id, context, tick, files?.keyring]);
+  }, [view?.opener, att.blob_id, context, tick, files?.keyring, view?.keyEpoch]);
   return {
     ...state,
     retry: () => {
@@ -145,6 +173,6 @@ export function useThumb(att: Attachment, context: string | undefined, enabled: 
       live = false;
       h.release();
     };
-  }, [view, att.blob_id, context, enabled, files?.keyring]);
+  }, [view?.opener, att.blob_id, context, enabled, files?.keyring, view?.keyEpoch]);
   return state;
 }
