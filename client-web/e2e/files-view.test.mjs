@@ -10,7 +10,9 @@
 
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { deflateSync } from 'node:zlib';
@@ -117,7 +119,7 @@ async function sendFiles(page, input, files) {
   for (const f of files) {
     const before = await page.locator('.timeline .msg').count();
     await input(page).setInputFiles(f);
-    await waitUntil(async () => (await page.locator('.timeline .msg').count()) > before, { timeout: 90_000, what: `${f.name} sent` });
+    await waitUntil(async () => (await page.locator('.timeline .msg').count()) > before, { timeout: 120_000, what: `${f.name ?? f} sent` });
     // The row stays when some members have no key yet (they have never signed in): 知道了.
     await waitUntil(
       async () => {
@@ -404,4 +406,57 @@ test('a forwarded picture opens in the other group; a removed member can no long
   await zhang.page.locator('.fv-tray .fv-job-failed', { hasText: '你已不在该频道，无法查看此文件' }).waitFor({ timeout: 30_000 });
   assert.deepEqual(a.problems, []);
   assert.deepEqual(he.problems, []);
+});
+
+test('a 200 MiB file downloads to disk decrypting as it goes: the page’s heap stays within 64 MiB of its start', { timeout: TIMEOUT }, async (t) => {
+  const MiB = 1 << 20;
+  const dir = await mkdtemp(path.join(tmpdir(), 'govchat-fv-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const name = '2027年全县预算执行明细（200MB）.csv';
+  const src = path.join(dir, name);
+  const big = Buffer.alloc(200 * MiB);
+  for (let o = 0; o < big.length; o += 1 << 16) randomBytes(64).copy(big, o);
+  await writeFile(src, big);
+  const want = sha256(big);
+
+  // The receiver signs in first (her key pair), then 李华 sends the file.
+  const b = await personWithoutPicker(t, 'zhangjing', DESKTOP);
+  await waitUntil(async () => (await api(b.page, 'GET', '/api/v1/me/key')).status === 200, { timeout: 30_000, what: 'her key pair' });
+  const a = await e2e.person(t, 'lihua', DESKTOP);
+  await openChannel(a.page, CHANNEL);
+  await sendFiles(a.page, fileInput, [src]);
+  await a.context.close();
+
+  await openChannel(b.page, CHANNEL);
+  await swControls(b.page);
+  const card = b.page.locator('.timeline .fv-card', { has: b.page.locator(`.fv-card-name[title="${name}"]`) });
+  await card.waitFor({ timeout: 60_000 });
+  const cdp = await b.context.newCDPSession(b.page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const base = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  let peak = base;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peak = Math.max(peak, (await cdp.send('Runtime.getHeapUsage')).usedSize);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  const started = Date.now();
+  const [download] = await Promise.all([b.page.waitForEvent('download', { timeout: 60_000 }), card.getByRole('button', { name: `下载 ${name}` }).click()]);
+  const saved = path.join(dir, 'saved.csv');
+  await download.saveAs(saved);
+  const seconds = (Date.now() - started) / 1000;
+  sampling = false;
+  await sampler;
+  assert.equal(await download.failure(), null);
+  const got = await new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(saved).on('data', (c) => h.update(c)).on('end', () => resolve(h.digest('hex'))).on('error', reject);
+  });
+  assert.equal(got, want, 'the saved file is the original');
+  const grew = (peak - base) / MiB;
+  console.log(`files-view: 200 MiB downloaded and decrypted to disk in ${seconds.toFixed(1)} s (${(200 / seconds).toFixed(1)} MiB/s); page JS heap peak ${grew.toFixed(1)} MiB above its start`);
+  assert.ok(grew < 64, `the page's heap grew ${grew.toFixed(1)} MiB`);
+  assert.deepEqual(b.problems, []);
 });
