@@ -11,6 +11,7 @@ import { createRequest } from '../api';
 import { createDownloads, saveTo, type DownloadEnv, type DownloadJob, type SaveTarget } from './download';
 import { createOpener } from './open';
 import { bytesOf, FakeFiles, keyringOf, person, seal, wrapFor } from './viewkit';
+import { FakeClock } from '../chat/testkit';
 
 const CTX = 'channel:12';
 
@@ -138,6 +139,25 @@ describe('downloads with a save picker', () => {
     expect(settled(d).error?.code).toBe('damaged');
     expect(w.state.aborted).toBe(true); // the old content stays: the swap file is dropped
     expect(handle.removed).toBe(false);
+  });
+
+  it('lets a saved download leave the list after a while; a failure stays until dismissed', async () => {
+    const { srv, opener, add } = await world();
+    const good = await add(bytesOf(1000), 'a.txt');
+    const bad = await add(bytesOf(1000), 'b.txt');
+    srv.blobs.set(bad.att.blob_id, flip(bad.ct, bad.ct.byteLength - 3));
+    const clock = new FakeClock();
+    // A fresh file for each download, as the picker gives.
+    const picker = async (o: { suggestedName: string }) => fakePicker().picker(o);
+    const d = createDownloads(opener, { showSaveFilePicker: picker, setTimer: clock.setTimeout });
+    await d.start(good.att, CTX);
+    await d.start(bad.att, CTX);
+    expect(d.getState().map((j) => j.state)).toEqual(['done', 'failed']);
+    expect(d.getState()[1]!.error?.code).toBe('damaged');
+    clock.advance(60_000);
+    expect(d.getState().map((j) => j.name)).toEqual(['b.txt']);
+    d.dismiss(d.getState()[0]!.id);
+    expect(d.getState()).toEqual([]);
   });
 
   it('does nothing when the picker is closed', async () => {

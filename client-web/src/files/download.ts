@@ -74,6 +74,8 @@ export interface Downloads {
 const PROGRESS_MS = 200;
 /** How long the service worker has to take up a download before it counts as failed. */
 const SW_START_MS = 15_000;
+/** How long a saved or cancelled download stays in the list. */
+const DONE_LINGER_MS = 8_000;
 /** Keep the service worker awake while it streams (browsers stop idle workers after ~30 s). */
 const SW_KEEPALIVE_MS = 10_000;
 
@@ -90,6 +92,15 @@ export function createDownloads(opener: DownloadOpener, env: DownloadEnv): Downl
   const update = (id: number, patch: Partial<DownloadJob>) => {
     jobs = jobs.map((j) => (j.id === id ? { ...j, ...patch } : j));
     emit();
+  };
+
+  // A saved or cancelled download leaves the list by itself after a while; a failure
+  // stays until dismissed, so that it is read.
+  const linger = (id: number) => {
+    (env.setTimer ?? ((fn, ms) => setTimeout(fn, ms)))(() => {
+      jobs = jobs.filter((j) => j.id !== id);
+      emit();
+    }, DONE_LINGER_MS);
   };
 
   const start = async (att: Attachment, context?: string) => {
@@ -135,10 +146,13 @@ export function createDownloads(opener: DownloadOpener, env: DownloadEnv): Downl
       }
       await saveTo(opened.body, target, ac.signal);
       update(id, { state: 'done', received: att.size });
+      linger(id);
     } catch (e) {
       if (reason !== undefined) update(id, { state: 'failed', error: asOpenError(reason) });
-      else if (ac.signal.aborted) update(id, { state: 'cancelled' });
-      else update(id, { state: 'failed', error: asOpenError(e) });
+      else if (ac.signal.aborted) {
+        update(id, { state: 'cancelled' });
+        linger(id);
+      } else update(id, { state: 'failed', error: asOpenError(e) });
     } finally {
       aborts.delete(id);
     }

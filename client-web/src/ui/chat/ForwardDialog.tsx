@@ -22,6 +22,7 @@ import { Alert, Modal } from '../groups/Modal';
 import { Avatar } from './Avatar';
 import { useFiles } from '../../files/keyring';
 import { planRewrap, rewrapErrorText, runRewrap } from '../../files/rewrap';
+import { previewOf } from '../../files/gallery';
 import { useFilesView } from '../files/scope';
 
 interface Props {
@@ -127,7 +128,7 @@ export function ForwardDialog(p: Props) {
     ? t('forward.what_merged', { title: t('forward.record_title', { name: source ? channelTitle(source, p.people) : '' }), n: p.messages.length })
     : p.messages.length > 1
       ? t('forward.what_many', { n: p.messages.length })
-      : t('forward.what_one', { name: first ? (p.people[first.sender_id]?.display_name ?? `#${first.sender_id}`) : '', text: (first?.forward?.items[0]?.text ?? first?.text ?? '').slice(0, 60) });
+      : t('forward.what_one', { name: first ? (p.people[first.sender_id]?.display_name ?? `#${first.sender_id}`) : '', text: previewOf(first?.forward?.items[0] ?? first ?? { text: '' }, l).slice(0, 60) });
 
   const row = (c: Choice, avatar: { id: number; name: string }, sub?: string) => (
     <li key={choiceKey(c)}>
