@@ -21,9 +21,16 @@
 //     new window at the path. Only same-origin app paths are ever opened;
 //   - `pushsubscriptionchange`: subscribes again with the same key and tells the server.
 //
+// Downloads: a browser without a save picker saves a received file through this worker.
+// The page decrypts the file and feeds the plaintext to sw-download.js (imported below),
+// which answers a request for /dl/<random id> with that stream as an attachment:
+//   - `message` {type: 'govchat:download'} with a port offers a download (single use);
+//     {type: 'govchat:download-keepalive'} keeps the worker awake while one streams;
+//   - fetch of /dl/<id>: the stream, or 404 for an id it was not offered.
+//
 // Bump VERSION when this file's caching changes: activate drops every other govchat cache.
 
-importScripts('/sw-push.js');
+importScripts('/sw-push.js', '/sw-download.js');
 
 const VERSION = 'v2';
 const PREFIX = 'govchat-';
@@ -63,6 +70,10 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return;
+  if (url.pathname.startsWith('/dl/')) {
+    event.respondWith(self.GovchatDownload.respond(url.pathname.slice(4)));
+    return;
+  }
 
   if (req.mode === 'navigate') {
     event.respondWith(navigation(req));
@@ -167,6 +178,17 @@ async function trimAssets(cache) {
   const assets = (await cache.keys()).filter((r) => new URL(r.url).pathname.startsWith('/assets/'));
   await Promise.all(assets.slice(0, Math.max(0, assets.length - MAX_ASSETS)).map((r) => cache.delete(r)));
 }
+
+// ---- downloads (sw-download.js) ----
+
+self.addEventListener('message', (event) => {
+  const d = event.data;
+  if (!d || typeof d !== 'object') return;
+  // Only this site's own pages may offer a download.
+  if (event.origin && event.origin !== self.location.origin) return;
+  if (d.type === 'govchat:download') keep(event, self.GovchatDownload.accept(d, event.ports && event.ports[0]));
+  else if (d.type === 'govchat:download-keepalive') keep(event, self.GovchatDownload.linger(15000));
+});
 
 // ---- push ----
 

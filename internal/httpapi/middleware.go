@@ -25,8 +25,10 @@ const SessionCookie = "govchat_session"
 
 // contentSecurityPolicy allows only the server's own scripts and styles: no inline code,
 // so injected markup cannot run. frame-ancestors 'none' forbids framing (clickjacking).
+// frame-src adds blob: to 'self' for one use: the PDF preview, a frame of a file the
+// browser decrypted (a Blob the page made, typed application/pdf by the page).
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-	"font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; " +
+	"font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; frame-src 'self' blob:; object-src 'none'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // statusRecorder remembers the status for logs and metrics.

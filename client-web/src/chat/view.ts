@@ -2,6 +2,7 @@
 // names, and the rows of a timeline (day separators, the new-messages divider, runs of
 // messages by one sender). Pure, so it is tested without a browser.
 
+import { previewOf } from '../files/gallery';
 import { formatDate, formatTime, zonedParts } from '../format';
 import { translate, type Locale } from '../i18n';
 import type { Pending } from './outbox';
@@ -109,7 +110,7 @@ export function latestPreview(c: Channel, n: Names, meId: number, locale: Locale
   if (!m) return translate(locale, 'chat.no_messages_yet');
   if (m.recalled_at) return translate(locale, 'chat.recalled_preview');
   if (isSystemLine(m)) return systemLineText(m.system, (id) => personName(id, n), meId, locale);
-  const text = previewText(m.text);
+  const text = previewText(previewOf(m, locale));
   if (c.kind === 'direct') return text;
   const who = m.sender_id === meId ? (locale === 'zh-CN' ? '我' : 'Me') : personName(m.sender_id, n);
   return `${who}: ${text}`;

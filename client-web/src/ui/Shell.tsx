@@ -31,6 +31,7 @@ import { maxFileSize } from '../files/pick';
 import { createFilesSend } from '../files/wiring';
 import type { KeyEvent } from '../files/types';
 import { FilesSendContext } from './files/send/context';
+import { FilesViewProvider } from './files/scope';
 
 interface Props {
   store: AppStore;
@@ -207,6 +208,9 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
         />
       ) : null}
       <UrgentCard urgent={urgent} nameOf={(id) => chat.getState().people[id]?.display_name} onView={(id) => store.navigate({ section: 'notices', view: 'pending', noticeId: id })} />
+      {/* Received files: one opener and download list for the session (inside the files
+          context that files-send provides, whose keyring it reads). */}
+      <FilesViewProvider request={request}>
       <div class="shell-body">
         <Nav chat={chat} notices={notices} org={org} route={route} isAdmin={me.role === 'admin'} phone={phone} navigate={store.navigate} />
         <main id="main" class="content" tabIndex={-1} ref={mainRef}>
@@ -251,6 +255,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
           )}
         </main>
       </div>
+      </FilesViewProvider>
     </div>
     </FilesSendContext.Provider>
     </FilesContext.Provider>

@@ -19,6 +19,10 @@ import { QuickReactions, reactionActions } from '../reactions/MessageReactions';
 import { useFilesSend } from '../files/send/context';
 import { useFileDrop } from '../files/send/DropZone';
 import { intakeFiles } from '../../files/pick';
+import { AttachmentScope } from '../files/scope';
+import { FileList } from '../files/FileList';
+import { picturesOf } from '../../files/gallery';
+import { channelContext } from '../../files/types';
 
 interface Props {
   s: ChatState;
@@ -45,6 +49,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
   const [reply, setReply] = useState<Message | undefined>();
   const [editing, setEditing] = useState<Message | undefined>();
   const [showMembers, setShowMembers] = useState(false);
+  const [showFiles, setShowFiles] = useState(false);
   const [atBottom, setAtBottom] = useState(true);
   const [sentTick, setSentTick] = useState(0);
   const [notice, setNotice] = useState<string | undefined>();
@@ -111,6 +116,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
   });
 
   return (
+    <AttachmentScope context={channelContext(id)} gallery={() => picturesOf(data.messages)}>
     <section class={`channel${showMembers ? ' channel-with-members' : ''}`} aria-labelledby="channel-title">
       <header class="channel-head">
         <button type="button" class="btn btn-quiet channel-back" onClick={onBack} aria-label={t('chat.back')}>
@@ -135,6 +141,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
           onClick={() => {
             if (!showMembers) void chat.loadMembers(id);
             setShowMembers(!showMembers);
+            setShowFiles(false);
           }}
         >
           {/* At phone width the short label leaves the channel's name room to show; the
@@ -144,6 +151,23 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
             {t('chat.members')}
           </span>
         </button>
+        {c && request ? (
+          <button
+            type="button"
+            class="btn btn-quiet btn-small"
+            aria-expanded={showFiles}
+            aria-label={t('filesview.list_button')}
+            onClick={() => {
+              setShowFiles(!showFiles);
+              setShowMembers(false);
+            }}
+          >
+            <span class="label-full">{t('filesview.list_button')}</span>
+            <span class="label-short" aria-hidden="true">
+              {t('filesview.list_button_short')}
+            </span>
+          </button>
+        ) : null}
         {c && c.kind !== 'direct' ? (
           <button type="button" class="btn btn-quiet btn-small" onClick={onSettings} aria-label={t('chat.settings')}>
             <span class="label-full">{t('chat.settings')}</span>
@@ -218,7 +242,9 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
         {showMembers ? (
           <MemberPanel members={members} presence={s.presence} meId={meId} onClose={() => setShowMembers(false)} onMessage={onMessage} />
         ) : null}
+        {showFiles && request ? <FileList request={request} channelId={id} names={names} onClose={() => setShowFiles(false)} /> : null}
       </div>
     </section>
+    </AttachmentScope>
   );
 }

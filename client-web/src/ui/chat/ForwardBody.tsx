@@ -5,6 +5,7 @@ import { formatDateTime } from '../../format';
 import { locale, t } from '../../i18n';
 import { Modal } from '../groups/Modal';
 import { Avatar } from './Avatar';
+import { AttachmentView } from '../files/AttachmentView';
 
 /** What a forwarded message shows in place of its text: a single forward with its
  * original sender, channel and time; a merged record (合并转发) as a card that opens
@@ -23,9 +24,12 @@ export function ForwardBody({ m }: { m: Message }) {
           <time dateTime={it.created_at}>{formatDateTime(it.created_at, l)}</time>
           {it.secrecy > 0 ? <span class="tag tag-secrecy">{t('chat.secrecy_tag')}</span> : null}
         </p>
-        <p class="fwd-text" dir="auto">
-          {it.text}
-        </p>
+        {it.attachment ? <AttachmentView att={it.attachment} /> : null}
+        {it.text || !it.attachment ? (
+          <p class="fwd-text" dir="auto">
+            {it.text}
+          </p>
+        ) : null}
       </div>
     );
   }
@@ -66,9 +70,12 @@ function Transcript({ m, title, onClose }: { m: Message; title: string; onClose:
                 </time>
                 {it.secrecy > 0 ? <span class="tag tag-secrecy">{t('chat.secrecy_tag')}</span> : null}
               </p>
-              <p class="fwd-transcript-text" dir="auto">
-                {it.text}
-              </p>
+              {it.attachment ? <AttachmentView att={it.attachment} /> : null}
+              {it.text || !it.attachment ? (
+                <p class="fwd-transcript-text" dir="auto">
+                  {it.text}
+                </p>
+              ) : null}
             </div>
           </li>
         ))}

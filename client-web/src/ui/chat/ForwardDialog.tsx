@@ -20,6 +20,10 @@ import { PeopleSearchBox } from '../common';
 import { useLocale, usePeopleSearch } from '../hooks';
 import { Alert, Modal } from '../groups/Modal';
 import { Avatar } from './Avatar';
+import { useFiles } from '../../files/keyring';
+import { planRewrap, rewrapErrorText, runRewrap } from '../../files/rewrap';
+import { previewOf } from '../../files/gallery';
+import { useFilesView } from '../files/scope';
 
 interface Props {
   request: Request;
@@ -45,6 +49,10 @@ export function ForwardDialog(p: Props) {
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // Files in the chosen messages: their keys are wrapped for each target first (progress).
+  const [rewrap, setRewrap] = useState<{ done: number; total: number }>();
+  const files = useFiles();
+  const filesView = useFilesView();
   // One id for this dialog's sends: a retry after a lost answer writes nothing twice.
   const clientId = useRef(newForwardId());
   const searchRef = useRef<HTMLInputElement>(null);
@@ -72,17 +80,44 @@ export function ForwardDialog(p: Props) {
     }
     setBusy(true);
     setError(undefined);
+    let targets: Choice[] = chosen;
+    const plan = planRewrap(p.messages, chosen, p.channels, p.channelId);
+    if (plan) {
+      if (!files || !filesView) {
+        setError(t('filesview.fwd_err_no_files'));
+        setBusy(false);
+        return;
+      }
+      try {
+        targets = await runRewrap(
+          plan,
+          {
+            keys: (blobId, context) => filesView.opener.keys(blobId, context),
+            channelKeys: (id) => files.keyring.channelKeys(id),
+            share: (o) => files.sharer.share(o),
+            openDirect: (userId) => p.request<Channel>('POST', `/direct/${userId}`).then((c) => c.id),
+          },
+          (done, total) => setRewrap({ done, total }),
+        );
+      } catch (err) {
+        setError(rewrapErrorText(err, l, (x) => describeError(toUiError(x, Date.now()), l)));
+        setRewrap(undefined);
+        setBusy(false);
+        return;
+      }
+      setRewrap(undefined);
+    }
     try {
       await sendForward(
         p.request,
-        forwardRequest({ clientId: clientId.current, channelId: p.channelId, seqs: p.messages.map((m) => m.seq), merged: p.merged, chosen, comment }),
+        forwardRequest({ clientId: clientId.current, channelId: p.channelId, seqs: p.messages.map((m) => m.seq), merged: p.merged, chosen: targets, comment }),
       );
       p.onSent();
     } catch (err) {
       const ui = toUiError(err, Date.now());
       // A refusal changes nothing: the next attempt is a new request.
       if (ui.code !== 'unavailable' && ui.code !== 'unknown_response') clientId.current = newForwardId();
-      setError(forwardErrorText(ui, chosen, l, (x) => describeError(x, l)));
+      setError(forwardErrorText(ui, targets, l, (x) => describeError(x, l)));
       setBusy(false);
     }
   };
@@ -93,7 +128,7 @@ export function ForwardDialog(p: Props) {
     ? t('forward.what_merged', { title: t('forward.record_title', { name: source ? channelTitle(source, p.people) : '' }), n: p.messages.length })
     : p.messages.length > 1
       ? t('forward.what_many', { n: p.messages.length })
-      : t('forward.what_one', { name: first ? (p.people[first.sender_id]?.display_name ?? `#${first.sender_id}`) : '', text: (first?.forward?.items[0]?.text ?? first?.text ?? '').slice(0, 60) });
+      : t('forward.what_one', { name: first ? (p.people[first.sender_id]?.display_name ?? `#${first.sender_id}`) : '', text: previewOf(first?.forward?.items[0] ?? first ?? { text: '' }, l).slice(0, 60) });
 
   const row = (c: Choice, avatar: { id: number; name: string }, sub?: string) => (
     <li key={choiceKey(c)}>
@@ -143,6 +178,11 @@ export function ForwardDialog(p: Props) {
           <span class="field-label">{t('forward.comment')}</span>
           <textarea rows={2} maxLength={5000} value={comment} onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)} />
         </label>
+        {rewrap ? (
+          <p class="muted fv-rewrap" role="status">
+            {t('filesview.fwd_rewrap', rewrap)}
+          </p>
+        ) : null}
         <Alert id="fwd-error" text={error} />
         <div class="form-actions">
           <button type="button" class="btn btn-secondary" onClick={p.onClose}>

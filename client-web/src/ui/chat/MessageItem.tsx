@@ -14,6 +14,8 @@ import { ForwardBody } from './ForwardBody';
 import { longPress, MessageMenu } from './MessageMenu';
 import { RichText } from './RichText';
 import { SystemLine } from './SystemLine';
+import { AttachmentView } from '../files/AttachmentView';
+import { previewOf } from '../../files/gallery';
 import { ReadMark } from '../reads/ReadMark';
 import { useReadersMenu } from '../reads/ReadsScope';
 import { MessageReactions, ReactButton, type ReactionActions } from '../reactions/MessageReactions';
@@ -130,11 +132,17 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
             <ForwardBody m={m} />
           </>
         ) : (
-          <div class="msg-text" dir="auto">
-            {compact && m.secrecy > 0 ? <span class="tag tag-secrecy msg-compact-tag">{t('chat.secrecy_tag')}</span> : null}
-            <RichText text={m.text} mentionNames={mentionNames(m, names)} myNames={[myName, t('chat.mention_all'), MENTION_ALL_ZH]} />
-            {m.edited_at ? <span class="msg-edited">{t('chat.edited')}</span> : null}
-          </div>
+          <>
+            {/* A file or picture, with the text as its caption below. */}
+            {m.attachment ? <AttachmentView att={m.attachment} /> : null}
+            {m.text || !m.attachment || m.edited_at || (compact && m.secrecy > 0) ? (
+              <div class="msg-text" dir="auto">
+                {compact && m.secrecy > 0 ? <span class="tag tag-secrecy msg-compact-tag">{t('chat.secrecy_tag')}</span> : null}
+                <RichText text={m.text} mentionNames={mentionNames(m, names)} myNames={[myName, t('chat.mention_all'), MENTION_ALL_ZH]} />
+                {m.edited_at ? <span class="msg-edited">{t('chat.edited')}</span> : null}
+              </div>
+            ) : null}
+          </>
         )}
         {/* The actions (shown on hover and focus, placed over the message) come first in tab order: 回复 is one Tab from the message. */}
         <div class="msg-actions" role="group" aria-label={t('chat.actions')}>
@@ -199,7 +207,7 @@ function Quote({ seq, quoted, names, onJump }: { seq: number; quoted?: Message; 
   let text: string;
   if (!quoted) text = t('chat.quote_missing');
   else if (quoted.recalled_at) text = t('chat.quote_recalled');
-  else text = `${personName(quoted.sender_id, names)}: ${previewText(quoted.text, 80)}`;
+  else text = `${personName(quoted.sender_id, names)}: ${previewText(previewOf(quoted, locale.get()), 80)}`;
   return (
     <button type="button" class="msg-quote" onClick={() => onJump(seq)} disabled={!quoted || !!quoted.recalled_at}>
       <span dir="auto">{text}</span>

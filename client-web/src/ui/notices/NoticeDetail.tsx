@@ -14,6 +14,7 @@ import { noticeError } from './NoticeList';
 import { authorName, Deadline, StateTag, Tags } from './parts';
 import { TallyPanel } from './TallyPanel';
 import { ReviseDialog, WithdrawDialog } from './ManageDialogs';
+import { NoticeAttachments } from '../files/NoticeAttachments';
 
 interface Props {
   s: NoticeState;
@@ -98,6 +99,7 @@ export function NoticeDetail({ s, store, open, now, onBack, request }: Props) {
             {/* Plain text, never HTML: line breaks kept by CSS. */}
             <div class="ntc-body">{n.body}</div>
           </section>
+          <NoticeAttachments attachments={n.attachments} />
 
           <Recipient n={n} open={open} s={s} store={store} />
 

@@ -1,0 +1,110 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { openErrorText } from '../../files/open';
+import type { Attachment } from '../../files/types';
+import { locale, t } from '../../i18n';
+import { useLocale } from '../hooks';
+import { trapTab } from './focus';
+import { useMeta, type FilesView } from './scope';
+
+/**
+ * A PDF opened in the browser's own viewer: the file is decrypted whole (up to the
+ * in-memory bound; larger ones are offered as a download) into a Blob of type
+ * application/pdf, shown in a frame from its blob: URL — the CSP allows `frame-src blob:`
+ * for exactly this — with 在新标签页打开 for browsers (phones) that show no PDF in a frame.
+ * The type is fixed here, never the sender's: whatever the bytes are, the browser treats
+ * them as a PDF, never as a page of this site.
+ */
+export function PdfView({ view, context, att, onClose }: { view: FilesView; context: string; att: Attachment; onClose: () => void }) {
+  useLocale();
+  const l = locale.get();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
+  const { meta } = useMeta(att, context);
+  const [url, setUrl] = useState<string>();
+  const [pct, setPct] = useState(0);
+  const [problem, setProblem] = useState<unknown>();
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return undefined;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!d.open) d.showModal();
+    closeRef.current?.focus();
+    const onNativeClose = () => close.current();
+    d.addEventListener('close', onNativeClose);
+    return () => {
+      d.removeEventListener('close', onNativeClose);
+      if (d.open) d.close();
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+
+  useEffect(() => {
+    const ac = new AbortController();
+    let made: string | undefined;
+    let live = true;
+    let shown = 0;
+    view.opener
+      .blob(att, context, {
+        signal: ac.signal,
+        type: 'application/pdf',
+        onBytes: (n) => {
+          const p = Math.floor((n / Math.max(1, att.size)) * 100);
+          if (p !== shown && live) setPct((shown = p));
+        },
+      })
+      .then(
+        ({ blob }) => {
+          if (!live) return;
+          made = URL.createObjectURL(blob);
+          setUrl(made);
+        },
+        (e) => live && !ac.signal.aborted && setProblem(e),
+      );
+    return () => {
+      live = false;
+      ac.abort();
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [att.blob_id]);
+
+  const name = meta?.name ?? 'PDF';
+  return (
+    <dialog ref={dialog} class="fv-pdf" aria-label={t('filesview.pdf_label', { name })} onKeyDown={(e) => trapTab(e, dialog.current)}>
+      <header class="fv-pdf-head">
+        <span class="fv-pdf-name" dir="auto" title={name}>
+          {name}
+        </span>
+        <div class="fv-pdf-actions">
+          {url ? (
+            <a class="btn btn-quiet btn-small" href={url} target="_blank" rel="noopener">
+              {t('filesview.pdf_new_tab')}
+            </a>
+          ) : null}
+          <button type="button" class="btn btn-quiet btn-small" onClick={() => void view.downloads.start(att, context)}>
+            {t('filesview.download')}
+          </button>
+          <button ref={closeRef} type="button" class="btn btn-secondary btn-small" onClick={() => close.current()}>
+            {t('filesview.close')}
+          </button>
+        </div>
+      </header>
+      {url ? (
+        <>
+          <p class="fv-pdf-hint muted">{t('filesview.pdf_hint')}</p>
+          <iframe class="fv-pdf-frame" src={url} title={t('filesview.pdf_label', { name })} />
+        </>
+      ) : problem ? (
+        <p class="form-error fv-pdf-note" role="alert">
+          {openErrorText(problem, l)}
+        </p>
+      ) : (
+        <p class="muted fv-pdf-note" role="status">
+          {pct > 0 ? t('filesview.decrypting_pct', { pct }) : t('filesview.decrypting')}
+        </p>
+      )}
+    </dialog>
+  );
+}
