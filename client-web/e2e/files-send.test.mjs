@@ -11,8 +11,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { deflateSync } from 'node:zlib';
 import { fixture } from './fixture.mjs';
+import { png } from './samples.mjs';
 import { shot, waitUntil } from './harness.mjs';
 
 const TIMEOUT = 240_000;
@@ -37,55 +37,6 @@ after(async () => {
 
 // ---- files to send ----
 
-const CRC = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, crc]);
-}
-
-/** A w×h RGB PNG (a gradient with a red band), the marker in a tEXt chunk. */
-function png(w, h, marker) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // RGB
-  const rows = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) {
-    const o = y * (w * 3 + 1);
-    rows[o] = 0;
-    for (let x = 0; x < w; x++) {
-      const band = y > h * 0.4 && y < h * 0.6;
-      rows[o + 1 + x * 3] = band ? 200 : (x * 255) / w;
-      rows[o + 2 + x * 3] = band ? 30 : (y * 255) / h;
-      rows[o + 3 + x * 3] = band ? 30 : 160;
-    }
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('tEXt', Buffer.from(`Comment\u0000${marker}`, 'latin1')),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 /** `size` bytes of text with the marker at the start, in the middle and at the end. */
 async function bigFile(name, size, marker) {
@@ -175,7 +126,7 @@ test('a picture and a 50 MiB file go from one person to another; the server hold
   await watchProgress(a.page);
 
   // The picture, from the 图片 button's picker.
-  const picture = png(1600, 1200, MARKER);
+  const picture = png(1600, 1200, { marker: MARKER });
   await pictureInput(a.page).setInputFiles({ name: PIC_NAME, mimeType: 'image/png', buffer: picture });
   // 张静 sees its thumbnail (made in 李华's browser, decrypted in hers).
   await b.page.locator('.timeline .msg .fv-thumb img').last().waitFor({ timeout: 60_000 });

@@ -22,6 +22,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORD, DEMO_USERS, launchBrowser, login, startServer } from './harness.mjs';
+import { pdf, png } from './samples.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.join(HERE, '..', '..');
@@ -159,11 +160,67 @@ async function publishNotice(contextFor, baseURL) {
   return notice;
 }
 
+/**
+ * Waits until the signed-in person's key is unlocked in this browser: its device copy is
+ * in IndexedDB (src/files/device.ts), so later pages of the context open files without
+ * asking for the password.
+ */
+async function waitForKey(page) {
+  const held = () =>
+    page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const r = indexedDB.open('govchat-keys');
+          r.onerror = () => resolve(false);
+          r.onsuccess = () => {
+            const db = r.result;
+            if (!db.objectStoreNames.contains('device')) return db.close(), resolve(false);
+            const c = db.transaction('device').objectStore('device').count();
+            c.onsuccess = () => (db.close(), resolve(c.result > 0));
+            c.onerror = () => (db.close(), resolve(false));
+          };
+        }),
+    );
+  for (let i = 0; i < 150; i++) {
+    if (await held()) return;
+    await page.waitForTimeout(200);
+  }
+  throw new Error('the key was not unlocked after signing in');
+}
+
+/**
+ * The leader sends a photo of a signed page and a PDF to a colleague in their direct chat,
+ * through the composer as a person does (both have signed in, so both have keys); answers
+ * the direct channel's id.
+ */
+async function sendFiles(contextFor, baseURL, peer) {
+  const context = await contextFor('desktop', DEMO_USERS.leader.username);
+  const page = await context.newPage();
+  await page.goto(baseURL + '/');
+  const res = await page.request.post(`${baseURL}/api/v1/direct/${peer.user_id}`, { headers: { Origin: baseURL } });
+  if (!res.ok()) throw new Error(`open the direct chat: HTTP ${res.status()} ${await res.text()}`);
+  const { id } = await res.json();
+  await page.goto(`${baseURL}/c/${id}`);
+  await page.locator('.chat[data-conn="online"]').waitFor({ timeout: WAIT_MS });
+  const sent = async (input, file) => {
+    const before = await page.locator('.timeline .msg').count();
+    await page.locator(input).setInputFiles(file);
+    for (let i = 0; i < 300 && (await page.locator('.timeline .msg').count()) <= before; i++) await page.waitForTimeout(200);
+    for (let i = 0; i < 150 && (await page.locator('.upload-item').count()) > 0; i++) await page.waitForTimeout(200);
+  };
+  await sent('.composer input[type="file"][accept="image/*"]:not([capture])', { name: '签字页.png', mimeType: 'image/png', buffer: png(1200, 1600, { band: [180, 40, 40] }) });
+  await sent('.composer input[type="file"]:not([accept])', { name: '关于做好2027年预算编制工作的通知.pdf', mimeType: 'application/pdf', buffer: pdf('2027 budget - govchat') });
+  await context.close();
+  console.log(`sent a picture and a PDF to ${peer.display_name} (/c/${id})`);
+  return id;
+}
+
 /** Opens a route, lets the app settle, and saves docs/screenshots/<name>-<size>.png. */
-async function shoot(page, baseURL, route, name, size, { waitText } = {}) {
+async function shoot(page, baseURL, route, name, size, { waitText, waitSelector } = {}) {
   await page.goto(baseURL + route);
   await page.locator('main').first().waitFor({ timeout: WAIT_MS }).catch(() => {});
   if (waitText) await page.getByText(waitText).first().waitFor({ timeout: WAIT_MS }).catch(() => {});
+  if (waitSelector) await page.locator(waitSelector).first().waitFor({ timeout: WAIT_MS }).catch(() => {});
   await page.waitForLoadState('networkidle', { timeout: WAIT_MS }).catch(() => {});
   await page.evaluate(() => document.fonts.ready);
   await page.waitForTimeout(300); // transitions, focus rings
@@ -178,15 +235,14 @@ async function main() {
   const browser = await launchBrowser();
   const { baseURL } = server;
   try {
-    // One login per user; the phone contexts reuse the desktop session.
-    const sessions = {};
+    // A fresh sign-in per context: the person's file key is unlocked by the password (or
+    // by this browser's device copy, which a copied session does not carry), and a
+    // context without it would show the unlock prompt in every shot.
     const contextFor = async (size, username) => {
-      const opts = { ...VIEWPORTS[size], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
-      if (sessions[username]) return browser.newContext({ ...opts, storageState: sessions[username] });
-      const context = await browser.newContext(opts);
+      const context = await browser.newContext({ ...VIEWPORTS[size], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
       const page = await context.newPage();
       await signIn(page, baseURL, username);
-      sessions[username] = await context.storageState();
+      await waitForKey(page);
       await page.close();
       return context;
     };
@@ -226,6 +282,7 @@ async function main() {
     await leadCtx.close();
     console.log(`posted ${CONVERSATION.length} messages in ${channel.name} (/c/${channel.id})${peerMember ? `, with ${peerMember.display_name}` : ''}`);
 
+    const direct = peerMember ? await sendFiles(contextFor, baseURL, peerMember) : null;
     const notice = await publishNotice(contextFor, baseURL);
     const staffCtx = await contextFor('desktop', 'zhangjing');
     const staffPage = await staffCtx.newPage();
@@ -257,6 +314,13 @@ async function main() {
       const authorPage = await author.newPage();
       await shoot(authorPage, baseURL, `/notices/${notice.id}`, 'notice-tally', size, { waitText: '确认情况' });
       await author.close();
+
+      if (direct) {
+        const peer = await contextFor(size, peerMember.username);
+        const peerShots = await peer.newPage();
+        await shoot(peerShots, baseURL, `/c/${direct}`, 'files', size, { waitSelector: '.fv-thumb img' });
+        await peer.close();
+      }
 
       const admin = await contextFor(size, DEMO_USERS.admin.username);
       const adminPage = await admin.newPage();
