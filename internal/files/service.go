@@ -38,6 +38,7 @@ type Store interface {
 	DeleteBlob(ctx context.Context, id string) error
 	ListExpiredBlobs(ctx context.Context, now time.Time, limit int) ([]store.Blob, error)
 	CanReadBlob(ctx context.Context, userID int64, blobID string) (bool, error)
+	HasAudit(ctx context.Context, m store.AuditMatch) (bool, error)
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 }
 

@@ -112,6 +112,22 @@ func (s *DB) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
 	return s.listAudit(ctx, "list audit", q, args...)
 }
 
+// HasAudit reports whether an entry matches m. The actor's entries are few next to the
+// whole trail, and audit_events_actor_id serves the lookup.
+func (s *DB) HasAudit(ctx context.Context, m AuditMatch) (bool, error) {
+	var one int
+	err := s.queryRow(ctx, `SELECT 1 FROM audit_events
+		WHERE actor_id = ? AND action = ? AND target_type = ? AND target_id = ? AND outcome = ? AND occurred_at >= ?
+		LIMIT 1`, m.ActorID, m.Action, m.TargetType, m.TargetID, m.Outcome, toMillis(m.Since)).Scan(&one)
+	if isNoRows(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, s.fail(err, "has audit %s", m.Action)
+	}
+	return true, nil
+}
+
 // ScanAudit calls fn for every entry in ID order. It reads in batches rather than
 // holding one cursor open, so a long export neither pins a connection for its whole
 // run nor stops fn from using the store.

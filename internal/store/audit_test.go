@@ -247,3 +247,38 @@ func TestAuditVolume(t *testing.T) {
 		}
 	})
 }
+
+// HasAudit finds an entry only when actor, action, target, outcome all match and it is
+// recent enough: the escrow open it stands for grants nothing wider.
+func TestHasAudit(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		t.Parallel()
+		appendEvents(t, s,
+			store.AuditEvent{At: t0, ActorID: 5, ActorName: "zhaomin", Action: "file.escrow_open", TargetType: "blob", TargetID: "aa", Outcome: "ok"},
+			store.AuditEvent{At: t0, ActorID: 5, ActorName: "zhaomin", Action: "file.escrow_open", TargetType: "blob", TargetID: "bb", Outcome: "failed"},
+		)
+		want := store.AuditMatch{ActorID: 5, Action: "file.escrow_open", TargetType: "blob", TargetID: "aa", Outcome: "ok", Since: t0.Add(-time.Minute)}
+		for _, tc := range []struct {
+			name string
+			edit func(m *store.AuditMatch)
+			want bool
+		}{
+			{"the entry", func(*store.AuditMatch) {}, true},
+			{"since its very millisecond", func(m *store.AuditMatch) { m.Since = t0 }, true},
+			{"too old", func(m *store.AuditMatch) { m.Since = t0.Add(time.Second) }, false},
+			{"another actor", func(m *store.AuditMatch) { m.ActorID = 6 }, false},
+			{"another action", func(m *store.AuditMatch) { m.Action = "file.download" }, false},
+			{"another target", func(m *store.AuditMatch) { m.TargetID = "cc" }, false},
+			{"another target type", func(m *store.AuditMatch) { m.TargetType = "user" }, false},
+			{"a failed one", func(m *store.AuditMatch) { m.TargetID, m.Outcome = "bb", "ok" }, false},
+		} {
+			m := want
+			tc.edit(&m)
+			got, err := s.HasAudit(t.Context(), m)
+			must(t, err)
+			if got != tc.want {
+				t.Errorf("%s: HasAudit = %v, want %v", tc.name, got, tc.want)
+			}
+		}
+	})
+}

@@ -161,6 +161,17 @@ type AuditEvent struct {
 	Hash       []byte // over this entry's fields and PrevHash (audit.Hash)
 }
 
+// AuditMatch names the entries HasAudit looks for: every field must match exactly, and
+// the entry must have occurred at or after Since.
+type AuditMatch struct {
+	ActorID    int64
+	Action     string
+	TargetType string
+	TargetID   string
+	Outcome    string
+	Since      time.Time
+}
+
 // AuditFilter narrows ListAudit; results are newest first.
 type AuditFilter struct {
 	ActorID  int64
@@ -240,6 +251,9 @@ type Audit interface {
 	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
 	// ScanAudit calls fn for every entry in ID order, for verification and export.
 	ScanAudit(ctx context.Context, fn func(AuditEvent) error) error
+	// HasAudit reports whether an entry matches m: where an entry is itself a grant
+	// (the security officer's escrow open lets them download that file for a while).
+	HasAudit(ctx context.Context, m AuditMatch) (bool, error)
 }
 
 // Store is everything govchat keeps.
