@@ -19,6 +19,7 @@ import * as readsMessages from './messages/reads';
 import * as reactionMessages from './messages/reactions';
 import * as filesMessages from './messages/files';
 import * as filesViewMessages from './messages/filesview';
+import * as escrowMessages from './messages/escrow';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
@@ -114,7 +115,9 @@ const coreZh = {
   'duration.hours_minutes': '{h} 小时 {m} 分钟',
 } as const;
 
-const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsMessages.zh, ...groupMessages.zh, ...directoryMessages.zh, ...adminMessages.zh, ...pwaMessages.zh, ...quietMessages.zh, ...groupLineMessages.zh, ...phoneMessages.zh, ...forwardMessages.zh, ...searchMessages.zh, ...urgentMessages.zh, ...readsMessages.zh, ...reactionMessages.zh, ...filesMessages.zh, ...filesViewMessages.zh } as const;
+const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsMessages.zh, ...groupMessages.zh, ...directoryMessages.zh, ...adminMessages.zh, ...pwaMessages.zh, ...quietMessages.zh, ...groupLineMessages.zh, ...phoneMessages.zh, ...forwardMessages.zh, ...searchMessages.zh, ...urgentMessages.zh, ...readsMessages.zh, ...reactionMessages.zh, ...filesMessages.zh, ...filesViewMessages.zh,
+  ...escrowMessages.zh,
+} as const;
 
 export type MessageKey = keyof typeof zhCN;
 type Dictionary = Readonly<Partial<Record<MessageKey, string>>>;
@@ -208,7 +211,9 @@ const coreEn: Readonly<Partial<Record<keyof typeof coreZh, string>>> = {
   'duration.hours_minutes': '{h} h {m} min',
 };
 
-const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ...settingsMessages.en, ...groupMessages.en, ...directoryMessages.en, ...adminMessages.en, ...pwaMessages.en, ...quietMessages.en, ...groupLineMessages.en, ...phoneMessages.en, ...forwardMessages.en, ...searchMessages.en, ...urgentMessages.en, ...readsMessages.en, ...reactionMessages.en, ...filesMessages.en, ...filesViewMessages.en };
+const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ...settingsMessages.en, ...groupMessages.en, ...directoryMessages.en, ...adminMessages.en, ...pwaMessages.en, ...quietMessages.en, ...groupLineMessages.en, ...phoneMessages.en, ...forwardMessages.en, ...searchMessages.en, ...urgentMessages.en, ...readsMessages.en, ...reactionMessages.en, ...filesMessages.en, ...filesViewMessages.en,
+  ...escrowMessages.en,
+};
 
 const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };
 

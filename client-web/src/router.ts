@@ -11,9 +11,14 @@
 //                                                /admin/worktime (quiet hours: schedule, calendar,
 //                                                duty roster; the address keeps the name people
 //                                                have bookmarked, the code says quiet)
+//   /security/escrow  the security officer: 保密管理 (the escrow key, 案件调取)
 
 export type AdminTab = 'people' | 'departments' | 'party' | 'import' | 'worktime';
 export const ADMIN_TABS: readonly AdminTab[] = ['people', 'departments', 'party', 'import', 'worktime'];
+
+/** The security officer's pages (保密管理). */
+export type SecurityTab = 'escrow';
+export const SECURITY_TABS: readonly SecurityTab[] = ['escrow'];
 
 /** The lists of the notices section: 待确认, 收到的, 我发布的, and one channel's board. */
 export type NoticeView = 'pending' | 'received' | 'sent' | 'channel';
@@ -24,7 +29,8 @@ export type Route =
   | { section: 'directory' }
   | { section: 'settings' }
   | { section: 'me' }
-  | { section: 'admin'; tab: AdminTab };
+  | { section: 'admin'; tab: AdminTab }
+  | { section: 'security'; tab: SecurityTab };
 
 export type Section = Route['section'];
 
@@ -53,6 +59,8 @@ export function parseRoute(path: string): Route {
       const tab = (ADMIN_TABS as readonly string[]).includes(parts[1] ?? '') ? (parts[1] as AdminTab) : 'people';
       return { section: 'admin', tab };
     }
+    case 'security':
+      return { section: 'security', tab: 'escrow' };
     default:
       return HOME;
   }
@@ -73,6 +81,8 @@ export function pathFor(r: Route): string {
       return r.view === 'received' || r.view === 'sent' ? `/notices/${r.view}` : '/notices';
     case 'admin':
       return `/admin/${r.tab}`;
+    case 'security':
+      return `/security/${r.tab}`;
     default:
       return `/${r.section}`;
   }

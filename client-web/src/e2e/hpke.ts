@@ -6,7 +6,7 @@
 // 133, older Safari) uses @hpke/dhkem-x25519, the same KEM on @noble/curves. Both are the
 // same function of the same bytes; the tests run both.
 import { Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256 as NativeX25519, HkdfSha256 } from '@hpke/core';
-import { DhkemX25519HkdfSha256 as NobleX25519 } from '@hpke/dhkem-x25519';
+import { DhkemX25519HkdfSha256 as NobleX25519, HkdfSha256 as NobleHkdf, X25519 } from '@hpke/dhkem-x25519';
 import { b64u, concat, fromB64u, hex, src, utf8 } from './bytes';
 import { KeyUnwrapError } from './errors';
 
@@ -127,6 +127,19 @@ async function generateWith(s: CipherSuite): Promise<{ publicKey: Uint8Array; pr
   const pair = await s.kem.generateKeyPair();
   const [pub, priv] = await Promise.all([s.kem.serializePublicKey(pair.publicKey), s.kem.serializePrivateKey(pair.privateKey)]);
   return { publicKey: new Uint8Array(pub), privateKey: new Uint8Array(priv) };
+}
+
+/**
+ * The public half of a raw X25519 private key (RFC 7748: the scalar times the base point),
+ * so that a key file can be matched to a key id before anything is unwrapped with it. The
+ * @noble implementation: WebCrypto cannot import a raw private key without building a
+ * PKCS #8 wrapper around it.
+ */
+export async function publicKeyOf(privateKey: Uint8Array): Promise<Uint8Array> {
+  if (privateKey.length !== KEY_BYTES) throw new RangeError('e2e: an X25519 private key is 32 bytes');
+  const x = new X25519(new NobleHkdf());
+  const sk = await x.deserializePrivateKey(src(privateKey));
+  return new Uint8Array(await x.serializePublicKey(await x.derivePublicKey(sk)));
 }
 
 /** The key id of a public key: the first 16 lowercase hex digits of SHA-256(raw key). */

@@ -6,7 +6,7 @@ import { KEY_BYTES } from './format';
 export type { FileMeta, EncryptedFile } from './format';
 export { paddedSize, ciphertextSize, encryptFile, decryptStream, readMeta, META_PREFIX_BYTES } from './format';
 export type { FileKeys, WrapBinding } from './hpke';
-export { wrapFileKeys, unwrapFileKeys, generateKeyPair, keyIdOf } from './hpke';
+export { wrapFileKeys, unwrapFileKeys, generateKeyPair, keyIdOf, publicKeyOf } from './hpke';
 export type { WrappedPrivate } from './userkey';
 export { wrapPrivateKey, unwrapPrivateKey, MIN_ITERATIONS } from './userkey';
 export { b64u, fromB64u } from './bytes';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { b64u, fromB64u } from './bytes';
 import { KeyUnwrapError, WrongPasswordError } from './errors';
-import { generateKeyPair, keyIdOf, unwrapFileKeys, withKem, wrapAad, wrapFileKeys, type Kem, type WrapBinding } from './hpke';
+import { generateKeyPair, keyIdOf, publicKeyOf, unwrapFileKeys, withKem, wrapAad, wrapFileKeys, type Kem, type WrapBinding } from './hpke';
 import { MIN_ITERATIONS, unwrapPrivateKey, wrapPrivateKey, wrapPrivateKeyWithNonce } from './userkey';
 import { bytesOf } from './testing';
 
@@ -106,5 +106,19 @@ describe('password-wrapped private key', () => {
     await expect(unwrapPrivateKey(w, 'right', 7, 'k2')).rejects.toBeInstanceOf(WrongPasswordError);
     await expect(unwrapPrivateKey({ ...w, iterations: 1000 }, 'right', 7, 'k1')).rejects.toBeInstanceOf(WrongPasswordError);
     await expect(wrapPrivateKey(priv, 'pw', 7, 'k1', salt, 100_000)).rejects.toThrow(RangeError);
+  });
+});
+
+describe('publicKeyOf', () => {
+  it('is RFC 7748’s public key of its private key, and each implementation’s generated pair agrees', async () => {
+    const hexb = (h: string) => new Uint8Array(h.match(/../g)!.map((x) => parseInt(x, 16)));
+    // RFC 7748 §6.1, Alice.
+    const alice = hexb('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a');
+    expect(await publicKeyOf(alice)).toEqual(hexb('8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a'));
+    for (const kem of kems) {
+      const { publicKey, privateKey } = await withKem(kem).generateKeyPair();
+      expect(await publicKeyOf(privateKey)).toEqual(publicKey);
+    }
+    await expect(publicKeyOf(new Uint8Array(31))).rejects.toThrow(RangeError);
   });
 });

@@ -20,17 +20,20 @@ const NOTICES: NavEntry = { section: 'notices', key: 'nav.notices', route: { sec
 const DIRECTORY: NavEntry = { section: 'directory', key: 'nav.directory', route: { section: 'directory' } };
 const SETTINGS: NavEntry = { section: 'settings', key: 'nav.settings', route: { section: 'settings' } };
 const ADMIN: NavEntry = { section: 'admin', key: 'nav.admin', route: { section: 'admin', tab: 'people' } };
+const SECURITY: NavEntry = { section: 'security', key: 'escrow.nav', route: { section: 'security', tab: 'escrow' } };
 const ME: NavEntry = { section: 'me', key: 'phone.tab_me', route: { section: 'me' } };
 
-/** The navigation's entries: four tabs on a phone, the side list on a desk. */
-export function navEntries(phone: boolean, isAdmin: boolean): NavEntry[] {
+/** The navigation's entries: four tabs on a phone, the side list on a desk — with
+ * 系统管理 for the administrator and 保密管理 for the security officer. */
+export function navEntries(phone: boolean, isAdmin: boolean, isSecurity = false): NavEntry[] {
   if (phone) return [CHANNELS, NOTICES, DIRECTORY, ME];
-  return isAdmin ? [CHANNELS, NOTICES, DIRECTORY, SETTINGS, ADMIN] : [CHANNELS, NOTICES, DIRECTORY, SETTINGS];
+  if (isAdmin) return [CHANNELS, NOTICES, DIRECTORY, SETTINGS, ADMIN];
+  return isSecurity ? [CHANNELS, NOTICES, DIRECTORY, SETTINGS, SECURITY] : [CHANNELS, NOTICES, DIRECTORY, SETTINGS];
 }
 
-/** The entry a page belongs to: on a phone, 设置, 系统管理 and 我 are all under 我. */
+/** The entry a page belongs to: on a phone, 设置, 系统管理, 保密管理 and 我 are all under 我. */
 export function currentSection(route: Route, phone: boolean): Section {
-  if (phone && (route.section === 'settings' || route.section === 'admin')) return 'me';
+  if (phone && (route.section === 'settings' || route.section === 'admin' || route.section === 'security')) return 'me';
   return route.section;
 }
 

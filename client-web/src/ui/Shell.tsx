@@ -32,6 +32,8 @@ import { createFilesSend } from '../files/wiring';
 import type { KeyEvent } from '../files/types';
 import { FilesSendContext } from './files/send/context';
 import { FilesViewProvider } from './files/scope';
+import { EscrowPage } from './security/EscrowPage';
+import { escrowMenu } from './security/menu';
 
 interface Props {
   store: AppStore;
@@ -212,7 +214,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
           context that files-send provides, whose keyring it reads). */}
       <FilesViewProvider request={request}>
       <div class="shell-body">
-        <Nav chat={chat} notices={notices} org={org} route={route} isAdmin={me.role === 'admin'} phone={phone} navigate={store.navigate} />
+        <Nav chat={chat} notices={notices} org={org} route={route} isAdmin={me.role === 'admin'} isSecurity={me.role === 'security'} phone={phone} navigate={store.navigate} />
         <main id="main" class="content" tabIndex={-1} ref={mainRef}>
           <PhonePushPrompt request={request} me={me} />
           {route.section !== 'notices' ? (
@@ -233,6 +235,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
               onMessage={openDirect}
               noDepartment={me.departments.length === 0}
               bumps={bumps}
+              menuExtra={me.role === 'security' ? escrowMenu : undefined}
             />
             </ReadsStoreContext.Provider>
           ) : route.section === 'directory' ? (
@@ -250,6 +253,8 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
             />
           ) : route.section === 'admin' ? (
             <AdminPage request={request} tab={route.tab} onTab={(tab) => store.navigate({ section: 'admin', tab })} />
+          ) : route.section === 'security' ? (
+            <EscrowPage request={request} isSecurity={me.role === 'security'} />
           ) : (
             <NoticesSection chat={chat} notices={notices} request={request} me={me} route={route} navigate={store.navigate} />
           )}
@@ -262,7 +267,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   );
 }
 
-function Nav(p: { chat: ChatStore; notices: NoticeStore; org: string; route: Route; isAdmin: boolean; phone: boolean; navigate: (r: Route) => void }) {
+function Nav(p: { chat: ChatStore; notices: NoticeStore; org: string; route: Route; isAdmin: boolean; isSecurity: boolean; phone: boolean; navigate: (r: Route) => void }) {
   const s = useStore(p.chat);
   const unread = totalUnread(s.channels);
   const toConfirm = pendingCount(useStore(p.notices));
@@ -275,7 +280,7 @@ function Nav(p: { chat: ChatStore; notices: NoticeStore; org: string; route: Rou
   return (
     <nav class={p.phone ? 'sidenav tabbar' : 'sidenav'} aria-label={t('shell.nav')}>
       <ul>
-        {navEntries(p.phone, p.isAdmin).map((n) => (
+        {navEntries(p.phone, p.isAdmin, p.isSecurity).map((n) => (
           <li key={n.section}>
             <button
               type="button"

@@ -37,9 +37,11 @@ interface Props {
   pinned?: ComponentChildren;
   /** For the off-duty hint of a direct channel's other person. */
   request?: Request;
+  /** More items for the message menu (the security officer's 复制文件编号). */
+  menuExtra?: MessageActions['menuExtra'];
 }
 
-export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSettings, pinned, request }: Props) {
+export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSettings, pinned, request, menuExtra }: Props) {
   const l = locale.get();
   const c = s.channels.find((x) => x.id === id);
   const data = s.timelines[id] ?? EMPTY_TIMELINE;
@@ -101,6 +103,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
     reactions: reactionActions(chat, c, info?.reactions, setNotice),
     // The message menu's row of reactions (右键 / 长按), above its items.
     menuTop: (m, close) => <QuickReactions m={m} meId={meId} r={reactionActions(chat, c, info?.reactions, setNotice)} onDone={close} />,
+    menuExtra,
   };
 
   const title = c ? channelTitle(c, s.people) : '';

@@ -12,6 +12,7 @@ import { ChannelView } from './ChannelView';
 import { ConnBanner } from './ConnBanner';
 import { useStore } from '../hooks';
 import './chat.css';
+import type { MessageActions } from './MessageItem';
 
 interface Props {
   /** Channels with an urgent notice just arrived: listed first (urgent/arrivals). */
@@ -28,10 +29,12 @@ interface Props {
   onMessage: (userId: number) => void;
   /** The person is in no department (the channel list says whom to ask). */
   noDepartment?: boolean;
+  /** More items for the message menu (the security officer's 复制文件编号). */
+  menuExtra?: MessageActions['menuExtra'];
 }
 
 /** The channel list beside the open channel; at phone width, one or the other. */
-export function ChatPage({ chat, notices, onNavigate, request, meId, meName, info, channelId, onOpen, onMessage, noDepartment, bumps }: Props) {
+export function ChatPage({ chat, notices, onNavigate, request, meId, meName, info, channelId, onOpen, onMessage, noDepartment, bumps, menuExtra }: Props) {
   const s = useStore(chat);
   const [dialog, setDialog] = useState<'new_group' | 'settings' | undefined>();
   useEffect(() => chat.open(channelId), [chat, channelId]);
@@ -44,6 +47,7 @@ export function ChatPage({ chat, notices, onNavigate, request, meId, meName, inf
         <div class="chat-main">
           {channelId ? (
             <ChannelView key={channelId} s={s} chat={chat} id={channelId} meId={meId} info={info}
+              menuExtra={menuExtra}
               onBack={() => onOpen(undefined)}
               onMessage={onMessage}
               onSettings={() => setDialog('settings')}

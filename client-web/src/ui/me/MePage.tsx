@@ -81,6 +81,22 @@ export function MePage(p: Props) {
               </a>
             </li>
           ) : null}
+          {me.role === 'security' ? (
+            <li>
+              <a
+                class="me-link"
+                href="/security/escrow"
+                onClick={(e) => {
+                  if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+                  e.preventDefault();
+                  p.navigate({ section: 'security', tab: 'escrow' });
+                }}
+              >
+                <span class="me-link-title">{t('escrow.nav')}</span>
+                <span class="me-link-hint">{t('escrow.me_hint')}</span>
+              </a>
+            </li>
+          ) : null}
           <li class="me-row">
             <span class="me-link-title">{t('me.language')}</span>
             <LanguageSwitch />

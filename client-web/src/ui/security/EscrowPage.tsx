@@ -1,0 +1,324 @@
+// 保密管理 (/security/escrow): the security officer's page. The organisation's escrow key —
+// what it is, which one is set, setting or replacing it (a pair made in this page, or a
+// public key made offline) — and 案件调取, opening one escrowed file for a case.
+
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { Request } from '../../api';
+import { describeError, toUiError, type UiError } from '../../errors';
+import { currentEscrowKey, setterName } from '../../escrow/api';
+import { EscrowInputError, keyFileName } from '../../escrow/keyfile';
+import { browserSave, createEscrowSetup, type EscrowSetup } from '../../escrow/setup';
+import type { EscrowKey } from '../../files/types';
+import { formatDateTime } from '../../format';
+import { t } from '../../i18n';
+import { useLocale, useStore } from '../hooks';
+import { CaseOpen } from './CaseOpen';
+import './escrow.css';
+
+export function EscrowPage({ request, isSecurity }: { request: Request; isSecurity: boolean }) {
+  useLocale();
+  if (!isSecurity) {
+    // Reached by typing the address: the server would refuse every action anyway.
+    return (
+      <section class="panel esc-page" aria-labelledby="esc-title">
+        <h1 id="esc-title" class="page-title">
+          {t('escrow.title')}
+        </h1>
+        <p>{t('escrow.not_security')}</p>
+      </section>
+    );
+  }
+  return (
+    <section class="panel esc-page" aria-labelledby="esc-title">
+      <h1 id="esc-title" class="page-title">
+        {t('escrow.title')}
+      </h1>
+      <KeySection request={request} />
+      <CaseOpen request={request} />
+    </section>
+  );
+}
+
+/** The current key and how it is set. */
+function KeySection({ request }: { request: Request }) {
+  const l = useLocale();
+  const [current, setCurrent] = useState<EscrowKey | null | undefined>(undefined);
+  const [loadError, setLoadError] = useState<UiError | undefined>();
+  const [setter, setSetter] = useState<string | undefined>();
+  const [done, setDone] = useState<string | undefined>();
+  const load = () => {
+    setLoadError(undefined);
+    currentEscrowKey(request).then(setCurrent, (e) => setLoadError(toUiError(e, Date.now())));
+  };
+  useEffect(load, [request]);
+  useEffect(() => {
+    setSetter(undefined);
+    if (!current) return;
+    setterName(request, current.set_by).then(setSetter, () => undefined);
+  }, [current?.set_by, current?.key_id]);
+  const setup = useMemo(() => createEscrowSetup({ request, save: browserSave }), [request]);
+  useEffect(() => () => setup.dispose(), [setup]);
+
+  return (
+    <section class="esc-section" aria-labelledby="esc-key-title">
+      <h2 id="esc-key-title" class="esc-heading">
+        {t('escrow.key_title')}
+      </h2>
+      <p class="esc-explain">{t('escrow.explain')}</p>
+      {loadError ? (
+        <div class="esc-row">
+          <p class="form-error" role="alert">
+            {describeError(loadError, l)}
+          </p>
+          <button type="button" class="btn btn-secondary" onClick={load}>
+            {t('app.retry')}
+          </button>
+        </div>
+      ) : current === undefined ? (
+        <p class="muted" role="status">
+          {t('escrow.loading')}
+        </p>
+      ) : current === null ? (
+        <p class="esc-none" data-testid="escrow-current">
+          <span class="esc-badge esc-badge-none">{t('escrow.none')}</span>
+        </p>
+      ) : (
+        <dl class="esc-key" data-testid="escrow-current">
+          <div>
+            <dt>{t('escrow.key_id')}</dt>
+            <dd class="esc-mono">{current.key_id}</dd>
+          </div>
+          <div>
+            <dt>{t('escrow.set_by')}</dt>
+            <dd>{setter ?? t('escrow.person_unknown', { id: current.set_by })}</dd>
+          </div>
+          <div>
+            <dt>{t('escrow.set_at')}</dt>
+            <dd>{formatDateTime(current.created_at, l)}</dd>
+          </div>
+        </dl>
+      )}
+      {done ? (
+        <p class="esc-ok" role="status">
+          {done}
+        </p>
+      ) : null}
+      {current !== undefined ? (
+        <SetupFlow
+          setup={setup}
+          current={current}
+          onSet={(k) => {
+            setCurrent(k);
+            setDone(t('escrow.set_done', { id: k.key_id }));
+          }}
+          onBegin={() => setDone(undefined)}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function SetupFlow({ setup, current, onSet, onBegin }: { setup: EscrowSetup; current: EscrowKey | null; onSet: (k: EscrowKey) => void; onBegin: () => void }) {
+  const l = useLocale();
+  const s = useStore(setup);
+  const [pasting, setPasting] = useState(false);
+  const [pasteText, setPasteText] = useState('');
+  const [pasteError, setPasteError] = useState<string | undefined>();
+  const [typed, setTyped] = useState('');
+  const [ack, setAck] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const reset = () => {
+    setPasting(false);
+    setPasteText('');
+    setPasteError(undefined);
+    setTyped('');
+    setAck(false);
+    setError(undefined);
+  };
+  const cancel = () => {
+    setup.cancel();
+    reset();
+  };
+  const replacing = current !== null && 'keyId' in s && s.keyId !== current.key_id;
+
+  if (s.step === 'idle' && !pasting) {
+    return (
+      <div class="esc-actions">
+        <button
+          type="button"
+          class="btn btn-primary"
+          disabled={busy}
+          onClick={() => {
+            onBegin();
+            reset();
+            setBusy(true);
+            setup.generate().then(
+              () => setBusy(false),
+              (e) => {
+                setBusy(false);
+                setError(describeError(toUiError(e, Date.now()), l));
+              },
+            );
+          }}
+        >
+          {t('escrow.generate')}
+        </button>
+        <button
+          type="button"
+          class="btn btn-secondary"
+          onClick={() => {
+            onBegin();
+            reset();
+            setPasting(true);
+          }}
+        >
+          {t('escrow.use_public')}
+        </button>
+        {error ? (
+          <p class="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </div>
+    );
+  }
+
+  if (s.step === 'idle' && pasting) {
+    const check = (e: Event) => {
+      e.preventDefault();
+      setPasteError(undefined);
+      setup.paste(pasteText).catch((err) => {
+        setPasteError(err instanceof EscrowInputError && err.code === 'public_id_mismatch' ? t('escrow.err_public_id_mismatch') : t('escrow.err_public_invalid'));
+      });
+    };
+    return (
+      <form class="esc-flow" onSubmit={check} noValidate>
+        <div class="field">
+          <label htmlFor="esc-paste">{t('escrow.paste_label')}</label>
+          <textarea
+            id="esc-paste"
+            class="input esc-mono esc-textarea"
+            rows={2}
+            value={pasteText}
+            spellcheck={false}
+            autocapitalize="off"
+            aria-invalid={pasteError ? 'true' : undefined}
+            aria-describedby="esc-paste-hint esc-paste-error"
+            onInput={(e) => setPasteText((e.currentTarget as HTMLTextAreaElement).value)}
+          />
+          <p id="esc-paste-hint" class="field-hint">
+            {t('escrow.paste_hint')}
+          </p>
+          <p id="esc-paste-error" class="form-error" role="alert" hidden={!pasteError}>
+            {pasteError ?? ''}
+          </p>
+        </div>
+        <div class="esc-actions">
+          <button type="submit" class="btn btn-primary" disabled={!pasteText.trim()}>
+            {t('escrow.paste_check')}
+          </button>
+          <button type="button" class="btn btn-secondary" onClick={cancel}>
+            {t('escrow.cancel')}
+          </button>
+        </div>
+      </form>
+    );
+  }
+
+  if (s.step === 'generated') {
+    return (
+      <div class="esc-flow" role="group" aria-labelledby="esc-gen-title">
+        <h3 id="esc-gen-title" class="esc-subheading">
+          {t('escrow.generated_title')}
+        </h3>
+        <p>
+          {t('escrow.key_id')}：<span class="esc-mono">{s.keyId}</span>
+        </p>
+        <p class="esc-warn">{t('escrow.generated_hint')}</p>
+        <div class="esc-actions">
+          <button type="button" class="btn btn-primary" onClick={() => setup.saveKeyFile()}>
+            {t('escrow.download_key')}
+          </button>
+          <button type="button" class="btn btn-secondary" onClick={cancel}>
+            {t('escrow.cancel')}
+          </button>
+        </div>
+      </div>
+    );
+  }
+
+  // saved (a pair made here, its file handed over) or pasted: confirm and set.
+  if (s.step === 'idle') return null;
+  const saved = s.step === 'saved';
+  const mismatch = saved && typed.trim().length >= 4 && !setup.ready(typed, null, true);
+  const ready = setup.ready(typed, current, ack);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (!ready || busy) return;
+    setBusy(true);
+    setError(undefined);
+    setup.set(typed, current, ack).then(
+      (k) => {
+        setBusy(false);
+        reset();
+        onSet(k);
+      },
+      (err) => {
+        setBusy(false);
+        setError(describeError(toUiError(err, Date.now()), l));
+      },
+    );
+  };
+  return (
+    <form class="esc-flow" onSubmit={submit} noValidate>
+      {saved ? (
+        <>
+          <p>{t('escrow.saved_hint', { name: keyFileName(s.keyId) })}</p>
+          <p>
+            {t('escrow.key_id')}：<span class="esc-mono">{s.keyId}</span>
+          </p>
+          <div class="field">
+            <label htmlFor="esc-confirm">{t('escrow.confirm_label')}</label>
+            <input
+              id="esc-confirm"
+              class="input esc-mono esc-confirm"
+              value={typed}
+              maxLength={8}
+              autocomplete="off"
+              spellcheck={false}
+              autocapitalize="off"
+              aria-invalid={mismatch ? 'true' : undefined}
+              aria-describedby="esc-confirm-error"
+              onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)}
+            />
+            <p id="esc-confirm-error" class="form-error" role="alert" hidden={!mismatch}>
+              {mismatch ? t('escrow.confirm_mismatch') : ''}
+            </p>
+          </div>
+        </>
+      ) : (
+        <p role="status">{t('escrow.pasted_hint', { id: s.keyId })}</p>
+      )}
+      {replacing ? (
+        <label class="esc-check">
+          <input type="checkbox" checked={ack} onChange={(e) => setAck((e.currentTarget as HTMLInputElement).checked)} />
+          <span>{t('escrow.replace_ack', { id: current!.key_id })}</span>
+        </label>
+      ) : null}
+      {error ? (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div class="esc-actions">
+        <button type="submit" class="btn btn-primary" disabled={!ready || busy}>
+          {busy ? t('escrow.setting') : t('escrow.set')}
+        </button>
+        <button type="button" class="btn btn-secondary" onClick={cancel} disabled={busy}>
+          {t('escrow.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
