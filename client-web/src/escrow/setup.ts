@@ -120,8 +120,8 @@ export function createEscrowSetup(deps: SetupDeps): EscrowSetup {
   return setup;
 }
 
-/** The browser's way of saving the key file: a download of an object URL, revoked at once
- * after the click (the browser has taken the bytes by then). */
+/** The browser's way of saving the key file: a download of an object URL made from a copy
+ * of the bytes (a Blob), revoked a second after the click, once the browser has read it. */
 export function browserSave(name: string, bytes: Uint8Array): void {
   const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
   const a = document.createElement('a');

@@ -18,6 +18,7 @@ export const zh = {
   'escrow.set_at': '设置时间',
   'escrow.person_unknown': '用户 #{id}',
   'escrow.generate': '生成托管密钥',
+  'escrow.generate_new': '生成新的托管密钥',
   'escrow.use_public': '使用已有公钥',
   'escrow.cancel': '取消',
 
@@ -59,7 +60,7 @@ export const zh = {
   'escrow.use_picture': '改为调取原图',
 
   'escrow.opened': '已调取，并已记入审计日志。',
-  'escrow.sent_to': '发送位置：会话编号 {list}',
+  'escrow.sent_to': '发送位置：会话（编号 {list}）',
   'escrow.sent_notice': '发送位置：通知',
   'escrow.wrapped_to': '托管密钥编号：{id}',
   'escrow.key_file': '托管私钥文件',
@@ -101,6 +102,7 @@ export const en: Readonly<Record<keyof typeof zh, string>> = {
   'escrow.set_at': 'Set on',
   'escrow.person_unknown': 'User #{id}',
   'escrow.generate': 'Generate escrow key',
+  'escrow.generate_new': 'Generate a new escrow key',
   'escrow.use_public': 'Use an existing public key',
   'escrow.cancel': 'Cancel',
 

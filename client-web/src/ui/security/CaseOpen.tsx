@@ -75,7 +75,9 @@ export function CaseOpen({ request }: { request: Request }) {
           setThumbOf(open.attachment.blob_id);
           return;
         }
-        setOpened({ asked: normaliseBlobId(form.blobId), open });
+        const asked = normaliseBlobId(form.blobId);
+        setForm((f) => ({ ...f, blobId: asked }));
+        setOpened({ asked, open });
       },
       (err) => {
         setBusy(false);
@@ -188,8 +190,9 @@ export function CaseOpen({ request }: { request: Request }) {
           key={`${opened.asked}:${opened.open.key.key_id}`}
           opened={opened}
           onDone={() => {
+            // Another file of the same case, often: the case number and reason stay.
             setOpened(undefined);
-            setForm(EMPTY);
+            setForm((f) => ({ ...f, blobId: '' }));
           }}
         />
       ) : null}
@@ -274,7 +277,6 @@ function OpenedFile({ opened, onDone }: { opened: Opened; onDone: () => void }) 
             id="esc-keyfile"
             ref={inputRef}
             type="file"
-            accept=".key,text/plain"
             class="esc-file"
             disabled={reading}
             aria-describedby="esc-keyfile-hint esc-keyfile-error"
@@ -306,7 +308,10 @@ function OpenedFile({ opened, onDone }: { opened: Opened; onDone: () => void }) 
 function FileDetails({ ready, open }: { ready: { downloads: Downloads; meta?: FileMeta; metaError?: string }; open: EscrowOpen }) {
   const l = useLocale();
   const jobs = useStore(ready.downloads);
-  const job: DownloadJob | undefined = jobs[jobs.length - 1];
+  // A finished download leaves the list after a while; its outcome stays said here.
+  const last = useRef<DownloadJob | undefined>(undefined);
+  if (jobs.length) last.current = jobs[jobs.length - 1];
+  const job = last.current;
   if (ready.metaError) {
     return (
       <p class="form-error" role="alert">
@@ -336,7 +341,7 @@ function FileDetails({ ready, open }: { ready: { downloads: Downloads; meta?: Fi
           <dt>{t('escrow.file_type')}</dt>
           <dd>
             {kindLabel(fileKind(m.type, m.name))}
-            {m.type ? <span class="muted"> （{m.type}）</span> : null}
+            {m.type ? <span class="esc-mime">{m.type}</span> : null}
           </dd>
         </div>
         <div>

@@ -147,7 +147,7 @@ function SetupFlow({ setup, current, onSet, onBegin }: { setup: EscrowSetup; cur
       <div class="esc-actions">
         <button
           type="button"
-          class="btn btn-primary"
+          class={current ? 'btn btn-secondary' : 'btn btn-primary'}
           disabled={busy}
           onClick={() => {
             onBegin();
@@ -162,7 +162,7 @@ function SetupFlow({ setup, current, onSet, onBegin }: { setup: EscrowSetup; cur
             );
           }}
         >
-          {t('escrow.generate')}
+          {current ? t('escrow.generate_new') : t('escrow.generate')}
         </button>
         <button
           type="button"
