@@ -121,6 +121,39 @@ type KeyEvent struct {
 	KeyID  string `json:"key_id"`
 }
 
+// FileKeyRequest is the body of POST /api/v1/files/{id}/key-requests: a member of a
+// channel who may read the file but holds no wrap of its key for their current key asks
+// the channel's members to share it (a member who lacked a key when it was sent, or
+// joined later, or replaced a lost key).
+type FileKeyRequest struct {
+	Context string `json:"context"` // "channel:<id>"
+}
+
+// TypeKeyRequest is the server → client frame (KeyRequestEvent) that passes a key
+// request on to the channel's members: a member whose own wrap opens the file wraps its
+// keys to the requester's key KeyID and posts them (POST /api/v1/files/{id}/keys).
+const TypeKeyRequest = "key_request"
+
+// KeyRequestEvent is the data of a key_request frame.
+type KeyRequestEvent struct {
+	BlobID  string `json:"blob_id"`
+	Context string `json:"context"`
+	UserID  int64  `json:"user_id"` // who asks
+	KeyID   string `json:"key_id"`  // the requester's current public key, the one to wrap to
+}
+
+// TypeKeyShared is the server → client frame (KeySharedEvent) that says keys of a file
+// already sent were just given to a few members of the channel: the requester opens the
+// file, and members about to answer the same request need not.
+const TypeKeyShared = "key_shared"
+
+// KeySharedEvent is the data of a key_shared frame.
+type KeySharedEvent struct {
+	BlobID  string  `json:"blob_id"`
+	Context string  `json:"context"`
+	UserIDs []int64 `json:"user_ids"` // who now holds a wrap to their current key
+}
+
 // MyKey is the caller's own key pair as stored on the server: the public key and the
 // private key wrapped by a key derived from the password (E2E.md §4). GET /api/v1/me/key
 // answers not_found before the first one is made.

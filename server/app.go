@@ -16,6 +16,7 @@ import (
 	"govchat/internal/auth"
 	"govchat/internal/bus"
 	"govchat/internal/config"
+	"govchat/internal/keys"
 	"govchat/internal/org"
 	"govchat/internal/passwd"
 	"govchat/internal/presence"
@@ -95,8 +96,11 @@ type shared struct {
 	reactLimit ratelimit.Allower
 	// uploadLimit counts the file uploads each person begins (--uploads-per-minute).
 	uploadLimit ratelimit.Allower
-	presence    presence.Tracker
-	close       func()
+	// keyRequests counts each person's requests for a file's key; keyRequestOnce passes
+	// one request per person and file a minute on to the channel.
+	keyRequests, keyRequestOnce ratelimit.Allower
+	presence                    presence.Tracker
+	close                       func()
 }
 
 func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*shared, error) {
@@ -110,12 +114,14 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 	)
 	if cfg.Redis == "" {
 		return &shared{
-			loginLimit:  ratelimit.New(loginPerMinute, loginBurst, 100_000, now),
-			sendLimit:   ratelimit.New(sendPerMinute, sendBurst, 100_000, now),
-			reactLimit:  ratelimit.New(reactPerMinute, reactBurst, 100_000, now),
-			uploadLimit: ratelimit.New(cfg.UploadsPerMinute, cfg.UploadsPerMinute, 100_000, now),
-			presence:    presence.NewMemory(),
-			close:       func() {},
+			loginLimit:     ratelimit.New(loginPerMinute, loginBurst, 100_000, now),
+			sendLimit:      ratelimit.New(sendPerMinute, sendBurst, 100_000, now),
+			reactLimit:     ratelimit.New(reactPerMinute, reactBurst, 100_000, now),
+			uploadLimit:    ratelimit.New(cfg.UploadsPerMinute, cfg.UploadsPerMinute, 100_000, now),
+			keyRequests:    ratelimit.New(keys.KeyRequestsPerMinute, keys.KeyRequestsBurst, 100_000, now),
+			keyRequestOnce: ratelimit.New(1, 1, 100_000, now),
+			presence:       presence.NewMemory(),
+			close:          func() {},
 		}, nil
 	}
 	opts, err := redis.ParseURL(cfg.Redis)
@@ -129,11 +135,13 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 		return nil, err
 	}
 	return &shared{
-		loginLimit:  ratelimit.NewRedis(client, cfg.RedisPrefix, loginPerMinute, loginBurst),
-		sendLimit:   ratelimit.NewRedis(client, cfg.RedisPrefix, sendPerMinute, sendBurst),
-		reactLimit:  ratelimit.NewRedis(client, cfg.RedisPrefix, reactPerMinute, reactBurst),
-		uploadLimit: ratelimit.NewRedis(client, cfg.RedisPrefix, cfg.UploadsPerMinute, cfg.UploadsPerMinute),
-		presence:    pr,
+		loginLimit:     ratelimit.NewRedis(client, cfg.RedisPrefix, loginPerMinute, loginBurst),
+		sendLimit:      ratelimit.NewRedis(client, cfg.RedisPrefix, sendPerMinute, sendBurst),
+		reactLimit:     ratelimit.NewRedis(client, cfg.RedisPrefix, reactPerMinute, reactBurst),
+		uploadLimit:    ratelimit.NewRedis(client, cfg.RedisPrefix, cfg.UploadsPerMinute, cfg.UploadsPerMinute),
+		keyRequests:    ratelimit.NewRedis(client, cfg.RedisPrefix, keys.KeyRequestsPerMinute, keys.KeyRequestsBurst),
+		keyRequestOnce: ratelimit.NewRedis(client, cfg.RedisPrefix, 1, 1),
+		presence:       pr,
 		close: func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()

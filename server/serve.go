@@ -106,7 +106,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	chatOpt.Audit = a.audit
 	// Keys of end-to-end encrypted files; it also checks the files messages and notices
 	// carry.
-	keysSvc := keys.New(store.Narrow(a.store, func(tx store.Store) keys.Tx { return tx }), b, a.audit, log, a.now)
+	keysSvc := keys.New(store.Narrow(a.store, func(tx store.Store) keys.Tx { return tx }), b, a.audit, log, a.now,
+		keys.RequestLimits{PerUser: sh.keyRequests, PerFile: sh.keyRequestOnce})
 	chatOpt.Files = keysSvc
 	chatSvc := chat.New(a.store, b, log, a.now, chatOpt)
 	defer chatSvc.Close()

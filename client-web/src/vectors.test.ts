@@ -78,6 +78,9 @@ import type {
   FileKey,
   FileKeys,
   KeyEvent,
+  FileKeyRequest,
+  KeyRequestEvent,
+  KeySharedEvent,
   MyKey,
   PostFileKeysRequest,
   PutMyKeyRequest,
@@ -355,6 +358,9 @@ const SHAPES: Record<string, AnyShape> = {
   ChannelFile: channelFile,
   ChannelFiles: { files: [channelFile], has_more: true } satisfies Shape<ChannelFiles>,
   KeyEvent: { user_id: true, key_id: true } satisfies Shape<KeyEvent>,
+  FileKeyRequest: { context: true } satisfies Shape<FileKeyRequest>,
+  KeyRequestEvent: { blob_id: true, context: true, user_id: true, key_id: true } satisfies Shape<KeyRequestEvent>,
+  KeySharedEvent: { blob_id: true, context: true, user_ids: true } satisfies Shape<KeySharedEvent>,
 };
 
 const VECTORS = import.meta.glob<unknown>('../../protocol/testdata/vectors/*.json', { eager: true, import: 'default' });

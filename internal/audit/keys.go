@@ -15,4 +15,7 @@ const (
 	// FileKeysPosted: someone posted wrapped keys of a blob for a context — the uploader
 	// sharing it, or a reader re-wrapping it for a forward or a late member.
 	FileKeysPosted = "file.keys_posted"
+	// FileKeyRequest: a member without a usable wrap of a file's key asked the channel's
+	// members to share it.
+	FileKeyRequest = "file.key_request"
 )

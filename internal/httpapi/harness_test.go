@@ -91,7 +91,10 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 	}
 	b := bus.NewMemory()
 	t.Cleanup(func() { b.Close() })
-	keysSvc := keys.New(store.Narrow(s, func(tx store.Store) keys.Tx { return tx }), b, rec, log, c.now)
+	keysSvc := keys.New(store.Narrow(s, func(tx store.Store) keys.Tx { return tx }), b, rec, log, c.now, keys.RequestLimits{
+		PerUser: ratelimit.New(keys.KeyRequestsPerMinute, keys.KeyRequestsBurst, 1000, c.now),
+		PerFile: ratelimit.New(1, 1, 1000, c.now),
+	})
 	chatOpt := chat.DefaultOptions()
 	chatOpt.Audit = rec
 	chatOpt.Files = keysSvc

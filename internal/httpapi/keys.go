@@ -129,6 +129,17 @@ func (a *API) postFileKeys(w http.ResponseWriter, r *http.Request) (int, any, er
 	return http.StatusNoContent, nil, err
 }
 
+// requestFileKey passes a member's request for a file's key on to the channel (202):
+// whoever answers posts the key with POST /files/{id}/keys.
+func (a *API) requestFileKey(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	req, err := bodyOf[protocol.FileKeyRequest](w, r)
+	if err != nil {
+		return 0, nil, err
+	}
+	_, err = a.keys.RequestFileKey(r.Context(), principalFrom(r.Context()).User, r.PathValue("id"), req)
+	return http.StatusAccepted, nil, err
+}
+
 // myFileKeys answers the caller's own wrapped keys of ?blobs=a,b.
 func (a *API) myFileKeys(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	raw := r.URL.Query().Get("blobs")

@@ -107,6 +107,7 @@ func (a *API) routes() http.Handler {
 			mux.HandleFunc("POST /api/v1/notices/audience/keys", a.authed(false, a.serve(a.noticeAudienceKeys)))
 		}
 		mux.HandleFunc("POST /api/v1/files/{id}/keys", a.authed(false, a.serve(a.postFileKeys)))
+		mux.HandleFunc("POST /api/v1/files/{id}/key-requests", a.authed(false, a.serve(a.requestFileKey)))
 		mux.HandleFunc("GET /api/v1/file-keys", a.authed(false, a.serve(a.myFileKeys)))
 		mux.HandleFunc("PUT /api/v1/admin/escrow-key", a.requires(authz.ManageEscrow, a.serve(a.setEscrowKey)))
 		mux.HandleFunc("POST /api/v1/files/{id}/escrow-open", a.requires(authz.OpenEscrow, a.serve(a.escrowOpen)))

@@ -69,16 +69,18 @@ type Store interface {
 
 // Service runs keys.
 type Service struct {
-	store Store
-	pub   *busevent.Publisher
-	audit *audit.Recorder
-	log   *slog.Logger
-	now   func() time.Time
+	store    Store
+	pub      *busevent.Publisher
+	audit    *audit.Recorder
+	log      *slog.Logger
+	now      func() time.Time
+	requests RequestLimits
 }
 
-// New returns a Service that announces key changes on b and records to rec.
-func New(st Store, b busevent.Bus, rec *audit.Recorder, log *slog.Logger, now func() time.Time) *Service {
-	return &Service{store: st, pub: busevent.NewPublisher(b, log), audit: rec, log: log, now: now}
+// New returns a Service that announces key changes and key requests on b, records to
+// rec and bounds key requests by lim.
+func New(st Store, b busevent.Bus, rec *audit.Recorder, log *slog.Logger, now func() time.Time, lim RequestLimits) *Service {
+	return &Service{store: st, pub: busevent.NewPublisher(b, log), audit: rec, log: log, now: now, requests: lim}
 }
 
 func toUserKey(k store.UserKey) protocol.UserKey {
@@ -454,7 +456,15 @@ func (s *Service) PostFileKeys(ctx context.Context, actor store.User, blobID str
 	for _, k := range keys {
 		escrow = escrow || k.UserID == 0
 	}
-	return s.store.InTx(ctx, func(tx Tx) error {
+	// A file already sent, shared with a few more members (an answer to key requests):
+	// they are told, and so are members about to answer the same request.
+	var shared []int64
+	if channelID != 0 && !st.AttachedAt.IsZero() {
+		if shared, err = s.newlyKeyed(ctx, blobID, req.Context, keys); err != nil {
+			return err
+		}
+	}
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		written, err := tx.PutFileKeys(ctx, keys, uploader)
 		if err != nil {
 			return fmt.Errorf("keys: post keys of %s: %w", blobID, err)
@@ -462,6 +472,10 @@ func (s *Service) PostFileKeys(ctx context.Context, actor store.User, blobID str
 		return s.record(ctx, tx, actor, audit.FileKeysPosted, "blob", blobID, audit.OK, map[string]any{
 			"context": req.Context, "count": len(keys), "written": written, "escrow": escrow, "uploader": uploader})
 	})
+	if err == nil && len(shared) > 0 {
+		s.pub.ToChannel(ctx, channelID, 0, protocol.TypeKeyShared, protocol.KeySharedEvent{BlobID: blobID, Context: req.Context, UserIDs: shared})
+	}
+	return err
 }
 
 // checkRecipients checks each key's recipient: a member of the channel (for a channel's

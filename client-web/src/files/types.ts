@@ -76,6 +76,28 @@ export interface KeyEvent {
   key_id: string;
 }
 
+/** The body of POST /api/v1/files/{id}/key-requests (PROTOCOL.md §4.16). */
+export interface FileKeyRequest {
+  context: string;
+}
+
+/** The `key_request` frame (PROTOCOL.md §7.5): a member asks for a file's key. */
+export interface KeyRequestEvent {
+  blob_id: string;
+  context: string;
+  /** Who asks. */
+  user_id: number;
+  /** The requester's current public key: the one to wrap to. */
+  key_id: string;
+}
+
+/** The `key_shared` frame (PROTOCOL.md §7.5): these members were just given a sent file's key. */
+export interface KeySharedEvent {
+  blob_id: string;
+  context: string;
+  user_ids: number[];
+}
+
 export interface MyKey extends UserKey {
   wrapped_private: string;
   kdf_salt: string;
