@@ -461,6 +461,12 @@ export function createKeyring(deps: KeyringDeps) {
       channels.delete(channelId);
       return keyring.channelKeys(channelId);
     },
+    /** Colleagues' keys now, not a minute old: a key request names the requester's
+     * current key, which may be newer than the one cached. */
+    freshPublicKeys(userIds: number[]) {
+      for (const id of userIds) cache.delete(id);
+      return keyring.publicKeys(userIds);
+    },
     /** Whether the person has a key pair on the server (sending needs one; opening needs it unlocked). */
     hasKey: () => state.status === 'ready' || state.status === 'locked',
     /** Logout: this device forgets the key. */

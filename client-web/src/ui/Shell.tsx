@@ -29,6 +29,8 @@ import { ReadsStoreContext } from './reads/ReadsScope';
 import { FilesContext } from '../files/keyring';
 import { maxFileSize } from '../files/pick';
 import { createFilesSend } from '../files/wiring';
+import { createReshare } from '../files/reshare';
+import * as e2e from '../e2e';
 import type { KeyEvent } from '../files/types';
 import { FilesSendContext } from './files/send/context';
 import { FilesViewProvider } from './files/scope';
@@ -66,6 +68,20 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
     () => createFilesSend({ request, me, storage: browserStorage(), chat: () => chatRef.current! }),
     [me.id],
   );
+  // Key requests: this browser answers colleagues' (a file's key wrapped to them) and asks
+  // for keys never shared with this person, as long as they are signed in here.
+  const reshare = useMemo(
+    () =>
+      createReshare({
+        request,
+        keyring: () => filesSend.keyring.keyring,
+        freshPublicKeys: (ids) => filesSend.keyring.freshPublicKeys(ids),
+        api: filesSend.api,
+        crypto: e2e,
+      }),
+    [filesSend],
+  );
+  useEffect(() => () => reshare.dispose(), [reshare]);
   const chat = useMemo(
     () =>
       createChatStore({
@@ -79,6 +95,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
             filesSend.keyring.keyFrame(f.data as KeyEvent);
             return;
           }
+          if (reshare.frame(f)) return;
           if (reads.handleFrame(f)) return;
           notices.handleFrame(f);
           urgent.handleFrame(f);
@@ -212,7 +229,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
       <UrgentCard urgent={urgent} nameOf={(id) => chat.getState().people[id]?.display_name} onView={(id) => store.navigate({ section: 'notices', view: 'pending', noticeId: id })} />
       {/* Received files: one opener and download list for the session (inside the files
           context that files-send provides, whose keyring it reads). */}
-      <FilesViewProvider request={request}>
+      <FilesViewProvider request={request} reshare={reshare}>
       <div class="shell-body">
         <Nav chat={chat} notices={notices} org={org} route={route} isAdmin={me.role === 'admin'} isSecurity={me.role === 'security'} phone={phone} navigate={store.navigate} />
         <main id="main" class="content" tabIndex={-1} ref={mainRef}>

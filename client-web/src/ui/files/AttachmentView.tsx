@@ -7,6 +7,7 @@ import { locale, t, type MessageKey } from '../../i18n';
 import { useLocale } from '../hooks';
 import { FileIcon } from './FileIcon';
 import { useAttachmentPlace, useFilesView, useMeta, useThumb } from './scope';
+import { useKeyRequest } from './useKeyRequest';
 
 /** The words for a kind of file (Word 文档, Excel 表格 …). */
 export function kindLabel(kind: FileKind): string {
@@ -69,6 +70,8 @@ function FileCard({ att, meta, error, retry }: { att: Attachment; meta?: FileMet
   const l = locale.get();
   const kind = meta ? fileKind(meta.type, meta.name) : isPicture(att) ? 'image' : 'other';
   const e = error ? asOpenError(error) : undefined;
+  // No key of mine: the channel's members are asked for it, and the card says so.
+  const asked = useKeyRequest(att.blob_id, place?.context, meta ? undefined : e, retry);
   const name = meta?.name ?? '';
   const body = useRef<HTMLDivElement>(null);
   const columns = useColumns(body, 15);
@@ -85,6 +88,8 @@ function FileCard({ att, meta, error, retry }: { att: Attachment; meta?: FileMet
               {formatSize(meta.size, l)} · {kindLabel(kind)}
             </span>
           </>
+        ) : asked ? (
+          <KeyRequestText phase={asked.state.phase} />
         ) : e ? (
           <span class="fv-card-err" role="alert">
             {openErrorText(e, l)}
@@ -94,7 +99,12 @@ function FileCard({ att, meta, error, retry }: { att: Attachment; meta?: FileMet
         )}
       </div>
       <div class="fv-card-actions">
-        {e && e.code !== 'damaged' && e.code !== 'gone' ? (
+        {asked && (asked.state.phase === 'unanswered' || asked.state.phase === 'failed') ? (
+          <button type="button" class="btn btn-quiet btn-small" onClick={(ev) => (ev.stopPropagation(), asked.retry())}>
+            {t('filesview.retry')}
+          </button>
+        ) : null}
+        {e && !asked && e.code !== 'damaged' && e.code !== 'gone' ? (
           <button type="button" class="btn btn-quiet btn-small" onClick={(ev) => (ev.stopPropagation(), retry())}>
             {t('filesview.retry')}
           </button>
@@ -119,6 +129,21 @@ function FileCard({ att, meta, error, retry }: { att: Attachment; meta?: FileMet
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** Where the request for a file's key stands, in words: a wait, or a refusal to retry. */
+function KeyRequestText({ phase }: { phase: 'asking' | 'received' | 'unanswered' | 'failed' }) {
+  if (phase === 'asking' || phase === 'received')
+    return (
+      <span class="fv-card-sub muted fv-card-asking" role="status">
+        {t(phase === 'asking' ? 'reshare.asking' : 'reshare.received')}
+      </span>
+    );
+  return (
+    <span class="fv-card-err" role="alert">
+      {t(phase === 'unanswered' ? 'reshare.unanswered' : 'reshare.failed')}
+    </span>
   );
 }
 

@@ -4,6 +4,7 @@ import type { Request } from '../../api';
 import { browserDownloadEnv, createDownloads, type Downloads } from '../../files/download';
 import { useFiles } from '../../files/keyring';
 import { createOpener, FileOpenError, type FileMeta, type Opener } from '../../files/open';
+import type { Requester, Reshare } from '../../files/reshare';
 import type { Attachment } from '../../files/types';
 import { DownloadTray } from './DownloadTray';
 import { PdfView } from './PdfView';
@@ -17,6 +18,8 @@ export interface FilesView {
   downloads: Downloads;
   /** Changes when the keyring unlocks (or locks): views that failed as locked ask again. */
   keyEpoch: number;
+  /** Asks the channel's members for keys never shared with me (reshare.ts); absent in tests. */
+  requests?: Requester;
 }
 
 export const FilesViewContext = createContext<FilesView | undefined>(undefined);
@@ -28,7 +31,7 @@ export function useFilesView(): FilesView | undefined {
 /** The shell's part: one opener and one download list for the signed-in session; both are
  * wiped when it ends (logout unmounts the shell): keys zeroed, object URLs revoked,
  * downloads cancelled. The keyring is read when needed, so unlocking it later works. */
-export function FilesViewProvider({ request, children }: { request: Request; children: ComponentChildren }) {
+export function FilesViewProvider({ request, reshare, children }: { request: Request; reshare?: Reshare; children: ComponentChildren }) {
   const files = useFiles();
   const filesRef = useRef(files);
   filesRef.current = files;
@@ -43,6 +46,8 @@ export function FilesViewProvider({ request, children }: { request: Request; chi
     },
     [base],
   );
+  // Key requests answer and ask through this opener: its keys are cached and batched.
+  useEffect(() => reshare?.attach(base.opener), [base, reshare]);
   // The Keyring seam has no change events; whether it holds a private key is a cheap
   // getter, so it is looked at twice a second and a change re-opens what was locked.
   const unlocked = useRef(!!files?.keyring.privateKey());
@@ -58,7 +63,7 @@ export function FilesViewProvider({ request, children }: { request: Request; chi
     const timer = setInterval(look, 500);
     return () => clearInterval(timer);
   }, [files]);
-  const view = useMemo<FilesView>(() => ({ ...base, keyEpoch }), [base, keyEpoch]);
+  const view = useMemo<FilesView>(() => ({ ...base, keyEpoch, requests: reshare?.requester }), [base, keyEpoch, reshare]);
   return (
     <FilesViewContext.Provider value={view}>
       {children}
