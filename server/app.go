@@ -97,7 +97,7 @@ type shared struct {
 	// uploadLimit counts the file uploads each person begins (--uploads-per-minute).
 	uploadLimit ratelimit.Allower
 	// keyRequests counts each person's requests for a file's key; keyRequestOnce passes
-	// one request per person and file a minute on to the channel.
+	// the same request (person and file) on to the channel once every 20 s.
 	keyRequests, keyRequestOnce ratelimit.Allower
 	presence                    presence.Tracker
 	close                       func()
@@ -119,7 +119,7 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 			reactLimit:     ratelimit.New(reactPerMinute, reactBurst, 100_000, now),
 			uploadLimit:    ratelimit.New(cfg.UploadsPerMinute, cfg.UploadsPerMinute, 100_000, now),
 			keyRequests:    ratelimit.New(keys.KeyRequestsPerMinute, keys.KeyRequestsBurst, 100_000, now),
-			keyRequestOnce: ratelimit.New(1, 1, 100_000, now),
+			keyRequestOnce: ratelimit.New(keys.KeyRequestRepeatPerMinute, 1, 100_000, now),
 			presence:       presence.NewMemory(),
 			close:          func() {},
 		}, nil
@@ -140,7 +140,7 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 		reactLimit:     ratelimit.NewRedis(client, cfg.RedisPrefix, reactPerMinute, reactBurst),
 		uploadLimit:    ratelimit.NewRedis(client, cfg.RedisPrefix, cfg.UploadsPerMinute, cfg.UploadsPerMinute),
 		keyRequests:    ratelimit.NewRedis(client, cfg.RedisPrefix, keys.KeyRequestsPerMinute, keys.KeyRequestsBurst),
-		keyRequestOnce: ratelimit.NewRedis(client, cfg.RedisPrefix, 1, 1),
+		keyRequestOnce: ratelimit.NewRedis(client, cfg.RedisPrefix, keys.KeyRequestRepeatPerMinute, 1),
 		presence:       pr,
 		close: func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -93,7 +93,7 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 	t.Cleanup(func() { b.Close() })
 	keysSvc := keys.New(store.Narrow(s, func(tx store.Store) keys.Tx { return tx }), b, rec, log, c.now, keys.RequestLimits{
 		PerUser: ratelimit.New(keys.KeyRequestsPerMinute, keys.KeyRequestsBurst, 1000, c.now),
-		PerFile: ratelimit.New(1, 1, 1000, c.now),
+		PerFile: ratelimit.New(keys.KeyRequestRepeatPerMinute, 1, 1000, c.now),
 	})
 	chatOpt := chat.DefaultOptions()
 	chatOpt.Audit = rec

@@ -115,7 +115,7 @@ func TestKeyRequests(t *testing.T) {
 		if ev != (protocol.KeyRequestEvent{BlobID: file, Context: ctxSection, UserID: wq, KeyID: peerKey}) {
 			t.Fatalf("key_request %+v", ev)
 		}
-		// Asked again within the minute: accepted, not passed on a second time.
+		// Asked again at once: accepted, not passed on a second time.
 		w.expect(request(peer, file, ctxSection), http.StatusAccepted, "")
 		reqs := w.audits("file.key_request")
 		if len(reqs) != 2 || reqs[0].ActorID != wq || reqs[0].TargetID != file ||
@@ -168,13 +168,23 @@ func TestKeyRequests(t *testing.T) {
 			for i := 0; i < 30; i++ {
 				w.expect(request(peer, file, ctxSection), http.StatusAccepted, "")
 			}
+			// Of the 30 at once, the first was passed on; 20 s later the same is again.
+			if d := detailOf(t, w.audits("file.key_request")[29]); d["broadcast"] != true {
+				t.Errorf("the first of the burst: %+v", d)
+			}
+			if d := detailOf(t, w.audits("file.key_request")[0]); d["broadcast"] != false {
+				t.Errorf("the last of the burst: %+v", d)
+			}
 			r := request(peer, file, ctxSection)
 			w.expect(r, http.StatusTooManyRequests, protocol.CodeRateLimited)
 			if r.header.Get("Retry-After") == "" {
 				t.Error("no Retry-After")
 			}
-			w.clock.advance(2 * time.Second)
+			w.clock.advance(20 * time.Second)
 			w.expect(request(peer, file, ctxSection), http.StatusAccepted, "")
+			if d := detailOf(t, w.audits("file.key_request")[0]); d["broadcast"] != true {
+				t.Errorf("20 s later: %+v", d)
+			}
 		})
 	})
 }

@@ -26,9 +26,10 @@ import (
 type RequestLimits struct {
 	// PerUser counts the requests of each person (key "keyreq:<user id>").
 	PerUser ratelimit.Allower
-	// PerFile passes on one request per person and file a minute (key
-	// "keyreq:<blob>:<user id>"): a requester that asks again while the members
-	// are answering is told yes, and the channel hears it once.
+	// PerFile passes on one request per person and file every 20 s
+	// (KeyRequestRepeatPerMinute; key "keyreq:<blob>:<user id>"): a requester that asks
+	// again while the members are answering — another tab, another view of the same
+	// file — is told yes, and the channel hears it once.
 	PerFile ratelimit.Allower
 }
 
@@ -37,6 +38,10 @@ type RequestLimits struct {
 const (
 	KeyRequestsPerMinute = 30
 	KeyRequestsBurst     = 30
+	// KeyRequestRepeatPerMinute (with a burst of 1) is PerFile's rate: the same request
+	// is passed on at most once every 20 s. Shorter than the 30 s after which the web
+	// client gives up waiting and offers 重试, so that a 重试 always reaches the channel.
+	KeyRequestRepeatPerMinute = 3
 )
 
 // maxAnnouncedShares bounds the people a key_shared frame names: an answer to key
@@ -46,7 +51,7 @@ const maxAnnouncedShares = 16
 
 // RequestFileKey checks a key request and passes it on to the channel's members.
 // broadcast reports whether it was passed on now (false: the same request was passed on
-// within the minute).
+// moments ago).
 func (s *Service) RequestFileKey(ctx context.Context, actor store.User, blobID string, req protocol.FileKeyRequest) (broadcast bool, err error) {
 	noFile := apperr.New(protocol.CodeNotFound, "no such file in this channel")
 	if !ValidBlobID(blobID) {
