@@ -129,6 +129,12 @@ type FileKeyRequest struct {
 	Context string `json:"context"` // "channel:<id>"
 }
 
+// FileKeyRequestResult answers a key request (202): whether it was passed on to the
+// channel now, or was the same request as one passed on moments ago.
+type FileKeyRequestResult struct {
+	PassedOn bool `json:"passed_on"`
+}
+
 // TypeKeyRequest is the server → client frame (KeyRequestEvent) that passes a key
 // request on to the channel's members: a member whose own wrap opens the file wraps its
 // keys to the requester's key KeyID and posts them (POST /api/v1/files/{id}/keys).

@@ -48,7 +48,7 @@ var vectorTypes = []any{
 	FileKey{}, PostFileKeysRequest{}, FileKeys{}, UserKey{}, UserKeys{}, MyKey{}, PutMyKeyRequest{},
 	EscrowKey{}, SetEscrowKeyRequest{}, EscrowOpenRequest{}, EscrowOpen{}, ChannelFile{}, ChannelFiles{}, KeyEvent{},
 	// Key requests (§4.16) and their frames (§7.5).
-	FileKeyRequest{}, KeyRequestEvent{}, KeySharedEvent{},
+	FileKeyRequest{}, FileKeyRequestResult{}, KeyRequestEvent{}, KeySharedEvent{},
 	// What the server tells clients before login (§4.1), its limits on files among it.
 	Info{},
 }

@@ -141,8 +141,12 @@ test('a member who had no key asks, an online colleague answers by itself, and t
   const b = await watchedPerson(t, 'zhangjing', DESKTOP);
   await waitUntil(async () => (await api(b.page, 'GET', '/api/v1/me/key')).status === 200, { timeout: 30_000, what: 'her key pair' });
   await openChannel(b.page, CHANNEL);
+  const opened = Date.now();
   const thumb = b.page.locator('.timeline .fv-thumb img');
   await thumb.waitFor({ timeout: 30_000 });
+  // Measured: the channel shown → the thumbnail decrypted with the key a colleague sent
+  // (a request, the colleague's 0–2 s wait, the wrap, the post, the key_shared frame).
+  console.log(`# reshare: thumbnail ${Date.now() - opened} ms after the channel opened`);
   const card = b.page.locator('.timeline .fv-card', { has: b.page.locator(`.fv-card-name[title="${DOC}"]`) });
   await card.waitFor({ timeout: 30_000 });
   assert.match(await card.locator('.fv-card-sub').innerText(), /Word 文档$/);
@@ -167,6 +171,10 @@ test('a member who had no key asks, an online colleague answers by itself, and t
   for (const size of [DESKTOP, PHONE]) {
     const c = await watchedPerson(t, 'wuqiang', size);
     await openChannel(c.page, CHANNEL);
+    if (size === DESKTOP) {
+      await c.page.locator('.timeline .fv-card-asking', { hasText: ASKING }).first().waitFor();
+      await shot(c.page, 'files-reshare-asking-1280');
+    }
     const cCard = c.page.locator('.timeline .fv-card').filter({ hasText: UNANSWERED });
     await waitUntil(async () => (await cCard.count()) === 2, { timeout: 60_000, what: `two cards saying ${UNANSWERED}` });
     assert.ok((await keyTexts(c.page)).includes(ASKING));

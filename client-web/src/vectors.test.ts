@@ -79,6 +79,7 @@ import type {
   FileKeys,
   KeyEvent,
   FileKeyRequest,
+  FileKeyRequestResult,
   KeyRequestEvent,
   KeySharedEvent,
   MyKey,
@@ -359,6 +360,7 @@ const SHAPES: Record<string, AnyShape> = {
   ChannelFiles: { files: [channelFile], has_more: true } satisfies Shape<ChannelFiles>,
   KeyEvent: { user_id: true, key_id: true } satisfies Shape<KeyEvent>,
   FileKeyRequest: { context: true } satisfies Shape<FileKeyRequest>,
+  FileKeyRequestResult: { passed_on: true } satisfies Shape<FileKeyRequestResult>,
   KeyRequestEvent: { blob_id: true, context: true, user_id: true, key_id: true } satisfies Shape<KeyRequestEvent>,
   KeySharedEvent: { blob_id: true, context: true, user_ids: true } satisfies Shape<KeySharedEvent>,
 };

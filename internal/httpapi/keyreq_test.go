@@ -108,7 +108,12 @@ func TestKeyRequests(t *testing.T) {
 		requester.Hello()
 
 		// The request reaches the other member's socket, naming the requester's key.
-		w.expect(request(peer, file, ctxSection), http.StatusAccepted, "")
+		r := request(peer, file, ctxSection)
+		w.expect(r, http.StatusAccepted, "")
+		var res protocol.FileKeyRequestResult
+		if r.decode(t, &res); !res.PassedOn {
+			t.Fatalf("answer %s", r.body)
+		}
 		var ev protocol.KeyRequestEvent
 		keyFrame(t, sender, protocol.TypeKeyRequest, file, &ev)
 		peerKey := w.wrapFor(wq)[0].KeyID
@@ -116,7 +121,11 @@ func TestKeyRequests(t *testing.T) {
 			t.Fatalf("key_request %+v", ev)
 		}
 		// Asked again at once: accepted, not passed on a second time.
-		w.expect(request(peer, file, ctxSection), http.StatusAccepted, "")
+		r = request(peer, file, ctxSection)
+		w.expect(r, http.StatusAccepted, "")
+		if r.decode(t, &res); res.PassedOn {
+			t.Fatalf("a repeat: %s", r.body)
+		}
 		reqs := w.audits("file.key_request")
 		if len(reqs) != 2 || reqs[0].ActorID != wq || reqs[0].TargetID != file ||
 			detailOf(t, reqs[1])["broadcast"] != true || detailOf(t, reqs[0])["broadcast"] != false ||
@@ -138,7 +147,7 @@ func TestKeyRequests(t *testing.T) {
 		if shared.Context != ctxSection || len(shared.UserIDs) != 1 || shared.UserIDs[0] != wq {
 			t.Fatalf("key_shared %+v", shared)
 		}
-		r := w.do("GET", "/api/v1/file-keys?blobs="+file, peer, nil)
+		r = w.do("GET", "/api/v1/file-keys?blobs="+file, peer, nil)
 		w.expect(r, http.StatusOK, "")
 		var ks protocol.FileKeys
 		r.decode(t, &ks)

@@ -136,8 +136,8 @@ func (a *API) requestFileKey(w http.ResponseWriter, r *http.Request) (int, any, 
 	if err != nil {
 		return 0, nil, err
 	}
-	_, err = a.keys.RequestFileKey(r.Context(), principalFrom(r.Context()).User, r.PathValue("id"), req)
-	return http.StatusAccepted, nil, err
+	passed, err := a.keys.RequestFileKey(r.Context(), principalFrom(r.Context()).User, r.PathValue("id"), req)
+	return http.StatusAccepted, protocol.FileKeyRequestResult{PassedOn: passed}, err
 }
 
 // myFileKeys answers the caller's own wrapped keys of ?blobs=a,b.

@@ -9,7 +9,7 @@ import { ApiError, createRequest } from '../api';
 import * as e2e from '../e2e';
 import { FakeClock } from '../chat/testkit';
 import { createOpener } from './open';
-import { ANSWER_JITTER_MS, createRequester, createResponder, POLL_AT_MS, type RequestState } from './reshare';
+import { ANSWER_JITTER_MS, createRequester, createResponder, POLL_AT_MS, requestFileKey, type RequestState } from './reshare';
 import type { PostFileKeysRequest, UserKey } from './types';
 import { bytesOf, FakeFiles, keyringOf, person, seal, wrapFor, type Person } from './viewkit';
 
@@ -292,5 +292,20 @@ describe('reshare.ts: asking for a key', () => {
     s.requester.dispose();
     expect(s.clock.pending()).toEqual([]);
     expect(s.requester.ask(BLOB, CTX).phase).toBe('failed');
+  });
+});
+
+describe('reshare.ts: the request', () => {
+  it('POSTs the context to /files/{id}/key-requests and takes the 202 answer', async () => {
+    const calls: { url: string; init?: RequestInit }[] = [];
+    const request = createRequest(async (url, init) => {
+      calls.push({ url: String(url), init });
+      return new Response(JSON.stringify({ passed_on: true }), { status: 202, headers: { 'Content-Type': 'application/json' } });
+    });
+    await requestFileKey(request, 'ab'.repeat(16), CTX);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.url).toBe(`/api/v1/files/${'ab'.repeat(16)}/key-requests`);
+    expect(calls[0]!.init?.method).toBe('POST');
+    expect(JSON.parse(String(calls[0]!.init?.body))).toEqual({ context: CTX });
   });
 });

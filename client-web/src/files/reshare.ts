@@ -22,7 +22,7 @@ import type { WrapBinding } from '../e2e';
 import type { FilesApi } from './api';
 import type { Keyring } from './keyring';
 import type { UnwrappedKeys } from './open';
-import type { KeyRequestEvent, KeySharedEvent, UserKey } from './types';
+import type { FileKeyRequestResult, KeyRequestEvent, KeySharedEvent, UserKey } from './types';
 
 /** The longest a responder waits before answering, so that not every member answers at once. */
 export const ANSWER_JITTER_MS = 2_000;
@@ -332,8 +332,8 @@ export function createRequester(deps: RequesterDeps) {
 // ---------------------------------------------------------------- the wiring
 
 /** POST /files/{id}/key-requests. */
-export function requestFileKey(request: Request, blobId: string, context: string): Promise<void> {
-  return request<void>('POST', `/files/${encodeURIComponent(blobId)}/key-requests`, { context });
+export async function requestFileKey(request: Request, blobId: string, context: string): Promise<void> {
+  await request<FileKeyRequestResult>('POST', `/files/${encodeURIComponent(blobId)}/key-requests`, { context });
 }
 
 /** What the responder and requester read of the opener (open.ts). */

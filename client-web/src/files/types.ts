@@ -81,6 +81,11 @@ export interface FileKeyRequest {
   context: string;
 }
 
+/** The answer to a key request: passed on to the channel now, or a repeat of one just passed on. */
+export interface FileKeyRequestResult {
+  passed_on: boolean;
+}
+
 /** The `key_request` frame (PROTOCOL.md §7.5): a member asks for a file's key. */
 export interface KeyRequestEvent {
   blob_id: string;

@@ -72,11 +72,13 @@ function FileCard({ att, meta, error, retry }: { att: Attachment; meta?: FileMet
   const e = error ? asOpenError(error) : undefined;
   // No key of mine: the channel's members are asked for it, and the card says so.
   const asked = useKeyRequest(att.blob_id, place?.context, meta ? undefined : e, retry);
+  // Waiting for a colleague is not a failure: the card keeps its plain look meanwhile.
+  const waiting = asked?.state.phase === 'asking' || asked?.state.phase === 'received';
   const name = meta?.name ?? '';
   const body = useRef<HTMLDivElement>(null);
   const columns = useColumns(body, 15);
   return (
-    <div class={`fv-card${e ? ' fv-card-error' : ''}`} role="group" aria-label={name || t('filesview.file')}>
+    <div class={`fv-card${e && !waiting ? ' fv-card-error' : ''}`} role="group" aria-label={name || t('filesview.file')}>
       <FileIcon kind={kind} />
       <div class="fv-card-body" ref={body}>
         {meta ? (
