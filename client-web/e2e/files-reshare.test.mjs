@@ -10,9 +10,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { deflateSync } from 'node:zlib';
 import { fixture } from './fixture.mjs';
 import { login, shot, waitUntil } from './harness.mjs';
+import { png } from './samples.mjs';
 
 const TIMEOUT = 240_000;
 const CHANNEL = '预算股';
@@ -24,50 +24,6 @@ const ASKING = '正在向群成员请求密钥…';
 const UNANSWERED = '暂无在线成员可共享密钥，稍后再试';
 
 const e2e = fixture();
-
-// ---- a picture to send ----
-
-const CRC = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function pngChunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, crc]);
-}
-/** A w×h RGB PNG, a gradient with a red band. */
-function png(w, h) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const rows = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) {
-    const o = y * (w * 3 + 1);
-    for (let x = 0; x < w; x++) {
-      const on = y > h * 0.4 && y < h * 0.6;
-      rows[o + 1 + x * 3] = on ? 200 : (x * 255) / w;
-      rows[o + 2 + x * 3] = on ? 30 : (y * 255) / h;
-      rows[o + 3 + x * 3] = on ? 30 : 170;
-    }
-  }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(rows)), pngChunk('IEND', Buffer.alloc(0))]);
-}
 
 // ---- the page ----
 
@@ -124,7 +80,7 @@ async function api(page, method, url) {
   );
 }
 
-const picture = png(1200, 900);
+const picture = png(1200, 900, { band: [200, 30, 30] });
 const doc = randomBytes(40_000);
 
 test('a member who had no key asks, an online colleague answers by itself, and the files open; with nobody online, 重试 later', { timeout: TIMEOUT }, async (t) => {
