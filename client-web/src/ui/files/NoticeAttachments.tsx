@@ -6,10 +6,8 @@ import { AttachmentScope } from './scope';
 
 /** A notice's attachments in its detail: the same thumbnails and cards as in a channel, their
  * keys read in the context "notice"; the viewer goes through the notice's pictures.
- *
- * Composing a notice with attachments is not built here: it needs the server's notice
- * endpoint to take `attachments` and the sharer to wrap the keys for every recipient in the
- * context "notice" (then PublishNoticeRequest.attachments carries the AttachmentRefs). */
+ * Composing them is NoticeDraftFiles.tsx (src/files/noticeDraft.ts wraps the keys for every
+ * recipient at 发布). */
 export function NoticeAttachments({ attachments }: { attachments: readonly Attachment[] | undefined }) {
   if (!attachments?.length) return null;
   const pictures = attachments.filter(isPicture);
