@@ -283,3 +283,69 @@ describe('a notice draft', () => {
     expect(t.d.getState().items).toHaveLength(10);
   });
 });
+
+describe('a notice to 1,000 recipients with the real e2e library', () => {
+  it('wraps a picture’s keys for each of them, the author and the escrow; each opens its own and nobody else’s', async () => {
+    const e2e = await import('../e2e');
+    const people = 1000;
+    const pairs = new Map<number, { publicKey: Uint8Array; privateKey: Uint8Array; keyId: string }>();
+    for (let id = 1; id <= people + 1; id++) {
+      const p = await e2e.generateKeyPair();
+      pairs.set(id === people + 1 ? ME * 10_000 : 100 + id, { ...p, keyId: await e2e.keyIdOf(p.publicKey) });
+    }
+    const author = ME * 10_000;
+    const escrow = await e2e.generateKeyPair();
+    const escrowId = await e2e.keyIdOf(escrow.publicKey);
+    const pub = (id: number): UserKey => ({ user_id: id, key_id: pairs.get(id)!.keyId, public_key: e2e.b64u(pairs.get(id)!.publicKey), created_at: '' });
+    const audience = [...pairs.keys()].filter((id) => id !== author).map(pub);
+    const keys = { file: e2e.newFileKey(), thumb: e2e.newFileKey() };
+    const file: DraftFile = { id: 'u1', ref: { blob_id: blob(1), commitment: 'c', thumb_blob_id: blob(2) }, keys };
+    const item = { id: 'u1', channelId: 0, draft: 'big', name: 'a.jpg', size: 1, picture: true, stage: 'uploaded' as const, done: 1, total: 1 };
+    const queue: DraftQueue = {
+      getState: () => ({ items: [item], refused: [] }),
+      subscribe: () => () => true,
+      addToDraft: () => [],
+      draftFiles: () => [file],
+      releaseDraft: () => undefined,
+      discardDraft: () => undefined,
+      cancel: () => true,
+      retry: () => undefined,
+    };
+    const posted: PostFileKeysRequest[] = [];
+    const sharer = createSharer({
+      keyring: { publicKeys: async (ids) => new Map(ids.filter((id) => id === author).map((id) => [id, pub(id)])), escrowKey: async () => ({ key_id: escrowId, public_key: e2e.b64u(escrow.publicKey) }) },
+      api: { postFileKeys: async (_b, body) => void posted.push(body) },
+      crypto: e2e,
+    });
+    const d = createNoticeDraft({
+      queue,
+      audienceKeys: async () => audience,
+      escrowKey: async () => ({ key_id: escrowId }),
+      share: (o) => sharer.shareCounting(o),
+      forgetKeys: () => undefined,
+      me: { id: author },
+      limit: 1 << 30,
+      draft: 'big',
+    });
+    const started = performance.now();
+    await d.publish(BODY, async (b) => notice(b));
+    const ms = performance.now() - started;
+    console.log(`noticeDraft: one picture's keys wrapped for ${people} recipients + author + escrow in ${ms.toFixed(0)} ms (${((ms * 1000) / (people + 2)).toFixed(0)} µs a wrap)`);
+    const all = posted.flatMap((p) => p.keys);
+    expect(posted.map((p) => p.keys.length)).toEqual([1000, 2]);
+    expect(new Set(all.map((k) => k.user_id)).size).toBe(people + 2);
+    const binding = (userId: number, keyId: string) => ({ blobId: blob(1), context: 'notice', userId, keyId });
+    for (const id of [101, 550, 1100, author]) {
+      const k = all.find((x) => x.user_id === id)!;
+      const got = await e2e.unwrapFileKeys(pairs.get(id)!.privateKey, k.wrapped, binding(id, k.key_id));
+      expect(got.file).toEqual(keys.file);
+      expect(got.thumb).toEqual(keys.thumb);
+    }
+    const esc = all.find((x) => x.user_id === 0)!;
+    expect((await e2e.unwrapFileKeys(escrow.privateKey, esc.wrapped, binding(0, escrowId))).file).toEqual(keys.file);
+    // A key moved to someone else (or the same person's key for another file) does not open.
+    const first = all.find((x) => x.user_id === 101)!;
+    await expect(e2e.unwrapFileKeys(pairs.get(102)!.privateKey, first.wrapped, binding(102, pairs.get(102)!.keyId))).rejects.toThrow();
+    await expect(e2e.unwrapFileKeys(pairs.get(101)!.privateKey, first.wrapped, { ...binding(101, first.key_id), blobId: blob(3) })).rejects.toThrow();
+  }, 60_000);
+});

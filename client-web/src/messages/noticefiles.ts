@@ -4,7 +4,8 @@
 export const zh = {
   'noticefiles.title': '附件',
   'noticefiles.add': '添加附件',
-  'noticefiles.hint': '最多 {max} 个，每个不超过 {limit}；也可将文件拖到此处。附件在本机加密后上传，发布时只有接收人能打开。',
+  'noticefiles.hint': '最多 {max} 个，每个不超过 {limit}。附件在本机加密后上传，只有接收人能打开。',
+  'noticefiles.hint_drop': '也可将文件拖到此处。',
   'noticefiles.drop': '松开即可添加附件',
   'noticefiles.count': '{n} / {max}',
   'noticefiles.list': '通知的附件',
@@ -36,7 +37,8 @@ export const zh = {
 export const en: Record<keyof typeof zh, string> = {
   'noticefiles.title': 'Attachments',
   'noticefiles.add': 'Add attachments',
-  'noticefiles.hint': 'Up to {max}, each at most {limit}; you can also drop files here. Files are encrypted on this device before upload; only the recipients can open them.',
+  'noticefiles.hint': 'Up to {max}, each at most {limit}. Files are encrypted on this device before upload; only the recipients can open them.',
+  'noticefiles.hint_drop': ' You can also drop files here.',
   'noticefiles.drop': 'Drop to attach',
   'noticefiles.count': '{n} / {max}',
   'noticefiles.list': 'Attachments of the notice',

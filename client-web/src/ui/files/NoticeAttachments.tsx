@@ -3,12 +3,17 @@ import { FILE_KEY_CONTEXT_NOTICE, type Attachment } from '../../files/types';
 import { t } from '../../i18n';
 import { AttachmentView } from './AttachmentView';
 import { AttachmentScope } from './scope';
+import { useFilesSend } from './send/context';
+import { KeyPrompt } from './send/KeyPrompt';
+import './send/send.css';
 
 /** A notice's attachments in its detail: the same thumbnails and cards as in a channel, their
  * keys read in the context "notice"; the viewer goes through the notice's pictures.
  * Composing them is NoticeDraftFiles.tsx (src/files/noticeDraft.ts wraps the keys for every
- * recipient at 发布). */
+ * recipient at 发布). While this browser's key is locked (a reload on a device without its
+ * copy), the unlock prompt is here too: a notice is often opened from a push, not a channel. */
 export function NoticeAttachments({ attachments }: { attachments: readonly Attachment[] | undefined }) {
+  const send = useFilesSend();
   if (!attachments?.length) return null;
   const pictures = attachments.filter(isPicture);
   return (
@@ -17,9 +22,12 @@ export function NoticeAttachments({ attachments }: { attachments: readonly Attac
         <h2 id="fv-notice-files-title" class="fv-notice-files-title">
           {t('filesview.notice_attachments', { n: attachments.length })}
         </h2>
+        {send ? <KeyPrompt keyring={send.fs.keyring} id="key-prompt-notice" /> : null}
         <ul class="fv-notice-files-list">
           {attachments.map((a) => (
-            <li key={a.blob_id}>
+            // A document takes a row of its own (its name wide enough to read); pictures
+            // sit side by side.
+            <li key={a.blob_id} class={isPicture(a) ? 'fv-notice-pic' : 'fv-notice-file'}>
               <AttachmentView att={a} />
             </li>
           ))}

@@ -8,6 +8,7 @@ import { audienceKeysOf, createNoticeDraft, MAX_NOTICE_ATTACHMENTS, type DraftRe
 import { percent, type UploadItem } from '../../files/upload';
 import { t } from '../../i18n';
 import { useStore } from '../hooks';
+import { usePhone } from '../phone/usePhone';
 import { FileIcon } from './FileIcon';
 import { useMeta } from './scope';
 import { useFilesSend } from './send/context';
@@ -59,6 +60,8 @@ export function NoticeDraftFiles({ draft, limit, over, idPrefix }: { draft: Noti
   const v = useFilesSend();
   const keyLoading = useStore(v!.fs.keyring).status === 'loading';
   const input = useRef<HTMLInputElement>(null);
+  // A phone has nothing to drag files from.
+  const phone = usePhone();
   const busy = s.phase !== 'idle';
   const full = s.items.length >= MAX_NOTICE_ATTACHMENTS;
   const hintId = `${idPrefix}-files-hint`;
@@ -80,6 +83,7 @@ export function NoticeDraftFiles({ draft, limit, over, idPrefix }: { draft: Noti
             </button>
             <p id={hintId} class="field-hint nf-hint">
               {t('noticefiles.hint', { max: MAX_NOTICE_ATTACHMENTS, limit: formatSize(limit) })}
+              {phone ? null : t('noticefiles.hint_drop')}
             </p>
           </>
         )}

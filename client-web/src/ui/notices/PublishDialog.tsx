@@ -91,6 +91,7 @@ export function PublishDialog({ s, store, request, me, channels, onClose, onPubl
           hint={t('notices.f_body_hint', { max: MAX_NOTICE_BODY })}
           problem={problemText(problems.body)}
         />
+        {draft ? <NoticeDraftFiles draft={draft} limit={limit} over={drop.over} idPrefix={ID} /> : null}
         <div class="ntc-row-fields">
           <label class="ntc-check">
             <input type="checkbox" checked={form.urgent} aria-describedby={`${ID}-urgent-hint`} onChange={(e) => set({ urgent: (e.currentTarget as HTMLInputElement).checked })} />
@@ -143,7 +144,6 @@ export function PublishDialog({ s, store, request, me, channels, onClose, onPubl
           {orgWide ? <OrgPickers request={request} form={form} set={set} /> : null}
         </fieldset>
 
-        {draft ? <NoticeDraftFiles draft={draft} limit={limit} over={drop.over} idPrefix={ID} /> : null}
         {draft ? <PublishProgress draft={draft} /> : null}
         <FormEnd error={s.errors.publish} busy={busy} busyLabel={publishPhaseLabel(draftState) ?? t('notices.publishing')} submitLabel={t('notices.publish_submit')} onCancel={onClose} />
       </form>
