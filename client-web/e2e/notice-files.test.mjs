@@ -265,3 +265,22 @@ test('at phone width, opened straight from its address on a device that keeps no
   await shot(p.page, 'notice-files-detail-390');
   assert.deepEqual(p.problems, []);
 });
+
+test('withdrawn, the notice gives its recipients the files no more', { timeout: TIMEOUT }, async (t) => {
+  assert.ok(noticeId, 'the notice of the first test');
+  const a = await person(t, 'lihua', DESKTOP);
+  const before = await api(a.page, 'GET', `/api/v1/notices/${noticeId}`);
+  const blobs = before.body.attachments.map((x) => x.blob_id);
+  const w = await api(a.page, 'POST', `/api/v1/notices/${noticeId}/withdraw`, { reason: '附件有误，另行发布' });
+  assert.equal(w.status, 200, JSON.stringify(w.body));
+  const b = await person(t, 'zhangjing', DESKTOP);
+  for (const x of blobs) assert.equal((await api(b.page, 'GET', `/api/v1/files/${x}`)).status, 404);
+  await b.page.locator('.sidenav .nav-notices').click();
+  await b.page.locator('.ntc-tabs a', { hasText: '收到的' }).click();
+  await b.page.locator('.ntc-list').getByText(TITLE).click();
+  await b.page.locator('.fv-notice-files').getByText('通知已撤回，附件已不可查看。').waitFor();
+  assert.equal(await b.page.locator('.fv-notice-files .fv-card, .fv-notice-files .fv-thumb').count(), 0);
+  // The author still has them.
+  for (const x of blobs) assert.equal((await api(a.page, 'GET', `/api/v1/files/${x}`)).status, 200);
+  assert.deepEqual(b.problems, []);
+});

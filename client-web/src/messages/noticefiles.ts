@@ -32,6 +32,7 @@ export const zh = {
   'noticefiles.revise_hint': '修改通知不会改变附件；如需更换附件，请撤回后重新发布。',
   'noticefiles.revise_loading': '正在读取…',
   'noticefiles.revise_unreadable': '附件',
+  'noticefiles.withdrawn': '通知已撤回，附件已不可查看。',
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -65,4 +66,5 @@ export const en: Record<keyof typeof zh, string> = {
   'noticefiles.revise_hint': 'Revising does not change the attachments; to replace them, withdraw the notice and publish a new one.',
   'noticefiles.revise_loading': 'Reading…',
   'noticefiles.revise_unreadable': 'Attachment',
+  'noticefiles.withdrawn': 'The notice was withdrawn; its attachments can no longer be opened.',
 };

@@ -12,9 +12,19 @@ import './send/send.css';
  * Composing them is NoticeDraftFiles.tsx (src/files/noticeDraft.ts wraps the keys for every
  * recipient at 发布). While this browser's key is locked (a reload on a device without its
  * copy), the unlock prompt is here too: a notice is often opened from a push, not a channel. */
-export function NoticeAttachments({ attachments }: { attachments: readonly Attachment[] | undefined }) {
+export function NoticeAttachments({ attachments, withdrawn = false }: { attachments: readonly Attachment[] | undefined; /** Withdrawn, and the reader is not its author: the server gives the files no more. */ withdrawn?: boolean }) {
   const send = useFilesSend();
   if (!attachments?.length) return null;
+  if (withdrawn) {
+    return (
+      <section class="fv-notice-files" aria-labelledby="fv-notice-files-title">
+        <h2 id="fv-notice-files-title" class="fv-notice-files-title">
+          {t('filesview.notice_attachments', { n: attachments.length })}
+        </h2>
+        <p class="muted">{t('noticefiles.withdrawn')}</p>
+      </section>
+    );
+  }
   const pictures = attachments.filter(isPicture);
   return (
     <AttachmentScope context={FILE_KEY_CONTEXT_NOTICE} gallery={() => pictures}>
