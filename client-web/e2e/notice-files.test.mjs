@@ -15,7 +15,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fixture } from './fixture.mjs';
 import { DEMO_PASSWORD, login, shot, waitUntil } from './harness.mjs';
-import { pdf, png } from './testfiles.mjs';
+import { pdf, png } from './samples.mjs';
 
 const TIMEOUT = 240_000;
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
@@ -28,7 +28,7 @@ const e2e = fixture();
 
 const sha256 = (b) => createHash('sha256').update(b).digest('hex');
 const pdfBytes = pdf('2027 budget plan - notice attachment');
-const picBytes = png(1200, 900, [200, 30, 30]);
+const picBytes = png(1200, 900, { band: [200, 30, 30] });
 const FILES = [
   { name: PDF, mimeType: 'application/pdf', buffer: pdfBytes },
   { name: PIC, mimeType: 'image/png', buffer: picBytes },
