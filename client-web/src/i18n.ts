@@ -21,6 +21,7 @@ import * as filesMessages from './messages/files';
 import * as filesViewMessages from './messages/filesview';
 import * as escrowMessages from './messages/escrow';
 import * as reshareMessages from './messages/reshare';
+import * as noticeFilesMessages from './messages/noticefiles';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
@@ -119,6 +120,7 @@ const coreZh = {
 const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsMessages.zh, ...groupMessages.zh, ...directoryMessages.zh, ...adminMessages.zh, ...pwaMessages.zh, ...quietMessages.zh, ...groupLineMessages.zh, ...phoneMessages.zh, ...forwardMessages.zh, ...searchMessages.zh, ...urgentMessages.zh, ...readsMessages.zh, ...reactionMessages.zh, ...filesMessages.zh, ...filesViewMessages.zh,
   ...escrowMessages.zh,
   ...reshareMessages.zh,
+  ...noticeFilesMessages.zh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -216,6 +218,7 @@ const coreEn: Readonly<Partial<Record<keyof typeof coreZh, string>>> = {
 const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ...settingsMessages.en, ...groupMessages.en, ...directoryMessages.en, ...adminMessages.en, ...pwaMessages.en, ...quietMessages.en, ...groupLineMessages.en, ...phoneMessages.en, ...forwardMessages.en, ...searchMessages.en, ...urgentMessages.en, ...readsMessages.en, ...reactionMessages.en, ...filesMessages.en, ...filesViewMessages.en,
   ...escrowMessages.en,
   ...reshareMessages.en,
+  ...noticeFilesMessages.en,
 };
 
 const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };

@@ -9,10 +9,12 @@ const uk = (id: number): UserKey => ({ user_id: id, key_id: `k${id}`, public_key
 
 function setup(o: { have: number[]; escrow?: boolean; batch?: number }) {
   const posts: PostFileKeysRequest[] = [];
+  const asked: number[][] = [];
   const wraps: { pub: string; keys: FileKeys; b: WrapBinding }[] = [];
   const s = createSharer({
     keyring: {
       async publicKeys(ids) {
+        asked.push([...ids]);
         return new Map(ids.filter((id) => o.have.includes(id)).map((id) => [id, uk(id)]));
       },
       escrowKey: async () => (o.escrow ? { key_id: 'escrow-key-id', public_key: b64u(utf8('pub-escrow')) } : null),
@@ -32,7 +34,7 @@ function setup(o: { have: number[]; escrow?: boolean; batch?: number }) {
     },
     batch: o.batch,
   });
-  return { s, posts, wraps };
+  return { s, posts, wraps, asked };
 }
 
 const KEYS = { file: new Uint8Array(32).fill(1), thumb: new Uint8Array(32).fill(2) };
@@ -77,6 +79,31 @@ describe('sharer', () => {
     expect(t.posts.map((p) => p.keys.length)).toEqual([MAX_FILE_KEYS_PER_POST, MAX_FILE_KEYS_PER_POST, 501]);
     expect(res.wrapped).toBe(2501);
     expect(new Set(t.posts.flatMap((p) => p.keys.map((k) => k.user_id))).size).toBe(2501);
+  });
+
+  it('wraps to the public keys it is given and looks up only the others (a notice’s audience, then the author)', async () => {
+    const t = setup({ have: [9] });
+    const given = new Map([
+      [1, { ...uk(1), public_key: b64u(utf8('given-1')) }],
+      [2, uk(2)],
+    ]);
+    const res = await t.s.shareCounting({ blobId: BLOB, keys: KEYS, context: 'notice', recipients: [1, 2, 9], publicKeys: given });
+    expect(res).toEqual({ wrapped: 3, missing: [] });
+    expect(t.asked).toEqual([[9]]);
+    expect(t.wraps.map((w) => w.pub)).toEqual(['given-1', 'pub-2', 'pub-9']);
+    // Nobody to look up: no request at all.
+    const u = setup({ have: [] });
+    await u.s.shareCounting({ blobId: BLOB, keys: KEYS, context: 'notice', recipients: [1, 2], publicKeys: given });
+    expect(u.asked).toEqual([]);
+  });
+
+  it('tells how many wraps are made as they are made, the escrow’s included', async () => {
+    const ids = Array.from({ length: 5 }, (_, i) => i + 1);
+    const t = setup({ have: ids, escrow: true, batch: 2 });
+    const seen: number[] = [];
+    await t.s.shareCounting({ blobId: BLOB, keys: KEYS, context: 'notice', recipients: ids, onWrapped: (n) => seen.push(n) });
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(t.posts.map((p) => p.keys.length)).toEqual([2, 2, 2]);
   });
 
   it('nobody with a key and no escrow: nothing to post', async () => {

@@ -5,7 +5,7 @@
 import type { FileKeys, WrapBinding } from '../e2e';
 import type { FilesApi } from './api';
 import type { Keyring, Sharer } from './keyring';
-import type { FileKey } from './types';
+import type { FileKey, UserKey } from './types';
 
 /** protocol.MaxFileKeysPerPost */
 export const MAX_FILE_KEYS_PER_POST = 1000;
@@ -30,7 +30,14 @@ export interface ShareResult {
   missing: number[];
 }
 
-export type ShareOptions = Parameters<Sharer['share']>[0];
+export type ShareOptions = Parameters<Sharer['share']>[0] & {
+  /** Public keys the caller already holds (a notice's audience, answered by POST
+   * /notices/audience/keys): those recipients are wrapped to these, not looked up again. */
+  publicKeys?: ReadonlyMap<number, UserKey>;
+  /** Told how many wraps of this share are made so far (the escrow's included), as they
+   * are made: a large audience's progress. */
+  onWrapped?: (done: number) => void;
+};
 
 /** The Sharer, and the same work answering who could not be given the keys. */
 export interface CountingSharer extends Sharer {
@@ -39,33 +46,34 @@ export interface CountingSharer extends Sharer {
 
 export function createSharer(deps: ShareDeps): CountingSharer {
   const batch = Math.max(1, Math.min(deps.batch ?? MAX_FILE_KEYS_PER_POST, MAX_FILE_KEYS_PER_POST));
-  async function shareCounting({ blobId, keys, context, recipients }: ShareOptions): Promise<ShareResult> {
+  async function shareCounting({ blobId, keys, context, recipients, publicKeys: given, onWrapped }: ShareOptions): Promise<ShareResult> {
     const ids = [...new Set(recipients)];
-    const [pub, escrow] = await Promise.all([deps.keyring.publicKeys(ids), deps.keyring.escrowKey()]);
-    const missing = ids.filter((id) => !pub.has(id));
+    const ask = given ? ids.filter((id) => !given.has(id)) : ids;
+    const [fetched, escrow] = await Promise.all([ask.length ? deps.keyring.publicKeys(ask) : new Map<number, UserKey>(), deps.keyring.escrowKey()]);
+    const pub = (id: number) => given?.get(id) ?? fetched.get(id);
+    const missing = ids.filter((id) => !pub(id));
     const targets: { userId: number; keyId: string; publicKey: string }[] = [];
     // The escrow wrap goes in the first batch: a send is refused until it is there.
     if (escrow) targets.push({ userId: 0, keyId: escrow.key_id, publicKey: escrow.public_key });
     for (const id of ids) {
-      const k = pub.get(id);
+      const k = pub(id);
       if (k) targets.push({ userId: id, keyId: k.key_id, publicKey: k.public_key });
     }
     let wrapped = 0;
+    let made = 0;
     for (let i = 0; i < targets.length; i += batch) {
       const part = targets.slice(i, i + batch);
       const out: FileKey[] = await Promise.all(
-        part.map(async (t) => ({
-          blob_id: blobId,
-          context,
-          user_id: t.userId,
-          key_id: t.keyId,
-          wrapped: await deps.crypto.wrapFileKeys(deps.crypto.fromB64u(t.publicKey), keys, {
+        part.map(async (t) => {
+          const w = await deps.crypto.wrapFileKeys(deps.crypto.fromB64u(t.publicKey), keys, {
             blobId,
             context,
             userId: t.userId,
             keyId: t.keyId,
-          }),
-        })),
+          });
+          onWrapped?.(++made);
+          return { blob_id: blobId, context, user_id: t.userId, key_id: t.keyId, wrapped: w };
+        }),
       );
       await deps.api.postFileKeys(blobId, { context, keys: out });
       wrapped += out.length;

@@ -511,3 +511,61 @@ describe('clampName', () => {
     expect([...clampName('x'.repeat(300))]).toHaveLength(255);
   });
 });
+
+describe('upload queue: a notice draft’s files', () => {
+  it('encrypts and uploads, then waits as uploaded: no share, no message; draftFiles names them with their keys', async () => {
+    const thumb = { blob: new Blob([new Uint8Array(700)], { type: 'image/jpeg' }), width: 800, height: 600 };
+    const t = setup({ thumb });
+    t.q.addToDraft('d1', [file('方案.pdf', 2500), file('现场.jpg', 1500, 'image/jpeg')]);
+    t.q.add(7, [file('other.pdf', 100)]);
+    expect(t.q.getState().items.map((x) => [x.channelId, x.draft])).toEqual([
+      [0, 'd1'],
+      [0, 'd1'],
+      [7, undefined],
+    ]);
+    await until(() => t.q.getState().items.filter((x) => x.draft === 'd1').every((x) => x.stage === 'uploaded'), 'uploaded');
+    expect(t.q.getState().items.filter((x) => x.draft).map((x) => percent(x))).toEqual([100, 100]);
+    await until(() => t.item(2).stage === 'sending', 'the channel’s file sent');
+    // Only the channel's file was shared and sent.
+    expect(t.shares.map((x) => x.context)).toEqual(['channel:7']);
+    expect(t.sent.map((x) => x.channelId)).toEqual([7]);
+    const files = t.q.draftFiles('d1');
+    expect(files).toHaveLength(2);
+    const pdfBlob = files[0]!.ref.blob_id;
+    expect(files[0]).toEqual({ id: t.item(0).id, ref: { blob_id: pdfBlob, commitment: expect.stringMatching(/^commit-/) }, keys: { file: expect.any(Uint8Array) } });
+    expect(files[1]!.ref.thumb_blob_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(files[1]!.keys.thumb).toBeInstanceOf(Uint8Array);
+    expect(t.s.uploads.get(files[1]!.ref.thumb_blob_id!)!.complete).toBe(true);
+    expect(t.q.draftFiles('other')).toEqual([]);
+  });
+
+  it('取消 of an uploaded file deletes it; a closed form deletes them all; a published one keeps them', async () => {
+    const t = setup();
+    t.q.addToDraft('a', [file('1.pdf', 100), file('2.pdf', 100)]);
+    t.q.addToDraft('b', [file('3.pdf', 100)]);
+    await until(() => t.q.getState().items.every((x) => x.stage === 'uploaded'), 'uploaded');
+    const [one, two] = t.q.draftFiles('a');
+    expect(t.q.cancel(one!.id)).toBe(true);
+    expect(t.s.deleted).toEqual([one!.ref.blob_id]);
+    t.q.discardDraft('a');
+    expect(t.s.deleted).toEqual([one!.ref.blob_id, two!.ref.blob_id]);
+    const [three] = t.q.draftFiles('b');
+    t.q.releaseDraft('b');
+    expect(t.q.getState().items).toEqual([]);
+    expect(t.s.uploads.get(three!.ref.blob_id)!.complete).toBe(true);
+    expect(t.s.deleted).not.toContain(three!.ref.blob_id);
+  });
+
+  it('a failed draft upload offers 重试 and resumes', async () => {
+    const t = setup();
+    let fail = true;
+    t.s.failPut = () => (fail ? new ApiError(403, 'quota_exceeded', '') : undefined);
+    t.q.addToDraft('d', [file('a.pdf', 2500)]);
+    await until(() => t.item().stage === 'failed', 'failed');
+    expect(t.item().error?.code).toBe('quota_exceeded');
+    fail = false;
+    t.q.retry(t.item().id);
+    await until(() => t.item().stage === 'uploaded', 'uploaded after 重试');
+    expect(t.q.draftFiles('d')).toHaveLength(1);
+  });
+});

@@ -12,6 +12,10 @@
 //   → share the keys for "channel:<id>" with the members (share.ts)
 //   → the message with the attachment, through the outbox; its ack ends the item.
 //
+// A notice draft's file (addToDraft) goes the same way up to the upload and stops there,
+// 'uploaded': its keys are shared when the notice is published, with the audience it then
+// has (noticeDraft.ts takes draftFiles() and, once published, releaseDraft()).
+//
 // Memory stays bounded: a part is made when it can go, and held only until the server
 // has it, so an item holds at most `inFlight` parts (plus the one being hashed and the
 // next one being encrypted meanwhile).
@@ -21,7 +25,7 @@ import { toUiError, type UiError } from '../errors';
 import type { EncryptedFile, FileKeys, FileMeta } from '../e2e';
 import type { FilesApi } from './api';
 import { isPicture, type Thumbnail } from './thumb';
-import { channelContext, FILE_PART_SIZE, type Attachment, type Upload } from './types';
+import { channelContext, FILE_PART_SIZE, type Attachment, type AttachmentRef, type Upload } from './types';
 
 /** 2 GiB: the largest file when /info says nothing (protocol.DefaultMaxFileSize). */
 export const DEFAULT_MAX_FILE_SIZE = 2 ** 31;
@@ -53,11 +57,15 @@ export function yieldToPage(): Promise<void> {
 const NAME_MAX = 255;
 const TYPE_MAX = 127;
 
-export type Stage = 'waiting' | 'preparing' | 'uploading' | 'sharing' | 'sending' | 'done' | 'failed';
+/** 'uploaded': a notice draft's file, on the server and waiting for the notice's 发布. */
+export type Stage = 'waiting' | 'preparing' | 'uploading' | 'uploaded' | 'sharing' | 'sending' | 'done' | 'failed';
 
 export interface UploadItem {
   id: string;
+  /** The channel it is sent to; 0 for a notice draft's file. */
   channelId: number;
+  /** The notice draft it is attached to; absent for a channel's file. */
+  draft?: string;
   name: string;
   /** Plaintext bytes. */
   size: number;
@@ -83,6 +91,14 @@ export interface Refused {
 export interface UploadState {
   items: UploadItem[];
   refused: Refused[];
+}
+
+/** A notice draft's file once uploaded: what the notice names, and the keys to wrap for
+ * its audience at publish (held in memory only, as the queue holds them). */
+export interface DraftFile {
+  id: string;
+  ref: AttachmentRef;
+  keys: FileKeys;
 }
 
 /** An incremental SHA-256 (WebCrypto has none). */
@@ -176,7 +192,7 @@ export function hex(bytes: Uint8Array): string {
 /** The progress bar's percentage: the bytes the server holds; 100 once uploaded. Floored,
  * so 100 % means done. */
 export function percent(it: Pick<UploadItem, 'done' | 'total' | 'stage'>): number {
-  if (it.stage === 'sharing' || it.stage === 'sending' || it.stage === 'done') return 100;
+  if (it.stage === 'uploaded' || it.stage === 'sharing' || it.stage === 'sending' || it.stage === 'done') return 100;
   if (it.total <= 0) return 0;
   return Math.min(100, Math.floor((it.done * 100) / it.total));
 }
@@ -460,6 +476,11 @@ export function createUploadQueue(deps: UploadDeps) {
         patch(id, { stage: 'uploading' });
         await uploadBlob(id, job, job.main, signal);
       }
+      if (it.draft !== undefined) {
+        // A notice's file: its keys go out when the notice is published.
+        patch(id, { stage: 'uploaded' });
+        return;
+      }
       const blobId = job.main.uploadId!;
       if (!job.shared) {
         patch(id, { stage: 'sharing' });
@@ -505,6 +526,23 @@ export function createUploadQueue(deps: UploadDeps) {
     }
   }
 
+  function enqueue(files: readonly File[], where: { channelId: number; draft?: string }): string[] {
+    const ids: string[] = [];
+    const added: UploadItem[] = [];
+    for (const f of files) {
+      const id = `u${++seq}`;
+      const picture = isPicture(f.type);
+      jobs.set(id, { file: f, type: f.type, thumbTried: false, shared: false, seenInOutbox: false, running: false });
+      const it: UploadItem = { id, channelId: where.channelId, name: f.name, size: f.size, picture, stage: 'waiting', done: 0, total: deps.crypto.ciphertextSize(f.size) };
+      if (where.draft !== undefined) it.draft = where.draft;
+      added.push(it);
+      ids.push(id);
+    }
+    set([...state.items, ...added]);
+    pump();
+    return ids;
+  }
+
   /** Deletes the uploads of an item that was never sent (best effort: the server's
    * sweeper removes what is left after a day). */
   function deleteUploads(job: Job) {
@@ -520,18 +558,58 @@ export function createUploadQueue(deps: UploadDeps) {
 
     /** Queues files for a channel; the caller has checked sizes (pick.ts). */
     add(channelId: number, files: readonly File[]): string[] {
-      const ids: string[] = [];
-      const added: UploadItem[] = [];
-      for (const f of files) {
-        const id = `u${++seq}`;
-        const picture = isPicture(f.type);
-        jobs.set(id, { file: f, type: f.type, thumbTried: false, shared: false, seenInOutbox: false, running: false });
-        added.push({ id, channelId, name: f.name, size: f.size, picture, stage: 'waiting', done: 0, total: deps.crypto.ciphertextSize(f.size) });
-        ids.push(id);
+      return enqueue(files, { channelId });
+    },
+
+    /** Queues files of a notice draft: encrypted and uploaded, then 'uploaded' until the
+     * notice is published (draftFiles, releaseDraft) or the form closes (discardDraft). */
+    addToDraft(draft: string, files: readonly File[]): string[] {
+      return enqueue(files, { channelId: 0, draft });
+    },
+
+    /** A draft's files that are uploaded, in the order they were added. */
+    draftFiles(draft: string): DraftFile[] {
+      const out: DraftFile[] = [];
+      for (const it of state.items) {
+        const job = jobs.get(it.id);
+        if (it.draft !== draft || it.stage !== 'uploaded' || !job?.main?.complete || !job.key) continue;
+        const ref: AttachmentRef = { blob_id: job.main.uploadId!, commitment: job.main.enc.commitment };
+        const keys: FileKeys = { file: job.key };
+        if (job.thumb) {
+          ref.thumb_blob_id = job.thumb.blob.uploadId;
+          keys.thumb = job.thumb.key;
+        }
+        out.push({ id: it.id, ref, keys });
       }
-      set([...state.items, ...added]);
+      return out;
+    },
+
+    /** The notice is published: its files leave the queue; their uploads stay (the notice
+     * carries them now). */
+    releaseDraft(draft: string) {
+      const gone = state.items.filter((x) => x.draft === draft);
+      if (!gone.length) return;
+      for (const it of gone) {
+        jobs.get(it.id)?.abort?.abort();
+        jobs.delete(it.id);
+      }
+      set(state.items.filter((x) => x.draft !== draft));
       pump();
-      return ids;
+    },
+
+    /** The form closed unpublished: its files stop and their uploads are deleted. */
+    discardDraft(draft: string) {
+      const gone = state.items.filter((x) => x.draft === draft);
+      if (!gone.length) return;
+      for (const it of gone) {
+        const job = jobs.get(it.id);
+        if (!job) continue;
+        job.abort?.abort();
+        deleteUploads(job);
+        jobs.delete(it.id);
+      }
+      set(state.items.filter((x) => x.draft !== draft));
+      pump();
     },
 
     /** Shows what the composer refused (until dismissed or the next pick). */

@@ -7,6 +7,7 @@ import {
   forwardRequest,
   menuItems,
   recentChannels,
+  recordPreview,
   toggleChoice,
   toggleSeq,
   type Choice,
@@ -141,6 +142,27 @@ describe('多选 and what can be forwarded', () => {
       },
     });
     expect(copyText(m)).toBe('李华：请报送\n张静：收到');
+  });
+  it('previews a merged record’s files as [图片] / [文件], a caption as itself', () => {
+    const at = '2026-12-04T01:00:00Z';
+    const att = (thumb: boolean) => ({ blob_id: 'b'.repeat(32), size: 9000, commitment: 'c', ...(thumb ? { thumb_blob_id: 't'.repeat(32), thumb_size: 900 } : {}) });
+    const f = {
+      merged: true,
+      from_channel_id: 5,
+      from_channel_name: '预算股',
+      items: [
+        { sender_id: 7, sender_name: '李华', seq: 1, text: '', secrecy: 0, created_at: at, attachment: att(true) },
+        { sender_id: 8, sender_name: '张静', seq: 2, text: '', secrecy: 0, created_at: at, attachment: att(false) },
+        { sender_id: 8, sender_name: '张静', seq: 3, text: '预算表  已更新', secrecy: 0, created_at: at, attachment: att(false) },
+        { sender_id: 7, sender_name: '李华', seq: 4, text: '第四条', secrecy: 0, created_at: at },
+      ],
+    };
+    expect(recordPreview(f, 'zh-CN')).toEqual([
+      { name: '李华', text: '[图片]' },
+      { name: '张静', text: '[文件]' },
+      { name: '张静', text: '预算表 已更新' },
+    ]);
+    expect(recordPreview(f, 'en', 2).map((l) => l.text)).toEqual(['[Picture]', '[File]']);
   });
   it('offers recent channels newest first, archived left out', () => {
     const c = (id: number, at: string | undefined, archived = false) =>

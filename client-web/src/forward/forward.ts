@@ -5,6 +5,7 @@ import type { Request } from '../api';
 import type { UiError } from '../errors';
 import { translate, type Locale, type MessageKey } from '../i18n';
 import type { Channel, Forward, Message } from '../chat/types';
+import { previewOf } from '../files/gallery';
 import { MAX_FORWARD_ITEMS, MAX_FORWARD_TARGETS, type ForwardRequest, type ForwardResult, type ForwardTarget } from './types';
 
 /** A place chosen in the forward dialog: a channel, or a person (their direct channel). */
@@ -107,9 +108,10 @@ export function recordTitle(f: Forward, locale: Locale): string {
   return translate(locale, 'forward.record_title', { name: f.from_channel_name });
 }
 
-/** The first lines a merged record's card shows. */
-export function recordPreview(f: Forward, lines = 3): { name: string; text: string }[] {
-  return f.items.slice(0, lines).map((it) => ({ name: it.sender_name, text: it.text.replace(/\s+/g, ' ').slice(0, 60) }));
+/** The first lines a merged record's card shows: a file sent without a caption is
+ * [图片] / [文件] (its name is encrypted: the card does not decrypt it). */
+export function recordPreview(f: Forward, locale: Locale, lines = 3): { name: string; text: string }[] {
+  return f.items.slice(0, lines).map((it) => ({ name: it.sender_name, text: previewOf(it, locale).replace(/\s+/g, ' ').slice(0, 60) }));
 }
 
 /** One entry of the message menu. Other features add theirs through `extra` below. */

@@ -60,8 +60,10 @@ export function createActions(ctx: NoticeContext, lists: Lists, detail: Detail) 
     return true;
   }
 
-  async function publish(body: PublishNoticeRequest) {
-    const n = await act('publish', () => api.publish(body));
+  /** `via` wraps the publication (a notice with attachments uploads and shares their keys
+   * first, src/files/noticeDraft.ts); busy and the error cover all of it. */
+  async function publish(body: PublishNoticeRequest, via?: (body: PublishNoticeRequest, post: (b: PublishNoticeRequest) => Promise<Notice>) => Promise<Notice>) {
+    const n = await act('publish', () => (via ? via(body, (b) => api.publish(b)) : api.publish(body)));
     if (n) {
       if (ctx.state.sent.loaded) set({ sent: { ...ctx.state.sent, items: [n, ...ctx.state.sent.items.filter((x) => x.id !== n.id)] } });
       // The author may be in the audience too.

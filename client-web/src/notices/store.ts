@@ -44,7 +44,8 @@ export interface NoticeStore {
   open(id: number): Promise<void>;
   close(): void;
   confirm(reply?: string): Promise<boolean>;
-  publish(body: PublishNoticeRequest): Promise<Notice | undefined>;
+  /** `via`: the publication wrapped (attachments uploaded and their keys shared first). */
+  publish(body: PublishNoticeRequest, via?: (body: PublishNoticeRequest, post: (b: PublishNoticeRequest) => Promise<Notice>) => Promise<Notice>): Promise<Notice | undefined>;
   revise(body: ReviseNoticeRequest): Promise<Notice | undefined>;
   withdraw(reason: string): Promise<Notice | undefined>;
   remind(): Promise<RemindResult | undefined>;

@@ -38,7 +38,7 @@ export function ForwardBody({ m }: { m: Message }) {
     <>
       <button type="button" class="fwd-record" onClick={() => setOpen(true)} aria-haspopup="dialog">
         <span class="fwd-record-title">{title}</span>
-        {recordPreview(f).map((line, i) => (
+        {recordPreview(f, l).map((line, i) => (
           <span key={i} class="fwd-record-line" dir="auto">
             {line.name}：{line.text}
           </span>

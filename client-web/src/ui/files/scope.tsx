@@ -28,6 +28,9 @@ export function useFilesView(): FilesView | undefined {
   return useContext(FilesViewContext);
 }
 
+/** How often a view looks at a keyring that cannot tell of its changes (no subscribe). */
+const KEYRING_POLL_MS = 500;
+
 /** The shell's part: one opener and one download list for the signed-in session; both are
  * wiped when it ends (logout unmounts the shell): keys zeroed, object URLs revoked,
  * downloads cancelled. The keyring is read when needed, so unlocking it later works. */
@@ -48,8 +51,8 @@ export function FilesViewProvider({ request, reshare, children }: { request: Req
   );
   // Key requests answer and ask through this opener: its keys are cached and batched.
   useEffect(() => reshare?.attach(base.opener), [base, reshare]);
-  // The Keyring seam has no change events; whether it holds a private key is a cheap
-  // getter, so it is looked at twice a second and a change re-opens what was locked.
+  // A change of the private key (unlocked, forgotten) re-opens what was locked: told by the
+  // keyring's subscribe; a keyring without it is looked at twice a second (a cheap getter).
   const unlocked = useRef(!!files?.keyring.privateKey());
   const [keyEpoch, setKeyEpoch] = useState(0);
   useEffect(() => {
@@ -60,7 +63,9 @@ export function FilesViewProvider({ request, reshare, children }: { request: Req
       setKeyEpoch((n) => n + 1);
     };
     look();
-    const timer = setInterval(look, 500);
+    const keyring = files?.keyring;
+    if (keyring?.subscribe) return keyring.subscribe(look);
+    const timer = setInterval(look, KEYRING_POLL_MS);
     return () => clearInterval(timer);
   }, [files]);
   const view = useMemo<FilesView>(() => ({ ...base, keyEpoch, requests: reshare?.requester }), [base, keyEpoch, reshare]);
@@ -118,7 +123,8 @@ export function AttachmentScope({ context, gallery, children }: { context: strin
   );
 }
 
-/** How often a view that found the keyring locked looks again. */
+/** How often a view that found the keyring locked looks again, when the keyring cannot
+ * tell it (no subscribe); with subscribe, keyEpoch moving is enough. */
 const LOCKED_RETRY_MS = 1500;
 
 /** A file's metadata, loaded once per blob (the opener caches it); `retry` asks again. */
@@ -142,8 +148,9 @@ export function useMeta(att: Attachment, context: string | undefined): { meta?: 
       (error) => {
         if (!live) return;
         setState({ error });
-        // Locked: ask again shortly as well as when the keyring is seen to unlock.
-        if (error instanceof FileOpenError && error.code === 'locked') timer = setTimeout(() => live && setTick((n) => n + 1), LOCKED_RETRY_MS);
+        // Locked: asked again when the keyring unlocks (keyEpoch); one that cannot tell
+        // of it is asked again shortly.
+        if (error instanceof FileOpenError && error.code === 'locked' && !files?.keyring.subscribe) timer = setTimeout(() => live && setTick((n) => n + 1), LOCKED_RETRY_MS);
       },
     );
     return () => {

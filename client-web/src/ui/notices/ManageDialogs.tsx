@@ -5,6 +5,7 @@ import type { NoticeState, NoticeStore } from '../../notices/store';
 import { MAX_NOTICE_BODY, MAX_NOTICE_CHANGE_NOTE, MAX_NOTICE_REASON, MAX_NOTICE_TITLE, type Notice } from '../../notices/types';
 import { Modal } from '../groups/Modal';
 import { DeadlineFields, FormEnd, TextArea, TextField } from './fields';
+import { ReadOnlyAttachments } from '../files/NoticeDraftFiles';
 import './notices.css';
 
 export function problemText(p: Problem | undefined): string | undefined {
@@ -78,6 +79,7 @@ export function ReviseDialog({ s, store, notice, onClose }: { s: NoticeState; st
           onChange={(deadlineDate, deadlineTime) => set({ deadlineDate, deadlineTime })}
           problem={problemText(problems.deadline)}
         />
+        <ReadOnlyAttachments attachments={notice.attachments} />
         <FormEnd error={s.errors.revise} busy={busy} busyLabel={t('notices.revising')} submitLabel={t('notices.revise_submit')} onCancel={onClose} />
       </form>
     </Modal>

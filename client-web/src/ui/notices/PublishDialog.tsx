@@ -22,8 +22,10 @@ import { MAX_NOTICE_BODY, MAX_NOTICE_TITLE, type Notice } from '../../notices/ty
 import { canTargetOrg, publishableChannels } from '../../notices/view';
 import { PeopleSearchBox } from '../common';
 import { Modal } from '../groups/Modal';
-import { usePeopleSearch } from '../hooks';
+import { usePeopleSearch, useStore } from '../hooks';
 import { AudienceCount } from '../urgent/AudienceCount';
+import type { NoticeDraftState } from '../../files/noticeDraft';
+import { NoticeDraftFiles, PublishProgress, publishPhaseLabel, useNoticeDraft, useNoticeDrop } from '../files/NoticeDraftFiles';
 import { focusFirst, problemText } from './ManageDialogs';
 import { DeadlineFields, FormEnd, TextArea, TextField } from './fields';
 import './notices.css';
@@ -48,7 +50,8 @@ interface Props {
 }
 
 /** 发布通知: title, text, urgency, secrecy, a deadline in Beijing time, whether it needs
- * confirmation, and the audience. */
+ * confirmation, the audience, and attachments (encrypted, their keys wrapped for the
+ * audience at 发布: src/files/noticeDraft.ts). */
 export function PublishDialog({ s, store, request, me, channels, onClose, onPublished }: Props) {
   const [form, setForm] = useState<PublishForm>(emptyPublishForm);
   const [problems, setProblems] = useState<Problems>({});
@@ -58,6 +61,9 @@ export function PublishDialog({ s, store, request, me, channels, onClose, onPubl
   const orgWide = canTargetOrg(me);
   const busy = !!s.busy.publish;
   const audience = useMemo(() => publishBody(form).audience, [form]);
+  const { draft, limit } = useNoticeDraft(request, me.id);
+  const drop = useNoticeDrop(draft);
+  const draftState = useStore<Pick<NoticeDraftState, 'phase' | 'people'>>(draft ?? NO_DRAFT);
 
   useEffect(() => () => store.clearError('publish'), [store]);
 
@@ -67,13 +73,13 @@ export function PublishDialog({ s, store, request, me, channels, onClose, onPubl
     const found = checkPublish(form, Date.now());
     setProblems(found);
     if (focusFirst(found, IDS)) return;
-    const n = await store.publish(publishBody(form));
+    const n = await store.publish(publishBody(form), draft ? (body, post) => draft.publish(body, post) : undefined);
     if (n) onPublished(n);
   };
 
   return (
     <Modal id={ID} title={t('notices.publish_title')} onClose={onClose} initialFocus={titleRef}>
-      <form class="form ntc-form" onSubmit={submit} noValidate>
+      <form class={`form ntc-form${drop.over ? ' nf-form-over' : ''}`} onSubmit={submit} noValidate {...drop.handlers}>
         <TextField id={IDS.title!} label={t('notices.f_title')} value={form.title} onInput={(title) => set({ title })} max={MAX_NOTICE_TITLE} problem={problemText(problems.title)} inputRef={titleRef} />
         <TextArea
           id={IDS.body!}
@@ -85,6 +91,7 @@ export function PublishDialog({ s, store, request, me, channels, onClose, onPubl
           hint={t('notices.f_body_hint', { max: MAX_NOTICE_BODY })}
           problem={problemText(problems.body)}
         />
+        {draft ? <NoticeDraftFiles draft={draft} limit={limit} over={drop.over} idPrefix={ID} /> : null}
         <div class="ntc-row-fields">
           <label class="ntc-check">
             <input type="checkbox" checked={form.urgent} aria-describedby={`${ID}-urgent-hint`} onChange={(e) => set({ urgent: (e.currentTarget as HTMLInputElement).checked })} />
@@ -137,11 +144,15 @@ export function PublishDialog({ s, store, request, me, channels, onClose, onPubl
           {orgWide ? <OrgPickers request={request} form={form} set={set} /> : null}
         </fieldset>
 
-        <FormEnd error={s.errors.publish} busy={busy} busyLabel={t('notices.publishing')} submitLabel={t('notices.publish_submit')} onCancel={onClose} />
+        {draft ? <PublishProgress draft={draft} /> : null}
+        <FormEnd error={s.errors.publish} busy={busy} busyLabel={publishPhaseLabel(draftState) ?? t('notices.publishing')} submitLabel={t('notices.publish_submit')} onCancel={onClose} />
       </form>
     </Modal>
   );
 }
+
+/** useStore's stand-in when the form has no attachments. */
+const NO_DRAFT = { getState: (): Pick<NoticeDraftState, 'phase' | 'people'> => ({ phase: 'idle', people: 0 }), subscribe: () => () => undefined };
 
 function ChannelPicker({ channels, chosen, onToggle }: { channels: readonly Channel[]; chosen: number[]; onToggle: (id: number) => void }) {
   return (

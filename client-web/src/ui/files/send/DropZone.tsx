@@ -7,10 +7,25 @@ import { t } from '../../../i18n';
  * over it, an overlay says "松开即可发送". Returns the handlers for the channel's element
  * and the overlay; `enabled` false (no composer) gives neither. */
 export function useFileDrop(enabled: boolean, channelName: string, limit: number, onFiles: (files: File[], folders: string[]) => void) {
+  const { handlers, over } = useDragFiles(enabled, onFiles);
+  const overlay = over ? (
+    <div class="drop-zone" aria-hidden="true">
+      <div class="drop-zone-box">
+        <p class="drop-zone-title">{t('files.drop')}</p>
+        <p class="drop-zone-hint">{t('files.drop_to', { channel: channelName, limit: formatSize(limit) })}</p>
+      </div>
+    </div>
+  ) : null;
+  return { handlers, overlay };
+}
+
+/** The drag and drop of files onto an element (a channel, the notice form): its handlers,
+ * and whether a drag with files is over it now. Text and links dragged are left alone. */
+export function useDragFiles(enabled: boolean, onFiles: (files: File[], folders: string[]) => void) {
   const [over, setOver] = useState(false);
   // dragenter/dragleave fire for every child crossed: count them.
   const depth = useRef(0);
-  if (!enabled) return { handlers: {}, overlay: null };
+  if (!enabled) return { handlers: {}, over: false };
   const handlers = {
     onDragEnter(e: DragEvent) {
       if (!carriesFiles(e.dataTransfer)) return;
@@ -37,13 +52,5 @@ export function useFileDrop(enabled: boolean, channelName: string, limit: number
       if (files.length || folders.length) onFiles(files, folders);
     },
   };
-  const overlay = over ? (
-    <div class="drop-zone" aria-hidden="true">
-      <div class="drop-zone-box">
-        <p class="drop-zone-title">{t('files.drop')}</p>
-        <p class="drop-zone-hint">{t('files.drop_to', { channel: channelName, limit: formatSize(limit) })}</p>
-      </div>
-    </div>
-  ) : null;
-  return { handlers, overlay };
+  return { handlers, over };
 }
