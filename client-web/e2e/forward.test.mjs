@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { shot } from './harness.mjs';
+import { shot, waitUntil } from './harness.mjs';
 import { fixture } from './fixture.mjs';
 
 const e2e = fixture();
@@ -124,7 +124,8 @@ test('a merged forward is opened in another group as a transcript with its origi
   assert.equal(await lihua.page.evaluate(() => document.activeElement?.textContent), '回复');
   await lihua.page.keyboard.press('Escape');
   await kbMenu.waitFor({ state: 'detached' });
-  assert.equal(await lihua.page.evaluate(() => document.activeElement?.textContent), '更多操作');
+  const focused = () => lihua.page.evaluate(() => document.activeElement?.textContent);
+  await waitUntil(async () => (await focused()) === '更多操作', { timeout: 3000, what: `focus back on 更多操作 (it is on ${JSON.stringify(await focused())})` });
   for (const p of [lihua, zhang, he]) assert.deepEqual(p.problems, []);
 });
 
