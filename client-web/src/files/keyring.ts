@@ -1,7 +1,7 @@
-// The person's key pair in this browser (E2E.md §4). SEAM STUB written by the lead; the
-// files-send helper builds it: created at first sign-in, unlocked with the password at
-// login or from this device's non-extractable key in IndexedDB, public keys of
-// colleagues pinned (a changed key is flagged).
+// The seam between sending and viewing files: the person's key pair in this browser
+// (E2E.md §4; implemented in keyring-impl.ts — made at first sign-in, unlocked with the
+// password at login or from this device's non-extractable key in IndexedDB, colleagues'
+// public keys pinned and a change flagged) and the Sharer that wraps file keys.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { FileKey, UserKey } from './types';
