@@ -1,6 +1,7 @@
 // Files the browser tests send: a PNG and a PDF made in a few lines, so that no binary
 // fixture is committed and each test can mark its own bytes.
 
+import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 
 function chunk(type, data) {
@@ -15,9 +16,11 @@ function chunk(type, data) {
 /**
  * A w×h RGB PNG: a gradient with a coloured band (band: [r, g, b]), so that zoom and
  * thumbnails show something; `marker`, when given, goes into a tEXt chunk (a test can
- * then look for it where the file must not be in the clear).
+ * then look for it where the file must not be in the clear). `noise` fills the picture
+ * with random pixels, which do not compress: a w×h picture is then about w·h·3 bytes, as
+ * big as a phone photo of that size.
  */
-export function png(w, h, { band = [200, 30, 30], marker } = {}) {
+export function png(w, h, { band = [200, 30, 30], marker, noise = false } = {}) {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
@@ -32,6 +35,11 @@ export function png(w, h, { band = [200, 30, 30], marker } = {}) {
       rows[o + 2 + x * 3] = on ? band[1] : (y * 255) / h;
       rows[o + 3 + x * 3] = on ? band[2] : 170;
     }
+  }
+  if (noise) {
+    const r = randomBytes(rows.length);
+    for (let y = 0; y < h; y++) r[y * (w * 3 + 1)] = 0; // each row's filter byte: none
+    r.copy(rows);
   }
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
