@@ -40,6 +40,13 @@ async function pushChannel(context, page) {
     });
     cdp.send('ServiceWorker.enable').catch(reject);
   });
+  // A push delivered before the worker is activated is dropped; the worker (which also
+  // imports the download stream) may still be installing when the registration appears.
+  await page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    const w = reg.active;
+    if (w && w.state !== 'activated') await new Promise((r) => w.addEventListener('statechange', () => w.state === 'activated' && r(undefined)));
+  });
   return {
     cdp,
     deliver: (payload) =>
