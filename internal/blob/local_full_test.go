@@ -6,49 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 
+	"govchat/internal/tmpfstest"
 	"govchat/protocol"
 )
 
-// The folder a child test process finds its tmpfs mounted on.
-const fullDirEnv = "GOVCHAT_BLOB_TEST_FULL_DIR"
-
-// TestLocalDiskFull fills a real disk: the test binary runs itself again in a mount
-// namespace of its own (unshare(1); a user namespace too when not root) over a 1 MiB
-// tmpfs, so the write gets ENOSPC from the kernel and nothing outside the test sees
-// the mount. Where the machine allows no namespace it skips; TestDiskErr still checks
+// TestLocalDiskFull fills a real 1 MiB disk (tmpfstest), so the write gets ENOSPC from
+// the kernel. Where the machine allows no namespace it skips; TestDiskErr still checks
 // the mapping.
 func TestLocalDiskFull(t *testing.T) {
-	if dir := os.Getenv(fullDirEnv); dir != "" {
-		localFull(t, dir)
-		return
-	}
-	unshare, err := exec.LookPath("unshare")
-	if err != nil {
-		t.Skip("no unshare(1) to make a small full disk with")
-	}
-	dir := t.TempDir()
-	flags := "-m"
-	if os.Getuid() != 0 {
-		flags = "-Urm"
-	}
-	script := `mount -t tmpfs -o size=1m govchat-test "$1" || exit 97; shift; exec "$@"`
-	cmd := exec.Command(unshare, flags, "sh", "-c", script, "sh", dir, os.Args[0], "-test.run=^TestLocalDiskFull$", "-test.v", "-test.count=1")
-	cmd.Env = append(os.Environ(), fullDirEnv+"="+dir)
-	out, err := cmd.CombinedOutput()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) && (exit.ExitCode() == 97 || !strings.Contains(string(out), "=== RUN")) {
-		t.Skipf("no mount namespace with a tmpfs here: %s", bytes.TrimSpace(out))
-	}
-	if err != nil || !strings.Contains(string(out), "--- PASS: TestLocalDiskFull") {
-		t.Fatalf("on a full disk: %v\n%s", err, out)
-	}
+	tmpfstest.Run(t, "1m", localFull)
 }
 
 func localFull(t *testing.T, dir string) {

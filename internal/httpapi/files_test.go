@@ -9,7 +9,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,7 +16,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -34,6 +32,7 @@ import (
 	"govchat/internal/httpapi"
 	"govchat/internal/ratelimit"
 	"govchat/internal/store"
+	"govchat/internal/tmpfstest"
 	"govchat/internal/store/storetest"
 	"govchat/protocol"
 )
@@ -616,38 +615,11 @@ func TestUploadStoreUnreachable(t *testing.T) {
 	})
 }
 
-// The folder a child test process finds its small tmpfs mounted on.
-const fullDirEnv = "GOVCHAT_FILES_TEST_FULL_DIR"
-
-// TestUploadDiskFull fills a real disk: the test binary runs itself again in a mount
-// namespace of its own (unshare(1)) with the blob store on a 6 MiB tmpfs, so the
-// second 4 MiB part gets ENOSPC from the kernel half-way. Where the machine allows no
-// namespace it skips (the blob package's TestDiskErr checks the mapping).
+// TestUploadDiskFull puts the blob store on a real 6 MiB disk (tmpfstest), so the second
+// 4 MiB part gets ENOSPC from the kernel half-way. Where the machine allows no namespace
+// it skips (the blob package's TestDiskErr checks the mapping).
 func TestUploadDiskFull(t *testing.T) {
-	if dir := os.Getenv(fullDirEnv); dir != "" {
-		uploadOnFullDisk(t, dir)
-		return
-	}
-	unshare, err := exec.LookPath("unshare")
-	if err != nil {
-		t.Skip("no unshare(1) to make a small full disk with")
-	}
-	dir := t.TempDir()
-	flags := "-m"
-	if os.Getuid() != 0 {
-		flags = "-Urm"
-	}
-	script := `mount -t tmpfs -o size=6m govchat-test "$1" || exit 97; shift; exec "$@"`
-	cmd := exec.Command(unshare, flags, "sh", "-c", script, "sh", dir, os.Args[0], "-test.run=^TestUploadDiskFull$", "-test.v", "-test.count=1")
-	cmd.Env = append(os.Environ(), fullDirEnv+"="+dir)
-	out, err := cmd.CombinedOutput()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) && (exit.ExitCode() == 97 || !strings.Contains(string(out), "=== RUN")) {
-		t.Skipf("no mount namespace with a tmpfs here: %s", bytes.TrimSpace(out))
-	}
-	if err != nil || !strings.Contains(string(out), "--- PASS: TestUploadDiskFull") {
-		t.Fatalf("on a full disk: %v\n%s", err, out)
-	}
+	tmpfstest.Run(t, "6m", uploadOnFullDisk)
 }
 
 func uploadOnFullDisk(t *testing.T, dir string) {
