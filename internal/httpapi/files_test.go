@@ -32,8 +32,8 @@ import (
 	"govchat/internal/httpapi"
 	"govchat/internal/ratelimit"
 	"govchat/internal/store"
-	"govchat/internal/tmpfstest"
 	"govchat/internal/store/storetest"
+	"govchat/internal/tmpfstest"
 	"govchat/protocol"
 )
 
