@@ -17,7 +17,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { fixture } from './fixture.mjs';
-import { login, shot, waitUntil } from './harness.mjs';
+import { shot, waitUntil } from './harness.mjs';
 
 const TIMEOUT = 240_000;
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
@@ -38,26 +38,7 @@ after(async () => {
 const sha256 = (b) => createHash('sha256').update(b).digest('hex');
 const run = promisify(execFile);
 
-/** A page logged in, again after a pause when the login rate limit says 操作过于频繁; with
- * `noPicker` the page has no save picker (headless Chromium cannot show one), so a file's
- * download goes through the service worker as on a phone. */
-async function person(t, username, { noPicker = false, ...options } = {}) {
-  const p = await e2e.open(t, options);
-  if (noPicker) {
-    await p.context.addInitScript(() => {
-      delete (/** @type {any} */ (window).showSaveFilePicker);
-    });
-  }
-  for (let i = 0; ; i++) {
-    try {
-      await login(p.page, e2e.server.baseURL, username);
-      return p;
-    } catch (err) {
-      if (i >= 5 || !/操作过于频繁/.test(String(err))) throw err;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
-}
+const person = (t, username, options) => e2e.person(t, username, options);
 
 async function api(page, method, url, body) {
   return page.evaluate(

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fixture } from './fixture.mjs';
 import { pdf, png } from './samples.mjs';
-import { login, shot, waitUntil } from './harness.mjs';
+import { shot, waitUntil } from './harness.mjs';
 
 const TIMEOUT = 240_000;
 const CHANNEL = '预算股';
@@ -66,37 +66,8 @@ async function sendFiles(page, input, files) {
   }
 }
 
-/** e2e.person, again after a pause when the server's login rate limit says 操作过于频繁 (this
- * file signs many people in within a minute). */
-async function person(t, username, options) {
-  for (let i = 0; ; i++) {
-    try {
-      return await e2e.person(t, username, options);
-    } catch (err) {
-      if (i >= 5 || !/操作过于频繁/.test(String(err))) throw err;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
-}
-
-/** A person signed in on a page without the save picker (as on a phone, or any
- * non-Chromium browser), so that a download goes through the service worker — headless
- * Chromium cannot show a picker. */
-async function personWithoutPicker(t, username, options) {
-  const p = await e2e.open(t, options);
-  await p.context.addInitScript(() => {
-    delete (/** @type {any} */ (window).showSaveFilePicker);
-  });
-  for (let i = 0; ; i++) {
-    try {
-      await login(p.page, e2e.server.baseURL, username);
-      return p;
-    } catch (err) {
-      if (i >= 5 || !/操作过于频繁/.test(String(err))) throw err;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
-}
+const person = (t, username, options) => e2e.person(t, username, options);
+const personWithoutPicker = (t, username, options) => e2e.person(t, username, { ...options, noPicker: true });
 
 async function swControls(page) {
   await page.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 20_000 });

@@ -58,13 +58,30 @@ export function fixture(serverOptions = {}) {
     },
     open,
     /**
-     * A fresh page logged in as `username`, on the shell. `permissions` are granted first
-     * (e.g. ['notifications']); `online` also waits for the chat connection.
+     * A fresh page logged in as `username`, on the shell — again after a pause when the
+     * server's login rate limit says 操作过于频繁 (a file may sign many people in within a
+     * minute). `permissions` are granted first (e.g. ['notifications']); `online` also
+     * waits for the chat connection; `noPicker` takes the save picker away (headless
+     * Chromium cannot show one), so a download goes through the service worker as on a
+     * phone.
      */
-    async person(t, username, { online = false, permissions, ...options } = {}) {
+    async person(t, username, { online = false, permissions, noPicker = false, ...options } = {}) {
       const p = await open(t, options);
       if (permissions) await p.context.grantPermissions(permissions, { origin: server.baseURL });
-      await login(p.page, server.baseURL, username);
+      if (noPicker) {
+        await p.context.addInitScript(() => {
+          delete (/** @type {any} */ (window).showSaveFilePicker);
+        });
+      }
+      for (let i = 0; ; i++) {
+        try {
+          await login(p.page, server.baseURL, username);
+          break;
+        } catch (err) {
+          if (i >= 5 || !/操作过于频繁/.test(String(err))) throw err;
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+      }
       if (online) await p.page.locator('.chat[data-conn="online"]').waitFor();
       return p;
     },

@@ -34,35 +34,8 @@ const FILES = [
   { name: PIC, mimeType: 'image/png', buffer: picBytes },
 ];
 
-/** e2e.person, again after a pause when the login rate limit says 操作过于频繁. */
-async function person(t, username, options) {
-  for (let i = 0; ; i++) {
-    try {
-      return await e2e.person(t, username, options);
-    } catch (err) {
-      if (i >= 5 || !/操作过于频繁/.test(String(err))) throw err;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
-}
-
-/** A person whose page has no save picker (headless Chromium cannot show one), so that a
- * download goes through the service worker. */
-async function personWithoutPicker(t, username, options) {
-  const p = await e2e.open(t, options);
-  await p.context.addInitScript(() => {
-    delete (/** @type {any} */ (window).showSaveFilePicker);
-  });
-  for (let i = 0; ; i++) {
-    try {
-      await login(p.page, e2e.server.baseURL, username);
-      return p;
-    } catch (err) {
-      if (i >= 5 || !/操作过于频繁/.test(String(err))) throw err;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
-}
+const person = (t, username, options) => e2e.person(t, username, options);
+const personWithoutPicker = (t, username, options) => e2e.person(t, username, { ...options, noPicker: true });
 
 async function api(page, method, url, body) {
   return page.evaluate(
