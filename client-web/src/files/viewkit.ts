@@ -5,6 +5,7 @@
 
 import type { FetchLike } from '../api';
 import * as e2e from '../e2e';
+import { bytesOf as e2eBytesOf } from '../e2e/testing';
 import type { Keyring } from './keyring';
 import type { Attachment, FileKey } from './types';
 
@@ -120,15 +121,5 @@ export class FakeFiles {
   };
 }
 
-/** Deterministic bytes. */
-export function bytesOf(n: number, seed = 7): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+/** Deterministic bytes (the e2e tests' generator, with this kit's seed). */
+export const bytesOf = (n: number, seed = 7): Uint8Array => e2eBytesOf(n, seed);

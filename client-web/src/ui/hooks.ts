@@ -64,3 +64,28 @@ export function useNow(everyMs = 30_000): Date {
   }, [everyMs]);
   return now;
 }
+
+/**
+ * Shows a native <dialog> as a modal on mount: `focus` names what gets focus first;
+ * Escape (a cancel, then a close) and any other close call onClose; on unmount it closes
+ * and focus goes back to whatever had it before.
+ */
+export function useModalDialog(dialog: { current: HTMLDialogElement | null }, onClose: () => void, focus: (d: HTMLDialogElement) => HTMLElement | null | undefined) {
+  const close = useRef(onClose);
+  close.current = onClose;
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return undefined;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!d.open) d.showModal();
+    focus(d)?.focus();
+    const onNativeClose = () => close.current();
+    d.addEventListener('close', onNativeClose);
+    return () => {
+      d.removeEventListener('close', onNativeClose);
+      if (d.open) d.close();
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+  return close;
+}

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { openErrorText } from '../../files/open';
 import type { Attachment } from '../../files/types';
 import { locale, t } from '../../i18n';
-import { useLocale } from '../hooks';
+import { useLocale, useModalDialog } from '../hooks';
 import { trapTab } from './focus';
 import { useMeta, type FilesView } from './scope';
 
@@ -19,27 +19,11 @@ export function PdfView({ view, context, att, onClose }: { view: FilesView; cont
   const l = locale.get();
   const dialog = useRef<HTMLDialogElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
-  const close = useRef(onClose);
-  close.current = onClose;
+  const close = useModalDialog(dialog, onClose, () => closeRef.current);
   const { meta } = useMeta(att, context);
   const [url, setUrl] = useState<string>();
   const [pct, setPct] = useState(0);
   const [problem, setProblem] = useState<unknown>();
-
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return undefined;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (!d.open) d.showModal();
-    closeRef.current?.focus();
-    const onNativeClose = () => close.current();
-    d.addEventListener('close', onNativeClose);
-    return () => {
-      d.removeEventListener('close', onNativeClose);
-      if (d.open) d.close();
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
 
   useEffect(() => {
     const ac = new AbortController();

@@ -4,7 +4,7 @@ import { FileOpenError, MAX_IN_MEMORY, openErrorText } from '../../files/open';
 import type { Attachment } from '../../files/types';
 import { clampPan, FIT, fitSize, panBy, STEP, swipe, zoomAt, type Size, type ZoomView } from '../../files/zoom';
 import { locale, t } from '../../i18n';
-import { useLocale } from '../hooks';
+import { useLocale, useModalDialog } from '../hooks';
 import { trapTab } from './focus';
 import { useMeta, useThumb, type FilesView } from './scope';
 
@@ -48,25 +48,9 @@ export function Viewer({ view, context, items, start, onClose }: Props) {
   const [problem, setProblem] = useState<unknown>();
   const { meta } = useMeta(att, context);
   const thumb = useThumb(att, context, true);
-  const close = useRef(onClose);
-  close.current = onClose;
-  const gesture = useRef<Gesture>({ points: new Map(), moved: false });
-
   // Open as a modal on mount; Esc (cancel → close) tells the owner; focus returns after.
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return undefined;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (!d.open) d.showModal();
-    stageRef.current?.focus();
-    const onNativeClose = () => close.current();
-    d.addEventListener('close', onNativeClose);
-    return () => {
-      d.removeEventListener('close', onNativeClose);
-      if (d.open) d.close();
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
+  const close = useModalDialog(dialog, onClose, () => stageRef.current);
+  const gesture = useRef<Gesture>({ points: new Map(), moved: false });
 
   // The stage's size, for fitting and for how far a zoomed picture may pan.
   useEffect(() => {

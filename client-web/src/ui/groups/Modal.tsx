@@ -1,9 +1,10 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { toUiError } from '../../errors';
 import { groupErrorText, type GroupAction } from '../../groups/errors';
 import type { FieldProblem } from '../../groups/form';
 import { locale, t } from '../../i18n';
+import { useModalDialog } from '../hooks';
 import './groups.css';
 
 interface ModalProps {
@@ -21,23 +22,7 @@ interface ModalProps {
  * gets focus first. */
 export function Modal({ id, title, onClose, children, size = 'wide', initialFocus }: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
-  const close = useRef(onClose);
-  close.current = onClose;
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return undefined;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (!d.open) d.showModal();
-    (initialFocus?.current ?? d.querySelector<HTMLElement>('[data-autofocus]'))?.focus();
-    // Escape closes the dialog natively (a cancel, then a close); tell the owner.
-    const onNativeClose = () => close.current();
-    d.addEventListener('close', onNativeClose);
-    return () => {
-      d.removeEventListener('close', onNativeClose);
-      if (d.open) d.close();
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
+  const close = useModalDialog(ref, onClose, (d) => initialFocus?.current ?? d.querySelector<HTMLElement>('[data-autofocus]'));
   const titleId = `${id}-title`;
   return (
     <dialog ref={ref} id={id} class={`grp-dialog grp-dialog-${size}`} aria-labelledby={titleId}>
