@@ -64,6 +64,9 @@ export function MessageMenu({ items, x, y, onClose, top }: Props) {
     if (e.key === 'Escape' || e.key === 'Tab') {
       e.preventDefault();
       e.stopPropagation();
+      // Focus goes back before the menu leaves the page: once focus falls to the body,
+      // the message's actions (shown on focus) may already be hidden and refuse it.
+      if (opener.current?.isConnected) opener.current.focus();
       close.current();
       return;
     }
