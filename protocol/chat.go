@@ -9,6 +9,9 @@ type Channel struct {
 	PostPolicy string   `json:"post_policy"` // everyone, admins (仅管理员发言)
 	MentionAll string   `json:"mention_all"` // who may @all: everyone, admins
 	MaxSecrecy int      `json:"max_secrecy"`
+	// DefaultSecrecy is the level a new message here starts at (≤ MaxSecrecy), set by
+	// the security officer with the ceiling (§4.18).
+	DefaultSecrecy int `json:"default_secrecy"`
 	Archived   bool     `json:"archived,omitempty"`
 	LastSeq    int64    `json:"last_seq"`
 	Epoch      int64    `json:"epoch"`

@@ -45,6 +45,9 @@ const (
 	CodeKeyMissing          Code = "key_missing"           // no wrapped key for a recipient, or the escrow wrap is missing
 	CodeInsufficientStorage Code = "insufficient_storage"  // the blob store is full (disk or bucket)
 	CodeRangeNotSatisfiable Code = "range_not_satisfiable" // a download's Range is not one range within the file; Content-Range gives its size
+	CodeForwardNotAllowed   Code = "forward_not_allowed"   // the level of a message chosen to forward forbids forwarding; field names it
+	CodeDownloadNotAllowed  Code = "download_not_allowed"  // the file's level allows viewing in the browser only, not saving the original
+	CodeTwoPersonRule       Code = "two_person_rule"       // releasing a hold needs a second person: the one who asked cannot countersign
 	CodeInternal            Code = "internal"              // a bug; the request id finds it in the log
 )
 
