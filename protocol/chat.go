@@ -2,24 +2,24 @@ package protocol
 
 // Channel is a channel as its member sees it (GET /api/v1/channels).
 type Channel struct {
-	ID         int64    `json:"id"`
-	Kind       string   `json:"kind"` // department, party, group, direct
-	Name       string   `json:"name"`
-	Topic      string   `json:"topic,omitempty"`
-	PostPolicy string   `json:"post_policy"` // everyone, admins (仅管理员发言)
-	MentionAll string   `json:"mention_all"` // who may @all: everyone, admins
-	MaxSecrecy int      `json:"max_secrecy"`
+	ID         int64  `json:"id"`
+	Kind       string `json:"kind"` // department, party, group, direct
+	Name       string `json:"name"`
+	Topic      string `json:"topic,omitempty"`
+	PostPolicy string `json:"post_policy"` // everyone, admins (仅管理员发言)
+	MentionAll string `json:"mention_all"` // who may @all: everyone, admins
+	MaxSecrecy int    `json:"max_secrecy"`
 	// DefaultSecrecy is the level a new message here starts at (≤ MaxSecrecy), set by
 	// the security officer with the ceiling (§4.18).
-	DefaultSecrecy int `json:"default_secrecy"`
-	Archived   bool     `json:"archived,omitempty"`
-	LastSeq    int64    `json:"last_seq"`
-	Epoch      int64    `json:"epoch"`
-	Role       string   `json:"role"` // your role in it: member, admin
-	ReadSeq    int64    `json:"read_seq"`
-	Unread     int64    `json:"unread"`
-	Latest     *Message `json:"latest,omitempty"`
-	PeerID     int64    `json:"peer_id,omitempty"` // direct channels: the other person
+	DefaultSecrecy int      `json:"default_secrecy"`
+	Archived       bool     `json:"archived,omitempty"`
+	LastSeq        int64    `json:"last_seq"`
+	Epoch          int64    `json:"epoch"`
+	Role           string   `json:"role"` // your role in it: member, admin
+	ReadSeq        int64    `json:"read_seq"`
+	Unread         int64    `json:"unread"`
+	Latest         *Message `json:"latest,omitempty"`
+	PeerID         int64    `json:"peer_id,omitempty"` // direct channels: the other person
 	// IncludeSubDepartments: a department channel holds the people of every department
 	// below it too.
 	IncludeSubDepartments bool `json:"include_sub_departments,omitempty"`

@@ -101,11 +101,11 @@ type LegalHold struct {
 	ID                   int64      `json:"id"`
 	Scope                HoldScope  `json:"scope"`
 	TargetID             int64      `json:"target_id"`
-	TargetName           string     `json:"target_name"`            // the channel's or person's name, or the notice's id
-	From                 *time.Time `json:"from,omitempty"`         // absent: from the beginning
-	To                   *time.Time `json:"to,omitempty"`           // absent: open-ended (everything sent until release)
-	Reason               string     `json:"reason"`                 // 1–500 characters
-	CaseNo               string     `json:"case_no"`                // 案件编号, 1–64 characters
+	TargetName           string     `json:"target_name"`    // the channel's or person's name, or the notice's id
+	From                 *time.Time `json:"from,omitempty"` // absent: from the beginning
+	To                   *time.Time `json:"to,omitempty"`   // absent: open-ended (everything sent until release)
+	Reason               string     `json:"reason"`         // 1–500 characters
+	CaseNo               string     `json:"case_no"`        // 案件编号, 1–64 characters
 	Status               HoldStatus `json:"status"`
 	CreatedBy            int64      `json:"created_by"`
 	CreatedByName        string     `json:"created_by_name"`
