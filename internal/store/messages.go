@@ -439,15 +439,15 @@ func missingBlob(m Message, exists map[string]bool) string {
 func (s *DB) insertMessages(ctx context.Context, ms []Message) (int, error) {
 	inserted := 0
 	for chunk := range slices.Chunk(ms, messageChunk) {
-		args := make([]any, 0, 14*len(chunk))
+		args := make([]any, 0, 15*len(chunk))
 		for _, m := range chunk {
 			args = append(args, m.ChannelID, m.Seq, m.SenderID, nullString(m.ClientID), m.Text, m.ReplyTo,
 				encodeMentions(m.Mentions), m.MentionAll, m.Secrecy, toMillis(m.CreatedAt), m.Kind, encodeSystem(m.System),
-				encodeForward(m.Forward), encodeAttachment(m.Attachment))
+				encodeForward(m.Forward), encodeAttachment(m.Attachment), toMillis(retainFrom(m)))
 		}
 		rows, err := s.query(ctx, `INSERT INTO messages (channel_id, seq, sender_id, client_id, text, reply_to, mentions,
-				mention_all, secrecy, created_at, kind, system, forward, attachment)
-			VALUES `+rowsOf(len(chunk), 14)+`
+				mention_all, secrecy, created_at, kind, system, forward, attachment, retain_from)
+			VALUES `+rowsOf(len(chunk), 15)+`
 			ON CONFLICT (sender_id, client_id) DO NOTHING
 			RETURNING seq`, args...)
 		if err != nil {
@@ -462,6 +462,21 @@ func (s *DB) insertMessages(ctx context.Context, ms []Message) (int, error) {
 		}
 	}
 	return inserted, nil
+}
+
+// retainFrom is when m's retention counts from (messages.retain_from): when it was
+// sent, or for a forward when the oldest message it copies was sent, so a copy never
+// outlives its original.
+func retainFrom(m Message) time.Time {
+	at := m.CreatedAt
+	if m.Forward != nil {
+		for _, it := range m.Forward.Items {
+			if !it.CreatedAt.IsZero() && it.CreatedAt.Before(at) {
+				at = it.CreatedAt
+			}
+		}
+	}
+	return at
 }
 
 // lockChannels returns which of ids (sorted) are channels. On PostgreSQL it also
