@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"govchat/internal/auth"
+	"govchat/internal/org"
 	"govchat/internal/store"
 	"govchat/protocol"
 )
@@ -102,6 +103,35 @@ func (o *Org) DepartmentOrder() map[int64]int {
 		o.order = treeOrder(o.v.deptList)
 	}
 	return o.order
+}
+
+// Departments names and orders departments as a tally does, from ListDepartments'
+// list alone (cheaper than LoadOrg where only names are wanted).
+type Departments struct {
+	tree  tallyData
+	order map[int64]int
+}
+
+// NewDepartments reads ds, as ListDepartments returns them.
+func NewDepartments(ds []store.Department) *Departments {
+	return &Departments{tree: tallyData{depts: org.DeptTree(ds)}, order: treeOrder(ds)}
+}
+
+// Name is a department's path ("预算股 / 预算编制组"), 未分配部门 for 0.
+func (d *Departments) Name(id int64) string { return d.tree.deptName(id) }
+
+// Less orders departments as a tally lists them (depth first, siblings by sort order;
+// none last).
+func (d *Departments) Less(a, b int64) bool {
+	oa, okA := d.order[a]
+	ob, okB := d.order[b]
+	switch {
+	case okA && okB:
+		return oa < ob
+	case okA != okB:
+		return okA
+	}
+	return a < b
 }
 
 // User is an account as the organisation view holds it.

@@ -168,6 +168,9 @@ type Collections interface {
 	GetSubmission(ctx context.Context, collectionID int64, u Unit) (Submission, error)
 	// ListSubmissions lists every answer, by line number.
 	ListSubmissions(ctx context.Context, collectionID int64) ([]Submission, error)
+	// ListSubmissionStates is ListSubmissions without the values (AnswerJSON and
+	// ReturnNote empty): the status table's read.
+	ListSubmissionStates(ctx context.Context, collectionID int64) ([]Submission, error)
 	// SaveSubmission writes sub as its unit's answer — the first (LineNo from the
 	// collection's counter, revision 1) or a replacement (revision + 1, SubmittedAt
 	// and LineNo kept) — state submitted, and makes blobs the answer's files: their

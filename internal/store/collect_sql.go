@@ -555,3 +555,25 @@ func (s *DB) AddCollectionEscalations(ctx context.Context, es []CollectionEscala
 	}
 	return nil
 }
+
+// ListSubmissionStates: see Collections.
+func (s *DB) ListSubmissionStates(ctx context.Context, collectionID int64) ([]Submission, error) {
+	rows, err := s.query(ctx, `SELECT collection_id, unit_dept, unit_user, user_id, department_id, '', state, '', line_no,
+		revision, submitted_at, updated_at, returned_at FROM collection_submissions WHERE collection_id = ? ORDER BY line_no`, collectionID)
+	if err != nil {
+		return nil, s.fail(err, "list answer states of collection %d", collectionID)
+	}
+	defer rows.Close()
+	var out []Submission
+	for rows.Next() {
+		sub, err := scanSubmission(rows)
+		if err != nil {
+			return nil, s.fail(err, "list answer states of collection %d", collectionID)
+		}
+		out = append(out, sub)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "list answer states of collection %d", collectionID)
+	}
+	return out, nil
+}
