@@ -67,8 +67,6 @@ const (
 	CollectionClose    = "collection.close"
 	CollectionRemind   = "collection.remind"   // manual or automatic; the detail says which
 	CollectionEscalate = "collection.escalate" // the department heads were told at the deadline
-	// CollectionDenied: a submission or read refused for someone outside the audience.
-	CollectionDenied = "collection.denied"
 )
 
 // Outcomes.
