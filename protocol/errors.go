@@ -48,6 +48,8 @@ const (
 	CodeForwardNotAllowed   Code = "forward_not_allowed"   // the level of a message chosen to forward forbids forwarding; field names it
 	CodeDownloadNotAllowed  Code = "download_not_allowed"  // the file's level allows viewing in the browser only, not saving the original
 	CodeTwoPersonRule       Code = "two_person_rule"       // releasing a hold needs a second person: the one who asked cannot countersign
+	CodeCollectionClosed    Code = "collection_closed"     // the collection was closed by its author: nothing more to submit, return or remind
+	CodePastDeadline        Code = "past_deadline"         // the collection's deadline has passed: only a returned answer may still be resubmitted
 	CodeInternal            Code = "internal"              // a bug; the request id finds it in the log
 )
 

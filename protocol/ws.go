@@ -47,8 +47,10 @@ const (
 	TypeResync   = "resync"  // ResyncData: page this channel by REST instead
 	TypeChannel  = "channel" // ChannelEvent: joined, left or changed a channel
 	TypeNotice   = "notice"  // NoticeEvent: a notice you receive, wrote or head people of changed
-	TypePong     = "pong"    // no data
-	TypeError    = "error"   // Error (the same body as REST errors)
+	// TypeCollection: CollectionEvent, a collection you receive, wrote or head people of changed
+	TypeCollection = "collection"
+	TypePong       = "pong"  // no data
+	TypeError      = "error" // Error (the same body as REST errors)
 )
 
 // HelloData says what the client last saw, per channel.

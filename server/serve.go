@@ -14,6 +14,7 @@ import (
 	clientweb "govchat/client-web"
 	"govchat/internal/alert"
 	"govchat/internal/chat"
+	"govchat/internal/collect"
 	"govchat/internal/config"
 	"govchat/internal/demo"
 	"govchat/internal/files"
@@ -126,6 +127,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Forecast:                alerts,
 		Files:                   keysSvc,
 	})
+	// Collections (收集, 接龙) follow the notices' rules for who may ask whom.
+	collectSvc := collect.New(store.Narrow(a.store, func(tx store.Store) collect.Tx { return tx }), b, log, a.now, collect.Options{
+		ChannelAdminsMayPublish: cfg.NoticeChannelAdmins,
+		RemindInterval:          cfg.NoticeRemindInterval,
+		AutoReminders:           cfg.NoticeReminders,
+		Location:                cfg.Location(),
+		Audit:                   a.audit,
+		Files:                   keysSvc,
+	})
 	// Confirmations waiting in a group commit go in before the store closes.
 	defer noticeSvc.Close()
 	wsHub := hub.New(hub.Options{Bus: b, Auth: a.auth, Service: chatSvc, Log: log, Now: a.now, Presence: sh.presence})
@@ -147,18 +157,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		PublicOrigin: cfg.PublicOrigin(), TrustProxy: cfg.TrustProxy, OrgName: cfg.OrgName, Version: version,
 		Locale: cfg.DefaultLocale, TimeZone: cfg.TimeZone,
 		RecallWindow: cfg.RecallWindow, EditWindow: cfg.EditWindow,
-		Reactions:  cfg.Reactions,
-		LoginLimit: sh.loginLimit,
-		Presence:   sh.presence,
-		WebClient:  web,
-		Chat:       chatSvc,
-		Notices:    noticeSvc,
-		WS:         wsHub,
-		Quiet:      quietSvc,
-		Push:       pushSvc,
-		Blobs:      blobs,
-		Keys:       keysSvc,
-		Files:      filesSvc,
+		Reactions:   cfg.Reactions,
+		LoginLimit:  sh.loginLimit,
+		Presence:    sh.presence,
+		WebClient:   web,
+		Chat:        chatSvc,
+		Notices:     noticeSvc,
+		Collections: collectSvc,
+		WS:          wsHub,
+		Quiet:       quietSvc,
+		Push:        pushSvc,
+		Blobs:       blobs,
+		Keys:        keysSvc,
+		Files:       filesSvc,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -179,7 +190,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 
 	var wg sync.WaitGroup
 	bg, stopBG := context.WithCancel(context.Background())
-	wg.Add(6)
+	wg.Add(7)
 	go func() {
 		defer wg.Done()
 		a.sweepSessions(bg)
@@ -189,6 +200,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		// Automatic reminders before deadlines and escalation at them; every node runs
 		// it, and the store lets each reminder go out once.
 		noticeSvc.RunScheduler(bg, noticeTick)
+	}()
+	go func() {
+		defer wg.Done()
+		// Collections' reminders and escalation, claimed in the store as the notices'.
+		collectSvc.RunScheduler(bg, noticeTick)
 	}()
 	go func() {
 		defer wg.Done()

@@ -92,7 +92,7 @@ func Status(code protocol.Code) int {
 	case protocol.CodeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
 	case protocol.CodeConflict, protocol.CodeStaleRevision, protocol.CodeNoticeWithdrawn, protocol.CodeMessageRecalled,
-		protocol.CodeUploadIncomplete, protocol.CodeKeyMissing:
+		protocol.CodeUploadIncomplete, protocol.CodeKeyMissing, protocol.CodeCollectionClosed, protocol.CodePastDeadline:
 		return http.StatusConflict
 	case protocol.CodeDigestMismatch:
 		return http.StatusUnprocessableEntity

@@ -57,6 +57,16 @@ const (
 	NoticeEscalate = "notice.escalate" // the department heads were told at the deadline
 	// NoticeBreakthrough: an urgent notice pushed through quiet hours (internal/alert).
 	NoticeBreakthrough = "notice.breakthrough"
+
+	// Collections (收集, 接龙): the detail names titles, counts, ids and revisions,
+	// never an answer's values or a return's note.
+	CollectionPublish  = "collection.publish"
+	CollectionSubmit   = "collection.submit" // a unit's first answer
+	CollectionEdit     = "collection.edit"   // an answer replaced
+	CollectionReturn   = "collection.return" // 退回修改
+	CollectionClose    = "collection.close"
+	CollectionRemind   = "collection.remind"   // manual or automatic; the detail says which
+	CollectionEscalate = "collection.escalate" // the department heads were told at the deadline
 )
 
 // Outcomes.

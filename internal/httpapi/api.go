@@ -14,6 +14,7 @@ import (
 	"govchat/internal/auth"
 	"govchat/internal/blob"
 	"govchat/internal/chat"
+	"govchat/internal/collect"
 	"govchat/internal/files"
 	"govchat/internal/keys"
 	"govchat/internal/metrics"
@@ -70,9 +71,11 @@ type Deps struct {
 	WebClient                http.Handler      // serves the embedded client for everything not under /api
 	Chat                     *chat.Service
 	Notices                  *notice.Service
-	WS                       http.Handler // the WebSocket hub at /api/v1/ws
-	Presence                 presence.Tracker
-	Push                     *push.Service // Web Push; nil leaves the push endpoints out
+	// Collections (收集, 接龙); nil leaves their endpoints out.
+	Collections *collect.Service
+	WS          http.Handler // the WebSocket hub at /api/v1/ws
+	Presence    presence.Tracker
+	Push        *push.Service // Web Push; nil leaves the push endpoints out
 	// Quiet is working time (工作时间); nil leaves the quiet-hours endpoints out.
 	Quiet *quiet.Service
 	// Blobs keeps files' ciphertext (a local folder or S3); /readyz pings it. nil: no
@@ -86,26 +89,27 @@ type Deps struct {
 
 // API serves HTTP.
 type API struct {
-	store      Store
-	bus        Pinger
-	auth       *auth.Service
-	accounts   *account.Service
-	org        *org.Service
-	audit      *audit.Recorder
-	metrics    *metrics.Metrics
-	log        *slog.Logger
-	now        func() time.Time
-	loginLimit ratelimit.Allower
-	web        http.Handler
-	chat       *chat.Service
-	notices    *notice.Service
-	ws         http.Handler
-	presenceOf presence.Tracker
-	quiet      *quiet.Service
-	push       *push.Service
-	blobs      blob.Store
-	keys       *keys.Service
-	files      *files.Service
+	store       Store
+	bus         Pinger
+	auth        *auth.Service
+	accounts    *account.Service
+	org         *org.Service
+	audit       *audit.Recorder
+	metrics     *metrics.Metrics
+	log         *slog.Logger
+	now         func() time.Time
+	loginLimit  ratelimit.Allower
+	web         http.Handler
+	chat        *chat.Service
+	notices     *notice.Service
+	collections *collect.Service
+	ws          http.Handler
+	presenceOf  presence.Tracker
+	quiet       *quiet.Service
+	push        *push.Service
+	blobs       blob.Store
+	keys        *keys.Service
+	files       *files.Service
 
 	secure       bool          // public URL is https: cookies get Secure, responses HSTS
 	publicOrigin origin.Origin // what a browser's Origin must be; none: the request's host
@@ -129,6 +133,7 @@ func New(d Deps) http.Handler {
 	}
 	a.reactions = append([]string{}, d.Reactions...) // [] rather than null when off
 	a.quiet = d.Quiet
+	a.collections = d.Collections
 	a.blobs = d.Blobs
 	a.keys = d.Keys
 	a.files = d.Files

@@ -74,6 +74,19 @@ func (a *API) routes() http.Handler {
 		mux.HandleFunc("GET /api/v1/notices/{id}/tally.csv", a.authed(false, a.noticeTallyCSV))
 		mux.HandleFunc("POST /api/v1/notices/{id}/remind", a.authed(false, a.serve(a.remindNotice)))
 	}
+	if a.collections != nil {
+		mux.HandleFunc("POST /api/v1/collections", a.authed(false, a.serve(a.publishCollection)))
+		mux.HandleFunc("GET /api/v1/collections", a.authed(false, a.serve(a.listCollections)))
+		mux.HandleFunc("GET /api/v1/collections/{id}", a.authed(false, a.serve(a.getCollection)))
+		mux.HandleFunc("POST /api/v1/collections/{id}/submission", a.authed(false, a.serve(a.submitCollection)))
+		mux.HandleFunc("POST /api/v1/collections/{id}/submissions/{user}/return", a.authed(false, a.serve(a.returnSubmission)))
+		mux.HandleFunc("POST /api/v1/collections/{id}/close", a.authed(false, a.serve(a.closeCollection)))
+		mux.HandleFunc("POST /api/v1/collections/{id}/remind", a.authed(false, a.serve(a.remindCollection)))
+		mux.HandleFunc("GET /api/v1/collections/{id}/submissions", a.authed(false, a.serve(a.collectionSubmissions)))
+		mux.HandleFunc("GET /api/v1/collections/{id}/status", a.authed(false, a.serve(a.collectionStatus)))
+		mux.HandleFunc("GET /api/v1/collections/{id}/history", a.authed(false, a.serve(a.collectionHistory)))
+		mux.HandleFunc("GET /api/v1/collections/{id}/export.xlsx", a.authed(false, a.collectionExport))
+	}
 	if a.push != nil {
 		mux.HandleFunc("GET /api/v1/push/key", a.authed(false, a.serve(a.pushKey)))
 		mux.HandleFunc("POST /api/v1/push/subscriptions", a.authed(false, a.serve(a.pushSubscribe)))

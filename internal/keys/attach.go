@@ -88,6 +88,43 @@ func (s *Service) NoticeKeys(ctx context.Context, atts []store.Attachment, recip
 	return nil
 }
 
+// CollectionFile checks a file a recipient puts in a collection answer and returns it
+// with the sizes the server holds: their own upload (or keep, one the answer already
+// carries — a department colleague's file left in place), finished, at most maxSize
+// bytes (0: no limit beyond the upload's), with the file key wrapped for the
+// collection's context to its author (when the author has a published key) and to the
+// escrow key (when there is one). field names the value in a refusal.
+func (s *Service) CollectionFile(ctx context.Context, submitterID int64, c store.Collection, ref protocol.AttachmentRef, keep map[string]store.Attachment, maxSize int64, field string) (store.Attachment, error) {
+	var a store.Attachment
+	if k, ok := keep[ref.BlobID]; ok && k.Commitment == ref.Commitment && k.ThumbID == ref.ThumbID {
+		a = k
+	} else {
+		var err error
+		if a, err = s.resolve(ctx, submitterID, field, ref); err != nil {
+			return store.Attachment{}, err
+		}
+	}
+	if maxSize > 0 && a.Size > maxSize {
+		e := apperr.New(protocol.CodeFileTooLarge, "the file is larger than this field allows (%d bytes)", maxSize)
+		e.Field = field
+		return store.Attachment{}, e
+	}
+	keyCtx := CollectionContext(c.ID)
+	n, err := s.store.CountLackingFileKeys(ctx, a.BlobID, keyCtx, []int64{c.AuthorID})
+	if err != nil {
+		return store.Attachment{}, fmt.Errorf("keys: author's key of %s: %w", a.BlobID, err)
+	}
+	if n > 0 {
+		e := apperr.New(protocol.CodeKeyMissing, "wrap the file's key to the collection's author for %s first (POST /api/v1/files/{id}/keys)", keyCtx)
+		e.Field = field
+		return store.Attachment{}, e
+	}
+	if err := s.keysPosted(ctx, 0, keyCtx, a.BlobID, field); err != nil {
+		return store.Attachment{}, err
+	}
+	return a, nil
+}
+
 // resolve checks an attachment userID names and returns it with its sizes.
 func (s *Service) resolve(ctx context.Context, userID int64, field string, ref protocol.AttachmentRef) (store.Attachment, error) {
 	if err := checkRef(field, ref); err != nil {

@@ -64,6 +64,7 @@ type Store interface {
 	ListMembers(ctx context.Context, channelID int64) ([]store.ChannelMember, error)
 	GetMessage(ctx context.Context, channelID, seq int64) (store.Message, error)
 	GetNotice(ctx context.Context, id int64) (store.Notice, error)
+	GetCollection(ctx context.Context, id int64) (store.Collection, error)
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 }
 
@@ -426,7 +427,23 @@ func (s *Service) PostFileKeys(ctx context.Context, actor store.User, blobID str
 		}
 	}
 	var members map[int64]bool
-	if channelID == 0 {
+	if collectionID, ok := parseCollectionContext(req.Context); ok {
+		// A collection answer's file: the submitter (its uploader) wraps it to the
+		// collection's author, to themself and to the escrow key, nobody else.
+		if !uploader {
+			e := apperr.New(protocol.CodeBlobNotYours, "only the uploader shares a file with a collection's author")
+			e.Field = "context"
+			return e
+		}
+		c, err := s.store.GetCollection(ctx, collectionID)
+		if errors.Is(err, store.ErrNotFound) {
+			return fieldOf(apperr.New(protocol.CodeNotFound, "no such collection"), "context")
+		}
+		if err != nil {
+			return fmt.Errorf("keys: collection %d: %w", collectionID, err)
+		}
+		members = map[int64]bool{c.AuthorID: true, actor.ID: true}
+	} else if channelID == 0 {
 		if !uploader {
 			e := apperr.New(protocol.CodeBlobNotYours, "only the uploader shares a file with a notice's recipients")
 			e.Field = "context"
@@ -513,7 +530,10 @@ func (s *Service) checkRecipients(ctx context.Context, keys []store.FileKey, cha
 			}
 			continue
 		}
-		if channelID != 0 && !members[k.UserID] {
+		if members != nil && !members[k.UserID] {
+			if channelID == 0 {
+				return apperr.BadField(field, "a collection's files are wrapped only to its author and the submitter, not to user %d", k.UserID)
+			}
 			return apperr.BadField(field, "user %d is not a member of channel %d", k.UserID, channelID)
 		}
 		current, ok := published[k.UserID]

@@ -150,13 +150,31 @@ func parseContext(v string) (channelID int64, ok bool) {
 	return id, true
 }
 
+// CollectionContext is the context of the wrapped keys of a collection answer's files.
+func CollectionContext(collectionID int64) string {
+	return protocol.FileKeyContextCollection + strconv.FormatInt(collectionID, 10)
+}
+
+// parseCollectionContext reads "collection:<id>", the id written as FormatInt writes it.
+func parseCollectionContext(v string) (collectionID int64, ok bool) {
+	rest, found := strings.CutPrefix(v, protocol.FileKeyContextCollection)
+	if !found {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != rest {
+		return 0, false
+	}
+	return id, true
+}
+
 // checkPostFileKeys checks the shape of a POST /files/{id}/keys body — everything that
 // needs no lookup — and returns the keys to store, blob and context filled in, and the
-// channel of the context (0 for notice). Who may post, and for whom, is checked after.
+// channel of the context (0 for notice and collection:<id>). Who may post, and for whom, is checked after.
 func checkPostFileKeys(blobID string, req protocol.PostFileKeysRequest) ([]store.FileKey, int64, error) {
 	channelID, ok := parseContext(req.Context)
-	if !ok {
-		return nil, 0, apperr.BadField("context", `context is "notice" or "channel:<id>"`)
+	if _, coll := parseCollectionContext(req.Context); !ok && !coll {
+		return nil, 0, apperr.BadField("context", `context is "notice", "channel:<id>" or "collection:<id>"`)
 	}
 	switch {
 	case len(req.Keys) == 0:

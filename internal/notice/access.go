@@ -77,11 +77,17 @@ type tallyViewer struct {
 }
 
 func (s *Service) tallyViewer(ctx context.Context, p auth.Principal) (*tallyViewer, error) {
+	return newTallyViewer(ctx, s.store, p)
+}
+
+// newTallyViewer reads what the leader's rule needs: the departments p is in, and the
+// department tree (nothing for anyone but an active leader).
+func newTallyViewer(ctx context.Context, st orgSource, p auth.Principal) (*tallyViewer, error) {
 	tv := &tallyViewer{userID: p.User.ID, security: p.User.Role == store.RoleSecurity}
 	if p.User.Role != store.RoleLeader || p.User.Disabled {
 		return tv, nil
 	}
-	ms, err := s.store.ListDeptMemberships(ctx)
+	ms, err := st.ListDeptMemberships(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("notice: memberships: %w", err)
 	}
@@ -94,7 +100,7 @@ func (s *Service) tallyViewer(ctx context.Context, p auth.Principal) (*tallyView
 	if len(tv.leader) == 0 {
 		return tv, nil
 	}
-	ds, err := s.store.ListDepartments(ctx)
+	ds, err := st.ListDepartments(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("notice: departments: %w", err)
 	}

@@ -22,6 +22,16 @@ type orgView struct {
 	partyMembs  map[int64][]int64 // party org → users
 	primary     map[int64]int64   // user → primary department
 	leaderCache map[int64][]int64 // department → its leaders (heads.go)
+	deptList    []store.Department // as ListDepartments gave them (tree order for tallies)
+}
+
+// audienceStore is what resolving an audience and deciding who may publish to it read.
+type audienceStore interface {
+	orgSource
+	GetChannel(ctx context.Context, id int64) (store.Channel, error)
+	GetMember(ctx context.Context, channelID, userID int64) (store.ChannelMember, error)
+	ListMembers(ctx context.Context, channelID int64) ([]store.ChannelMember, error)
+	ListChannelsByKind(ctx context.Context, kind store.ChannelKind) ([]store.Channel, error)
 }
 
 // orgSource is what loadOrg reads.
@@ -56,7 +66,7 @@ func loadOrg(ctx context.Context, st orgSource) (*orgView, error) {
 	}
 	v := &orgView{depts: org.DeptTree(ds), parties: org.PartyTree(ps), users: make(map[int64]store.User, len(us)),
 		deptMembers: map[int64][]int64{}, partyMembs: map[int64][]int64{}, primary: map[int64]int64{},
-		leaderCache: map[int64][]int64{}}
+		leaderCache: map[int64][]int64{}, deptList: ds}
 	for _, u := range us {
 		v.users[u.ID] = u
 	}
@@ -99,7 +109,7 @@ type resolved struct {
 // that does not exist (a disabled account as a user) is bad_request naming the list;
 // more than MaxNoticeRecipients people is too_large; nobody at all is bad_request on
 // "audience".
-func (s *Service) resolve(ctx context.Context, v *orgView, a protocol.Audience, authorID int64) (resolved, error) {
+func resolve(ctx context.Context, st audienceStore, v *orgView, a protocol.Audience, authorID int64) (resolved, error) {
 	people := map[int64]bool{}
 	pins := map[int64]bool{}
 	add := func(uid int64) {
@@ -108,7 +118,7 @@ func (s *Service) resolve(ctx context.Context, v *orgView, a protocol.Audience, 
 		}
 	}
 	for _, cid := range a.Channels {
-		ch, err := s.store.GetChannel(ctx, cid)
+		ch, err := st.GetChannel(ctx, cid)
 		if errors.Is(err, store.ErrNotFound) {
 			return resolved{}, apperr.BadField("audience.channels", "channel %d does not exist", cid)
 		}
@@ -118,7 +128,7 @@ func (s *Service) resolve(ctx context.Context, v *orgView, a protocol.Audience, 
 		if ch.Kind == store.ChannelDirect || ch.Archived {
 			return resolved{}, apperr.BadField("audience.channels", "channel %d is a direct conversation or archived", cid)
 		}
-		ms, err := s.store.ListMembers(ctx, cid)
+		ms, err := st.ListMembers(ctx, cid)
 		if err != nil {
 			return resolved{}, fmt.Errorf("notice: members of channel %d: %w", cid, err)
 		}
@@ -170,13 +180,13 @@ func (s *Service) resolve(ctx context.Context, v *orgView, a protocol.Audience, 
 		add(uid)
 	}
 	if len(people) > protocol.MaxNoticeRecipients {
-		return resolved{}, apperr.New(protocol.CodeTooLarge, "the audience has %d people; a notice reaches at most %d", len(people), protocol.MaxNoticeRecipients)
+		return resolved{}, apperr.New(protocol.CodeTooLarge, "the audience has %d people; at most %d may be asked", len(people), protocol.MaxNoticeRecipients)
 	}
 	if len(people) == 0 {
 		return resolved{}, apperr.BadField("audience", "the audience has nobody in it (besides you)")
 	}
 
-	if err := s.orgPins(ctx, pins, deptIDs, partyIDs); err != nil {
+	if err := orgPins(ctx, st, pins, deptIDs, partyIDs); err != nil {
 		return resolved{}, err
 	}
 
@@ -193,7 +203,7 @@ func (s *Service) resolve(ctx context.Context, v *orgView, a protocol.Audience, 
 }
 
 // orgPins adds the department channels of deptIDs and the party channels of partyIDs.
-func (s *Service) orgPins(ctx context.Context, pins map[int64]bool, deptIDs, partyIDs []int64) error {
+func orgPins(ctx context.Context, st audienceStore, pins map[int64]bool, deptIDs, partyIDs []int64) error {
 	for _, k := range []struct {
 		kind store.ChannelKind
 		ids  []int64
@@ -205,7 +215,7 @@ func (s *Service) orgPins(ctx context.Context, pins map[int64]bool, deptIDs, par
 		for _, id := range k.ids {
 			want[id] = true
 		}
-		cs, err := s.store.ListChannelsByKind(ctx, k.kind)
+		cs, err := st.ListChannelsByKind(ctx, k.kind)
 		if err != nil {
 			return fmt.Errorf("notice: %s channels: %w", k.kind, err)
 		}

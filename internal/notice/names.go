@@ -9,6 +9,35 @@ import (
 	"govchat/internal/store"
 )
 
+// nameSource is what the cache reads.
+type nameSource interface {
+	ListUserNames(ctx context.Context) ([]store.UserName, error)
+}
+
+// Names is the tally's cache of every account's names, for others that show many
+// people at once (a collection's status table).
+type Names struct{ c nameCache }
+
+// Lookup returns the username and display name of each of ids that exists, reading
+// them again as the tally's cache does (see nameCache).
+func (n *Names) Lookup(ctx context.Context, st nameSource, now time.Time, ids []int64) (map[int64]store.UserName, error) {
+	rs := make([]store.NoticeRecipient, len(ids))
+	for i, id := range ids {
+		rs[i].UserID = id
+	}
+	m, err := n.c.lookup(ctx, st, now, rs)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]store.UserName, len(ids))
+	for _, id := range ids {
+		if v, ok := m[id]; ok {
+			out[id] = store.UserName{ID: id, Username: v.username, DisplayName: v.display}
+		}
+	}
+	return out, nil
+}
+
 // nameTTL is how long the tally trusts its cache of names before reading them again.
 const nameTTL = time.Minute
 
@@ -34,7 +63,7 @@ type nameCache struct {
 // lookup returns a map holding the names of every id, reading them again when the
 // cache is empty, older than nameTTL or lacks one of ids. A recipient whose account was
 // deleted meanwhile is simply absent.
-func (c *nameCache) lookup(ctx context.Context, st Store, now time.Time, ids []store.NoticeRecipient) (map[int64]names, error) {
+func (c *nameCache) lookup(ctx context.Context, st nameSource, now time.Time, ids []store.NoticeRecipient) (map[int64]names, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m != nil && now.Sub(c.loaded) < nameTTL && !now.Before(c.loaded) && knowsAll(c.m, ids) {

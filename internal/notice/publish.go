@@ -23,14 +23,14 @@ func (s *Service) Publish(ctx context.Context, p auth.Principal, req protocol.Pu
 	if err != nil {
 		return protocol.Notice{}, err
 	}
-	if err := s.mayPublish(ctx, p, req.Audience); err != nil {
+	if err := mayPublish(ctx, s.store, s.opt.ChannelAdminsMayPublish, p, req.Audience); err != nil {
 		return protocol.Notice{}, err
 	}
 	v, err := loadOrg(ctx, s.store)
 	if err != nil {
 		return protocol.Notice{}, err
 	}
-	res, err := s.resolve(ctx, v, req.Audience, p.User.ID)
+	res, err := resolve(ctx, s.store, v, req.Audience, p.User.ID)
 	if err != nil {
 		return protocol.Notice{}, err
 	}
@@ -113,16 +113,16 @@ func distinctDepts(rs []store.NoticeRecipient) []int64 {
 // mayPublish: a leader may publish to any audience; with ChannelAdminsMayPublish, an
 // administrator of every channel in an audience made only of channels may publish to
 // it. Whether a channel exists is not revealed to those who may not publish to it.
-func (s *Service) mayPublish(ctx context.Context, p auth.Principal, a protocol.Audience) error {
+func mayPublish(ctx context.Context, st audienceStore, channelAdmins bool, p auth.Principal, a protocol.Audience) error {
 	if p.User.Role == store.RoleLeader {
 		return nil
 	}
 	forbidden := apperr.New(protocol.CodeForbidden, "only leaders, and channel administrators in their channels, may publish notices")
-	if !s.opt.ChannelAdminsMayPublish || len(a.Channels) == 0 || len(a.Departments)+len(a.PartyOrgs)+len(a.Users) > 0 || a.All {
+	if !channelAdmins || len(a.Channels) == 0 || len(a.Departments)+len(a.PartyOrgs)+len(a.Users) > 0 || a.All {
 		return forbidden
 	}
 	for _, cid := range a.Channels {
-		m, err := s.store.GetMember(ctx, cid, p.User.ID)
+		m, err := st.GetMember(ctx, cid, p.User.ID)
 		if errors.Is(err, store.ErrNotFound) {
 			return forbidden
 		}

@@ -17,18 +17,7 @@ import (
 // next pass tries again). Every node may run it: each reminder and escalation is
 // claimed in the store, so it goes out once across the cluster.
 func (s *Service) RunScheduler(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("notice scheduler pass failed", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	RunEvery(ctx, every, s.log, "notice scheduler", s.Tick)
 }
 
 // Tick is one scheduler pass over the active notices that need confirmation and have
@@ -79,12 +68,7 @@ func (s *Service) Tick(ctx context.Context) error {
 
 // autoRemind sends the automatic reminder that is due, if any.
 func (s *Service) autoRemind(ctx context.Context, n store.Notice, now time.Time) error {
-	due := -1
-	for i, before := range s.reminders {
-		if !now.Before(n.Deadline.Add(-before)) {
-			due = i // reminders are largest first: the last match is the latest due
-		}
-	}
+	due := dueReminder(s.reminders, n.Deadline, now)
 	if due < n.AutoReminders {
 		return nil // none due, or sent already
 	}

@@ -29,7 +29,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
 	"strconv"
 	"time"
 
@@ -156,13 +155,7 @@ func New(st Store, b busevent.Bus, log *slog.Logger, now func() time.Time, opt O
 	if opt.Location == nil {
 		opt.Location = shanghai()
 	}
-	var rs []time.Duration
-	for _, d := range opt.AutoReminders {
-		if d > 0 {
-			rs = append(rs, d)
-		}
-	}
-	sort.Slice(rs, func(i, j int) bool { return rs[i] > rs[j] })
+	rs := Reminders(opt.AutoReminders)
 	s := &Service{store: st, pub: busevent.NewPublisher(b, log), log: log, now: now, opt: opt, reminders: rs, depts: newDeptCache(4096),
 		names: &nameCache{}, summaries: ratelimit.New(summariesPerMinute, summariesBurst, 10000, now)}
 	s.confirms = newConfirmer(s, confirmDelay, confirmBatch)

@@ -70,14 +70,14 @@ func (s *Service) resolveAsked(ctx context.Context, p auth.Principal, req protoc
 	if err := checkAudience(req.Audience); err != nil {
 		return resolved{}, err
 	}
-	if err := s.mayPublish(ctx, p, req.Audience); err != nil {
+	if err := mayPublish(ctx, s.store, s.opt.ChannelAdminsMayPublish, p, req.Audience); err != nil {
 		return resolved{}, err
 	}
 	v, err := loadOrg(ctx, s.store)
 	if err != nil {
 		return resolved{}, err
 	}
-	return s.resolve(ctx, v, req.Audience, p.User.ID)
+	return resolve(ctx, s.store, v, req.Audience, p.User.ID)
 }
 
 // summariesPerMinute, summariesBurst: the rate of audience counts per person.

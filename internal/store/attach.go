@@ -315,11 +315,19 @@ func (s *DB) releaseMessageBlobs(ctx context.Context, channelID, seq, expiredAt 
 	if _, err := s.exec(ctx, `DELETE FROM blob_refs WHERE channel_id = ? AND seq = ?`, channelID, seq); err != nil {
 		return err
 	}
+	return s.releaseBlobs(ctx, ids, expiredAt)
+}
+
+// releaseBlobs turns each of ids that no reference names any more — no message or
+// notice (blob_refs), no collection answer (collection_blob_refs) — into an upload
+// that expired at expiredAt (milliseconds), for the files sweeper.
+func (s *DB) releaseBlobs(ctx context.Context, ids []string, expiredAt int64) error {
 	for chunk := range slices.Chunk(ids, idChunk) {
 		args := append([]any{max(expiredAt, 1)}, stringArgs(chunk)...)
 		if _, err := s.exec(ctx, `UPDATE blobs SET attached_at = 0, expires_at = ?
 			WHERE id IN (`+placeholders(len(chunk))+`) AND attached_at > 0
-			AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.blob_id = blobs.id)`, args...); err != nil {
+			AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.blob_id = blobs.id)
+			AND NOT EXISTS (SELECT 1 FROM collection_blob_refs cr WHERE cr.blob_id = blobs.id)`, args...); err != nil {
 			return err
 		}
 	}

@@ -264,9 +264,11 @@ func (s *DB) ListExpiredBlobs(ctx context.Context, now time.Time, limit int) ([]
 	return out, nil
 }
 
-// readableBlob is the one condition that the user of its three parameters may read
-// blob b: they uploaded it; a reference names a channel they are a member of and a
-// message there that is not recalled; or it names an active notice they received. Each
+// readableBlob is the one condition that the user of its five parameters
+// (readableArgs) may read blob b: they uploaded it; a reference names a channel they
+// are a member of and a message there that is not recalled; it names an active notice
+// they received; or it names a collection answer of their unit, or to a collection
+// they wrote (the file's key is wrapped to the author: PROTOCOL.md §4.21). Each
 // branch is an indexed lookup and EXISTS stops at the first row. Downloads
 // (CanReadBlob) and the file keys a person is given (ListMyFileKeys) both use it.
 const readableBlob = `(b.uploader_id = ?
@@ -277,12 +279,20 @@ const readableBlob = `(b.uploader_id = ?
 	OR EXISTS (SELECT 1 FROM blob_refs r
 		JOIN notice_recipients nr ON nr.notice_id = r.notice_id AND nr.user_id = ?
 		JOIN notices n ON n.id = r.notice_id AND n.status = 'active'
-		WHERE r.blob_id = b.id AND r.notice_id > 0))`
+		WHERE r.blob_id = b.id AND r.notice_id > 0)
+	OR EXISTS (SELECT 1 FROM collection_blob_refs cr
+		JOIN collections c ON c.id = cr.collection_id
+		LEFT JOIN collection_recipients cu ON cu.collection_id = cr.collection_id
+			AND cu.unit_dept = cr.unit_dept AND cu.unit_user = cr.unit_user AND cu.user_id = ?
+		WHERE cr.blob_id = b.id AND (c.author_id = ? OR cu.user_id IS NOT NULL)))`
+
+// readableArgs are readableBlob's parameters for userID.
+func readableArgs(userID int64) []any { return []any{userID, userID, userID, userID, userID} }
 
 // CanReadBlob implements Files: readableBlob for one blob; false for none.
 func (s *DB) CanReadBlob(ctx context.Context, userID int64, blobID string) (bool, error) {
 	var n int
-	err := s.queryRow(ctx, `SELECT count(*) FROM blobs b WHERE b.id = ? AND `+readableBlob, blobID, userID, userID, userID).Scan(&n)
+	err := s.queryRow(ctx, `SELECT count(*) FROM blobs b WHERE b.id = ? AND `+readableBlob, append([]any{blobID}, readableArgs(userID)...)...).Scan(&n)
 	if err != nil {
 		return false, s.fail(err, "may user %d read a blob", userID)
 	}

@@ -384,7 +384,7 @@ func (s *DB) ListMyFileKeys(ctx context.Context, userID int64, blobIDs []string)
 	var out []FileKey
 	for chunk := range slices.Chunk(ids, idChunk) {
 		args := append([]any{userID}, stringArgs(chunk)...)
-		args = append(args, userID, userID, userID)
+		args = append(args, readableArgs(userID)...)
 		ks, err := s.listFileKeys(ctx, fmt.Sprintf("list file keys of user %d", userID), `SELECT `+qualified("k", fileKeyCols)+`
 			FROM file_keys k JOIN blobs b ON b.id = k.blob_id
 			WHERE k.user_id = ? AND k.blob_id IN (`+placeholders(len(chunk))+`) AND `+readableBlob+`

@@ -264,6 +264,7 @@ type Store interface {
 	Audit
 	Chat
 	Notices
+	Collections
 	Push
 	Alerts
 	Quiet
