@@ -117,6 +117,7 @@ type LegalHold struct {
 	ReleasedBy           int64      `json:"released_by,omitempty"` // who countersigned
 	ReleasedByName       string     `json:"released_by_name,omitempty"`
 	ReleasedAt           *time.Time `json:"released_at,omitempty"`
+	CountersignNote      string     `json:"countersign_note,omitempty"` // the countersigner's note
 }
 
 // CreateHoldRequest is the body of POST /api/v1/holds (holds.manage).

@@ -13,11 +13,13 @@ import (
 
 	clientweb "govchat/client-web"
 	"govchat/internal/alert"
+	"govchat/internal/busevent"
 	"govchat/internal/chat"
 	"govchat/internal/collect"
 	"govchat/internal/config"
 	"govchat/internal/demo"
 	"govchat/internal/files"
+	"govchat/internal/holds"
 	"govchat/internal/httpapi"
 	"govchat/internal/hub"
 	"govchat/internal/keys"
@@ -25,6 +27,7 @@ import (
 	"govchat/internal/notice"
 	"govchat/internal/push"
 	"govchat/internal/quiet"
+	"govchat/internal/retention"
 	"govchat/internal/store"
 	"govchat/internal/webui"
 )
@@ -146,6 +149,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	}, files.Limits{MaxFileSize: cfg.MaxFileSize, Quota: cfg.StorageQuota})
 	defer filesSvc.Close()
 
+	// Legal holds, and the retention sweeper that honours them: one node sweeps at a
+	// time (a lease in the database). The levels come from the default ladder until the
+	// levels service is wired here; the at-rest keys are shredded when the store has them.
+	holdsSvc := holds.New(store.Narrow(a.store, func(tx store.Store) holds.Tx { return tx }), a.audit, a.now)
+	var shredder retention.KeyShredder
+	if ks, ok := any(a.store).(retention.KeyShredder); ok {
+		shredder = ks
+	}
+	sweeper := retention.New(retention.Deps{
+		Store: a.store, Levels: retention.DefaultLevels{}, Shredder: shredder,
+		Publisher: busevent.NewPublisher(b, log), Audit: a.audit, Log: log, Now: a.now,
+	}, retention.Options{})
+
 	dist, err := fs.Sub(clientweb.Dist, "dist/app")
 	if err != nil {
 		return fmt.Errorf("embedded web client: %w", err)
@@ -170,6 +186,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Blobs:       blobs,
 		Keys:        keysSvc,
 		Files:       filesSvc,
+		Holds:       holdsSvc,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -225,6 +242,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		// Uploads never sent, a day after they began, and what cancels left behind. Every
 		// node sweeps; removing a blob twice is harmless.
 		filesSvc.RunSweeper(bg, files.SweepEvery)
+	}()
+	go func() {
+		defer wg.Done()
+		// Retention: at start and every few minutes; stopping bg stops a sweep between
+		// two batches, and wg.Wait below waits for it (the drain).
+		sweeper.Run(bg, retention.Every)
 	}()
 
 	errc := make(chan error, 1)

@@ -87,6 +87,8 @@ func Status(code protocol.Code) int {
 	case protocol.CodeForbidden, protocol.CodeAccountDisabled, protocol.CodeCrossOrigin, protocol.CodeTOTPSetupRequired,
 		protocol.CodeNotMember, protocol.CodeWindowExpired, protocol.CodeSecrecyAboveCeiling, protocol.CodeBlobNotYours:
 		return http.StatusForbidden
+	case protocol.CodeTwoPersonRule:
+		return http.StatusForbidden
 	case protocol.CodeNotFound:
 		return http.StatusNotFound
 	case protocol.CodeMethodNotAllowed:

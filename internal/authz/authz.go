@@ -23,14 +23,21 @@ const (
 	// OpenEscrow: fetch a file's escrow wrap for an investigation (case number and reason
 	// required, audited). The security officer's alone.
 	OpenEscrow Permission = "escrow.open"
+	// ManageHolds: place legal holds (法律保全) and ask for their release. The security
+	// officer's alone.
+	ManageHolds Permission = "holds.manage"
+	// CountersignHolds: countersign a hold's release someone else asked for (the
+	// two-person rule), and see the holds. The security officer's and the auditor's.
+	CountersignHolds Permission = "holds.countersign"
 )
 
 var matrix = map[store.Role]map[Permission]bool{
-	store.RoleStaff:    {ReadDirectory: true},
-	store.RoleLeader:   {ReadDirectory: true},
-	store.RoleSecurity: {ReadDirectory: true, ReadAudit: true, ManageEscrow: true, OpenEscrow: true},
-	store.RoleAuditor:  {ReadDirectory: true, ReadAudit: true},
-	store.RoleAdmin:    {ReadDirectory: true, ManageUsers: true, ManageOrg: true, ManageConfig: true},
+	store.RoleStaff:  {ReadDirectory: true},
+	store.RoleLeader: {ReadDirectory: true},
+	store.RoleSecurity: {ReadDirectory: true, ReadAudit: true, ManageEscrow: true, OpenEscrow: true,
+		ManageHolds: true, CountersignHolds: true},
+	store.RoleAuditor: {ReadDirectory: true, ReadAudit: true, CountersignHolds: true},
+	store.RoleAdmin:   {ReadDirectory: true, ManageUsers: true, ManageOrg: true, ManageConfig: true},
 }
 
 // Can reports whether role r holds permission p. Unknown roles hold nothing.

@@ -33,6 +33,14 @@ func TestThreeRoleSeparation(t *testing.T) {
 		{store.RoleAuditor, OpenEscrow, false},
 		{store.RoleLeader, ManageEscrow, false},
 		{store.RoleStaff, OpenEscrow, false},
+		{store.RoleSecurity, ManageHolds, true},
+		{store.RoleSecurity, CountersignHolds, true},
+		{store.RoleAuditor, CountersignHolds, true}, // the second person of a release
+		{store.RoleAuditor, ManageHolds, false},     // but never places or asks to lift one
+		{store.RoleAdmin, ManageHolds, false},       // the administrator neither places nor lifts holds
+		{store.RoleAdmin, CountersignHolds, false},
+		{store.RoleStaff, ManageHolds, false},
+		{store.RoleLeader, CountersignHolds, false},
 		{store.Role("root"), ReadDirectory, false},
 	}
 	for _, tc := range cases {

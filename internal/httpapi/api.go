@@ -16,6 +16,7 @@ import (
 	"govchat/internal/chat"
 	"govchat/internal/collect"
 	"govchat/internal/files"
+	"govchat/internal/holds"
 	"govchat/internal/keys"
 	"govchat/internal/metrics"
 	"govchat/internal/notice"
@@ -85,6 +86,8 @@ type Deps struct {
 	Keys *keys.Service
 	// Files are uploads and downloads of encrypted files; nil leaves them out.
 	Files *files.Service
+	// Holds are legal holds (§4.19); nil leaves their endpoints out.
+	Holds *holds.Service
 }
 
 // API serves HTTP.
@@ -110,6 +113,7 @@ type API struct {
 	blobs       blob.Store
 	keys        *keys.Service
 	files       *files.Service
+	holds       *holds.Service
 
 	secure       bool          // public URL is https: cookies get Secure, responses HSTS
 	publicOrigin origin.Origin // what a browser's Origin must be; none: the request's host
@@ -137,6 +141,7 @@ func New(d Deps) http.Handler {
 	a.blobs = d.Blobs
 	a.keys = d.Keys
 	a.files = d.Files
+	a.holds = d.Holds
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

@@ -134,6 +134,14 @@ func (a *API) routes() http.Handler {
 		mux.HandleFunc("DELETE /api/v1/uploads/{id}", a.authed(false, a.serve(a.cancelUpload)))
 		mux.HandleFunc("GET /api/v1/files/{id}", a.authed(false, a.download))
 	}
+	if a.holds != nil {
+		// Legal holds (§4.19).
+		mux.HandleFunc("POST /api/v1/holds", a.requires(authz.ManageHolds, a.serve(a.placeHold)))
+		mux.HandleFunc("GET /api/v1/holds", a.authed(false, a.serve(a.listHolds)))
+		mux.HandleFunc("POST /api/v1/holds/{id}/release", a.requires(authz.ManageHolds, a.serve(a.releaseHold)))
+		mux.HandleFunc("POST /api/v1/holds/{id}/countersign", a.requires(authz.CountersignHolds, a.serve(a.countersignHold)))
+		mux.HandleFunc("POST /api/v1/holds/{id}/cancel-release", a.requires(authz.ManageHolds, a.serve(a.cancelHoldRelease)))
+	}
 	if a.presenceOf != nil {
 		mux.HandleFunc("GET /api/v1/presence", a.authed(false, a.presence))
 	}

@@ -272,6 +272,8 @@ type Store interface {
 	Keys
 	Attachments
 	Files
+	Holds
+	Retention
 
 	// InTx runs fn with a Store bound to one transaction, committed when fn returns nil
 	// and rolled back otherwise. Nested InTx calls join the outer transaction.
