@@ -86,6 +86,22 @@ type Options struct {
 	// ClockTolerance is how far behind the last sweep's time the clock may read before
 	// a sweep is refused: nodes' clocks differ by a little. Default 1 minute.
 	ClockTolerance time.Duration
+	// Rest is how long the sweeper pauses after each batch, as a multiple of the time
+	// the batch took: on SQLite a batch holds the one write lock, and sends waiting for
+	// it get their turn in the pause. Default 1 (the sweep gives sends half the time);
+	// negative: no pause.
+	Rest float64
+}
+
+// BatchFor is the batch size for a store backend. SQLite has one write lock for the
+// whole database, held by a batch from start to commit, so its batches are small
+// enough (about 10 ms here) that a send waiting behind one stays within twice its usual
+// latency; PostgreSQL locks only the rows deleted and takes the largest batch.
+func BatchFor(backend string) int {
+	if backend == "sqlite" {
+		return 50
+	}
+	return store.RetentionMaxBatch
 }
 
 // Every is how often the server sweeps; it also sweeps once at start.
@@ -121,6 +137,9 @@ func New(d Deps, o Options) *Sweeper {
 	}
 	if o.ClockTolerance <= 0 {
 		o.ClockTolerance = time.Minute
+	}
+	if o.Rest == 0 {
+		o.Rest = 1
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
@@ -228,7 +247,9 @@ func (s *Sweeper) sweepLevel(ctx context.Context, l protocol.SecrecyLevel, now t
 		if err := s.between(ctx); err != nil {
 			return err
 		}
+		began := time.Now()
 		keys, next, err := s.store.SweepExpiredMessages(ctx, l.Level, cutoff, now, cur, s.opt.Batch)
+		s.rest(ctx, began)
 		if err != nil {
 			return fmt.Errorf("retention: level %d messages: %w", l.Level, err)
 		}
@@ -245,7 +266,9 @@ func (s *Sweeper) sweepLevel(ctx context.Context, l protocol.SecrecyLevel, now t
 		if err := s.between(ctx); err != nil {
 			return err
 		}
+		began := time.Now()
 		ids, next, err := s.store.PurgeExpiredNotices(ctx, l.Level, cutoff, now, cur, s.opt.Batch)
+		s.rest(ctx, began)
 		if err != nil {
 			return fmt.Errorf("retention: level %d notices: %w", l.Level, err)
 		}
@@ -282,6 +305,25 @@ func (s *Sweeper) between(ctx context.Context) error {
 		return errors.New("retention: lost the lease to another node")
 	}
 	return nil
+}
+
+// rest pauses after a batch that began at began, in proportion to how long it took
+// (Options.Rest). It measures and waits in real time, not by the injected clock: it
+// paces the database's work, which a clock set in a test does not speed up.
+func (s *Sweeper) rest(ctx context.Context, began time.Time) {
+	if s.opt.Rest < 0 {
+		return
+	}
+	d := time.Duration(float64(time.Since(began)) * s.opt.Rest)
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }
 
 func (s *Sweeper) counted(res *Result, n int) {
