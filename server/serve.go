@@ -207,7 +207,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 
 	var wg sync.WaitGroup
 	bg, stopBG := context.WithCancel(context.Background())
-	wg.Add(7)
+	wg.Add(8)
 	go func() {
 		defer wg.Done()
 		a.sweepSessions(bg)
