@@ -63,8 +63,11 @@ export function checkLevels(drafts: readonly LevelDraft[]): LevelProblems {
     for (const d of drafts) {
       const k = d[field].trim().toLowerCase();
       if (!k) continue;
-      if (seen.has(k)) add(d.level, { field, problem: 'duplicate' });
-      else seen.set(k, d.level);
+      // Both are marked: the form cannot know which one was meant to change.
+      if (seen.has(k)) {
+        add(d.level, { field, problem: 'duplicate' });
+        add(seen.get(k)!, { field, problem: 'duplicate' });
+      } else seen.set(k, d.level);
     }
   }
   return out;

@@ -11,17 +11,12 @@ import { useLocale } from '../hooks';
 import { EscrowSections } from './EscrowPage';
 import { HoldsTab } from './HoldsTab';
 import { LevelsTab } from './LevelsTab';
+import { securityTabs } from './tabs';
 import './escrow.css';
 import './secrecy-admin.css';
 
 const TAB_KEYS: Record<SecurityTab, MessageKey> = { escrow: 'secrecy.tab_escrow', levels: 'secrecy.tab_levels', holds: 'secrecy.tab_holds' };
 
-/** The tabs a role sees: the officer all three, the auditor 法律保全 only. */
-export function securityTabs(role: string): SecurityTab[] {
-  if (role === 'security') return ['escrow', 'levels', 'holds'];
-  if (role === 'auditor') return ['holds'];
-  return [];
-}
 
 interface Props {
   request: Request;
