@@ -218,6 +218,7 @@ type ChannelFile struct {
 	Seq        int64      `json:"seq"`
 	SenderID   int64      `json:"sender_id"`
 	CreatedAt  time.Time  `json:"created_at"`
+	Secrecy    int        `json:"secrecy"` // the level of the message that carries it (§4.18)
 }
 
 // ChannelFiles answers GET /api/v1/channels/{id}/files, newest first.

@@ -51,6 +51,9 @@ var vectorTypes = []any{
 	FileKeyRequest{}, FileKeyRequestResult{}, KeyRequestEvent{}, KeySharedEvent{},
 	// What the server tells clients before login (§4.1), its limits on files among it.
 	Info{},
+	// Secrecy levels (§4.18), legal holds (§4.19) and the expired frame (§7.5).
+	SecrecyConfig{}, PutSecrecyLevelsRequest{}, ChannelSecrecyList{}, PutChannelSecrecyRequest{},
+	HoldList{}, CreateHoldRequest{}, HoldReleaseRequest{}, ExpiredData{},
 }
 
 // vectorTime is every instant in the vectors.

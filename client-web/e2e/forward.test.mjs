@@ -90,7 +90,7 @@ test('a merged forward is opened in another group as a transcript with its origi
   assert.match(await record.innerText(), /预算股的聊天记录[\s\S]*李华：请各位周五前报送[\s\S]*张静：收到[\s\S]*共 2 条/);
   await message(he.page, '请何股长知悉').waitFor();
   // The record is 内部 (its highest item), and shows so.
-  assert.equal(await he.page.locator('.timeline .msg', { has: he.page.locator('.fwd-record') }).locator('.tag-secrecy').count(), 1);
+  assert.equal(await he.page.locator('.timeline .msg', { has: he.page.locator('.fwd-record') }).locator('.lvl-tag').count(), 1);
   await shot(he.page, 'forward-record-390');
   await record.click();
   const transcript = he.page.getByRole('dialog', { name: '预算股的聊天记录' });
@@ -209,9 +209,9 @@ for (const [label, size] of [
       // Grouped under the previous message (no header of their own), tagged all the same.
       assert.match((await second.getAttribute('class')) ?? '', /msg-compact/);
       assert.match((await third.getAttribute('class')) ?? '', /msg-compact/);
-      assert.ok(await second.locator('.tag-secrecy', { hasText: '内部' }).isVisible());
-      assert.ok(await third.locator('.tag-secrecy', { hasText: '内部' }).isVisible());
-      assert.equal(await message(page, `普通消息 ${n}`).locator('.tag-secrecy').count(), 0);
+      assert.ok(await second.locator('.lvl-tag', { hasText: '内部' }).isVisible());
+      assert.ok(await third.locator('.lvl-tag', { hasText: '内部' }).isVisible());
+      assert.equal(await message(page, `普通消息 ${n}`).locator('.lvl-tag').count(), 0);
     }
     await shot(b.page, `forward-secrecy-tag-${label}`);
     assert.deepEqual(a.problems, []);

@@ -22,6 +22,7 @@ import * as filesViewMessages from './messages/filesview';
 import * as escrowMessages from './messages/escrow';
 import * as reshareMessages from './messages/reshare';
 import * as noticeFilesMessages from './messages/noticefiles';
+import * as secrecyMessages from './messages/secrecy';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
@@ -121,6 +122,7 @@ const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsM
   ...escrowMessages.zh,
   ...reshareMessages.zh,
   ...noticeFilesMessages.zh,
+  ...secrecyMessages.zh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -219,6 +221,7 @@ const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ..
   ...escrowMessages.en,
   ...reshareMessages.en,
   ...noticeFilesMessages.en,
+  ...secrecyMessages.en,
 };
 
 const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };

@@ -12,13 +12,15 @@
 //                                                duty roster; the address keeps the name people
 //                                                have bookmarked, the code says quiet)
 //   /security/escrow  the security officer: 保密管理 (the escrow key, 案件调取)
+//   /security/levels  the security officer: 密级设置 (the ladder, channel ceilings)
+//   /security/holds   法律保全: the security officer, and the auditor (who countersigns)
 
 export type AdminTab = 'people' | 'departments' | 'party' | 'import' | 'worktime';
 export const ADMIN_TABS: readonly AdminTab[] = ['people', 'departments', 'party', 'import', 'worktime'];
 
 /** The security officer's pages (保密管理). */
-export type SecurityTab = 'escrow';
-export const SECURITY_TABS: readonly SecurityTab[] = ['escrow'];
+export type SecurityTab = 'escrow' | 'levels' | 'holds';
+export const SECURITY_TABS: readonly SecurityTab[] = ['escrow', 'levels', 'holds'];
 
 /** The lists of the notices section: 待确认, 收到的, 我发布的, and one channel's board. */
 export type NoticeView = 'pending' | 'received' | 'sent' | 'channel';
@@ -59,8 +61,10 @@ export function parseRoute(path: string): Route {
       const tab = (ADMIN_TABS as readonly string[]).includes(parts[1] ?? '') ? (parts[1] as AdminTab) : 'people';
       return { section: 'admin', tab };
     }
-    case 'security':
-      return { section: 'security', tab: 'escrow' };
+    case 'security': {
+      const tab = (SECURITY_TABS as readonly string[]).includes(parts[1] ?? '') ? (parts[1] as SecurityTab) : 'escrow';
+      return { section: 'security', tab };
+    }
     default:
       return HOME;
   }

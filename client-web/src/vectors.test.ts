@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImportRowError } from './admin/types';
 import type { ChannelReads, ReadMove, ReadPosition, ReadsData } from './reads/types';
+import type { ChannelSecrecy, CreateHoldRequest, ExpiredData, LegalHold, SecrecyConfig, SecrecyLevel } from './secrecy/types';
 import type {
   AckData,
   AwayData,
@@ -225,7 +226,42 @@ const resumePos = { channel_id: true, last_seq: true, epoch: true } as const sat
 const attachment = { blob_id: true, size: true, commitment: true, thumb_blob_id: true, thumb_size: true } as const satisfies Shape<Attachment>;
 const fileKey = { blob_id: true, context: true, user_id: true, key_id: true, wrapped: true, wrapped_by: true } as const satisfies Shape<FileKey>;
 const userKey = { user_id: true, key_id: true, public_key: true, created_at: true } as const satisfies Shape<UserKey>;
-const channelFile = { attachment, seq: true, sender_id: true, created_at: true } as const satisfies Shape<ChannelFile>;
+const channelFile = { attachment, seq: true, sender_id: true, created_at: true, secrecy: true } as const satisfies Shape<ChannelFile>;
+const secrecyLevel = {
+  level: true,
+  name: true,
+  name_en: true,
+  color: true,
+  retention_days: true,
+  push_text: true,
+  forward: true,
+  download: true,
+  copy: true,
+  watermark: true,
+  store: true,
+} as const satisfies Shape<SecrecyLevel>;
+const channelSecrecy = { channel_id: true, kind: true, name: true, members: true, max_secrecy: true, default_secrecy: true } as const satisfies Shape<ChannelSecrecy>;
+const legalHold = {
+  id: true,
+  scope: true,
+  target_id: true,
+  target_name: true,
+  from: true,
+  to: true,
+  reason: true,
+  case_no: true,
+  status: true,
+  created_by: true,
+  created_by_name: true,
+  created_at: true,
+  release_requested_by: true,
+  release_requested_name: true,
+  release_requested_at: true,
+  release_note: true,
+  released_by: true,
+  released_by_name: true,
+  released_at: true,
+} as const satisfies Shape<LegalHold>;
 
 /** Each vector file (named for its Go type) and the shape of its TypeScript type. */
 const SHAPES: Record<string, AnyShape> = {
@@ -254,6 +290,7 @@ const SHAPES: Record<string, AnyShape> = {
     post_policy: true,
     mention_all: true,
     max_secrecy: true,
+    default_secrecy: true,
     archived: true,
     last_seq: true,
     epoch: true,
@@ -363,6 +400,15 @@ const SHAPES: Record<string, AnyShape> = {
   FileKeyRequestResult: { passed_on: true } satisfies Shape<FileKeyRequestResult>,
   KeyRequestEvent: { blob_id: true, context: true, user_id: true, key_id: true } satisfies Shape<KeyRequestEvent>,
   KeySharedEvent: { blob_id: true, context: true, user_ids: true } satisfies Shape<KeySharedEvent>,
+  // Secrecy levels, legal holds and the expired frame.
+  SecrecyConfig: { levels: [secrecyLevel], updated_at: true, updated_by: true } satisfies Shape<SecrecyConfig>,
+  PutSecrecyLevelsRequest: { levels: [secrecyLevel] } satisfies Shape<{ levels: SecrecyLevel[] }>,
+  ChannelSecrecyList: { channels: [channelSecrecy] } satisfies Shape<{ channels: ChannelSecrecy[] }>,
+  PutChannelSecrecyRequest: { max_secrecy: true, default_secrecy: true } satisfies Shape<Pick<ChannelSecrecy, 'max_secrecy' | 'default_secrecy'>>,
+  HoldList: { holds: [legalHold] } satisfies Shape<{ holds: LegalHold[] }>,
+  CreateHoldRequest: { scope: true, target_id: true, from: true, to: true, reason: true, case_no: true } satisfies Shape<CreateHoldRequest>,
+  HoldReleaseRequest: { note: true } satisfies Shape<{ note: string }>,
+  ExpiredData: { channel_id: true, seqs: true } satisfies Shape<ExpiredData>,
 };
 
 const VECTORS = import.meta.glob<unknown>('../../protocol/testdata/vectors/*.json', { eager: true, import: 'default' });

@@ -584,7 +584,7 @@ func (s *Service) ChannelFiles(ctx context.Context, userID, channelID, beforeSeq
 	out := protocol.ChannelFiles{Files: []protocol.ChannelFile{}, HasMore: more}
 	for _, m := range ms {
 		for _, a := range messageAttachments(m) {
-			out.Files = append(out.Files, protocol.ChannelFile{Attachment: ToAttachment(a), Seq: m.Seq, SenderID: m.SenderID, CreatedAt: m.CreatedAt})
+			out.Files = append(out.Files, protocol.ChannelFile{Attachment: ToAttachment(a), Seq: m.Seq, SenderID: m.SenderID, CreatedAt: m.CreatedAt, Secrecy: m.Secrecy})
 		}
 	}
 	return out, nil

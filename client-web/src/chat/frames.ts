@@ -10,7 +10,8 @@ import type { Sending } from './sending';
 import type { ConnState, SocketHandlers } from './socket';
 import type { ChatContext } from './state';
 import { changesMembers } from '../groups/lines';
-import { findMessage, heldSeq, keepsLive, mergeMessages, type Timeline } from './timeline';
+import { findMessage, heldOf, keepsLive, mergeMessages, rangesOf, withGone, type Timeline } from './timeline';
+import type { ExpiredData } from '../secrecy/types';
 import type { AckData, ChannelEvent, ErrorData, Frame, HelloData, Message, ReadData, ResumePos, ResyncData } from './types';
 import { applyReactions } from '../reactions/store';
 import type { ReactionsData } from '../reactions/types';
@@ -29,7 +30,7 @@ export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending
     // Short of the live end (opened at a search hit) there is nothing live to resume.
     if (id === undefined || !t || t.loading || t.messages.length === 0 || t.hasNewer) return {};
     const epoch = state.channels.find((c) => c.id === id)?.epoch;
-    const pos: ResumePos = { channel_id: id, last_seq: heldSeq(t.messages), ...(epoch ? { epoch } : {}) };
+    const pos: ResumePos = { channel_id: id, last_seq: heldOf(t), ...(epoch ? { epoch } : {}) };
     return { resume: [pos] };
   }
 
@@ -80,6 +81,9 @@ export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending
       case 'reactions':
         applyReactions(ctx, f.data as ReactionsData);
         break;
+      case 'expired':
+        onExpired(f.data as ExpiredData);
+        break;
       default:
         deps.onOtherFrame?.(f);
     }
@@ -110,7 +114,7 @@ export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending
       // An upsert, never a "newest page": a message ahead of a gap (out of order in a
       // cluster, or missed) must not push out the history held. While the newest page
       // is loading, the message is kept too: the page may have been answered before it.
-      const before = heldSeq(t.messages);
+      const before = heldOf(t);
       if (keepsLive(t, m.seq)) ctx.setTimeline(m.channel_id, { ...t, messages: mergeMessages(t.messages, [m]) });
       if (!t.loading && !t.hasNewer && m.seq > before + 1 && t.messages.length > 0) void loaders.catchUp(m.channel_id);
     }
@@ -225,6 +229,29 @@ export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending
       if (ctx.state.activeId === r.channel_id) void loaders.loadNewest(r.channel_id);
     }
     scheduleListRefresh();
+  }
+
+  /** Messages deleted by retention (§7.5): out of the timeline, the channel's preview and
+   * the search results, and remembered as gone so their hole is not a gap to fetch. */
+  function onExpired(d: ExpiredData) {
+    if (!d || !Number.isSafeInteger(d.channel_id) || !Array.isArray(d.seqs) || d.seqs.length === 0) return;
+    const id = d.channel_id;
+    const ranges = rangesOf(d.seqs);
+    const t = ctx.state.timelines[id];
+    if (t) ctx.setTimeline(id, withGone(t, ranges));
+    const dead = new Set(d.seqs);
+    const s = ctx.state.search;
+    if (s?.results.some((m) => m.channel_id === id && dead.has(m.seq))) {
+      ctx.set({ search: { ...s, results: s.results.filter((m) => m.channel_id !== id || !dead.has(m.seq)) } });
+    }
+    const c = ctx.state.channels.find((x) => x.id === id);
+    if (c?.latest && dead.has(c.latest.seq)) {
+      // The preview showed a deleted message: the list's answer has the one before it.
+      ctx.patchChannel(id, ({ latest: _, ...rest }) => rest);
+      scheduleListRefresh();
+    } else if (c && c.unread > 0 && d.seqs.some((q) => q > c.read_seq)) {
+      scheduleListRefresh(); // unread ones were deleted: the server counts again
+    }
   }
 
   function onChannelEvent(ev: ChannelEvent) {

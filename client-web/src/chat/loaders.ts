@@ -4,7 +4,7 @@
 
 import { MAX_PAGE, loadPresence as askPresence } from '../directory/load';
 import type { ChatContext } from './state';
-import { EMPTY_TIMELINE, findMessage, heldSeq, lastSeq, withAroundPage, withNewerPage, withNewestPage, withOlderPage } from './timeline';
+import { EMPTY_TIMELINE, findMessage, heldOf, lastSeq, withAroundPage, withNewerPage, withNewestPage, withOlderPage, withPageGaps } from './timeline';
 import type { Channel, ChannelMember, Messages, MessagesAround, Person } from './types';
 import { searchParams, type SearchFilters } from '../search/filters';
 
@@ -36,7 +36,7 @@ export function createLoaders(ctx: ChatContext) {
       ctx.set({ channels: res.channels, channelsLoaded: true, listError: undefined });
       for (const c of res.channels) {
         const t = ctx.state.timelines[c.id];
-        if (t && !t.loading && c.last_seq > heldSeq(t.messages)) void catchUp(c.id);
+        if (t && !t.loading && c.last_seq > heldOf(t)) void catchUp(c.id);
         const pending = ctx.pendingReads.get(c.id);
         if (pending !== undefined && c.read_seq < pending) ctx.patchChannel(c.id, (x) => ({ ...x, read_seq: pending, unread: 0 }));
       }
@@ -50,7 +50,8 @@ export function createLoaders(ctx: ChatContext) {
     try {
       const res = await request<Messages>('GET', `/channels/${id}/messages?before=${NEWEST}&limit=${PAGE}`);
       if (ctx.disposed) return;
-      ctx.setTimeline(id, withNewestPage(ctx.state.timelines[id], res.messages, res.has_more));
+      // Seqs missing inside an answered page were deleted (§7.7): dropped before merging.
+      ctx.setTimeline(id, withNewestPage(withPageGaps(ctx.state.timelines[id] ?? EMPTY_TIMELINE, res.messages), res.messages, res.has_more));
       const { [id]: _, ...errors } = ctx.state.timelineErrors;
       ctx.set({ timelineErrors: errors });
     } catch (err) {
@@ -68,12 +69,13 @@ export function createLoaders(ctx: ChatContext) {
       for (let page = 0; page < CATCH_UP_MAX_PAGES; page++) {
         const t = ctx.state.timelines[id];
         if (!t || t.loading || t.hasNewer) return; // short of the live end, scrolling pages newer
-        const from = heldSeq(t.messages);
+        const from = heldOf(t);
         const res = await request<Messages>('GET', `/channels/${id}/messages?after=${from}&limit=${CATCH_UP_PAGE}`);
         if (ctx.disposed) return;
         const cur = ctx.state.timelines[id];
         if (!cur) return;
-        ctx.setTimeline(id, { ...cur, messages: withNewestPage(cur, res.messages, cur.hasOlder).messages });
+        const known = withPageGaps(cur, res.messages, from + 1);
+        ctx.setTimeline(id, { ...known, messages: withNewestPage(known, res.messages, cur.hasOlder).messages });
         if (!res.has_more) return;
       }
       // Far behind: start again from the newest page.
@@ -93,7 +95,7 @@ export function createLoaders(ctx: ChatContext) {
       const res = await request<Messages>('GET', `/channels/${id}/messages?before=${t.messages[0]!.seq}&limit=${PAGE}`);
       const cur = ctx.state.timelines[id];
       if (ctx.disposed || !cur) return;
-      ctx.setTimeline(id, withOlderPage(cur, res.messages, res.has_more));
+      ctx.setTimeline(id, withOlderPage(withPageGaps(cur, res.messages, undefined, t.messages[0]!.seq - 1), res.messages, res.has_more));
     } catch (err) {
       const cur = ctx.state.timelines[id];
       if (cur) ctx.setTimeline(id, { ...cur, loadingOlder: false });
@@ -112,7 +114,8 @@ export function createLoaders(ctx: ChatContext) {
     try {
       const res = await request<MessagesAround>('GET', `/channels/${id}/messages?around=${seq}&limit=${PAGE}`);
       if (ctx.disposed || ctx.state.landing?.n !== n) return;
-      ctx.setTimeline(id, withAroundPage(ctx.state.timelines[id], res.messages, res.has_more_before, res.has_more_after));
+      const held = ctx.state.timelines[id];
+      ctx.setTimeline(id, withAroundPage(held && withPageGaps(held, res.messages), res.messages, res.has_more_before, res.has_more_after));
       const { [id]: _, ...errors } = ctx.state.timelineErrors;
       ctx.set({ timelineErrors: errors });
     } catch (err) {
@@ -132,9 +135,9 @@ export function createLoaders(ctx: ChatContext) {
       const res = await request<Messages>('GET', `/channels/${id}/messages?after=${lastSeq(t.messages)}&limit=${PAGE}`);
       const cur = ctx.state.timelines[id];
       if (ctx.disposed || !cur) return;
-      ctx.setTimeline(id, withNewerPage(cur, res.messages, res.has_more));
+      ctx.setTimeline(id, withNewerPage(withPageGaps(cur, res.messages, lastSeq(t.messages) + 1), res.messages, res.has_more));
       const c = ctx.state.channels.find((x) => x.id === id);
-      if (!res.has_more && c && c.last_seq > heldSeq(ctx.state.timelines[id]!.messages)) void catchUp(id);
+      if (!res.has_more && c && c.last_seq > heldOf(ctx.state.timelines[id]!)) void catchUp(id);
     } catch (err) {
       const cur = ctx.state.timelines[id];
       if (cur) ctx.setTimeline(id, { ...cur, loadingNewer: false });

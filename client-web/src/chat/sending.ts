@@ -2,6 +2,7 @@
 // send / retry / discard, edits and recalls, and read marks. The answers (ack and error
 // frames) come back through frames.ts, which settles the ops registered here.
 
+import { defaultLevel } from '../secrecy/compose';
 import { localError, type UiError } from '../errors';
 import type { Attachment } from '../files/types';
 import { checkText, newClientId, sendData, stripControls, type ComposeProblem } from './compose';
@@ -80,7 +81,10 @@ export function createSending(ctx: ChatContext, sendFrame: (f: Frame) => boolean
    * shared its keys; the message goes like any other, through the outbox. */
   function sendAttachment(channelId: number, attachment: Attachment, clientId: string): ComposeProblem | undefined {
     if (ctx.state.outbox.some((p) => p.clientId === clientId)) return undefined; // already queued
-    const p: Pending = { clientId, channelId, text: '', attachment, createdAt: ctx.now(), status: 'queued' };
+    // A file goes at the channel's usual level (its upload may outlive the composer's choice).
+    const c = ctx.state.channels.find((x) => x.id === channelId);
+    const secrecy = c ? defaultLevel(c) : 0;
+    const p: Pending = { clientId, channelId, text: '', attachment, createdAt: ctx.now(), status: 'queued', ...(secrecy ? { secrecy } : {}) };
     const frame = sendData({ ...p });
     const problem = checkText('-', frame); // the frame's size; an attachment needs no text
     if (problem) return problem;

@@ -1061,3 +1061,109 @@ describe('landing on a message (search hit)', () => {
     expect(t.st().search).toMatchObject({ q: 'x', filters, busy: false, results: [{ seq: 7 }] });
   });
 });
+
+describe('retention: expired frames and deleted seqs (§7.5, §7.7)', () => {
+  const expired = (channel_id: number, seqs: number[]) => ({ v: 1, type: 'expired', data: { channel_id, seqs } });
+  const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  const without = (all: number[], gone: number[]) => all.filter((s) => !gone.includes(s));
+
+  it('an expired frame takes the messages out of the open timeline at once, and its hole is not a gap', async () => {
+    const t = setup();
+    await t.live();
+    await openChannel(t);
+    t.ws().deliver(expired(2, [20, 21, 22, 59]));
+    await settle();
+    expect(t.seqs(2)).toEqual(without(range(11, 60), [20, 21, 22, 59]));
+    expect(t.st().timelines[2]?.gone).toEqual([
+      [20, 22],
+      [59, 59],
+    ]);
+    // The resume position passes over deleted seqs: nothing is fetched again for them.
+    const n = t.calls.length;
+    t.ws().deliver(server.message(msg(61, { channel_id: 2 })));
+    await settle();
+    expect(t.calls.slice(n).map((c) => c.url)).toEqual([]);
+    await t.drop();
+    t.ws().open();
+    expect(t.ws().framesOf('hello')[0]?.data).toEqual({ resume: [{ channel_id: 2, last_seq: 61, epoch: 1 }] });
+  });
+
+  it('a deleted latest message leaves the channel list, which is asked again', async () => {
+    const t = setup();
+    t.srv.channels[0] = chan(2, { last_seq: 60, latest: msg(60, { channel_id: 2 }) });
+    await t.live();
+    expect(t.channel(2)?.latest?.seq).toBe(60);
+    const n = t.calls.length;
+    t.ws().deliver(expired(2, [60]));
+    await settle();
+    expect(t.channel(2)?.latest).toBeUndefined();
+    t.clock.advance(300);
+    await settle();
+    expect(t.calls.slice(n).map((c) => c.url)).toContain('/api/v1/channels');
+  });
+
+  it('drops expired messages from search results', async () => {
+    const t = setup();
+    t.srv.override['GET /api/v1/search?q=%E9%A2%84%E7%AE%97&limit=30'] = () => ({ status: 200, body: { messages: [msg(5, { channel_id: 2 }), msg(7, { channel_id: 2 })], has_more: false } });
+    await t.live();
+    await t.store.search('预算');
+    expect(t.st().search?.results.map((m) => m.seq)).toEqual([5, 7]);
+    t.ws().deliver(expired(2, [5]));
+    await settle();
+    expect(t.st().search?.results.map((m) => m.seq)).toEqual([7]);
+  });
+
+  it('a re-fetched page without some seqs held means they were deleted: they leave the timeline', async () => {
+    const t = setup();
+    await t.live();
+    await openChannel(t);
+    // Deleted by the sweep while this client was away; no frame reached it.
+    t.srv.history[2] = t.srv.history[2]!.filter((m) => ![40, 41, 42].includes(m.seq));
+    await t.drop();
+    await t.welcome(); // a welcome re-fetches the open channel's newest page (now 8…60)
+    expect(t.seqs(2)).toEqual(without(range(8, 60), [40, 41, 42]));
+    // And the list's last_seq (60) is held: no catch-up for the hole.
+    const n = t.calls.length;
+    await t.store.reloadChannels();
+    await settle();
+    expect(t.calls.slice(n).some((c) => c.url.includes('after='))).toBe(false);
+  });
+
+  it('an older page: holes inside it, and between it and the first message held, are deletions', async () => {
+    const t = setup();
+    t.srv.history[2] = msgs(1, 60).filter((m) => ![5, 6, 10].includes(m.seq));
+    await t.live();
+    await openChannel(t);
+    void t.store.loadOlder(2);
+    await settle();
+    expect(t.seqs(2)).toEqual(without(range(1, 60), [5, 6, 10]));
+    expect(t.st().timelines[2]?.gone).toEqual([
+      [5, 6],
+      [10, 10],
+    ]);
+  });
+
+  it('a catch-up page with holes counts them as deleted, so it does not ask again', async () => {
+    const t = setup();
+    await t.live();
+    await openChannel(t);
+    t.srv.history[2] = [...msgs(1, 60), ...msgs(61, 70).filter((m) => m.seq !== 63 && m.seq !== 64)];
+    // A live message ahead of a gap starts a catch-up.
+    t.ws().deliver(server.message(msg(70, { channel_id: 2 })));
+    await settle();
+    expect(t.seqs(2)).toEqual(without(range(11, 70), [63, 64]));
+    const n = t.calls.length;
+    t.ws().deliver(server.message(msg(71, { channel_id: 2 })));
+    await settle();
+    expect(t.calls.slice(n).some((c) => c.url.includes('after='))).toBe(false);
+  });
+
+  it('ignores a malformed expired frame', async () => {
+    const t = setup();
+    await t.live();
+    await openChannel(t);
+    t.ws().deliver({ v: 1, type: 'expired', data: { channel_id: 2, seqs: 'x' } }, { v: 1, type: 'expired' });
+    await settle();
+    expect(t.seqs(2)).toEqual(range(11, 60));
+  });
+});

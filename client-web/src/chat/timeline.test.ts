@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { msg, msgs } from './testkit';
-import { EMPTY_TIMELINE, findMessage, heldSeq, keepsLive, lastSeq, mergeMessages, withAroundPage, withNewerPage, withNewestPage, withOlderPage, type Timeline } from './timeline';
+import { EMPTY_TIMELINE, findMessage, heldOf, heldSeq, isGone, keepsLive, lastSeq, mergeMessages, mergeRanges, pageGaps, rangesOf, withAroundPage, withGone, withNewerPage, withNewestPage, withOlderPage, type Timeline } from './timeline';
 import type { Message } from './types';
 
 const seqs = (ms: readonly Message[]) => ms.map((m) => m.seq);
@@ -216,5 +216,48 @@ describe('opening at a message (around)', () => {
     const out = withNewestPage(detached, range(151, 200), true);
     expect(seqs(out.messages)).toEqual(seqs(range(151, 200)));
     expect(out.hasNewer).toBeFalsy();
+  });
+});
+
+describe('deleted seqs (retention)', () => {
+  it('turns seqs into merged ranges and finds a page’s holes', () => {
+    expect(rangesOf([9, 3, 4, 5, 5])).toEqual([
+      [3, 5],
+      [9, 9],
+    ]);
+    expect(mergeRanges([[3, 5]], [[6, 8], [1, 1]])).toEqual([
+      [1, 1],
+      [3, 8],
+    ]);
+    const page = msgs(1, 10).filter((m) => ![3, 4, 8].includes(m.seq));
+    expect(pageGaps(page, 1, 10)).toEqual([
+      [3, 4],
+      [8, 8],
+    ]);
+    // An after=X page: what lies between X and its first message is gone too.
+    expect(pageGaps(msgs(5, 6), 2, 6)).toEqual([[2, 4]]);
+  });
+
+  it('counts known-deleted seqs as held, so a resume passes over them', () => {
+    const held = msgs(1, 10).filter((m) => ![4, 5].includes(m.seq));
+    expect(heldSeq(held)).toBe(3);
+    expect(heldSeq(held, [[4, 5]])).toBe(10);
+    // Deleted right after the last message held.
+    expect(heldSeq(msgs(1, 10), [[11, 14]])).toBe(14);
+  });
+
+  it('withGone drops the messages and remembers the seqs; a quote to one says so', () => {
+    const t = withGone({ messages: msgs(1, 10), hasOlder: false, loading: false, loadingOlder: false }, [[2, 3]]);
+    expect(t.messages.map((m) => m.seq)).toEqual([1, 4, 5, 6, 7, 8, 9, 10]);
+    expect(isGone(t, 3)).toBe(true);
+    expect(isGone(t, 4)).toBe(false);
+    expect(heldOf(t)).toBe(10);
+  });
+
+  it('a newest page that skips deleted seqs still touches what is held', () => {
+    const held: Timeline = { messages: msgs(1, 10), hasOlder: false, loading: false, loadingOlder: false, gone: [[11, 12]] };
+    const t = withNewestPage(held, msgs(13, 20), true);
+    expect(t.messages.map((m) => m.seq)).toEqual([...msgs(1, 10), ...msgs(13, 20)].map((m) => m.seq));
+    expect(t.hasOlder).toBe(false);
   });
 });

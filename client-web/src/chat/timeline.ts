@@ -15,7 +15,14 @@ export interface Timeline {
    * set, live messages beyond the last one held are not kept (they would leave a hole). */
   hasNewer?: boolean;
   loadingNewer?: boolean;
+  /** Seqs known to be deleted (retention: an `expired` frame, or missing from a page the
+   * server answered, §7.7), as sorted, merged, inclusive ranges: a hole there is not a
+   * gap to catch up, and a reply to one says the original was deleted. */
+  gone?: Range[];
 }
+
+/** An inclusive range of seqs [from, to]. */
+export type Range = readonly [number, number];
 
 export const EMPTY_TIMELINE: Timeline = { messages: [], hasOlder: false, loading: true, loadingOlder: false };
 
@@ -42,16 +49,91 @@ function newer(a: Message, b: Message): Message {
   return stamp(b) >= stamp(a) ? b : a;
 }
 
-/** The highest seq up to which the timeline has every message from its first one:
- * what a resume asks the server to continue from. 0 when empty. */
-export function heldSeq(messages: readonly Message[]): number {
+/** The highest seq up to which the timeline has every message from its first one (seqs
+ * known deleted count as had): what a resume asks the server to continue from. 0 when
+ * empty. */
+export function heldSeq(messages: readonly Message[], gone: readonly Range[] = []): number {
   if (messages.length === 0) return 0;
   let held = messages[0]!.seq;
   for (let i = 1; i < messages.length; i++) {
-    if (messages[i]!.seq !== held + 1) break;
-    held = messages[i]!.seq;
+    const next = messages[i]!.seq;
+    if (next !== held + 1 && !covered(gone, held + 1, next - 1)) break;
+    held = next;
   }
-  return held;
+  // Deleted right after the last one held: nothing to catch up there either.
+  const after = gone.find((r) => r[0] <= held + 1 && r[1] > held);
+  return after ? after[1] : held;
+}
+
+/** heldSeq of a timeline. */
+export function heldOf(t: Timeline): number {
+  return heldSeq(t.messages, t.gone);
+}
+
+/** Whether every seq in [from, to] is known deleted (merged ranges: one holds them all). */
+export function covered(gone: readonly Range[] | undefined, from: number, to: number): boolean {
+  if (from > to) return true;
+  return (gone ?? []).some((r) => r[0] <= from && r[1] >= to);
+}
+
+export function isGone(t: Timeline | undefined, seq: number): boolean {
+  return covered(t?.gone, seq, seq);
+}
+
+/** Sorted seqs as ranges: [3,4,5,9] → [[3,5],[9,9]]. */
+export function rangesOf(seqs: readonly number[]): Range[] {
+  const sorted = [...new Set(seqs)].filter(Number.isSafeInteger).sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s === last[1] + 1) last[1] = s;
+    else out.push([s, s]);
+  }
+  return out;
+}
+
+/** Two sets of ranges as one, sorted and merged (touching ranges join). */
+export function mergeRanges(a: readonly Range[], b: readonly Range[]): Range[] {
+  const all = [...a, ...b].map((r) => [r[0], r[1]] as [number, number]).sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  for (const r of all) {
+    const last = out[out.length - 1];
+    if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+    else out.push(r);
+  }
+  return out;
+}
+
+/** The seqs in [lo, hi] that a page the server answered does not hold: deleted (§7.7:
+ * no tombstones are kept, so a hole inside an answered range is a deletion). */
+export function pageGaps(page: readonly Message[], lo: number, hi: number): Range[] {
+  const gaps: [number, number][] = [];
+  let at = lo;
+  for (const m of page) {
+    if (m.seq < lo || m.seq > hi) continue;
+    if (m.seq > at) gaps.push([at, m.seq - 1]);
+    at = Math.max(at, m.seq + 1);
+  }
+  if (at <= hi) gaps.push([at, hi]);
+  return gaps;
+}
+
+/** Seqs deleted: their messages leave the timeline and the seqs are remembered as gone.
+ * Applied before a page is merged, so the merge already knows the page's holes. (The
+ * ranges live as long as the timeline: at most about one per message a page held.) */
+export function withGone(t: Timeline, ranges: readonly Range[]): Timeline {
+  if (ranges.length === 0) return t;
+  const messages = t.messages.filter((m) => !covered(ranges, m.seq, m.seq));
+  return { ...t, messages, gone: mergeRanges(t.gone ?? [], ranges) };
+}
+
+/** What an answered page says was deleted: the seqs of [lo, hi] it does not hold (lo and
+ * hi default to the page's own lowest and highest seq). */
+export function withPageGaps(t: Timeline, page: readonly Message[], lo?: number, hi?: number): Timeline {
+  if (page.length === 0 && (lo === undefined || hi === undefined)) return t;
+  const from = lo ?? page[0]!.seq;
+  const to = hi ?? page[page.length - 1]!.seq;
+  return withGone(t, pageGaps(page, from, to));
 }
 
 export function lastSeq(messages: readonly Message[]): number {
@@ -68,10 +150,10 @@ export function withNewestPage(t: Timeline | undefined, page: readonly Message[]
   // Whether the page touches is decided by the held messages older than it: a live
   // message newer than the page must not hide a hole below the page.
   const below = first === undefined ? held : held.filter((m) => m.seq < first);
-  const touches = first === undefined || below.length === 0 || lastSeq(below) >= first - 1;
+  const touches = first === undefined || below.length === 0 || lastSeq(below) >= first - 1 || covered(t?.gone, lastSeq(below) + 1, first - 1);
   const messages = touches ? mergeMessages(held, page) : mergeMessages(held.filter((m) => m.seq >= first), page);
   const older = touches && held.length > 0 && first !== undefined && held[0]!.seq < first ? t!.hasOlder : hasOlder;
-  return { messages, hasOlder: older, loading: false, loadingOlder: false };
+  return { ...(t?.gone ? { gone: t.gone } : {}), messages, hasOlder: older, loading: false, loadingOlder: false };
 }
 
 export function withOlderPage(t: Timeline, page: readonly Message[], hasOlder: boolean): Timeline {
@@ -104,23 +186,24 @@ export function withAroundPage(
 ): Timeline {
   const held = t?.messages ?? [];
   const base = { loading: false, loadingOlder: false, loadingNewer: false };
-  if (page.length === 0) return { ...base, messages: held as Message[], hasOlder: t?.hasOlder ?? hasOlder, hasNewer: t?.hasNewer ?? hasNewer };
+  if (page.length === 0) return { ...base, ...(t?.gone ? { gone: t.gone } : {}), messages: held as Message[], hasOlder: t?.hasOlder ?? hasOlder, hasNewer: t?.hasNewer ?? hasNewer };
   const p0 = page[0]!.seq;
   const p1 = lastSeq(page);
   const h0 = held[0]?.seq;
   // The held part without a hole: messages past it are live ones waiting for a catch-up.
-  const h1 = heldSeq(held);
+  const h1 = heldSeq(held, t?.gone);
   if (h0 === undefined || p1 < h0 - 1 || p0 > h1 + 1) {
     // At the live end, live messages that came after the page was answered stay.
     const messages = hasNewer ? [...page] : mergeMessages(page, held.filter((m) => m.seq > p1));
-    return { ...base, messages, hasOlder, hasNewer };
+    return { ...base, ...(t?.gone ? { gone: t.gone } : {}), messages, hasOlder, hasNewer };
   }
   const newer = p1 >= h1 ? hasNewer : Boolean(t!.hasNewer);
   const merged = mergeMessages(held, page);
   return {
     ...base,
     // Short of the live end nothing is kept past the first hole.
-    messages: newer ? merged.slice(0, heldSeq(merged) - merged[0]!.seq + 1) : merged,
+    messages: newer ? merged.filter((m) => m.seq <= heldSeq(merged, t!.gone)) : merged,
+    ...(t!.gone ? { gone: t!.gone } : {}),
     hasOlder: p0 <= h0 ? hasOlder : t!.hasOlder,
     hasNewer: newer,
   };

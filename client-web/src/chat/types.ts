@@ -73,6 +73,8 @@ export interface Channel {
   post_policy: 'everyone' | 'admins';
   mention_all: 'everyone' | 'admins';
   max_secrecy: number;
+  /** The level a new message here starts at (≤ max_secrecy); set by the security officer. */
+  default_secrecy?: number;
   archived?: boolean;
   last_seq: number;
   epoch: number;

@@ -143,6 +143,8 @@ export interface ChannelFile {
   seq: number;
   sender_id: number;
   created_at: string;
+  /** The level of the message that carries the file (absent from older servers: 公开). */
+  secrecy?: number;
 }
 
 export interface ChannelFiles {

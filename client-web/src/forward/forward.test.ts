@@ -14,6 +14,7 @@ import {
   type MenuContext,
 } from './forward';
 import { MAX_FORWARD_ITEMS, MAX_FORWARD_TARGETS } from './types';
+import { DEFAULT_LEVELS } from '../secrecy/ladder';
 
 const msg = (over: Partial<Message> = {}): Message => ({
   channel_id: 5,
@@ -168,5 +169,48 @@ describe('多选 and what can be forwarded', () => {
     const c = (id: number, at: string | undefined, archived = false) =>
       ({ id, kind: 'group', name: `g${id}`, archived, latest: at ? msg({ created_at: at }) : undefined }) as never;
     expect(recentChannels([c(1, '2026-12-01T00:00:00Z'), c(2, '2026-12-03T00:00:00Z'), c(3, undefined), c(4, '2026-12-05T00:00:00Z', true)]).map((x: { id: number }) => x.id)).toEqual([2, 1, 3]);
+  });
+});
+
+describe('levels and forwarding', () => {
+  const base = { channel_id: 2, seq: 7, sender_id: 3, text: '预算草案', created_at: '2026-11-24T01:00:00Z' };
+  const ctx = (secrecy: number, ladder?: typeof DEFAULT_LEVELS) => ({
+    m: { ...base, secrecy },
+    locale: 'zh-CN' as const,
+    canEdit: false,
+    canRecall: false,
+    selecting: false,
+    ladder,
+    copy() {},
+    reply() {},
+    forward() {},
+    select() {},
+    recall() {},
+    edit() {},
+  });
+  it('offers neither 转发 nor 多选 on a level that may not be forwarded (秘密 by default)', () => {
+    expect(forwardable({ ...base, secrecy: 3 })).toBe(false);
+    expect(forwardable({ ...base, secrecy: 2 })).toBe(true);
+    expect(menuItems(ctx(3)).map((i) => i.id)).not.toContain('forward');
+    expect(menuItems(ctx(3)).map((i) => i.id)).not.toContain('select');
+    expect(menuItems(ctx(2)).map((i) => i.id)).toContain('forward');
+    // The officer's ladder decides: 敏感 forbidden, 秘密 allowed.
+    const ladder = DEFAULT_LEVELS.map((l) => ({ ...l, forward: l.level !== 2 }));
+    expect(forwardable({ ...base, secrecy: 2 }, ladder)).toBe(false);
+    expect(menuItems(ctx(3, ladder)).map((i) => i.id)).toContain('forward');
+  });
+
+  it('names the target and both levels when a ceiling refuses', () => {
+    const chosen: Choice[] = [
+      { kind: 'channel', id: 14, title: '预算协调' },
+      { kind: 'channel', id: 15, title: '财务科' },
+    ];
+    const lv = { level: 2, ladder: DEFAULT_LEVELS, ceilingOf: (c: Choice) => (c.id === 15 ? 1 : undefined) };
+    const e = { code: 'secrecy_above_ceiling', at: 0, field: 'targets[1]' };
+    expect(forwardErrorText(e, chosen, 'zh-CN', () => 'x', lv)).toBe('「财务科」最高只允许「内部」，不能转发「敏感」消息。');
+    expect(forwardErrorText({ ...e, field: 'targets[0]' }, chosen, 'zh-CN', () => 'x', lv)).toBe('「预算协调」不允许「敏感」级消息，不能转发到该会话。');
+    expect(forwardErrorText(e, chosen, 'en', () => 'x', lv)).toBe('“财务科” allows at most “internal”: a “sensitive” message cannot be forwarded there.');
+    expect(forwardErrorText({ code: 'forward_not_allowed', at: 0, field: 'seqs[1]' }, chosen, 'zh-CN', () => 'x', { ...lv, level: 3 })).toBe('所选第 2 条消息为「秘密」级，不允许转发。');
+    expect(forwardErrorText({ code: 'forward_not_allowed', at: 0 }, chosen, 'zh-CN', () => 'x', { ...lv, level: 3 })).toBe('「秘密」级消息不允许转发。');
   });
 });

@@ -6,6 +6,8 @@ import type { UiError } from '../errors';
 import { translate, type Locale, type MessageKey } from '../i18n';
 import type { Channel, Forward, Message } from '../chat/types';
 import { previewOf } from '../files/gallery';
+import { DEFAULT_LEVELS, levelName, levelRules } from '../secrecy/ladder';
+import type { SecrecyLevel } from '../secrecy/types';
 import { MAX_FORWARD_ITEMS, MAX_FORWARD_TARGETS, type ForwardRequest, type ForwardResult, type ForwardTarget } from './types';
 
 /** A place chosen in the forward dialog: a channel, or a person (their direct channel). */
@@ -54,14 +56,35 @@ export function recentChannels(channels: readonly Channel[], limit = 12): Channe
   return channels.filter((c) => !c.archived).sort((a, b) => at(b) - at(a)).slice(0, limit);
 }
 
+/** What the dialog knows of levels for a refusal's words: the forward's level, the
+ * ladder, and a chosen place's ceiling where it is known (a channel in the list). */
+export interface ForwardLevels {
+  level: number;
+  ladder: readonly SecrecyLevel[];
+  ceilingOf: (c: Choice) => number | undefined;
+}
+
 /** The words for a refused forward; a refusal about a target names it. */
-export function forwardErrorText(e: UiError, chosen: readonly Choice[], locale: Locale, fallback: (e: UiError) => string): string {
+export function forwardErrorText(e: UiError, chosen: readonly Choice[], locale: Locale, fallback: (e: UiError) => string, lv?: ForwardLevels): string {
   const tr = (k: MessageKey, p?: Record<string, string | number>) => translate(locale, k, p);
   const target = /^targets\[(\d+)\]$/.exec(e.field ?? '');
-  const name = target ? chosen[Number(target[1])]?.title : undefined;
+  const choice = target ? chosen[Number(target[1])] : undefined;
+  const name = choice?.title;
+  const ladder = lv?.ladder ?? DEFAULT_LEVELS;
   switch (e.code) {
-    case 'secrecy_above_ceiling':
-      return tr('forward.err_secrecy', { name: name ?? '?' });
+    case 'secrecy_above_ceiling': {
+      if (!lv) return tr('forward.err_secrecy', { name: name ?? '?' });
+      const level = levelName(ladder, lv.level, locale);
+      const max = choice ? lv.ceilingOf(choice) : undefined;
+      // 「财务科」最高只允许「内部」，不能转发「敏感」消息。
+      if (max !== undefined && max < lv.level) return tr('secrecy.err_ceiling', { name: name ?? '?', max: levelName(ladder, max, locale), level });
+      return tr('secrecy.err_ceiling_unknown', { name: name ?? '?', level });
+    }
+    case 'forward_not_allowed': {
+      const item = /^seqs\[(\d+)\]$/.exec(e.field ?? '');
+      const level = lv?.level ?? (ladder.find((x) => !x.forward)?.level ?? 3);
+      return tr(item ? 'secrecy.err_forward_item' : 'secrecy.err_forward', { level: levelName(ladder, level, locale), n: item ? Number(item[1]) + 1 : 0 });
+    }
     case 'message_recalled':
       return tr('forward.err_recalled');
     case 'not_member':
@@ -90,9 +113,10 @@ export function toggleSeq(s: Selection, seq: number): { selection: Selection; ok
   return { selection: { ...s, seqs: [...s.seqs, seq].sort((a, b) => a - b) }, ok: true };
 }
 
-/** Whether a message can be forwarded (or chosen in 多选): a person's live message. */
-export function forwardable(m: Message): boolean {
-  return !m.recalled_at && m.kind !== 'system';
+/** Whether a message can be forwarded (or chosen in 多选): a person's live message whose
+ * level allows forwarding (the ladder's `forward` rule: not 秘密 by default). */
+export function forwardable(m: Message, ladder: readonly SecrecyLevel[] = DEFAULT_LEVELS): boolean {
+  return !m.recalled_at && m.kind !== 'system' && levelRules(ladder, m.secrecy).forward;
 }
 
 /** What a copied message is: its text, or a forward's lines. */
@@ -137,6 +161,8 @@ export interface MenuContext {
   select: () => void;
   recall: () => void;
   edit: () => void;
+  /** The ladder in use (its `forward` rule hides 转发 and 多选); the default one if absent. */
+  ladder?: readonly SecrecyLevel[];
 }
 
 /** The items of a message's menu: 复制, 回复, 转发, 多选, 撤回 and 编辑 while allowed,
@@ -150,8 +176,11 @@ export function menuItems(ctx: MenuContext, extra: readonly MenuItem[] = []): Me
   const items: MenuItem[] = [{ id: 'copy', label: tr('forward.menu_copy'), run: ctx.copy }];
   if (m.kind !== 'system') {
     items.push({ id: 'reply', label: tr('forward.menu_reply'), run: ctx.reply });
-    items.push({ id: 'forward', label: tr('forward.menu_forward'), run: ctx.forward });
-    if (!ctx.selecting) items.push({ id: 'select', label: tr('forward.menu_select'), run: ctx.select });
+    // A level that may not be forwarded offers neither 转发 nor 多选 starting with it.
+    if (forwardable(m, ctx.ladder)) {
+      items.push({ id: 'forward', label: tr('forward.menu_forward'), run: ctx.forward });
+      if (!ctx.selecting) items.push({ id: 'select', label: tr('forward.menu_select'), run: ctx.select });
+    }
   }
   if (ctx.canRecall) items.push({ id: 'recall', label: tr('forward.menu_recall'), run: ctx.recall });
   if (ctx.canEdit && !m.forward) items.push({ id: 'edit', label: tr('forward.menu_edit'), run: ctx.edit });

@@ -6,7 +6,7 @@ export const zh = {
   'escrow.nav': '保密管理',
   'escrow.title': '保密管理',
   'escrow.not_security': '此页面仅供保密员使用。',
-  'escrow.me_hint': '托管密钥、案件调取',
+  'escrow.me_hint': '托管密钥、案件调取、密级设置、法律保全',
 
   'escrow.key_title': '托管密钥',
   'escrow.explain':
@@ -90,7 +90,7 @@ export const en: Readonly<Record<keyof typeof zh, string>> = {
   'escrow.nav': 'Security',
   'escrow.title': 'Security',
   'escrow.not_security': 'This page is for the security officer only.',
-  'escrow.me_hint': 'Escrow key, opening files for a case',
+  'escrow.me_hint': 'Escrow key, opening files for a case, secrecy levels, legal holds',
 
   'escrow.key_title': 'Escrow key',
   'escrow.explain':

@@ -23,8 +23,8 @@ export interface PublishForm {
   title: string;
   body: string;
   urgent: boolean;
-  /** 0 普通, 1 内部 */
-  secrecy: 0 | 1;
+  /** The notice's level 0…3 (公开 / 内部 / 敏感 / 秘密 by default; names from the ladder). */
+  secrecy: number;
   /** Beijing date YYYY-MM-DD and time HH:MM; both empty for no deadline. */
   deadlineDate: string;
   deadlineTime: string;

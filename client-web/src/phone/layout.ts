@@ -21,14 +21,17 @@ const DIRECTORY: NavEntry = { section: 'directory', key: 'nav.directory', route:
 const SETTINGS: NavEntry = { section: 'settings', key: 'nav.settings', route: { section: 'settings' } };
 const ADMIN: NavEntry = { section: 'admin', key: 'nav.admin', route: { section: 'admin', tab: 'people' } };
 const SECURITY: NavEntry = { section: 'security', key: 'escrow.nav', route: { section: 'security', tab: 'escrow' } };
+const HOLDS: NavEntry = { section: 'security', key: 'secrecy.nav_holds', route: { section: 'security', tab: 'holds' } };
 const ME: NavEntry = { section: 'me', key: 'phone.tab_me', route: { section: 'me' } };
 
 /** The navigation's entries: four tabs on a phone, the side list on a desk — with
- * 系统管理 for the administrator and 保密管理 for the security officer. */
-export function navEntries(phone: boolean, isAdmin: boolean, isSecurity = false): NavEntry[] {
+ * 系统管理 for the administrator, 保密管理 for the security officer and 法律保全 for the
+ * auditor (who countersigns the release of a hold). */
+export function navEntries(phone: boolean, isAdmin: boolean, isSecurity = false, isAuditor = false): NavEntry[] {
   if (phone) return [CHANNELS, NOTICES, DIRECTORY, ME];
   if (isAdmin) return [CHANNELS, NOTICES, DIRECTORY, SETTINGS, ADMIN];
-  return isSecurity ? [CHANNELS, NOTICES, DIRECTORY, SETTINGS, SECURITY] : [CHANNELS, NOTICES, DIRECTORY, SETTINGS];
+  if (isSecurity) return [CHANNELS, NOTICES, DIRECTORY, SETTINGS, SECURITY];
+  return isAuditor ? [CHANNELS, NOTICES, DIRECTORY, SETTINGS, HOLDS] : [CHANNELS, NOTICES, DIRECTORY, SETTINGS];
 }
 
 /** The entry a page belongs to: on a phone, 设置, 系统管理, 保密管理 and 我 are all under 我. */

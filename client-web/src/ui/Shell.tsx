@@ -34,8 +34,10 @@ import * as e2e from '../e2e';
 import type { KeyEvent } from '../files/types';
 import { FilesSendContext } from './files/send/context';
 import { FilesViewProvider } from './files/scope';
-import { EscrowPage } from './security/EscrowPage';
+import { SecurityPage } from './security/SecurityPage';
 import { escrowMenu } from './security/menu';
+import { createSecrecyStore } from '../secrecy/store';
+import { SecrecyContext } from '../secrecy/context';
 
 interface Props {
   store: AppStore;
@@ -59,6 +61,10 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   useEffect(() => () => urgent.dispose(), [urgent]);
   const bumps = useStore(urgent).bumps;
   const reads = useMemo(() => createReadsStore({ request }), [me.id, session]);
+  // The ladder of secrecy levels: names, colours and rules (read once here, again after
+  // each reconnect and whenever the server says it changed).
+  const secrecy = useMemo(() => createSecrecyStore(request), [me.id, session]);
+  useEffect(() => void secrecy.load(), [secrecy]);
   useEffect(() => () => reads.dispose(), [reads]);
   // Files: the person's keys and the upload queue live as long as the person is signed
   // in here (a password change's new session keeps them); they reach the chat store of
@@ -96,6 +102,10 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
             return;
           }
           if (reshare.frame(f)) return;
+          if (f.type === 'secrecy') {
+            void secrecy.load();
+            return;
+          }
           if (reads.handleFrame(f)) return;
           notices.handleFrame(f);
           urgent.handleFrame(f);
@@ -103,6 +113,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
         // Notice and reads frames are not replayed after a reconnect: fetch what is shown again.
         onWelcome: () => {
           filesSend.keyring.forgetCached(); // key frames missed meanwhile are not replayed
+          void secrecy.load(); // the officer may have changed the levels meanwhile
           void notices.resync();
           reads.resync();
         },
@@ -183,6 +194,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   };
 
   return (
+    <SecrecyContext.Provider value={secrecy}>
     <FilesContext.Provider value={filesSend.files}>
     <FilesSendContext.Provider value={filesValue}>
     <div class={`shell shell-${route.section}${route.section === 'channels' && route.channelId ? ' shell-channel-open' : ''}${phone ? ' shell-phone' : ''}`}>
@@ -231,7 +243,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
           context that files-send provides, whose keyring it reads). */}
       <FilesViewProvider request={request} reshare={reshare}>
       <div class="shell-body">
-        <Nav chat={chat} notices={notices} org={org} route={route} isAdmin={me.role === 'admin'} isSecurity={me.role === 'security'} phone={phone} navigate={store.navigate} />
+        <Nav chat={chat} notices={notices} org={org} route={route} isAdmin={me.role === 'admin'} isSecurity={me.role === 'security'} isAuditor={me.role === 'auditor'} phone={phone} navigate={store.navigate} />
         <main id="main" class="content" tabIndex={-1} ref={mainRef}>
           <PhonePushPrompt request={request} me={me} />
           {route.section !== 'notices' ? (
@@ -271,7 +283,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
           ) : route.section === 'admin' ? (
             <AdminPage request={request} tab={route.tab} onTab={(tab) => store.navigate({ section: 'admin', tab })} />
           ) : route.section === 'security' ? (
-            <EscrowPage request={request} isSecurity={me.role === 'security'} />
+            <SecurityPage request={request} role={me.role} meId={me.id} tab={route.tab} onTab={(tab) => store.navigate({ section: 'security', tab })} secrecy={secrecy} />
           ) : (
             <NoticesSection chat={chat} notices={notices} request={request} me={me} route={route} navigate={store.navigate} />
           )}
@@ -281,10 +293,11 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
     </div>
     </FilesSendContext.Provider>
     </FilesContext.Provider>
+    </SecrecyContext.Provider>
   );
 }
 
-function Nav(p: { chat: ChatStore; notices: NoticeStore; org: string; route: Route; isAdmin: boolean; isSecurity: boolean; phone: boolean; navigate: (r: Route) => void }) {
+function Nav(p: { chat: ChatStore; notices: NoticeStore; org: string; route: Route; isAdmin: boolean; isSecurity: boolean; isAuditor: boolean; phone: boolean; navigate: (r: Route) => void }) {
   const s = useStore(p.chat);
   const unread = totalUnread(s.channels);
   const toConfirm = pendingCount(useStore(p.notices));
@@ -297,7 +310,7 @@ function Nav(p: { chat: ChatStore; notices: NoticeStore; org: string; route: Rou
   return (
     <nav class={p.phone ? 'sidenav tabbar' : 'sidenav'} aria-label={t('shell.nav')}>
       <ul>
-        {navEntries(p.phone, p.isAdmin, p.isSecurity).map((n) => (
+        {navEntries(p.phone, p.isAdmin, p.isSecurity, p.isAuditor).map((n) => (
           <li key={n.section}>
             <button
               type="button"

@@ -10,6 +10,10 @@ import { locale, t, type MessageKey } from '../../i18n';
 import { mentionAllAllowed } from '../../groups/lines';
 import { EmojiPicker } from '../reactions/EmojiPicker';
 import { useComposerFiles } from '../files/send/ComposerFiles';
+import { defaultLevel, keptLevel, pickerLevels } from '../../secrecy/compose';
+import { useLadder } from '../../secrecy/context';
+import { levelName, levelOf, textOn } from '../../secrecy/ladder';
+import '../secrecy/secrecy.css';
 
 interface Props {
   chat: ChatStore;
@@ -44,7 +48,11 @@ export function Composer(p: Props) {
   const [picks, setPicks] = useState<MentionPick[]>([]);
   const [problem, setProblem] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const [secrecy, setSecrecy] = useState(0);
+  const [chosenLevel, setSecrecy] = useState(() => defaultLevel(channel));
+  // A ceiling lowered meanwhile takes the choice down with it.
+  const secrecy = keptLevel(chosenLevel, channel);
+  const ladder = useLadder();
+  const lvl = levelOf(ladder, secrecy);
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState(false);
@@ -181,13 +189,20 @@ export function Composer(p: Props) {
   const listId = `mention-list-${channel.id}`;
   return (
     <form
-      class="composer"
+      class={`composer${!editing && secrecy >= 2 ? ` composer-lvl composer-lvl-${secrecy}` : ''}`}
+      style={!editing && secrecy >= 2 ? { '--lvl': lvl.color } : undefined}
+      data-level={editing ? undefined : secrecy}
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
       }}
     >
       {files.top}
+      {!editing && secrecy >= 2 ? (
+        <p class="composer-lvl-note" role="status" style={{ background: lvl.color, color: textOn(lvl.color) }}>
+          {t('secrecy.composing', { name: levelName(ladder, secrecy, locale.get()), days: lvl.retention_days })}
+        </p>
+      ) : null}
       {editing ? (
         <div class="composer-context">
           <span>{t('chat.editing')}</span>
@@ -269,9 +284,9 @@ export function Composer(p: Props) {
               value={secrecy}
               onChange={(e) => setSecrecy(Number((e.target as HTMLSelectElement).value))}
             >
-              {Array.from({ length: channel.max_secrecy + 1 }, (_, lvl) => (
-                <option key={lvl} value={lvl}>
-                  {lvl <= 1 ? t(`chat.secrecy.${lvl}` as MessageKey) : `${t('chat.secrecy')} ${lvl}`}
+              {pickerLevels(channel).map((n) => (
+                <option key={n} value={n}>
+                  {levelName(ladder, n, locale.get())}
                 </option>
               ))}
             </select>

@@ -6,6 +6,7 @@ import { locale, t } from '../../i18n';
 import { Modal } from '../groups/Modal';
 import { Avatar } from './Avatar';
 import { AttachmentView } from '../files/AttachmentView';
+import { LevelTag } from '../secrecy/LevelTag';
 
 /** What a forwarded message shows in place of its text: a single forward with its
  * original sender, channel and time; a merged record (合并转发) as a card that opens
@@ -22,7 +23,7 @@ export function ForwardBody({ m }: { m: Message }) {
         <p class="fwd-meta muted">
           <span class="fwd-label">{t('forward.label_forwarded')}</span> {it.sender_name} · {t('forward.from', { name: f.from_channel_name })} ·{' '}
           <time dateTime={it.created_at}>{formatDateTime(it.created_at, l)}</time>
-          {it.secrecy > 0 ? <span class="tag tag-secrecy">{t('chat.secrecy_tag')}</span> : null}
+          <LevelTag level={it.secrecy} />
         </p>
         {it.attachment ? <AttachmentView att={it.attachment} /> : null}
         {it.text || !it.attachment ? (
@@ -68,7 +69,7 @@ function Transcript({ m, title, onClose }: { m: Message; title: string; onClose:
                 <time class="muted" dateTime={it.created_at}>
                   {formatDateTime(it.created_at, l)}
                 </time>
-                {it.secrecy > 0 ? <span class="tag tag-secrecy">{t('chat.secrecy_tag')}</span> : null}
+                <LevelTag level={it.secrecy} />
               </p>
               {it.attachment ? <AttachmentView att={it.attachment} /> : null}
               {it.text || !it.attachment ? (

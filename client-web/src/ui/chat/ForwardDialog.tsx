@@ -19,6 +19,8 @@ import { locale, t } from '../../i18n';
 import { PeopleSearchBox } from '../common';
 import { useLocale, usePeopleSearch } from '../hooks';
 import { Alert, Modal } from '../groups/Modal';
+import { useLadder } from '../../secrecy/context';
+import { levelName } from '../../secrecy/ladder';
 import { Avatar } from './Avatar';
 import { useFiles } from '../../files/keyring';
 import { planRewrap, rewrapErrorText, runRewrap } from '../../files/rewrap';
@@ -63,6 +65,9 @@ export function ForwardDialog(p: Props) {
   const found = (search.results ?? []).filter((x) => x.id !== p.meId && !recent.some((c) => c.peer_id === x.id));
   const isChosen = (c: Choice) => chosen.some((x) => choiceKey(x) === choiceKey(c));
   const level = Math.max(0, ...p.messages.map((m) => m.secrecy));
+  const ladder = useLadder();
+  // A chosen place's ceiling, where the list knows it (a person's direct channel once opened).
+  const ceilingOf = (c: Choice) => (c.kind === 'channel' ? p.channels.find((x) => x.id === c.id) : p.channels.find((x) => x.kind === 'direct' && x.peer_id === c.id))?.max_secrecy;
 
   const toggle = (c: Choice) => {
     const r = toggleChoice(chosen, c);
@@ -117,7 +122,7 @@ export function ForwardDialog(p: Props) {
       const ui = toUiError(err, Date.now());
       // A refusal changes nothing: the next attempt is a new request.
       if (ui.code !== 'unavailable' && ui.code !== 'unknown_response') clientId.current = newForwardId();
-      setError(forwardErrorText(ui, targets, l, (x) => describeError(x, l)));
+      setError(forwardErrorText(ui, targets, l, (x) => describeError(x, l), { level, ladder, ceilingOf }));
       setBusy(false);
     }
   };
@@ -147,7 +152,7 @@ export function ForwardDialog(p: Props) {
         <p class="fwd-what muted" dir="auto">
           {what}
         </p>
-        {level > 0 ? <p class="fwd-secrecy-note muted">{t('forward.secrecy_note')}</p> : null}
+        {level > 0 ? <p class="fwd-secrecy-note muted">{t('secrecy.forward_note', { name: levelName(ladder, level, l) })}</p> : null}
         <label class="field-label" for="fwd-search">
           {t('forward.search')}
         </label>

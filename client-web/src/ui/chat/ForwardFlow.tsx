@@ -7,6 +7,7 @@ import { forwardable, toggleSeq, type Selection } from '../../forward/forward';
 import { MAX_FORWARD_ITEMS } from '../../forward/types';
 import { t } from '../../i18n';
 import { ForwardDialog } from './ForwardDialog';
+import { useLadder } from '../../secrecy/context';
 import type { MessageActions } from './MessageItem';
 
 /** Forwarding in a channel: 转发 from the menu, 多选 mode with its bar (逐条 / 合并 /
@@ -16,12 +17,13 @@ export function useForwarding(p: { s: ChatState; id: number; meId: number; data:
   const [selection, setSelection] = useState<Selection | undefined>();
   const [dialog, setDialog] = useState<{ seqs: number[]; merged: boolean } | undefined>();
   const [note, setNote] = useState<string>();
+  const ladder = useLadder();
 
   if (!p.request) return { actions: {}, bar: null, dialog: null, selecting: false };
   const request = p.request;
 
   const toggle = (m: Message) => {
-    if (!forwardable(m)) return;
+    if (!forwardable(m, ladder)) return;
     setSelection((s) => {
       const r = toggleSeq(s ?? { channelId: p.id, seqs: [] }, m.seq);
       setNote(r.ok ? undefined : t('forward.select_limit', { max: MAX_FORWARD_ITEMS }));
@@ -32,7 +34,7 @@ export function useForwarding(p: { s: ChatState; id: number; meId: number; data:
     forward: (m) => setDialog({ seqs: [m.seq], merged: false }),
     select: (m) => {
       setNote(undefined);
-      setSelection({ channelId: p.id, seqs: forwardable(m) ? [m.seq] : [] });
+      setSelection({ channelId: p.id, seqs: forwardable(m, ladder) ? [m.seq] : [] });
     },
     selection: selection ? { has: (seq) => selection.seqs.includes(seq), toggle } : undefined,
   };

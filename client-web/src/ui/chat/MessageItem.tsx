@@ -13,6 +13,8 @@ import { Avatar } from './Avatar';
 import { ForwardBody } from './ForwardBody';
 import { longPress, MessageMenu } from './MessageMenu';
 import { RichText } from './RichText';
+import { LevelTag } from '../secrecy/LevelTag';
+import { useLadder } from '../../secrecy/context';
 import { SystemLine } from './SystemLine';
 import { AttachmentView } from '../files/AttachmentView';
 import { previewOf } from '../../files/gallery';
@@ -45,6 +47,8 @@ interface Props {
   names: Names;
   meId: number;
   quoted?: Message;
+  /** The replied-to message was deleted (retention): its quote says so. */
+  quotedGone?: boolean;
   actions: MessageActions;
 }
 
@@ -54,10 +58,11 @@ function mentionNames(m: { mentions?: number[]; mention_all?: boolean }, names: 
   return out;
 }
 
-export function MessageItem({ m, compact, names, meId, quoted, actions }: Props) {
+export function MessageItem({ m, compact, names, meId, quoted, quotedGone, actions }: Props) {
   const l = locale.get();
   const [menu, setMenu] = useState<{ x: number; y: number } | undefined>();
   const readersMenu = useReadersMenu();
+  const ladder = useLadder();
   if (m.kind === 'system') return <SystemLine m={m} names={names} meId={meId} />;
   const name = personName(m.sender_id, names);
   if (m.recalled_at) {
@@ -92,7 +97,7 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
         if (e.clientX === 0 && e.clientY === 0) openMenu(r.left + 48, r.top + 24);
         else openMenu(e.clientX, e.clientY);
       }}
-      onClick={sel && forwardable(m) ? () => sel.toggle(m) : undefined}
+      onClick={sel && forwardable(m, ladder) ? () => sel.toggle(m) : undefined}
       {...press}
     >
       {sel ? (
@@ -100,7 +105,7 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
           type="checkbox"
           class="msg-select"
           checked={selected}
-          disabled={!forwardable(m)}
+          disabled={!forwardable(m, ladder)}
           aria-label={t('forward.select_toggle')}
           onClick={(e) => e.stopPropagation()}
           onChange={() => sel.toggle(m)}
@@ -121,14 +126,14 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
             <time class="msg-time" dateTime={m.created_at} title={formatDateTime(m.created_at, l)}>
               {formatTime(m.created_at)}
             </time>
-            {m.secrecy > 0 ? <span class="tag tag-secrecy">{t('chat.secrecy_tag')}</span> : null}
+            <LevelTag level={m.secrecy} />
           </header>
         )}
-        {m.reply_to ? <Quote seq={m.reply_to} quoted={quoted} names={names} onJump={actions.jumpTo} /> : null}
-        {/* A message grouped under the sender's previous one has no header: its 内部 tag goes before its text, never lost. */}
+        {m.reply_to ? <Quote seq={m.reply_to} quoted={quoted} gone={quotedGone} names={names} onJump={actions.jumpTo} /> : null}
+        {/* A message grouped under the sender's previous one has no header: its level tag (内部, 秘密 …) goes before its text, never lost. */}
         {m.forward ? (
           <>
-            {compact && m.secrecy > 0 ? <span class="tag tag-secrecy msg-compact-tag">{t('chat.secrecy_tag')}</span> : null}
+            {compact ? <LevelTag level={m.secrecy} class="msg-compact-tag" /> : null}
             <ForwardBody m={m} />
           </>
         ) : (
@@ -137,7 +142,7 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
             {m.attachment ? <AttachmentView att={m.attachment} /> : null}
             {m.text || !m.attachment || m.edited_at || (compact && m.secrecy > 0) ? (
               <div class="msg-text" dir="auto">
-                {compact && m.secrecy > 0 ? <span class="tag tag-secrecy msg-compact-tag">{t('chat.secrecy_tag')}</span> : null}
+                {compact ? <LevelTag level={m.secrecy} class="msg-compact-tag" /> : null}
                 <RichText text={m.text} mentionNames={mentionNames(m, names)} myNames={[myName, t('chat.mention_all'), MENTION_ALL_ZH]} />
                 {m.edited_at ? <span class="msg-edited">{t('chat.edited')}</span> : null}
               </div>
@@ -187,6 +192,7 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
           items={menuItems({
             m,
             locale: l,
+            ladder,
             canEdit: actions.canEdit(m),
             canRecall: actions.canRecall(m),
             selecting: !!sel,
@@ -203,9 +209,10 @@ export function MessageItem({ m, compact, names, meId, quoted, actions }: Props)
   );
 }
 
-function Quote({ seq, quoted, names, onJump }: { seq: number; quoted?: Message; names: Names; onJump: (seq: number) => void }) {
+function Quote({ seq, quoted, gone, names, onJump }: { seq: number; quoted?: Message; gone?: boolean; names: Names; onJump: (seq: number) => void }) {
   let text: string;
-  if (!quoted) text = t('chat.quote_missing');
+  if (!quoted && gone) text = t('secrecy.quote_deleted');
+  else if (!quoted) text = t('chat.quote_missing');
   else if (quoted.recalled_at) text = t('chat.quote_recalled');
   else text = `${personName(quoted.sender_id, names)}: ${previewText(previewOf(quoted, locale.get()), 80)}`;
   return (

@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Timeline as TimelineData } from '../../chat/timeline';
-import { findMessage } from '../../chat/timeline';
+import { findMessage, isGone } from '../../chat/timeline';
 import type { Row } from '../../chat/view';
 import type { Names } from '../../chat/view';
 import { t } from '../../i18n';
@@ -207,6 +207,7 @@ export function Timeline(p: Props) {
                   names={p.names}
                   meId={p.meId}
                   quoted={r.message.reply_to ? findMessage(p.data, r.message.reply_to) : undefined}
+                  quotedGone={r.message.reply_to ? isGone(p.data, r.message.reply_to) : undefined}
                   actions={actions}
                 />
               );

@@ -23,6 +23,7 @@ import { formatTime } from '../../format';
 import { locale, t, type MessageKey } from '../../i18n';
 import { useLocale } from '../hooks';
 import { FileIcon } from './FileIcon';
+import { LevelTag } from '../secrecy/LevelTag';
 import { useColumns } from './AttachmentView';
 import { useAttachmentPlace, useFilesView } from './scope';
 
@@ -194,6 +195,7 @@ export function FileList({ request, channelId, names, onClose }: Props) {
                         <span class="fv-file-sub muted">
                           {m ? `${formatSize(m.size, l)} · ` : ''}
                           {sender} · <time dateTime={r.file.created_at}>{formatTime(r.file.created_at)}</time>
+                          <LevelTag level={r.file.secrecy} />
                         </span>
                         {r.error ? <span class="fv-file-err">{openErrorText(new FileOpenError(r.error), l)}</span> : null}
                       </span>

@@ -97,6 +97,22 @@ export function MePage(p: Props) {
               </a>
             </li>
           ) : null}
+          {me.role === 'auditor' ? (
+            <li>
+              <a
+                class="me-link"
+                href="/security/holds"
+                onClick={(e) => {
+                  if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+                  e.preventDefault();
+                  p.navigate({ section: 'security', tab: 'holds' });
+                }}
+              >
+                <span class="me-link-title">{t('secrecy.nav_holds')}</span>
+                <span class="me-link-hint">{t('secrecy.holds_me_hint')}</span>
+              </a>
+            </li>
+          ) : null}
           <li class="me-row">
             <span class="me-link-title">{t('me.language')}</span>
             <LanguageSwitch />

@@ -4,7 +4,11 @@ import type { Channel } from '../../chat/types';
 import { loadOrg, searchPeople } from '../../directory/load';
 import { buildTree, preorder } from '../../directory/tree';
 import type { OrgTree, Person } from '../../directory/types';
-import { t } from '../../i18n';
+import { locale, t } from '../../i18n';
+import { pickerLevels } from '../../secrecy/compose';
+import { useLadder } from '../../secrecy/context';
+import { levelName, TOP_LEVEL } from '../../secrecy/ladder';
+import { noticeLevelError } from '../../secrecy/errors';
 import {
   checkPublish,
   emptyPublishForm,
@@ -66,6 +70,20 @@ export function PublishDialog({ s, store, request, me, channels, onClose, onPubl
   const draftState = useStore<Pick<NoticeDraftState, 'phase' | 'people'>>(draft ?? NO_DRAFT);
 
   useEffect(() => () => store.clearError('publish'), [store]);
+  const ladder = useLadder();
+  // Above the ceiling of a channel it would be pinned in: say which, and what it allows.
+  const levelError = s.errors.publish
+    ? noticeLevelError(
+        s.errors.publish,
+        form.secrecy,
+        form.channels.map((id) => {
+          const c = channels.find((x) => x.id === id);
+          return c ? { name: c.name, max: c.max_secrecy } : undefined;
+        }),
+        ladder,
+        locale.get(),
+      )
+    : undefined;
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -99,10 +117,10 @@ export function PublishDialog({ s, store, request, me, channels, onClose, onPubl
           </label>
           <fieldset class="ntc-fieldset ntc-inline">
             <legend class="ntc-legend-title">{t('notices.f_secrecy')}</legend>
-            {([0, 1] as const).map((v) => (
+            {pickerLevels({ max_secrecy: TOP_LEVEL }).map((v) => (
               <label key={v} class="ntc-check">
-                <input type="radio" name={`${ID}-secrecy`} checked={form.secrecy === v} onChange={() => set({ secrecy: v })} />
-                <span>{t(v ? 'notices.secrecy_1' : 'notices.secrecy_0')}</span>
+                <input type="radio" name={`${ID}-secrecy`} value={v} checked={form.secrecy === v} onChange={() => set({ secrecy: v })} />
+                <span>{levelName(ladder, v, locale.get())}</span>
               </label>
             ))}
           </fieldset>
@@ -145,7 +163,7 @@ export function PublishDialog({ s, store, request, me, channels, onClose, onPubl
         </fieldset>
 
         {draft ? <PublishProgress draft={draft} /> : null}
-        <FormEnd error={s.errors.publish} busy={busy} busyLabel={publishPhaseLabel(draftState) ?? t('notices.publishing')} submitLabel={t('notices.publish_submit')} onCancel={onClose} />
+        <FormEnd error={s.errors.publish} errorText={levelError} busy={busy} busyLabel={publishPhaseLabel(draftState) ?? t('notices.publishing')} submitLabel={t('notices.publish_submit')} onCancel={onClose} />
       </form>
     </Modal>
   );

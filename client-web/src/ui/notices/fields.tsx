@@ -125,11 +125,11 @@ export function DeadlineFields(p: { idPrefix: string; date: string; time: string
 
 /** The end of a notice dialog's form: the server's refusal, if any, then 取消 and the
  * submit button, which says what it is doing while busy. */
-export function FormEnd(p: { error?: UiError; busy: boolean; busyLabel: string; submitLabel: string; danger?: boolean; onCancel: () => void }) {
+export function FormEnd(p: { error?: UiError; errorText?: string; busy: boolean; busyLabel: string; submitLabel: string; danger?: boolean; onCancel: () => void }) {
   return (
     <>
       <p class="form-error" role="alert" hidden={!p.error}>
-        {p.error ? noticeError(p.error) : ''}
+        {p.error ? (p.errorText ?? noticeError(p.error)) : ''}
       </p>
       <div class="form-actions">
         <button type="button" class="btn btn-secondary" onClick={p.onCancel}>

@@ -6,6 +6,7 @@ import type { NoticeState } from '../../notices/store';
 import { isPast, shortDateTime } from '../../notices/time';
 import type { Notice } from '../../notices/types';
 import { isUrgent, rowState, type RowState } from '../../notices/view';
+import { LevelTag } from '../secrecy/LevelTag';
 
 const STATE_KEYS: Record<RowState, MessageKey | undefined> = {
   pending: 'notices.state_pending',
@@ -27,7 +28,7 @@ export function Tags({ n }: { n: Pick<Notice, 'priority' | 'secrecy'> }) {
   return (
     <>
       {isUrgent(n) ? <span class="ntc-tag ntc-tag-urgent">{t('notices.urgent')}</span> : null}
-      {n.secrecy >= 1 ? <span class="ntc-tag ntc-tag-internal">{t('notices.internal')}</span> : null}
+      <LevelTag level={n.secrecy} class="ntc-level" />
     </>
   );
 }

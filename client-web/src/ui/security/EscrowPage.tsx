@@ -39,6 +39,16 @@ export function EscrowPage({ request, isSecurity }: { request: Request; isSecuri
   );
 }
 
+/** The escrow tab of 保密管理 (SecurityPage): the key, and 案件调取. */
+export function EscrowSections({ request }: { request: Request }) {
+  return (
+    <>
+      <KeySection request={request} />
+      <CaseOpen request={request} />
+    </>
+  );
+}
+
 /** The current key and how it is set. */
 function KeySection({ request }: { request: Request }) {
   const l = useLocale();

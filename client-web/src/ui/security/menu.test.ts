@@ -6,12 +6,31 @@ import type { Message } from '../../chat/types';
 import { currentSection, navEntries } from '../../phone/layout';
 import { parseRoute, pathFor } from '../../router';
 import { escrowMenu } from './menu';
+import { securityTabs } from './tabs';
 
 describe('the 保密管理 page', () => {
   it('lives at /security/escrow', () => {
     expect(parseRoute('/security/escrow')).toEqual({ section: 'security', tab: 'escrow' });
     expect(parseRoute('/security')).toEqual({ section: 'security', tab: 'escrow' });
     expect(pathFor({ section: 'security', tab: 'escrow' })).toBe('/security/escrow');
+  });
+
+  it('has the tabs 密级设置 (/security/levels) and 法律保全 (/security/holds); anything else is the escrow tab', () => {
+    expect(parseRoute('/security/levels')).toEqual({ section: 'security', tab: 'levels' });
+    expect(parseRoute('/security/holds')).toEqual({ section: 'security', tab: 'holds' });
+    expect(parseRoute('/security/nope')).toEqual({ section: 'security', tab: 'escrow' });
+    expect(pathFor({ section: 'security', tab: 'holds' })).toBe('/security/holds');
+  });
+
+  it('gives the auditor 法律保全 (to countersign) and the officer all three tabs', () => {
+    const auditor = navEntries(false, false, false, true);
+    expect(auditor.map((n) => n.section)).toEqual(['channels', 'notices', 'directory', 'settings', 'security']);
+    expect(auditor.at(-1)?.route).toEqual({ section: 'security', tab: 'holds' });
+    expect(navEntries(false, false, false, false).map((n) => n.section)).not.toContain('security');
+    expect(securityTabs('security')).toEqual(['escrow', 'levels', 'holds']);
+    expect(securityTabs('auditor')).toEqual(['holds']);
+    expect(securityTabs('admin')).toEqual([]);
+    expect(securityTabs('staff')).toEqual([]);
   });
 
   it('is in the side navigation of the security officer only, and under 我 on a phone', () => {
