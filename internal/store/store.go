@@ -272,6 +272,7 @@ type Store interface {
 	Keys
 	Attachments
 	Files
+	Secrecy
 
 	// InTx runs fn with a Store bound to one transaction, committed when fn returns nil
 	// and rolled back otherwise. Nested InTx calls join the outer transaction.
