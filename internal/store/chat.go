@@ -50,11 +50,11 @@ type Channel struct {
 	// leaves them alone.
 	MaxSecrecy     int
 	DefaultSecrecy int
-	CreatedBy  int64
-	CreatedAt  time.Time
-	Archived   bool
-	LastSeq    int64 // the sequence number of the newest message; 0 when empty
-	Epoch      int64 // bumped when history is restored from a backup; starts at 1
+	CreatedBy      int64
+	CreatedAt      time.Time
+	Archived       bool
+	LastSeq        int64 // the sequence number of the newest message; 0 when empty
+	Epoch          int64 // bumped when history is restored from a backup; starts at 1
 	// AutoName: a group created without a typed name, named from its members; the
 	// chat service renames it as people join and leave until someone names it.
 	AutoName bool
