@@ -23,12 +23,16 @@ const (
 	// OpenEscrow: fetch a file's escrow wrap for an investigation (case number and reason
 	// required, audited). The security officer's alone.
 	OpenEscrow Permission = "escrow.open"
+	// ManageSecrecy: the secrecy ladder (names, colours, rules of each level) and every
+	// channel's ceiling and usual level. The security officer's alone (保密员): the
+	// administrator who runs the system must not decide what may leave it.
+	ManageSecrecy Permission = "secrecy.manage"
 )
 
 var matrix = map[store.Role]map[Permission]bool{
 	store.RoleStaff:    {ReadDirectory: true},
 	store.RoleLeader:   {ReadDirectory: true},
-	store.RoleSecurity: {ReadDirectory: true, ReadAudit: true, ManageEscrow: true, OpenEscrow: true},
+	store.RoleSecurity: {ReadDirectory: true, ReadAudit: true, ManageEscrow: true, OpenEscrow: true, ManageSecrecy: true},
 	store.RoleAuditor:  {ReadDirectory: true, ReadAudit: true},
 	store.RoleAdmin:    {ReadDirectory: true, ManageUsers: true, ManageOrg: true, ManageConfig: true},
 }

@@ -33,6 +33,11 @@ func TestThreeRoleSeparation(t *testing.T) {
 		{store.RoleAuditor, OpenEscrow, false},
 		{store.RoleLeader, ManageEscrow, false},
 		{store.RoleStaff, OpenEscrow, false},
+		{store.RoleSecurity, ManageSecrecy, true},
+		{store.RoleAdmin, ManageSecrecy, false}, // the administrator cannot decide what may leave the system
+		{store.RoleAuditor, ManageSecrecy, false},
+		{store.RoleLeader, ManageSecrecy, false},
+		{store.RoleStaff, ManageSecrecy, false},
 		{store.Role("root"), ReadDirectory, false},
 	}
 	for _, tc := range cases {

@@ -25,6 +25,7 @@ import (
 	"govchat/internal/push"
 	"govchat/internal/quiet"
 	"govchat/internal/ratelimit"
+	"govchat/internal/secrecy"
 	"govchat/internal/store"
 )
 
@@ -85,6 +86,9 @@ type Deps struct {
 	Keys *keys.Service
 	// Files are uploads and downloads of encrypted files; nil leaves them out.
 	Files *files.Service
+	// Secrecy is the secrecy ladder and the channels' ceilings; nil leaves its
+	// endpoints out.
+	Secrecy *secrecy.Service
 }
 
 // API serves HTTP.
@@ -110,6 +114,7 @@ type API struct {
 	blobs       blob.Store
 	keys        *keys.Service
 	files       *files.Service
+	secrecy     *secrecy.Service
 
 	secure       bool          // public URL is https: cookies get Secure, responses HSTS
 	publicOrigin origin.Origin // what a browser's Origin must be; none: the request's host
@@ -137,6 +142,7 @@ func New(d Deps) http.Handler {
 	a.blobs = d.Blobs
 	a.keys = d.Keys
 	a.files = d.Files
+	a.secrecy = d.Secrecy
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

@@ -134,6 +134,14 @@ func (a *API) routes() http.Handler {
 		mux.HandleFunc("DELETE /api/v1/uploads/{id}", a.authed(false, a.serve(a.cancelUpload)))
 		mux.HandleFunc("GET /api/v1/files/{id}", a.authed(false, a.download))
 	}
+	if a.secrecy != nil {
+		// Secrecy levels (§4.18): every session reads the ladder; the security officer
+		// alone changes it and the channels' ceilings.
+		mux.HandleFunc("GET /api/v1/secrecy", a.authed(false, a.serve(a.getSecrecy)))
+		mux.HandleFunc("PUT /api/v1/secrecy/levels", a.requires(authz.ManageSecrecy, a.serve(a.putSecrecyLevels)))
+		mux.HandleFunc("GET /api/v1/secrecy/channels", a.requires(authz.ManageSecrecy, a.serve(a.listChannelSecrecy)))
+		mux.HandleFunc("PUT /api/v1/secrecy/channels/{id}", a.requires(authz.ManageSecrecy, a.serve(a.putChannelSecrecy)))
+	}
 	if a.presenceOf != nil {
 		mux.HandleFunc("GET /api/v1/presence", a.authed(false, a.presence))
 	}
