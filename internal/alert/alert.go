@@ -63,8 +63,8 @@ type Deps struct {
 	// where its level's push_text allows. Nil: the default ladder.
 	Secrecy Ladder
 	Audit   *audit.Recorder
-	Log    *slog.Logger
-	Now    func() time.Time
+	Log     *slog.Logger
+	Now     func() time.Time
 }
 
 // Ladder is the secrecy ladder (internal/secrecy), level 0 first.

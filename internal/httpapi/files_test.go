@@ -193,7 +193,7 @@ func newFilesEnv(t *testing.T, s store.Store, exec execFunc, o filesOpt) *filesE
 		e.svc = files.New(files.Deps{
 			Store: store.Narrow(s, func(tx store.Store) files.Tx { return tx }),
 			Blobs: e.blobs, Audit: d.Audit, Log: d.Log, Now: d.Now,
-			Limiter: ratelimit.New(o.perMinute, o.perMinute, 1000, d.Now),
+			Limiter: ratelimit.New(o.perMinute, o.perMinute, 1000, d.Now), Secrecy: d.Secrecy,
 		}, o.limits)
 		d.Files = e.svc
 		e.deps = *d
