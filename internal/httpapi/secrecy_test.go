@@ -99,11 +99,25 @@ func TestSecrecyLevelsPut(t *testing.T) {
 			{"a short colour", with(func(ls []protocol.SecrecyLevel) []protocol.SecrecyLevel { ls[1].Color = "#fff"; return ls }), "levels[1].color"},
 			{"a colour that is not hex", with(func(ls []protocol.SecrecyLevel) []protocol.SecrecyLevel { ls[1].Color = "#ggg000"; return ls }), "levels[1].color"},
 			{"an empty name", with(func(ls []protocol.SecrecyLevel) []protocol.SecrecyLevel { ls[0].Name = "  "; return ls }), "levels[0].name"},
-			{"a name of nine characters", with(func(ls []protocol.SecrecyLevel) []protocol.SecrecyLevel { ls[0].Name = "一二三四五六七八九"; return ls }), "levels[0].name"},
-			{"an English name of 25", with(func(ls []protocol.SecrecyLevel) []protocol.SecrecyLevel { ls[0].NameEn = strings.Repeat("a", 25); return ls }), "levels[0].name_en"},
+			{"a name of nine characters", with(func(ls []protocol.SecrecyLevel) []protocol.SecrecyLevel {
+				ls[0].Name = "一二三四五六七八九"
+				return ls
+			}), "levels[0].name"},
+			{"an English name of 25", with(func(ls []protocol.SecrecyLevel) []protocol.SecrecyLevel {
+				ls[0].NameEn = strings.Repeat("a", 25)
+				return ls
+			}), "levels[0].name_en"},
 			{"two levels of one name", with(func(ls []protocol.SecrecyLevel) []protocol.SecrecyLevel { ls[2].Name = "内部"; return ls }), "levels[2].name"},
-			{"秘密 looser than 敏感 on forwarding", with(func(ls []protocol.SecrecyLevel) []protocol.SecrecyLevel { ls[3].Forward = true; ls[2].Forward = false; return ls }), "levels[3].forward"},
-			{"内部 with push text under a 公开 without", with(func(ls []protocol.SecrecyLevel) []protocol.SecrecyLevel { ls[0].PushText = false; ls[1].PushText = true; return ls }), "levels[1].push_text"},
+			{"秘密 looser than 敏感 on forwarding", with(func(ls []protocol.SecrecyLevel) []protocol.SecrecyLevel {
+				ls[3].Forward = true
+				ls[2].Forward = false
+				return ls
+			}), "levels[3].forward"},
+			{"内部 with push text under a 公开 without", with(func(ls []protocol.SecrecyLevel) []protocol.SecrecyLevel {
+				ls[0].PushText = false
+				ls[1].PushText = true
+				return ls
+			}), "levels[1].push_text"},
 			{"a watermark dropped above", with(func(ls []protocol.SecrecyLevel) []protocol.SecrecyLevel { ls[3].Watermark = false; return ls }), "levels[3].watermark"},
 			{"an unknown field", `{"levels":[],"retention":1}`, ""},
 		}

@@ -18,7 +18,6 @@ import (
 	"govchat/protocol"
 )
 
-
 // twoNodes are two servers over one database and one bus, with clocks they share.
 func twoNodes(t *testing.T, s store.Store, now func() time.Time) (a, b *secrecy.Service, bs *bus.Memory) {
 	t.Helper()
