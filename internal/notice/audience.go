@@ -18,10 +18,10 @@ type orgView struct {
 	depts       org.Tree[store.Department]
 	parties     org.Tree[store.PartyOrg]
 	users       map[int64]store.User
-	deptMembers map[int64][]int64 // department → users (any membership)
-	partyMembs  map[int64][]int64 // party org → users
-	primary     map[int64]int64   // user → primary department
-	leaderCache map[int64][]int64 // department → its leaders (heads.go)
+	deptMembers map[int64][]int64  // department → users (any membership)
+	partyMembs  map[int64][]int64  // party org → users
+	primary     map[int64]int64    // user → primary department
+	leaderCache map[int64][]int64  // department → its leaders (heads.go)
 	deptList    []store.Department // as ListDepartments gave them (tree order for tallies)
 }
 
