@@ -226,3 +226,13 @@ type ChannelFiles struct {
 	Files   []ChannelFile `json:"files"`
 	HasMore bool          `json:"has_more"`
 }
+
+// Purposes of a download (GET /api/v1/files/{id}?purpose=…, §4.15, §4.18): what the
+// client will do with what it decrypts. view (the default) shows it in the page; save
+// writes the original out of the browser, which the file's level may forbid
+// (download_not_allowed). The server cannot see which a client does: the rule binds
+// govchat's clients, and the trail records which each download said.
+const (
+	DownloadView = "view"
+	DownloadSave = "save"
+)

@@ -46,6 +46,11 @@ type SecrecyConfig struct {
 	UpdatedBy int64          `json:"updated_by,omitempty"`
 }
 
+// TypeSecrecy is the server → client frame on each user's topic that says the ladder
+// changed (§4.18, §7): its data is the new SecrecyConfig, which replaces the client's.
+// A client that was offline reads GET /api/v1/secrecy again when it reconnects.
+const TypeSecrecy = "secrecy"
+
 // PutSecrecyLevelsRequest is the body of PUT /api/v1/secrecy/levels (secrecy.manage):
 // the whole ladder, every level in order.
 type PutSecrecyLevelsRequest struct {

@@ -28,6 +28,7 @@ import (
 	"govchat/internal/push"
 	"govchat/internal/quiet"
 	"govchat/internal/retention"
+	"govchat/internal/secrecy"
 	"govchat/internal/store"
 	"govchat/internal/webui"
 )
@@ -84,6 +85,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	if err := quietSvc.SetDefaultZone(cfg.TimeZone); err != nil {
 		return fmt.Errorf("quiet hours: %w", err)
 	}
+	// Secrecy levels: the ladder every rule below reads, cached, dropped on every node
+	// when the security officer changes it.
+	secrecySvc := secrecy.New(secrecy.Deps{Store: store.Narrow(a.store, func(tx store.Store) secrecy.Tx { return tx }),
+		Bus: b, Audit: a.audit, Log: log, Now: a.now})
+	stopSecrecy, err := secrecySvc.Listen(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopSecrecy()
 	// Web Push: the VAPID keys come from the configuration or the database (generated
 	// on first start); the worker below sends what the queue holds.
 	pushSvc, err := push.New(a.store, log, a.now, push.Options{
@@ -97,8 +107,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	alerts := alert.New(alert.Deps{
 		Store: a.store, Pusher: pushAdapter{pushSvc}, Policy: policyOf(quietSvc),
 		Online: sh.presence.Online, Active: sh.presence.Active, PushWhenIdle: pushWhenIdle(a.store),
-		Levels: a.store.ListChannelNotify,
-		Audit:  a.audit, Log: log, Now: a.now,
+		Levels: a.store.ListChannelNotify, Secrecy: secrecySvc,
+		Audit: a.audit, Log: log, Now: a.now,
 	}, alert.Options{Preview: cfg.PushPreview, BreakthroughPerWeek: cfg.BreakthroughPerWeek})
 	defer alerts.Close()
 	chatOpt.Alerts = alerts
@@ -113,6 +123,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	keysSvc := keys.New(store.Narrow(a.store, func(tx store.Store) keys.Tx { return tx }), b, a.audit, log, a.now,
 		keys.RequestLimits{PerUser: sh.keyRequests, PerFile: sh.keyRequestOnce})
 	chatOpt.Files = keysSvc
+	chatOpt.Secrecy = secrecySvc
 	chatSvc := chat.New(a.store, b, log, a.now, chatOpt)
 	defer chatSvc.Close()
 	// Department and party channels follow the org tree: bring them in line now (the
@@ -145,7 +156,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	// Encrypted files: ciphertext parts in the blob store, their records in the database.
 	filesSvc := files.New(files.Deps{
 		Store: store.Narrow(a.store, func(tx store.Store) files.Tx { return tx }),
-		Blobs: blobs, Audit: a.audit, Limiter: sh.uploadLimit, Log: log, Now: a.now,
+		Blobs: blobs, Audit: a.audit, Limiter: sh.uploadLimit, Log: log, Now: a.now, Secrecy: secrecySvc,
 	}, files.Limits{MaxFileSize: cfg.MaxFileSize, Quota: cfg.StorageQuota})
 	defer filesSvc.Close()
 
@@ -158,7 +169,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		shredder = ks
 	}
 	sweeper := retention.New(retention.Deps{
-		Store: a.store, Levels: retention.DefaultLevels{}, Shredder: shredder,
+		Store: a.store, Levels: secrecySvc, Shredder: shredder,
 		Publisher: busevent.NewPublisher(b, log), Audit: a.audit, Log: log, Now: a.now,
 	}, retention.Options{Batch: retention.BatchFor(a.store.Backend())})
 
@@ -187,6 +198,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Keys:        keysSvc,
 		Files:       filesSvc,
 		Holds:       holdsSvc,
+		Secrecy:     secrecySvc,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)

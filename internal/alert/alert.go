@@ -59,9 +59,35 @@ type Deps struct {
 	// Levels returns members' notification levels in a channel (all, mentions, none);
 	// nil, or a member absent: all.
 	Levels func(ctx context.Context, channelID int64) (map[int64]string, error)
-	Audit  *audit.Recorder
-	Log    *slog.Logger
-	Now    func() time.Time
+	// Secrecy is the secrecy ladder: a push shows a message's or notice's text only
+	// where its level's push_text allows. Nil: the default ladder.
+	Secrecy Ladder
+	Audit   *audit.Recorder
+	Log     *slog.Logger
+	Now     func() time.Time
+}
+
+// Ladder is the secrecy ladder (internal/secrecy), level 0 first.
+type Ladder interface {
+	Levels(ctx context.Context) ([]protocol.SecrecyLevel, error)
+}
+
+// pushText reports whether a push may show the text of something at level: the
+// level's push_text rule. A ladder that cannot be read shows no text (fail closed).
+func (a *Dispatcher) pushText(ctx context.Context, level int) (bool, string) {
+	levels := protocol.DefaultSecrecyLevels()
+	if a.d.Secrecy != nil {
+		ls, err := a.d.Secrecy.Levels(ctx)
+		if err != nil {
+			a.d.Log.Warn("alert: secrecy levels unknown; pushing without text", "err", err)
+			return false, ""
+		}
+		levels = ls
+	}
+	if level < 0 || level >= len(levels) {
+		return false, ""
+	}
+	return levels[level].PushText, levels[level].Name
 }
 
 // Options are the alerting rules from the configuration.

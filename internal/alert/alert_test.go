@@ -12,6 +12,7 @@ import (
 
 	"govchat/internal/audit"
 	"govchat/internal/quiet"
+	"govchat/internal/secrecy"
 	"govchat/internal/store"
 	"govchat/internal/store/storetest"
 	"govchat/protocol"
@@ -236,21 +237,32 @@ func TestWhoIsPushedAtOnce(t *testing.T) {
 }
 
 func TestPushesSayNoMoreThanAllowed(t *testing.T) {
+	// The officer's own ladder: 公开 loses push text, 内部 gains it — which a check of
+	// "level 0" instead of the level's rule would get wrong both ways.
+	custom := protocol.DefaultSecrecyLevels()
+	custom[0].PushText, custom[1].PushText = false, true
+	custom[0].Forward = true
 	cases := []struct {
 		name     string
 		preview  string
+		ladder   secrecy.Static
 		secrecy  int
 		wantBody string
 		hidden   string
 	}{
-		{"text of a 普通 message", PreviewText, 0, "wangjianguo：预算草案周五前报送", ""},
-		{"never the text of a 内部 message", PreviewText, 1, "有一条内部消息，请在应用中查看", "预算草案"},
-		{"only the channel when configured", PreviewChannel, 0, "有新消息", "预算草案"},
-		{"not even the channel", PreviewNone, 0, "您有新消息", "预算工作组"},
+		{"text of a 普通 message", PreviewText, nil, 0, "wangjianguo：预算草案周五前报送", ""},
+		{"never the text of a 内部 message", PreviewText, nil, 1, "有一条内部消息，请在应用中查看", "预算草案"},
+		{"never the text of a 敏感 message", PreviewText, nil, 2, "有一条敏感消息，请在应用中查看", "预算草案"},
+		{"never the text of a 秘密 message", PreviewText, nil, 3, "有一条秘密消息，请在应用中查看", "预算草案"},
+		{"no text where the ladder withholds it at 公开", PreviewText, custom, 0, "有一条公开消息，请在应用中查看", "预算草案"},
+		{"text where the ladder allows it at 内部", PreviewText, custom, 1, "wangjianguo：预算草案周五前报送", ""},
+		{"only the channel when configured", PreviewChannel, nil, 0, "有新消息", "预算草案"},
+		{"not even the channel", PreviewNone, nil, 0, "您有新消息", "预算工作组"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, Options{Preview: tc.preview})
+			w.a.d.Secrecy = tc.ladder
 			*w.clock = at(2026, 4, 27, 10, 0)
 			w.say(w.leader.ID, "预算草案周五前报送", func(m *store.Message) { m.Secrecy = tc.secrecy })
 			got := w.rec.take()
@@ -417,4 +429,32 @@ func TestIdleMemberWithPushWhenIdleGetsTheMessage(t *testing.T) {
 	active[w.b] = true // b comes back to the page
 	w.say(w.leader.ID, "地点：三楼会议室", nil)
 	w.rec.to()(t)
+}
+
+func TestNoticePushesFollowTheLadder(t *testing.T) {
+	custom := protocol.DefaultSecrecyLevels()
+	custom[0].PushText = false
+	cases := []struct {
+		name      string
+		ladder    secrecy.Static
+		secrecy   int
+		wantTitle string
+	}{
+		{"a 公开 notice's title", nil, 0, "通知：防汛工作安排"},
+		{"not a 敏感 notice's", nil, 2, "通知"},
+		{"not a 公开 one where the ladder withholds it", custom, 0, "通知"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t, Options{Preview: PreviewText})
+			w.a.d.Secrecy = tc.ladder
+			*w.clock = at(2026, 4, 27, 10, 0)
+			n := store.Notice{ID: 7, AuthorID: w.leader.ID, Title: "防汛工作安排", Priority: protocol.NoticeNormal, Secrecy: tc.secrecy}
+			w.a.notice(context.Background(), n, protocol.NoticeEventPublished, protocol.PushNotice, []int64{w.b})
+			got := w.rec.take()
+			if len(got) != 1 || got[0].p.Payload.Title != tc.wantTitle {
+				t.Fatalf("pushes %+v", got)
+			}
+		})
+	}
 }

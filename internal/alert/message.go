@@ -53,7 +53,8 @@ func (a *Dispatcher) message(ctx context.Context, m store.Message) {
 			plain = append(plain, uid)
 		}
 	}
-	base := a.messagePayload(ch, m, sender)
+	text, levelName := a.pushText(ctx, m.Secrecy)
+	base := a.messagePayload(ch, m, sender, text, levelName)
 	topic := fmt.Sprintf("c%d", ch.ID)
 	if len(direct) > 0 {
 		p := base
@@ -63,7 +64,7 @@ func (a *Dispatcher) message(ctx context.Context, m store.Message) {
 	if len(mentioned) > 0 {
 		p := base
 		p.Kind = protocol.PushMention
-		if a.opt.Preview != PreviewText || m.Secrecy != 0 {
+		if a.opt.Preview != PreviewText || !text {
 			p.Body = "有人@了您" // says why without saying what
 		}
 		a.deliver(ctx, mentioned, store.AlertMention, Push{Payload: p, Topic: topic, TTL: pushTTL})
@@ -75,9 +76,10 @@ func (a *Dispatcher) message(ctx context.Context, m store.Message) {
 	}
 }
 
-// messagePayload is what a push may say about m: its text only at level 0 and with the
-// text preview; otherwise where it came from, or nothing at all.
-func (a *Dispatcher) messagePayload(ch store.Channel, m store.Message, sender string) protocol.PushPayload {
+// messagePayload is what a push may say about m: its text only where its level's
+// push_text allows (text) and with the text preview; otherwise its level's name
+// (levelName) and where it came from, or nothing at all.
+func (a *Dispatcher) messagePayload(ch store.Channel, m store.Message, sender string, text bool, levelName string) protocol.PushPayload {
 	p := protocol.PushPayload{URL: fmt.Sprintf("/c/%d", ch.ID), Tag: fmt.Sprintf("c%d", ch.ID)}
 	where := ch.Name
 	if ch.Kind == store.ChannelDirect {
@@ -92,13 +94,16 @@ func (a *Dispatcher) messagePayload(ch store.Channel, m store.Message, sender st
 		p.Body = "有新消息"
 	default:
 		p.Title = where
-		if m.Secrecy == 0 {
+		switch {
+		case text:
 			p.Body = clip(m.Text, 140)
 			if ch.Kind != store.ChannelDirect {
 				p.Body = sender + "：" + p.Body
 			}
-		} else {
-			p.Body = "有一条内部消息，请在应用中查看"
+		case levelName != "":
+			p.Body = "有一条" + levelName + "消息，请在应用中查看"
+		default:
+			p.Body = "有一条新消息，请在应用中查看"
 		}
 	}
 	return p

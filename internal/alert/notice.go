@@ -61,7 +61,7 @@ func (a *Dispatcher) notice(ctx context.Context, n store.Notice, event string, k
 		p.Title = "紧急通知"
 	}
 	p.Body = noticeBodies[event]
-	if a.opt.Preview == PreviewText && n.Secrecy == 0 {
+	if text, _ := a.pushText(ctx, n.Secrecy); a.opt.Preview == PreviewText && text {
 		p.Title += "：" + clip(n.Title, 60)
 	}
 	push := Push{Payload: p, Urgent: urgent, Topic: fmt.Sprintf("notice%d", n.ID), TTL: pushTTL}

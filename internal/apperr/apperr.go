@@ -85,7 +85,8 @@ func Status(code protocol.Code) int {
 	case protocol.CodeUnauthenticated, protocol.CodeInvalidCredentials, protocol.CodeTOTPRequired, protocol.CodeTOTPInvalid:
 		return http.StatusUnauthorized
 	case protocol.CodeForbidden, protocol.CodeAccountDisabled, protocol.CodeCrossOrigin, protocol.CodeTOTPSetupRequired,
-		protocol.CodeNotMember, protocol.CodeWindowExpired, protocol.CodeSecrecyAboveCeiling, protocol.CodeBlobNotYours:
+		protocol.CodeNotMember, protocol.CodeWindowExpired, protocol.CodeSecrecyAboveCeiling, protocol.CodeBlobNotYours,
+		protocol.CodeForwardNotAllowed, protocol.CodeDownloadNotAllowed:
 		return http.StatusForbidden
 	case protocol.CodeTwoPersonRule:
 		return http.StatusForbidden

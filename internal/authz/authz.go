@@ -29,13 +29,17 @@ const (
 	// CountersignHolds: countersign a hold's release someone else asked for (the
 	// two-person rule), and see the holds. The security officer's and the auditor's.
 	CountersignHolds Permission = "holds.countersign"
+	// ManageSecrecy: the secrecy ladder (names, colours, rules of each level) and every
+	// channel's ceiling and usual level. The security officer's alone (保密员): the
+	// administrator who runs the system must not decide what may leave it.
+	ManageSecrecy Permission = "secrecy.manage"
 )
 
 var matrix = map[store.Role]map[Permission]bool{
 	store.RoleStaff:  {ReadDirectory: true},
 	store.RoleLeader: {ReadDirectory: true},
 	store.RoleSecurity: {ReadDirectory: true, ReadAudit: true, ManageEscrow: true, OpenEscrow: true,
-		ManageHolds: true, CountersignHolds: true},
+		ManageHolds: true, CountersignHolds: true, ManageSecrecy: true},
 	store.RoleAuditor: {ReadDirectory: true, ReadAudit: true, CountersignHolds: true},
 	store.RoleAdmin:   {ReadDirectory: true, ManageUsers: true, ManageOrg: true, ManageConfig: true},
 }

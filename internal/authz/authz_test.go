@@ -41,6 +41,11 @@ func TestThreeRoleSeparation(t *testing.T) {
 		{store.RoleAdmin, CountersignHolds, false},
 		{store.RoleStaff, ManageHolds, false},
 		{store.RoleLeader, CountersignHolds, false},
+		{store.RoleSecurity, ManageSecrecy, true},
+		{store.RoleAdmin, ManageSecrecy, false}, // the administrator cannot decide what may leave the system
+		{store.RoleAuditor, ManageSecrecy, false},
+		{store.RoleLeader, ManageSecrecy, false},
+		{store.RoleStaff, ManageSecrecy, false},
 		{store.Role("root"), ReadDirectory, false},
 	}
 	for _, tc := range cases {

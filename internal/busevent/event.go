@@ -34,6 +34,11 @@ func ChannelTopic(channelID int64) string { return "chan:" + strconv.FormatInt(c
 // changes, notices).
 func UserTopic(userID int64) string { return "user:" + strconv.FormatInt(userID, 10) }
 
+// SecrecyTopic is the bus topic every node's secrecy service listens on: the ladder
+// changed, drop the cached copy (internal/secrecy). No client connection subscribes to
+// it; clients hear of the change on their own topics.
+const SecrecyTopic = "secrecy"
+
 // Change is a change of the topic's user's channel membership that an event carries.
 type Change uint8
 

@@ -42,6 +42,18 @@ func (p *Publisher) ToChannel(ctx context.Context, channelID, seq int64, typ str
 	}
 }
 
+// ToNodes publishes a frame of type typ with data on a topic only servers listen on
+// (SecrecyTopic): every node, this one included, hears it.
+func (p *Publisher) ToNodes(ctx context.Context, topic, typ string, data any) {
+	payload, ok := p.encode(Event{}, typ, data)
+	if !ok {
+		return
+	}
+	if err := p.bus.Publish(ctx, topic, payload); err != nil {
+		p.log.Warn("bus publish failed; other nodes catch up when their cache expires", "topic", topic, "type", typ, "err", err)
+	}
+}
+
 // ToUsers publishes one frame of type typ with data to each user's own topic.
 func (p *Publisher) ToUsers(ctx context.Context, users []int64, typ string, data any) {
 	if len(users) == 0 {

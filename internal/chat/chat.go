@@ -68,6 +68,14 @@ type Options struct {
 	// Files checks the files messages carry (internal/keys). Nil: a send or forward
 	// with a file is refused.
 	Files Attacher
+	// Secrecy is the secrecy ladder (internal/secrecy), whose forward rule a forward
+	// obeys. Nil: the default ladder (protocol.DefaultSecrecyLevels).
+	Secrecy Ladder
+}
+
+// Ladder is the secrecy ladder, level 0 first.
+type Ladder interface {
+	Levels(ctx context.Context) ([]protocol.SecrecyLevel, error)
 }
 
 // Attacher checks the files of messages before they are committed; the store writes a
@@ -188,6 +196,18 @@ func (s *Service) Channels(ctx context.Context, userID int64) ([]int64, error) {
 	return ids, nil
 }
 
+// levels is the secrecy ladder now.
+func (s *Service) levels(ctx context.Context) ([]protocol.SecrecyLevel, error) {
+	if s.opt.Secrecy == nil {
+		return protocol.DefaultSecrecyLevels(), nil
+	}
+	ls, err := s.opt.Secrecy.Levels(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("chat: secrecy levels: %w", err)
+	}
+	return ls, nil
+}
+
 // toWire is a message as clients see it.
 func toWire(m store.Message) protocol.Message {
 	w := protocol.Message{
@@ -272,6 +292,12 @@ func (s *Service) Resume(ctx context.Context, userID int64, pos protocol.ResumeP
 // record puts an administrator's action on a channel in the audit trail: who did what
 // in which channel, never message text.
 func (s *Service) record(ctx context.Context, actorID int64, action string, channelID int64, detail map[string]any) {
+	s.recordOutcome(ctx, actorID, action, audit.OK, channelID, detail)
+}
+
+// recordOutcome is record with an outcome: a refusal the trail should show is
+// audit.Denied.
+func (s *Service) recordOutcome(ctx context.Context, actorID int64, action, outcome string, channelID int64, detail map[string]any) {
 	if s.opt.Audit == nil {
 		return
 	}
@@ -280,7 +306,7 @@ func (s *Service) record(ctx context.Context, actorID int64, action string, chan
 		name = u.Username
 	}
 	_ = s.opt.Audit.Record(ctx, audit.Event{ActorID: actorID, ActorName: name, Action: action, TargetType: "channel",
-		TargetID: strconv.FormatInt(channelID, 10), Detail: detail})
+		TargetID: strconv.FormatInt(channelID, 10), Outcome: outcome, Detail: detail})
 }
 
 // committed queues the messages a group commit created, in sequence order. Retries

@@ -363,7 +363,9 @@ func TestSend(t *testing.T) {
 			{"missing client id", "zhouhaiyan", protocol.SendData{ChannelID: office.ID, Text: "hi"}, protocol.CodeBadRequest},
 			{"mention of an outsider", "zhouhaiyan", protocol.SendData{ChannelID: office.ID, ClientID: "x6", Text: "hi", Mentions: []int64{f.users["heping"].ID}}, protocol.CodeBadRequest},
 			{"@all by a non-admin", "zhouhaiyan", protocol.SendData{ChannelID: office.ID, ClientID: "x7", Text: "hi", MentionAll: true}, protocol.CodeBadRequest},
-			{"secrecy above the ceiling", "zhouhaiyan", protocol.SendData{ChannelID: office.ID, ClientID: "x8", Text: "hi", Secrecy: 3}, protocol.CodeBadRequest},
+			{"secrecy above the ceiling", "zhouhaiyan", protocol.SendData{ChannelID: office.ID, ClientID: "x8", Text: "hi", Secrecy: 3}, protocol.CodeSecrecyAboveCeiling},
+			{"a level that does not exist", "zhouhaiyan", protocol.SendData{ChannelID: office.ID, ClientID: "s9", Text: "hi", Secrecy: 4}, protocol.CodeBadRequest},
+			{"a negative level", "zhouhaiyan", protocol.SendData{ChannelID: office.ID, ClientID: "s10", Text: "hi", Secrecy: -1}, protocol.CodeBadRequest},
 			{"reply to nothing", "zhouhaiyan", protocol.SendData{ChannelID: office.ID, ClientID: "x9", Text: "hi", ReplyTo: 77}, protocol.CodeBadRequest},
 			// Without Options.Files (internal/keys) the server takes no files; the
 			// attachment rules are tested with it in internal/httpapi.

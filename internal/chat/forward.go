@@ -11,6 +11,7 @@ import (
 
 	"govchat/internal/apperr"
 	"govchat/internal/audit"
+	"govchat/internal/secrecy"
 	"govchat/internal/store"
 	"govchat/protocol"
 )
@@ -38,6 +39,10 @@ func (s *Service) Forward(ctx context.Context, userID int64, req protocol.Forwar
 	seqs := slices.Clone(req.Seqs)
 	slices.Sort(seqs)
 	seqs = slices.Compact(seqs)
+	ladder, err := s.levels(ctx)
+	if err != nil {
+		return protocol.ForwardResult{}, err
+	}
 	msgs := make([]store.Message, 0, len(seqs))
 	runes := 0
 	for _, seq := range seqs {
@@ -57,6 +62,13 @@ func (s *Service) Forward(ctx context.Context, userID int64, req protocol.Forwar
 		}
 		if !m.RecalledAt.IsZero() {
 			e := apperr.New(protocol.CodeMessageRecalled, "message %d was recalled and cannot be forwarded", seq)
+			e.Field = field
+			return protocol.ForwardResult{}, e
+		}
+		if rule := secrecy.Rule(ladder, m.Secrecy); !rule.Forward {
+			// A merged record's level is its highest item's, so this covers what it holds.
+			s.refusedForward(ctx, userID, src.ID, req, protocol.CodeForwardNotAllowed, m.Secrecy)
+			e := apperr.New(protocol.CodeForwardNotAllowed, "message %d is %s (level %d), which may not be forwarded", seq, rule.NameEn, m.Secrecy)
 			e.Field = field
 			return protocol.ForwardResult{}, e
 		}
@@ -99,6 +111,9 @@ func (s *Service) Forward(ctx context.Context, userID int64, req protocol.Forwar
 
 	targets, err := s.forwardTargets(ctx, userID, req.Targets, level)
 	if err != nil {
+		if e := (*apperr.Error)(nil); errors.As(err, &e) && e.Code == protocol.CodeSecrecyAboveCeiling {
+			s.refusedForward(ctx, userID, src.ID, req, protocol.CodeSecrecyAboveCeiling, level)
+		}
 		return protocol.ForwardResult{}, err
 	}
 	files := forwardFiles(forwards)
@@ -177,6 +192,17 @@ func (s *Service) Forward(ctx context.Context, userID int64, req protocol.Forwar
 			"to_channel_ids": to, "secrecy": level, "comment": req.Comment != "", "files": len(files)})
 	}
 	return out, nil
+}
+
+// refusedForward puts a forward the secrecy rules refused on the trail (chat.forward,
+// outcome denied): which messages, where to, at which level and why — never their text.
+func (s *Service) refusedForward(ctx context.Context, userID, channelID int64, req protocol.ForwardRequest, code protocol.Code, level int) {
+	to := make([]map[string]int64, len(req.Targets))
+	for i, t := range req.Targets {
+		to[i] = map[string]int64{"channel_id": t.ChannelID, "user_id": t.UserID}
+	}
+	s.recordOutcome(ctx, userID, audit.ChatForward, audit.Denied, channelID, map[string]any{"seqs": req.Seqs,
+		"merged": req.Merged, "targets": to, "secrecy": level, "refused": string(code)})
 }
 
 // forwardFiles are the files the forwards carry, each blob once.

@@ -294,8 +294,7 @@ func TestForwardRefusals(t *testing.T) {
 
 		t.Run("secrecy above a target's ceiling, naming the target, writes nowhere", func(t *testing.T) {
 			sec := f.section
-			sec.MaxSecrecy = 0
-			if err := s.UpdateChannel(ctx, sec); err != nil {
+			if err := s.SetChannelSecrecy(ctx, sec.ID, 0, 0); err != nil {
 				t.Fatal(err)
 			}
 			before, _ := s.GetChannel(ctx, f.group.ID)

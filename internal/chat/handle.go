@@ -183,8 +183,16 @@ func (s *Service) send(ctx context.Context, userID int64, d protocol.SendData) (
 		return protocol.AckData{}, apperr.New(protocol.CodeForbidden, "only the channel's administrators may post here (仅管理员发言)")
 	case d.MentionAll && ch.MentionAll == store.PolicyAdmins && m.Role != store.MemberAdmin:
 		return protocol.AckData{}, apperr.BadField("mention_all", "only the channel's administrators may mention everyone")
-	case d.Secrecy < 0 || d.Secrecy > ch.MaxSecrecy:
-		return protocol.AckData{}, apperr.BadField("secrecy", "secrecy must be from 0 to the channel's ceiling %d", ch.MaxSecrecy)
+	case d.Secrecy < 0 || d.Secrecy >= protocol.NumSecrecyLevels:
+		return protocol.AckData{}, apperr.BadField("secrecy", "there is no secrecy level %d; levels are 0 to %d", d.Secrecy, protocol.NumSecrecyLevels-1)
+	case d.Secrecy > ch.MaxSecrecy:
+		// Govchat's clients offer no level above the ceiling: a modified client, or the
+		// security officer lowered it while this was typed. Either is for the trail.
+		s.recordOutcome(ctx, userID, audit.SecrecyRefused, audit.Denied, ch.ID, map[string]any{
+			"op": "send", "secrecy": d.Secrecy, "max_secrecy": ch.MaxSecrecy})
+		e := apperr.New(protocol.CodeSecrecyAboveCeiling, "secrecy %d is above this channel's ceiling %d", d.Secrecy, ch.MaxSecrecy)
+		e.Field = "secrecy"
+		return protocol.AckData{}, e
 	}
 	mentions, err := s.checkMentions(ctx, ch.ID, d.Mentions)
 	if err != nil {

@@ -23,7 +23,8 @@ const (
 func toChannel(c store.MyChannel, userID int64) protocol.Channel {
 	out := protocol.Channel{
 		ID: c.ID, Kind: string(c.Kind), Name: c.Name, Topic: c.Topic, PostPolicy: string(c.PostPolicy),
-		MentionAll: string(c.MentionAll), MaxSecrecy: c.MaxSecrecy, Archived: c.Archived, LastSeq: c.LastSeq,
+		MentionAll: string(c.MentionAll), MaxSecrecy: c.MaxSecrecy, DefaultSecrecy: c.DefaultSecrecy,
+		Archived: c.Archived, LastSeq: c.LastSeq,
 		Epoch: c.Epoch, Role: string(c.Role), ReadSeq: c.ReadSeq, Unread: c.Unread,
 		IncludeSubDepartments: c.Kind == store.ChannelDepartment && c.IncludeSubDepartments,
 		AutoName:              c.Kind == store.ChannelGroup && c.AutoName, Notify: c.Notify,

@@ -37,6 +37,60 @@ type Download struct {
 	// Escrow: the caller is the security officer who opened it for a case within
 	// EscrowReadWindow, not one of its readers.
 	Escrow bool
+	// Purpose is what the client said it downloads for: protocol.DownloadView (the
+	// default) or protocol.DownloadSave, checked by Permit and recorded by Open.
+	Purpose string
+}
+
+// Permit checks a download's purpose against the file's level and sets it on b. view
+// is always allowed to a reader: the browser needs the ciphertext to show the file. save
+// is refused with download_not_allowed (audited file.download, outcome denied) when
+// the highest level among the messages and notices that carry the blob forbids
+// download. An upload not yet sent carries no level. The security officer's download
+// under an escrow open is for a case and is not held to the rule.
+//
+// This binds govchat's clients only: a modified client can save whatever it decrypts
+// for "view". The rule keeps honest people from saving by accident, and the trail shows
+// who asked for what.
+func (s *Service) Permit(ctx context.Context, p auth.Principal, b *Download, purpose string) error {
+	switch purpose {
+	case "", protocol.DownloadView:
+		b.Purpose = protocol.DownloadView
+		return nil
+	case protocol.DownloadSave:
+		b.Purpose = protocol.DownloadSave
+	default:
+		return apperr.BadField("purpose", "purpose is %s or %s", protocol.DownloadView, protocol.DownloadSave)
+	}
+	if b.Escrow {
+		return nil
+	}
+	level, ok, err := s.store.MaxBlobSecrecy(ctx, b.ID)
+	if err != nil {
+		return fmt.Errorf("files: level of blob %s: %w", b.ID, err)
+	}
+	if !ok {
+		return nil
+	}
+	levels := protocol.DefaultSecrecyLevels()
+	if s.secrecy != nil {
+		if levels, err = s.secrecy.Levels(ctx); err != nil {
+			return fmt.Errorf("files: secrecy levels: %w", err)
+		}
+	}
+	rule := levels[len(levels)-1] // a level outside the ladder gets the strictest
+	if level >= 0 && level < len(levels) {
+		rule = levels[level]
+	}
+	if rule.Download {
+		return nil
+	}
+	if err := s.audit.Record(ctx, audit.Event{ActorID: p.User.ID, ActorName: p.User.Username, Action: audit.FileDownload,
+		TargetType: "blob", TargetID: b.ID, Outcome: audit.Denied,
+		Detail: map[string]any{"purpose": protocol.DownloadSave, "secrecy": level}}); err != nil {
+		return fmt.Errorf("files: audit a refused download: %w", err)
+	}
+	return apperr.New(protocol.CodeDownloadNotAllowed, "this file is %s (level %d): view it in the browser; the original may not be saved", rule.NameEn, level)
 }
 
 // Readable returns the blob the caller may download: they uploaded it, or it was sent
@@ -80,8 +134,9 @@ func (s *Service) Readable(ctx context.Context, p auth.Principal, id string) (Do
 	return Download{Blob: b, Escrow: escrow}, nil
 }
 
-// Open streams r of a blob Readable returned, and records the download (file.download:
-// the blob, its size, the range's start and length, whether it is the whole, and
+// Open streams r of a blob Readable returned (and Permit let through), and records the
+// download (file.download: the blob, its size, the range's start and length, whether it
+// is the whole, its purpose, and
 // escrow when the security officer downloads it under an escrow open) unless the same
 // person's download of the same blob was recorded within the last minute. The entry is
 // written before the first byte goes out; if the trail cannot take it, the download is
@@ -95,9 +150,15 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, b Download, r Rang
 	if err != nil {
 		return nil, storageErr("open a blob", err)
 	}
-	key := strconv.FormatInt(p.User.ID, 10) + "/" + b.ID
+	purpose := b.Purpose
+	if purpose == "" {
+		purpose = protocol.DownloadView
+	}
+	// A save right after a view (or the reverse) is a new entry: the trail says which.
+	key := strconv.FormatInt(p.User.ID, 10) + "/" + purpose + "/" + b.ID
 	if s.downloads.first(key, s.now()) {
-		detail := map[string]any{"size": b.Size, "offset": r.Start, "length": r.Length, "whole": r.Start == 0 && r.Length == b.Size}
+		detail := map[string]any{"size": b.Size, "offset": r.Start, "length": r.Length, "whole": r.Start == 0 && r.Length == b.Size,
+			"purpose": purpose}
 		if b.Escrow {
 			detail["escrow"] = true
 		}

@@ -38,6 +38,7 @@ type Store interface {
 	DeleteBlob(ctx context.Context, id string) error
 	ListExpiredBlobs(ctx context.Context, now time.Time, limit int) ([]store.Blob, error)
 	CanReadBlob(ctx context.Context, userID int64, blobID string) (bool, error)
+	MaxBlobSecrecy(ctx context.Context, blobID string) (level int, ok bool, err error)
 	HasAudit(ctx context.Context, m store.AuditMatch) (bool, error)
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 }
@@ -72,6 +73,14 @@ type Deps struct {
 	Limiter ratelimit.Allower
 	Log     *slog.Logger
 	Now     func() time.Time
+	// Secrecy is the secrecy ladder, whose download rule a save obeys. Nil: the
+	// default ladder.
+	Secrecy Ladder
+}
+
+// Ladder is the secrecy ladder (internal/secrecy), level 0 first.
+type Ladder interface {
+	Levels(ctx context.Context) ([]protocol.SecrecyLevel, error)
 }
 
 // Service carries out uploads, downloads and the sweep.
@@ -83,6 +92,7 @@ type Service struct {
 	log     *slog.Logger
 	now     func() time.Time
 	limits  Limits
+	secrecy Ladder
 
 	locks     blobLocks
 	downloads *recent
@@ -92,7 +102,7 @@ type Service struct {
 // New returns a Service with the given limits.
 func New(d Deps, l Limits) *Service {
 	return &Service{
-		store: d.Store, blobs: d.Blobs, audit: d.Audit, limiter: d.Limiter, log: d.Log, now: d.Now, limits: l,
+		store: d.Store, blobs: d.Blobs, audit: d.Audit, limiter: d.Limiter, log: d.Log, now: d.Now, limits: l, secrecy: d.Secrecy,
 		locks: blobLocks{m: map[string]*blobLock{}}, downloads: newRecent(downloadAuditWindow, 10_000),
 		pre: newPrehashes(d.Blobs, d.Now),
 	}

@@ -26,6 +26,7 @@ import (
 	"govchat/internal/push"
 	"govchat/internal/quiet"
 	"govchat/internal/ratelimit"
+	"govchat/internal/secrecy"
 	"govchat/internal/store"
 )
 
@@ -88,6 +89,9 @@ type Deps struct {
 	Files *files.Service
 	// Holds are legal holds (§4.19); nil leaves their endpoints out.
 	Holds *holds.Service
+	// Secrecy is the secrecy ladder and the channels' ceilings; nil leaves its
+	// endpoints out.
+	Secrecy *secrecy.Service
 }
 
 // API serves HTTP.
@@ -114,6 +118,7 @@ type API struct {
 	keys        *keys.Service
 	files       *files.Service
 	holds       *holds.Service
+	secrecy     *secrecy.Service
 
 	secure       bool          // public URL is https: cookies get Secure, responses HSTS
 	publicOrigin origin.Origin // what a browser's Origin must be; none: the request's host
@@ -142,6 +147,7 @@ func New(d Deps) http.Handler {
 	a.keys = d.Keys
 	a.files = d.Files
 	a.holds = d.Holds
+	a.secrecy = d.Secrecy
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

@@ -118,6 +118,9 @@ func (a *API) download(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := principalFrom(ctx)
 	b, err := a.files.Readable(ctx, p, r.PathValue("id"))
+	if err == nil {
+		err = a.files.Permit(ctx, p, &b, r.URL.Query().Get("purpose"))
+	}
 	if err != nil {
 		a.writeError(w, r, err)
 		return

@@ -193,7 +193,7 @@ func newFilesEnv(t *testing.T, s store.Store, exec execFunc, o filesOpt) *filesE
 		e.svc = files.New(files.Deps{
 			Store: store.Narrow(s, func(tx store.Store) files.Tx { return tx }),
 			Blobs: e.blobs, Audit: d.Audit, Log: d.Log, Now: d.Now,
-			Limiter: ratelimit.New(o.perMinute, o.perMinute, 1000, d.Now),
+			Limiter: ratelimit.New(o.perMinute, o.perMinute, 1000, d.Now), Secrecy: d.Secrecy,
 		}, o.limits)
 		d.Files = e.svc
 		e.deps = *d
@@ -399,13 +399,13 @@ func TestUploadAndDownload(t *testing.T) {
 			e := e.as(t)
 			evs := e.auditOf("file.download")
 			if len(evs) != 1 || evs[0].TargetID != up.ID || evs[0].ActorName != "zhangjing" ||
-				evs[0].Detail != fmt.Sprintf(`{"length":%d,"offset":0,"size":%d,"whole":true}`, len(data), len(data)) {
+				evs[0].Detail != fmt.Sprintf(`{"length":%d,"offset":0,"purpose":"view","size":%d,"whole":true}`, len(data), len(data)) {
 				t.Fatalf("file.download events %+v", evs)
 			}
 			e.clock.advance(time.Minute)
 			e.expect(e.do("GET", path, alice, nil, "Range", "bytes=-100"), http.StatusPartialContent, "")
 			evs = e.auditOf("file.download")
-			if len(evs) != 2 || evs[0].Detail != fmt.Sprintf(`{"length":100,"offset":%d,"size":%d,"whole":false}`, len(data)-100, len(data)) {
+			if len(evs) != 2 || evs[0].Detail != fmt.Sprintf(`{"length":100,"offset":%d,"purpose":"view","size":%d,"whole":false}`, len(data)-100, len(data)) {
 				t.Fatalf("file.download events after a minute %+v", evs)
 			}
 		})

@@ -48,9 +48,7 @@ func TestForwardREST(t *testing.T) {
 				t.Errorf("field %q", f)
 			}
 			sec := section
-			ch, _ := s.GetChannel(t.Context(), sec.ID)
-			ch.MaxSecrecy = 0
-			if err := s.UpdateChannel(t.Context(), ch); err != nil {
+			if err := s.SetChannelSecrecy(t.Context(), sec.ID, 0, 0); err != nil {
 				t.Fatal(err)
 			}
 			b := body(protocol.ForwardTarget{ChannelID: sec.ID})

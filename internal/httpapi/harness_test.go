@@ -27,6 +27,7 @@ import (
 	"govchat/internal/passwd"
 	"govchat/internal/presence"
 	"govchat/internal/ratelimit"
+	"govchat/internal/secrecy"
 	"govchat/internal/store"
 	"govchat/protocol"
 )
@@ -95,9 +96,17 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 		PerUser: ratelimit.New(keys.KeyRequestsPerMinute, keys.KeyRequestsBurst, 1000, c.now),
 		PerFile: ratelimit.New(keys.KeyRequestRepeatPerMinute, 1, 1000, c.now),
 	})
+	secSvc := secrecy.New(secrecy.Deps{Store: store.Narrow(s, func(tx store.Store) secrecy.Tx { return tx }), Bus: b,
+		Audit: rec, Log: log, Now: c.now})
+	stopSecrecy, err := secSvc.Listen(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stopSecrecy)
 	chatOpt := chat.DefaultOptions()
 	chatOpt.Audit = rec
 	chatOpt.Files = keysSvc
+	chatOpt.Secrecy = secSvc
 	chatSvc := chat.New(s, b, log, c.now, chatOpt)
 	t.Cleanup(chatSvc.Close)
 	if err := chatSvc.SyncOrgChannels(context.Background()); err != nil {
@@ -122,6 +131,7 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 		Presence:   presence.NewMemory(),
 		WS:         wsHub,
 		Keys:       keysSvc,
+		Secrecy:    secSvc,
 	}
 	if deps != nil {
 		deps(&d)

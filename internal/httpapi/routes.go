@@ -142,6 +142,14 @@ func (a *API) routes() http.Handler {
 		mux.HandleFunc("POST /api/v1/holds/{id}/countersign", a.requires(authz.CountersignHolds, a.serve(a.countersignHold)))
 		mux.HandleFunc("POST /api/v1/holds/{id}/cancel-release", a.requires(authz.ManageHolds, a.serve(a.cancelHoldRelease)))
 	}
+	if a.secrecy != nil {
+		// Secrecy levels (§4.18): every session reads the ladder; the security officer
+		// alone changes it and the channels' ceilings.
+		mux.HandleFunc("GET /api/v1/secrecy", a.authed(false, a.serve(a.getSecrecy)))
+		mux.HandleFunc("PUT /api/v1/secrecy/levels", a.requires(authz.ManageSecrecy, a.serve(a.putSecrecyLevels)))
+		mux.HandleFunc("GET /api/v1/secrecy/channels", a.requires(authz.ManageSecrecy, a.serve(a.listChannelSecrecy)))
+		mux.HandleFunc("PUT /api/v1/secrecy/channels/{id}", a.requires(authz.ManageSecrecy, a.serve(a.putChannelSecrecy)))
+	}
 	if a.presenceOf != nil {
 		mux.HandleFunc("GET /api/v1/presence", a.authed(false, a.presence))
 	}

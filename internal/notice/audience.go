@@ -18,10 +18,10 @@ type orgView struct {
 	depts       org.Tree[store.Department]
 	parties     org.Tree[store.PartyOrg]
 	users       map[int64]store.User
-	deptMembers map[int64][]int64 // department → users (any membership)
-	partyMembs  map[int64][]int64 // party org → users
-	primary     map[int64]int64   // user → primary department
-	leaderCache map[int64][]int64 // department → its leaders (heads.go)
+	deptMembers map[int64][]int64  // department → users (any membership)
+	partyMembs  map[int64][]int64  // party org → users
+	primary     map[int64]int64    // user → primary department
+	leaderCache map[int64][]int64  // department → its leaders (heads.go)
 	deptList    []store.Department // as ListDepartments gave them (tree order for tallies)
 }
 
@@ -91,6 +91,15 @@ func (v *orgView) active(uid int64) bool {
 type resolved struct {
 	recipients []store.NoticeRecipient // ascending by user
 	channels   []int64                 // ascending
+	pins       map[int64]pin           // each of channels: its ceiling and why it is there
+}
+
+// pin is a channel a notice is pinned in: its name and secrecy ceiling, and the
+// audience field that put it there (what a refusal names).
+type pin struct {
+	name    string
+	ceiling int
+	field   string
 }
 
 // resolve turns an audience into the people it reaches at this moment and the channels
@@ -111,13 +120,13 @@ type resolved struct {
 // "audience".
 func resolve(ctx context.Context, st audienceStore, v *orgView, a protocol.Audience, authorID int64) (resolved, error) {
 	people := map[int64]bool{}
-	pins := map[int64]bool{}
+	pins := map[int64]pin{}
 	add := func(uid int64) {
 		if uid != authorID && v.active(uid) {
 			people[uid] = true
 		}
 	}
-	for _, cid := range a.Channels {
+	for i, cid := range a.Channels {
 		ch, err := st.GetChannel(ctx, cid)
 		if errors.Is(err, store.ErrNotFound) {
 			return resolved{}, apperr.BadField("audience.channels", "channel %d does not exist", cid)
@@ -135,7 +144,19 @@ func resolve(ctx context.Context, st audienceStore, v *orgView, a protocol.Audie
 		for _, m := range ms {
 			add(m.UserID)
 		}
-		pins[cid] = true
+		if _, ok := pins[cid]; !ok {
+			pins[cid] = pin{name: ch.Name, ceiling: ch.MaxSecrecy, field: fmt.Sprintf("audience.channels[%d]", i)}
+		}
+	}
+	// Which audience entry brought each department and party organisation in: the
+	// first that did, for a refusal to name.
+	deptField, partyField := map[int64]string{}, map[int64]string{}
+	name := func(m map[int64]string, ids []int64, field string) {
+		for _, id := range ids {
+			if _, ok := m[id]; !ok {
+				m[id] = field
+			}
+		}
 	}
 
 	var deptIDs, partyIDs []int64
@@ -146,22 +167,26 @@ func resolve(ctx context.Context, st audienceStore, v *orgView, a protocol.Audie
 			add(uid)
 		}
 		deptIDs = append(deptIDs, v.depts.Descendants(0)[1:]...) // 0 is above the top departments
+		name(deptField, deptIDs, "audience.all")
 	}
-	for _, d := range a.Departments {
+	for i, d := range a.Departments {
 		if _, ok := v.depts.Get(d.ID); !ok {
 			return resolved{}, apperr.BadField("audience.departments", "department %d does not exist", d.ID)
 		}
+		ids := []int64{d.ID}
 		if d.Sub {
-			deptIDs = append(deptIDs, v.depts.Descendants(d.ID)...)
-		} else {
-			deptIDs = append(deptIDs, d.ID)
+			ids = v.depts.Descendants(d.ID)
 		}
+		deptIDs = append(deptIDs, ids...)
+		name(deptField, ids, fmt.Sprintf("audience.departments[%d]", i))
 	}
-	for _, id := range a.PartyOrgs {
+	for i, id := range a.PartyOrgs {
 		if _, ok := v.parties.Get(id); !ok {
 			return resolved{}, apperr.BadField("audience.party_orgs", "party organisation %d does not exist", id)
 		}
-		partyIDs = append(partyIDs, v.parties.Descendants(id)...)
+		ids := v.parties.Descendants(id)
+		partyIDs = append(partyIDs, ids...)
+		name(partyField, ids, fmt.Sprintf("audience.party_orgs[%d]", i))
 	}
 	for _, id := range deptIDs {
 		for _, uid := range v.deptMembers[id] {
@@ -186,11 +211,11 @@ func resolve(ctx context.Context, st audienceStore, v *orgView, a protocol.Audie
 		return resolved{}, apperr.BadField("audience", "the audience has nobody in it (besides you)")
 	}
 
-	if err := orgPins(ctx, st, pins, deptIDs, partyIDs); err != nil {
+	if err := orgPins(ctx, st, pins, deptField, partyField); err != nil {
 		return resolved{}, err
 	}
 
-	out := resolved{recipients: make([]store.NoticeRecipient, 0, len(people)), channels: make([]int64, 0, len(pins))}
+	out := resolved{recipients: make([]store.NoticeRecipient, 0, len(people)), channels: make([]int64, 0, len(pins)), pins: pins}
 	for uid := range people {
 		out.recipients = append(out.recipients, store.NoticeRecipient{UserID: uid, DepartmentID: v.primary[uid]})
 	}
@@ -202,18 +227,31 @@ func resolve(ctx context.Context, st audienceStore, v *orgView, a protocol.Audie
 	return out, nil
 }
 
-// orgPins adds the department channels of deptIDs and the party channels of partyIDs.
-func orgPins(ctx context.Context, st audienceStore, pins map[int64]bool, deptIDs, partyIDs []int64) error {
+// checkCeilings refuses a notice whose level is above the ceiling of a channel it would
+// be pinned in (secrecy_above_ceiling, naming the audience entry that brought the
+// channel in, and the channel). A notice to people only is pinned nowhere: any level.
+func (r resolved) checkCeilings(level int) (channelID int64, err error) {
+	for _, cid := range r.channels {
+		if p := r.pins[cid]; level > p.ceiling {
+			e := apperr.New(protocol.CodeSecrecyAboveCeiling, "the notice is secrecy %d; channel %s (%d), where it would be pinned, allows at most %d",
+				level, p.name, cid, p.ceiling)
+			e.Field = p.field
+			return cid, e
+		}
+	}
+	return 0, nil
+}
+
+// orgPins adds the department channels of the departments in depts and the party
+// channels of the organisations in parties (each mapped to the audience field that
+// brought it in).
+func orgPins(ctx context.Context, st audienceStore, pins map[int64]pin, depts, parties map[int64]string) error {
 	for _, k := range []struct {
 		kind store.ChannelKind
-		ids  []int64
-	}{{store.ChannelDepartment, deptIDs}, {store.ChannelParty, partyIDs}} {
-		if len(k.ids) == 0 {
+		want map[int64]string
+	}{{store.ChannelDepartment, depts}, {store.ChannelParty, parties}} {
+		if len(k.want) == 0 {
 			continue
-		}
-		want := map[int64]bool{}
-		for _, id := range k.ids {
-			want[id] = true
 		}
 		cs, err := st.ListChannelsByKind(ctx, k.kind)
 		if err != nil {
@@ -224,8 +262,10 @@ func orgPins(ctx context.Context, st audienceStore, pins map[int64]bool, deptIDs
 			if k.kind == store.ChannelParty {
 				node = c.PartyOrgID
 			}
-			if want[node] && !c.Archived {
-				pins[c.ID] = true
+			if field, ok := k.want[node]; ok && !c.Archived {
+				if _, seen := pins[c.ID]; !seen {
+					pins[c.ID] = pin{name: c.Name, ceiling: c.MaxSecrecy, field: field}
+				}
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"govchat/internal/apperr"
@@ -32,6 +33,16 @@ func (s *Service) Publish(ctx context.Context, p auth.Principal, req protocol.Pu
 	}
 	res, err := resolve(ctx, s.store, v, req.Audience, p.User.ID)
 	if err != nil {
+		return protocol.Notice{}, err
+	}
+	if cid, err := res.checkCeilings(in.secrecy); err != nil {
+		// The client shows each target's ceiling: a refusal here is a modified client or
+		// a ceiling lowered meanwhile, and is for the trail.
+		if s.opt.Audit != nil {
+			_ = s.opt.Audit.Record(ctx, audit.Event{ActorID: p.User.ID, ActorName: p.User.Username, Action: audit.SecrecyRefused,
+				TargetType: "channel", TargetID: strconv.FormatInt(cid, 10), Outcome: audit.Denied,
+				Detail: map[string]any{"op": "notice", "secrecy": in.secrecy, "max_secrecy": res.pins[cid].ceiling}})
+		}
 		return protocol.Notice{}, err
 	}
 	atts, err := s.attachments(ctx, p.User.ID, req.Attachments, res.recipients)

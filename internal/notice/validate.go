@@ -102,8 +102,8 @@ func checkPublish(req protocol.PublishNoticeRequest, now time.Time) (publishRequ
 	if out.priority, err = checkPriority(req.Priority, protocol.NoticeNormal); err != nil {
 		return out, err
 	}
-	if req.Secrecy < 0 || req.Secrecy > 1 {
-		return out, apperr.BadField("secrecy", "a notice is 0 (公开) or 1 (内部)")
+	if req.Secrecy < 0 || req.Secrecy >= protocol.NumSecrecyLevels {
+		return out, apperr.BadField("secrecy", "there is no secrecy level %d; levels are 0 to %d", req.Secrecy, protocol.NumSecrecyLevels-1)
 	}
 	out.secrecy = req.Secrecy
 	if out.deadline, err = checkDeadline(req.Deadline, now); err != nil {

@@ -32,18 +32,10 @@ type Store interface {
 	PurgeExpiredNotices(ctx context.Context, level int, cutoff, at time.Time, after store.RetentionCursor, limit int) ([]int64, store.RetentionCursor, error)
 }
 
-// Levels is where the ladder comes from (internal/secrecy's service; DefaultLevels until
-// it is wired).
+// Levels is where the ladder comes from: internal/secrecy's service (secrecy.Static in
+// tests).
 type Levels interface {
 	Levels(ctx context.Context) ([]protocol.SecrecyLevel, error)
-}
-
-// DefaultLevels is the default ladder, protocol.DefaultSecrecyLevels.
-type DefaultLevels struct{}
-
-// Levels implements Levels.
-func (DefaultLevels) Levels(context.Context) ([]protocol.SecrecyLevel, error) {
-	return protocol.DefaultSecrecyLevels(), nil
 }
 
 // KeyShredder destroys the at-rest data keys of a level's buckets that lie wholly before

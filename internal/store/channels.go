@@ -10,21 +10,22 @@ import (
 )
 
 const channelColumns = `id, kind, name, topic, department_id, include_sub_departments, party_org_id,
-	coalesce(direct_key, ''), post_policy, mention_all, max_secrecy, created_by, created_at, archived, last_seq, epoch, auto_name`
+	coalesce(direct_key, ''), post_policy, mention_all, max_secrecy, created_by, created_at, archived, last_seq, epoch, auto_name, default_secrecy`
 
 // channelCols is channelColumns qualified by a table alias, for joins.
 func channelCols(a string) string {
 	return a + `.id, ` + a + `.kind, ` + a + `.name, ` + a + `.topic, ` + a + `.department_id, ` +
 		a + `.include_sub_departments, ` + a + `.party_org_id, coalesce(` + a + `.direct_key, ''), ` +
 		a + `.post_policy, ` + a + `.mention_all, ` + a + `.max_secrecy, ` + a + `.created_by, ` +
-		a + `.created_at, ` + a + `.archived, ` + a + `.last_seq, ` + a + `.epoch, ` + a + `.auto_name`
+		a + `.created_at, ` + a + `.archived, ` + a + `.last_seq, ` + a + `.epoch, ` + a + `.auto_name, ` +
+		a + `.default_secrecy`
 }
 
 // channelDest returns the scan destinations for channelColumns into c; the caller
 // converts kind, policies and created into c's fields after the scan.
 func channelDest(c *Channel, kind, post, mention *string, created *int64) []any {
 	return []any{&c.ID, kind, &c.Name, &c.Topic, &c.DepartmentID, &c.IncludeSubDepartments, &c.PartyOrgID,
-		&c.DirectKey, post, mention, &c.MaxSecrecy, &c.CreatedBy, created, &c.Archived, &c.LastSeq, &c.Epoch, &c.AutoName}
+		&c.DirectKey, post, mention, &c.MaxSecrecy, &c.CreatedBy, created, &c.Archived, &c.LastSeq, &c.Epoch, &c.AutoName, &c.DefaultSecrecy}
 }
 
 func scanChannel(row scanner) (Channel, error) {
@@ -116,13 +117,13 @@ func (s *DB) CreateChannel(ctx context.Context, c *Channel, members []ChannelMem
 
 	err := s.inTx(ctx, func(tx *DB) error {
 		err := tx.queryRow(ctx, `INSERT INTO channels (kind, name, topic, department_id, include_sub_departments,
-				party_org_id, direct_key, post_policy, mention_all, max_secrecy, created_by, created_at, archived,
-				last_seq, epoch, auto_name)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?)
+				party_org_id, direct_key, post_policy, mention_all, max_secrecy, default_secrecy, created_by, created_at,
+				archived, last_seq, epoch, auto_name)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?)
 			RETURNING id`,
 			string(ch.Kind), ch.Name, ch.Topic, ch.DepartmentID, ch.IncludeSubDepartments,
 			ch.PartyOrgID, nullString(ch.DirectKey), string(ch.PostPolicy), string(ch.MentionAll), ch.MaxSecrecy,
-			ch.CreatedBy, toMillis(ch.CreatedAt), ch.Archived, ch.AutoName).Scan(&ch.ID)
+			ch.DefaultSecrecy, ch.CreatedBy, toMillis(ch.CreatedAt), ch.Archived, ch.AutoName).Scan(&ch.ID)
 		if err != nil {
 			return tx.fail(err, "create %s channel %q", ch.Kind, ch.Name)
 		}
@@ -169,16 +170,19 @@ func (s *DB) GetDirectChannel(ctx context.Context, directKey string) (Channel, e
 	return c, nil
 }
 
-// UpdateChannel writes Name, Topic, PostPolicy, MentionAll, MaxSecrecy, Archived,
+// UpdateChannel writes Name, Topic, PostPolicy, MentionAll, Archived,
 // IncludeSubDepartments and AutoName; an unset policy is written as PolicyEveryone.
+// The secrecy ceiling and usual level are SetChannelSecrecy's alone: a channel
+// administrator's rename, read before the security officer raised the ceiling, must
+// not write the old ceiling back.
 func (s *DB) UpdateChannel(ctx context.Context, c Channel) error {
 	if err := checkChannelPolicies(&c); err != nil {
 		return fmt.Errorf("store: update channel %d: %w", c.ID, err)
 	}
-	err := s.execOne(ctx, `UPDATE channels SET name = ?, topic = ?, post_policy = ?, mention_all = ?, max_secrecy = ?,
+	err := s.execOne(ctx, `UPDATE channels SET name = ?, topic = ?, post_policy = ?, mention_all = ?,
 			archived = ?, include_sub_departments = ?, auto_name = ?
 		WHERE id = ?`,
-		c.Name, c.Topic, string(c.PostPolicy), string(c.MentionAll), c.MaxSecrecy, c.Archived, c.IncludeSubDepartments, c.AutoName, c.ID)
+		c.Name, c.Topic, string(c.PostPolicy), string(c.MentionAll), c.Archived, c.IncludeSubDepartments, c.AutoName, c.ID)
 	if err != nil {
 		return s.fail(err, "update channel %d", c.ID)
 	}

@@ -43,12 +43,18 @@ type Channel struct {
 	DirectKey  string
 	PostPolicy PostPolicy
 	MentionAll PostPolicy
-	MaxSecrecy int // highest secrecy level a message may carry (stored now; enforced later)
-	CreatedBy  int64
-	CreatedAt  time.Time
-	Archived   bool
-	LastSeq    int64 // the sequence number of the newest message; 0 when empty
-	Epoch      int64 // bumped when history is restored from a backup; starts at 1
+	// MaxSecrecy is the ceiling: the highest secrecy level a message here may carry
+	// (enforced by internal/chat on send and forward, by internal/notice on a notice
+	// pinned here). DefaultSecrecy is the usual level a client's composer starts at, at
+	// most MaxSecrecy. Both are the security officer's (SetChannelSecrecy); UpdateChannel
+	// leaves them alone.
+	MaxSecrecy     int
+	DefaultSecrecy int
+	CreatedBy      int64
+	CreatedAt      time.Time
+	Archived       bool
+	LastSeq        int64 // the sequence number of the newest message; 0 when empty
+	Epoch          int64 // bumped when history is restored from a backup; starts at 1
 	// AutoName: a group created without a typed name, named from its members; the
 	// chat service renames it as people join and leave until someone names it.
 	AutoName bool
@@ -197,7 +203,7 @@ type Chat interface {
 	CreateChannel(ctx context.Context, c *Channel, members []ChannelMember) error
 	GetChannel(ctx context.Context, id int64) (Channel, error)
 	GetDirectChannel(ctx context.Context, directKey string) (Channel, error)
-	// UpdateChannel writes Name, Topic, PostPolicy, MentionAll, MaxSecrecy, Archived,
+	// UpdateChannel writes Name, Topic, PostPolicy, MentionAll, Archived,
 	// IncludeSubDepartments, AutoName.
 	UpdateChannel(ctx context.Context, c Channel) error
 	// ListChannelsByKind lists every channel of a kind (for membership sync).

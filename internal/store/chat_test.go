@@ -95,7 +95,7 @@ func TestChannels(t *testing.T) {
 			c := store.Channel{
 				Kind: store.ChannelDepartment, Name: "财政局", Topic: "全局通知", DepartmentID: d.ID,
 				IncludeSubDepartments: true, PostPolicy: store.PolicyAdmins, MentionAll: store.PolicyAdmins,
-				MaxSecrecy: 2, CreatedBy: u[0], CreatedAt: t0, Archived: true,
+				MaxSecrecy: 2, DefaultSecrecy: 1, CreatedBy: u[0], CreatedAt: t0, Archived: true,
 			}
 			members := []store.ChannelMember{
 				{UserID: u[0], Role: store.MemberAdmin},
@@ -184,14 +184,14 @@ func TestChannels(t *testing.T) {
 			post(t, s, c.ID, u[0], "hello")
 			upd := c
 			upd.Name, upd.Topic, upd.PostPolicy, upd.MentionAll = "after", "topic", store.PolicyAdmins, store.PolicyAdmins
-			upd.MaxSecrecy, upd.Archived, upd.IncludeSubDepartments = 3, true, true
+			upd.MaxSecrecy, upd.DefaultSecrecy, upd.Archived, upd.IncludeSubDepartments = 3, 2, true, true
 			upd.Kind, upd.DepartmentID, upd.CreatedBy, upd.LastSeq, upd.Epoch = store.ChannelParty, 7, 7, 100, 9
 			must(t, s.UpdateChannel(ctx, upd))
 			got, err := s.GetChannel(ctx, c.ID)
 			must(t, err)
 			want := c
 			want.Name, want.Topic, want.PostPolicy, want.MentionAll = "after", "topic", store.PolicyAdmins, store.PolicyAdmins
-			want.MaxSecrecy, want.Archived, want.IncludeSubDepartments = 3, true, true
+			want.Archived, want.IncludeSubDepartments = true, true // the ceiling is SetChannelSecrecy's alone
 			want.LastSeq = 1
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("after update\n%+v\nwant\n%+v", got, want)

@@ -14,6 +14,7 @@ import (
 
 	"govchat/internal/audit"
 	"govchat/internal/retention"
+	"govchat/internal/secrecy"
 	"govchat/internal/store"
 	"govchat/internal/store/storetest"
 )
@@ -95,7 +96,7 @@ func benchSweep(b *testing.B, s *store.DB, n, holds int) {
 		must(b, s.CreateHold(ctx, &h))
 	}
 	clk.Set(retentionT0.Add(40 * 24 * time.Hour))
-	sw := retention.New(retention.Deps{Store: s, Levels: retention.DefaultLevels{}, Audit: discardRecorder{}, Log: discardLog(), Now: clk.Now},
+	sw := retention.New(retention.Deps{Store: s, Levels: secrecy.Static{}, Audit: discardRecorder{}, Log: discardLog(), Now: clk.Now},
 		retention.Options{Batch: retention.BatchFor(s.Backend())})
 
 	// The sender: one message every sendEvery (200 a second, a busy office's peak, each

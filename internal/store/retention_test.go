@@ -23,6 +23,7 @@ import (
 	"govchat/internal/busevent"
 	"govchat/internal/files"
 	"govchat/internal/retention"
+	"govchat/internal/secrecy"
 	"govchat/internal/store"
 	"govchat/internal/store/storetest"
 	"govchat/protocol"
@@ -102,7 +103,7 @@ func newRetentionRig(t *testing.T, s store.Store, opt retention.Options) *retent
 	}
 	r := &retentionRig{s: s, clock: clk, bus: b, frames: &expiredFrames{got: map[int64][][]int64{}}, blobDir: dir, blobs: local}
 	r.sweeper = retention.New(retention.Deps{
-		Store: s, Levels: retention.DefaultLevels{}, Publisher: busevent.NewPublisher(b, log), Audit: rec, Log: log, Now: clk.Now,
+		Store: s, Levels: secrecy.Static{}, Publisher: busevent.NewPublisher(b, log), Audit: rec, Log: log, Now: clk.Now,
 	}, opt)
 	r.files = files.New(files.Deps{
 		Store: store.Narrow(s, func(tx store.Store) files.Tx { return tx }), Blobs: local, Audit: rec, Log: log, Now: clk.Now,

@@ -274,6 +274,7 @@ type Store interface {
 	Files
 	Holds
 	Retention
+	Secrecy
 
 	// InTx runs fn with a Store bound to one transaction, committed when fn returns nil
 	// and rolled back otherwise. Nested InTx calls join the outer transaction.
