@@ -261,6 +261,7 @@ const legalHold = {
   released_by: true,
   released_by_name: true,
   released_at: true,
+  countersign_note: true,
 } as const satisfies Shape<LegalHold>;
 
 /** Each vector file (named for its Go type) and the shape of its TypeScript type. */

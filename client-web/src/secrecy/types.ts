@@ -68,6 +68,8 @@ export interface LegalHold {
   released_by?: number;
   released_by_name?: string;
   released_at?: string;
+  /** The countersigner's note, set with released_by. */
+  countersign_note?: string;
 }
 
 /** POST /holds */
