@@ -240,6 +240,8 @@ func (s *DB) ListMyChannels(ctx context.Context, userID int64) ([]MyChannel, err
 	}
 	defer rows.Close()
 	var out []MyChannel
+	var latests []Message
+	var ldests []messageDest
 	for rows.Next() {
 		var mc MyChannel
 		var kind, post, mention, role string
@@ -258,13 +260,20 @@ func (s *DB) ListMyChannels(ctx context.Context, userID int64) ([]MyChannel, err
 		if err := mdest.finish(&latest); err != nil {
 			return nil, s.fail(err, "list channels of user %d", userID)
 		}
-		if latest.Seq != 0 { // seqs start at 1; 0 is the LEFT JOIN finding none
-			mc.Latest = &latest
-		}
+		latests, ldests = append(latests, latest), append(ldests, mdest)
 		out = append(out, mc)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.fail(err, "list channels of user %d", userID)
+	}
+	rows.Close() // before reveal may read keys on the same connection
+	if err := s.revealMessages(ctx, latests, ldests); err != nil {
+		return nil, s.fail(err, "list channels of user %d", userID)
+	}
+	for i := range out {
+		if latests[i].Seq != 0 { // seqs start at 1; 0 is the LEFT JOIN finding none
+			out[i].Latest = &latests[i]
+		}
 	}
 	return out, nil
 }

@@ -30,10 +30,12 @@ func twoNodes(t *testing.T, backend string) [2]*store.DB {
 		open = func(ctx context.Context) (*store.DB, error) { return store.OpenPostgres(ctx, url) }
 	}
 	var nodes [2]*store.DB
+	mk := storetest.MasterKey(t) // one key file, as every node of a cluster is given
 	for i := range nodes {
 		db, err := open(t.Context())
 		must(t, err)
 		t.Cleanup(func() { db.Close() })
+		db.SetMasterKey(mk)
 		nodes[i] = db
 	}
 	_, err := nodes[0].Migrate(t.Context())
@@ -317,8 +319,8 @@ func TestEditAndRecallConcurrently(t *testing.T) {
 				t.Fatalf("recalled message has text %q", final.Text)
 			}
 			var n int
-			must(t, countRaw(t, s, `SELECT count(*) FROM message_terms WHERE channel_id = ? AND seq = ?`, &n, c.ID, m.Seq))
-			if want := len(search.IndexTerms(final.Text)); n != want {
+			must(t, countRaw(t, s, `SELECT count(*) FROM message_tokens WHERE channel_id = ? AND seq = ?`, &n, c.ID, m.Seq))
+			if want := len(search.IndexKeys(final.Text)); n != want {
 				t.Fatalf("round %d: %d postings for %q, want %d", round, n, final.Text, want)
 			}
 		}

@@ -26,12 +26,15 @@ type DB struct {
 	d       *dialect
 	now     func() time.Time
 	onClose func() // releases what database/sql does not own (the pgx pool)
+	ar      *keyring // encryption at rest, shared with every transaction (atrest.go)
+	// txKeys are the data keys this transaction created: not cached until committed.
+	txKeys map[int64]bool
 }
 
 var _ Store = (*DB)(nil)
 
 func newDB(db *sql.DB, d *dialect, onClose func()) *DB {
-	return &DB{db: db, q: db, d: d, now: time.Now, onClose: onClose}
+	return &DB{db: db, q: db, d: d, now: time.Now, onClose: onClose, ar: newKeyring()}
 }
 
 // Backend names the dialect: "sqlite" or "postgres".
@@ -81,7 +84,7 @@ func (s *DB) inTx(ctx context.Context, fn func(tx *DB) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("store: begin transaction: %w", err)
 	}
-	bound := &DB{db: s.db, q: tx, tx: tx, d: s.d, now: s.now}
+	bound := &DB{db: s.db, q: tx, tx: tx, d: s.d, now: s.now, ar: s.ar, txKeys: map[int64]bool{}}
 	committed := false
 	defer func() {
 		// Also covers a panic in fn: the transaction must not stay open holding locks.

@@ -44,7 +44,7 @@ type dialect struct {
 	// serialises writers.
 	rowLock string
 	// termsArraySQL, when set, inserts search postings in one statement whose text
-	// does not depend on how many there are, from three array parameters (terms,
+	// does not depend on how many there are, from three array parameters (tokens,
 	// channel ids, seqs), so the driver's prepared-statement cache keeps hitting;
 	// "" means multi-row VALUES in chunks.
 	termsArraySQL string
@@ -91,7 +91,7 @@ func postgresDialect() *dialect {
 		// NO KEY: foreign-key checks of concurrent inserts (a new member, a message)
 		// take KEY SHARE on the same row and need not wait.
 		rowLock:       " FOR NO KEY UPDATE",
-		termsArraySQL: `INSERT INTO message_terms (term, channel_id, seq) SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[])`,
+		termsArraySQL: `INSERT INTO message_tokens (token, channel_id, seq) SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[])`,
 		conflict:      postgresConflict,
 		hasTableSQL:   `SELECT count(*) FROM (SELECT to_regclass(?::text) AS t) r WHERE r.t IS NOT NULL`,
 		migrations:    sub,

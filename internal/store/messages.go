@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"govchat/internal/atrest"
 )
 
 const (
@@ -25,7 +28,7 @@ var messageFields = [...]struct{ col, zero string }{
 	{"channel_id", "0"}, {"seq", "0"}, {"sender_id", "0"}, {"client_id", "''"}, {"text", "''"},
 	{"reply_to", "0"}, {"mentions", "'[]'"}, {"mention_all", "FALSE"}, {"secrecy", "0"},
 	{"created_at", "0"}, {"edited_at", "0"}, {"recalled_at", "0"}, {"recalled_by", "0"},
-	{"kind", "''"}, {"system", "''"}, {"forward", "''"}, {"attachment", "''"},
+	{"kind", "''"}, {"system", "''"}, {"forward", "''"}, {"attachment", "''"}, {"text_key", "NULL"},
 }
 
 // messageCols lists the message columns for messageDest, qualified by alias (none
@@ -50,26 +53,48 @@ func messageCols(alias string, nullable bool) string {
 }
 
 // messageDest holds the columns of a message that need converting after the scan.
+// text and forward are as stored, sealed under textKey (see atrest.go); reveal opens
+// them once the keys are at hand, after the rows are closed.
 type messageDest struct {
 	mentions, system            string
 	created, edited, recalledAt int64
-	forward, attachment         string
+	text, forward, attachment   string
+	textKey                     sql.NullInt64
 }
 
 func (d *messageDest) targets(m *Message) []any {
-	return []any{&m.ChannelID, &m.Seq, &m.SenderID, &m.ClientID, &m.Text, &m.ReplyTo, &d.mentions,
-		&m.MentionAll, &m.Secrecy, &d.created, &d.edited, &d.recalledAt, &m.RecalledBy, &m.Kind, &d.system, &d.forward, &d.attachment}
+	return []any{&m.ChannelID, &m.Seq, &m.SenderID, &m.ClientID, &d.text, &m.ReplyTo, &d.mentions,
+		&m.MentionAll, &m.Secrecy, &d.created, &d.edited, &d.recalledAt, &m.RecalledBy, &m.Kind, &d.system, &d.forward, &d.attachment,
+		&d.textKey}
 }
 
+// keyIDs are the data keys reveal needs.
+func (d *messageDest) keyIDs() []int64 {
+	return keyIDs(sealed{d.textKey, d.text}, sealed{d.textKey, d.forward})
+}
+
+// reveal sets m's text and forward from their sealed forms.
+func (d *messageDest) reveal(keys map[int64]*keyEntry, m *Message) error {
+	text, err := openField(keys, sealed{d.textKey, d.text}, atrest.MessageAAD(m.ChannelID, m.Seq, "text"))
+	if err != nil {
+		return err
+	}
+	fwd, err := openField(keys, sealed{d.textKey, d.forward}, atrest.MessageAAD(m.ChannelID, m.Seq, "forward"))
+	if err != nil {
+		return err
+	}
+	m.Text = text
+	m.Forward, err = decodeForward(fwd)
+	return err
+}
+
+// finish converts every column but text and forward (reveal's).
 func (d *messageDest) finish(m *Message) error {
 	ms, err := decodeMentions(d.mentions)
 	if err != nil {
 		return err
 	}
 	m.Mentions = ms
-	if m.Forward, err = decodeForward(d.forward); err != nil {
-		return err
-	}
 	if m.Attachment, err = decodeAttachment(d.attachment); err != nil {
 		return err
 	}
@@ -100,16 +125,49 @@ func decodeSystem(s string) (*SystemEvent, error) {
 	return &e, nil
 }
 
-func scanMessage(row scanner) (Message, error) {
+// scanRawMessage scans a row whose text and forward are still sealed.
+func scanRawMessage(row scanner) (Message, messageDest, error) {
 	var m Message
 	var d messageDest
 	if err := row.Scan(d.targets(&m)...); err != nil {
-		return Message{}, err
+		return Message{}, d, err
 	}
 	if err := d.finish(&m); err != nil {
+		return Message{}, d, err
+	}
+	return m, d, nil
+}
+
+// scanMessage scans one row (a *sql.Row, closed once scanned) and opens its text.
+func (s *DB) scanMessage(ctx context.Context, row *sql.Row) (Message, error) {
+	m, d, err := scanRawMessage(row)
+	if err != nil {
 		return Message{}, err
 	}
-	return m, nil
+	ms := []Message{m}
+	if err := s.revealMessages(ctx, ms, []messageDest{d}); err != nil {
+		return Message{}, err
+	}
+	return ms[0], nil
+}
+
+// revealMessages opens the text and forward of ms (ds[i] is ms[i]'s scan), reading
+// the keys they need in one query at most. Call it with no rows open.
+func (s *DB) revealMessages(ctx context.Context, ms []Message, ds []messageDest) error {
+	var ids []int64
+	for i := range ds {
+		ids = append(ids, ds[i].keyIDs()...)
+	}
+	keys, err := s.openKeys(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range ds {
+		if err := ds[i].reveal(keys, &ms[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // encodeMentions stores mentions as a JSON array; none is "[]".
@@ -209,6 +267,13 @@ func (s *DB) AppendMessages(ctx context.Context, msgs []NewMessage) ([]AppendRes
 		return []AppendResult{}, nil
 	}
 	b := newAppendBatch(s, msgs)
+	// The buckets' data keys, before the transaction: a cache hit for this month's,
+	// so no round trip on the hot path; a new month's key is created in its own
+	// statement, committed before any message refers to it.
+	var err error
+	if b.dataKeys, err = s.sealKeys(ctx, b.buckets); err != nil {
+		return nil, fmt.Errorf("store: append messages: %w", err)
+	}
 	for attempt := 1; ; attempt++ {
 		var results []AppendResult
 		var err error
@@ -256,6 +321,8 @@ type appendBatch struct {
 	keys     []clientKey
 	channels []int64  // distinct, sorted
 	blobs    []string // every blob the batch's messages name, distinct, sorted
+	buckets  []atrest.Bucket
+	dataKeys map[atrest.Bucket]*keyEntry // each bucket's data key
 }
 
 func newAppendBatch(s *DB, msgs []NewMessage) *appendBatch {
@@ -298,6 +365,7 @@ func newAppendBatch(s *DB, msgs []NewMessage) *appendBatch {
 		}
 		b.channels = append(b.channels, m.ChannelID)
 		b.blobs = append(b.blobs, messageBlobs(m)...)
+		b.buckets = append(b.buckets, messageBucket(m))
 	}
 	slices.Sort(b.channels)
 	b.channels = slices.Compact(b.channels)
@@ -396,7 +464,7 @@ func (s *DB) appendOnce(ctx context.Context, b *appendBatch) ([]AppendResult, er
 		}
 	}
 
-	inserted, err := s.insertMessages(ctx, fresh)
+	inserted, err := s.insertMessages(ctx, fresh, b.dataKeys)
 	if err != nil {
 		return nil, err
 	}
@@ -405,7 +473,7 @@ func (s *DB) appendOnce(ctx context.Context, b *appendBatch) ([]AppendResult, er
 	}
 	var terms []termRow
 	for _, m := range fresh {
-		terms = appendTerms(terms, m)
+		terms = appendTerms(terms, m, b.dataKeys[messageBucket(m)].key)
 	}
 	if err := s.insertTerms(ctx, terms); err != nil {
 		return nil, err
@@ -434,20 +502,34 @@ func missingBlob(m Message, exists map[string]bool) string {
 	return ""
 }
 
-// insertMessages inserts ms with multi-row inserts, skipping any whose client id is
-// taken, and returns how many it inserted.
-func (s *DB) insertMessages(ctx context.Context, ms []Message) (int, error) {
+// messageBucket is the bucket a message's text is sealed in: its level and the
+// month its retention counts from.
+func messageBucket(m Message) atrest.Bucket { return atrest.BucketOf(m.Secrecy, retainFrom(m)) }
+
+// insertMessages inserts ms with multi-row inserts, their text and forward sealed
+// under their buckets' keys, skipping any whose client id is taken, and returns how
+// many it inserted.
+func (s *DB) insertMessages(ctx context.Context, ms []Message, keys map[atrest.Bucket]*keyEntry) (int, error) {
 	inserted := 0
 	for chunk := range slices.Chunk(ms, messageChunk) {
-		args := make([]any, 0, 15*len(chunk))
+		args := make([]any, 0, 16*len(chunk))
 		for _, m := range chunk {
-			args = append(args, m.ChannelID, m.Seq, m.SenderID, nullString(m.ClientID), m.Text, m.ReplyTo,
+			k := keys[messageBucket(m)]
+			text, err := k.key.Seal(m.Text, atrest.MessageAAD(m.ChannelID, m.Seq, "text"))
+			if err != nil {
+				return 0, err
+			}
+			forward, err := k.key.Seal(encodeForward(m.Forward), atrest.MessageAAD(m.ChannelID, m.Seq, "forward"))
+			if err != nil {
+				return 0, err
+			}
+			args = append(args, m.ChannelID, m.Seq, m.SenderID, nullString(m.ClientID), text, m.ReplyTo,
 				encodeMentions(m.Mentions), m.MentionAll, m.Secrecy, toMillis(m.CreatedAt), m.Kind, encodeSystem(m.System),
-				encodeForward(m.Forward), encodeAttachment(m.Attachment), toMillis(retainFrom(m)))
+				forward, encodeAttachment(m.Attachment), toMillis(retainFrom(m)), k.id)
 		}
 		rows, err := s.query(ctx, `INSERT INTO messages (channel_id, seq, sender_id, client_id, text, reply_to, mentions,
-				mention_all, secrecy, created_at, kind, system, forward, attachment, retain_from)
-			VALUES `+rowsOf(len(chunk), 15)+`
+				mention_all, secrecy, created_at, kind, system, forward, attachment, retain_from, text_key)
+			VALUES `+rowsOf(len(chunk), 16)+`
 			ON CONFLICT (sender_id, client_id) DO NOTHING
 			RETURNING seq`, args...)
 		if err != nil {
@@ -526,24 +608,32 @@ func (s *DB) messagesByClientID(ctx context.Context, keys []clientKey) (map[clie
 		if err != nil {
 			return nil, s.fail(err, "look up client ids")
 		}
+		var ms []Message
+		var ds []messageDest
 		for rows.Next() {
-			m, err := scanMessage(rows)
+			m, d, err := scanRawMessage(rows)
 			if err != nil {
 				rows.Close()
 				return nil, s.fail(err, "look up client ids")
 			}
-			found[clientKey{m.SenderID, m.ClientID}] = m
+			ms, ds = append(ms, m), append(ds, d)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, s.fail(err, "look up client ids")
+		}
+		if err := s.revealMessages(ctx, ms, ds); err != nil {
+			return nil, s.fail(err, "look up client ids")
+		}
+		for _, m := range ms {
+			found[clientKey{m.SenderID, m.ClientID}] = m
 		}
 	}
 	return found, nil
 }
 
 func (s *DB) GetMessage(ctx context.Context, channelID, seq int64) (Message, error) {
-	m, err := scanMessage(s.queryRow(ctx, `SELECT `+messageCols("", false)+` FROM messages WHERE channel_id = ? AND seq = ?`,
+	m, err := s.scanMessage(ctx, s.queryRow(ctx, `SELECT `+messageCols("", false)+` FROM messages WHERE channel_id = ? AND seq = ?`,
 		channelID, seq))
 	if err != nil {
 		return Message{}, s.fail(err, "get message %d/%d", channelID, seq)
@@ -598,22 +688,29 @@ func (s *DB) listMessages(ctx context.Context, what, query string, args ...any) 
 	}
 	defer rows.Close()
 	var ms []Message
+	var ds []messageDest
 	for rows.Next() {
-		m, err := scanMessage(rows)
+		m, d, err := scanRawMessage(rows)
 		if err != nil {
 			return nil, s.fail(err, "%s", what)
 		}
-		ms = append(ms, m)
+		ms, ds = append(ms, m), append(ds, d)
 	}
 	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "%s", what)
+	}
+	rows.Close() // before reveal may read keys on the same connection
+	if err := s.revealMessages(ctx, ms, ds); err != nil {
 		return nil, s.fail(err, "%s", what)
 	}
 	return ms, nil
 }
 
 // EditMessage replaces the text and mentions of a message, sets EditedAt (at, now
-// when zero) and re-indexes it for search. ErrNotFound for a missing message,
-// ErrConflict for a recalled one.
+// when zero) and re-indexes it for search. The new text is sealed under the same
+// bucket's key as the old (a message's bucket never changes); a row from before
+// encryption at rest is sealed whole (text and forward) on the way. ErrNotFound for a
+// missing message, ErrConflict for a recalled one.
 func (s *DB) EditMessage(ctx context.Context, channelID, seq int64, text string, mentions []int64, at time.Time) (Message, error) {
 	if err := checkText(text); err != nil {
 		return Message{}, fmt.Errorf("store: edit message %d/%d: %w", channelID, seq, err)
@@ -625,17 +722,28 @@ func (s *DB) EditMessage(ctx context.Context, channelID, seq int64, text string,
 		if err != nil {
 			return err
 		}
-		m, err = scanMessage(tx.queryRow(ctx, `UPDATE messages SET text = ?, mentions = ?, edited_at = ?
+		k := old.key.key
+		sealedText, err := k.Seal(text, atrest.MessageAAD(channelID, seq, "text"))
+		if err != nil {
+			return err
+		}
+		forward := old.sealedForward
+		if old.legacy {
+			if forward, err = k.Seal(old.forward, atrest.MessageAAD(channelID, seq, "forward")); err != nil {
+				return err
+			}
+		}
+		m, err = tx.scanMessage(ctx, tx.queryRow(ctx, `UPDATE messages SET text = ?, forward = ?, text_key = ?, mentions = ?, edited_at = ?
 			WHERE channel_id = ? AND seq = ? AND recalled_at = 0
 			RETURNING `+messageCols("", false),
-			text, encodeMentions(mentions), edited, channelID, seq))
+			sealedText, forward, old.key.id, encodeMentions(mentions), edited, channelID, seq))
 		if err != nil {
 			return tx.fail(err, "edit message %d/%d", channelID, seq)
 		}
-		if err := tx.deleteTerms(ctx, channelID, seq, old); err != nil {
+		if err := tx.unindex(ctx, old); err != nil {
 			return err
 		}
-		return tx.insertTerms(ctx, appendTerms(nil, m))
+		return tx.insertTerms(ctx, appendTerms(nil, m, k))
 	})
 	if err != nil {
 		return Message{}, err
@@ -656,17 +764,18 @@ func (s *DB) RecallMessage(ctx context.Context, channelID, seq, by int64, at tim
 		if err != nil {
 			return err
 		}
-		m, err = scanMessage(tx.queryRow(ctx, `UPDATE messages SET text = '', forward = '', attachment = '', recalled_at = ?, recalled_by = ?
+		m, err = tx.scanMessage(ctx, tx.queryRow(ctx, `UPDATE messages SET text = '', forward = '', attachment = '', text_key = ?,
+				recalled_at = ?, recalled_by = ?
 			WHERE channel_id = ? AND seq = ? AND recalled_at = 0
 			RETURNING `+messageCols("", false),
-			recalled, by, channelID, seq))
+			old.key.id, recalled, by, channelID, seq))
 		if err != nil {
 			return tx.fail(err, "recall message %d/%d", channelID, seq)
 		}
 		if err := tx.releaseMessageBlobs(ctx, channelID, seq, recalled); err != nil {
 			return tx.fail(err, "recall message %d/%d: its blob references", channelID, seq)
 		}
-		return tx.deleteTerms(ctx, channelID, seq, old)
+		return tx.unindex(ctx, old)
 	})
 	if err != nil {
 		return Message{}, err
@@ -674,26 +783,71 @@ func (s *DB) RecallMessage(ctx context.Context, channelID, seq, by int64, at tim
 	return m, nil
 }
 
-// lockLiveMessage returns the text of a message that is not recalled, locking its
-// row on PostgreSQL until the transaction ends, so a concurrent edit or recall of it
-// waits and then sees this one's outcome: the text whose terms are deleted is always
-// the text that was indexed, and recalled text can never come back. ErrNotFound for a
-// missing message, ErrConflict for a recalled one or a system line.
-func (s *DB) lockLiveMessage(ctx context.Context, verb string, channelID, seq int64) (string, error) {
+// liveMessage is what an edit or recall needs of the message it changes.
+type liveMessage struct {
+	channelID, seq int64
+	text, forward  string    // plaintext
+	sealedForward  string    // as stored
+	key            *keyEntry // its bucket's data key
+	legacy         bool      // stored in plaintext, from before encryption at rest
+}
+
+// lockLiveMessage returns a message that is not recalled, with its plaintext and its
+// bucket's key, locking its row on PostgreSQL until the transaction ends, so a
+// concurrent edit or recall of it waits and then sees this one's outcome: the text
+// whose terms are deleted is always the text that was indexed, and recalled text can
+// never come back. ErrNotFound for a missing message, ErrConflict for a recalled one
+// or a system line.
+func (s *DB) lockLiveMessage(ctx context.Context, verb string, channelID, seq int64) (liveMessage, error) {
+	lm := liveMessage{channelID: channelID, seq: seq}
 	var text, kind string
-	var recalledAt int64
-	err := s.queryRow(ctx, `SELECT text, recalled_at, kind FROM messages WHERE channel_id = ? AND seq = ?`+s.d.rowLock,
-		channelID, seq).Scan(&text, &recalledAt, &kind)
+	var recalledAt, retainFrom int64
+	var level int
+	var key sql.NullInt64
+	err := s.queryRow(ctx, `SELECT text, forward, text_key, secrecy, retain_from, recalled_at, kind
+		FROM messages WHERE channel_id = ? AND seq = ?`+s.d.rowLock,
+		channelID, seq).Scan(&text, &lm.sealedForward, &key, &level, &retainFrom, &recalledAt, &kind)
 	if err != nil {
-		return "", s.fail(err, "%s message %d/%d", verb, channelID, seq)
+		return lm, s.fail(err, "%s message %d/%d", verb, channelID, seq)
 	}
 	if kind == MessageKindSystem {
-		return "", fmt.Errorf("store: %s message %d/%d: a system line: %w", verb, channelID, seq, ErrConflict)
+		return lm, fmt.Errorf("store: %s message %d/%d: a system line: %w", verb, channelID, seq, ErrConflict)
 	}
 	if recalledAt != 0 {
-		return "", fmt.Errorf("store: %s message %d/%d: it was recalled: %w", verb, channelID, seq, ErrConflict)
+		return lm, fmt.Errorf("store: %s message %d/%d: it was recalled: %w", verb, channelID, seq, ErrConflict)
 	}
-	return text, nil
+	b := atrest.BucketOf(level, fromMillis(retainFrom))
+	keys, err := s.sealKeys(ctx, []atrest.Bucket{b})
+	if err != nil {
+		return lm, fmt.Errorf("store: %s message %d/%d: %w", verb, channelID, seq, err)
+	}
+	lm.key = keys[b]
+	lm.legacy = !key.Valid
+	opened := map[int64]*keyEntry{}
+	if key.Valid {
+		// The row names its key; it is its bucket's, unless that was destroyed.
+		if key.Int64 == lm.key.id {
+			opened[key.Int64] = lm.key
+		} else if opened, err = s.openKeys(ctx, []int64{key.Int64}); err != nil {
+			return lm, err
+		}
+	}
+	if lm.text, err = openField(opened, sealed{key, text}, atrest.MessageAAD(channelID, seq, "text")); err != nil {
+		return lm, fmt.Errorf("store: %s message %d/%d: %w", verb, channelID, seq, err)
+	}
+	if lm.forward, err = openField(opened, sealed{key, lm.sealedForward}, atrest.MessageAAD(channelID, seq, "forward")); err != nil {
+		return lm, fmt.Errorf("store: %s message %d/%d: %w", verb, channelID, seq, err)
+	}
+	return lm, nil
+}
+
+// unindex deletes the search postings of a message as lockLiveMessage found it: its
+// tokens, or for a row from before encryption at rest its plaintext terms.
+func (s *DB) unindex(ctx context.Context, lm liveMessage) error {
+	if lm.legacy {
+		return s.deletePlainTerms(ctx, lm.channelID, lm.seq, lm.text)
+	}
+	return s.deleteTerms(ctx, lm.channelID, lm.seq, lm.text, lm.key.key)
 }
 
 // checkForward refuses a forward whose texts a PostgreSQL text column could not hold

@@ -46,7 +46,9 @@ func Open(ctx context.Context, databaseURL, sqlitePath string) (*DB, error) {
 // transaction with the write lock, because a deferred transaction that reads and then
 // writes can fail at the upgrade with SQLITE_BUSY no busy_timeout can fix.
 // synchronous=FULL costs an fsync per commit but means a committed audit entry
-// survives a power cut, which NORMAL does not promise in WAL mode.
+// survives a power cut, which NORMAL does not promise in WAL mode. secure_delete
+// zeroes what a delete or update frees (cells, free pages) on every connection, so a
+// recalled or edited message's old bytes are not left in the file's free space.
 func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("store: open sqlite: empty database path")
@@ -55,7 +57,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		// The driver splits its options off at the first '?'.
 		return nil, fmt.Errorf("store: open sqlite %q: path must not contain '?'", path)
 	}
-	dsn := path + "?_busy_timeout=10000&_foreign_keys=1&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate"
+	dsn := path + "?_busy_timeout=10000&_foreign_keys=1&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate&_pragma=secure_delete(1)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite %q: %w", path, err)

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
+	"govchat/internal/atrest"
 	"govchat/internal/search"
 )
 
@@ -20,17 +22,25 @@ const (
 	termChunk = 1000
 )
 
-// termRow is one posting.
+// termRow is one posting: a search token (a keyed hash of a lookup key, see
+// atrest.go's token) of message channelID/seq.
 type termRow struct {
-	term      string
+	token     int64
 	channelID int64
 	seq       int64
 }
 
-// appendTerms adds m's postings to rows.
-func appendTerms(rows []termRow, m Message) []termRow {
-	for _, t := range search.IndexTerms(m.Text) {
-		rows = append(rows, termRow{t, m.ChannelID, m.Seq})
+// appendTerms adds m's postings under its bucket's key k to rows: one token per
+// lookup key of its text (search.IndexKeys), distinct, so two keys whose truncated
+// hashes collide give one posting.
+func appendTerms(rows []termRow, m Message, k *atrest.DataKey) []termRow {
+	keys := search.IndexKeys(m.Text)
+	start := len(rows)
+	for _, key := range keys {
+		t := token(k, key)
+		if !slices.ContainsFunc(rows[start:], func(r termRow) bool { return r.token == t }) {
+			rows = append(rows, termRow{t, m.ChannelID, m.Seq})
+		}
 	}
 	return rows
 }
@@ -42,13 +52,13 @@ func (s *DB) insertTerms(ctx context.Context, rows []termRow) error {
 		return nil
 	}
 	if s.d.termsArraySQL != "" {
-		terms := make([]string, len(rows))
+		tokens := make([]int64, len(rows))
 		channels := make([]int64, len(rows))
 		seqs := make([]int64, len(rows))
 		for i, r := range rows {
-			terms[i], channels[i], seqs[i] = r.term, r.channelID, r.seq
+			tokens[i], channels[i], seqs[i] = r.token, r.channelID, r.seq
 		}
-		if _, err := s.exec(ctx, s.d.termsArraySQL, terms, channels, seqs); err != nil {
+		if _, err := s.exec(ctx, s.d.termsArraySQL, tokens, channels, seqs); err != nil {
 			return s.fail(err, "index messages for search")
 		}
 		return nil
@@ -56,9 +66,9 @@ func (s *DB) insertTerms(ctx context.Context, rows []termRow) error {
 	for chunk := range slices.Chunk(rows, termChunk) {
 		args := make([]any, 0, 3*len(chunk))
 		for _, r := range chunk {
-			args = append(args, r.term, r.channelID, r.seq)
+			args = append(args, r.token, r.channelID, r.seq)
 		}
-		q := `INSERT INTO message_terms (term, channel_id, seq) VALUES ` +
+		q := `INSERT INTO message_tokens (token, channel_id, seq) VALUES ` +
 			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(chunk)), ", ")
 		if _, err := s.exec(ctx, q, args...); err != nil {
 			return s.fail(err, "index messages for search")
@@ -68,11 +78,29 @@ func (s *DB) insertTerms(ctx context.Context, rows []termRow) error {
 }
 
 // deleteTerms removes the postings of message channelID/seq, whose indexed text was
-// text. They are found by recomputing its terms, so the index needs no second key on
-// (channel_id, seq): every posting write and every search uses the one primary key.
-// (A change to how text is cut into terms therefore needs a migration that rebuilds
-// the index.)
-func (s *DB) deleteTerms(ctx context.Context, channelID, seq int64, text string) error {
+// text, under its bucket's key k. They are found by recomputing its tokens, so the
+// index needs no second key on (channel_id, seq): every posting write and every
+// search uses the one primary key. (A change to how text is cut into terms therefore
+// needs a migration that rebuilds the index.)
+func (s *DB) deleteTerms(ctx context.Context, channelID, seq int64, text string, k *atrest.DataKey) error {
+	rows := appendTerms(nil, Message{ChannelID: channelID, Seq: seq, Text: text}, k)
+	for chunk := range slices.Chunk(rows, termChunk) {
+		args := make([]any, 0, len(chunk)+2)
+		for _, r := range chunk {
+			args = append(args, r.token)
+		}
+		args = append(args, channelID, seq)
+		_, err := s.exec(ctx, `DELETE FROM message_tokens WHERE token IN (`+placeholders(len(chunk))+`) AND channel_id = ? AND seq = ?`, args...)
+		if err != nil {
+			return s.fail(err, "unindex message %d/%d", channelID, seq)
+		}
+	}
+	return nil
+}
+
+// deletePlainTerms removes the plaintext postings (message_terms) of a message
+// written before encryption at rest, whose text was text.
+func (s *DB) deletePlainTerms(ctx context.Context, channelID, seq int64, text string) error {
 	for chunk := range slices.Chunk(search.IndexTerms(text), termChunk) {
 		args := make([]any, 0, len(chunk)+2)
 		for _, t := range chunk {
@@ -118,32 +146,49 @@ func (s *DB) SearchMessages(ctx context.Context, q SearchQuery) ([]Message, erro
 		scope += ` AND channel_id = ?`
 		scopeArgs = append(scopeArgs, q.ChannelID)
 	}
-	var branches []string
-	var args []any
-	for _, t := range exact {
-		branches = append(branches, `SELECT channel_id, seq FROM message_terms WHERE term = ?`+scope)
-		args = append(args, t)
-		args = append(args, scopeArgs...)
+	// Each query term is hashed under every bucket's key that can hold a match: a
+	// message's bucket month is that of its retain_from, never after its created_at,
+	// so only Until bounds them (Since cannot: a forward made in range may count from
+	// an older original).
+	maxMonth := 0
+	if !q.Until.IsZero() {
+		maxMonth = atrest.BucketOf(0, q.Until.Add(-time.Millisecond)).Month
 	}
-	for _, p := range prefixes {
-		branch := `SELECT channel_id, seq FROM message_terms WHERE term >= ?`
-		args = append(args, p)
-		if end := search.PrefixEnd(p); end != "" {
-			branch += ` AND term < ?`
-			args = append(args, end)
+	keys, err := s.liveKeys(ctx, maxMonth)
+	if err != nil {
+		return nil, fmt.Errorf("store: search messages for user %d: %w", q.UserID, err)
+	}
+	var hits string
+	var args []any
+	if len(keys) > 0 {
+		var branches []string
+		for _, t := range append(slices.Clone(exact), prefixes...) {
+			lookup := search.LookupKey(t)
+			branches = append(branches, `SELECT channel_id, seq FROM message_tokens WHERE token IN (`+placeholders(len(keys))+`)`+scope)
+			for _, k := range keys {
+				args = append(args, token(k.key, lookup))
+			}
+			args = append(args, scopeArgs...)
 		}
-		branches = append(branches, branch+scope)
-		args = append(args, scopeArgs...)
+		hits = `SELECT channel_id, seq FROM (` + strings.Join(branches, ` INTERSECT `) + `) tokens`
+	}
+	if legacy, err := s.legacyPostings(ctx); err != nil {
+		return nil, fmt.Errorf("store: search messages for user %d: %w", q.UserID, err)
+	} else if legacy {
+		plain, plainArgs := plainHits(exact, prefixes, scope, scopeArgs)
+		if hits != "" {
+			hits += ` UNION `
+		}
+		hits += `SELECT channel_id, seq FROM (` + plain + `) terms`
+		args = append(args, plainArgs...)
+	}
+	if hits == "" {
+		return nil, nil
 	}
 	// Drive from the intersected postings: the join then reads only their messages.
-	// INTERSECT yields each message once; a lone prefix range needs DISTINCT, as a
-	// message can have several terms in it.
-	hits := strings.Join(branches, ` INTERSECT `)
-	if len(branches) == 1 {
-		hits = strings.Replace(hits, `SELECT `, `SELECT DISTINCT `, 1)
-	}
+	// INTERSECT and UNION yield each message once.
 	base := `SELECT ` + messageCols("m", false) + `
-		FROM (` + hits + `) hit
+		FROM (SELECT DISTINCT channel_id, seq FROM (` + hits + `) u) hit
 		JOIN messages m ON m.channel_id = hit.channel_id AND m.seq = hit.seq
 		WHERE m.recalled_at = 0`
 	var filterArgs []any
@@ -190,4 +235,48 @@ func (s *DB) SearchMessages(ctx context.Context, q SearchQuery) ([]Message, erro
 		}
 		last = &candidates[len(candidates)-1]
 	}
+}
+
+// plainHits is the candidates query over message_terms, the plaintext postings of
+// rows written before encryption at rest that the startup job has not sealed yet.
+func plainHits(exact, prefixes []string, scope string, scopeArgs []any) (string, []any) {
+	var branches []string
+	var args []any
+	for _, t := range exact {
+		branches = append(branches, `SELECT channel_id, seq FROM message_terms WHERE term = ?`+scope)
+		args = append(args, t)
+		args = append(args, scopeArgs...)
+	}
+	for _, p := range prefixes {
+		branch := `SELECT channel_id, seq FROM message_terms WHERE term >= ?`
+		args = append(args, p)
+		if end := search.PrefixEnd(p); end != "" {
+			branch += ` AND term < ?`
+			args = append(args, end)
+		}
+		branches = append(branches, branch+scope)
+		args = append(args, scopeArgs...)
+	}
+	return strings.Join(branches, ` INTERSECT `), args
+}
+
+// legacyPostings reports whether plaintext postings are left (message_terms is
+// emptied by EncryptLegacy and never written again, so once empty it is not asked).
+func (s *DB) legacyPostings(ctx context.Context) (bool, error) {
+	s.ar.mu.Lock()
+	done := s.ar.legacyDone
+	s.ar.mu.Unlock()
+	if done {
+		return false, nil
+	}
+	var n int
+	if err := s.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM message_terms LIMIT 1) t`).Scan(&n); err != nil {
+		return false, s.fail(err, "look for plaintext postings")
+	}
+	if n == 0 && s.tx == nil {
+		s.ar.mu.Lock()
+		s.ar.legacyDone = true
+		s.ar.mu.Unlock()
+	}
+	return n > 0, nil
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"govchat/internal/atrest"
 	"govchat/internal/store"
 )
 
@@ -126,7 +127,38 @@ func open(t testing.TB, openFn func(context.Context) (*store.DB, error)) *store.
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("storetest: migrate %s: %v", db.Backend(), err)
 	}
+	db.SetMasterKey(MasterKey(t))
 	return db
+}
+
+// MasterKey returns a fresh random master key for encryption at rest.
+func MasterKey(t testing.TB) *atrest.MasterKey {
+	t.Helper()
+	text, err := atrest.GenerateKeyText()
+	if err != nil {
+		t.Fatalf("storetest: master key: %v", err)
+	}
+	mk, err := atrest.ParseMasterKey(text)
+	if err != nil {
+		t.Fatalf("storetest: master key: %v", err)
+	}
+	return mk
+}
+
+// KeyFile writes a fresh random master key file (0600) in t.TempDir() and returns
+// its path, for servers started with --data-key-file (every node of a test cluster
+// is given the same one).
+func KeyFile(t testing.TB) string {
+	t.Helper()
+	text, err := atrest.GenerateKeyText()
+	if err != nil {
+		t.Fatalf("storetest: key file: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "data.key")
+	if err := os.WriteFile(path, text, 0o600); err != nil {
+		t.Fatalf("storetest: key file: %v", err)
+	}
+	return path
 }
 
 // unreachable skips the test, or fails it under CI=true, where a missing database
