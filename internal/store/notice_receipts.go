@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"govchat/internal/atrest"
 )
 
 // recipientFields are the notice_recipients columns in recipientDest order, with
@@ -14,6 +17,7 @@ import (
 var recipientFields = [...]struct{ col, zero string }{
 	{"notice_id", "0"}, {"user_id", "0"}, {"department_id", "0"}, {"delivered_at", "0"}, {"seen_at", "0"},
 	{"seen_revision", "0"}, {"confirmed_at", "0"}, {"confirmed_revision", "0"}, {"reply", "''"}, {"push", "''"},
+	{"reply_key", "NULL"},
 }
 
 // recipientCols lists the recipient columns qualified by alias (none when "");
@@ -34,33 +38,39 @@ func recipientCols(alias string, nullable bool) string {
 }
 
 // recipientDest holds the columns of a receipt that need converting after the scan.
+// Reply is scanned as stored, sealed under replyKey; replyOpens opens it.
 type recipientDest struct {
 	delivered, seen, confirmed int64
+	replyKey                   sql.NullInt64
 }
 
 func (d *recipientDest) targets(r *NoticeRecipient) []any {
 	return []any{&r.NoticeID, &r.UserID, &r.DepartmentID, &d.delivered, &d.seen, &r.SeenRevision,
-		&d.confirmed, &r.ConfirmedRevision, &r.Reply, &r.Push}
+		&d.confirmed, &r.ConfirmedRevision, &r.Reply, &r.Push, &d.replyKey}
 }
 
 func (d *recipientDest) finish(r *NoticeRecipient) {
 	r.DeliveredAt, r.SeenAt, r.ConfirmedAt = fromMillis(d.delivered), fromMillis(d.seen), fromMillis(d.confirmed)
 }
 
-func scanRecipient(row scanner, extra ...any) (NoticeRecipient, error) {
+// scanRecipient scans one row (a *sql.Row, closed once scanned) and opens its reply.
+func (s *DB) scanRecipient(ctx context.Context, row *sql.Row, extra ...any) (NoticeRecipient, error) {
 	var r NoticeRecipient
 	var d recipientDest
 	if err := row.Scan(append(d.targets(&r), extra...)...); err != nil {
 		return NoticeRecipient{}, err
 	}
 	d.finish(&r)
+	if err := s.openPending(ctx, replyOpens(nil, &r, d.replyKey)); err != nil {
+		return NoticeRecipient{}, err
+	}
 	return r, nil
 }
 
 // GetNoticeReceipt returns userID's receipt of a notice; ErrNotFound when the user
 // is not a recipient.
 func (s *DB) GetNoticeReceipt(ctx context.Context, noticeID, userID int64) (NoticeRecipient, error) {
-	r, err := scanRecipient(s.queryRow(ctx, `SELECT `+recipientCols("", false)+` FROM notice_recipients
+	r, err := s.scanRecipient(ctx, s.queryRow(ctx, `SELECT `+recipientCols("", false)+` FROM notice_recipients
 		WHERE notice_id = ? AND user_id = ?`, noticeID, userID))
 	if err != nil {
 		return NoticeRecipient{}, s.fail(err, "get receipt of notice %d for user %d", noticeID, userID)
@@ -76,7 +86,7 @@ func (s *DB) GetNoticeReceipt(ctx context.Context, noticeID, userID int64) (Noti
 // is not a recipient.
 func (s *DB) MarkNoticeSeen(ctx context.Context, noticeID, userID int64, revision int, at time.Time) (NoticeRecipient, error) {
 	at = s.stamp(at)
-	r, err := scanRecipient(s.queryRow(ctx, `UPDATE notice_recipients SET seen_at = ?, seen_revision = ?
+	r, err := s.scanRecipient(ctx, s.queryRow(ctx, `UPDATE notice_recipients SET seen_at = ?, seen_revision = ?
 		WHERE notice_id = ? AND user_id = ? AND seen_revision <> ?
 			AND EXISTS (SELECT 1 FROM notices WHERE id = ? AND revision = ?)
 		RETURNING `+recipientCols("", false),
@@ -113,13 +123,21 @@ func (s *DB) ConfirmNotice(ctx context.Context, noticeID, userID int64, revision
 		return NoticeRecipient{}, fmt.Errorf("store: %s: reply: %w", what, err)
 	}
 	ms := toMillis(s.stamp(at))
-	r, err := scanRecipient(s.queryRow(ctx, `UPDATE notice_recipients
-		SET confirmed_at = ?, confirmed_revision = ?, reply = ?,
+	k, err := s.noticeBucketKey(ctx, noticeID)
+	if err != nil {
+		return NoticeRecipient{}, fmt.Errorf("store: %s: %w", what, err)
+	}
+	sealedReply, err := k.key.Seal(reply, atrest.ReplyAAD(noticeID, userID))
+	if err != nil {
+		return NoticeRecipient{}, fmt.Errorf("store: %s: %w", what, err)
+	}
+	r, err := s.scanRecipient(ctx, s.queryRow(ctx, `UPDATE notice_recipients
+		SET confirmed_at = ?, confirmed_revision = ?, reply = ?, reply_key = ?,
 			seen_at = CASE WHEN seen_revision = ? THEN seen_at ELSE ? END, seen_revision = ?
 		WHERE notice_id = ? AND user_id = ? AND confirmed_revision <> ?
 			AND EXISTS (SELECT 1 FROM notices WHERE id = ? AND revision = ? AND status = 'active')
 		RETURNING `+recipientCols("", false),
-		ms, revision, reply, revision, ms, revision, noticeID, userID, revision, noticeID, revision))
+		ms, revision, sealedReply, k.id, revision, ms, revision, noticeID, userID, revision, noticeID, revision))
 	if err == nil {
 		return r, nil
 	}
@@ -146,7 +164,7 @@ func (s *DB) ConfirmNotice(ctx context.Context, noticeID, userID int64, revision
 func (s *DB) receiptState(ctx context.Context, noticeID, userID int64) (NoticeRecipient, int, NoticeStatus, error) {
 	var current int
 	var status string
-	r, err := scanRecipient(s.queryRow(ctx, `SELECT `+recipientCols("r", false)+`, n.revision, n.status
+	r, err := s.scanRecipient(ctx, s.queryRow(ctx, `SELECT `+recipientCols("r", false)+`, n.revision, n.status
 		FROM notice_recipients r JOIN notices n ON n.id = r.notice_id
 		WHERE r.notice_id = ? AND r.user_id = ?`, noticeID, userID), &current, &status)
 	return r, current, NoticeStatus(status), err
@@ -170,6 +188,7 @@ func (s *DB) ListNoticeRecipients(ctx context.Context, noticeID int64) ([]Notice
 	}
 	defer rows.Close()
 	out := make([]NoticeRecipientRow, 0, count)
+	var keys []sql.NullInt64
 	var row NoticeRecipientRow
 	var d recipientDest
 	dest := append(d.targets(&row.NoticeRecipient), &row.Username, &row.DisplayName)
@@ -179,8 +198,17 @@ func (s *DB) ListNoticeRecipients(ctx context.Context, noticeID int64) ([]Notice
 		}
 		d.finish(&row.NoticeRecipient)
 		out = append(out, row)
+		keys = append(keys, d.replyKey)
 	}
 	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "list recipients of notice %d", noticeID)
+	}
+	rows.Close()
+	var ps []pendingOpen
+	for i := range out {
+		ps = replyOpens(ps, &out[i].NoticeRecipient, keys[i])
+	}
+	if err := s.openPending(ctx, ps); err != nil {
 		return nil, s.fail(err, "list recipients of notice %d", noticeID)
 	}
 	return out, nil
@@ -198,7 +226,7 @@ func (s *DB) ListNoticeReceipts(ctx context.Context, noticeID int64) ([]NoticeRe
 		return nil, s.fail(err, "list receipts of notice %d", noticeID)
 	}
 	rows, err := s.query(ctx, `SELECT user_id, department_id, delivered_at, seen_at, seen_revision,
-			confirmed_at, confirmed_revision, reply, push
+			confirmed_at, confirmed_revision, reply, push, reply_key
 		FROM notice_recipients WHERE notice_id = ? ORDER BY user_id`, noticeID)
 	if err != nil {
 		return nil, s.fail(err, "list receipts of notice %d", noticeID)
@@ -208,15 +236,28 @@ func (s *DB) ListNoticeReceipts(ctx context.Context, noticeID int64) ([]NoticeRe
 	r := NoticeRecipient{NoticeID: noticeID}
 	var d recipientDest
 	dest := []any{&r.UserID, &r.DepartmentID, &d.delivered, &d.seen, &r.SeenRevision,
-		&d.confirmed, &r.ConfirmedRevision, &r.Reply, &r.Push}
+		&d.confirmed, &r.ConfirmedRevision, &r.Reply, &r.Push, &d.replyKey}
+	var ps []pendingOpen
+	var keys []sql.NullInt64 // of the receipts with a reply, by index
+	var replied []int
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, s.fail(err, "list receipts of notice %d", noticeID)
 		}
 		d.finish(&r)
+		if r.Reply != "" {
+			replied, keys = append(replied, len(out)), append(keys, d.replyKey)
+		}
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "list receipts of notice %d", noticeID)
+	}
+	rows.Close()
+	for j, i := range replied {
+		ps = replyOpens(ps, &out[i], keys[j])
+	}
+	if err := s.openPending(ctx, ps); err != nil {
 		return nil, s.fail(err, "list receipts of notice %d", noticeID)
 	}
 	return out, nil
@@ -288,14 +329,25 @@ func (s *DB) UnconfirmedRecipients(ctx context.Context, noticeID int64) ([]Notic
 	}
 	defer rows.Close()
 	var out []NoticeRecipient
+	var keys []sql.NullInt64
 	for rows.Next() {
-		r, err := scanRecipient(rows)
-		if err != nil {
+		var r NoticeRecipient
+		var d recipientDest
+		if err := rows.Scan(d.targets(&r)...); err != nil {
 			return nil, s.fail(err, "list unconfirmed recipients of notice %d", noticeID)
 		}
-		out = append(out, r)
+		d.finish(&r)
+		out, keys = append(out, r), append(keys, d.replyKey)
 	}
 	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "list unconfirmed recipients of notice %d", noticeID)
+	}
+	rows.Close()
+	var ps []pendingOpen
+	for i := range out {
+		ps = replyOpens(ps, &out[i], keys[i])
+	}
+	if err := s.openPending(ctx, ps); err != nil {
 		return nil, s.fail(err, "list unconfirmed recipients of notice %d", noticeID)
 	}
 	if len(out) == 0 {

@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"govchat/internal/atrest"
 )
 
 const (
@@ -20,18 +23,21 @@ const (
 // noticeCols are the notices columns in noticeDest order, qualified by alias n.
 const noticeCols = `n.id, n.author_id, n.title, n.body, n.change_note, n.revision, n.priority, n.secrecy,
 	n.deadline, n.needs_confirm, n.status, n.withdrawn_at, n.withdraw_reason, n.audience, n.recipients,
-	n.created_at, n.revised_at, n.reminded_at, n.auto_reminders, n.escalated_at, n.attachments`
+	n.created_at, n.revised_at, n.reminded_at, n.auto_reminders, n.escalated_at, n.attachments, n.text_key`
 
 // noticeDest holds the columns of a notice that need converting after the scan.
+// Title, body and change note are scanned as stored, sealed under textKey;
+// noticeOpens opens them.
 type noticeDest struct {
 	priority, status, attachments                              string
 	deadline, withdrawn, created, revised, reminded, escalated int64
+	textKey                                                    sql.NullInt64
 }
 
 func (d *noticeDest) targets(n *Notice) []any {
 	return []any{&n.ID, &n.AuthorID, &n.Title, &n.Body, &n.ChangeNote, &n.Revision, &d.priority, &n.Secrecy,
 		&d.deadline, &n.NeedsConfirm, &d.status, &d.withdrawn, &n.WithdrawReason, &n.AudienceJSON, &n.Recipients,
-		&d.created, &d.revised, &d.reminded, &n.AutoReminders, &d.escalated, &d.attachments}
+		&d.created, &d.revised, &d.reminded, &n.AutoReminders, &d.escalated, &d.attachments, &d.textKey}
 }
 
 func (d *noticeDest) finish(n *Notice) error {
@@ -44,16 +50,17 @@ func (d *noticeDest) finish(n *Notice) error {
 	return err
 }
 
-func scanNotice(row scanner) (Notice, error) {
+// scanNotice scans a notice whose texts are still sealed under the returned key.
+func scanNotice(row scanner) (Notice, sql.NullInt64, error) {
 	var n Notice
 	var d noticeDest
 	if err := row.Scan(d.targets(&n)...); err != nil {
-		return Notice{}, err
+		return Notice{}, d.textKey, err
 	}
 	if err := d.finish(&n); err != nil {
-		return Notice{}, err
+		return Notice{}, d.textKey, err
 	}
-	return n, nil
+	return n, d.textKey, nil
 }
 
 // asStored is t as a read returns it: UTC, millisecond precision, zero kept zero.
@@ -133,6 +140,12 @@ func (s *DB) CreateNotice(ctx context.Context, n *Notice, recipients []NoticeRec
 		rs[i] = NoticeRecipient{UserID: r.UserID, DepartmentID: r.DepartmentID, DeliveredAt: asStored(delivered)}
 	}
 
+	b := atrest.BucketOf(no.Secrecy, no.CreatedAt)
+	keys, err := s.sealKeys(ctx, []atrest.Bucket{b})
+	if err != nil {
+		return fmt.Errorf("store: create notice: %w", err)
+	}
+	key := keys[b]
 	err = s.inTx(ctx, func(tx *DB) error {
 		// The attached blobs first (see lockBlobs): none may go while the notice is written.
 		if len(blobs) > 0 {
@@ -146,14 +159,30 @@ func (s *DB) CreateNotice(ctx context.Context, n *Notice, recipients []NoticeRec
 				}
 			}
 		}
+		// The texts are sealed bound to the notice's id, known once the row exists: it
+		// is inserted without them, and they are written sealed at once. Plaintext
+		// never reaches the table.
 		err := tx.queryRow(ctx, `INSERT INTO notices (author_id, revision, title, body, change_note, priority,
-				secrecy, deadline, needs_confirm, status, audience, recipients, created_at, attachments)
-			VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
+				secrecy, deadline, needs_confirm, status, audience, recipients, created_at, attachments, text_key)
+			VALUES (?, 1, '', '', '', ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)
 			RETURNING id`,
-			no.AuthorID, no.Title, no.Body, no.ChangeNote, no.Priority, no.Secrecy, toMillis(no.Deadline),
-			no.NeedsConfirm, no.AudienceJSON, no.Recipients, toMillis(no.CreatedAt), encodeAttachments(no.Attachments)).Scan(&no.ID)
+			no.AuthorID, no.Priority, no.Secrecy, toMillis(no.Deadline),
+			no.NeedsConfirm, no.AudienceJSON, no.Recipients, toMillis(no.CreatedAt), encodeAttachments(no.Attachments), key.id).Scan(&no.ID)
 		if err != nil {
 			return tx.fail(err, "create notice %q", no.Title)
+		}
+		title, body, note, err := sealNoticeText(key.key, func(f string) string { return atrest.NoticeAAD(no.ID, 1, f) },
+			no.Title, no.Body, no.ChangeNote)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE notices SET title = ?, body = ?, change_note = ? WHERE id = ?`,
+			title, body, note, no.ID); err != nil {
+			return tx.fail(err, "create notice %d: its text", no.ID)
+		}
+		if title, body, note, err = sealNoticeText(key.key, func(f string) string { return atrest.RevisionAAD(no.ID, 1, f) },
+			no.Title, no.Body, no.ChangeNote); err != nil {
+			return err
 		}
 		refs := make([]BlobRef, len(blobs))
 		for i, id := range blobs {
@@ -163,9 +192,9 @@ func (s *DB) CreateNotice(ctx context.Context, n *Notice, recipients []NoticeRec
 			return err
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO notice_revisions (notice_id, revision, title, body, change_note,
-				author_id, created_at)
-			VALUES (?, 1, ?, ?, ?, ?, ?)`,
-			no.ID, no.Title, no.Body, no.ChangeNote, no.AuthorID, toMillis(no.CreatedAt)); err != nil {
+				author_id, created_at, text_key)
+			VALUES (?, 1, ?, ?, ?, ?, ?, ?)`,
+			no.ID, title, body, note, no.AuthorID, toMillis(no.CreatedAt), key.id); err != nil {
 			return tx.fail(err, "create notice %d: revision 1", no.ID)
 		}
 		if len(no.Channels) > 0 {
@@ -225,8 +254,11 @@ func (s *DB) insertRecipients(ctx context.Context, noticeID int64, rs []NoticeRe
 
 // GetNotice returns the notice with its channels.
 func (s *DB) GetNotice(ctx context.Context, id int64) (Notice, error) {
-	n, err := scanNotice(s.queryRow(ctx, `SELECT `+noticeCols+` FROM notices n WHERE n.id = ?`, id))
+	n, key, err := scanNotice(s.queryRow(ctx, `SELECT `+noticeCols+` FROM notices n WHERE n.id = ?`, id))
 	if err != nil {
+		return Notice{}, s.fail(err, "get notice %d", id)
+	}
+	if err := s.openPending(ctx, noticeOpens(nil, &n, key)); err != nil {
 		return Notice{}, s.fail(err, "get notice %d", id)
 	}
 	if err := s.fillNoticeChannels(ctx, []*Notice{&n}); err != nil {
@@ -270,23 +302,33 @@ func (s *DB) fillNoticeChannels(ctx context.Context, ns []*Notice) error {
 // ListNoticeRevisions lists every revision of a notice, oldest first; ErrNotFound
 // when there is no such notice.
 func (s *DB) ListNoticeRevisions(ctx context.Context, noticeID int64) ([]NoticeRevision, error) {
-	rows, err := s.query(ctx, `SELECT notice_id, revision, title, body, change_note, author_id, created_at
+	rows, err := s.query(ctx, `SELECT notice_id, revision, title, body, change_note, author_id, created_at, text_key
 		FROM notice_revisions WHERE notice_id = ? ORDER BY revision`, noticeID)
 	if err != nil {
 		return nil, s.fail(err, "list revisions of notice %d", noticeID)
 	}
 	defer rows.Close()
 	var out []NoticeRevision
+	var keys []sql.NullInt64
 	for rows.Next() {
 		var r NoticeRevision
 		var created int64
-		if err := rows.Scan(&r.NoticeID, &r.Revision, &r.Title, &r.Body, &r.ChangeNote, &r.AuthorID, &created); err != nil {
+		var key sql.NullInt64
+		if err := rows.Scan(&r.NoticeID, &r.Revision, &r.Title, &r.Body, &r.ChangeNote, &r.AuthorID, &created, &key); err != nil {
 			return nil, s.fail(err, "list revisions of notice %d", noticeID)
 		}
 		r.CreatedAt = fromMillis(created)
-		out = append(out, r)
+		out, keys = append(out, r), append(keys, key)
 	}
 	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "list revisions of notice %d", noticeID)
+	}
+	rows.Close()
+	var ps []pendingOpen
+	for i := range out {
+		ps = revisionOpens(ps, &out[i], keys[i])
+	}
+	if err := s.openPending(ctx, ps); err != nil {
 		return nil, s.fail(err, "list revisions of notice %d", noticeID)
 	}
 	if len(out) == 0 { // every notice has revision 1
@@ -321,24 +363,48 @@ func (s *DB) ReviseNotice(ctx context.Context, rev *NoticeRevision, priority str
 		// escalation are for the deadline people now have (expressions on the right
 		// read the row as it was before this UPDATE).
 		dl := toMillis(deadline)
-		err := tx.queryRow(ctx, `UPDATE notices SET revision = revision + 1, title = ?, body = ?, change_note = ?,
-				priority = coalesce(nullif(?, ''), priority),
-				auto_reminders = CASE WHEN deadline = ? THEN auto_reminders ELSE 0 END,
-				escalated_at = CASE WHEN deadline = ? THEN escalated_at ELSE 0 END,
-				deadline = ?, revised_at = ?
-			WHERE id = ? AND status = 'active'
-			RETURNING revision`,
-			r.Title, r.Body, r.ChangeNote, priority, dl, dl, dl, toMillis(r.CreatedAt), r.NoticeID).Scan(&r.Revision)
+		// The next revision number is read under the row's lock first: the sealed
+		// texts are bound to it.
+		var current int
+		err := tx.queryRow(ctx, `SELECT revision FROM notices WHERE id = ? AND status = 'active'`+tx.d.rowLock, r.NoticeID).Scan(&current)
 		if isNoRows(err) {
 			return tx.noticeGone(ctx, r.NoticeID, "revise notice %d", r.NoticeID)
 		}
 		if err != nil {
 			return tx.fail(err, "revise notice %d", r.NoticeID)
 		}
+		key, err := tx.noticeBucketKey(ctx, r.NoticeID)
+		if err != nil {
+			return err
+		}
+		next := current + 1
+		title, body, note, err := sealNoticeText(key.key, func(f string) string { return atrest.NoticeAAD(r.NoticeID, next, f) },
+			r.Title, r.Body, r.ChangeNote)
+		if err != nil {
+			return err
+		}
+		err = tx.queryRow(ctx, `UPDATE notices SET revision = revision + 1, title = ?, body = ?, change_note = ?, text_key = ?,
+				priority = coalesce(nullif(?, ''), priority),
+				auto_reminders = CASE WHEN deadline = ? THEN auto_reminders ELSE 0 END,
+				escalated_at = CASE WHEN deadline = ? THEN escalated_at ELSE 0 END,
+				deadline = ?, revised_at = ?
+			WHERE id = ? AND status = 'active' AND revision = ?
+			RETURNING revision`,
+			title, body, note, key.id, priority, dl, dl, dl, toMillis(r.CreatedAt), r.NoticeID, current).Scan(&r.Revision)
+		if isNoRows(err) {
+			return tx.noticeGone(ctx, r.NoticeID, "revise notice %d", r.NoticeID)
+		}
+		if err != nil {
+			return tx.fail(err, "revise notice %d", r.NoticeID)
+		}
+		if title, body, note, err = sealNoticeText(key.key, func(f string) string { return atrest.RevisionAAD(r.NoticeID, next, f) },
+			r.Title, r.Body, r.ChangeNote); err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `INSERT INTO notice_revisions (notice_id, revision, title, body, change_note,
-				author_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			r.NoticeID, r.Revision, r.Title, r.Body, r.ChangeNote, r.AuthorID, toMillis(r.CreatedAt)); err != nil {
+				author_id, created_at, text_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.NoticeID, r.Revision, title, body, note, r.AuthorID, toMillis(r.CreatedAt), key.id); err != nil {
 			return tx.fail(err, "revise notice %d: revision %d", r.NoticeID, r.Revision)
 		}
 		n, err = tx.GetNotice(ctx, r.NoticeID)
@@ -440,6 +506,7 @@ func (s *DB) ListNotices(ctx context.Context, q NoticeQuery) ([]UserNotice, erro
 	}
 	defer rows.Close()
 	out := []UserNotice{}
+	var keys [][2]sql.NullInt64 // the notice's and the reply's
 	for rows.Next() {
 		var un UserNotice
 		var nd noticeDest
@@ -453,11 +520,20 @@ func (s *DB) ListNotices(ctx context.Context, q NoticeQuery) ([]UserNotice, erro
 		rd.finish(&un.Receipt)
 		un.HasReceipt = un.Receipt.UserID != 0
 		out = append(out, un)
+		keys = append(keys, [2]sql.NullInt64{nd.textKey, rd.replyKey})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.fail(err, "list %s notices of user %d", q.Box, q.UserID)
 	}
 	rows.Close()
+	var ps []pendingOpen
+	for i := range out {
+		ps = noticeOpens(ps, &out[i].Notice, keys[i][0])
+		ps = replyOpens(ps, &out[i].Receipt, keys[i][1])
+	}
+	if err := s.openPending(ctx, ps); err != nil {
+		return nil, s.fail(err, "list %s notices of user %d", q.Box, q.UserID)
+	}
 	ptrs := make([]*Notice, len(out))
 	for i := range out {
 		ptrs[i] = &out[i].Notice
@@ -479,17 +555,25 @@ func (s *DB) DueNotices(ctx context.Context, horizon time.Time) ([]Notice, error
 	}
 	defer rows.Close()
 	var out []Notice
+	var keys []sql.NullInt64
 	for rows.Next() {
-		n, err := scanNotice(rows)
+		n, key, err := scanNotice(rows)
 		if err != nil {
 			return nil, s.fail(err, "list due notices")
 		}
-		out = append(out, n)
+		out, keys = append(out, n), append(keys, key)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.fail(err, "list due notices")
 	}
 	rows.Close()
+	var ps []pendingOpen
+	for i := range out {
+		ps = noticeOpens(ps, &out[i], keys[i])
+	}
+	if err := s.openPending(ctx, ps); err != nil {
+		return nil, s.fail(err, "list due notices")
+	}
 	ptrs := make([]*Notice, len(out))
 	for i := range out {
 		ptrs[i] = &out[i]
