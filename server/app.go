@@ -69,6 +69,10 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		db.Close()
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
+	if err := openMasterKey(ctx, cfg, db, log); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a := &app{cfg: cfg, log: log, now: time.Now, store: db, hasher: passwd.NewHasher(passwd.DefaultParams())}
 	a.audit = audit.New(db, a.now, log)
 	a.auth = auth.New(store.Narrow(db, func(tx store.Store) auth.Tx { return tx }), a.hasher, passwd.DefaultPolicy(), a.audit, a.now, auth.Options{

@@ -18,7 +18,7 @@ import (
 func TestClusterMembershipFollowsAcrossNodes(t *testing.T) {
 	pg := storetest.PostgresSchemaURL(t)
 	redistest.Client(t) // skips, or fails under CI, when Redis is down
-	args := []string{"--database", pg, "--redis", redistest.URL(), "--redis-prefix", redistest.Prefix()}
+	args := []string{"--database", pg, "--data-key-file", storetest.KeyFile(t), "--redis", redistest.URL(), "--redis-prefix", redistest.Prefix()}
 	base1, _ := startServer(t, append([]string{"--data", t.TempDir()}, args...)...)
 	base2, _ := startServer(t, append([]string{"--data", t.TempDir()}, args...)...)
 

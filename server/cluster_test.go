@@ -96,7 +96,7 @@ func TestClusterSurvivesANodeLoss(t *testing.T) {
 	redisURL := redistest.URL()
 	prefix := redistest.Prefix()
 	bin := buildBinary(t)
-	args := []string{"--database", pg, "--redis", redisURL, "--redis-prefix", prefix}
+	args := []string{"--database", pg, "--data-key-file", storetest.KeyFile(t), "--redis", redisURL, "--redis-prefix", prefix}
 	n1 := startNode(t, bin, args...)
 	n2 := startNode(t, bin, args...)
 

@@ -165,7 +165,7 @@ func TestClusterBackendsServe(t *testing.T) {
 	pg := storetest.PostgresSchemaURL(t)
 	redistest.Client(t) // skips, or fails under CI, when Redis is down
 	redisURL := redistest.URL()
-	base, out := startServer(t, "--data", t.TempDir(), "--database", pg, "--redis", redisURL, "--redis-prefix", redistest.Prefix())
+	base, out := startServer(t, "--data", t.TempDir(), "--database", pg, "--data-key-file", storetest.KeyFile(t), "--redis", redisURL, "--redis-prefix", redistest.Prefix())
 	var ready struct {
 		Checks map[string]string `json:"checks"`
 	}

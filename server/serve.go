@@ -219,10 +219,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 
 	var wg sync.WaitGroup
 	bg, stopBG := context.WithCancel(context.Background())
-	wg.Add(8)
+	wg.Add(9)
 	go func() {
 		defer wg.Done()
 		a.sweepSessions(bg)
+	}()
+	go func() {
+		defer wg.Done()
+		a.sealLegacy(bg)
 	}()
 	go func() {
 		defer wg.Done()

@@ -24,6 +24,10 @@ type Config struct {
 	PublicURL   string // --public-url: the address people open; WebSocket Origin and cookies follow it
 	NoDemo      bool   // --no-demo: do not seed the demo organisation on first start
 	OrgName     string // --org-name: overrides the organisation name kept in the database
+	// DataKeyFile is the master key file for encryption at rest (--data-key-file):
+	// empty means <data>/data.key for SQLite, created at first start; PostgreSQL
+	// needs it set (KeyFile, validateAtRest).
+	DataKeyFile string
 
 	// Where files' ciphertext is kept: a folder on this node's disk, or S3-compatible
 	// object storage (Ceph RGW or any S3 store) that every node of a cluster sees.
@@ -128,6 +132,7 @@ func (c Config) Validate() error {
 		bad("redis-prefix", "must be 1 to 64 characters")
 	}
 	c.validateBlobs(bad)
+	c.validateAtRest(bad)
 	if c.PublicURL != "" {
 		if _, err := origin.Of(c.PublicURL); err != nil {
 			bad("public-url", "must be an absolute http(s) URL, got %q", c.PublicURL)

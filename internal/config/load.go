@@ -32,6 +32,7 @@ func (c *Config) settings() []setting {
 		{"data", "data folder (SQLite database, generated keys)", false, (*stringValue)(&c.Data)},
 		{"database", "database URL: empty for embedded SQLite, or postgres://user:pass@host:5432/db", true, (*stringValue)(&c.Database)},
 		{"redis", "Redis URL for the cluster bus, e.g. redis://127.0.0.1:6379/0; empty for the in-process bus", true, (*stringValue)(&c.Redis)},
+		{"data-key-file", "master key file for encryption at rest (32 random bytes, hex or base64, mode 0600; default for SQLite: <data>/data.key, created at first start; required with PostgreSQL, the same file on every node)", false, (*stringValue)(&c.DataKeyFile)},
 		{"redis-prefix", "namespace of this deployment's topics in a shared Redis", false, (*stringValue)(&c.RedisPrefix)},
 		{"blob-dir", "folder for files' ciphertext on this node's disk (default: <data>/blobs); not with --s3-endpoint", false, (*stringValue)(&c.BlobDir)},
 		{"s3-endpoint", "S3-compatible object storage for files' ciphertext, every node seeing every file (Ceph RGW or any S3 store), e.g. https://rgw.example.gov.cn:7480; with --s3-bucket and the keys in " + EnvS3AccessKey + " and " + EnvS3SecretKey, false, (*stringValue)(&c.S3Endpoint)},
