@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"govchat/internal/search"
 )
 
 // ExecRaw lets the external conformance tests tamper with the database beneath the
@@ -35,4 +37,26 @@ func MigrationVersions(s Store) []int {
 		out[i] = m.version
 	}
 	return out
+}
+
+// QueryRaw reads rows beneath the Store. ? placeholders, rebound for the dialect.
+func QueryRaw(ctx context.Context, s Store, query string, args ...any) (*sql.Rows, error) {
+	return s.(*DB).query(ctx, query, args...)
+}
+
+// InsertPlainTerms writes the plaintext postings (message_terms) of the messages of a
+// channel as a store before migration 0018 did, for tests of EncryptLegacy.
+func InsertPlainTerms(ctx context.Context, s Store, channelID int64, seqs []int64) error {
+	for _, seq := range seqs {
+		m, err := s.GetMessage(ctx, channelID, seq)
+		if err != nil {
+			return err
+		}
+		for _, term := range search.IndexTerms(m.Text) {
+			if _, err := s.(*DB).exec(ctx, `INSERT INTO message_terms (term, channel_id, seq) VALUES (?, ?, ?)`, term, channelID, seq); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
