@@ -143,6 +143,7 @@ func (s *DB) SweepExpiredMessages(ctx context.Context, level int, cutoff, at tim
 			return tx.fail(err, "find expired messages of level %d", level)
 		}
 		var ms []Message
+		var ds []messageDest
 		for rows.Next() {
 			var m Message
 			var d messageDest
@@ -155,16 +156,28 @@ func (s *DB) SweepExpiredMessages(ctx context.Context, level int, cutoff, at tim
 				rows.Close()
 				return tx.fail(err, "find expired messages of level %d", level)
 			}
-			ms = append(ms, m)
+			ms, ds = append(ms, m), append(ds, d)
 			next = RetentionCursor{At: retain, ChannelID: m.ChannelID, Seq: m.Seq}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return tx.fail(err, "find expired messages of level %d", level)
 		}
-		for _, m := range ms {
-			// The postings are found from the text that was indexed (see deleteTerms).
-			if err := tx.deleteTerms(ctx, m.ChannelID, m.Seq, m.Text); err != nil {
+		// The postings are found from the text that was indexed (see deleteTerms),
+		// opened under its bucket's key.
+		if err := tx.revealMessages(ctx, ms, ds); err != nil {
+			return tx.fail(err, "find expired messages of level %d", level)
+		}
+		var ids []int64
+		for _, d := range ds {
+			ids = append(ids, d.keyIDs()...)
+		}
+		dataKeys, err := tx.openKeys(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for i, m := range ms {
+			if err := tx.unindexStored(ctx, m, ds[i], dataKeys); err != nil {
 				return err
 			}
 			keys = append(keys, MessageKey{ChannelID: m.ChannelID, Seq: m.Seq})

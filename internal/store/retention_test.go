@@ -104,6 +104,7 @@ func newRetentionRig(t *testing.T, s store.Store, opt retention.Options) *retent
 	r := &retentionRig{s: s, clock: clk, bus: b, frames: &expiredFrames{got: map[int64][][]int64{}}, blobDir: dir, blobs: local}
 	r.sweeper = retention.New(retention.Deps{
 		Store: s, Levels: secrecy.Static{}, Publisher: busevent.NewPublisher(b, log), Audit: rec, Log: log, Now: clk.Now,
+		Shredder: s.(retention.KeyShredder),
 	}, opt)
 	r.files = files.New(files.Deps{
 		Store: store.Narrow(s, func(tx store.Store) files.Tx { return tx }), Blobs: local, Audit: rec, Log: log, Now: clk.Now,
@@ -179,7 +180,7 @@ func count(t *testing.T, s store.Store, query string, args ...any) int {
 func messageTraces(t *testing.T, s store.Store, m store.Message) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	for _, table := range []string{"messages", "message_terms", "message_reactions", "message_reaction_revs", "blob_refs"} {
+	for _, table := range []string{"messages", "message_terms", "message_tokens", "message_reactions", "message_reaction_revs", "blob_refs"} {
 		out[table] = count(t, s, `SELECT count(*) FROM `+table+` WHERE channel_id = ? AND seq = ?`, m.ChannelID, m.Seq)
 	}
 	return out
