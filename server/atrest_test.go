@@ -28,7 +28,9 @@ func startStop(t *testing.T, args ...string) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	out, errOut := &syncBuffer{}, &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), out, errOut, noEnv) }()
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), out, errOut, noEnv)
+	}()
 	deadline := time.Now().Add(30 * time.Second)
 	for !urlLine.MatchString(out.String()) {
 		if time.Now().After(deadline) {

@@ -25,7 +25,7 @@ type DB struct {
 	tx      *sql.Tx // nil outside a transaction
 	d       *dialect
 	now     func() time.Time
-	onClose func() // releases what database/sql does not own (the pgx pool)
+	onClose func()   // releases what database/sql does not own (the pgx pool)
 	ar      *keyring // encryption at rest, shared with every transaction (atrest.go)
 	// txKeys are the data keys this transaction created: not cached until committed.
 	txKeys map[int64]bool
