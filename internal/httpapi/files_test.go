@@ -54,6 +54,7 @@ func forEachBackendSQL(t *testing.T, fn func(t *testing.T, s store.Store, exec e
 		if _, err := s.Migrate(t.Context()); err != nil {
 			t.Fatal(err)
 		}
+		s.SetMasterKey(storetest.MasterKey(t))
 		raw, err := sql.Open("sqlite", path+"?_busy_timeout=10000&_foreign_keys=1")
 		if err != nil {
 			t.Fatal(err)
@@ -71,6 +72,7 @@ func forEachBackendSQL(t *testing.T, fn func(t *testing.T, s store.Store, exec e
 		if _, err := s.Migrate(t.Context()); err != nil {
 			t.Fatal(err)
 		}
+		s.SetMasterKey(storetest.MasterKey(t))
 		raw, err := sql.Open("pgx", url)
 		if err != nil {
 			t.Fatal(err)

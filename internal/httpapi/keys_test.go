@@ -88,6 +88,7 @@ func openMigrated(t *testing.T, open func(context.Context) (*store.DB, error)) *
 	if _, err := s.Migrate(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	s.SetMasterKey(storetest.MasterKey(t))
 	return s
 }
 
