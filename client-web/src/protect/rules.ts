@@ -12,6 +12,13 @@ export interface LevelRules {
   store: boolean;
 }
 
+/** The ladder the protections follow: the server's once it has been read, undefined
+ * before (src/secrecy/store.ts holds the default ladder meanwhile; here levels above 0
+ * stay shut until the server has said what they allow). */
+export function protectedLadder<L extends LevelRules>(s: { levels: readonly L[]; loaded: boolean }): readonly L[] | undefined {
+  return s.loaded ? s.levels : undefined;
+}
+
 /** Rules used for a level the ladder does not describe (not loaded yet, failed to load,
  * a level past its end): everything shut. Level 0 is the exception — see rulesFor. */
 export const STRICT: Readonly<Omit<LevelRules, 'level'>> = Object.freeze({ watermark: true, download: false, copy: false, store: false });
