@@ -335,7 +335,7 @@ export function Viewer({ view, context, items, start, onClose }: Props) {
             {t('filesview.download')}
           </button>
         ) : (
-          <span class="fv-zoom-level wm-view-only" title={t('protect.view_only_hint')}>
+          <span class="wm-view-only fv-view-only" title={t('protect.view_only_hint')}>
             {t('protect.view_only')}
           </span>
         )}
