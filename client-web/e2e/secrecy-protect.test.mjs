@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixture } from './fixture.mjs';
-import { png } from './samples.mjs';
+import { pdf, png } from './samples.mjs';
 import { shot, waitUntil } from './harness.mjs';
 
 const TIMEOUT = 240_000;
@@ -19,6 +19,7 @@ const DESKTOP = { viewport: { width: 1280, height: 800 } };
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const TEXT = '秘密：2027年预算调整方案（征求意见稿），请勿外传';
 const PIC = '秘密-签批件.png';
+const PDF = '秘密-调整方案.pdf';
 const BAND = [200, 30, 30];
 // 1600×1200: the middle band (rows 40–60 %) is one flat colour, so any other pixel in it
 // is the watermark.
@@ -108,13 +109,16 @@ async function seed(t) {
   const before = await sender.page.locator('.timeline .msg').count();
   await sender.page.locator('.composer input[type="file"][accept="image/*"]:not([capture])').setInputFiles({ name: PIC, mimeType: 'image/png', buffer: picture });
   await waitUntil(async () => (await sender.page.locator('.timeline .msg:not(.msg-pending)').count()) > before, { timeout: 120_000, what: 'the picture sent' });
-  // Both are stored at 秘密 (the picture takes the channel's usual level).
+  const n = await sender.page.locator('.timeline .msg:not(.msg-pending)').count();
+  await sender.page.locator('.composer input[type="file"]:not([accept])').setInputFiles({ name: PDF, mimeType: 'application/pdf', buffer: pdf('restricted plan - govchat') });
+  await waitUntil(async () => (await sender.page.locator('.timeline .msg:not(.msg-pending)').count()) > n, { timeout: 120_000, what: 'the PDF sent' });
+  // All three are stored at 秘密 (the files take the channel's usual level).
   const page = await api(sender.page, 'GET', `/api/v1/channels/${channelId}/messages?limit=10`);
   const mine = page.body.messages.filter((m) => m.text === TEXT || m.attachment);
   assert.deepEqual(
     mine.map((m) => m.secrecy),
-    [3, 3],
-    `both at 秘密: ${JSON.stringify(mine.map((m) => ({ seq: m.seq, secrecy: m.secrecy })))}`,
+    [3, 3, 3],
+    `all at 秘密: ${JSON.stringify(mine.map((m) => ({ seq: m.seq, secrecy: m.secrecy })))}`,
   );
   await sender.context.close();
   seeded = true;
@@ -185,6 +189,27 @@ test('a 秘密 channel: watermark over the view and in the picture, no download,
   await shot(page, 'secrecy-viewer-1280');
   await page.keyboard.press('Escape');
   await viewer.waitFor({ state: 'detached' });
+
+  // The PDF preview: the watermark over the frame (guarded too), no 下载, no new tab, the
+  // browser's own PDF toolbar (which can save) asked away.
+  const pdfCard = page.locator('.timeline .fv-card', { has: page.locator(`.fv-card-name[title="${PDF}"]`) });
+  await pdfCard.getByRole('button', { name: '预览' }).waitFor({ timeout: 30_000 });
+  assert.equal(await pdfCard.getByRole('button', { name: /^下载/ }).count(), 0, 'no 下载 on the card');
+  await pdfCard.getByRole('button', { name: '预览' }).click();
+  const pv = page.getByRole('dialog', { name: `PDF 预览：${PDF}` });
+  await pv.locator('iframe.fv-pdf-frame').waitFor({ timeout: 30_000 });
+  assert.match(await pv.locator('iframe.fv-pdf-frame').getAttribute('src'), /^blob:.*#toolbar=0/);
+  assert.equal(await pv.getByRole('button', { name: '下载' }).count(), 0);
+  assert.equal(await pv.getByText('在新标签页打开').count(), 0);
+  const pdfMark = pv.locator('.wm-pdf-stage > canvas.wm-overlay');
+  await pdfMark.waitFor();
+  await waitUntil(async () => (await inked(pdfMark)) > 1000, { what: 'the PDF watermark drawn' });
+  await page.waitForTimeout(1000);
+  await shot(page, 'secrecy-pdf-1280');
+  await pdfMark.evaluate((c) => c.remove());
+  await waitUntil(async () => (await pdfMark.count()) === 1, { timeout: 2000, what: 'the PDF watermark back' });
+  await pv.getByRole('button', { name: '关闭' }).click();
+  await pv.waitFor({ state: 'detached' });
 
   // 群文件: listed, not downloadable.
   await page.getByRole('button', { name: '群文件' }).click();

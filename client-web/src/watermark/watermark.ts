@@ -137,6 +137,12 @@ export function overlayStyle(dark: boolean, dpr: number): WatermarkStyle {
   };
 }
 
+/** The overlay's style over content the browser draws itself (a PDF in its frame): the
+ * pictures' outlined text, fainter, readable on white pages and the dark frame alike. */
+export function contentOverlayStyle(dpr: number): WatermarkStyle {
+  return { fontPx: Math.round(16 * dpr), angle: ANGLE, fill: 'rgba(50, 50, 50, 0.16)', stroke: 'rgba(255, 255, 255, 0.22)' };
+}
+
 /** The largest side a watermarked picture is drawn at (a canvas of 50 MB pictures would
  * run out of memory; the viewer shows it fitted to the screen anyway). */
 export const MAX_CANVAS_SIDE = 4096;

@@ -36,7 +36,7 @@ export function PdfView({ view, context, att, onClose }: { view: FilesView; cont
   const rules = useBlobRules(att.blob_id);
   const lines = useWatermarkLines(rules.watermark);
   const stage = useRef<HTMLDivElement>(null);
-  useWatermark(stage, url ? lines : undefined);
+  useWatermark(stage, url ? lines : undefined, 'content');
 
   useEffect(() => {
     const ac = new AbortController();

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { t } from '../../i18n';
 import { guardElement, mutationWatcher, OVERLAY_CSS, overlayProblem, type Guard } from '../../watermark/guard';
-import { overlayStyle, paintWatermark } from '../../watermark/watermark';
+import { contentOverlayStyle, overlayStyle, paintWatermark } from '../../watermark/watermark';
 import './protect.css';
 
 /** The overlay's class (a data attribute tells tests and auditors what it is). */
@@ -20,7 +20,7 @@ export function darkBehind(el: Element): boolean {
 }
 
 /** Draws the lines over the whole canvas, sized to its parent in device pixels. */
-function drawOverlay(c: HTMLCanvasElement, parent: HTMLElement, lines: readonly string[]) {
+function drawOverlay(c: HTMLCanvasElement, parent: HTMLElement, lines: readonly string[], over: Over) {
   const dpr = Math.max(1, Math.min(3, devicePixelRatio || 1));
   const w = Math.max(1, Math.round(parent.clientWidth * dpr));
   const h = Math.max(1, Math.round(parent.clientHeight * dpr));
@@ -29,15 +29,19 @@ function drawOverlay(c: HTMLCanvasElement, parent: HTMLElement, lines: readonly 
   const ctx = c.getContext('2d');
   if (!ctx) return;
   ctx.clearRect(0, 0, w, h);
-  paintWatermark(ctx, w, h, lines, overlayStyle(darkBehind(parent), dpr));
+  paintWatermark(ctx, w, h, lines, over === 'content' ? contentOverlayStyle(dpr) : overlayStyle(darkBehind(parent), dpr));
 }
+
+/** What the overlay lies over: the app's own page (faint grey, by the page's background),
+ * or content of any colour (a PDF the browser draws: outlined text). */
+export type Over = 'page' | 'content';
 
 /**
  * The viewer's watermark over `host` (an element the page positions) while `lines` are
  * given: a canvas on top that clicks go through, redrawn when the host resizes or the
  * minute changes, and put back at once when removed, hidden or restyled (guard.ts).
  */
-export function useWatermark(host: { current: HTMLElement | null }, lines: readonly string[] | undefined) {
+export function useWatermark(host: { current: HTMLElement | null }, lines: readonly string[] | undefined, over: Over = 'page') {
   const guard = useRef<Guard<HTMLCanvasElement>>();
   const linesRef = useRef(lines);
   linesRef.current = lines;
@@ -55,7 +59,7 @@ export function useWatermark(host: { current: HTMLElement | null }, lines: reado
       c.dataset.watermark = '';
       for (const [k, v] of Object.entries(OVERLAY_CSS)) c.style.setProperty(k, v, 'important');
       made = { className: OVERLAY_CLASS, cssText: c.style.cssText };
-      drawOverlay(c, parent, linesRef.current ?? []);
+      drawOverlay(c, parent, linesRef.current ?? [], over);
       return c;
     };
     const g = guardElement<HTMLCanvasElement>({
@@ -71,7 +75,7 @@ export function useWatermark(host: { current: HTMLElement | null }, lines: reado
         }),
     });
     guard.current = g;
-    const ro = new ResizeObserver(() => g.own((c) => drawOverlay(c, parent, linesRef.current ?? [])));
+    const ro = new ResizeObserver(() => g.own((c) => drawOverlay(c, parent, linesRef.current ?? [], over)));
     ro.observe(parent);
     return () => {
       ro.disconnect();
@@ -86,7 +90,7 @@ export function useWatermark(host: { current: HTMLElement | null }, lines: reado
   useEffect(() => {
     const parent = host.current;
     if (!parent || !lines) return;
-    guard.current?.own((c) => drawOverlay(c, parent, lines));
+    guard.current?.own((c) => drawOverlay(c, parent, lines, over));
   }, [key]);
 }
 
