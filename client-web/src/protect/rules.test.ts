@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blobLevels, channelWatermark, levelsOf, rulesFor, STRICT, strictest, type LevelRules } from './rules';
-import { ladderOf } from './ladder';
+import { blobLevels, channelWatermark, levelsOf, protectedLadder, rulesFor, STRICT, strictest, type LevelRules } from './rules';
 
 // protocol.DefaultSecrecyLevels(), the rules part.
 const LADDER: LevelRules[] = [
@@ -72,11 +71,9 @@ describe('several levels together', () => {
   });
 });
 
-describe('ladderOf', () => {
-  it('keeps the well-formed levels of GET /secrecy', () => {
-    const cfg = { levels: [...LADDER.map((l) => ({ ...l, name: 'x', color: '#000000' })), { level: 4, watermark: 'yes' }], updated_at: '2025-01-01T00:00:00Z' };
-    expect(ladderOf(cfg)?.map((l) => l.level)).toEqual([0, 1, 2, 3]);
-    expect(ladderOf({})).toBeUndefined();
-    expect(ladderOf(null)).toBeUndefined();
+describe('protectedLadder', () => {
+  it('is the server’s ladder once read, nothing before', () => {
+    expect(protectedLadder({ levels: LADDER, loaded: true })).toBe(LADDER);
+    expect(protectedLadder({ levels: LADDER, loaded: false })).toBeUndefined();
   });
 });

@@ -1,15 +1,15 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
-import type { Me, Request } from '../../api';
+import type { Me } from '../../api';
 import { locale } from '../../i18n';
-import { fetchLadder } from '../../protect/ladder';
 import { installCopyGuard } from '../../protect/nocopy';
 import { rulesFor, type LevelRules } from '../../protect/rules';
 import { msToNextMinute, watermarkLines, type Viewer } from '../../watermark/watermark';
 import { useLocale } from '../hooks';
 
-/** What the protections of secrecy levels read: the server's ladder (undefined until it
- * arrived: levels above 0 are then shut, see rulesFor) and who is looking. */
+/** What the protections of secrecy levels read: the server's ladder (src/secrecy/'s store,
+ * undefined until it was read: levels above 0 are then shut, see rulesFor) and who is
+ * looking. */
 export interface Protection {
   ladder: readonly LevelRules[] | undefined;
   viewer: Viewer;
@@ -19,34 +19,6 @@ export const ProtectContext = createContext<Protection | undefined>(undefined);
 
 export function useProtection(): Protection | undefined {
   return useContext(ProtectContext);
-}
-
-/** How long a failed GET /secrecy waits before it is asked again. */
-const RETRY_MS = 30_000;
-
-/**
- * The server's ladder, fetched once after login (and again after a failure); undefined
- * until it arrived. The seam where the app's secrecy store (src/secrecy/) takes over.
- */
-export function useLadder(request: Request): readonly LevelRules[] | undefined {
-  const [ladder, setLadder] = useState<readonly LevelRules[] | undefined>();
-  useEffect(() => {
-    let live = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = () =>
-      fetchLadder(request).then(
-        (l) => live && setLadder(l),
-        () => {
-          if (live) timer = setTimeout(load, RETRY_MS);
-        },
-      );
-    void load();
-    return () => {
-      live = false;
-      if (timer) clearTimeout(timer);
-    };
-  }, [request]);
-  return ladder;
 }
 
 /** The session's protections: the ladder and who is looking, and the page's copy guard. */
