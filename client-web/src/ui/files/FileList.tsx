@@ -46,7 +46,7 @@ export function FileList({ request, channelId, names, onClose }: Props) {
   const l = locale.get();
   const view = useFilesView();
   const place = useAttachmentPlace();
-  // A file's level: from the loaded messages that carry it, else the channel's ceiling.
+  // A file's level: its entry's, and the loaded messages' that carry it.
   const rulesOf = useRulesOf();
   const context = channelContext(channelId);
   const [rows, setRows] = useState<FileRow[]>([]);
@@ -118,7 +118,7 @@ export function FileList({ request, channelId, names, onClose }: Props) {
     if (!r.meta) return;
     if (isPicture(att)) place?.openPicture(att, pictures);
     else if (fileKind(r.meta.type, r.meta.name) === 'pdf') place?.openPdf(att);
-    else if (rulesOf(r.file.attachment.blob_id).download) void view?.downloads.start(att, context);
+    else if (rulesOf(r.file.attachment.blob_id, r.file.secrecy).download) void view?.downloads.start(att, context);
   };
 
   return (
@@ -203,7 +203,7 @@ export function FileList({ request, channelId, names, onClose }: Props) {
                         {r.error ? <span class="fv-file-err">{openErrorText(new FileOpenError(r.error), l)}</span> : null}
                       </span>
                     </button>
-                    {m && !rulesOf(r.file.attachment.blob_id).download ? (
+                    {m && !rulesOf(r.file.attachment.blob_id, r.file.secrecy).download ? (
                       <span class="fv-file-dl wm-view-only" title={t('protect.view_only_hint')}>
                         {t('protect.view_only')}
                       </span>

@@ -67,9 +67,12 @@ export function useWatermarkLines(active: boolean): readonly string[] | undefine
   return watermarkLines(viewer, now, l ?? locale.get());
 }
 
-/** The rules of any file shown here, by blob id (a list of many files). */
-export function useRulesOf(): (blobId: string) => LevelRules {
+/** The rules of any file shown here (a list of many files): at `level` when the list
+ * says it (a 群文件 entry carries its message's), else as the place knows it. */
+export function useRulesOf(): (blobId: string, level?: number) => LevelRules {
   const levelOf = useContext(BlobLevelContext);
   const ladder = useProtection()?.ladder;
-  return (blobId) => rulesFor(ladder, levelOf?.(blobId));
+  // The entry's own level when given (the place's guess for a file it has not loaded is
+  // its ceiling, too strict here); the server still refuses a save the level forbids.
+  return (blobId, level) => rulesFor(ladder, level ?? levelOf?.(blobId));
 }
