@@ -158,7 +158,8 @@ test('the security officer sets 秘密’s retention and raises a channel’s ce
   const phone = await e2e.person(t, 'zhaomin', PHONE);
   await phone.page.goto(`${e2e.server.baseURL}/security/levels`);
   await phone.page.locator('#sec-level-3-retention').waitFor();
-  assert.equal(await phone.page.locator('#sec-level-3-retention').inputValue(), '60');
+  // The form shows the default ladder until GET /secrecy has answered: wait for the server's.
+  await waitUntil(async () => (await phone.page.locator('#sec-level-3-retention').inputValue()) === '60', { what: 'the server’s retention in the form' });
   await shot(phone.page, 'secrecy-levels-390');
   const lihuaPhone = await e2e.person(t, 'lihua', { online: true, ...PHONE });
   await lihuaPhone.page.goto(`${e2e.server.baseURL}/`);

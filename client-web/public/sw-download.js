@@ -19,6 +19,12 @@
 // deletes its partial file, so nothing unverified is left on disk. A download is taken up
 // once: the id is random, single-use, and forgotten if the browser does not ask for it
 // within UNCLAIMED_MS.
+//
+// Only a file the server has just allowed to be saved is streamed: sw.js passes the page's
+// GET /api/v1/files/<blob>?purpose=save through and, when the server answers it 2xx, calls
+// allowSave(blob) (single use, for SAVE_WINDOW_MS). An offer must name that blob; any other
+// — a view-only file (the server answered download_not_allowed), or an offer made without
+// asking the server — is answered `refused` and never becomes a download.
 
 (function (root) {
   'use strict';
@@ -26,7 +32,34 @@
   var UNCLAIMED_MS = 30000;
   var MAX_NAME = 1024;
   var ID = /^[A-Za-z0-9_-]{16,64}$/;
+  var BLOB = /^[0-9a-f]{32}$/;
+  var SAVE_WINDOW_MS = 120000;
   var waiting = new Map(); // id → { port, name, size, timer }
+  var allowed = new Map(); // blob id → until (ms): saves the server allowed
+
+  /** The server answered a save of this blob with 2xx (sw.js): one download may follow. */
+  function allowSave(blob, now) {
+    var t = typeof now === 'number' ? now : Date.now();
+    if (typeof blob !== 'string' || !BLOB.test(blob)) return;
+    allowed.forEach(function (until, id) {
+      if (until <= t) allowed.delete(id);
+    });
+    allowed.set(blob, t + SAVE_WINDOW_MS);
+  }
+
+  /** Takes up an allowance of the blob (true), or finds none (false). */
+  function takeAllowance(blob) {
+    var until = typeof blob === 'string' ? allowed.get(blob) : undefined;
+    if (until === undefined) return false;
+    allowed.delete(blob);
+    return until > Date.now();
+  }
+
+  /** The blob of a save request (GET /api/v1/files/<blob>?purpose=save), or null. */
+  function saveRequestBlob(url) {
+    var m = /^\/api\/v1\/files\/([0-9a-f]{32})$/.exec(url.pathname);
+    return m && url.searchParams.get('purpose') === 'save' ? m[1] : null;
+  }
 
   /** RFC 6266 / 8187: an ASCII fallback and the UTF-8 name (attr-char only, so ' ( ) * too). */
   function disposition(name) {
@@ -41,6 +74,10 @@
   function accept(data, port) {
     if (!port || !data || typeof data.id !== 'string' || !ID.test(data.id) || waiting.has(data.id)) {
       if (port) port.postMessage({ type: 'expired' });
+      return Promise.resolve();
+    }
+    if (!takeAllowance(data.blob)) {
+      port.postMessage({ type: 'refused' });
       return Promise.resolve();
     }
     var name = typeof data.name === 'string' && data.name ? data.name.slice(0, MAX_NAME) : 'download';
@@ -129,5 +166,13 @@
     });
   }
 
-  root.GovchatDownload = { accept: accept, respond: respond, disposition: disposition, linger: linger, ID: ID };
+  root.GovchatDownload = {
+    accept: accept,
+    respond: respond,
+    disposition: disposition,
+    linger: linger,
+    allowSave: allowSave,
+    saveRequestBlob: saveRequestBlob,
+    ID: ID,
+  };
 })(self);

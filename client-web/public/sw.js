@@ -4,7 +4,9 @@
 //
 // What it does on fetch:
 //   - never touches /api/ (REST and the WebSocket), any non-GET request, or other origins:
-//     the browser handles those as if there were no worker;
+//     the browser handles those as if there were no worker — with one exception: a save of
+//     a file (GET /api/v1/files/<blob>?purpose=save) is passed through unchanged and never
+//     cached, only to note that the server allowed it (sw-download.js streams nothing else);
 //   - /assets/* (Vite names them by content hash, so they never change): cache first;
 //   - navigations: network first, and the last app page seen as the fallback when offline
 //     (every client route is the same index.html), so the app opens and shows itself as
@@ -69,6 +71,16 @@ self.addEventListener('fetch', (event) => {
   if (req.method !== 'GET') return;
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
+  const saving = self.GovchatDownload.saveRequestBlob(url);
+  if (saving) {
+    event.respondWith(
+      fetch(req).then((res) => {
+        if (res.ok) self.GovchatDownload.allowSave(saving);
+        return res;
+      }),
+    );
+    return;
+  }
   if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return;
   if (url.pathname.startsWith('/dl/')) {
     event.respondWith(self.GovchatDownload.respond(url.pathname.slice(4)));

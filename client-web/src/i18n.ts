@@ -23,6 +23,7 @@ import * as escrowMessages from './messages/escrow';
 import * as reshareMessages from './messages/reshare';
 import * as noticeFilesMessages from './messages/noticefiles';
 import * as secrecyMessages from './messages/secrecy';
+import * as protectMessages from './messages/protect';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
@@ -123,6 +124,7 @@ const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsM
   ...reshareMessages.zh,
   ...noticeFilesMessages.zh,
   ...secrecyMessages.zh,
+  ...protectMessages.zh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -222,6 +224,7 @@ const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ..
   ...reshareMessages.en,
   ...noticeFilesMessages.en,
   ...secrecyMessages.en,
+  ...protectMessages.en,
 };
 
 const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };

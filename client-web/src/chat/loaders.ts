@@ -174,7 +174,10 @@ export function createLoaders(ctx: ChatContext) {
       // accounts are left out after paging, so only an empty page is the end (§4.4).
       for (let page = 0; page < PEOPLE_MAX_PAGES; page++) {
         const res = await request<{ people: Person[] }>('GET', `/org/people?limit=${MAX_PAGE}&offset=${page * MAX_PAGE}`);
-        for (const p of res.people) people[p.id] = { id: p.id, username: p.username, display_name: p.display_name, title: p.title, position: p.position };
+        for (const p of res.people) {
+          people[p.id] = { id: p.id, username: p.username, display_name: p.display_name, title: p.title, position: p.position };
+          if (p.id === ctx.deps.me.id && p.phone) people[p.id]!.phone = p.phone;
+        }
         if (res.people.length === 0) break;
       }
     } catch (err) {

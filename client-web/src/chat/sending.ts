@@ -7,6 +7,7 @@ import { localError, type UiError } from '../errors';
 import type { Attachment } from '../files/types';
 import { checkText, newClientId, sendData, stripControls, type ComposeProblem } from './compose';
 import { saveDrafts, type Pending } from './outbox';
+import { draftsToKeep } from '../protect/storage';
 import type { ChatContext } from './state';
 import { lastSeq } from './timeline';
 import { PROTOCOL_VERSION, type EditData, type Frame, type RecallData } from './types';
@@ -158,7 +159,7 @@ export function createSending(ctx: ChatContext, sendFrame: (f: Frame) => boolean
     if (draftTimer !== undefined) ctx.clearT(draftTimer);
     draftTimer = ctx.setT(() => {
       draftTimer = undefined;
-      if (!ctx.forgotten) saveDrafts(storage, me.id, ctx.state.drafts);
+      if (!ctx.forgotten) saveDrafts(storage, me.id, draftsToKeep(ctx.state.drafts, ctx.deps.keep));
     }, text ? 400 : 0);
   }
 
@@ -177,7 +178,7 @@ export function createSending(ctx: ChatContext, sendFrame: (f: Frame) => boolean
     /** Cancels the pending flush and draft save, writing a pending draft now (on dispose). */
     stop() {
       for (const id of [flushTimer, draftTimer]) if (id !== undefined) ctx.clearT(id);
-      if (draftTimer !== undefined && !ctx.forgotten) saveDrafts(storage, me.id, ctx.state.drafts);
+      if (draftTimer !== undefined && !ctx.forgotten) saveDrafts(storage, me.id, draftsToKeep(ctx.state.drafts, ctx.deps.keep));
     },
   };
 }

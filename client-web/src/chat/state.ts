@@ -5,6 +5,7 @@
 import type { Request } from '../api';
 import { toUiError, type UiError } from '../errors';
 import { clearLocal, loadDrafts, loadOutbox, saveOutbox, type LocalStore, type Pending } from './outbox';
+import { outboxToKeep, type StoragePolicy } from '../protect/storage';
 import type { ConnState, Socket, SocketHandlers } from './socket';
 import type { Timeline } from './timeline';
 import type { SearchFilters } from '../search/filters';
@@ -37,6 +38,9 @@ export interface ChatDeps {
   /** Builds the socket over the store's handlers (the browser's WebSocket, or a fake). */
   socket: (h: SocketHandlers) => Socket;
   storage?: LocalStore;
+  /** What of the outbox and drafts may be written to storage (secrecy levels without
+   * `store` stay in memory: src/protect/storage.ts); absent, everything is written. */
+  keep?: StoragePolicy;
   now?: () => number;
   setTimeout?: (fn: () => void, ms: number) => unknown;
   clearTimeout?: (id: unknown) => void;
@@ -136,7 +140,7 @@ export function createChatCore(deps: ChatDeps) {
     },
     setOutbox(outbox) {
       set({ outbox });
-      if (!forgotten) saveOutbox(storage, me.id, outbox);
+      if (!forgotten) saveOutbox(storage, me.id, outboxToKeep(outbox, deps.keep));
     },
     /** A REST failure: a lost session goes to the login page; the rest is returned. */
     failed(err) {

@@ -104,6 +104,8 @@ export interface Person {
   display_name: string;
   title?: string;
   position?: string;
+  /** Kept for the signed-in person only: the last digits go into the viewer's watermark. */
+  phone?: string;
 }
 
 export interface Messages {

@@ -52,10 +52,18 @@ function fakePicker(opts: { existing?: number; cancel?: boolean } = {}) {
   return { picker, handle, w };
 }
 
-async function world() {
+/** A world of one person; with `sw`, the opener's fetches pass through sw.js's save hook
+ * (a 2xx answer to ?purpose=save allows that blob's download), as in the browser. */
+async function world(sw?: SwApi) {
   const me = await person(7);
   const srv = new FakeFiles();
-  const opener = createOpener({ request: createRequest(srv.fetch), fetch: srv.fetch, keyring: () => keyringOf(me), batchMs: 0 });
+  const fetch: typeof srv.fetch = async (input, init) => {
+    const res = await srv.fetch(input, init);
+    const blob = sw?.saveRequestBlob(new URL(input, 'http://x'));
+    if (blob && res.ok) sw!.allowSave(blob);
+    return res;
+  };
+  const opener = createOpener({ request: createRequest(srv.fetch), fetch, keyring: () => keyringOf(me), batchMs: 0 });
   const add = async (bytes: Uint8Array, name = '决算报表.xlsx') => {
     const s = await seal({ name, type: '', bytes });
     srv.add(s, await wrapFor(s, me, CTX));
@@ -69,6 +77,8 @@ function flip(ct: Uint8Array, at: number): Uint8Array {
   bad[at] ^= 0x01;
   return bad;
 }
+
+const BLOB_A = 'a'.repeat(32);
 
 const settled = (d: { getState(): readonly DownloadJob[] }) => d.getState()[0]!;
 
@@ -187,7 +197,13 @@ describe('downloads with a save picker', () => {
 
 // ---- the service-worker path ----
 
-type SwApi = { accept(data: unknown, port: MessagePort | undefined): Promise<void>; respond(id: string): Response; disposition(name: string): string };
+type SwApi = {
+  accept(data: unknown, port: MessagePort | undefined): Promise<void>;
+  respond(id: string): Response;
+  disposition(name: string): string;
+  allowSave(blob: string, now?: number): void;
+  saveRequestBlob(url: URL): string | null;
+};
 
 function loadSw(): SwApi {
   const self: Record<string, unknown> = {};
@@ -217,10 +233,10 @@ function swEnv(sw: SwApi) {
 
 describe('downloads through the service worker', () => {
   it('streams the decrypted file as an attachment with its name', async () => {
-    const { opener, add } = await world();
+    const sw = loadSw();
+    const { opener, add } = await world(sw);
     const bytes = bytesOf(250_000);
     const s = await add(bytes, '会议纪要 (终稿).docx');
-    const sw = loadSw();
     const { env, saved } = swEnv(sw);
     const d = createDownloads(opener, env);
     await d.start(s.att, CTX);
@@ -235,10 +251,10 @@ describe('downloads through the service worker', () => {
   });
 
   it('errors the browser’s download on a damaged record, so the browser deletes what it had', async () => {
-    const { srv, opener, add } = await world();
+    const sw = loadSw();
+    const { srv, opener, add } = await world(sw);
     const s = await add(bytesOf(400_000));
     srv.blobs.set(s.att.blob_id, flip(s.ct, e2e.META_PREFIX_BYTES + 4 * 65552 + 9));
-    const sw = loadSw();
     const { env, saved } = swEnv(sw);
     const d = createDownloads(opener, env);
     await d.start(s.att, CTX);
@@ -252,7 +268,8 @@ describe('downloads through the service worker', () => {
     const sw = loadSw();
     expect(sw.respond('abcdefghijklmnop1234').status).toBe(404);
     const ch = new MessageChannel();
-    void sw.accept({ type: 'govchat:download', id: 'abcdefghijklmnop1234', name: 'a.txt', size: 3 }, ch.port2);
+    sw.allowSave(BLOB_A);
+    void sw.accept({ type: 'govchat:download', id: 'abcdefghijklmnop1234', name: 'a.txt', size: 3, blob: BLOB_A }, ch.port2);
     expect(sw.respond('abcdefghijklmnop1234').status).toBe(200);
     expect(sw.respond('abcdefghijklmnop1234').status).toBe(404);
     ch.port1.close();
@@ -264,7 +281,8 @@ describe('downloads through the service worker', () => {
     for (const id of ['../x', 'short', 'a/b/c/d/e/f/g/h/i/j', '']) {
       const ch = new MessageChannel();
       const got = new Promise((r) => (ch.port1.onmessage = (e) => r(e.data)));
-      await sw.accept({ type: 'govchat:download', id, name: 'a' }, ch.port2);
+      sw.allowSave(BLOB_A);
+      await sw.accept({ type: 'govchat:download', id, name: 'a', blob: BLOB_A }, ch.port2);
       expect(await got).toEqual({ type: 'expired' });
       ch.port1.close();
     }
@@ -276,5 +294,65 @@ describe('downloads through the service worker', () => {
     const d = createDownloads(opener, { controller: () => null });
     await d.start(s.att, CTX);
     expect(settled(d).error?.code).toBe('no_stream');
+  });
+});
+
+describe('view-only files (a secrecy level without download)', () => {
+  it('asks the server for a save with purpose=save, and shows nothing when it refuses', async () => {
+    const { srv, opener, add } = await world();
+    const s = await add(bytesOf(5000));
+    srv.viewOnly.add(s.att.blob_id);
+    const { picker, handle, w } = fakePicker();
+    const d = createDownloads(opener, { showSaveFilePicker: picker });
+    await d.start(s.att, CTX);
+    expect(settled(d)).toMatchObject({ state: 'failed', error: { code: 'not_allowed' } });
+    // Nothing written, and the empty file the picker made is removed.
+    expect(w.chunks).toEqual([]);
+    expect(handle.removed).toBe(true);
+    const whole = srv.fileGets.filter((g) => !g.range);
+    expect(whole).toEqual([{ id: s.att.blob_id, range: undefined, purpose: 'save' }]);
+  });
+
+  it('views fetch with purpose=view', async () => {
+    const { srv, opener, add } = await world();
+    const s = await add(bytesOf(5000));
+    srv.viewOnly.add(s.att.blob_id);
+    const got = await opener.blob(s.att, CTX);
+    expect(got.blob.size).toBe(5000);
+    expect(srv.fileGets.map((g) => g.purpose)).toEqual(['view', 'view']);
+  });
+
+  it('the worker streams no file whose save the server refused, nor one offered without asking', async () => {
+    const sw = loadSw();
+    const { srv, opener, add } = await world(sw);
+    const s = await add(bytesOf(5000));
+    srv.viewOnly.add(s.att.blob_id);
+    const { env, saved } = swEnv(sw);
+    const d = createDownloads(opener, env);
+    await d.start(s.att, CTX);
+    expect(settled(d).error?.code).toBe('not_allowed');
+    expect(saved.res).toBeUndefined();
+    // An offer straight to the worker (no allowed save of that blob): refused.
+    const ch = new MessageChannel();
+    const got = new Promise((r) => (ch.port1.onmessage = (e) => r(e.data)));
+    await sw.accept({ type: 'govchat:download', id: 'abcdefghijklmnop9999', name: 'x.pdf', blob: s.att.blob_id }, ch.port2);
+    expect(await got).toEqual({ type: 'refused' });
+    expect(sw.respond('abcdefghijklmnop9999').status).toBe(404);
+    ch.port1.close();
+  });
+
+  it('an allowed save opens the worker for one download of that blob only', async () => {
+    const sw = loadSw();
+    sw.allowSave(BLOB_A);
+    const offer = async (id: string) => {
+      const ch = new MessageChannel();
+      const got = new Promise((r) => (ch.port1.onmessage = (e) => r(e.data)));
+      void sw.accept({ type: 'govchat:download', id, name: 'a', blob: BLOB_A }, ch.port2);
+      const m = await got;
+      ch.port1.close();
+      return m;
+    };
+    expect(await offer('abcdefghijklmnop0001')).toEqual({ type: 'ready' });
+    expect(await offer('abcdefghijklmnop0002')).toEqual({ type: 'refused' });
   });
 });

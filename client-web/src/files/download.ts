@@ -23,7 +23,7 @@ export interface SaveTarget {
 /** The part of the opener a download needs. */
 export interface DownloadOpener {
   meta(att: Attachment, context?: string): Promise<FileMeta>;
-  open(att: Attachment, context?: string, opts?: { signal?: AbortSignal; onBytes?: (n: number) => void }): Promise<OpenedFile>;
+  open(att: Attachment, context?: string, opts?: { signal?: AbortSignal; onBytes?: (n: number) => void; purpose?: 'view' | 'save' }): Promise<OpenedFile>;
 }
 
 interface PickerHandle {
@@ -120,19 +120,11 @@ export function createDownloads(opener: DownloadOpener, env: DownloadEnv): Downl
     try {
       const meta = await opener.meta(att, context);
       update(id, { name: meta.name });
-      target = await openTarget(env, meta, { signal: ac.signal, stop });
-      if (!target) {
-        // The person closed the save dialog: nothing to report.
-        jobs = jobs.filter((j) => j.id !== id);
-        emit();
-        return;
-      }
-      update(id, { state: 'running', via: target.via });
       let last = 0;
-      let opened: OpenedFile;
-      try {
-        opened = await opener.open(att, context, {
+      const fetchOriginal = () =>
+        opener.open(att, context, {
           signal: ac.signal,
+          purpose: 'save',
           onBytes: (n) => {
             const t = now();
             if (t - last < PROGRESS_MS && n < att.size) return;
@@ -140,10 +132,40 @@ export function createDownloads(opener: DownloadOpener, env: DownloadEnv): Downl
             update(id, { received: n });
           },
         });
-      } catch (e) {
-        await abandon(target, e);
-        throw e;
+      let opened: OpenedFile;
+      if (env.showSaveFilePicker) {
+        // The picker first, straight from the click (it needs the gesture); the original
+        // is asked for (purpose=save) only once a file was picked, so a closed dialog is
+        // no save in the server's trail. A refusal (download_not_allowed: view-only at its
+        // level) removes the empty file the picker made.
+        target = await openTarget(env, meta, { signal: ac.signal, stop });
+        if (!target) {
+          // The person closed the save dialog: nothing to report.
+          jobs = jobs.filter((j) => j.id !== id);
+          emit();
+          return;
+        }
+        try {
+          opened = await fetchOriginal();
+        } catch (e) {
+          await abandon(target, e);
+          throw e;
+        }
+      } else {
+        // Through the service worker: the server is asked first, and the worker streams
+        // only a file whose save it has just seen allowed (public/sw-download.js), so a
+        // view-only file never becomes a browser download, not even a failed one.
+        if (!env.controller?.() || !env.navigate) throw new FileOpenError('no_stream');
+        opened = await fetchOriginal();
+        try {
+          target = await openTarget(env, meta, { signal: ac.signal, stop, blobId: att.blob_id });
+        } catch (e) {
+          await opened.body.cancel().catch(() => undefined);
+          throw e;
+        }
+        if (!target) throw new FileOpenError('no_stream');
       }
+      update(id, { state: 'running', via: target.via });
       await saveTo(opened.body, target, ac.signal);
       update(id, { state: 'done', received: att.size });
       linger(id);
@@ -207,6 +229,9 @@ async function abandon(target: SaveTarget, e: unknown): Promise<void> {
 export interface TargetControl {
   signal?: AbortSignal;
   stop?: (why?: unknown) => void;
+  /** The file being saved: the service worker streams only a file whose save the server
+   * has just allowed (public/sw-download.js). */
+  blobId?: string;
 }
 
 /** A save picker when the browser has one, else the service worker; null when the person
@@ -293,13 +318,17 @@ export async function serviceWorkerTarget(
           fail(new FileOpenError('no_stream'));
           reject(failed);
           break;
+        case 'refused': // the worker saw no allowed save of this file (a view-only file)
+          fail(new FileOpenError('not_allowed'));
+          reject(failed);
+          break;
       }
     };
   });
   const startTimer = setTimer(() => {
     if (!started) fail(new FileOpenError('no_stream'));
   }, SW_START_MS);
-  sw.postMessage({ type: 'govchat:download', id, name, size }, [ch.port2]);
+  sw.postMessage({ type: 'govchat:download', id, name, size, blob: ctl.blobId }, [ch.port2]);
   try {
     await withTimeout(ready, SW_START_MS, () => new FileOpenError('no_stream'), ctl.signal);
   } catch (e) {

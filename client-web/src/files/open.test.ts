@@ -127,7 +127,7 @@ describe('open.ts: metadata, thumbnails, contents', () => {
     const m = await opener.meta(s.att, CTX);
     expect(m).toMatchObject({ name: '2027年预算草案.xlsx', size: 200_000 });
     await opener.meta(s.att, CTX);
-    expect(srv.fileGets).toEqual([{ id: s.att.blob_id, range: `bytes=0-${e2e.META_PREFIX_BYTES - 1}` }]);
+    expect(srv.fileGets).toEqual([{ id: s.att.blob_id, range: `bytes=0-${e2e.META_PREFIX_BYTES - 1}`, purpose: 'view' }]);
     expect(opener.cachedMeta(s.att.blob_id)?.name).toBe('2027年预算草案.xlsx');
   });
 

@@ -29,6 +29,7 @@ export type OpenErrorCode =
   | 'gone' // 404: not in the channel any more (or the message was recalled)
   | 'too_large' // bigger than we decrypt in memory (pictures, PDF preview): download instead
   | 'no_stream' // this browser can neither write a file nor stream through the service worker
+  | 'not_allowed' // a save refused: the file's secrecy level allows viewing only (download_not_allowed)
   | 'failed'; // anything else: network, server; `cause` has the ApiError
 
 export class FileOpenError extends Error {
@@ -60,6 +61,8 @@ export function openErrorText(err: unknown, locale: Locale, describe?: (e: ApiEr
       return translate(locale, 'filesview.err_too_large');
     case 'no_stream':
       return translate(locale, 'filesview.err_no_stream');
+    case 'not_allowed':
+      return translate(locale, 'error.download_not_allowed');
     default:
       if (e.cause instanceof ApiError && describe) return describe(e.cause);
       if (e.cause instanceof ApiError && e.cause.code === 'network') return translate(locale, 'filesview.err_network');
@@ -80,6 +83,7 @@ function fromApiError(e: ApiError): FileOpenError {
   // message recalled): the same words, since the reader cannot tell those apart anyway.
   if (e.status === 404 || e.code === 'not_found' || e.code === 'not_member') return new FileOpenError('gone', e);
   if (e.code === 'key_missing') return new FileOpenError('no_key', e);
+  if (e.code === 'download_not_allowed') return new FileOpenError('not_allowed', e);
   return new FileOpenError('failed', e);
 }
 
@@ -113,6 +117,12 @@ export interface OpenerDeps {
   clearTimer?: (t: unknown) => void;
 }
 
+/** Why a file's ciphertext is fetched (GET /files/{id}?purpose=…, PROTOCOL.md §4.18):
+ * `view` to show it here (always allowed to readers), `save` to write the original to
+ * disk — refused with download_not_allowed at a level that allows viewing only, and
+ * audited as a save. */
+export type Purpose = 'view' | 'save';
+
 /** A thumbnail in use: its object URL while at least one view holds it. */
 export interface ThumbHandle {
   url: Promise<string>;
@@ -134,8 +144,9 @@ export interface Opener {
   cachedMeta(blobId: string): FileMeta | undefined;
   /** The picture's thumbnail as an object URL, shared between views and revoked when unused. */
   thumb(att: Attachment, context?: string): ThumbHandle;
-  /** The whole file decrypted as a stream; `onBytes` counts ciphertext bytes received. */
-  open(att: Attachment, context?: string, opts?: { signal?: AbortSignal; onBytes?: (n: number) => void }): Promise<OpenedFile>;
+  /** The whole file decrypted as a stream; `onBytes` counts ciphertext bytes received;
+   * `purpose` says why (default view; a download asks for save). */
+  open(att: Attachment, context?: string, opts?: { signal?: AbortSignal; onBytes?: (n: number) => void; purpose?: Purpose }): Promise<OpenedFile>;
   /** The whole file in memory (pictures, PDF preview), refused above MAX_IN_MEMORY. */
   blob(att: Attachment, context?: string, opts?: { signal?: AbortSignal; onBytes?: (n: number) => void; type?: string }): Promise<{ meta: FileMeta; blob: Blob }>;
   /** Forgets what is known of a blob (a retry after a share arrived, a failure). */
@@ -252,10 +263,10 @@ export function createOpener(deps: OpenerDeps): Opener {
     return p;
   };
 
-  const fetchBlob = async (blobId: string, init: RequestInit = {}): Promise<Response> => {
+  const fetchBlob = async (blobId: string, init: RequestInit = {}, purpose: Purpose = 'view'): Promise<Response> => {
     let res: Response;
     try {
-      res = await deps.fetch(`${base}/files/${blobId}`, { credentials: 'same-origin', cache: 'no-store', ...init });
+      res = await deps.fetch(`${base}/files/${blobId}?purpose=${purpose}`, { credentials: 'same-origin', cache: 'no-store', ...init });
     } catch (e) {
       if ((e as { name?: string })?.name === 'AbortError') throw e;
       throw new FileOpenError('failed', new ApiError(0, 'network', e instanceof Error ? e.message : String(e)));
@@ -359,9 +370,9 @@ export function createOpener(deps: OpenerDeps): Opener {
     }, THUMB_LINGER_MS);
   };
 
-  const open = async (att: Attachment, context?: string, opts: { signal?: AbortSignal; onBytes?: (n: number) => void } = {}): Promise<OpenedFile> => {
+  const open = async (att: Attachment, context?: string, opts: { signal?: AbortSignal; onBytes?: (n: number) => void; purpose?: Purpose } = {}): Promise<OpenedFile> => {
     const k = await keys(att.blob_id, context);
-    const res = await fetchBlob(att.blob_id, { signal: opts.signal });
+    const res = await fetchBlob(att.blob_id, { signal: opts.signal }, opts.purpose ?? 'view');
     return decrypt(k.file, att.commitment, res.body!, opts.onBytes);
   };
 

@@ -83,9 +83,11 @@ export class FakeFiles {
   blobs = new Map<string, Uint8Array>();
   keys: FileKey[] = [];
   keyLookups: string[][] = [];
-  fileGets: { id: string; range?: string }[] = [];
+  fileGets: { id: string; range?: string; purpose?: string }[] = [];
   /** Blob ids answered 404 (not a member any more). */
   gone = new Set<string>();
+  /** Blob ids whose save (?purpose=save) is refused: view-only at their secrecy level. */
+  viewOnly = new Set<string>();
 
   add(s: Sealed, ...rows: FileKey[]): void {
     this.blobs.set(s.att.blob_id, s.ct);
@@ -106,9 +108,11 @@ export class FakeFiles {
     if (m) {
       const id = m[1]!;
       const range = new Headers(init?.headers).get('Range') ?? undefined;
-      this.fileGets.push({ id, range });
+      const purpose = url.searchParams.get('purpose') ?? undefined;
+      this.fileGets.push({ id, range, purpose });
       const bytes = this.blobs.get(id);
       if (!bytes || this.gone.has(id)) return json(404, { error: { code: 'not_found', message: 'no' } });
+      if (purpose === 'save' && this.viewOnly.has(id)) return json(403, { error: { code: 'download_not_allowed', message: 'view only' } });
       const r = range ? /^bytes=(\d+)-(\d+)$/.exec(range) : null;
       if (r) {
         const start = Number(r[1]);

@@ -38,6 +38,9 @@ import { SecurityPage } from './security/SecurityPage';
 import { escrowMenu } from './security/menu';
 import { createSecrecyStore } from '../secrecy/store';
 import { SecrecyContext } from '../secrecy/context';
+import { ProtectProvider } from './protect/context';
+import { storagePolicy } from '../protect/storage';
+import { protectedLadder } from '../protect/rules';
 
 interface Props {
   store: AppStore;
@@ -95,6 +98,11 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
         me,
         socket: browserSocket,
         storage: browserStorage(),
+        // Nothing of a level without `store` (秘密) is written to browser storage.
+        keep: storagePolicy(
+          () => protectedLadder(secrecy.getState()),
+          () => chatRef.current?.getState().channels ?? [],
+        ),
         onExpired: () => store.sessionExpired(),
         onOtherFrame: (f) => {
           if (f.type === 'key') {
@@ -144,6 +152,9 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
     });
   }, [chat, filesSend]);
   const limit = maxFileSize(info);
+  const ladder = protectedLadder(useStore(secrecy));
+  // The viewer's phone for the watermark (GET /me has none; the directory has it).
+  const myPhone = useStore(chat, () => chat.getState().people[me.id]?.phone);
   const filesValue = useMemo(() => ({ fs: filesSend, limit }), [filesSend, limit]);
   useEffect(() => {
     notices.start();
@@ -241,6 +252,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
       <UrgentCard urgent={urgent} nameOf={(id) => chat.getState().people[id]?.display_name} onView={(id) => store.navigate({ section: 'notices', view: 'pending', noticeId: id })} />
       {/* Received files: one opener and download list for the session (inside the files
           context that files-send provides, whose keyring it reads). */}
+      <ProtectProvider me={me} phone={myPhone} ladder={ladder}>
       <FilesViewProvider request={request} reshare={reshare}>
       <div class="shell-body">
         <Nav chat={chat} notices={notices} org={org} route={route} isAdmin={me.role === 'admin'} isSecurity={me.role === 'security'} isAuditor={me.role === 'auditor'} phone={phone} navigate={store.navigate} />
@@ -290,6 +302,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
         </main>
       </div>
       </FilesViewProvider>
+      </ProtectProvider>
     </div>
     </FilesSendContext.Provider>
     </FilesContext.Provider>

@@ -23,6 +23,9 @@ import { AttachmentScope } from '../files/scope';
 import { FileList } from '../files/FileList';
 import { picturesOf } from '../../files/gallery';
 import { channelContext } from '../../files/types';
+import { blobLevels, channelWatermark } from '../../protect/rules';
+import { BlobLevelContext, useProtection, useWatermarkLines } from '../protect/context';
+import { useWatermark, WatermarkNote } from '../protect/Watermark';
 
 interface Props {
   s: ChatState;
@@ -106,6 +109,17 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
     menuExtra,
   };
 
+  // Secrecy levels: the viewer's watermark over the whole view when the channel's ceiling
+  // or a message on screen asks for it; each file protected at the highest level of the
+  // loaded messages that carry it (one not loaded — 群文件 — at the channel's ceiling).
+  const protection = useProtection();
+  const levels = useMemo(() => blobLevels(data.messages), [data.messages]);
+  const ceiling = c?.max_secrecy ?? 0;
+  const levelOf = useCallback((blobId: string) => levels.get(blobId) ?? ceiling, [levels, ceiling]);
+  const watermarked = !!c && channelWatermark(protection?.ladder, ceiling, data.messages);
+  const sectionRef = useRef<HTMLElement>(null);
+  useWatermark(sectionRef, useWatermarkLines(watermarked));
+
   const title = c ? channelTitle(c, s.people) : '';
   // Stable across renders: the hint asks the server again only when these change.
   const peerIds = useMemo(() => (c?.peer_id ? [c.peer_id] : []), [c?.peer_id]);
@@ -119,8 +133,10 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
   });
 
   return (
+    <BlobLevelContext.Provider value={levelOf}>
     <AttachmentScope context={channelContext(id)} gallery={() => picturesOf(data.messages)}>
-    <section class={`channel${showMembers ? ' channel-with-members' : ''}`} aria-labelledby="channel-title">
+    <section ref={sectionRef} class={`channel${showMembers ? ' channel-with-members' : ''}`} aria-labelledby="channel-title">
+      <WatermarkNote on={watermarked} />
       <header class="channel-head">
         <button type="button" class="btn btn-quiet channel-back" onClick={onBack} aria-label={t('chat.back')}>
           <span class="channel-back-glyph" aria-hidden="true">‹</span>
@@ -249,5 +265,6 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
       </div>
     </section>
     </AttachmentScope>
+    </BlobLevelContext.Provider>
   );
 }

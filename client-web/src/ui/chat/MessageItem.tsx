@@ -21,6 +21,9 @@ import { previewOf } from '../../files/gallery';
 import { ReadMark } from '../reads/ReadMark';
 import { useReadersMenu } from '../reads/ReadsScope';
 import { MessageReactions, ReactButton, type ReactionActions } from '../reactions/MessageReactions';
+import { strictest, levelsOf } from '../../protect/rules';
+import { menuForCopy, NO_COPY_CLASS } from '../../protect/nocopy';
+import { useProtection } from '../protect/context';
 
 export interface MessageActions {
   canEdit: (m: Message) => boolean;
@@ -63,6 +66,8 @@ export function MessageItem({ m, compact, names, meId, quoted, quotedGone, actio
   const [menu, setMenu] = useState<{ x: number; y: number } | undefined>();
   const readersMenu = useReadersMenu();
   const ladder = useLadder();
+  // Its secrecy level (and a forward's items'): no 复制, no selecting, copy refused.
+  const protectLadder = useProtection()?.ladder;
   if (m.kind === 'system') return <SystemLine m={m} names={names} meId={meId} />;
   const name = personName(m.sender_id, names);
   if (m.recalled_at) {
@@ -83,9 +88,10 @@ export function MessageItem({ m, compact, names, meId, quoted, quotedGone, actio
     if (!sel) setMenu({ x, y });
   };
   const press = longPress(openMenu);
+  const copyable = strictest(protectLadder, levelsOf(m)).copy;
   return (
     <article
-      class={`msg${compact ? ' msg-compact' : ''}${highlighted ? ' msg-mentioned' : ''}${mine ? ' msg-mine' : ''}${sel ? ' msg-selecting' : ''}${selected ? ' msg-selected' : ''}`}
+      class={`msg${copyable ? '' : ` ${NO_COPY_CLASS}`}${compact ? ' msg-compact' : ''}${highlighted ? ' msg-mentioned' : ''}${mine ? ' msg-mine' : ''}${sel ? ' msg-selecting' : ''}${selected ? ' msg-selected' : ''}`}
       data-seq={m.seq}
       tabIndex={-1}
       aria-label={`${name} ${formatTime(m.created_at)}`}
@@ -189,7 +195,7 @@ export function MessageItem({ m, compact, names, meId, quoted, quotedGone, actio
           y={menu.y}
           onClose={() => setMenu(undefined)}
           top={actions.menuTop?.(m, () => setMenu(undefined))}
-          items={menuItems({
+          items={menuForCopy(menuItems({
             m,
             locale: l,
             ladder,
@@ -202,7 +208,7 @@ export function MessageItem({ m, compact, names, meId, quoted, quotedGone, actio
             select: () => actions.select?.(m),
             recall: () => actions.recall(m),
             edit: () => actions.edit(m),
-          }, [...(actions.menuExtra?.(m) ?? []), ...readersMenu(m)])}
+          }, [...(actions.menuExtra?.(m) ?? []), ...readersMenu(m)]), copyable)}
         />
       ) : null}
     </article>

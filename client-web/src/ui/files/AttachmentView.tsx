@@ -8,6 +8,8 @@ import { useLocale } from '../hooks';
 import { FileIcon } from './FileIcon';
 import { useAttachmentPlace, useFilesView, useMeta, useThumb } from './scope';
 import { useKeyRequest } from './useKeyRequest';
+import { useBlobRules, useWatermarkLines } from '../protect/context';
+import { WatermarkedPicture } from '../protect/Picture';
 
 /** The words for a kind of file (Word 文档, Excel 表格 …). */
 export function kindLabel(kind: FileKind): string {
@@ -45,9 +47,12 @@ function Picture({ att, meta, error, retry }: { att: Attachment; meta?: FileMeta
   useLayoutEffect(() => {
     box.current?.style.setProperty('--fv-ratio', ratio.toFixed(4));
   });
+  const rules = useBlobRules(att.blob_id);
+  const lines = useWatermarkLines(rules.watermark);
   const failed = error ?? thumb.error;
   if (failed) return <FileCard att={att} meta={meta} error={failed} retry={retry} />;
   const name = meta?.name ?? t('filesview.picture');
+  const alt = t('filesview.picture_alt', { name });
   return (
     <button
       ref={box as { current: HTMLButtonElement | null }}
@@ -59,7 +64,13 @@ function Picture({ att, meta, error, retry }: { att: Attachment; meta?: FileMeta
         place?.openPicture(att);
       }}
     >
-      {thumb.url ? <img src={thumb.url} alt={t('filesview.picture_alt', { name })} draggable={false} /> : <span class="fv-thumb-wait">{t('filesview.picture_loading')}</span>}
+      {thumb.url && lines ? (
+        <WatermarkedPicture src={thumb.url} lines={lines} label={alt} />
+      ) : thumb.url ? (
+        <img src={thumb.url} alt={alt} draggable={false} onContextMenu={rules.download ? undefined : (e) => e.preventDefault()} />
+      ) : (
+        <span class="fv-thumb-wait">{t('filesview.picture_loading')}</span>
+      )}
     </button>
   );
 }
@@ -77,6 +88,7 @@ function FileCard({ att, meta, error, retry }: { att: Attachment; meta?: FileMet
   const name = meta?.name ?? '';
   const body = useRef<HTMLDivElement>(null);
   const columns = useColumns(body, 15);
+  const rules = useBlobRules(att.blob_id);
   return (
     <div class={`fv-card${e && !waiting ? ' fv-card-error' : ''}`} role="group" aria-label={name || t('filesview.file')}>
       <FileIcon kind={kind} />
@@ -116,7 +128,11 @@ function FileCard({ att, meta, error, retry }: { att: Attachment; meta?: FileMet
             {t('filesview.preview')}
           </button>
         ) : null}
-        {meta ? (
+        {meta && !rules.download ? (
+          <span class="wm-view-only" title={t('protect.view_only_hint')}>
+            {t('protect.view_only')}
+          </span>
+        ) : meta ? (
           <button
             type="button"
             class="btn btn-secondary btn-small fv-download"

@@ -26,6 +26,7 @@ import { FileIcon } from './FileIcon';
 import { LevelTag } from '../secrecy/LevelTag';
 import { useColumns } from './AttachmentView';
 import { useAttachmentPlace, useFilesView } from './scope';
+import { useRulesOf } from '../protect/context';
 
 /** Names decrypted at once: each is a key lookup (batched) and a 4 KiB range read. */
 const DECRYPT_LANES = 4;
@@ -45,6 +46,8 @@ export function FileList({ request, channelId, names, onClose }: Props) {
   const l = locale.get();
   const view = useFilesView();
   const place = useAttachmentPlace();
+  // A file's level: its entry's, and the loaded messages' that carry it.
+  const rulesOf = useRulesOf();
   const context = channelContext(channelId);
   const [rows, setRows] = useState<FileRow[]>([]);
   const [hasMore, setHasMore] = useState(false);
@@ -115,7 +118,7 @@ export function FileList({ request, channelId, names, onClose }: Props) {
     if (!r.meta) return;
     if (isPicture(att)) place?.openPicture(att, pictures);
     else if (fileKind(r.meta.type, r.meta.name) === 'pdf') place?.openPdf(att);
-    else void view?.downloads.start(att, context);
+    else if (rulesOf(r.file.attachment.blob_id, r.file.secrecy).download) void view?.downloads.start(att, context);
   };
 
   return (
@@ -200,7 +203,11 @@ export function FileList({ request, channelId, names, onClose }: Props) {
                         {r.error ? <span class="fv-file-err">{openErrorText(new FileOpenError(r.error), l)}</span> : null}
                       </span>
                     </button>
-                    {m ? (
+                    {m && !rulesOf(r.file.attachment.blob_id, r.file.secrecy).download ? (
+                      <span class="fv-file-dl wm-view-only" title={t('protect.view_only_hint')}>
+                        {t('protect.view_only')}
+                      </span>
+                    ) : m ? (
                       <button
                         type="button"
                         class="btn btn-quiet btn-small fv-file-dl"

@@ -3,6 +3,7 @@ import { FILE_KEY_CONTEXT_NOTICE, type Attachment } from '../../files/types';
 import { t } from '../../i18n';
 import { AttachmentView } from './AttachmentView';
 import { AttachmentScope } from './scope';
+import { BlobLevelContext } from '../protect/context';
 import { useFilesSend } from './send/context';
 import { KeyPrompt } from './send/KeyPrompt';
 import './send/send.css';
@@ -12,7 +13,17 @@ import './send/send.css';
  * Composing them is NoticeDraftFiles.tsx (src/files/noticeDraft.ts wraps the keys for every
  * recipient at 发布). While this browser's key is locked (a reload on a device without its
  * copy), the unlock prompt is here too: a notice is often opened from a push, not a channel. */
-export function NoticeAttachments({ attachments, withdrawn = false }: { attachments: readonly Attachment[] | undefined; /** Withdrawn, and the reader is not its author: the server gives the files no more. */ withdrawn?: boolean }) {
+export function NoticeAttachments({
+  attachments,
+  withdrawn = false,
+  level = 0,
+}: {
+  attachments: readonly Attachment[] | undefined;
+  /** Withdrawn, and the reader is not its author: the server gives the files no more. */
+  withdrawn?: boolean;
+  /** The notice's secrecy level: its files' watermark and view-only rule. */
+  level?: number;
+}) {
   const send = useFilesSend();
   if (!attachments?.length) return null;
   if (withdrawn) {
@@ -27,6 +38,7 @@ export function NoticeAttachments({ attachments, withdrawn = false }: { attachme
   }
   const pictures = attachments.filter(isPicture);
   return (
+    <BlobLevelContext.Provider value={() => level}>
     <AttachmentScope context={FILE_KEY_CONTEXT_NOTICE} gallery={() => pictures}>
       <section class="fv-notice-files" aria-labelledby="fv-notice-files-title">
         <h2 id="fv-notice-files-title" class="fv-notice-files-title">
@@ -44,5 +56,6 @@ export function NoticeAttachments({ attachments, withdrawn = false }: { attachme
         </ul>
       </section>
     </AttachmentScope>
+    </BlobLevelContext.Provider>
   );
 }

@@ -5,6 +5,8 @@ import { locale, t } from '../../i18n';
 import { useLocale, useModalDialog } from '../hooks';
 import { trapTab } from './focus';
 import { useMeta, type FilesView } from './scope';
+import { useBlobRules, useWatermarkLines } from '../protect/context';
+import { useWatermark } from '../protect/Watermark';
 
 /**
  * A PDF opened in the browser's own viewer: the file is decrypted whole (up to the
@@ -13,6 +15,13 @@ import { useMeta, type FilesView } from './scope';
  * for exactly this — with 在新标签页打开 for browsers (phones) that show no PDF in a frame.
  * The type is fixed here, never the sender's: whatever the bytes are, the browser treats
  * them as a PDF, never as a page of this site.
+ *
+ * At a level with the watermark, the viewer's watermark lies over the frame (guarded like
+ * the channel's: the browser draws the PDF itself, so it cannot be painted into its pages);
+ * at a level without download there is no 下载 and no 在新标签页打开 (a tab without the
+ * watermark), and the browser's PDF toolbar — which has its own save — is asked away
+ * (#toolbar=0; Chromium honours it, other browsers may not: the server's purpose=save rule
+ * and its audit trail remain the line that holds).
  */
 export function PdfView({ view, context, att, onClose }: { view: FilesView; context: string; att: Attachment; onClose: () => void }) {
   useLocale();
@@ -24,6 +33,10 @@ export function PdfView({ view, context, att, onClose }: { view: FilesView; cont
   const [url, setUrl] = useState<string>();
   const [pct, setPct] = useState(0);
   const [problem, setProblem] = useState<unknown>();
+  const rules = useBlobRules(att.blob_id);
+  const lines = useWatermarkLines(rules.watermark);
+  const stage = useRef<HTMLDivElement>(null);
+  useWatermark(stage, url ? lines : undefined, 'content');
 
   useEffect(() => {
     const ac = new AbortController();
@@ -62,14 +75,20 @@ export function PdfView({ view, context, att, onClose }: { view: FilesView; cont
           {name}
         </span>
         <div class="fv-pdf-actions">
-          {url ? (
+          {url && rules.download && !rules.watermark ? (
             <a class="btn btn-quiet btn-small" href={url} target="_blank" rel="noopener">
               {t('filesview.pdf_new_tab')}
             </a>
           ) : null}
-          <button type="button" class="btn btn-quiet btn-small" onClick={() => void view.downloads.start(att, context)}>
-            {t('filesview.download')}
-          </button>
+          {rules.download ? (
+            <button type="button" class="btn btn-quiet btn-small" onClick={() => void view.downloads.start(att, context)}>
+              {t('filesview.download')}
+            </button>
+          ) : (
+            <span class="wm-view-only" title={t('protect.view_only_hint')}>
+              {t('protect.view_only')}
+            </span>
+          )}
           <button ref={closeRef} type="button" class="btn btn-secondary btn-small" onClick={() => close.current()}>
             {t('filesview.close')}
           </button>
@@ -77,8 +96,10 @@ export function PdfView({ view, context, att, onClose }: { view: FilesView; cont
       </header>
       {url ? (
         <>
-          <p class="fv-pdf-hint muted">{t('filesview.pdf_hint')}</p>
-          <iframe class="fv-pdf-frame" src={url} title={t('filesview.pdf_label', { name })} />
+          {rules.download && !rules.watermark ? <p class="fv-pdf-hint muted">{t('filesview.pdf_hint')}</p> : null}
+          <div class="wm-pdf-stage" ref={stage}>
+            <iframe class="fv-pdf-frame" src={rules.download ? url : `${url}#toolbar=0&navpanes=0`} title={t('filesview.pdf_label', { name })} />
+          </div>
         </>
       ) : problem ? (
         <p class="form-error fv-pdf-note" role="alert">

@@ -7,6 +7,8 @@ import { locale, t } from '../../i18n';
 import { useLocale, useModalDialog } from '../hooks';
 import { trapTab } from './focus';
 import { useMeta, useThumb, type FilesView } from './scope';
+import { useBlobRules, useWatermarkLines } from '../protect/context';
+import { WatermarkedPicture } from '../protect/Picture';
 
 interface Props {
   view: FilesView;
@@ -39,7 +41,7 @@ export function Viewer({ view, context, items, start, onClose }: Props) {
   const att = items[index]!;
   const dialog = useRef<HTMLDialogElement>(null);
   const stageRef = useRef<HTMLDivElement>(null);
-  const imgRef = useRef<HTMLImageElement>(null);
+  const imgRef = useRef<HTMLElement | null>(null);
   const [stage, setStage] = useState<Size>({ w: 0, h: 0 });
   const [zoom, setZoom] = useState<ZoomView>(FIT);
   const [natural, setNatural] = useState<Size>();
@@ -48,6 +50,9 @@ export function Viewer({ view, context, items, start, onClose }: Props) {
   const [problem, setProblem] = useState<unknown>();
   const { meta } = useMeta(att, context);
   const thumb = useThumb(att, context, true);
+  // The file's secrecy level: its watermark drawn into the picture, no 下载 when view-only.
+  const rules = useBlobRules(att.blob_id);
+  const lines = useWatermarkLines(rules.watermark);
   // Open as a modal on mount; Esc (cancel → close) tells the owner; focus returns after.
   const close = useModalDialog(dialog, onClose, () => stageRef.current);
   const gesture = useRef<Gesture>({ points: new Map(), moved: false });
@@ -267,10 +272,22 @@ export function Viewer({ view, context, items, start, onClose }: Props) {
         onPointerUp={onPointerUp}
         onPointerCancel={onPointerUp}
         onDblClick={(e) => toggleAt(local(e))}
+        onContextMenu={rules.download ? undefined : (e) => e.preventDefault()}
       >
-        {src ? (
+        {src && lines ? (
+          <WatermarkedPicture
+            key={`${att.blob_id}:${src}`}
+            src={src}
+            lines={lines}
+            class={`fv-stage-img${full?.id === att.blob_id ? '' : ' fv-stage-img-thumb'}`}
+            canvasRef={imgRef}
+            onNatural={(w, h) => {
+              if (full?.id === att.blob_id) setNatural({ w, h });
+            }}
+          />
+        ) : src ? (
           <img
-            ref={imgRef}
+            ref={imgRef as { current: HTMLImageElement | null }}
             key={att.blob_id}
             class={`fv-stage-img${full?.id === att.blob_id ? '' : ' fv-stage-img-thumb'}`}
             src={src}
@@ -313,9 +330,15 @@ export function Viewer({ view, context, items, start, onClose }: Props) {
         <button type="button" class="btn fv-vbtn" onClick={() => zoomBy(STEP)} disabled={!full || zoom.scale >= 8}>
           {t('filesview.zoom_in')}
         </button>
-        <button type="button" class="btn fv-vbtn" onClick={() => void view.downloads.start(att, context)}>
-          {t('filesview.download')}
-        </button>
+        {rules.download ? (
+          <button type="button" class="btn fv-vbtn" onClick={() => void view.downloads.start(att, context)}>
+            {t('filesview.download')}
+          </button>
+        ) : (
+          <span class="wm-view-only fv-view-only" title={t('protect.view_only_hint')}>
+            {t('protect.view_only')}
+          </span>
+        )}
         <button type="button" class="btn fv-vbtn" disabled={index >= items.length - 1} onClick={() => go(1)}>
           {t('filesview.next')}
         </button>

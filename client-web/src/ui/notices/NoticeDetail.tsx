@@ -99,7 +99,7 @@ export function NoticeDetail({ s, store, open, now, onBack, request }: Props) {
             {/* Plain text, never HTML: line breaks kept by CSS. */}
             <div class="ntc-body">{n.body}</div>
           </section>
-          <NoticeAttachments attachments={n.attachments} withdrawn={n.status === 'withdrawn' && !n.can_manage} />
+          <NoticeAttachments attachments={n.attachments} withdrawn={n.status === 'withdrawn' && !n.can_manage} level={n.secrecy} />
 
           <Recipient n={n} open={open} s={s} store={store} />
 
