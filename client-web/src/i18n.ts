@@ -15,6 +15,7 @@ import * as groupLineMessages from './messages/grouplines';
 import * as phoneMessages from './messages/phone';
 import * as searchMessages from './messages/search';
 import * as urgentMessages from './messages/urgent';
+import * as todoMessages from './messages/todo';
 import * as readsMessages from './messages/reads';
 import * as reactionMessages from './messages/reactions';
 import * as filesMessages from './messages/files';
@@ -123,6 +124,7 @@ const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsM
   ...reshareMessages.zh,
   ...noticeFilesMessages.zh,
   ...secrecyMessages.zh,
+  ...todoMessages.zh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -222,6 +224,7 @@ const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ..
   ...reshareMessages.en,
   ...noticeFilesMessages.en,
   ...secrecyMessages.en,
+  ...todoMessages.en,
 };
 
 const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Info, Request } from '../../api';
 import type { ChatState, ChatStore } from '../../chat/store';
 import { EMPTY_TIMELINE } from '../../chat/timeline';
@@ -23,6 +23,8 @@ import { AttachmentScope } from '../files/scope';
 import { FileList } from '../files/FileList';
 import { picturesOf } from '../../files/gallery';
 import { channelContext } from '../../files/types';
+import { TodoContext } from '../todo/context';
+import { TodoDialog } from '../todo/TodoDialog';
 
 interface Props {
   s: ChatState;
@@ -55,6 +57,10 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
   const [atBottom, setAtBottom] = useState(true);
   const [sentTick, setSentTick] = useState(0);
   const [notice, setNotice] = useState<string | undefined>();
+  const [said, setSaid] = useState<string | undefined>();
+  // 设为待办: the message whose dialog is open.
+  const todos = useContext(TodoContext);
+  const [todoFor, setTodoFor] = useState<Message | undefined>();
   // The read position when the channel was opened: where "以下为新消息" goes.
   const dividerAfter = useRef<number | undefined>(undefined);
   if (dividerAfter.current === undefined && c) dividerAfter.current = c.unread > 0 ? c.read_seq : Number.MAX_SAFE_INTEGER;
@@ -104,6 +110,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
     // The message menu's row of reactions (右键 / 长按), above its items.
     menuTop: (m, close) => <QuickReactions m={m} meId={meId} r={reactionActions(chat, c, info?.reactions, setNotice)} onDone={close} />,
     menuExtra,
+    todo: todos ? (m) => setTodoFor(m) : undefined,
   };
 
   const title = c ? channelTitle(c, s.people) : '';
@@ -220,6 +227,17 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
                 {t('chat.dismiss')}
               </button>
             </p>
+          ) : null}
+          {said ? (
+            <p class="muted channel-said" role="status">
+              {said}{' '}
+              <button type="button" class="btn btn-quiet btn-small" onClick={() => setSaid(undefined)}>
+                {t('chat.dismiss')}
+              </button>
+            </p>
+          ) : null}
+          {todos && todoFor ? (
+            <TodoDialog m={todoFor} meId={meId} members={members} onCreate={todos.create} onDone={setSaid} onClose={() => setTodoFor(undefined)} />
           ) : null}
           {fwd.bar}
           {fwd.dialog}

@@ -35,10 +35,10 @@ describe('the 保密管理 page', () => {
 
   it('is in the side navigation of the security officer only, and under 我 on a phone', () => {
     const sections = (phone: boolean, admin: boolean, security: boolean) => navEntries(phone, admin, security).map((n) => n.section);
-    expect(sections(false, false, true)).toEqual(['channels', 'notices', 'directory', 'settings', 'security']);
+    expect(sections(false, false, true)).toEqual(['channels', 'notices', 'todos', 'directory', 'settings', 'security']);
     expect(sections(false, true, false)).not.toContain('security');
     expect(sections(false, false, false)).not.toContain('security');
-    expect(sections(true, false, true)).toEqual(['channels', 'notices', 'directory', 'me']);
+    expect(sections(true, false, true)).toEqual(['channels', 'notices', 'todos', 'directory', 'me']);
     expect(currentSection({ section: 'security', tab: 'escrow' }, true)).toBe('me');
     expect(currentSection({ section: 'security', tab: 'escrow' }, false)).toBe('security');
   });
