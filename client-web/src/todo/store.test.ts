@@ -80,6 +80,18 @@ describe('the 待办 store', () => {
     expect(REFRESH_DEBOUNCE_MS).toBeGreaterThan(0);
   });
 
+  it('leaves out the receipts of notices not on the list (an author hearing of confirmations)', async () => {
+    const h = harness([item(4, { kind: 'notice' })]);
+    await h.store.loadMine();
+    h.calls.length = 0;
+    h.store.handleFrame({ v: 1, type: 'notice', data: { notice_id: 9, event: 'receipt' } });
+    await h.flush();
+    expect(h.calls).toEqual([]);
+    h.store.handleFrame({ v: 1, type: 'notice', data: { notice_id: 4, event: 'receipt' } });
+    await h.flush();
+    expect(h.calls).toEqual(['list']);
+  });
+
   it('shows the assigner when the assignee marked it done (the todo frame), and drops a withdrawn one', async () => {
     const assigned = [item(1, { assignee: { id: 3, name: '王科员' } }), item(2)];
     const h = harness([], assigned);

@@ -168,7 +168,14 @@ export function createTodoStore(deps: TodoStoreDeps): TodoStore {
       }
       // Notices and collections change what is to be confirmed or answered; the frame
       // is theirs too, so it is not consumed here.
-      if (f.type === 'notice' || f.type === 'collection') refreshSoon('mine');
+      // A receipt is mostly the author hearing of others' confirmations: only one of a
+      // notice on this list (confirmed on another device) changes it.
+      if (f.type === 'notice') {
+        const ev = (f.data ?? {}) as { notice_id?: unknown; event?: unknown };
+        const listed = state.mine.items.some((it) => it.kind === 'notice' && it.id === ev.notice_id);
+        if (ev.event !== 'receipt' || listed) refreshSoon('mine');
+      }
+      if (f.type === 'collection') refreshSoon('mine');
       return false;
     },
     resync() {
