@@ -153,10 +153,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	})
 	// Confirmations waiting in a group commit go in before the store closes.
 	defer noticeSvc.Close()
-	// 待办: message to-dos and the one list of what asks something of a person; the
-	// collections' source joins Sources when collections are wired.
+	// 待办: message to-dos and the one list of what asks something of a person: notices
+	// to confirm, collections to answer, message to-dos.
 	todoSvc := todo.New(store.Narrow(a.store, func(tx store.Store) todo.Tx { return tx }), b, log, a.now, todo.Options{
 		Notices:     todo.NoticeSource{Store: a.store},
+		Sources:     []todo.Source{todo.CollectionSource{Items: collectSvc}},
 		Audit:       a.audit,
 		Alerts:      alerts,
 		WorkingTime: reachOf(quietSvc),

@@ -24,7 +24,7 @@ describe('the 保密管理 page', () => {
 
   it('gives the auditor 法律保全 (to countersign) and the officer all three tabs', () => {
     const auditor = navEntries(false, false, false, true);
-    expect(auditor.map((n) => n.section)).toEqual(['channels', 'notices', 'directory', 'settings', 'security']);
+    expect(auditor.map((n) => n.section)).toEqual(['channels', 'notices', 'todos', 'directory', 'settings', 'security']);
     expect(auditor.at(-1)?.route).toEqual({ section: 'security', tab: 'holds' });
     expect(navEntries(false, false, false, false).map((n) => n.section)).not.toContain('security');
     expect(securityTabs('security')).toEqual(['escrow', 'levels', 'holds']);
