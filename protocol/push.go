@@ -56,6 +56,7 @@ const (
 	PushNotice     PushKind = "notice"     // a notice to confirm (or revised)
 	PushReminder   PushKind = "reminder"   // a reminder of an unconfirmed notice
 	PushEscalation PushKind = "escalation" // a department head told who has not confirmed by the deadline
+	PushTodo       PushKind = "todo"       // a to-do given to the person, or due (§4.22)
 	PushDigest     PushKind = "digest"     // one summary when working time starts
 	PushTest       PushKind = "test"       // the settings page's test push
 )
@@ -65,6 +66,7 @@ type PushCounts struct {
 	Notices  int `json:"notices"`
 	Mentions int `json:"mentions"`
 	Messages int `json:"messages"`
+	Todos    int `json:"todos,omitempty"` // to-dos given or due (§4.22)
 }
 
 // PushPayload is the decrypted data of a push, as the service worker receives it. It

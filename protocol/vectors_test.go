@@ -49,6 +49,8 @@ var vectorTypes = []any{
 	EscrowKey{}, SetEscrowKeyRequest{}, EscrowOpenRequest{}, EscrowOpen{}, ChannelFile{}, ChannelFiles{}, KeyEvent{},
 	// Key requests (§4.16) and their frames (§7.5).
 	FileKeyRequest{}, FileKeyRequestResult{}, KeyRequestEvent{}, KeySharedEvent{},
+	// To-dos (§4.22) and the todo frame (§7.5).
+	TodoItem{}, Todos{}, Todo{}, TodoEvent{}, CreateTodoRequest{},
 	// What the server tells clients before login (§4.1), its limits on files among it.
 	Info{},
 	// Secrecy levels (§4.18), legal holds (§4.19) and the expired frame (§7.5).

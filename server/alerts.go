@@ -7,6 +7,7 @@ import (
 	"govchat/internal/push"
 	"govchat/internal/quiet"
 	"govchat/internal/store"
+	"govchat/internal/todo"
 )
 
 // pushAdapter hands the dispatcher's pushes to the delivery queue.
@@ -21,6 +22,17 @@ func (p pushAdapter) Push(ctx context.Context, userIDs []int64, m alert.Push) er
 // service, which reloads it after changes and every little while in a cluster).
 func policyOf(q *quiet.Service) func(context.Context) (alert.Reach, error) {
 	return func(ctx context.Context) (alert.Reach, error) {
+		p, err := q.Policy(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
+}
+
+// reachOf gives the to-do reminders the same working-time policy.
+func reachOf(q *quiet.Service) func(context.Context) (todo.Reach, error) {
+	return func(ctx context.Context) (todo.Reach, error) {
 		p, err := q.Policy(ctx)
 		if err != nil {
 			return nil, err

@@ -22,6 +22,7 @@ import (
 	"govchat/internal/presence"
 	"govchat/internal/ratelimit"
 	"govchat/internal/store"
+	"govchat/internal/todo"
 )
 
 // app is the dependency graph shared by serve and the admin commands, built once from
@@ -103,8 +104,10 @@ type shared struct {
 	// keyRequests counts each person's requests for a file's key; keyRequestOnce passes
 	// the same request (person and file) on to the channel once every 20 s.
 	keyRequests, keyRequestOnce ratelimit.Allower
-	presence                    presence.Tracker
-	close                       func()
+	// todoLimit counts the to-dos each person gives (设为待办).
+	todoLimit ratelimit.Allower
+	presence  presence.Tracker
+	close     func()
 }
 
 func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*shared, error) {
@@ -124,6 +127,7 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 			uploadLimit:    ratelimit.New(cfg.UploadsPerMinute, cfg.UploadsPerMinute, 100_000, now),
 			keyRequests:    ratelimit.New(keys.KeyRequestsPerMinute, keys.KeyRequestsBurst, 100_000, now),
 			keyRequestOnce: ratelimit.New(keys.KeyRequestRepeatPerMinute, 1, 100_000, now),
+			todoLimit:      ratelimit.New(todo.CreatePerMinute, todo.CreatePerMinute, 100_000, now),
 			presence:       presence.NewMemory(),
 			close:          func() {},
 		}, nil
@@ -145,6 +149,7 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 		uploadLimit:    ratelimit.NewRedis(client, cfg.RedisPrefix, cfg.UploadsPerMinute, cfg.UploadsPerMinute),
 		keyRequests:    ratelimit.NewRedis(client, cfg.RedisPrefix, keys.KeyRequestsPerMinute, keys.KeyRequestsBurst),
 		keyRequestOnce: ratelimit.NewRedis(client, cfg.RedisPrefix, keys.KeyRequestRepeatPerMinute, 1),
+		todoLimit:      ratelimit.NewRedis(client, cfg.RedisPrefix, todo.CreatePerMinute, todo.CreatePerMinute),
 		presence:       pr,
 		close: func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

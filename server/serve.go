@@ -30,6 +30,7 @@ import (
 	"govchat/internal/retention"
 	"govchat/internal/secrecy"
 	"govchat/internal/store"
+	"govchat/internal/todo"
 	"govchat/internal/webui"
 )
 
@@ -152,6 +153,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	})
 	// Confirmations waiting in a group commit go in before the store closes.
 	defer noticeSvc.Close()
+	// 待办: message to-dos and the one list of what asks something of a person: notices
+	// to confirm, collections to answer, message to-dos.
+	todoSvc := todo.New(store.Narrow(a.store, func(tx store.Store) todo.Tx { return tx }), b, log, a.now, todo.Options{
+		Notices:     todo.NoticeSource{Store: a.store},
+		Sources:     []todo.Source{todo.CollectionSource{Items: collectSvc}},
+		Audit:       a.audit,
+		Alerts:      alerts,
+		WorkingTime: reachOf(quietSvc),
+		Limit:       sh.todoLimit,
+	})
 	wsHub := hub.New(hub.Options{Bus: b, Auth: a.auth, Service: chatSvc, Log: log, Now: a.now, Presence: sh.presence})
 	// Encrypted files: ciphertext parts in the blob store, their records in the database.
 	filesSvc := files.New(files.Deps{
@@ -199,6 +210,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Files:       filesSvc,
 		Holds:       holdsSvc,
 		Secrecy:     secrecySvc,
+		Todos:       todoSvc,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -242,6 +254,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	go func() {
 		defer wg.Done()
 		a.syncChannels(bg, chatSvc)
+	}()
+	go func() {
+		defer wg.Done()
+		// To-do reminders, each within its assignee's working time; every node runs it,
+		// and the store lets each reminder go out once.
+		todoSvc.RunScheduler(bg, noticeTick)
 	}()
 	go func() {
 		defer wg.Done()

@@ -178,7 +178,7 @@ test('a staff member sees no 系统管理 and /admin/people lands on the channel
   const staff = await e2e.person(t, DEMO_USERS.budgetStaff.username);
   const { page } = staff;
   await navItem(page, '消息').waitFor();
-  assert.deepEqual(await nav(page).getByRole('button').allInnerTexts().then((xs) => xs.map((x) => x.trim())), ['消息', '通知', '通讯录', '设置']);
+  assert.deepEqual(await nav(page).getByRole('button').allInnerTexts().then((xs) => xs.map((x) => x.trim())), ['消息', '通知', '待办', '通讯录', '设置']);
 
   await page.goto('/admin/people');
   await page.locator('header.topbar').waitFor();

@@ -87,7 +87,7 @@ test('switching to English changes the chat interface and survives a reload', { 
   await navItem(page, 'Messages').waitFor();
   const english = async () => {
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
-    assert.deepEqual((await page.locator('nav.sidenav .nav-item').allInnerTexts()).map((x) => x.trim()), ['Messages', 'Notices', 'Directory', 'Settings']);
+    assert.deepEqual((await page.locator('nav.sidenav .nav-item').allInnerTexts()).map((x) => x.trim()), ['Messages', 'Notices', 'To-dos', 'Directory', 'Settings']);
     assert.equal(await composer(page).getAttribute('placeholder'), 'Write a message…');
     assert.equal(await page.locator('#chgroup-department').innerText(), 'Departments');
     assert.ok(await page.locator('header.topbar').getByRole('button', { name: 'Sign out' }).isVisible());

@@ -110,12 +110,12 @@ function totpCode(secret, step) {
   return String((h.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }
 
-test('390 px: the bottom tab bar goes 消息 → 通知 → 通讯录 → 我, hides inside a channel with a way back; 1280 px keeps the side navigation', { timeout: TIMEOUT }, async (t) => {
+test('390 px: the bottom tab bar goes 消息 → 通知 → 待办 → 通讯录 → 我, hides inside a channel with a way back; 1280 px keeps the side navigation', { timeout: TIMEOUT }, async (t) => {
   const { page, problems } = await person(t, DEMO_USERS.budgetStaff.username, phoneContext);
   await online(page);
   const bar = tabbar(page);
   await bar.waitFor();
-  assert.deepEqual((await bar.locator('.nav-label').allInnerTexts()).map((x) => x.trim()), ['消息', '通知', '通讯录', '我']);
+  assert.deepEqual((await bar.locator('.nav-label').allInnerTexts()).map((x) => x.trim()), ['消息', '通知', '待办', '通讯录', '我']);
   const box = await bar.boundingBox();
   assert.ok(Math.abs(box.y + box.height - PHONE.height) <= 1, `the tab bar sits on the bottom edge (ends at ${box.y + box.height})`);
   assert.equal(await tab(page, '消息').getAttribute('aria-current'), 'page');
@@ -127,6 +127,11 @@ test('390 px: the bottom tab bar goes 消息 → 通知 → 通讯录 → 我, h
   assert.equal(new URL(page.url()).pathname, '/notices');
   assert.equal(await tab(page, '通知').getAttribute('aria-current'), 'page');
   await shot(page, 'phone-390-notices');
+
+  await tab(page, '待办').click();
+  await page.getByRole('heading', { level: 1, name: '待办' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/todos');
+  assert.equal(await tab(page, '待办').getAttribute('aria-current'), 'page');
 
   await tab(page, '通讯录').click();
   await page.getByRole('heading', { level: 1, name: '通讯录' }).waitFor();
@@ -165,7 +170,7 @@ test('390 px: the bottom tab bar goes 消息 → 通知 → 通讯录 → 我, h
   // The same person at a desk: the side navigation, 设置 in it, and a logout in the header.
   await page.setViewportSize(DESK);
   await page.locator('nav.sidenav:not(.tabbar)').waitFor();
-  assert.deepEqual((await page.locator('nav.sidenav .nav-item').allInnerTexts()).map((x) => x.trim()), ['消息', '通知', '通讯录', '设置']);
+  assert.deepEqual((await page.locator('nav.sidenav .nav-item').allInnerTexts()).map((x) => x.trim()), ['消息', '通知', '待办', '通讯录', '设置']);
   assert.ok(await page.locator('header.topbar').getByRole('button', { name: '退出登录' }).isVisible());
   await shot(page, 'phone-1280-channels');
   await page.locator('header.topbar').getByRole('link', { name: /我的账号/ }).click();

@@ -3,7 +3,7 @@
 // the unit tests (src/push/swPush.test.ts); it only defines self.GovchatPush.
 //
 // The payload (JSON, from the server's push worker; protocol/push.go):
-//   { kind: message|mention|direct|notice|reminder|escalation|digest|test,
+//   { kind: message|mention|direct|notice|reminder|escalation|digest|test|todo,
 //     title, body, url (an app path: /c/12, /notices/7), tag, urgent,
 //     counts?: { notices, mentions, messages } }
 // Anything missing, malformed or not JSON still shows a notification (您有新消息): a push
@@ -13,7 +13,7 @@
 (function (root) {
   'use strict';
 
-  var KINDS = ['message', 'mention', 'direct', 'notice', 'reminder', 'escalation', 'digest', 'test'];
+  var KINDS = ['message', 'mention', 'direct', 'notice', 'reminder', 'escalation', 'digest', 'test', 'todo'];
   var GENERIC_TITLE = 'govchat';
   var GENERIC_BODY = '您有新消息';
   var ICON = '/icons/icon-192.png';

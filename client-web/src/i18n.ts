@@ -15,6 +15,7 @@ import * as groupLineMessages from './messages/grouplines';
 import * as phoneMessages from './messages/phone';
 import * as searchMessages from './messages/search';
 import * as urgentMessages from './messages/urgent';
+import * as todoMessages from './messages/todo';
 import * as readsMessages from './messages/reads';
 import * as reactionMessages from './messages/reactions';
 import * as filesMessages from './messages/files';
@@ -125,6 +126,7 @@ const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsM
   ...noticeFilesMessages.zh,
   ...secrecyMessages.zh,
   ...protectMessages.zh,
+  ...todoMessages.zh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -225,6 +227,7 @@ const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ..
   ...noticeFilesMessages.en,
   ...secrecyMessages.en,
   ...protectMessages.en,
+  ...todoMessages.en,
 };
 
 const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };

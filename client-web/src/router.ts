@@ -5,6 +5,7 @@
 //   /                 channels, none open        /c/12            channel 12
 //   /notices          notices to confirm         /notices/received, /notices/sent
 //   /notices/channel/12  notices pinned in channel 12    /notices/34   notice 34
+//   /todos            待办 (mine)             /todos/assigned  我交办的
 //   /directory        the directory          /settings        notifications and quiet hours (own)
 //   /me               我: the person's card, password, second factor, language, logout
 //   /admin/people     admin: people              /admin/departments, /admin/party, /admin/import,
@@ -25,8 +26,12 @@ export const SECURITY_TABS: readonly SecurityTab[] = ['escrow', 'levels', 'holds
 /** The lists of the notices section: 待确认, 收到的, 我发布的, and one channel's board. */
 export type NoticeView = 'pending' | 'received' | 'sent' | 'channel';
 
+/** The lists of 待办: what I must do, and what I gave others. */
+export type TodoView = 'mine' | 'assigned';
+
 export type Route =
   | { section: 'channels'; channelId?: number }
+  | { section: 'todos'; view: TodoView }
   | { section: 'notices'; view: NoticeView; channelId?: number; noticeId?: number }
   | { section: 'directory' }
   | { section: 'settings' }
@@ -51,6 +56,8 @@ export function parseRoute(path: string): Route {
       if (parts.length === 3 && parts[1] === 'channel' && isId(parts[2])) return { section: 'notices', view: 'channel', channelId: Number(parts[2]) };
       return { section: 'notices', view: 'pending' };
     }
+    case 'todos':
+      return { section: 'todos', view: parts[1] === 'assigned' ? 'assigned' : 'mine' };
     case 'directory':
       return { section: 'directory' };
     case 'settings':
@@ -83,6 +90,8 @@ export function pathFor(r: Route): string {
       if (r.noticeId) return `/notices/${r.noticeId}`;
       if (r.view === 'channel' && r.channelId) return `/notices/channel/${r.channelId}`;
       return r.view === 'received' || r.view === 'sent' ? `/notices/${r.view}` : '/notices';
+    case 'todos':
+      return r.view === 'assigned' ? '/todos/assigned' : '/todos';
     case 'admin':
       return `/admin/${r.tab}`;
     case 'security':

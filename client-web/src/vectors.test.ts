@@ -28,6 +28,7 @@ import type {
   SendData,
   WelcomeData,
 } from './chat/types';
+import type { CreateTodoRequest, Todo, TodoEvent, TodoItem, Todos } from './todo/types';
 import type { ForwardDelivery, ForwardRequest, ForwardResult, ForwardTarget } from './forward/types';
 import type {
   Audience,
@@ -265,6 +266,25 @@ const legalHold = {
 } as const satisfies Shape<LegalHold>;
 
 /** Each vector file (named for its Go type) and the shape of its TypeScript type. */
+const todoUser = { id: true, name: true } as const;
+const todoItem = {
+  kind: true,
+  id: true,
+  title: true,
+  due: true,
+  overdue: true,
+  state: true,
+  from_user: todoUser,
+  link: true,
+  created_at: true,
+  channel_id: true,
+  seq: true,
+  assignee: todoUser,
+  note: true,
+  done_at: true,
+  done_by: todoUser,
+} satisfies Shape<TodoItem>;
+
 const SHAPES: Record<string, AnyShape> = {
   // Frames.
   WelcomeData: { user_id: true, session_expires_at: true, heartbeat_ms: true, max_frame_bytes: true } satisfies Shape<WelcomeData>,
@@ -410,6 +430,12 @@ const SHAPES: Record<string, AnyShape> = {
   CreateHoldRequest: { scope: true, target_id: true, from: true, to: true, reason: true, case_no: true } satisfies Shape<CreateHoldRequest>,
   HoldReleaseRequest: { note: true } satisfies Shape<{ note: string }>,
   ExpiredData: { channel_id: true, seqs: true } satisfies Shape<ExpiredData>,
+  // To-dos and the todo frame.
+  TodoItem: todoItem,
+  Todos: { items: [todoItem], truncated: true, unavailable: true } satisfies Shape<Todos>,
+  Todo: { ...todoItem, assigner: todoUser, cancelled_at: true, history: [{ at: true, event: true, actor: todoUser }] } satisfies Shape<Todo>,
+  TodoEvent: { todo_id: true, event: true, assignee_id: true, assigner_id: true, due: true } satisfies Shape<TodoEvent>,
+  CreateTodoRequest: { channel_id: true, seq: true, assignee_id: true, due: true, note: true } satisfies Shape<CreateTodoRequest>,
 };
 
 const VECTORS = import.meta.glob<unknown>('../../protocol/testdata/vectors/*.json', { eager: true, import: 'default' });

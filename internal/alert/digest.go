@@ -24,8 +24,9 @@ func (a *Dispatcher) Tick(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		c := protocol.PushCounts{Notices: counts[store.AlertNotice], Mentions: counts[store.AlertMention], Messages: counts[store.AlertMessage]}
-		if c.Notices+c.Mentions+c.Messages == 0 {
+		c := protocol.PushCounts{Notices: counts[store.AlertNotice], Mentions: counts[store.AlertMention], Messages: counts[store.AlertMessage],
+			Todos: counts[store.AlertTodo]}
+		if c.Notices+c.Mentions+c.Messages+c.Todos == 0 {
 			continue
 		}
 		_ = a.push(ctx, []int64{uid}, Push{Payload: digestPayload(c), Topic: "digest", TTL: 12 * time.Hour})
@@ -45,9 +46,14 @@ func digestPayload(c protocol.PushCounts) protocol.PushPayload {
 	if c.Messages > 0 {
 		parts = append(parts, fmt.Sprintf("%d 条消息", c.Messages))
 	}
+	if c.Todos > 0 {
+		parts = append(parts, fmt.Sprintf("%d 条待办", c.Todos))
+	}
 	url := "/"
 	if c.Notices > 0 {
 		url = "/notices"
+	} else if c.Todos > 0 {
+		url = "/todos"
 	}
 	return protocol.PushPayload{Kind: protocol.PushDigest, Title: "休息期间收到", Body: strings.Join(parts, "，"),
 		URL: url, Tag: "digest", Counts: &c}

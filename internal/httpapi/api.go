@@ -28,6 +28,7 @@ import (
 	"govchat/internal/ratelimit"
 	"govchat/internal/secrecy"
 	"govchat/internal/store"
+	"govchat/internal/todo"
 )
 
 // Pinger is something /readyz checks (the store, the bus, the blob store).
@@ -92,6 +93,8 @@ type Deps struct {
 	// Secrecy is the secrecy ladder and the channels' ceilings; nil leaves its
 	// endpoints out.
 	Secrecy *secrecy.Service
+	// Todos is the 待办 list and message to-dos; nil leaves their endpoints out.
+	Todos *todo.Service
 }
 
 // API serves HTTP.
@@ -119,6 +122,7 @@ type API struct {
 	files       *files.Service
 	holds       *holds.Service
 	secrecy     *secrecy.Service
+	todos       *todo.Service
 
 	secure       bool          // public URL is https: cookies get Secure, responses HSTS
 	publicOrigin origin.Origin // what a browser's Origin must be; none: the request's host
@@ -148,6 +152,7 @@ func New(d Deps) http.Handler {
 	a.files = d.Files
 	a.holds = d.Holds
 	a.secrecy = d.Secrecy
+	a.todos = d.Todos
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

@@ -150,6 +150,16 @@ func (a *API) routes() http.Handler {
 		mux.HandleFunc("GET /api/v1/secrecy/channels", a.requires(authz.ManageSecrecy, a.serve(a.listChannelSecrecy)))
 		mux.HandleFunc("PUT /api/v1/secrecy/channels/{id}", a.requires(authz.ManageSecrecy, a.serve(a.putChannelSecrecy)))
 	}
+	if a.todos != nil {
+		// 待办 (§4.22): the list, and message to-dos.
+		mux.HandleFunc("GET /api/v1/todos", a.authed(false, a.serve(a.listTodos)))
+		mux.HandleFunc("POST /api/v1/todos", a.authed(false, a.serve(a.createTodo)))
+		mux.HandleFunc("GET /api/v1/todos/assigned", a.authed(false, a.serve(a.assignedTodos)))
+		mux.HandleFunc("GET /api/v1/todos/{id}", a.authed(false, a.serve(a.getTodo)))
+		mux.HandleFunc("DELETE /api/v1/todos/{id}", a.authed(false, a.serve(a.cancelTodo)))
+		mux.HandleFunc("POST /api/v1/todos/{id}/done", a.authed(false, a.serve(a.todoDone)))
+		mux.HandleFunc("POST /api/v1/todos/{id}/reopen", a.authed(false, a.serve(a.reopenTodo)))
+	}
 	if a.presenceOf != nil {
 		mux.HandleFunc("GET /api/v1/presence", a.authed(false, a.presence))
 	}

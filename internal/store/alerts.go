@@ -13,6 +13,7 @@ const (
 	AlertNotice  = "notice"
 	AlertMention = "mention"
 	AlertMessage = "message"
+	AlertTodo    = "todo" // a to-do given or due (internal/todo)
 )
 
 // Alerts keeps what quiet hours held back, and the break-throughs of quiet hours.

@@ -275,6 +275,7 @@ type Store interface {
 	Holds
 	Retention
 	Secrecy
+	Todos
 
 	// InTx runs fn with a Store bound to one transaction, committed when fn returns nil
 	// and rolled back otherwise. Nested InTx calls join the outer transaction.

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Message } from '../chat/types';
 import {
   copyText,
@@ -39,14 +39,23 @@ const ctx = (over: Partial<MenuContext> = {}): MenuContext => ({
   select: noop,
   recall: noop,
   edit: noop,
+  todo: noop,
   ...over,
 });
 
 describe('the message menu', () => {
-  it('offers 复制 回复 转发 多选, then the disabled 设为待办 slot', () => {
-    const items = menuItems(ctx());
+  it('offers 复制 回复 转发 多选, then 设为待办', () => {
+    const todo = vi.fn();
+    const items = menuItems(ctx({ todo }));
     expect(items.map((i) => i.label)).toEqual(['复制', '回复', '转发', '多选', '设为待办']);
-    expect(items.at(-1)).toMatchObject({ id: 'todo', disabled: true });
+    expect(items.at(-1)).toMatchObject({ id: 'todo' });
+    expect(items.at(-1)!.disabled).toBeFalsy();
+    items.at(-1)!.run!();
+    expect(todo).toHaveBeenCalledOnce();
+  });
+  it('leaves 设为待办 out without the 待办 feature, and on a system line', () => {
+    expect(menuItems(ctx({ todo: undefined })).map((i) => i.id)).not.toContain('todo');
+    expect(menuItems(ctx({ m: msg({ kind: 'system' }) })).map((i) => i.id)).not.toContain('todo');
   });
   it('adds 撤回 and 编辑 only while allowed, and never 编辑 for a forward', () => {
     expect(menuItems(ctx({ canEdit: true, canRecall: true })).map((i) => i.id)).toEqual(['copy', 'reply', 'forward', 'select', 'recall', 'edit', 'todo']);

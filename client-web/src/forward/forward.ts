@@ -142,7 +142,7 @@ export function recordPreview(f: Forward, locale: Locale, lines = 3): { name: st
 export interface MenuItem {
   id: string;
   label: string;
-  /** Shown but not choosable (设为待办 until a later issue fills it). */
+  /** Shown but not choosable. */
   disabled?: boolean;
   /** A note beside a disabled item. */
   note?: string;
@@ -163,12 +163,13 @@ export interface MenuContext {
   edit: () => void;
   /** The ladder in use (its `forward` rule hides 转发 and 多选); the default one if absent. */
   ladder?: readonly SecrecyLevel[];
+  /** 设为待办 (the 待办 feature); absent: not offered. */
+  todo?: () => void;
 }
 
 /** The items of a message's menu: 复制, 回复, 转发, 多选, 撤回 and 编辑 while allowed,
  * then `extra` — the place for other features' items (查看已读 …), which the channel
- * supplies through MessageActions.menuExtra — then the 设为待办 slot (disabled until a
- * later issue fills it). */
+ * supplies through MessageActions.menuExtra — then 设为待办 on a person's message. */
 export function menuItems(ctx: MenuContext, extra: readonly MenuItem[] = []): MenuItem[] {
   const tr = (k: MessageKey) => translate(ctx.locale, k);
   const { m } = ctx;
@@ -185,6 +186,6 @@ export function menuItems(ctx: MenuContext, extra: readonly MenuItem[] = []): Me
   if (ctx.canRecall) items.push({ id: 'recall', label: tr('forward.menu_recall'), run: ctx.recall });
   if (ctx.canEdit && !m.forward) items.push({ id: 'edit', label: tr('forward.menu_edit'), run: ctx.edit });
   items.push(...extra);
-  items.push({ id: 'todo', label: tr('forward.menu_todo'), disabled: true, note: tr('forward.menu_todo_note') });
+  if (ctx.todo && m.kind !== 'system') items.push({ id: 'todo', label: tr('forward.menu_todo'), run: ctx.todo });
   return items;
 }

@@ -1,5 +1,5 @@
 // The phone layout: which width is a phone, and which bottom tab a page belongs to. At
-// phone width the navigation is a tab bar at the bottom (消息 / 通知 / 通讯录 / 我) and
+// phone width the navigation is a tab bar at the bottom (消息 / 通知 / 待办 / 通讯录 / 我) and
 // 设置 and 系统管理 are reached from 我; on a desk the side navigation keeps them.
 
 import type { MessageKey } from '../i18n';
@@ -17,6 +17,7 @@ export interface NavEntry {
 
 const CHANNELS: NavEntry = { section: 'channels', key: 'nav.channels', route: { section: 'channels' } };
 const NOTICES: NavEntry = { section: 'notices', key: 'nav.notices', route: { section: 'notices', view: 'pending' } };
+const TODOS: NavEntry = { section: 'todos', key: 'nav.todos', route: { section: 'todos', view: 'mine' } };
 const DIRECTORY: NavEntry = { section: 'directory', key: 'nav.directory', route: { section: 'directory' } };
 const SETTINGS: NavEntry = { section: 'settings', key: 'nav.settings', route: { section: 'settings' } };
 const ADMIN: NavEntry = { section: 'admin', key: 'nav.admin', route: { section: 'admin', tab: 'people' } };
@@ -24,14 +25,14 @@ const SECURITY: NavEntry = { section: 'security', key: 'escrow.nav', route: { se
 const HOLDS: NavEntry = { section: 'security', key: 'secrecy.nav_holds', route: { section: 'security', tab: 'holds' } };
 const ME: NavEntry = { section: 'me', key: 'phone.tab_me', route: { section: 'me' } };
 
-/** The navigation's entries: four tabs on a phone, the side list on a desk — with
+/** The navigation's entries: five tabs on a phone, the side list on a desk — with
  * 系统管理 for the administrator, 保密管理 for the security officer and 法律保全 for the
  * auditor (who countersigns the release of a hold). */
 export function navEntries(phone: boolean, isAdmin: boolean, isSecurity = false, isAuditor = false): NavEntry[] {
-  if (phone) return [CHANNELS, NOTICES, DIRECTORY, ME];
-  if (isAdmin) return [CHANNELS, NOTICES, DIRECTORY, SETTINGS, ADMIN];
-  if (isSecurity) return [CHANNELS, NOTICES, DIRECTORY, SETTINGS, SECURITY];
-  return isAuditor ? [CHANNELS, NOTICES, DIRECTORY, SETTINGS, HOLDS] : [CHANNELS, NOTICES, DIRECTORY, SETTINGS];
+  if (phone) return [CHANNELS, NOTICES, TODOS, DIRECTORY, ME];
+  if (isAdmin) return [CHANNELS, NOTICES, TODOS, DIRECTORY, SETTINGS, ADMIN];
+  if (isSecurity) return [CHANNELS, NOTICES, TODOS, DIRECTORY, SETTINGS, SECURITY];
+  return isAuditor ? [CHANNELS, NOTICES, TODOS, DIRECTORY, SETTINGS, HOLDS] : [CHANNELS, NOTICES, TODOS, DIRECTORY, SETTINGS];
 }
 
 /** The entry a page belongs to: on a phone, 设置, 系统管理, 保密管理 and 我 are all under 我. */

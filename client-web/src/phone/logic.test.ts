@@ -7,9 +7,9 @@ import { parseRoute, pathFor } from '../router';
 
 describe('layout', () => {
   it('a phone gets four tabs, a desk the side list (系统管理 for the administrator)', () => {
-    expect(navEntries(true, true).map((n) => n.section)).toEqual(['channels', 'notices', 'directory', 'me']);
-    expect(navEntries(false, false).map((n) => n.section)).toEqual(['channels', 'notices', 'directory', 'settings']);
-    expect(navEntries(false, true).map((n) => n.section)).toEqual(['channels', 'notices', 'directory', 'settings', 'admin']);
+    expect(navEntries(true, true).map((n) => n.section)).toEqual(['channels', 'notices', 'todos', 'directory', 'me']);
+    expect(navEntries(false, false).map((n) => n.section)).toEqual(['channels', 'notices', 'todos', 'directory', 'settings']);
+    expect(navEntries(false, true).map((n) => n.section)).toEqual(['channels', 'notices', 'todos', 'directory', 'settings', 'admin']);
   });
   it('设置 and 系统管理 light the 我 tab on a phone, themselves on a desk', () => {
     expect(currentSection({ section: 'settings' }, true)).toBe('me');

@@ -41,6 +41,9 @@ import { SecrecyContext } from '../secrecy/context';
 import { ProtectProvider } from './protect/context';
 import { storagePolicy } from '../protect/storage';
 import { protectedLadder } from '../protect/rules';
+import { createTodoStore, todoCount, type TodoStore } from '../todo/store';
+import { TodoContext } from './todo/context';
+import { TodoPage } from './todo/TodoPage';
 
 interface Props {
   store: AppStore;
@@ -68,6 +71,13 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   // each reconnect and whenever the server says it changed).
   const secrecy = useMemo(() => createSecrecyStore(request), [me.id, session]);
   useEffect(() => void secrecy.load(), [secrecy]);
+  // 待办: the person's list (the badge) and what they gave; fed by todo, notice and
+  // collection frames.
+  const todos = useMemo(() => createTodoStore({ request }), [me.id, session]);
+  useEffect(() => {
+    todos.start();
+    return () => todos.dispose();
+  }, [todos]);
   useEffect(() => () => reads.dispose(), [reads]);
   // Files: the person's keys and the upload queue live as long as the person is signed
   // in here (a password change's new session keeps them); they reach the chat store of
@@ -115,6 +125,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
             return;
           }
           if (reads.handleFrame(f)) return;
+          if (todos.handleFrame(f)) return;
           notices.handleFrame(f);
           urgent.handleFrame(f);
         },
@@ -124,6 +135,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
           void secrecy.load(); // the officer may have changed the levels meanwhile
           void notices.resync();
           reads.resync();
+          todos.resync();
         },
       }),
     [me.id, session],
@@ -206,6 +218,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
 
   return (
     <SecrecyContext.Provider value={secrecy}>
+    <TodoContext.Provider value={todos}>
     <FilesContext.Provider value={filesSend.files}>
     <FilesSendContext.Provider value={filesValue}>
     <div class={`shell shell-${route.section}${route.section === 'channels' && route.channelId ? ' shell-channel-open' : ''}${phone ? ' shell-phone' : ''}`}>
@@ -255,7 +268,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
       <ProtectProvider me={me} phone={myPhone} ladder={ladder}>
       <FilesViewProvider request={request} reshare={reshare}>
       <div class="shell-body">
-        <Nav chat={chat} notices={notices} org={org} route={route} isAdmin={me.role === 'admin'} isSecurity={me.role === 'security'} isAuditor={me.role === 'auditor'} phone={phone} navigate={store.navigate} />
+        <Nav chat={chat} notices={notices} todos={todos} org={org} route={route} isAdmin={me.role === 'admin'} isSecurity={me.role === 'security'} isAuditor={me.role === 'auditor'} phone={phone} navigate={store.navigate} />
         <main id="main" class="content" tabIndex={-1} ref={mainRef}>
           <PhonePushPrompt request={request} me={me} />
           {route.section !== 'notices' ? (
@@ -294,6 +307,8 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
             />
           ) : route.section === 'admin' ? (
             <AdminPage request={request} tab={route.tab} onTab={(tab) => store.navigate({ section: 'admin', tab })} />
+          ) : route.section === 'todos' ? (
+            <TodoPage todos={todos} chat={chat} meId={me.id} view={route.view} navigate={store.navigate} />
           ) : route.section === 'security' ? (
             <SecurityPage request={request} role={me.role} meId={me.id} tab={route.tab} onTab={(tab) => store.navigate({ section: 'security', tab })} secrecy={secrecy} />
           ) : (
@@ -306,20 +321,22 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
     </div>
     </FilesSendContext.Provider>
     </FilesContext.Provider>
+    </TodoContext.Provider>
     </SecrecyContext.Provider>
   );
 }
 
-function Nav(p: { chat: ChatStore; notices: NoticeStore; org: string; route: Route; isAdmin: boolean; isSecurity: boolean; isAuditor: boolean; phone: boolean; navigate: (r: Route) => void }) {
+function Nav(p: { chat: ChatStore; notices: NoticeStore; todos: TodoStore; org: string; route: Route; isAdmin: boolean; isSecurity: boolean; isAuditor: boolean; phone: boolean; navigate: (r: Route) => void }) {
   const s = useStore(p.chat);
   const unread = totalUnread(s.channels);
   const toConfirm = pendingCount(useStore(p.notices));
+  const toDo = todoCount(useStore(p.todos));
   useEffect(() => {
     const base = `${p.org} · ${t('app.name')}`;
     document.title = unread > 0 ? `(${unread > 99 ? '99+' : unread}) ${base}` : base;
   }, [unread, p.org]);
   const current = currentSection(p.route, p.phone);
-  // On a phone this is the tab bar at the bottom (消息 / 通知 / 通讯录 / 我).
+  // On a phone this is the tab bar at the bottom (消息 / 通知 / 待办 / 通讯录 / 我).
   return (
     <nav class={p.phone ? 'sidenav tabbar' : 'sidenav'} aria-label={t('shell.nav')}>
       <ul>
@@ -335,6 +352,11 @@ function Nav(p: { chat: ChatStore; notices: NoticeStore; org: string; route: Rou
               {n.section === 'channels' && unread > 0 ? (
                 <span class="badge nav-badge" aria-label={t('chat.unread', { n: unread })}>
                   {badgeText(unread)}
+                </span>
+              ) : null}
+              {n.section === 'todos' && toDo > 0 ? (
+                <span class="badge nav-badge" aria-label={t('todo.tab_count', { n: toDo })}>
+                  {badgeText(toDo)}
                 </span>
               ) : null}
               {n.section === 'notices' && toConfirm > 0 ? (

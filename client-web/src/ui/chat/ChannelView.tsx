@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Info, Request } from '../../api';
 import type { ChatState, ChatStore } from '../../chat/store';
 import { EMPTY_TIMELINE } from '../../chat/timeline';
@@ -26,6 +26,8 @@ import { channelContext } from '../../files/types';
 import { blobLevels, channelWatermark } from '../../protect/rules';
 import { BlobLevelContext, useProtection, useWatermarkLines } from '../protect/context';
 import { useWatermark, WatermarkNote } from '../protect/Watermark';
+import { TodoContext } from '../todo/context';
+import { TodoDialog } from '../todo/TodoDialog';
 
 interface Props {
   s: ChatState;
@@ -58,6 +60,10 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
   const [atBottom, setAtBottom] = useState(true);
   const [sentTick, setSentTick] = useState(0);
   const [notice, setNotice] = useState<string | undefined>();
+  const [said, setSaid] = useState<string | undefined>();
+  // 设为待办: the message whose dialog is open.
+  const todos = useContext(TodoContext);
+  const [todoFor, setTodoFor] = useState<Message | undefined>();
   // The read position when the channel was opened: where "以下为新消息" goes.
   const dividerAfter = useRef<number | undefined>(undefined);
   if (dividerAfter.current === undefined && c) dividerAfter.current = c.unread > 0 ? c.read_seq : Number.MAX_SAFE_INTEGER;
@@ -107,6 +113,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
     // The message menu's row of reactions (右键 / 长按), above its items.
     menuTop: (m, close) => <QuickReactions m={m} meId={meId} r={reactionActions(chat, c, info?.reactions, setNotice)} onDone={close} />,
     menuExtra,
+    todo: todos ? (m) => setTodoFor(m) : undefined,
   };
 
   // Secrecy levels: the viewer's watermark over the whole view when the channel's ceiling
@@ -236,6 +243,17 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
                 {t('chat.dismiss')}
               </button>
             </p>
+          ) : null}
+          {said ? (
+            <p class="muted channel-said" role="status">
+              {said}{' '}
+              <button type="button" class="btn btn-quiet btn-small" onClick={() => setSaid(undefined)}>
+                {t('chat.dismiss')}
+              </button>
+            </p>
+          ) : null}
+          {todos && todoFor ? (
+            <TodoDialog m={todoFor} meId={meId} members={members} onCreate={todos.create} onDone={setSaid} onClose={() => setTodoFor(undefined)} />
           ) : null}
           {fwd.bar}
           {fwd.dialog}

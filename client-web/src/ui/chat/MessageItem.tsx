@@ -40,6 +40,8 @@ export interface MessageActions {
    * and a row above the items (the reactions); `close` closes the menu. */
   menuExtra?: (m: Message) => MenuItem[];
   menuTop?: (m: Message, close: () => void) => ComponentChildren;
+  /** 设为待办: opens the dialog for this message; absent: the menu leaves it out. */
+  todo?: (m: Message) => void;
   /** Reactions (收到, 👍 …): chips under the message and the toolbar's 回应. */
   reactions?: ReactionActions;
 }
@@ -208,6 +210,7 @@ export function MessageItem({ m, compact, names, meId, quoted, quotedGone, actio
             select: () => actions.select?.(m),
             recall: () => actions.recall(m),
             edit: () => actions.edit(m),
+            todo: actions.todo ? () => actions.todo!(m) : undefined,
           }, [...(actions.menuExtra?.(m) ?? []), ...readersMenu(m)]), copyable)}
         />
       ) : null}
