@@ -35,7 +35,7 @@ func TestVectors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := Bucket{Level: 2, Month: 202607}
+	b := Bucket{Level: 2, Period: 202607}
 	wrapped, err := mk.wrap(bytes.NewReader(seq(0x40, 12)), b, seq(0x20, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +75,7 @@ func TestVectors(t *testing.T) {
 func TestRefusals(t *testing.T) {
 	mk, _ := NewMasterKey(seq(0, 32))
 	other, _ := NewMasterKey(seq(1, 32))
-	b := Bucket{Level: 3, Month: 202601}
+	b := Bucket{Level: 3, Period: 202601}
 	raw, _ := NewDataKey()
 	wrapped, err := mk.Wrap(b, raw)
 	if err != nil {
@@ -87,10 +87,10 @@ func TestRefusals(t *testing.T) {
 		}
 	})
 	t.Run("unwrap as another bucket", func(t *testing.T) {
-		if _, err := mk.Unwrap(Bucket{Level: 3, Month: 202602}, wrapped); !errors.Is(err, ErrOpen) {
+		if _, err := mk.Unwrap(Bucket{Level: 3, Period: 202602}, wrapped); !errors.Is(err, ErrOpen) {
 			t.Fatalf("err %v, want ErrOpen", err)
 		}
-		if _, err := mk.Unwrap(Bucket{Level: 2, Month: 202601}, wrapped); !errors.Is(err, ErrOpen) {
+		if _, err := mk.Unwrap(Bucket{Level: 2, Period: 202601}, wrapped); !errors.Is(err, ErrOpen) {
 			t.Fatalf("err %v, want ErrOpen", err)
 		}
 	})
@@ -186,5 +186,25 @@ func TestBucket(t *testing.T) {
 	}
 	if BucketOf(0, time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC)).End() != time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC) {
 		t.Fatal("December's end")
+	}
+}
+
+func TestBucketPeriods(t *testing.T) {
+	at := time.Date(2026, 12, 31, 23, 30, 0, 0, time.FixedZone("CST", 8*3600)) // 15:30 UTC
+	tests := []struct {
+		level      int
+		want       Bucket
+		start, end time.Time
+	}{
+		{0, Bucket{0, 202612}, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{1, Bucket{1, 202612}, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{2, Bucket{2, 20261231}, time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{3, Bucket{3, 20261231}, time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		b := BucketOf(tt.level, at)
+		if b != tt.want || !b.Start().Equal(tt.start) || !b.End().Equal(tt.end) {
+			t.Errorf("level %d: %v [%v, %v), want %v [%v, %v)", tt.level, b, b.Start(), b.End(), tt.want, tt.start, tt.end)
+		}
 	}
 }

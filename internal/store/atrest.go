@@ -15,8 +15,8 @@ import (
 
 // Encryption at rest (docs/at-rest.md): message text and forwards, notice titles,
 // bodies and change notes (with every revision) and recipients' replies are stored
-// sealed under the data key of their bucket — (secrecy, UTC month of retain_from) for
-// a message, (secrecy, UTC month of created_at) for a notice and everything of it —
+// sealed under the data key of their bucket — (secrecy, UTC period of retain_from) for
+// a message, (secrecy, UTC period of created_at) for a notice and everything of it —
 // and the search postings are keyed hashes under the same key. Everything here is
 // below the store's API: callers read and write plaintext.
 
@@ -128,8 +128,8 @@ func (s *DB) keep(e *keyEntry) {
 }
 
 // sealKeys returns the data key of each bucket, creating missing ones. A cached key
-// serves only its bucket's current month: a key is destroyed only after its month
-// and the level's retention (at least a day) are over, so a current month's key
+// serves only its bucket's current period: a key is destroyed only after its period
+// and the level's retention (at least a day) are over, so a current period's key
 // cannot have been destroyed by another node, while an older bucket's key is looked
 // up in the database every time (forwards of old messages and edits are rare).
 func (s *DB) sealKeys(ctx context.Context, buckets []atrest.Bucket) (map[atrest.Bucket]*keyEntry, error) {
@@ -137,13 +137,12 @@ func (s *DB) sealKeys(ctx context.Context, buckets []atrest.Bucket) (map[atrest.
 		return nil, err
 	}
 	now := s.now()
-	current := atrest.BucketOf(0, now).Month
 	out := make(map[atrest.Bucket]*keyEntry, len(buckets))
 	for _, b := range buckets {
 		if _, ok := out[b]; ok {
 			continue
 		}
-		if b.Month == current {
+		if b == atrest.BucketOf(b.Level, now) {
 			s.ar.mu.Lock()
 			e := s.ar.byBucket[b]
 			s.ar.mu.Unlock()
@@ -165,7 +164,7 @@ func (s *DB) sealKeys(ctx context.Context, buckets []atrest.Bucket) (map[atrest.
 func (s *DB) bucketKey(ctx context.Context, b atrest.Bucket) (*keyEntry, error) {
 	var id int64
 	var wrapped []byte
-	err := s.queryRow(ctx, `SELECT id, wrapped FROM data_keys WHERE level = ? AND month = ?`, b.Level, b.Month).Scan(&id, &wrapped)
+	err := s.queryRow(ctx, `SELECT id, wrapped FROM data_keys WHERE level = ? AND period = ?`, b.Level, b.Period).Scan(&id, &wrapped)
 	if err == nil {
 		e, err := s.unwrap(id, b, wrapped)
 		if err != nil {
@@ -190,8 +189,8 @@ func (s *DB) bucketKey(ctx context.Context, b atrest.Bucket) (*keyEntry, error) 
 		return nil, err
 	}
 	// Two nodes may create a bucket at once: the second does nothing and reads the first's.
-	err = s.queryRow(ctx, `INSERT INTO data_keys (level, month, wrapped, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (level, month) DO NOTHING RETURNING id`, b.Level, b.Month, wrapped, toMillis(s.now())).Scan(&id)
+	err = s.queryRow(ctx, `INSERT INTO data_keys (level, period, wrapped, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (level, period) DO NOTHING RETURNING id`, b.Level, b.Period, wrapped, toMillis(s.now())).Scan(&id)
 	if isNoRows(err) {
 		return s.bucketKey(ctx, b)
 	}
@@ -232,7 +231,7 @@ func (s *DB) openKeys(ctx context.Context, ids []int64) (map[int64]*keyEntry, er
 	slices.Sort(missing)
 	missing = slices.Compact(missing)
 	for chunk := range slices.Chunk(missing, idChunk) {
-		rows, err := s.query(ctx, `SELECT id, level, month, wrapped FROM data_keys WHERE id IN (`+placeholders(len(chunk))+`)`,
+		rows, err := s.query(ctx, `SELECT id, level, period, wrapped FROM data_keys WHERE id IN (`+placeholders(len(chunk))+`)`,
 			int64Args(chunk)...)
 		if err != nil {
 			return nil, s.fail(err, "read data keys")
@@ -245,7 +244,7 @@ func (s *DB) openKeys(ctx context.Context, ids []int64) (map[int64]*keyEntry, er
 		var got []row
 		for rows.Next() {
 			var r row
-			if err := rows.Scan(&r.id, &r.b.Level, &r.b.Month, &r.wrapped); err != nil {
+			if err := rows.Scan(&r.id, &r.b.Level, &r.b.Period, &r.wrapped); err != nil {
 				rows.Close()
 				return nil, s.fail(err, "read data keys")
 			}
@@ -267,15 +266,18 @@ func (s *DB) openKeys(ctx context.Context, ids []int64) (map[int64]*keyEntry, er
 	return out, nil
 }
 
-// liveKeys returns every data key whose month is at most maxMonth (0: all), for a
-// search: a query term is hashed under each. One small query, so a key another node
+// liveKeys returns every data key whose period begins before until (zero: all), for
+// a search: a query term is hashed under each. One small query, so a key another node
 // destroyed stops being searched at once.
-func (s *DB) liveKeys(ctx context.Context, maxMonth int) ([]*keyEntry, error) {
+func (s *DB) liveKeys(ctx context.Context, until time.Time) ([]*keyEntry, error) {
 	q := `SELECT id FROM data_keys`
 	var args []any
-	if maxMonth > 0 {
-		q += ` WHERE month <= ?`
-		args = append(args, maxMonth)
+	if !until.IsZero() {
+		// Month and day periods are compared each with its own kind (by level).
+		last := until.Add(-time.Millisecond)
+		q += ` WHERE (level < ? AND period <= ?) OR (level >= ? AND period <= ?)`
+		args = append(args, atrest.DayBucketLevel, atrest.BucketOf(0, last).Period,
+			atrest.DayBucketLevel, atrest.BucketOf(atrest.DayBucketLevel, last).Period)
 	}
 	ids, err := s.listIDs(ctx, "list data keys", q+` ORDER BY id`, args...)
 	if err != nil {
@@ -339,7 +341,7 @@ func token(k *atrest.DataKey, key string) int64 {
 	return int64(binary.BigEndian.Uint64(k.AppendToken(buf[:0], key)))
 }
 
-// ShredDataKeys destroys the data keys of level's buckets whose month ended before
+// ShredDataKeys destroys the data keys of level's buckets whose period ended before
 // `before` and that no row uses any more: no message of the bucket (by secrecy and
 // retain_from, held ones included), and no notice of it (by secrecy and created_at)
 // whose title, body, change note, revisions or replies still hold text — a purged
@@ -349,7 +351,7 @@ func token(k *atrest.DataKey, key string) int64 {
 // the caller's.
 func (s *DB) ShredDataKeys(ctx context.Context, level int, before time.Time) (int, error) {
 	limit := atrest.BucketOf(level, before)
-	rows, err := s.query(ctx, `SELECT id, month FROM data_keys WHERE level = ? AND month <= ? ORDER BY month`, level, limit.Month)
+	rows, err := s.query(ctx, `SELECT id, period FROM data_keys WHERE level = ? AND period <= ? ORDER BY period`, level, limit.Period)
 	if err != nil {
 		return 0, s.fail(err, "shred data keys of level %d", level)
 	}
@@ -360,7 +362,7 @@ func (s *DB) ShredDataKeys(ctx context.Context, level int, before time.Time) (in
 	var cands []cand
 	for rows.Next() {
 		c := cand{b: atrest.Bucket{Level: level}}
-		if err := rows.Scan(&c.id, &c.b.Month); err != nil {
+		if err := rows.Scan(&c.id, &c.b.Period); err != nil {
 			rows.Close()
 			return 0, s.fail(err, "shred data keys of level %d", level)
 		}

@@ -262,7 +262,7 @@ func (s *DB) CheckMasterKey(ctx context.Context) error {
 	var id int64
 	var b atrest.Bucket
 	var wrapped []byte
-	err := s.queryRow(ctx, `SELECT id, level, month, wrapped FROM data_keys ORDER BY id LIMIT 1`).Scan(&id, &b.Level, &b.Month, &wrapped)
+	err := s.queryRow(ctx, `SELECT id, level, period, wrapped FROM data_keys ORDER BY id LIMIT 1`).Scan(&id, &b.Level, &b.Period, &wrapped)
 	if isNoRows(err) {
 		_, err := s.sealKeys(ctx, []atrest.Bucket{atrest.BucketOf(0, s.now())})
 		return err

@@ -192,11 +192,12 @@ func TestShredDataKeys(t *testing.T) {
 		if n, err = db.ShredDataKeys(ctx, 2, before); err != nil || n != 0 {
 			t.Fatalf("another level: %d, %v", n, err)
 		}
-		if n, err = db.ShredDataKeys(ctx, 3, jan.AddDate(0, 0, 10)); err != nil || n != 0 {
-			t.Fatalf("before the month ends: %d, %v", n, err)
+		// 秘密 buckets span a day: not before January 15th is over, at once after it.
+		if n, err = db.ShredDataKeys(ctx, 3, jan.Add(time.Hour)); err != nil || n != 0 {
+			t.Fatalf("before the day ends: %d, %v", n, err)
 		}
-		if n, err = db.ShredDataKeys(ctx, 3, before); err != nil || n != 1 {
-			t.Fatalf("shredded %d, %v; want January's key", n, err)
+		if n, err = db.ShredDataKeys(ctx, 3, time.Date(2020, 1, 16, 0, 0, 0, 0, time.UTC)); err != nil || n != 1 {
+			t.Fatalf("shredded %d, %v; want January 15th's key", n, err)
 		}
 		var left int
 		must(t, countRaw(t, s, `SELECT count(*) FROM data_keys WHERE id = ?`, &left, keyID))

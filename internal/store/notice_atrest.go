@@ -10,7 +10,7 @@ import (
 
 // Notices at rest: a notice's title, body and change note (on the notice and every
 // revision) and its recipients' replies are sealed under the data key of the
-// notice's bucket, (secrecy, UTC month of created_at), which never changes.
+// notice's bucket, (secrecy, UTC period of created_at), which never changes.
 
 // pendingOpen is one stored field waiting to be opened into *dst.
 type pendingOpen struct {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"govchat/internal/atrest"
 	"govchat/internal/search"
@@ -147,14 +146,10 @@ func (s *DB) SearchMessages(ctx context.Context, q SearchQuery) ([]Message, erro
 		scopeArgs = append(scopeArgs, q.ChannelID)
 	}
 	// Each query term is hashed under every bucket's key that can hold a match: a
-	// message's bucket month is that of its retain_from, never after its created_at,
+	// message's bucket period is that of its retain_from, never after its created_at,
 	// so only Until bounds them (Since cannot: a forward made in range may count from
 	// an older original).
-	maxMonth := 0
-	if !q.Until.IsZero() {
-		maxMonth = atrest.BucketOf(0, q.Until.Add(-time.Millisecond)).Month
-	}
-	keys, err := s.liveKeys(ctx, maxMonth)
+	keys, err := s.liveKeys(ctx, q.Until)
 	if err != nil {
 		return nil, fmt.Errorf("store: search messages for user %d: %w", q.UserID, err)
 	}

@@ -1,8 +1,9 @@
 -- govchat encryption at rest, sqlite dialect. Keep in step with ../postgres/0018_atrest.sql.
 -- docs/at-rest.md is the construction.
 --
--- data_keys: one random data key per bucket (secrecy level, UTC month YYYYMM of a
--- message's retain_from or a notice's created_at), stored only wrapped by the master
+-- data_keys: one random data key per bucket (secrecy level, and the UTC period of a
+-- message's retain_from or a notice's created_at: YYYYMMDD, a day, at levels 2 and up;
+-- YYYYMM, a month, below — atrest.BucketOf), stored only wrapped by the master
 -- key from the server's key file (60 bytes: nonce, key, tag; the bucket is in the
 -- wrap's AAD). Deleting a row destroys the bucket: every ciphertext and search token
 -- made under it, wherever a copy survives, is then meaningless. AUTOINCREMENT: an id
@@ -10,10 +11,10 @@
 CREATE TABLE data_keys (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
     level      INTEGER NOT NULL,
-    month      INTEGER NOT NULL CHECK (month BETWEEN 190001 AND 999912),
+    period     INTEGER NOT NULL CHECK (period BETWEEN 190001 AND 99991231),
     wrapped    BLOB    NOT NULL,
     created_at INTEGER NOT NULL,
-    UNIQUE (level, month)
+    UNIQUE (level, period)
 );
 
 -- text_key / reply_key name the data key a row's text is sealed under; NULL marks a
