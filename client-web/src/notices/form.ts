@@ -8,6 +8,7 @@ import {
   MAX_NOTICE_CHANGE_NOTE,
   MAX_NOTICE_REASON,
   MAX_NOTICE_TITLE,
+  type Audience,
   type DepartmentTarget,
   type Notice,
   type PublishNoticeRequest,
@@ -74,7 +75,7 @@ export function charCount(s: string): number {
   return [...s].length;
 }
 
-function text(v: string, max: number): Problem | undefined {
+export function text(v: string, max: number): Problem | undefined {
   if (!v.trim()) return { key: 'notices.form_required' };
   if (charCount(v) > max) return { key: 'notices.form_too_long', params: { max } };
   return undefined;
@@ -87,7 +88,7 @@ export function deadlineOf(date: string, time: string): string | undefined | nul
   return beijingToIso(date, time.trim() || '17:30') ?? null;
 }
 
-function deadlineProblem(date: string, time: string, now: number): Problem | undefined {
+export function deadlineProblem(date: string, time: string, now: number): Problem | undefined {
   const d = deadlineOf(date, time);
   if (d === null || (!date.trim() && time.trim())) return { key: 'notices.form_deadline_invalid' };
   if (d !== undefined && Date.parse(d) <= now) return { key: 'notices.form_deadline_past' };
@@ -99,6 +100,33 @@ export function targetCount(f: Pick<PublishForm, 'channels' | 'departments' | 'p
   return f.channels.length + f.departments.length + f.partyOrgs.length + f.people.length + (f.all ? 1 : 0);
 }
 
+/** The audience as chosen in the picker (a notice's, and a collection's: ui/notices/AudiencePicker). */
+export type AudienceChoice = Pick<PublishForm, 'channels' | 'departments' | 'partyOrgs' | 'people' | 'all'>;
+
+export function emptyAudienceChoice(): AudienceChoice {
+  return { channels: [], departments: [], partyOrgs: [], people: [] };
+}
+
+/** What is wrong with a chosen audience: nobody, or a list longer than the server takes. */
+export function audienceProblem(f: AudienceChoice): Problem | undefined {
+  if (targetCount(f) === 0) return { key: 'notices.form_audience_empty' };
+  if ([f.channels, f.departments, f.partyOrgs, f.people].some((l) => l.length > MAX_AUDIENCE_ITEMS)) {
+    return { key: 'notices.form_audience_too_many', params: { max: MAX_AUDIENCE_ITEMS } };
+  }
+  return undefined;
+}
+
+/** The wire audience of a choice. */
+export function audienceOf(f: AudienceChoice): Audience {
+  const a: Audience = {};
+  if (f.channels.length) a.channels = [...new Set(f.channels)];
+  if (f.departments.length) a.departments = f.departments.map((d) => (d.sub ? { id: d.id, sub: true } : { id: d.id }));
+  if (f.partyOrgs.length) a.party_orgs = [...new Set(f.partyOrgs)];
+  if (f.people.length) a.users = [...new Set(f.people.map((p) => p.id))];
+  if (f.all) a.all = true;
+  return a;
+}
+
 export function checkPublish(f: PublishForm, now: number): Problems {
   const p: Problems = {};
   const title = text(f.title, MAX_NOTICE_TITLE);
@@ -107,10 +135,8 @@ export function checkPublish(f: PublishForm, now: number): Problems {
   if (body) p.body = body;
   const deadline = deadlineProblem(f.deadlineDate, f.deadlineTime, now);
   if (deadline) p.deadline = deadline;
-  if (targetCount(f) === 0) p.audience = { key: 'notices.form_audience_empty' };
-  else if ([f.channels, f.departments, f.partyOrgs, f.people].some((l) => l.length > MAX_AUDIENCE_ITEMS)) {
-    p.audience = { key: 'notices.form_audience_too_many', params: { max: MAX_AUDIENCE_ITEMS } };
-  }
+  const audience = audienceProblem(f);
+  if (audience) p.audience = audience;
   return p;
 }
 
@@ -119,17 +145,12 @@ export function publishBody(f: PublishForm): PublishNoticeRequest {
     title: f.title.trim(),
     body: f.body.replace(/\s+$/, ''),
     priority: f.urgent ? 'urgent' : 'normal',
-    audience: {},
+    audience: audienceOf(f),
   };
   if (f.secrecy) body.secrecy = f.secrecy;
   const deadline = deadlineOf(f.deadlineDate, f.deadlineTime);
   if (deadline) body.deadline = deadline;
   if (!f.needsConfirm) body.needs_confirm = false;
-  if (f.channels.length) body.audience.channels = [...new Set(f.channels)];
-  if (f.departments.length) body.audience.departments = f.departments.map((d) => (d.sub ? { id: d.id, sub: true } : { id: d.id }));
-  if (f.partyOrgs.length) body.audience.party_orgs = [...new Set(f.partyOrgs)];
-  if (f.people.length) body.audience.users = [...new Set(f.people.map((p) => p.id))];
-  if (f.all) body.audience.all = true;
   return body;
 }
 
