@@ -25,6 +25,7 @@ import * as reshareMessages from './messages/reshare';
 import * as noticeFilesMessages from './messages/noticefiles';
 import * as secrecyMessages from './messages/secrecy';
 import * as protectMessages from './messages/protect';
+import * as collectMessages from './messages/collect';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
@@ -127,6 +128,7 @@ const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsM
   ...secrecyMessages.zh,
   ...protectMessages.zh,
   ...todoMessages.zh,
+  ...collectMessages.zh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -228,6 +230,7 @@ const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ..
   ...secrecyMessages.en,
   ...protectMessages.en,
   ...todoMessages.en,
+  ...collectMessages.en,
 };
 
 const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };

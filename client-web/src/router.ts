@@ -6,6 +6,7 @@
 //   /notices          notices to confirm         /notices/received, /notices/sent
 //   /notices/channel/12  notices pinned in channel 12    /notices/34   notice 34
 //   /todos            待办 (mine)             /todos/assigned  我交办的
+//   /collect          collections (收集 / 接龙): to answer and authored      /collect/56   collection 56
 //   /directory        the directory          /settings        notifications and quiet hours (own)
 //   /me               我: the person's card, password, second factor, language, logout
 //   /admin/people     admin: people              /admin/departments, /admin/party, /admin/import,
@@ -33,6 +34,7 @@ export type Route =
   | { section: 'channels'; channelId?: number }
   | { section: 'todos'; view: TodoView }
   | { section: 'notices'; view: NoticeView; channelId?: number; noticeId?: number }
+  | { section: 'collect'; collectionId?: number }
   | { section: 'directory' }
   | { section: 'settings' }
   | { section: 'me' }
@@ -58,6 +60,8 @@ export function parseRoute(path: string): Route {
     }
     case 'todos':
       return { section: 'todos', view: parts[1] === 'assigned' ? 'assigned' : 'mine' };
+    case 'collect':
+      return parts.length === 2 && isId(parts[1]) ? { section: 'collect', collectionId: Number(parts[1]) } : { section: 'collect' };
     case 'directory':
       return { section: 'directory' };
     case 'settings':
@@ -92,6 +96,8 @@ export function pathFor(r: Route): string {
       return r.view === 'received' || r.view === 'sent' ? `/notices/${r.view}` : '/notices';
     case 'todos':
       return r.view === 'assigned' ? '/todos/assigned' : '/todos';
+    case 'collect':
+      return r.collectionId ? `/collect/${r.collectionId}` : '/collect';
     case 'admin':
       return `/admin/${r.tab}`;
     case 'security':

@@ -37,6 +37,8 @@ export function navEntries(phone: boolean, isAdmin: boolean, isSecurity = false,
 
 /** The entry a page belongs to: on a phone, 设置, 系统管理, 保密管理 and 我 are all under 我. */
 export function currentSection(route: Route, phone: boolean): Section {
+  // Collections are reached from 通知 (its 收集 tab).
+  if (route.section === 'collect') return 'notices';
   if (phone && (route.section === 'settings' || route.section === 'admin' || route.section === 'security')) return 'me';
   return route.section;
 }

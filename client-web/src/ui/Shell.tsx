@@ -11,6 +11,9 @@ import type { Route } from '../router';
 import type { AppStore } from '../state';
 import { AdminPage } from './admin/AdminPage';
 import { createNoticeStore, pendingCount, type NoticeStore } from '../notices/store';
+import { createCollectStore, toAnswerCount, type CollectStore } from '../collect/store';
+import { CollectPage } from './collect/CollectPage';
+import { CreateDialog } from './collect/CreateDialog';
 import { browserPushDeps, forgetPush, refreshPush } from '../push/client';
 import { ChatPage } from './chat/ChatPage';
 import { useStore } from './hooks';
@@ -63,6 +66,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   // One chat connection for the whole session, whichever section is shown; notices
   // ride on the same socket.
   const notices = useMemo(() => createNoticeStore({ request, meId: me.id }), [me.id, session]);
+  const collect = useMemo(() => createCollectStore({ request, meId: me.id }), [me.id, session]);
   const urgent = useMemo(() => createUrgentStore(request, me.id), [me.id]);
   useEffect(() => () => urgent.dispose(), [urgent]);
   const bumps = useStore(urgent).bumps;
@@ -126,6 +130,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
           }
           if (reads.handleFrame(f)) return;
           if (todos.handleFrame(f)) return;
+          if (collect.handleFrame(f)) return;
           notices.handleFrame(f);
           urgent.handleFrame(f);
         },
@@ -134,6 +139,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
           filesSend.keyring.forgetCached(); // key frames missed meanwhile are not replayed
           void secrecy.load(); // the officer may have changed the levels meanwhile
           void notices.resync();
+          void collect.resync();
           reads.resync();
           todos.resync();
         },
@@ -172,6 +178,10 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
     notices.start();
     return () => notices.dispose();
   }, [notices]);
+  useEffect(() => {
+    collect.start();
+    return () => collect.dispose();
+  }, [collect]);
   useEffect(() => {
     chat.start();
     const unwatch = watchBrowser(chat.socket);
@@ -268,7 +278,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
       <ProtectProvider me={me} phone={myPhone} ladder={ladder}>
       <FilesViewProvider request={request} reshare={reshare}>
       <div class="shell-body">
-        <Nav chat={chat} notices={notices} todos={todos} org={org} route={route} isAdmin={me.role === 'admin'} isSecurity={me.role === 'security'} isAuditor={me.role === 'auditor'} phone={phone} navigate={store.navigate} />
+        <Nav chat={chat} notices={notices} todos={todos} collect={collect} org={org} route={route} isAdmin={me.role === 'admin'} isSecurity={me.role === 'security'} isAuditor={me.role === 'auditor'} phone={phone} navigate={store.navigate} />
         <main id="main" class="content" tabIndex={-1} ref={mainRef}>
           <PhonePushPrompt request={request} me={me} />
           {route.section !== 'notices' ? (
@@ -279,6 +289,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
             <ChatPage
               chat={chat}
               notices={notices}
+              collect={collect}
               onNavigate={store.navigate}
               request={request}
               meId={me.id}
@@ -311,8 +322,10 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
             <TodoPage todos={todos} chat={chat} meId={me.id} view={route.view} navigate={store.navigate} />
           ) : route.section === 'security' ? (
             <SecurityPage request={request} role={me.role} meId={me.id} tab={route.tab} onTab={(tab) => store.navigate({ section: 'security', tab })} secrecy={secrecy} />
+          ) : route.section === 'collect' ? (
+            <CollectSection chat={chat} collect={collect} request={request} me={me} collectionId={route.collectionId} navigate={store.navigate} />
           ) : (
-            <NoticesSection chat={chat} notices={notices} request={request} me={me} route={route} navigate={store.navigate} />
+            <NoticesSection chat={chat} notices={notices} collect={collect} request={request} me={me} route={route} navigate={store.navigate} />
           )}
         </main>
       </div>
@@ -326,10 +339,11 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   );
 }
 
-function Nav(p: { chat: ChatStore; notices: NoticeStore; todos: TodoStore; org: string; route: Route; isAdmin: boolean; isSecurity: boolean; isAuditor: boolean; phone: boolean; navigate: (r: Route) => void }) {
+function Nav(p: { chat: ChatStore; notices: NoticeStore; todos: TodoStore; collect: CollectStore; org: string; route: Route; isAdmin: boolean; isSecurity: boolean; isAuditor: boolean; phone: boolean; navigate: (r: Route) => void }) {
   const s = useStore(p.chat);
   const unread = totalUnread(s.channels);
-  const toConfirm = pendingCount(useStore(p.notices));
+  // 通知's badge: notices to confirm and collections to answer (both under it on a phone).
+  const toConfirm = pendingCount(useStore(p.notices)) + toAnswerCount(useStore(p.collect), Date.now());
   const toDo = todoCount(useStore(p.todos));
   useEffect(() => {
     const base = `${p.org} · ${t('app.name')}`;
@@ -376,11 +390,36 @@ function Nav(p: { chat: ChatStore; notices: NoticeStore; todos: TodoStore; org: 
 function NoticesSection(p: {
   chat: ChatStore;
   notices: NoticeStore;
+  collect: CollectStore;
   request: Request;
   me: Me;
   route: Extract<Route, { section: 'notices' }>;
   navigate: (r: Route) => void;
 }) {
   const s = useStore(p.chat);
-  return <NoticesPage notices={p.notices} request={p.request} me={p.me} route={p.route} navigate={p.navigate} channels={s.channels} />;
+  const cs = useStore(p.collect);
+  const collect = {
+    count: toAnswerCount(cs, Date.now()),
+    create: (onClose: () => void) => (
+      <CreateDialog
+        s={cs}
+        store={p.collect}
+        request={p.request}
+        me={p.me}
+        channels={s.channels}
+        onClose={onClose}
+        onPublished={(c) => {
+          onClose();
+          p.navigate({ section: 'collect', collectionId: c.id });
+        }}
+      />
+    ),
+  };
+  return <NoticesPage notices={p.notices} request={p.request} me={p.me} route={p.route} navigate={p.navigate} channels={s.channels} collect={collect} />;
+}
+
+/** Collections (收集 / 接龙), with the chat's channel list for the audience picker. */
+function CollectSection(p: { chat: ChatStore; collect: CollectStore; request: Request; me: Me; collectionId?: number; navigate: (r: Route) => void }) {
+  const s = useStore(p.chat);
+  return <CollectPage store={p.collect} request={p.request} me={p.me} collectionId={p.collectionId} navigate={p.navigate} channels={s.channels} />;
 }

@@ -3,6 +3,8 @@ import type { Info, Request } from '../../api';
 import type { ChatStore } from '../../chat/store';
 import { t } from '../../i18n';
 import type { NoticeStore } from '../../notices/store';
+import type { CollectStore } from '../../collect/store';
+import { PinnedCollections } from '../collect/PinnedCollections';
 import type { Route } from '../../router';
 import { ChannelSettings } from '../groups/ChannelSettings';
 import { PinnedNotices } from '../notices/PinnedNotices';
@@ -19,6 +21,8 @@ interface Props {
   bumps?: Readonly<Record<number, number>>;
   chat: ChatStore;
   notices: NoticeStore;
+  /** Collections asked of a channel are pinned there too, until answered. */
+  collect?: CollectStore;
   onNavigate: (r: Route) => void;
   request: Request;
   meId: number;
@@ -34,7 +38,7 @@ interface Props {
 }
 
 /** The channel list beside the open channel; at phone width, one or the other. */
-export function ChatPage({ chat, notices, onNavigate, request, meId, meName, info, channelId, onOpen, onMessage, noDepartment, bumps, menuExtra }: Props) {
+export function ChatPage({ chat, notices, collect, onNavigate, request, meId, meName, info, channelId, onOpen, onMessage, noDepartment, bumps, menuExtra }: Props) {
   const s = useStore(chat);
   const [dialog, setDialog] = useState<'new_group' | 'settings' | undefined>();
   useEffect(() => chat.open(channelId), [chat, channelId]);
@@ -54,12 +58,15 @@ export function ChatPage({ chat, notices, onNavigate, request, meId, meName, inf
               request={request}
               pinned={
                 open?.kind === 'direct' ? undefined : (
-                  <PinnedNotices
-                    notices={notices}
-                    channelId={channelId}
-                    onOpen={(id) => onNavigate({ section: 'notices', view: 'pending', noticeId: id })}
-                    onBoard={() => onNavigate({ section: 'notices', view: 'channel', channelId })}
-                  />
+                  <>
+                    <PinnedNotices
+                      notices={notices}
+                      channelId={channelId}
+                      onOpen={(id) => onNavigate({ section: 'notices', view: 'pending', noticeId: id })}
+                      onBoard={() => onNavigate({ section: 'notices', view: 'channel', channelId })}
+                    />
+                    {collect ? <PinnedCollections store={collect} channelId={channelId} onOpen={(id) => onNavigate({ section: 'collect', collectionId: id })} /> : null}
+                  </>
                 )
               }
             />

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Me, Request } from '../../api';
 import type { Channel } from '../../chat/types';
@@ -24,6 +25,9 @@ interface Props {
   route: NoticesRoute;
   navigate: (r: Route) => void;
   channels: readonly Channel[];
+  /** 收集 beside the notices: its tab (with how many wait for the reader) and 发起收集,
+   * whose dialog the collections part makes (ui/collect). */
+  collect?: { count: number; create?: (onClose: () => void) => ComponentChildren };
 }
 
 const TABS: { view: Exclude<NoticeView, 'channel'>; key: MessageKey }[] = [
@@ -33,11 +37,12 @@ const TABS: { view: Exclude<NoticeView, 'channel'>; key: MessageKey }[] = [
 ];
 
 /** The 通知 section: 待确认 / 收到的 / 我发布的, a channel's board, and one notice. */
-export function NoticesPage({ notices, request, me, route, navigate, channels }: Props) {
+export function NoticesPage({ notices, request, me, route, navigate, channels, collect }: Props) {
   useLocale();
   const s = useStore(notices);
   const now = useNow(30_000).getTime();
   const [publishing, setPublishing] = useState(false);
+  const [collecting, setCollecting] = useState(false);
   const mayPublish = canPublish(me, channels);
 
   useEffect(() => {
@@ -56,9 +61,16 @@ export function NoticesPage({ notices, request, me, route, navigate, channels }:
 
   const openNotice = (id: number) => navigate({ section: 'notices', view: route.view, channelId: route.channelId, noticeId: id });
   const publishButton = mayPublish ? (
-    <button type="button" class="btn btn-primary ntc-publish" onClick={() => setPublishing(true)}>
-      {t('notices.publish')}
-    </button>
+    <div class="ntc-head-actions">
+      {collect?.create ? (
+        <button type="button" class="btn btn-secondary ntc-publish" onClick={() => setCollecting(true)}>
+          {t('collect.create')}
+        </button>
+      ) : null}
+      <button type="button" class="btn btn-primary ntc-publish" onClick={() => setPublishing(true)}>
+        {t('notices.publish')}
+      </button>
+    </div>
   ) : null;
   const dialog = publishing ? (
     <PublishDialog
@@ -154,6 +166,26 @@ export function NoticesPage({ notices, request, me, route, navigate, channels }:
               </a>
             </li>
           ))}
+          {collect ? (
+            <li>
+              <a
+                href="/collect"
+                class="ntc-tab"
+                onClick={(e) => {
+                  if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+                  e.preventDefault();
+                  navigate({ section: 'collect' });
+                }}
+              >
+                {t('collect.tab')}
+                {collect.count > 0 ? (
+                  <span class="ntc-count-badge" aria-label={t('collect.list_todo') + ' ' + collect.count}>
+                    {collect.count > 99 ? '99+' : collect.count}
+                  </span>
+                ) : null}
+              </a>
+            </li>
+          ) : null}
         </ul>
       </nav>
       <Reminders s={s} store={notices} now={now} onOpen={openNotice} />
@@ -168,6 +200,7 @@ export function NoticesPage({ notices, request, me, route, navigate, channels }:
         onRetry={() => void notices.loadBox(view)}
       />
       {dialog}
+      {collecting && collect?.create ? collect.create(() => setCollecting(false)) : null}
     </div>
   );
 }

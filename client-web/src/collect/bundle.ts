@@ -1,0 +1,69 @@
+// 打包下载附件: the file answers of a collection, fetched one after another, decrypted in
+// this browser (files/open.ts, keys read in the context `collection:<id>`) and written as
+// one zip (zip.ts) into a file the person picks or the service worker's download
+// (files/download.ts) — never whole in memory. Folders: 部门/姓名 for answers per person,
+// 部门 for a unit's return; the field's label before the name when the form has several
+// file fields.
+
+import { openTarget, type DownloadEnv, type DownloadOpener } from '../files/download';
+import { fileAnswers, type FileAnswer } from './status';
+import { collectionContext, type Collection, type Submission } from './types';
+import { folderOf, safePart, writeZip, type ZipProgress, type ZipSource } from './zip';
+
+export interface BundleOptions {
+  collection: Collection;
+  submissions: readonly Submission[];
+  opener: DownloadOpener;
+  env: DownloadEnv;
+  /** The folder of people in no department. */
+  noDepartment: string;
+  signal?: AbortSignal;
+  onProgress?: (p: ZipProgress & { total: number }) => void;
+}
+
+/** The sources of the zip, in table order (department, then person). */
+export function bundleSources(o: Pick<BundleOptions, 'collection' | 'submissions' | 'opener' | 'noDepartment'>): ZipSource[] {
+  const fields = o.collection.fields ?? [];
+  const severalFields = fields.filter((f) => f.type === 'file').length > 1;
+  const ctx = collectionContext(o.collection.id);
+  // Departments in name order, people in no department last.
+  const subs = [...o.submissions].sort(
+    (a, b) =>
+      Number(!a.department_name) - Number(!b.department_name) ||
+      (a.department_name ?? '').localeCompare(b.department_name ?? '', 'zh-CN') ||
+      a.user_name.localeCompare(b.user_name, 'zh-CN') ||
+      a.user_id - b.user_id,
+  );
+  return fileAnswers(fields, subs).map((a: FileAnswer) => {
+    const dept = a.submission.department_name || o.noDepartment;
+    const parts = o.collection.per === 'department' ? [dept] : [dept, a.submission.user_name || String(a.submission.user_id)];
+    return {
+      folder: folderOf(parts),
+      async open() {
+        const f = await o.opener.open(a.attachment, ctx);
+        const meta = await f.meta;
+        return { name: severalFields ? `${safePart(a.field.label)}-${meta.name}` : meta.name, body: f.body };
+      },
+    };
+  });
+}
+
+/** The zip's name: the collection's title and 附件. */
+export function bundleName(c: Pick<Collection, 'title'>, suffix: string): string {
+  return `${safePart(c.title).slice(0, 80)}-${suffix}.zip`;
+}
+
+/** Asks where to save (call it from the click), then writes the zip. false when the person
+ * closed the save picker; throws what stopped it (the partial file is removed). */
+export async function downloadBundle(o: BundleOptions & { name: string }): Promise<boolean> {
+  const sources = bundleSources(o);
+  const target = await openTarget(o.env, { name: o.name, type: 'application/zip', size: -1 }, { signal: o.signal });
+  if (!target) return false;
+  try {
+    await writeZip(sources, target.writable, { signal: o.signal, onProgress: (p) => o.onProgress?.({ ...p, total: sources.length }) });
+  } catch (e) {
+    await target.discard().catch(() => undefined);
+    throw e;
+  }
+  return true;
+}
