@@ -10,6 +10,8 @@ describe('routes', () => {
     ['/notices/sent', { section: 'notices', view: 'sent' }],
     ['/notices/channel/12', { section: 'notices', view: 'channel', channelId: 12 }],
     ['/notices/34', { section: 'notices', view: 'pending', noticeId: 34 }],
+    ['/collect', { section: 'collect' }],
+    ['/collect/56', { section: 'collect', collectionId: 56 }],
     ['/directory', { section: 'directory' }],
     ['/settings', { section: 'settings' }],
     ['/admin/worktime', { section: 'admin', tab: 'worktime' }],
@@ -35,6 +37,8 @@ describe('routes', () => {
     ['/notices/0', { section: 'notices', view: 'pending' }],
     ['/notices/channel/x', { section: 'notices', view: 'pending' }],
     ['/notices/elsewhere', { section: 'notices', view: 'pending' }],
+    ['/collect/0', { section: 'collect' }],
+    ['/collect/x/y', { section: 'collect' }],
   ])('%s is read safely', (path, route) => {
     expect(parseRoute(path)).toEqual(route);
   });

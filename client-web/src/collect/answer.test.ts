@@ -72,9 +72,18 @@ describe('checkAnswer', () => {
     expect(checkAnswer(FORM_FIELDS, filled(), { f6: { ready: 1, pending: 0 } })).toEqual({});
   });
 
-  it('refuses files still uploading, and more than ten', () => {
-    expect(checkAnswer(FORM_FIELDS, filled(), { f6: { ready: 1, pending: 1 } }).f6?.key).toBe('collect.err_files_pending');
-    expect(checkAnswer(FORM_FIELDS, filled(), { f6: { ready: 11, pending: 0 } }).f6?.key).toBe('collect.err_too_many_files');
+  it('refuses a file still uploading, and more than one', () => {
+    expect(checkAnswer(FORM_FIELDS, filled(), { f6: { ready: 0, pending: 1 } }).f6?.key).toBe('collect.err_files_pending');
+    expect(checkAnswer(FORM_FIELDS, filled(), { f6: { ready: 2, pending: 0 } }).f6?.key).toBe('collect.err_too_many_files');
+  });
+
+  it('holds a table’s text cells to 500 characters and numbers to 10^15', () => {
+    const d = filled();
+    d.f2 = '10000000000000000';
+    d.f7 = [{ c1: 'x'.repeat(501), c2: '' }];
+    const p = checkAnswer(FORM_FIELDS, d, { f6: { ready: 1, pending: 0 } });
+    expect(p.f2?.key).toBe('collect.err_number');
+    expect(p[cellKey('f7', 0, 'c1')]).toEqual({ key: 'collect.err_too_long', params: { max: 500 } });
   });
 
   it('refuses more table rows than max_rows, not counting empty ones', () => {
@@ -101,22 +110,23 @@ describe('valuesOf and draftOf', () => {
     d.f3 = '2026-11-30';
     d.f5 = ['财务', '审计'];
     d.f7 = [{ c1: '张三', c2: '5000.5' }, { c1: '', c2: '' }, { c1: '李四', c2: '' }];
-    expect(valuesOf(FORM_FIELDS, d, { f6: [att] })).toEqual({
+    expect(valuesOf(FORM_FIELDS, d, { f6: { ...att, thumb_blob_id: 'b'.repeat(32) } })).toEqual({
       f1: '预算股',
       f2: 1250,
       f3: '2026-11-30',
       f4: '全额拨款',
       f5: ['财务', '审计'],
-      f6: [att],
+      f6: { blob_id: att.blob_id, commitment: 'c', thumb_blob_id: 'b'.repeat(32) },
       f7: [{ c1: '张三', c2: 5000.5 }, { c1: '李四' }],
     });
   });
 
   it('reads a sent answer back into the inputs', () => {
-    const values = { f1: '预算股', f2: 12, f5: ['财务'], f6: [att], f7: [{ c1: '张三', c2: 5000 }] };
+    const values = { f1: '预算股', f2: 12, f5: ['财务'], f6: att, f7: [{ c1: '张三', c2: 5000 }] };
     const d = draftOf(FORM_FIELDS, values);
     expect(d).toMatchObject({ f1: '预算股', f2: '12', f3: '', f4: '', f5: ['财务'], f7: [{ c1: '张三', c2: '5000' }] });
-    expect(valuesOf(FORM_FIELDS, d, filesOf(FORM_FIELDS, values))).toEqual(values);
+    // The kept file goes back as a reference (the server answers it with its size).
+    expect(valuesOf(FORM_FIELDS, d, filesOf(FORM_FIELDS, values))).toEqual({ ...values, f6: { blob_id: att.blob_id, commitment: 'c' } });
   });
 
   it('keeps one empty row when the last is removed', () => {

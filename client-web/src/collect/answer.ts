@@ -7,13 +7,13 @@
 //           JSON number
 //   date    a real day, YYYY-MM-DD
 //   choice  one of the options (several when multiple)
-//   file    required means at least one file; at most MAX_FIELD_FILES
+//   file    one file (required means it must be given); sent as an AttachmentRef
 //   table   rows within max_rows; each row's cells checked as fields of their type; a row
 //           left wholly empty is dropped, not sent
 
-import type { Attachment } from '../files/types';
+import type { Attachment, AttachmentRef } from '../files/types';
 import { charCount } from '../notices/form';
-import { MAX_FIELD_FILES, MAX_LINE, MAX_TABLE_ROWS, MAX_TEXT_VALUE, type Field, type TableRow, type Values } from './types';
+import { MAX_CELL_TEXT, MAX_FIELD_FILES, MAX_LINE, MAX_TABLE_ROWS, MAX_TEXT_VALUE, type Field, type TableRow, type Values } from './types';
 
 /** A cell or a simple field as the input holds it; a multiple choice as the chosen options. */
 export type DraftCell = string | string[];
@@ -118,14 +118,21 @@ export function isEmptyRow(r: DraftRow): boolean {
   return Object.values(r).every(isEmptyCell);
 }
 
+/** Numbers the server takes: |x| ≤ 10^15. */
+const MAX_NUMBER = 1e15;
+
 /** The problem of one simple value (a field, or a table's cell). */
-export function checkCell(f: Field, v: DraftCell | undefined): AnswerProblem | undefined {
+export function checkCell(f: Field, v: DraftCell | undefined, cell = false): AnswerProblem | undefined {
   if (isEmptyCell(v)) return f.required ? { key: 'collect.err_required' } : undefined;
   switch (f.type) {
-    case 'text':
-      return charCount(String(v)) > MAX_TEXT_VALUE ? { key: 'collect.err_too_long', params: { max: MAX_TEXT_VALUE } } : undefined;
-    case 'number':
-      return parseNumber(String(v)) === undefined ? { key: 'collect.err_number' } : undefined;
+    case 'text': {
+      const max = cell ? MAX_CELL_TEXT : MAX_TEXT_VALUE;
+      return charCount(String(v)) > max ? { key: 'collect.err_too_long', params: { max } } : undefined;
+    }
+    case 'number': {
+      const n = parseNumber(String(v));
+      return n === undefined || Math.abs(n) > MAX_NUMBER ? { key: 'collect.err_number' } : undefined;
+    }
     case 'date':
       return isDate(String(v)) ? undefined : { key: 'collect.err_date' };
     case 'choice': {
@@ -166,7 +173,7 @@ export function checkAnswer(fields: readonly Field[], d: AnswerDraft, files: Rec
       ((d[f.id] as DraftRow[] | undefined) ?? []).forEach((r, i) => {
         if (isEmptyRow(r)) return;
         for (const c of f.columns ?? []) {
-          const cp = checkCell(c, r[c.id]);
+          const cp = checkCell(c, r[c.id], true);
           if (cp) p[cellKey(f.id, i, c.id)] = cp;
         }
       });
@@ -192,14 +199,21 @@ function wireCell(f: Field, v: DraftCell | undefined): string | number | string[
   }
 }
 
+/** What names a file in an answer: the blob, its key commitment and its thumbnail. */
+export function refOf(a: AttachmentRef | Attachment): AttachmentRef {
+  const r: AttachmentRef = { blob_id: a.blob_id, commitment: a.commitment };
+  if (a.thumb_blob_id) r.thumb_blob_id = a.thumb_blob_id;
+  return r;
+}
+
 /** The values an answer sends: empty fields left out, table rows without their empty ones,
- * file fields as their attachments. Call checkAnswer first. */
-export function valuesOf(fields: readonly Field[], d: AnswerDraft, files: Record<string, Attachment[]> = {}): Values {
+ * a file field as its file's AttachmentRef. Call checkAnswer first. */
+export function valuesOf(fields: readonly Field[], d: AnswerDraft, files: Record<string, AttachmentRef | Attachment | undefined> = {}): Values {
   const out: Values = {};
   for (const f of fields) {
     if (f.type === 'file') {
-      const list = files[f.id] ?? [];
-      if (list.length) out[f.id] = list;
+      const a = files[f.id];
+      if (a) out[f.id] = refOf(a);
       continue;
     }
     if (f.type === 'table') {
@@ -244,12 +258,18 @@ export function removeRow(table: Field, rows: readonly DraftRow[], i: number): D
   return left.length ? left : [emptyRow(table)];
 }
 
-/** The file attachments of an answer already sent (kept when it is edited). */
-export function filesOf(fields: readonly Field[], values: Values | undefined): Record<string, Attachment[]> {
-  const out: Record<string, Attachment[]> = {};
+/** A file field's value as an Attachment, or undefined when it holds none. */
+export function attachmentOf(v: unknown): Attachment | undefined {
+  const a = Array.isArray(v) ? v[0] : v;
+  return a && typeof a === 'object' && typeof (a as Attachment).blob_id === 'string' ? (a as Attachment) : undefined;
+}
+
+/** The files of an answer already sent (kept when it is edited). */
+export function filesOf(fields: readonly Field[], values: Values | undefined): Record<string, Attachment> {
+  const out: Record<string, Attachment> = {};
   for (const f of fields) {
-    const v = values?.[f.id];
-    if (f.type === 'file' && Array.isArray(v)) out[f.id] = (v as Attachment[]).filter((a) => a && typeof a === 'object' && typeof a.blob_id === 'string');
+    const a = f.type === 'file' ? attachmentOf(values?.[f.id]) : undefined;
+    if (a) out[f.id] = a;
   }
   return out;
 }

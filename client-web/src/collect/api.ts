@@ -28,6 +28,8 @@ export interface CollectApi {
 }
 
 const one = (id: number) => `/collections/${id}`;
+/** The server's largest page: the reader's collections, newest first. */
+export const MAX_LIST = 200;
 
 /** The address of the Excel export, for an <a download> link (the cookie goes with it). */
 export function exportHref(id: number, base = '/api/v1'): string {
@@ -36,7 +38,7 @@ export function exportHref(id: number, base = '/api/v1'): string {
 
 export function createCollectApi(request: Request): CollectApi {
   return {
-    list: async () => (await request<Collections>('GET', '/collections')).collections ?? [],
+    list: async () => (await request<Collections>('GET', `/collections?limit=${MAX_LIST}`)).collections ?? [],
     get: (id) => request<Collection>('GET', one(id)),
     publish: (body) => request<Collection>('POST', '/collections', body),
     submit: (id, values) => request<Submission>('POST', `${one(id)}/submission`, { values }),
@@ -45,6 +47,6 @@ export function createCollectApi(request: Request): CollectApi {
     remind: (id) => request<RemindResult>('POST', `${one(id)}/remind`),
     submissions: async (id) => (await request<Submissions>('GET', `${one(id)}/submissions`)).submissions ?? [],
     status: (id) => request<CollectionStatus>('GET', `${one(id)}/status`),
-    history: async (id) => (await request<CollectionHistory>('GET', `${one(id)}/history`)).events ?? [],
+    history: async (id) => (await request<CollectionHistory>('GET', `${one(id)}/history`)).entries ?? [],
   };
 }

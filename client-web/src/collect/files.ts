@@ -2,22 +2,23 @@
 // sending (PROTOCOL.md §4.16, §4.21). Framework-free; the answer form holds one.
 //
 //   pick a file → the upload queue encrypts and uploads it as a draft's file ('uploaded');
-//   one draft per file field, named after the collection and the field
+//   one draft per file field, named after the collection and the field; a field holds one
+//   file, so a new pick replaces the one before (kept or uploading)
 //   发送 → every file uploaded (a failed one stops the answer: 重试 or remove it)
 //     → each new file's keys wrapped to the collection's author and to me (the Sharer adds
 //       the escrow's wrap), posted for the context `collection:<id>`
-//     → the field's value: the attachments kept from the answer before, then the new ones
+//     → the field's value: the new file, or the one kept from the answer before
 //   Sent, the files leave the queue (their uploads stay); a form closed unsent deletes them.
 
 import { ApiError } from '../api';
 import * as e2e from '../e2e';
 import { checkFiles } from '../files/pick';
 import type { ShareOptions, ShareResult } from '../files/share';
-import type { Attachment } from '../files/types';
+import type { Attachment, AttachmentRef } from '../files/types';
 import type { DraftQueue } from '../files/noticeDraft';
 import type { UploadItem } from '../files/upload';
 import type { FileCount } from './answer';
-import { collectionContext, MAX_FIELD_FILES } from './types';
+import { collectionContext } from './types';
 
 export const ANSWER_FILE_FAILED = 'attachment_failed';
 
@@ -29,8 +30,10 @@ export interface AnswerFilesDeps {
   me: { id: number };
   /** The largest file, in bytes. */
   limit: number;
-  /** The attachments of the answer sent before, by field (kept unless removed). */
-  kept?: Record<string, Attachment[]>;
+  /** The files of the answer sent before, by field (kept unless removed or replaced). */
+  kept?: Record<string, Attachment>;
+  /** Each file field's own limit in bytes (max_size), where it has one. */
+  limits?: Record<string, number>;
   /** Tells the plaintext size's ciphertext size (e2e's). */
   ciphertextSize?: (plain: number) => number;
 }
@@ -38,9 +41,9 @@ export interface AnswerFilesDeps {
 export interface AnswerFilesState {
   /** Each field's files in the queue, in the order added. */
   items: Record<string, UploadItem[]>;
-  kept: Record<string, Attachment[]>;
-  /** Names refused at the last pick (too large, too many). */
-  refused: { fieldId: string; name: string; reason: 'too_large' | 'too_many' }[];
+  kept: Record<string, Attachment | undefined>;
+  /** Names refused at the last pick (too large). */
+  refused: { fieldId: string; name: string; reason: 'too_large' }[];
 }
 
 let seq = 0;
@@ -73,7 +76,7 @@ export function createAnswerFiles(deps: AnswerFilesDeps) {
   function count(fieldId: string): FileCount {
     const items = state.items[fieldId] ?? [];
     const uploaded = items.filter((x) => x.stage === 'uploaded').length;
-    return { ready: (state.kept[fieldId]?.length ?? 0) + uploaded, pending: items.length - uploaded };
+    return { ready: (state.kept[fieldId] ? 1 : 0) + uploaded, pending: items.length - uploaded };
   }
 
   return {
@@ -86,51 +89,47 @@ export function createAnswerFiles(deps: AnswerFilesDeps) {
     counts(fieldIds: readonly string[]): Record<string, FileCount> {
       return Object.fromEntries(fieldIds.map((id) => [id, count(id)]));
     },
-    /** Picked files for a field; those too large, or beyond the field's ten, are refused. */
+    /** A file picked for a field: it replaces the field's file before (kept or queued);
+     * one too large (for the field's max_size or the server's limit) is refused. */
     add(fieldId: string, files: readonly File[]): number {
-      if (closed) return 0;
-      const { ok, refused } = checkFiles(files, deps.limit);
-      const c = count(fieldId);
-      const room = Math.max(0, MAX_FIELD_FILES - c.ready - c.pending);
-      set({
-        refused: [
-          ...refused.map((r) => ({ fieldId, name: r.name, reason: 'too_large' as const })),
-          ...ok.slice(room).map((f) => ({ fieldId, name: f.name, reason: 'too_many' as const })),
-        ],
-      });
-      if (room && ok.length) {
-        touched.add(fieldId);
-        queue.addToDraft(draftOf(fieldId), ok.slice(0, room));
-      }
-      return Math.min(room, ok.length);
+      if (closed || !files.length) return 0;
+      const limit = Math.min(deps.limit, deps.limits?.[fieldId] ?? Infinity);
+      const { ok, refused } = checkFiles(files.slice(0, 1), limit);
+      set({ refused: refused.map((r) => ({ fieldId, name: r.name, reason: 'too_large' as const })) });
+      if (!ok.length) return 0;
+      for (const it of state.items[fieldId] ?? []) queue.cancel(it.id);
+      if (state.kept[fieldId]) set({ kept: { ...state.kept, [fieldId]: undefined } });
+      touched.add(fieldId);
+      queue.addToDraft(draftOf(fieldId), ok);
+      return 1;
     },
-    removeKept(fieldId: string, blobId: string) {
-      set({ kept: { ...state.kept, [fieldId]: (state.kept[fieldId] ?? []).filter((a) => a.blob_id !== blobId) } });
+    removeKept(fieldId: string) {
+      set({ kept: { ...state.kept, [fieldId]: undefined } });
     },
+    /** The field's limit, for the hint. */
+    limitOf: (fieldId: string) => Math.min(deps.limit, deps.limits?.[fieldId] ?? Infinity),
     cancel: (id: string) => queue.cancel(id),
     retry: (id: string) => queue.retry(id),
     clearRefused() {
       if (state.refused.length) set({ refused: [] });
     },
 
-    /** At 发送: shares every new file's keys with the author (and me, and the escrow) and
-     * answers each file field's attachments. Refuses while a file is not uploaded. */
-    async attachments(fieldIds: readonly string[]): Promise<Record<string, Attachment[]>> {
-      const out: Record<string, Attachment[]> = {};
+    /** At 发送: shares each new file's keys with the author (and me, and the escrow) and
+     * answers each file field's file. Refuses while a file is not uploaded. */
+    async attachments(fieldIds: readonly string[]): Promise<Record<string, Attachment | AttachmentRef>> {
+      const out: Record<string, Attachment | AttachmentRef> = {};
       const context = collectionContext(deps.collectionId);
       const recipients = [...new Set([deps.authorId, deps.me.id])];
       for (const fieldId of fieldIds) {
         const items = state.items[fieldId] ?? [];
         if (items.some((x) => x.stage !== 'uploaded')) throw new ApiError(0, ANSWER_FILE_FAILED, 'a file of the answer is not uploaded');
-        const list: Attachment[] = [...(state.kept[fieldId] ?? [])];
-        for (const f of queue.draftFiles(draftOf(fieldId))) {
-          await deps.share({ blobId: f.ref.blob_id, keys: f.keys, context, recipients });
-          const item = items.find((x) => x.id === f.id);
-          const a: Attachment = { blob_id: f.ref.blob_id, commitment: f.ref.commitment, size: item ? sizeOf(item.size) : 0 };
-          if (f.ref.thumb_blob_id) a.thumb_blob_id = f.ref.thumb_blob_id;
-          list.push(a);
-        }
-        if (list.length) out[fieldId] = list;
+        const fresh = queue.draftFiles(draftOf(fieldId)).at(-1);
+        if (fresh) {
+          await deps.share({ blobId: fresh.ref.blob_id, keys: fresh.keys, context, recipients });
+          const item = items.find((x) => x.id === fresh.id);
+          const a: Attachment = { ...fresh.ref, size: item ? sizeOf(item.size) : 0 };
+          out[fieldId] = a;
+        } else if (state.kept[fieldId]) out[fieldId] = state.kept[fieldId]!;
       }
       return out;
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparePinned, fileAnswers, groupStatus, needsAnswer, pinnedIn, readerState, signupLines, statusShares, submissionsTable } from './status';
+import { todoOf, comparePinned, fileAnswers, groupStatus, needsAnswer, pinnedIn, readerState, signupLines, statusShares, submissionsTable } from './status';
 import { collection, FORM_FIELDS, submission } from './testkit';
 import type { CollectionStatus } from './types';
 
@@ -7,10 +7,7 @@ const NOW = Date.parse('2026-11-22T02:00:00Z');
 
 const status: CollectionStatus = {
   collection_id: 7,
-  total: 5,
-  submitted: 2,
-  returned: 1,
-  todo: 2,
+  counts: { recipients: 5, units: 5, submitted: 2, returned: 1 },
   departments: [
     {
       department_id: 3,
@@ -19,7 +16,7 @@ const status: CollectionStatus = {
       returned: 0,
       todo: 0,
       people: [
-        { user_id: 5, display_name: '李华', state: 'submitted', submitted_at: '2026-11-21T02:00:00Z' },
+        { user_id: 5, display_name: '李华', state: 'submitted', updated_at: '2026-11-21T02:00:00Z' },
         { user_id: 6, display_name: '张静', state: 'submitted' },
       ],
     },
@@ -53,8 +50,9 @@ describe('groupStatus', () => {
   });
 
   it('gives whole shares for the bar', () => {
-    expect(statusShares(status)).toEqual({ submitted: 40, returned: 20, todo: 40 });
-    expect(statusShares({ total: 0, submitted: 0, returned: 0, todo: 0 })).toEqual({ submitted: 0, returned: 0, todo: 0 });
+    expect(statusShares(status.counts)).toEqual({ submitted: 40, returned: 20, todo: 40 });
+    expect(todoOf(status.counts)).toBe(2);
+    expect(statusShares({ recipients: 0, units: 0, submitted: 0, returned: 0 })).toEqual({ submitted: 0, returned: 0, todo: 0 });
   });
 });
 
@@ -81,7 +79,7 @@ describe('the reader’s state', () => {
 });
 
 describe('the table of submissions', () => {
-  const a = submission({ user_id: 5, submitted_at: '2026-11-21T03:00:00Z', values: { f1: '预算股', f6: [{ blob_id: 'a'.repeat(32), size: 1, commitment: 'x' }] } });
+  const a = submission({ user_id: 5, submitted_at: '2026-11-21T03:00:00Z', values: { f1: '预算股', f6: { blob_id: 'a'.repeat(32), size: 1, commitment: 'x' } } });
   const b = submission({ user_id: 6, user_name: '张静', submitted_at: '2026-11-21T01:00:00Z', values: { f1: '国库股', line: '张静 2人' } });
 
   it('lists submissions in the order they first came, under the form’s columns', () => {
@@ -90,10 +88,14 @@ describe('the table of submissions', () => {
     expect(v.rows[1]!.cells[0]).toBe('预算股');
   });
 
-  it('numbers a 接龙’s lines in order', () => {
+  it('numbers a 接龙’s lines in order, as the server numbers them', () => {
     expect(signupLines([a, b]).map((l) => [l.n, l.line])).toEqual([
       [1, '张静 2人'],
       [2, ''],
+    ]);
+    expect(signupLines([{ ...a, number: 1 }, { ...b, number: 2 }]).map((l) => [l.n, l.submission.user_id])).toEqual([
+      [1, 5],
+      [2, 6],
     ]);
   });
 

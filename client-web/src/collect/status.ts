@@ -4,7 +4,8 @@
 // Pure functions, no DOM.
 
 import type { Attachment } from '../files/types';
-import type { Collection, CollectionStatus, Field, MyState, StatusDepartment, StatusPerson, Submission, TableRow } from './types';
+import { attachmentOf } from './answer';
+import type { Collection, CollectionCounts, CollectionStatus, Field, MyState, StatusDepartment, StatusPerson, Submission, TableRow } from './types';
 
 export type StatusFilter = 'all' | 'todo' | 'submitted' | 'returned';
 
@@ -43,12 +44,17 @@ function byState(a: StatusPerson, b: StatusPerson): number {
   return (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) || a.display_name.localeCompare(b.display_name, 'zh-CN');
 }
 
-/** Shares for the progress bar, in whole percent. */
-export function statusShares(s: Pick<CollectionStatus, 'total' | 'submitted' | 'returned' | 'todo'>): { submitted: number; returned: number; todo: number } {
-  const total = s.total || s.submitted + s.returned + s.todo;
+/** Answers still to come: expected, less those submitted or returned (never below 0). */
+export function todoOf(c: CollectionCounts): number {
+  return Math.max(0, c.units - c.submitted - c.returned);
+}
+
+/** Shares of the answers expected for the progress bar, in whole percent. */
+export function statusShares(c: CollectionCounts): { submitted: number; returned: number; todo: number } {
+  const total = Math.max(c.units, c.submitted + c.returned);
   if (!total) return { submitted: 0, returned: 0, todo: 0 };
-  const submitted = Math.round((s.submitted * 100) / total);
-  const returned = Math.min(100 - submitted, Math.round((s.returned * 100) / total));
+  const submitted = Math.round((c.submitted * 100) / total);
+  const returned = Math.min(100 - submitted, Math.round((c.returned * 100) / total));
   return { submitted, returned, todo: 100 - submitted - returned };
 }
 
@@ -93,7 +99,7 @@ export function cellText(f: Field, v: unknown): string {
     case 'choice':
       return Array.isArray(v) ? v.join('、') : String(v);
     case 'file':
-      return Array.isArray(v) ? String(v.length) : '';
+      return attachmentOf(v) ? '1' : '';
     case 'table':
       return Array.isArray(v) ? String(v.length) : '';
     default:
@@ -114,11 +120,12 @@ export function submissionsTable(fields: readonly Field[], subs: readonly Submis
   return { columns: [...fields], rows };
 }
 
-/** A 接龙's lines, numbered in the order of first submission. */
+/** A 接龙's lines, numbered in the order of first submission (the server's number when
+ * it gives one). */
 export function signupLines(subs: readonly Submission[]): { n: number; submission: Submission; line: string }[] {
   return [...subs]
-    .sort((a, b) => Date.parse(a.submitted_at) - Date.parse(b.submitted_at) || a.user_id - b.user_id)
-    .map((s, i) => ({ n: i + 1, submission: s, line: typeof s.values?.line === 'string' ? s.values.line : '' }));
+    .sort((a, b) => (a.number ?? 0) - (b.number ?? 0) || Date.parse(a.submitted_at) - Date.parse(b.submitted_at) || a.user_id - b.user_id)
+    .map((s, i) => ({ n: s.number || i + 1, submission: s, line: typeof s.values?.line === 'string' ? s.values.line : '' }));
 }
 
 /** Every file answer of the submissions, with who sent it and under which field. */
@@ -133,9 +140,8 @@ export function fileAnswers(fields: readonly Field[], subs: readonly Submission[
   for (const s of subs) {
     for (const f of fields) {
       if (f.type !== 'file') continue;
-      const v = s.values?.[f.id];
-      if (!Array.isArray(v)) continue;
-      for (const a of v as Attachment[]) if (a && typeof a.blob_id === 'string') out.push({ submission: s, field: f, attachment: a });
+      const a = attachmentOf(s.values?.[f.id]);
+      if (a) out.push({ submission: s, field: f, attachment: a });
     }
   }
   return out;

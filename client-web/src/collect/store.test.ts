@@ -19,9 +19,9 @@ describe('the collections store', () => {
   it('opens an authored collection with its status and submissions, and refreshes them on a frame', async () => {
     let gets = 0;
     const { fetch, calls } = fakeFetch({
-      'GET /api/v1/collections': () => ({ status: 200, body: { collections: [collection()] } }),
-      'GET /api/v1/collections/7': () => (gets++, { status: 200, body: collection({ counts: { recipients: 3, submitted: gets - 1, returned: 0 } }) }),
-      'GET /api/v1/collections/7/status': () => ({ status: 200, body: { collection_id: 7, total: 3, submitted: 1, returned: 0, todo: 2, departments: [] } }),
+      'GET /api/v1/collections?limit=200': () => ({ status: 200, body: { collections: [collection()] } }),
+      'GET /api/v1/collections/7': () => (gets++, { status: 200, body: collection({ counts: { recipients: 3, units: 3, submitted: gets - 1, returned: 0 } }) }),
+      'GET /api/v1/collections/7/status': () => ({ status: 200, body: { collection_id: 7, counts: { recipients: 3, units: 3, submitted: 1, returned: 0 }, departments: [] } }),
       'GET /api/v1/collections/7/submissions': () => ({ status: 200, body: { submissions: [submission()] } }),
     });
     const timers = manualTimers();
@@ -29,7 +29,7 @@ describe('the collections store', () => {
     await store.open(7);
     const o = store.getState().open!;
     expect(o.collection?.id).toBe(7);
-    expect(o.status?.todo).toBe(2);
+    expect(o.status?.counts.submitted).toBe(1);
     expect(o.submissions).toHaveLength(1);
     // Someone submitted: one frame, or a burst, makes one fetch of what is shown.
     expect(store.handleFrame({ v: 1, type: 'collection', data: { collection_id: 7, event: 'submitted' } })).toBe(true);
@@ -41,15 +41,15 @@ describe('the collections store', () => {
     const after = calls.slice(before).map((c) => c.url);
     expect(after.filter((u) => u === '/api/v1/collections/7')).toHaveLength(1);
     expect(after).toContain('/api/v1/collections/7/status');
-    expect(after).toContain('/api/v1/collections');
+    expect(after).toContain('/api/v1/collections?limit=200');
     expect(store.getState().open!.collection!.counts.submitted).toBe(1);
     expect(store.handleFrame({ v: 1, type: 'notice', data: {} })).toBe(false);
   });
 
   it('does not fetch a form’s answers for someone asked; a 接龙’s lines it does', async () => {
     const { fetch, calls } = fakeFetch({
-      'GET /api/v1/collections/7': () => ({ status: 200, body: collection({ my: { state: 'todo' } }) }),
-      'GET /api/v1/collections/8': () => ({ status: 200, body: collection({ id: 8, kind: 'signup', fields: null, my: { state: 'todo' } }) }),
+      'GET /api/v1/collections/7': () => ({ status: 200, body: collection({ my: { state: 'todo' }, can_manage: false, can_see_all: false }) }),
+      'GET /api/v1/collections/8': () => ({ status: 200, body: collection({ id: 8, kind: 'signup', fields: null, my: { state: 'todo' }, can_manage: false, can_see_all: false }) }),
       'GET /api/v1/collections/8/submissions': () => ({ status: 200, body: { submissions: [] } }),
     });
     const store = createCollectStore({ request: createRequest(fetch), meId: 5 });
@@ -76,12 +76,12 @@ describe('the collections store', () => {
 
   it('keeps a reminder for the person asked, not for the author', async () => {
     const { fetch } = fakeFetch({
-      'GET /api/v1/collections': () => ({ status: 200, body: { collections: [collection({ id: 7, my: { state: 'todo' } }), collection({ id: 9, author_id: 5 })] } }),
+      'GET /api/v1/collections?limit=200': () => ({ status: 200, body: { collections: [collection({ id: 7, my: { state: 'todo' } }), collection({ id: 9, author_id: 5 })] } }),
     });
     const store = createCollectStore({ request: createRequest(fetch), meId: 5, ...manualTimers() });
     await store.loadList();
-    store.handleFrame({ v: 1, type: 'collection', data: { collection_id: 7, event: 'reminded', title: '基数表' } });
-    store.handleFrame({ v: 1, type: 'collection', data: { collection_id: 9, event: 'reminded' } });
+    store.handleFrame({ v: 1, type: 'collection', data: { collection_id: 7, event: 'reminder', title: '基数表' } });
+    store.handleFrame({ v: 1, type: 'collection', data: { collection_id: 9, event: 'reminder' } });
     expect(store.getState().reminders.map((r) => [r.collectionId, r.title])).toEqual([[7, '基数表']]);
     expect(toAnswerCount(store.getState(), Date.parse('2026-11-22T00:00:00Z'))).toBe(1);
   });

@@ -117,10 +117,12 @@ export function createCollectStore(deps: CollectStoreDeps) {
       const c = await api.get(id);
       setOpen(id, { collection: c, loading: false, error: undefined });
       patch(c);
-      const author = c.author_id === deps.meId;
+      // The author and those who see all (leaders above, security officers): the status and
+      // every answer; a 接龙's audience its lines.
+      const all = c.can_see_all || c.author_id === deps.meId;
       const jobs: Promise<unknown>[] = [];
-      if (author) jobs.push(api.status(id).then((status) => setOpen(id, { status }), () => undefined));
-      if (author || c.kind === 'signup')
+      if (all) jobs.push(api.status(id).then((status) => setOpen(id, { status }), () => undefined));
+      if (all || c.kind === 'signup')
         jobs.push(api.submissions(id).then((submissions) => setOpen(id, { submissions }), () => undefined));
       if (state.open?.history) jobs.push(loadHistory());
       await Promise.all(jobs);
@@ -165,9 +167,9 @@ export function createCollectStore(deps: CollectStoreDeps) {
     if (!Number.isSafeInteger(id)) return true;
     later('list', LIST_DEBOUNCE_MS, () => void loadList());
     if (state.open?.id === id) later('open', STATUS_DEBOUNCE_MS, () => void reloadOpen());
-    if (ev.event === 'reminded' || ev.event === 'escalated') {
+    if (ev.event === 'reminder') {
       const title = ev.title || state.items.find((c) => c.id === id)?.title || '';
-      // Only the asked hear 提醒; the author's own copy of the frame is about the count.
+      // 提醒 goes to those who still owe an answer; the author never gets one.
       const mine = state.items.find((c) => c.id === id);
       if (!mine || mine.author_id !== deps.meId)
         set({ reminders: [{ collectionId: id, title, at: now() }, ...state.reminders.filter((r) => r.collectionId !== id)].slice(0, 5) });

@@ -34,7 +34,9 @@ export function collection(over: Partial<Collection> = {}): Collection {
     status: 'open',
     secrecy: 0,
     created_at: '2026-11-20T01:00:00Z',
-    counts: { recipients: 3, submitted: 0, returned: 0 },
+    counts: { recipients: 3, units: 3, submitted: 0, returned: 0 },
+    can_manage: true,
+    can_see_all: true,
     ...over,
   };
 }

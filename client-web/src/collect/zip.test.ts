@@ -132,9 +132,9 @@ describe('bundleSources', () => {
     { id: 'f2', label: '签字页', type: 'file' },
   ];
   const subs = [
-    submission({ user_id: 6, user_name: '张静', department_name: '预算股', values: { f1: [file('b')] } }),
-    submission({ user_id: 8, user_name: '何平', department_name: '国库股', values: { f1: [file('c')], f2: [file('d')] } }),
-    submission({ user_id: 9, user_name: '周涛', department_name: undefined, values: { f2: [file('e')] } }),
+    submission({ user_id: 6, user_name: '张静', department_name: '预算股', values: { f1: file('b') } }),
+    submission({ user_id: 8, user_name: '何平', department_name: '国库股', values: { f1: file('c'), f2: file('d') } }),
+    submission({ user_id: 9, user_name: '周涛', department_id: 0, department_name: '', values: { f2: file('e') } }),
   ];
   const opened: [string, string | undefined][] = [];
   const opener = {

@@ -17,6 +17,10 @@ describe('layout', () => {
     expect(currentSection({ section: 'settings' }, false)).toBe('settings');
     expect(currentSection({ section: 'notices', view: 'sent' }, true)).toBe('notices');
   });
+  it('收集 lights 通知, where it is reached from, on a phone and a desk', () => {
+    expect(currentSection({ section: 'collect', collectionId: 4 }, true)).toBe('notices');
+    expect(currentSection({ section: 'collect' }, false)).toBe('notices');
+  });
   it('the tab bar makes way inside an open channel only', () => {
     expect(showTabBar({ section: 'channels', channelId: 3 })).toBe(false);
     expect(showTabBar({ section: 'channels' })).toBe(true);

@@ -5,14 +5,13 @@
 import { useRef } from 'preact/hooks';
 import { addRow, cellKey, removeRow, type AnswerDraft, type AnswerProblem, type AnswerProblems, type DraftCell, type DraftRow } from '../../collect/answer';
 import type { AnswerFiles } from '../../collect/files';
-import { MAX_FIELD_FILES, MAX_TABLE_ROWS, type Field } from '../../collect/types';
+import { MAX_TABLE_ROWS, type Field } from '../../collect/types';
 import { formatSize } from '../../files/size';
 import { percent, type UploadItem } from '../../files/upload';
 import { t, type MessageKey } from '../../i18n';
 import { useStore } from '../hooks';
 import { AttachmentView } from '../files/AttachmentView';
 import { AttachmentScope } from '../files/scope';
-import { useFilesSend } from '../files/send/context';
 import { statusText, UploadRow } from '../files/send/UploadRows';
 import '../files/send/send.css';
 import './collect.css';
@@ -195,26 +194,24 @@ function FileField({ id, f, files, context, problem, disabled }: { id: string; f
 
 function FilePicker({ id, f, files, context, disabled }: { id: string; f: Field; files: AnswerFiles; context?: string; disabled?: boolean }) {
   const s = useStore(files);
-  const send = useFilesSend();
   const input = useRef<HTMLInputElement>(null);
   const items: UploadItem[] = s.items[f.id] ?? [];
-  const kept = s.kept[f.id] ?? [];
-  const limit = send?.limit ?? 0;
+  const kept = s.kept[f.id];
+  const limit = files.limitOf(f.id);
   const refused = s.refused.filter((r) => r.fieldId === f.id);
-  const full = kept.length + items.length >= MAX_FIELD_FILES;
+  const has = !!kept || items.length > 0;
   return (
     <>
-      <button type="button" class="btn btn-secondary cl-files-add" disabled={disabled || full} onClick={() => input.current?.click()}>
-        <span aria-hidden="true">📎</span> {t('collect.files_add')}
+      <button type="button" class="btn btn-secondary cl-files-add" disabled={disabled} aria-describedby={`${id}-hint`} onClick={() => input.current?.click()}>
+        <span aria-hidden="true">📎</span> {has ? t('collect.files_replace') : t('collect.files_add')}
       </button>
       <p id={`${id}-hint`} class="field-hint">
-        {t('collect.files_hint', { max: MAX_FIELD_FILES, limit: formatSize(limit) })}
+        {t('collect.files_hint', { limit: formatSize(limit) })}
       </p>
       <input
         ref={input}
         id={`${id}-input`}
         type="file"
-        multiple
         hidden
         onChange={(e) => {
           const el = e.currentTarget as HTMLInputElement;
@@ -227,7 +224,7 @@ function FilePicker({ id, f, files, context, disabled }: { id: string; f: Field;
         <div class="upload-refused" role="alert">
           <ul>
             {refused.map((r, i) => (
-              <li key={i}>{r.reason === 'too_many' ? t('collect.files_too_many', { name: r.name, max: MAX_FIELD_FILES }) : t('collect.files_too_large', { name: r.name, limit: formatSize(limit) })}</li>
+              <li key={i}>{t('collect.files_too_large', { name: r.name, limit: formatSize(limit) })}</li>
             ))}
           </ul>
           <button type="button" class="btn btn-quiet btn-small" onClick={() => files.clearRefused()}>
@@ -235,18 +232,14 @@ function FilePicker({ id, f, files, context, disabled }: { id: string; f: Field;
           </button>
         </div>
       ) : null}
-      {kept.length && context ? (
+      {kept && context ? (
         <AttachmentScope context={context} gallery={() => []}>
-          <ul class="cl-kept" aria-label={t('collect.files_kept')}>
-            {kept.map((a) => (
-              <li key={a.blob_id} class="cl-kept-item">
-                <AttachmentView att={a} />
-                <button type="button" class="btn btn-quiet btn-small" disabled={disabled} onClick={() => files.removeKept(f.id, a.blob_id)}>
-                  {t('collect.files_remove')}
-                </button>
-              </li>
-            ))}
-          </ul>
+          <div class="cl-kept-item" aria-label={t('collect.files_kept')}>
+            <AttachmentView att={kept} />
+            <button type="button" class="btn btn-quiet btn-small" disabled={disabled} onClick={() => files.removeKept(f.id)}>
+              {t('collect.files_remove')}
+            </button>
+          </div>
         </AttachmentScope>
       ) : null}
       {items.length ? (

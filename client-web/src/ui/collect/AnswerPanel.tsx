@@ -75,6 +75,7 @@ function useAnswerFiles(c: Collection, meId: number): AnswerFiles | undefined {
           me: { id: meId },
           limit: v.limit,
           kept: filesOf(c.fields ?? [], c.my?.submission?.values),
+          limits: Object.fromEntries((c.fields ?? []).filter((f) => f.type === 'file' && f.max_size).map((f) => [f.id, f.max_size!])),
         })
       : undefined,
   );

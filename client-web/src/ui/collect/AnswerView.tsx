@@ -4,7 +4,7 @@
 
 import { rowsOf } from '../../collect/status';
 import type { Field, Values } from '../../collect/types';
-import type { Attachment } from '../../files/types';
+import { attachmentOf } from '../../collect/answer';
 import { t } from '../../i18n';
 import { AttachmentView } from '../files/AttachmentView';
 import { AttachmentScope } from '../files/scope';
@@ -25,19 +25,7 @@ export function AnswerView({ fields, values, context }: { fields: readonly Field
             <dt>{f.label}</dt>
             <dd>
               {f.type === 'file' ? (
-                Array.isArray(v) && v.length ? (
-                  <AttachmentScope context={context} gallery={() => []}>
-                    <ul class="cl-kept">
-                      {(v as Attachment[]).map((a) => (
-                        <li key={a.blob_id} class="cl-kept-item">
-                          <AttachmentView att={a} />
-                        </li>
-                      ))}
-                    </ul>
-                  </AttachmentScope>
-                ) : (
-                  '—'
-                )
+                <FileValue v={v} context={context} />
               ) : f.type === 'table' ? (
                 <MiniTable f={f} v={v} />
               ) : (
@@ -48,6 +36,18 @@ export function AnswerView({ fields, values, context }: { fields: readonly Field
         );
       })}
     </dl>
+  );
+}
+
+function FileValue({ v, context }: { v: unknown; context: string }) {
+  const a = attachmentOf(v);
+  if (!a) return <>—</>;
+  return (
+    <AttachmentScope context={context} gallery={() => []}>
+      <div class="cl-kept-item">
+        <AttachmentView att={a} />
+      </div>
+    </AttachmentScope>
   );
 }
 

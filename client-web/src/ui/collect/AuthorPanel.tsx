@@ -2,7 +2,7 @@ import { Fragment } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { exportHref } from '../../collect/api';
 import { bundleName, downloadBundle } from '../../collect/bundle';
-import { cellText, fileAnswers, groupStatus, statusShares, submissionsTable, type StatusFilter } from '../../collect/status';
+import { cellText, fileAnswers, groupStatus, statusShares, submissionsTable, todoOf, type StatusFilter } from '../../collect/status';
 import type { CollectState, CollectStore } from '../../collect/store';
 import { collectionContext, MAX_NOTE, type Collection, type Submission } from '../../collect/types';
 import { ZipTooLargeError } from '../../collect/zip';
@@ -35,34 +35,30 @@ export function AuthorPanel({ c, s, store, now }: { c: Collection; s: CollectSta
   const groups = groupStatus(status, filter);
   const open = c.status === 'open';
   const remind = s.open?.remind;
-  const shares = status ? statusShares(status) : undefined;
+  // The counts of the status when it is here (live), else the collection's.
+  const counts = status?.counts ?? c.counts;
+  const todo = todoOf(counts);
+  const shares = statusShares(counts);
   const pc = (n: number) => `${n}%`;
 
   return (
     <>
-      <section class="cl-panel cl-status" aria-labelledby="cl-status-title">
+      <section class="cl-panel cl-status" aria-labelledby="cl-status-title" data-submitted={counts.submitted} data-returned={counts.returned}>
         <h2 id="cl-status-title" class="ntc-h2">
           {t('collect.author_title')}
         </h2>
-        {status ? (
-          <>
-            <p class="cl-counts" aria-live="polite">
-              {t('collect.counts', { submitted: status.submitted, returned: status.returned, todo: status.todo, total: status.total })}
-            </p>
-            {shares ? (
-              <svg class="ntc-bar cl-bar" width="100%" height="14" aria-hidden="true" focusable="false">
-                <rect class="ntc-bar-unseen" x="0" y="0" width="100%" height="14" />
-                <rect class="cl-bar-returned" x={pc(shares.submitted)} y="0" width={pc(shares.returned)} height="14" />
-                <rect class="ntc-bar-confirmed" x="0" y="0" width={pc(shares.submitted)} height="14" />
-              </svg>
-            ) : null}
-          </>
-        ) : (
-          <p class="muted">{t('app.loading')}</p>
-        )}
+        <p class="cl-counts" aria-live="polite">
+          {t(c.per === 'department' ? 'collect.counts_units' : 'collect.counts', { submitted: counts.submitted, returned: counts.returned, todo, total: counts.units })}
+        </p>
+        <svg class="ntc-bar cl-bar" width="100%" height="14" aria-hidden="true" focusable="false">
+          <rect class="ntc-bar-unseen" x="0" y="0" width="100%" height="14" />
+          <rect class="cl-bar-returned" x={pc(shares.submitted)} y="0" width={pc(shares.returned)} height="14" />
+          <rect class="ntc-bar-confirmed" x="0" y="0" width={pc(shares.submitted)} height="14" />
+        </svg>
+        {!status ? <p class="muted">{t('app.loading')}</p> : null}
         <div class="cl-actions">
-          {open ? (
-            <button type="button" class="btn btn-primary" disabled={!!s.busy.remind || !status?.todo} onClick={() => void store.remind()}>
+          {open && c.can_manage ? (
+            <button type="button" class="btn btn-primary" disabled={!!s.busy.remind || todo === 0} onClick={() => void store.remind()}>
               {s.busy.remind ? t('collect.reminding') : t('collect.remind')}
             </button>
           ) : null}
@@ -72,7 +68,7 @@ export function AuthorPanel({ c, s, store, now }: { c: Collection; s: CollectSta
             </a>
           ) : null}
           <Bundle c={c} subs={s.open?.submissions ?? []} />
-          {open ? (
+          {open && c.can_manage ? (
             <button type="button" class="btn btn-secondary ntc-danger" onClick={() => setClosing(true)}>
               {t('collect.close')}
             </button>
@@ -111,9 +107,9 @@ export function AuthorPanel({ c, s, store, now }: { c: Collection; s: CollectSta
                   <li key={p.user_id} class={`cl-person cl-person-${p.state}`}>
                     <span class="cl-person-name">{p.display_name}</span>
                     <span class={`ntc-state cl-state-${p.state}`}>{t(STATE_KEY[p.state] ?? 'collect.state_todo')}</span>
-                    {p.submitted_at ? (
-                      <time class="muted ntc-small" dateTime={p.submitted_at}>
-                        {shortDateTime(p.submitted_at, now, locale.get())}
+                    {p.updated_at && p.state !== 'todo' ? (
+                      <time class="muted ntc-small" dateTime={p.updated_at}>
+                        {shortDateTime(p.updated_at, now, locale.get())}
                       </time>
                     ) : null}
                   </li>
@@ -199,7 +195,7 @@ function SubmissionsTable({ c, s, store }: { c: Collection; s: CollectState; sto
   const view = submissionsTable(fields, s.open?.submissions ?? []);
   const [shown, setShown] = useState<number>();
   const [returning, setReturning] = useState<Submission>();
-  const open = c.status === 'open';
+  const open = c.status === 'open' && c.can_manage;
   return (
     <section class="cl-panel cl-table-panel" aria-labelledby="cl-table-title">
       <h2 id="cl-table-title" class="ntc-h2">
@@ -238,7 +234,7 @@ function SubmissionsTable({ c, s, store }: { c: Collection; s: CollectState; sto
                     </td>
                     {view.columns.map((f, i) => (
                       <td key={f.id} class={f.type === 'number' ? 'cl-num' : undefined}>
-                        {f.type === 'file' && cells[i] ? t('collect.files_n', { n: cellText(f, cells[i]) }) : f.type === 'table' && cells[i] ? t('collect.table_rows', { n: cellText(f, cells[i]) }) : cellText(f, cells[i])}
+                        {f.type === 'file' ? (cellText(f, cells[i]) ? t('collect.file_given') : '') : f.type === 'table' && cells[i] ? t('collect.table_rows', { n: cellText(f, cells[i]) }) : cellText(f, cells[i])}
                       </td>
                     ))}
                     <td class="cl-row-actions">

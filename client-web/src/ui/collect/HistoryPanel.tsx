@@ -7,10 +7,10 @@ import { collectError } from './parts';
 
 const KNOWN = new Set(['published', 'submitted', 'edited', 'returned', 'closed', 'reminded', 'escalated']);
 
-/** One step of the trace in words. */
-export function historyText(e: HistoryEntry): string {
-  const actor = e.actor_name || (e.actor_id ? `#${e.actor_id}` : t('collect.system'));
-  const user = e.user_name || (e.user_id ? `#${e.user_id}` : '');
+/** One step of the trace in words; `nameOf` finds whose answer it was about. */
+export function historyText(e: HistoryEntry, nameOf: (id: number) => string | undefined = () => undefined): string {
+  const actor = e.actor_name || (e.actor_id ? nameOf(e.actor_id) || `#${e.actor_id}` : t('collect.system'));
+  const user = e.user_id ? nameOf(e.user_id) || t('collect.h_user_unknown', { id: e.user_id }) : '';
   if (!KNOWN.has(e.action)) return t('collect.h_other', { actor, action: e.action });
   return t(`collect.h_${e.action}` as MessageKey, { actor, user, n: e.count ?? 0 });
 }
@@ -20,6 +20,12 @@ export function historyText(e: HistoryEntry): string {
 export function HistoryPanel({ s, store }: { s: CollectState; store: CollectStore }) {
   const [open, setOpen] = useState(false);
   const events = s.open?.history;
+  // Names of the people the steps are about: the status and the answers know them.
+  const names = new Map<number, string>();
+  for (const d of s.open?.status?.departments ?? []) for (const p of d.people ?? []) names.set(p.user_id, p.display_name);
+  for (const x of s.open?.submissions ?? []) names.set(x.user_id, x.user_name);
+  const me = s.open?.collection?.my?.submission;
+  if (me) names.set(me.user_id, me.user_name);
   return (
     <section class="cl-panel cl-history" aria-labelledby="cl-history-title">
       <h2 id="cl-history-title" class="ntc-h2">
@@ -54,7 +60,7 @@ export function HistoryPanel({ s, store }: { s: CollectState; store: CollectStor
               <time class="cl-step-time" dateTime={e.at}>
                 {formatDateTime(e.at, locale.get())}
               </time>
-              <span class="cl-step-text">{historyText(e)}</span>
+              <span class="cl-step-text">{historyText(e, (id) => names.get(id))}</span>
               {e.note ? <span class="cl-step-note">{t('collect.h_note', { note: e.note })}</span> : null}
             </li>
           ))}

@@ -2,13 +2,13 @@
 
 import { ANSWER_FILE_FAILED } from '../../collect/files';
 import type { ReaderState } from '../../collect/status';
-import { COLLECTION_CLOSED, DEADLINE_PASSED, type Collection } from '../../collect/types';
+import { COLLECTION_CLOSED, PAST_DEADLINE, type Collection } from '../../collect/types';
 import { describeError, type UiError } from '../../errors';
 import { locale, t, type MessageKey } from '../../i18n';
 
 export function collectError(e: UiError): string {
   if (e.code === COLLECTION_CLOSED) return t('collect.e_collection_closed');
-  if (e.code === DEADLINE_PASSED) return t('collect.e_deadline_passed');
+  if (e.code === PAST_DEADLINE) return t('collect.e_deadline_passed');
   if (e.code === ANSWER_FILE_FAILED) return t('collect.err_files_pending');
   return describeError(e, locale.get());
 }
@@ -23,7 +23,7 @@ const STATE_KEYS: Record<string, MessageKey> = {
 /** The reader's state, or for the author how many have submitted. */
 export function StateTag({ c, state }: { c: Collection; state: ReaderState }) {
   if (state === 'author') {
-    return <span class="ntc-state cl-state-author">{t('collect.state_author', { done: c.counts?.submitted ?? 0, n: c.counts?.recipients ?? 0 })}</span>;
+    return <span class="ntc-state cl-state-author">{t('collect.state_author', { done: c.counts?.submitted ?? 0, n: c.counts?.units ?? 0 })}</span>;
   }
   const st = c.status === 'closed' && state === 'todo' ? 'closed' : state;
   return <span class={`ntc-state cl-state-${st}`}>{t(STATE_KEYS[st] ?? 'collect.state_todo')}</span>;
