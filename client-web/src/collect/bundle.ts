@@ -1,8 +1,8 @@
 // 打包下载附件: the file answers of a collection, fetched one after another, decrypted in
 // this browser (files/open.ts, keys read in the context `collection:<id>`) and written as
 // one zip (zip.ts) into a file the person picks or the service worker's download
-// (files/download.ts) — never whole in memory. Folders: 部门/姓名 for answers per person,
-// 部门 for a unit's return; the field's label before the name when the form has several
+// (files/download.ts) — never whole in memory. Folders: 部门/姓名 for answers per person
+// (a department's path as nested folders), 部门 for a unit's return; the field's label before the name when the form has several
 // file fields.
 
 import { openTarget, type DownloadEnv, type DownloadOpener } from '../files/download';
@@ -35,13 +35,16 @@ export function bundleSources(o: Pick<BundleOptions, 'collection' | 'submissions
       a.user_id - b.user_id,
   );
   return fileAnswers(fields, subs).map((a: FileAnswer) => {
-    const dept = a.submission.department_name || o.noDepartment;
-    const parts = o.collection.per === 'department' ? [dept] : [dept, a.submission.user_name || String(a.submission.user_id)];
+    // A department's path ("预算股 / 预算编制组") becomes nested folders.
+    const dept = a.submission.department_name ? a.submission.department_name.split(/\s*\/\s*/).filter(Boolean) : [o.noDepartment];
+    const parts = o.collection.per === 'department' ? dept : [...dept, a.submission.user_name || String(a.submission.user_id)];
     return {
       folder: folderOf(parts),
       async open() {
+        // The name first (the opener reads it from the file's first bytes, cached): the
+        // stream's own meta only settles once its body is read, after the entry is named.
+        const meta = await o.opener.meta(a.attachment, ctx);
         const f = await o.opener.open(a.attachment, ctx);
-        const meta = await f.meta;
         return { name: severalFields ? `${safePart(a.field.label)}-${meta.name}` : meta.name, body: f.body };
       },
     };

@@ -132,32 +132,33 @@ describe('bundleSources', () => {
     { id: 'f2', label: '签字页', type: 'file' },
   ];
   const subs = [
-    submission({ user_id: 6, user_name: '张静', department_name: '预算股', values: { f1: file('b') } }),
+    submission({ user_id: 6, user_name: '张静', department_name: '预算股 / 预算编制组', values: { f1: file('b') } }),
     submission({ user_id: 8, user_name: '何平', department_name: '国库股', values: { f1: file('c'), f2: file('d') } }),
     submission({ user_id: 9, user_name: '周涛', department_id: 0, department_name: '', values: { f2: file('e') } }),
   ];
   const opened: [string, string | undefined][] = [];
   const opener = {
-    meta: async () => ({ name: 'x', type: '', size: 0 }),
+    meta: async (a: { blob_id: string }) => ({ name: `${a.blob_id[0]}.pdf`, type: 'application/pdf', size: 3 }),
     open: async (a: { blob_id: string }, ctx?: string) => {
       opened.push([a.blob_id[0]!, ctx]);
-      return { meta: Promise.resolve({ name: `${a.blob_id[0]}.pdf`, type: 'application/pdf', size: 3 }), body: stream(['pdf']) };
+      // As the real opener: the stream's meta settles only once its body is read.
+      return { meta: new Promise<never>(() => undefined), body: stream(['pdf']) };
     },
   };
 
   it('folders by department and person, names from the decrypted metadata, keys of collection:<id>', async () => {
     const c = collection({ fields });
     const srcs = bundleSources({ collection: c, submissions: subs, opener, noDepartment: '未分部门' });
-    expect(srcs.map((s) => s.folder)).toEqual(['国库股/何平', '国库股/何平', '预算股/张静', '未分部门/周涛']);
+    expect(srcs.map((s) => s.folder)).toEqual(['国库股/何平', '国库股/何平', '预算股/预算编制组/张静', '未分部门/周涛']);
     const { writable, bytes } = sink();
     await writeZip(srcs, writable);
-    expect(Object.keys(unzipSync(bytes())).sort()).toEqual(['国库股/何平/基数表-c.pdf', '国库股/何平/签字页-d.pdf', '未分部门/周涛/签字页-e.pdf', '预算股/张静/基数表-b.pdf'].sort());
+    expect(Object.keys(unzipSync(bytes())).sort()).toEqual(['国库股/何平/基数表-c.pdf', '国库股/何平/签字页-d.pdf', '未分部门/周涛/签字页-e.pdf', '预算股/预算编制组/张静/基数表-b.pdf'].sort());
     expect(new Set(opened.map((o) => o[1]))).toEqual(new Set(['collection:7']));
   });
 
   it('puts a unit’s return in its department’s folder', () => {
     const c = collection({ fields: [fields[0]!], per: 'department' });
-    expect(bundleSources({ collection: c, submissions: subs, opener, noDepartment: '未分部门' }).map((s) => s.folder).sort()).toEqual(['国库股', '预算股'].sort());
+    expect(bundleSources({ collection: c, submissions: subs, opener, noDepartment: '未分部门' }).map((s) => s.folder).sort()).toEqual(['国库股', '预算股/预算编制组'].sort());
     expect(bundleName({ title: '2027/基数表' }, '附件')).toBe('2027_基数表-附件.zip');
   });
 });

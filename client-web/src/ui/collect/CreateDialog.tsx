@@ -29,7 +29,7 @@ interface Props {
 /** Focus goes to the first problem, in the order of the form. */
 function focusFirstProblem(p: CreateProblems) {
   const order: [string, string][] = [
-    ['title', `${ID}-title`],
+    ['title', `${ID}-subject`],
     ['description', `${ID}-description`],
     ['deadline', `${ID}-date`],
     ['audience', `${ID}-audience`],
@@ -90,7 +90,7 @@ export function CreateDialog({ s, store, request, me, channels, onClose, onPubli
             ))}
           </div>
         </fieldset>
-        <TextField id={`${ID}-title`} label={t('collect.f_title')} value={form.title} onInput={(title) => set({ title })} max={MAX_TITLE} problem={createProblemText(problems.title)} inputRef={titleRef} />
+        <TextField id={`${ID}-subject`} label={t('collect.f_title')} value={form.title} onInput={(title) => set({ title })} max={MAX_TITLE} problem={createProblemText(problems.title)} inputRef={titleRef} />
         <TextArea
           id={`${ID}-description`}
           label={t('collect.f_description')}
@@ -112,12 +112,14 @@ export function CreateDialog({ s, store, request, me, channels, onClose, onPubli
           {form.kind === 'form' ? (
             <fieldset class="ntc-fieldset" aria-describedby={`${ID}-per-hint`}>
               <legend class="ntc-legend-title">{t('collect.per')}</legend>
-              {(['person', 'department'] as const).map((v) => (
-                <label key={v} class="ntc-check">
-                  <input type="radio" name={`${ID}-per`} checked={form.per === v} onChange={() => set({ per: v })} />
-                  <span>{t(v === 'person' ? 'collect.per_person' : 'collect.per_department')}</span>
-                </label>
-              ))}
+              <div class="cl-per-options">
+                {(['person', 'department'] as const).map((v) => (
+                  <label key={v} class="ntc-check">
+                    <input type="radio" name={`${ID}-per`} checked={form.per === v} onChange={() => set({ per: v })} />
+                    <span>{t(v === 'person' ? 'collect.per_person' : 'collect.per_department')}</span>
+                  </label>
+                ))}
+              </div>
               <p id={`${ID}-per-hint`} class="field-hint">
                 {t('collect.per_department_hint')}
               </p>
