@@ -104,9 +104,9 @@ async function compose(page, kind) {
 async function addField(page, form, type, label, required) {
   await form.locator('#cl-create-add-type').selectOption({ label: type });
   await form.getByRole('button', { name: '添加填写项' }).click();
-  const editor = form.locator('.cl-build-item').last();
-  await editor.getByLabel('名称').fill(label);
-  if (required) await editor.getByLabel('必填').check();
+  const editor = form.locator('.cl-builder > .cl-build-list > .cl-build-item').last();
+  await editor.getByLabel('名称').first().fill(label);
+  if (required) await editor.getByLabel('必填').first().check();
 }
 
 async function publish(page, form) {
@@ -207,7 +207,9 @@ test('a form with a file: two answer (one from a phone), one is returned and ans
   await zj.page.locator('.cl-answer-form').getByRole('button', { name: '提交', exact: true }).click();
   await zj.page.locator('#cl-answer-f1-problem', { hasText: '请填写数字' }).waitFor();
   assert.equal(await zj.page.evaluate(() => document.activeElement?.id), 'cl-answer-f1');
+  await shot(zj.page, 'collect-answer-1280');
   await zj.page.locator('#cl-answer-f1').fill('12');
+  await zj.page.locator('#cl-answer-f1-problem').waitFor({ state: 'hidden' });
   const zjSub = await submit(zj.page);
   assert.equal(zjSub.values.f1, 12);
   assert.ok(zjSub.values.f2.blob_id, 'the file answer names its blob');
@@ -304,6 +306,14 @@ test('a form with a file: two answer (one from a phone), one is returned and ans
   await leadPhone.page.locator('.cl-status[data-submitted="2"]').waitFor();
   await leadPhone.page.locator('.cl-subs').scrollIntoViewIfNeeded();
   await shot(leadPhone.page, 'collect-author-390');
+  // And 发起收集 at phone width (closed unpublished).
+  const pform = await compose(leadPhone.page, 'form');
+  await addField(leadPhone.page, pform, '表格', '人员明细', false);
+  await pform.locator('.cl-columns').last().getByLabel('名称').fill('姓名');
+  await pform.locator('.cl-columns').last().scrollIntoViewIfNeeded();
+  await shot(leadPhone.page, 'collect-create-390');
+  await pform.getByRole('button', { name: '取消', exact: true }).last().click();
+  await pform.waitFor({ state: 'detached' });
 
   for (const p of [lead, wu, zj, xl, leadPhone]) assert.deepEqual(p.problems, []);
 });

@@ -10,6 +10,7 @@ describe('createCollectApi', () => {
     const { fetch, calls } = fakeFetch({
       'POST /api/v1/collections': () => ({ status: 201, body: c }),
       'GET /api/v1/collections?limit=200': () => ({ status: 200, body: { collections: null, has_more: false } }),
+      'GET /api/v1/collections?box=escalated&limit=200': () => ({ status: 200, body: { collections: [c], has_more: false } }),
       'GET /api/v1/collections/7': () => ({ status: 200, body: c }),
       'POST /api/v1/collections/7/submission': () => ({ status: 200, body: submission() }),
       'POST /api/v1/collections/7/submissions/5/return': () => ({ status: 200, body: submission({ state: 'returned', return_note: '人数有误' }) }),
@@ -23,6 +24,7 @@ describe('createCollectApi', () => {
     await api.publish({ kind: 'signup', title: '周五聚餐接龙', per: 'person', audience: { channels: [10] } });
     expect(calls[0]!.body).toEqual({ kind: 'signup', title: '周五聚餐接龙', per: 'person', audience: { channels: [10] } });
     expect(await api.list()).toEqual([]);
+    expect(await api.list('escalated')).toHaveLength(1);
     expect((await api.get(7)).title).toBe(c.title);
     await api.submit(7, { f1: '预算股', f2: 12 });
     expect(calls.at(-1)!.body).toEqual({ values: { f1: '预算股', f2: 12 } });

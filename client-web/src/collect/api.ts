@@ -15,7 +15,8 @@ import type {
 } from './types';
 
 export interface CollectApi {
-  list(): Promise<Collection[]>;
+  /** Mine (written or received), or `escalated`: those where people of mine did not answer by the deadline. */
+  list(box?: 'all' | 'escalated'): Promise<Collection[]>;
   get(id: number): Promise<Collection>;
   publish(body: PublishCollectionRequest): Promise<Collection>;
   submit(id: number, values: Values): Promise<Submission>;
@@ -38,7 +39,7 @@ export function exportHref(id: number, base = '/api/v1'): string {
 
 export function createCollectApi(request: Request): CollectApi {
   return {
-    list: async () => (await request<Collections>('GET', `/collections?limit=${MAX_LIST}`)).collections ?? [],
+    list: async (box = 'all') => (await request<Collections>('GET', `/collections?${box === 'all' ? '' : `box=${box}&`}limit=${MAX_LIST}`)).collections ?? [],
     get: (id) => request<Collection>('GET', one(id)),
     publish: (body) => request<Collection>('POST', '/collections', body),
     submit: (id, values) => request<Submission>('POST', `${one(id)}/submission`, { values }),

@@ -29,6 +29,8 @@ export interface OpenCollection {
 
 export interface CollectState {
   items: Collection[];
+  /** For a department head: open collections that people of theirs did not answer by the deadline. */
+  escalated: Collection[];
   loaded: boolean;
   loading: boolean;
   error?: UiError;
@@ -51,7 +53,7 @@ export interface CollectStoreDeps {
 export type CollectStore = ReturnType<typeof createCollectStore>;
 
 export function initialCollectState(): CollectState {
-  return { items: [], loaded: false, loading: false, busy: {}, errors: {}, reminders: [] };
+  return { items: [], escalated: [], loaded: false, loading: false, busy: {}, errors: {}, reminders: [] };
 }
 
 /** How many collections the reader must still answer (the badge). */
@@ -101,8 +103,8 @@ export function createCollectStore(deps: CollectStoreDeps) {
     const gen = ++listGen;
     set({ loading: true, error: undefined });
     try {
-      const items = await api.list();
-      if (gen === listGen) set({ items, loaded: true, loading: false });
+      const [items, escalated] = await Promise.all([api.list(), api.list('escalated').catch(() => state.escalated)]);
+      if (gen === listGen) set({ items, escalated, loaded: true, loading: false });
     } catch (e) {
       if (gen === listGen) set({ loading: false, error: toUiError(e, now()) });
     }

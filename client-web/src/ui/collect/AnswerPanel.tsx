@@ -115,7 +115,20 @@ function AnswerForm({ c, s, store, meId, resubmit, onDone }: { c: Collection; s:
 
   return (
     <form class="form cl-answer-form" onSubmit={submit} noValidate>
-      <AnswerFields idPrefix={ID} fields={fields} draft={draft} onChange={setDraft} problems={problems} files={files} context={collectionContext(c.id)} disabled={busy} />
+      <AnswerFields
+        idPrefix={ID}
+        fields={fields}
+        draft={draft}
+        onChange={(d) => {
+          setDraft(d);
+          // Once the form has been refused, what is corrected stops being marked as typed.
+          if (nProblems) setProblems(checkAnswer(fields, d, files?.counts(fileIds)));
+        }}
+        problems={problems}
+        files={files}
+        context={collectionContext(c.id)}
+        disabled={busy}
+      />
       <p class="form-error" role="alert" hidden={!nProblems && !s.errors.submit}>
         {nProblems ? t('collect.err_form', { n: nProblems }) : s.errors.submit ? collectError(s.errors.submit) : ''}
       </p>

@@ -67,7 +67,7 @@ export function AuthorPanel({ c, s, store, now }: { c: Collection; s: CollectSta
               {t('collect.export')}
             </a>
           ) : null}
-          <Bundle c={c} subs={s.open?.submissions ?? []} />
+          {c.can_manage ? <Bundle c={c} subs={s.open?.submissions ?? []} /> : null}
           {open && c.can_manage ? (
             <button type="button" class="btn btn-secondary ntc-danger" onClick={() => setClosing(true)}>
               {t('collect.close')}
@@ -225,15 +225,15 @@ function SubmissionsTable({ c, s, store }: { c: Collection; s: CollectState; sto
                 <Fragment key={sub.user_id}>
                   <tr class={`cl-sub cl-sub-${sub.state}`} data-user={sub.user_id}>
                     <th scope="row">{sub.user_name}</th>
-                    <td>{sub.department_name || t('collect.no_department')}</td>
-                    <td>
+                    <td data-label={t('collect.col_department')}>{sub.department_name || t('collect.no_department')}</td>
+                    <td data-label={t('collect.col_time')}>
                       <time dateTime={sub.updated_at || sub.submitted_at}>{formatDateTime(sub.updated_at || sub.submitted_at, locale.get())}</time>
                     </td>
-                    <td>
+                    <td data-label={t('collect.col_state')}>
                       <span class={`ntc-state cl-state-${sub.state}`}>{t(STATE_KEY[sub.state] ?? 'collect.state_submitted')}</span>
                     </td>
                     {view.columns.map((f, i) => (
-                      <td key={f.id} class={f.type === 'number' ? 'cl-num' : undefined}>
+                      <td key={f.id} class={f.type === 'number' ? 'cl-num' : undefined} data-label={f.label}>
                         {f.type === 'file' ? (cellText(f, cells[i]) ? t('collect.file_given') : '') : f.type === 'table' && cells[i] ? t('collect.table_rows', { n: cellText(f, cells[i]) }) : cellText(f, cells[i])}
                       </td>
                     ))}

@@ -97,9 +97,12 @@ export function CollectPage({ store, request, me, collectionId, navigate, channe
         </p>
       ) : null}
       {!s.loaded && s.loading ? <p class="muted">{t('app.loading')}</p> : null}
-      <List title={t('collect.list_todo')} id="cl-todo" items={todo} empty={s.loaded ? t('collect.empty_todo') : ''} me={me} now={now} onOpen={openOne} />
-      {mine.length ? <List title={t('collect.list_mine')} id="cl-mine" items={mine} me={me} now={now} onOpen={openOne} /> : null}
-      {rest.length ? <List title={t('collect.list_done')} id="cl-done" items={rest} me={me} now={now} onOpen={openOne} /> : null}
+      {s.escalated.length ? (
+        <List title={t('collect.list_escalated')} id="cl-escalated" hint={t('collect.list_escalated_hint')} items={s.escalated} now={now} onOpen={openOne} />
+      ) : null}
+      <List title={t('collect.list_todo')} id="cl-todo" items={todo} empty={s.loaded ? t('collect.empty_todo') : ''} now={now} onOpen={openOne} />
+      {mine.length ? <List title={t('collect.list_mine')} id="cl-mine" items={mine} now={now} onOpen={openOne} /> : null}
+      {rest.length ? <List title={t('collect.list_done')} id="cl-done" items={rest} now={now} onOpen={openOne} /> : null}
       {dialog}
     </div>
   );
@@ -137,12 +140,13 @@ export function SectionTabs({ current, navigate, count = 0 }: { current: 'notice
   );
 }
 
-function List({ title, id, items, empty, me, now, onOpen }: { title: string; id: string; items: Collection[]; empty?: string; me: Me; now: number; onOpen: (id: number) => void }) {
+function List({ title, id, hint, items, empty, now, onOpen }: { title: string; id: string; hint?: string; items: Collection[]; empty?: string; now: number; onOpen: (id: number) => void }) {
   return (
-    <section class="cl-list" aria-labelledby={id}>
+    <section class={`cl-list cl-list-${id}`} aria-labelledby={id}>
       <h2 id={id} class="ntc-h2">
         {title} <span class="muted">{items.length || ''}</span>
       </h2>
+      {hint ? <p class="muted ntc-small">{hint}</p> : null}
       {!items.length ? (
         empty ? <p class="muted">{empty}</p> : null
       ) : (
@@ -163,7 +167,7 @@ function List({ title, id, items, empty, me, now, onOpen }: { title: string; id:
                   <span class="ntc-row-title">{c.title}</span>
                 </span>
                 <span class="ntc-row-meta">
-                  <StateTag c={c} state={c.author_id === me.id && !c.my ? 'author' : readerState(c, now).state} />
+                  <StateTag c={c} state={!c.my ? 'author' : readerState(c, now).state} />
                   <span class="muted">{t('collect.from', { name: c.author_name })}</span>
                   <Deadline iso={c.deadline} now={now} />
                 </span>
@@ -235,7 +239,7 @@ function Detail({ s, store, me, id, now, onBack }: { s: CollectState; store: Col
         {c.description ? <p class="cl-desc">{c.description}</p> : null}
       </header>
       {c.kind === 'signup' ? <SignupPanel c={c} s={s} store={store} meId={me.id} now={now} /> : c.my ? <AnswerPanel c={c} s={s} store={store} meId={me.id} now={now} /> : null}
-      {author ? <AuthorPanel c={c} s={s} store={store} now={now} /> : null}
+      {author || c.can_see_all ? <AuthorPanel c={c} s={s} store={store} now={now} /> : null}
       <HistoryPanel s={s} store={store} />
     </article>
   );
