@@ -5,7 +5,9 @@ import { emptyAnswer, type AnswerDraft } from '../../collect/answer';
 import { checkCreate, createBody, emptyCreateForm, fieldOf, type CreateForm, type CreateProblems } from '../../collect/builder';
 import type { CollectState, CollectStore } from '../../collect/store';
 import { MAX_DESCRIPTION, MAX_TITLE, type Collection } from '../../collect/types';
-import { t } from '../../i18n';
+import { locale, t } from '../../i18n';
+import { useLadder } from '../../secrecy/context';
+import { levelName } from '../../secrecy/ladder';
 import { Modal } from '../groups/Modal';
 import { AudiencePicker } from '../notices/AudiencePicker';
 import { DeadlineFields, TextArea, TextField } from '../notices/fields';
@@ -55,6 +57,8 @@ export function CreateDialog({ s, store, request, me, channels, onClose, onPubli
   const titleRef = useRef<HTMLInputElement>(null);
   const set = (v: Partial<CreateForm>) => setForm((f) => ({ ...f, ...v }));
   const busy = !!s.busy.publish;
+  // The organisation's names of levels 0 and 1 (a collection is 0 or 1, as a notice was).
+  const ladder = useLadder();
   useEffect(() => () => store.clearError('publish'), [store]);
   const previewFields = useMemo(() => form.fields.map((f) => fieldOf(f)), [form.fields]);
   const [previewDraft, setPreviewDraft] = useState<AnswerDraft>({});
@@ -130,7 +134,7 @@ export function CreateDialog({ s, store, request, me, channels, onClose, onPubli
             {([0, 1] as const).map((v) => (
               <label key={v} class="ntc-check">
                 <input type="radio" name={`${ID}-secrecy`} checked={form.secrecy === v} onChange={() => set({ secrecy: v })} />
-                <span>{t(v ? 'collect.secrecy_1' : 'collect.secrecy_0')}</span>
+                <span>{levelName(ladder, v, locale.get())}</span>
               </label>
             ))}
           </fieldset>
