@@ -1,6 +1,6 @@
 import { unzipSync, strFromU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { bundleName, bundleSources } from './bundle';
+import { bundleName, bundleSources, downloadBundle } from './bundle';
 import { collection, submission } from './testkit';
 import type { Field } from './types';
 import { folderOf, safePart, uniquePath, writeZip, type ZipSource } from './zip';
@@ -139,8 +139,9 @@ describe('bundleSources', () => {
   const opened: [string, string | undefined][] = [];
   const opener = {
     meta: async (a: { blob_id: string }) => ({ name: `${a.blob_id[0]}.pdf`, type: 'application/pdf', size: 3 }),
-    open: async (a: { blob_id: string }, ctx?: string) => {
+    open: async (a: { blob_id: string }, ctx?: string, opts?: { purpose?: string }) => {
       opened.push([a.blob_id[0]!, ctx]);
+      expect(opts?.purpose).toBe('save');
       // As the real opener: the stream's meta settles only once its body is read.
       return { meta: new Promise<never>(() => undefined), body: stream(['pdf']) };
     },
@@ -154,6 +155,22 @@ describe('bundleSources', () => {
     await writeZip(srcs, writable);
     expect(Object.keys(unzipSync(bytes())).sort()).toEqual(['国库股/何平/基数表-c.pdf', '国库股/何平/签字页-d.pdf', '未分部门/周涛/签字页-e.pdf', '预算股/预算编制组/张静/基数表-b.pdf'].sort());
     expect(new Set(opened.map((o) => o[1]))).toEqual(new Set(['collection:7']));
+  });
+
+  it('asks where to save first, then writes the zip there', async () => {
+    const order: string[] = [];
+    const { writable, bytes } = sink();
+    const env = {
+      showSaveFilePicker: async (o: { suggestedName: string }) => {
+        order.push(`picker ${o.suggestedName}`);
+        return { createWritable: async () => writable };
+      },
+    };
+    const counting = { ...opener, open: async (a: { blob_id: string }, ctx?: string, p?: { purpose?: string }) => (order.push('open'), opener.open(a, ctx, p)) };
+    const ok = await downloadBundle({ collection: collection({ fields }), submissions: subs, opener: counting, env, noDepartment: '未分部门', name: '基数表-附件.zip' });
+    expect(ok).toBe(true);
+    expect(order.slice(0, 2)).toEqual(['picker 基数表-附件.zip', 'open']);
+    expect(Object.keys(unzipSync(bytes()))).toHaveLength(4);
   });
 
   it('puts a unit’s return in its department’s folder', () => {
