@@ -62,11 +62,10 @@ export function AuthorPanel({ c, s, store, now }: { c: Collection; s: CollectSta
               {s.busy.remind ? t('collect.reminding') : t('collect.remind')}
             </button>
           ) : null}
-          {c.kind === 'form' ? (
-            <a class="btn btn-secondary" href={exportHref(c.id)} download>
-              {t('collect.export')}
-            </a>
-          ) : null}
+          {/* A 接龙's lines export too (one column, 接龙内容). */}
+          <a class="btn btn-secondary" href={exportHref(c.id)} download>
+            {t('collect.export')}
+          </a>
           {c.can_manage ? <Bundle c={c} subs={s.open?.submissions ?? []} /> : null}
           {open && c.can_manage ? (
             <button type="button" class="btn btn-secondary ntc-danger" onClick={() => setClosing(true)}>
