@@ -60,7 +60,7 @@ type TodoItem struct {
 	State   string `json:"state"` // TodoState…, by Kind
 	// From: who asks it — a notice's or collection's author, a to-do's assigner.
 	From TodoUser `json:"from_user"`
-	// Link is the web client's path that opens the item: /notices/7, /collections/3,
+	// Link is the web client's path that opens the item: /notices/7, /collect/3,
 	// /c/12?seq=345.
 	Link      string    `json:"link"`
 	CreatedAt time.Time `json:"created_at"`

@@ -47,7 +47,7 @@ func (s *Service) OpenItemsFor(ctx context.Context, userID int64, limit int) ([]
 			state = protocol.SubmissionTodo
 		}
 		out = append(out, OpenItem{ID: uc.ID, Title: uc.Title, Due: timePtr(uc.Deadline), State: state, FromID: uc.AuthorID,
-			Link: "/collections/" + strconv.FormatInt(uc.ID, 10), CreatedAt: uc.CreatedAt})
+			Link: "/collect/" + strconv.FormatInt(uc.ID, 10), CreatedAt: uc.CreatedAt})
 	}
 	slices.SortStableFunc(out, func(a, b OpenItem) int {
 		switch {

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
+
+	"govchat/internal/atrest"
 )
 
 // Todo is a message someone made a to-do (设为待办) for themselves or a colleague. Times
@@ -227,7 +230,7 @@ func (s *DB) ChangeTodo(ctx context.Context, id int64, event string, actorID int
 // recalled nor a system line.
 func todoRowQuery(where string) string {
 	return `SELECT ` + todoCols + `,
-		CASE WHEN m.recalled_at = 0 AND m.kind = '' AND cm.user_id IS NOT NULL THEN substr(m.text, 1, ` + fmt.Sprint(TodoSnippet) + `) ELSE '' END
+		CASE WHEN m.recalled_at = 0 AND m.kind = '' AND cm.user_id IS NOT NULL THEN m.text ELSE '' END, m.text_key
 		FROM todos t
 		JOIN messages m ON m.channel_id = t.channel_id AND m.seq = t.seq
 		LEFT JOIN channel_members cm ON cm.channel_id = t.channel_id AND cm.user_id = ?
@@ -239,19 +242,36 @@ func (s *DB) listTodoRows(ctx context.Context, what string, query string, args .
 	if err != nil {
 		return nil, s.fail(err, "list %s", what)
 	}
-	defer rows.Close()
 	out := []TodoRow{}
+	var keys []sql.NullInt64
 	for rows.Next() {
 		var r TodoRow
 		var d todoDest
-		if err := rows.Scan(append(d.targets(&r.Todo), &r.Text)...); err != nil {
+		var key sql.NullInt64
+		if err := rows.Scan(append(d.targets(&r.Todo), &r.Text, &key)...); err != nil {
+			rows.Close()
 			return nil, s.fail(err, "list %s", what)
 		}
 		d.finish(&r.Todo)
 		out = append(out, r)
+		keys = append(keys, key)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, s.fail(err, "list %s", what)
+	}
+	// The text is sealed at rest (atrest.go): open it, then cut the snippet.
+	ps := make([]pendingOpen, 0, len(out))
+	for i := range out {
+		ps = append(ps, pendingOpen{&out[i].Text, keys[i], atrest.MessageAAD(out[i].ChannelID, out[i].Seq, "text")})
+	}
+	if err := s.openPending(ctx, ps); err != nil {
+		return nil, fmt.Errorf("store: list %s: %w", what, err)
+	}
+	for i := range out {
+		if r := []rune(out[i].Text); len(r) > TodoSnippet {
+			out[i].Text = string(r[:TodoSnippet])
+		}
 	}
 	return out, nil
 }
@@ -314,27 +334,42 @@ func (s *DB) ClaimTodoReminder(ctx context.Context, id int64, at time.Time) (boo
 }
 
 func (s *DB) ListNoticeTodos(ctx context.Context, userID int64, limit int) ([]NoticeTodo, error) {
-	rows, err := s.query(ctx, `SELECT n.id, n.author_id, n.title, n.deadline, n.created_at, r.confirmed_revision
+	rows, err := s.query(ctx, `SELECT n.id, n.author_id, n.title, n.deadline, n.created_at, r.confirmed_revision, n.revision, n.text_key
 		FROM notice_recipients r JOIN notices n ON n.id = r.notice_id
 		WHERE r.user_id = ? AND n.status = 'active' AND n.needs_confirm AND r.confirmed_revision <> n.revision
 		ORDER BY CASE WHEN n.deadline = 0 THEN 1 ELSE 0 END, n.deadline, n.id LIMIT ?`, userID, limit)
 	if err != nil {
 		return nil, s.fail(err, "list notices user %d must confirm", userID)
 	}
-	defer rows.Close()
 	out := []NoticeTodo{}
+	type sealedTitle struct {
+		rev int
+		key sql.NullInt64
+	}
+	var titles []sealedTitle
 	for rows.Next() {
 		var n NoticeTodo
 		var deadline, created int64
 		var confirmed int
-		if err := rows.Scan(&n.NoticeID, &n.AuthorID, &n.Title, &deadline, &created, &confirmed); err != nil {
+		var t sealedTitle
+		if err := rows.Scan(&n.NoticeID, &n.AuthorID, &n.Title, &deadline, &created, &confirmed, &t.rev, &t.key); err != nil {
+			rows.Close()
 			return nil, s.fail(err, "list notices user %d must confirm", userID)
 		}
 		n.Deadline, n.CreatedAt, n.Revised = fromMillis(deadline), fromMillis(created), confirmed > 0
 		out = append(out, n)
+		titles = append(titles, t)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, s.fail(err, "list notices user %d must confirm", userID)
+	}
+	ps := make([]pendingOpen, 0, len(out))
+	for i := range out {
+		ps = append(ps, pendingOpen{&out[i].Title, titles[i].key, atrest.NoticeAAD(out[i].NoticeID, titles[i].rev, "title")})
+	}
+	if err := s.openPending(ctx, ps); err != nil {
+		return nil, fmt.Errorf("store: list notices user %d must confirm: %w", userID, err)
 	}
 	return out, nil
 }

@@ -43,7 +43,7 @@ func TestCollectionsInTheList(t *testing.T) {
 		}
 		it := got.Items[1]
 		if it.Kind != protocol.TodoKindCollection || it.ID != c.ID || it.Title != "周六加班接龙" || it.State != protocol.TodoStateOpen ||
-			it.Due == nil || !it.Due.Equal(deadline) || it.From.Name != "王局长" || it.Link != "/collections/"+itoa(c.ID) {
+			it.Due == nil || !it.Due.Equal(deadline) || it.From.Name != "王局长" || it.Link != "/collect/"+itoa(c.ID) {
 			t.Errorf("collection item = %+v", it)
 		}
 

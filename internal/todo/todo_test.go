@@ -167,7 +167,7 @@ func TestListAndAssigned(t *testing.T) {
 		now := fx.clock.now()
 		due := func(d time.Duration) *time.Time { return ptr(now.Add(d)) }
 		src.items = []protocol.TodoItem{{Kind: protocol.TodoKindCollection, ID: 5, Title: "基数表", Due: due(30 * time.Hour),
-			State: protocol.TodoStateReturned, From: protocol.TodoUser{ID: fx.u["gz"].ID}, Link: "/collections/5", CreatedAt: now}}
+			State: protocol.TodoStateReturned, From: protocol.TodoUser{ID: fx.u["gz"].ID}, Link: "/collect/5", CreatedAt: now}}
 		notice := store.Notice{AuthorID: fx.u["gz"].ID, Title: "关于报送预算的通知", Body: "正文", NeedsConfirm: true, Deadline: now.Add(3 * time.Hour), CreatedAt: now}
 		fx.must(s.CreateNotice(ctx, &notice, []store.NoticeRecipient{{UserID: fx.u["plan1"].ID}}))
 		later := fx.give("gz", "plan1", fx.post(fx.ch, "gz", "两天内"), 48*time.Hour, "周三前")

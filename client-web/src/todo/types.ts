@@ -17,7 +17,7 @@ export interface TodoItem {
   overdue: boolean;
   state: TodoState;
   from_user: TodoUser;
-  /** The web client's path that opens it: /notices/7, /collections/3, /c/12?seq=345. */
+  /** The web client's path that opens it: /notices/7, /collect/3, /c/12?seq=345. */
   link: string;
   created_at: string;
   channel_id?: number;

@@ -65,7 +65,7 @@ describe('opening an item', () => {
   it('goes to the notice, the message, or a path of the app only', () => {
     expect(targetOf(item({ kind: 'notice', id: 7, link: '/notices/7' }))).toEqual({ kind: 'notice', id: 7 });
     expect(targetOf(item({ channel_id: 12, seq: 345 }))).toEqual({ kind: 'message', channelId: 12, seq: 345 });
-    expect(targetOf(item({ kind: 'collection', link: '/collections/3' }))).toEqual({ kind: 'path', path: '/collections/3' });
+    expect(targetOf(item({ kind: 'collection', link: '/collect/3' }))).toEqual({ kind: 'path', path: '/collect/3' });
     expect(targetOf(item({ kind: 'collection', link: '//evil.example/x' }))).toEqual({ kind: 'path', path: '/todos' });
     expect(targetOf(item({ kind: 'collection', link: 'https://evil.example/' }))).toEqual({ kind: 'path', path: '/todos' });
   });
