@@ -123,6 +123,64 @@ async function post(page, channelId, clientId, text) {
   return ack;
 }
 
+/** PUT of a JSON API path with the page's session (see postJSON). */
+async function putJSON(page, baseURL, p, body) {
+  const res = await page.request.put(baseURL + p, { data: body, headers: { Origin: baseURL } });
+  if (!res.ok()) throw new Error(`PUT ${p}: HTTP ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+
+/** A 秘密 working group: the leader makes it with a colleague, the security officer
+ * raises its ceiling and usual level to 秘密, and two 秘密 messages are posted, so the
+ * shot shows the level tags and the viewer's watermark. */
+async function secretGroup(contextFor, baseURL, peer) {
+  const leadCtx = await contextFor('desktop', DEMO_USERS.leader.username);
+  const leadPage = await leadCtx.newPage();
+  await leadPage.goto(baseURL + '/');
+  const group = await postJSON(leadPage, baseURL, '/api/v1/channels', { name: '专项核查工作组', members: [peer.user_id] });
+  const officerCtx = await contextFor('desktop', DEMO_USERS.security.username);
+  const officerPage = await officerCtx.newPage();
+  await officerPage.goto(baseURL + '/');
+  await putJSON(officerPage, baseURL, `/api/v1/secrecy/channels/${group.id}`, { max_secrecy: 3, default_secrecy: 3 });
+  await officerCtx.close();
+  const stamp = Date.now().toString(36);
+  await exchange(leadPage, [
+    ['send', { channel_id: group.id, client_id: `secret-${stamp}-1`, secrecy: 3, text: '核查名单已发到本群，请勿外传、勿截图。' }],
+    ['send', { channel_id: group.id, client_id: `secret-${stamp}-2`, secrecy: 3, text: '周三上午九点在三楼小会议室碰头。' }],
+  ]);
+  await leadCtx.close();
+  return group.id;
+}
+
+/** A collection (收集): the leader asks 预算股 for their figures by a deadline, and
+ * 张静 answers, so the author's view shows who has and has not. */
+async function publishCollection(contextFor, baseURL, budgetId) {
+  const leadCtx = await contextFor('desktop', DEMO_USERS.leader.username);
+  const leadPage = await leadCtx.newPage();
+  await leadPage.goto(baseURL + '/');
+  const c = await postJSON(leadPage, baseURL, '/api/v1/collections', {
+    kind: 'form',
+    title: '2027年部门预算基数表',
+    description: '请各股室于周五前填报，数字以万元计。',
+    fields: [
+      { id: 'unit', label: '填报股室', type: 'text', required: true },
+      { id: 'amount', label: '2027年预算数（万元）', type: 'number', required: true },
+      { id: 'note', label: '说明', type: 'text' },
+    ],
+    audience: { channels: [budgetId] },
+    deadline: new Date(Date.now() + 3 * 86400_000).toISOString(),
+  });
+  await leadCtx.close();
+  const staffCtx = await contextFor('desktop', 'zhangjing');
+  const staffPage = await staffCtx.newPage();
+  await staffPage.goto(baseURL + '/');
+  await postJSON(staffPage, baseURL, `/api/v1/collections/${c.id}/submission`, {
+    values: { unit: '预算股', amount: 1280.5, note: '含两项新增专项' },
+  });
+  await staffCtx.close();
+  return c.id;
+}
+
 /** POST of a JSON API path with the page's session; the Origin header is what a browser
  * page would send (the server refuses cookie writes from elsewhere). */
 async function postJSON(page, baseURL, p, body) {
@@ -284,11 +342,13 @@ async function main() {
 
     const direct = peerMember ? await sendFiles(contextFor, baseURL, peerMember) : null;
     const notice = await publishNotice(contextFor, baseURL);
+    const secret = peerMember ? await secretGroup(contextFor, baseURL, peerMember) : null;
     const staffCtx = await contextFor('desktop', 'zhangjing');
     const staffPage = await staffCtx.newPage();
     await staffPage.goto(baseURL + '/');
     const budget = (await getJSON(staffPage, baseURL, '/api/v1/channels')).channels.find((c) => c.name === '预算股');
     await staffCtx.close();
+    const collection = budget ? await publishCollection(contextFor, baseURL, budget.id) : null;
 
     for (const size of Object.keys(VIEWPORTS)) {
       const anon = await browser.newContext({ ...VIEWPORTS[size], locale: 'zh-CN' });
@@ -304,15 +364,18 @@ async function main() {
       await shoot(page, baseURL, `/c/${channel.id}`, 'channel', size, { waitText: CONVERSATION.at(-1)[1] });
       await shoot(page, baseURL, '/directory', 'directory', size);
       await shoot(page, baseURL, '/me', 'me', size, { waitText: '账号与安全' });
+      if (secret) await shoot(page, baseURL, `/c/${secret}`, 'secret-channel', size, { waitText: '周三上午九点' });
       await leader.close();
 
       const staff = await contextFor(size, 'zhangjing');
       const staffShots = await staff.newPage();
       if (budget) await shoot(staffShots, baseURL, `/c/${budget.id}`, 'notice-pinned', size, { waitText: notice.title });
+      await shoot(staffShots, baseURL, '/todos', 'todos', size, { waitText: notice.title });
       await staff.close();
       const author = await contextFor(size, lead);
       const authorPage = await author.newPage();
       await shoot(authorPage, baseURL, `/notices/${notice.id}`, 'notice-tally', size, { waitText: '确认情况' });
+      if (collection) await shoot(authorPage, baseURL, `/collect/${collection}`, 'collection', size, { waitText: '2027年部门预算基数表' });
       await author.close();
 
       if (direct) {
@@ -321,6 +384,12 @@ async function main() {
         await shoot(peerShots, baseURL, `/c/${direct}`, 'files', size, { waitSelector: '.fv-thumb img' });
         await peer.close();
       }
+
+      const officer = await contextFor(size, DEMO_USERS.security.username);
+      const officerPage = await officer.newPage();
+      await shoot(officerPage, baseURL, '/security/levels', 'secrecy-levels', size, { waitText: '秘密' });
+      await shoot(officerPage, baseURL, '/security/holds', 'holds', size, { waitText: '法律保全' });
+      await officer.close();
 
       const admin = await contextFor(size, DEMO_USERS.admin.username);
       const adminPage = await admin.newPage();
