@@ -231,58 +231,56 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 
 	var wg sync.WaitGroup
 	bg, stopBG := context.WithCancel(context.Background())
-	wg.Add(9)
-	go func() {
-		defer wg.Done()
+	// background runs f until bg is cancelled; wg.Wait below waits for every one (the
+	// drain), so a new worker cannot be forgotten in a count.
+	background := func(f func()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f()
+		}()
+	}
+	background(func() {
 		a.sweepSessions(bg)
-	}()
-	go func() {
-		defer wg.Done()
+	})
+	background(func() {
 		a.sealLegacy(bg)
-	}()
-	go func() {
-		defer wg.Done()
+	})
+	background(func() {
 		// Automatic reminders before deadlines and escalation at them; every node runs
 		// it, and the store lets each reminder go out once.
 		noticeSvc.RunScheduler(bg, noticeTick)
-	}()
-	go func() {
-		defer wg.Done()
+	})
+	background(func() {
 		// Collections' reminders and escalation, claimed in the store as the notices'.
 		collectSvc.RunScheduler(bg, noticeTick)
-	}()
-	go func() {
-		defer wg.Done()
+	})
+	background(func() {
 		a.syncChannels(bg, chatSvc)
-	}()
-	go func() {
-		defer wg.Done()
+	})
+	background(func() {
 		// To-do reminders, each within its assignee's working time; every node runs it,
 		// and the store lets each reminder go out once.
 		todoSvc.RunScheduler(bg, noticeTick)
-	}()
-	go func() {
-		defer wg.Done()
+	})
+	background(func() {
 		// Every node sends from the one queue; claims keep each push to one node.
 		pushSvc.Run(bg)
-	}()
-	go func() {
-		defer wg.Done()
+	})
+	background(func() {
 		// Digests for people whose working time began: within a minute of it.
 		alerts.Run(bg, time.Minute)
-	}()
-	go func() {
-		defer wg.Done()
+	})
+	background(func() {
 		// Uploads never sent, a day after they began, and what cancels left behind. Every
 		// node sweeps; removing a blob twice is harmless.
 		filesSvc.RunSweeper(bg, files.SweepEvery)
-	}()
-	go func() {
-		defer wg.Done()
+	})
+	background(func() {
 		// Retention: at start and every few minutes; stopping bg stops a sweep between
 		// two batches, and wg.Wait below waits for it (the drain).
 		sweeper.Run(bg, retention.Every)
-	}()
+	})
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
