@@ -110,10 +110,12 @@ describe('the escrow opener', () => {
     const opener = createEscrowOpener({ fetch: srv.fetch }, open.attachment, keys);
     const meta = await opener.meta(open.attachment);
     expect(meta).toMatchObject({ name: '2027年预算执行情况.xlsx', size: bytes.byteLength });
-    expect(srv.fileGets).toEqual([{ id: open.attachment.blob_id, range: `bytes=0-${e2e.META_PREFIX_BYTES - 1}` }]);
+    expect(srv.fileGets).toEqual([{ id: open.attachment.blob_id, range: `bytes=0-${e2e.META_PREFIX_BYTES - 1}`, purpose: 'view' }]);
     let seen = 0;
-    const f = await opener.open(open.attachment, undefined, { onBytes: (n) => (seen = n) });
+    const f = await opener.open(open.attachment, undefined, { onBytes: (n) => (seen = n), purpose: 'save' });
     expect(await readAll(f.body)).toEqual(bytes);
+    // A save says so, so the service worker streams it to disk (public/sw-download.js).
+    expect(srv.fileGets.at(-1)).toEqual({ id: open.attachment.blob_id, purpose: 'save' });
     expect(seen).toBe(open.attachment.size);
     opener.wipe();
     expect(keys.file.every((b) => b === 0)).toBe(true);

@@ -129,10 +129,13 @@ export function createEscrowOpener(deps: EscrowOpenerDeps, att: Attachment, keys
   const base = deps.base ?? '/api/v1';
   let meta: Promise<FileMeta> | undefined;
 
-  const fetchBlob = async (init: RequestInit = {}): Promise<Response> => {
+  // The purpose is said as everywhere else (§4.15): a save under an escrow open is not
+  // held to the level's download rule on the server, but the service worker streams to
+  // disk only a save it saw the server allow (public/sw-download.js).
+  const fetchBlob = async (init: RequestInit = {}, purpose: 'view' | 'save' = 'view'): Promise<Response> => {
     let res: Response;
     try {
-      res = await deps.fetch(`${base}/files/${att.blob_id}`, { credentials: 'same-origin', cache: 'no-store', ...init });
+      res = await deps.fetch(`${base}/files/${att.blob_id}?purpose=${purpose}`, { credentials: 'same-origin', cache: 'no-store', ...init });
     } catch (e) {
       if ((e as { name?: string })?.name === 'AbortError') throw e;
       throw new FileOpenError('failed', new ApiError(0, 'network', e instanceof Error ? e.message : String(e)));
@@ -162,7 +165,7 @@ export function createEscrowOpener(deps: EscrowOpenerDeps, att: Attachment, keys
     },
     async open(a, _context, opts = {}): Promise<OpenedFile> {
       check(a.blob_id);
-      const res = await fetchBlob({ signal: opts.signal });
+      const res = await fetchBlob({ signal: opts.signal }, opts.purpose ?? 'view');
       const d = c.decryptStream(keys.file, att.commitment);
       let got = 0;
       const onBytes = opts.onBytes;
