@@ -2,10 +2,10 @@ package account
 
 import (
 	"regexp"
-	"unicode"
 	"unicode/utf8"
 
 	"govchat/internal/apperr"
+	"govchat/internal/textcheck"
 	"govchat/internal/store"
 )
 
@@ -49,7 +49,7 @@ func CheckText(field, v string, maxRunes int) error {
 		return apperr.BadField(field, "%s is longer than %d characters", field, maxRunes)
 	}
 	for _, r := range v {
-		if unicode.IsControl(r) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) {
+		if textcheck.Forbidden(r) {
 			return apperr.BadField(field, "%s contains control or direction-override characters", field)
 		}
 	}

@@ -10,8 +10,8 @@ import (
 	"govchat/internal/apperr"
 	"govchat/internal/audit"
 	"govchat/internal/auth"
-	"govchat/internal/notice"
 	"govchat/internal/store"
+	"govchat/internal/textcheck"
 	"govchat/protocol"
 )
 
@@ -192,7 +192,7 @@ func (s *Service) Return(ctx context.Context, p auth.Principal, id, userID int64
 	if err != nil {
 		return protocol.Submission{}, err
 	}
-	note, err := notice.CheckText("note", req.Note, protocol.MaxReturnNote, true, true)
+	note, err := textcheck.Field("note", req.Note, protocol.MaxReturnNote, true, true)
 	if err != nil {
 		return protocol.Submission{}, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"govchat/internal/apperr"
 	"govchat/internal/notice"
+	"govchat/internal/textcheck"
 	"govchat/protocol"
 )
 
@@ -27,10 +28,10 @@ type publishRequest struct {
 func checkPublish(req protocol.PublishCollectionRequest, now time.Time) (publishRequest, error) {
 	var out publishRequest
 	var err error
-	if out.title, err = notice.CheckText("title", req.Title, protocol.MaxCollectionTitle, true, false); err != nil {
+	if out.title, err = textcheck.Field("title", req.Title, protocol.MaxCollectionTitle, true, false); err != nil {
 		return out, err
 	}
-	if out.description, err = notice.CheckText("description", req.Description, protocol.MaxCollectionDescription, false, true); err != nil {
+	if out.description, err = textcheck.Field("description", req.Description, protocol.MaxCollectionDescription, false, true); err != nil {
 		return out, err
 	}
 	switch req.Kind {
@@ -111,7 +112,7 @@ func checkField(name string, f protocol.CollectionField, column bool) (protocol.
 	if !validID(f.ID) {
 		return f, apperr.BadField(name+".id", "a field id is 1..%d letters, digits, _ or -", protocol.MaxFieldID)
 	}
-	label, err := notice.CheckText(name+".label", f.Label, protocol.MaxFieldLabel, true, false)
+	label, err := textcheck.Field(name+".label", f.Label, protocol.MaxFieldLabel, true, false)
 	if err != nil {
 		return f, err
 	}
@@ -132,7 +133,7 @@ func checkField(name string, f protocol.CollectionField, column bool) (protocol.
 			return f, apperr.BadField(name+".options", "a choice has 1..%d options", protocol.MaxFieldOptions)
 		}
 		for j, o := range f.Options {
-			v, err := notice.CheckText(fmt.Sprintf("%s.options[%d]", name, j), o, protocol.MaxFieldOption, true, false)
+			v, err := textcheck.Field(fmt.Sprintf("%s.options[%d]", name, j), o, protocol.MaxFieldOption, true, false)
 			if err != nil {
 				return f, err
 			}
@@ -208,7 +209,7 @@ func checkValues(kind string, fields []protocol.CollectionField, values map[stri
 		if err := strict(values[signupLine], &line); err != nil {
 			return nil, nil, apperr.BadField("values.line", "the line is a string")
 		}
-		v, err := notice.CheckText("values.line", line, protocol.MaxSignupLine, true, false)
+		v, err := textcheck.Field("values.line", line, protocol.MaxSignupLine, true, false)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -311,7 +312,7 @@ func scalar(name string, f protocol.CollectionField, raw json.RawMessage, maxTex
 		if err := strict(raw, &s); err != nil {
 			return nil, apperr.BadField(name, "%s is text", f.Label)
 		}
-		v, err := notice.CheckText(name, s, maxText, false, true)
+		v, err := textcheck.Field(name, s, maxText, false, true)
 		if err != nil || v == "" {
 			return nil, err
 		}

@@ -11,15 +11,14 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"govchat/internal/apperr"
 	"govchat/internal/audit"
 	"govchat/internal/authz"
 	"govchat/internal/store"
+	"govchat/internal/textcheck"
 	"govchat/protocol"
 )
 
@@ -76,10 +75,10 @@ func (s *Service) Place(ctx context.Context, actor store.User, req protocol.Crea
 		return protocol.LegalHold{}, apperr.BadField("scope", "scope is channel, user or notice")
 	}
 	var err error
-	if h.CaseNo, err = checkLine("case_no", req.CaseNo, MaxCaseNo, false); err != nil {
+	if h.CaseNo, err = textcheck.Field("case_no", req.CaseNo, MaxCaseNo, true, false); err != nil {
 		return protocol.LegalHold{}, err
 	}
-	if h.Reason, err = checkLine("reason", req.Reason, MaxReason, true); err != nil {
+	if h.Reason, err = textcheck.Field("reason", req.Reason, MaxReason, true, true); err != nil {
 		return protocol.LegalHold{}, err
 	}
 	if req.From != nil {
@@ -182,7 +181,7 @@ func (s *Service) RequestRelease(ctx context.Context, actor store.User, id int64
 	if !authz.Can(actor.Role, authz.ManageHolds) {
 		return protocol.LegalHold{}, apperr.New(protocol.CodeForbidden, "only the security officer asks for a hold's release")
 	}
-	note, err := checkLine("note", req.Note, MaxNote, true)
+	note, err := textcheck.Field("note", req.Note, MaxNote, true, true)
 	if err != nil {
 		return protocol.LegalHold{}, err
 	}
@@ -206,7 +205,7 @@ func (s *Service) Countersign(ctx context.Context, actor store.User, id int64, r
 	if !authz.Can(actor.Role, authz.CountersignHolds) {
 		return protocol.LegalHold{}, apperr.New(protocol.CodeForbidden, "only a security officer or the auditor countersigns a release")
 	}
-	note, err := checkLine("note", req.Note, MaxNote, true)
+	note, err := textcheck.Field("note", req.Note, MaxNote, true, true)
 	if err != nil {
 		return protocol.LegalHold{}, err
 	}
@@ -325,28 +324,4 @@ func (s *Service) wireNamed(ctx context.Context, h store.LegalHold, names map[in
 		out.ReleasedAt = &h.ReleasedAt
 	}
 	return out
-}
-
-// checkLine trims v and checks it is 1…max characters of text without control or
-// direction-override characters (newlines and tabs allowed when multiline).
-func checkLine(field, v string, max int, multiline bool) (string, error) {
-	if !utf8.ValidString(v) {
-		return "", apperr.BadField(field, "%s is not valid UTF-8", field)
-	}
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return "", apperr.BadField(field, "%s is required", field)
-	}
-	if utf8.RuneCountInString(v) > max {
-		return "", apperr.BadField(field, "%s is longer than %d characters", field, max)
-	}
-	for _, r := range v {
-		if multiline && (r == '\n' || r == '\r' || r == '\t') {
-			continue
-		}
-		if unicode.IsControl(r) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) {
-			return "", apperr.BadField(field, "%s contains control or direction-override characters", field)
-		}
-	}
-	return v, nil
 }

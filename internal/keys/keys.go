@@ -34,6 +34,7 @@ import (
 	"govchat/internal/authz"
 	"govchat/internal/busevent"
 	"govchat/internal/store"
+	"govchat/internal/textcheck"
 	"govchat/protocol"
 )
 
@@ -283,11 +284,11 @@ func (s *Service) EscrowOpen(ctx context.Context, actor store.User, blobID strin
 	if !authz.Can(actor.Role, authz.OpenEscrow) {
 		return protocol.EscrowOpen{}, apperr.New(protocol.CodeForbidden, "only the security officer opens escrowed files")
 	}
-	caseNo, err := checkLine("case_number", req.CaseNumber, maxCaseNumber, false)
+	caseNo, err := textcheck.Field("case_number", req.CaseNumber, maxCaseNumber, true, false)
 	if err != nil {
 		return protocol.EscrowOpen{}, err
 	}
-	reason, err := checkLine("reason", req.Reason, maxReason, true)
+	reason, err := textcheck.Field("reason", req.Reason, maxReason, true, true)
 	if err != nil {
 		return protocol.EscrowOpen{}, err
 	}

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"govchat/internal/apperr"
 	"govchat/internal/e2e"
@@ -205,30 +203,6 @@ func checkPostFileKeys(blobID string, req protocol.PostFileKeysRequest) ([]store
 		out[i] = store.FileKey{BlobID: blobID, Context: req.Context, UserID: k.UserID, KeyID: k.KeyID, Wrapped: k.Wrapped}
 	}
 	return out, channelID, nil
-}
-
-// checkLine checks a one-line text an officer types: trimmed, 1..max characters, no
-// control or direction-override characters (line breaks allowed when multiline).
-func checkLine(field, v string, max int, multiline bool) (string, error) {
-	if !utf8.ValidString(v) {
-		return "", apperr.BadField(field, "%s is not valid UTF-8", field)
-	}
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return "", apperr.BadField(field, "%s is required", field)
-	}
-	if utf8.RuneCountInString(v) > max {
-		return "", apperr.BadField(field, "%s is longer than %d characters", field, max)
-	}
-	for _, r := range v {
-		if multiline && (r == '\n' || r == '\r' || r == '\t') {
-			continue
-		}
-		if unicode.IsControl(r) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) {
-			return "", apperr.BadField(field, "%s contains control or direction-override characters", field)
-		}
-	}
-	return v, nil
 }
 
 // checkRef checks the shape of an attachment a sender names; field prefixes its fields

@@ -11,6 +11,7 @@ import (
 	"govchat/internal/apperr"
 	"govchat/internal/e2e"
 	"govchat/internal/strictjson"
+	"govchat/internal/textcheck"
 	"govchat/protocol"
 )
 
@@ -206,11 +207,11 @@ func TestCheckRef(t *testing.T) {
 }
 
 func TestCheckLine(t *testing.T) {
-	if v, err := checkLine("reason", "  依据通知\n核查  ", 500, true); err != nil || v != "依据通知\n核查" {
+	if v, err := textcheck.Field("reason", "  依据通知\n核查  ", 500, true, true); err != nil || v != "依据通知\n核查" {
 		t.Fatalf("%q %v", v, err)
 	}
 	for _, v := range []string{"", "   ", "a\nb", "a\u202eb", strings.Repeat("号", 65), "\xff"} {
-		if _, err := checkLine("case_number", v, 64, false); fieldOfErr(err) != "case_number" {
+		if _, err := textcheck.Field("case_number", v, 64, true, false); fieldOfErr(err) != "case_number" {
 			t.Errorf("%q: %v", v, err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"govchat/internal/audit"
 	"govchat/internal/auth"
 	"govchat/internal/store"
+	"govchat/internal/textcheck"
 	"govchat/protocol"
 )
 
@@ -26,7 +27,7 @@ func (s *Service) Revise(ctx context.Context, p auth.Principal, id int64, req pr
 	if err != nil {
 		return protocol.Notice{}, err
 	}
-	note, err := checkText("change_note", req.ChangeNote, protocol.MaxNoticeChangeNote, true, true)
+	note, err := textcheck.Field("change_note", req.ChangeNote, protocol.MaxNoticeChangeNote, true, true)
 	if err != nil {
 		return protocol.Notice{}, err
 	}
@@ -74,7 +75,7 @@ func (s *Service) Withdraw(ctx context.Context, p auth.Principal, id int64, req 
 	if err != nil {
 		return protocol.Notice{}, err
 	}
-	reason, err := checkText("reason", req.Reason, protocol.MaxNoticeReason, true, true)
+	reason, err := textcheck.Field("reason", req.Reason, protocol.MaxNoticeReason, true, true)
 	if err != nil {
 		return protocol.Notice{}, err
 	}

@@ -8,6 +8,7 @@ import (
 	"govchat/internal/apperr"
 	"govchat/internal/auth"
 	"govchat/internal/store"
+	"govchat/internal/textcheck"
 	"govchat/protocol"
 )
 
@@ -62,7 +63,7 @@ func (s *Service) Confirm(ctx context.Context, p auth.Principal, id int64, req p
 	if err != nil {
 		return protocol.NoticeReceipt{}, err
 	}
-	reply, err := checkText("reply", req.Reply, protocol.MaxNoticeReply, false, true)
+	reply, err := textcheck.Field("reply", req.Reply, protocol.MaxNoticeReply, false, true)
 	if err != nil {
 		return protocol.NoticeReceipt{}, err
 	}

@@ -162,13 +162,6 @@ func (t *TallyViewer) CanSee(authorID int64, depts []int64) bool {
 // CheckAudience checks an audience's shape: not empty, no list too long.
 func CheckAudience(a protocol.Audience) error { return checkAudience(a) }
 
-// CheckText trims v and checks it: valid UTF-8, 1..max characters (0..max when not
-// required), no control characters (line breaks and tabs allowed when multiline) and no
-// direction overrides. field names the request field in a refusal.
-func CheckText(field, v string, max int, required, multiline bool) (string, error) {
-	return checkText(field, v, max, required, multiline)
-}
-
 // CheckDeadline: absent is none; otherwise it must be after now (bad_request on
 // "deadline"), kept to the millisecond as the store keeps it.
 func CheckDeadline(d *time.Time, now time.Time) (time.Time, error) { return checkDeadline(d, now) }

@@ -1,50 +1,20 @@
 package notice
 
 import (
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"govchat/internal/apperr"
+	"govchat/internal/textcheck"
 	"govchat/protocol"
 )
 
-// checkText trims v and checks it is valid UTF-8, 1..max characters (0..max when not
-// required), and free of control characters — except line breaks and tabs when
-// multiline — and of direction overrides that could disguise it.
-func checkText(field, v string, max int, required, multiline bool) (string, error) {
-	if !utf8.ValidString(v) {
-		return "", apperr.BadField(field, "%s is not valid UTF-8", field)
-	}
-	v = strings.TrimSpace(v)
-	if v == "" {
-		if required {
-			return "", apperr.BadField(field, "%s is required", field)
-		}
-		return "", nil
-	}
-	if utf8.RuneCountInString(v) > max {
-		return "", apperr.BadField(field, "%s is longer than %d characters", field, max)
-	}
-	for _, r := range v {
-		if multiline && (r == '\n' || r == '\t' || r == '\r') {
-			continue
-		}
-		if unicode.IsControl(r) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) {
-			return "", apperr.BadField(field, "%s contains control or direction-override characters", field)
-		}
-	}
-	return v, nil
-}
-
 // checkTitleBody checks a title (one line) and a body (line breaks and tabs allowed).
 func checkTitleBody(title, body string) (string, string, error) {
-	t, err := checkText("title", title, protocol.MaxNoticeTitle, true, false)
+	t, err := textcheck.Field("title", title, protocol.MaxNoticeTitle, true, false)
 	if err != nil {
 		return "", "", err
 	}
-	b, err := checkText("body", body, protocol.MaxNoticeBody, true, true)
+	b, err := textcheck.Field("body", body, protocol.MaxNoticeBody, true, true)
 	if err != nil {
 		return "", "", err
 	}
