@@ -5,8 +5,8 @@ import (
 	"unicode/utf8"
 
 	"govchat/internal/apperr"
-	"govchat/internal/textcheck"
 	"govchat/internal/store"
+	"govchat/internal/textcheck"
 )
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
