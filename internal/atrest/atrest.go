@@ -259,7 +259,7 @@ func (k *DataKey) Open(sealed, aad string) (string, error) {
 	if !ok {
 		return "", ErrFormat
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(body)
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(body)
 	if err != nil || len(raw) < NonceSize+k.aead.Overhead() {
 		return "", ErrFormat
 	}

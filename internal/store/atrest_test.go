@@ -131,13 +131,14 @@ func TestAtRestRoundTrip(t *testing.T) {
 				t.Fatalf("text as forward: err %v, want ErrOpen", err)
 			}
 			must(t, store.ExecRaw(ctx, s, `UPDATE messages SET forward = '' WHERE channel_id = ? AND seq = ?`, c.ID, m.Seq))
-			// Tampered: one character of the base64 changed.
-			last := sealed[len(sealed)-1]
+			// Tampered: one character of the base64 changed — in the middle, where every
+			// bit it carries is significant (the last one may carry padding bits only).
+			mid := len(sealed) / 2
 			swap := "A"
-			if last == 'A' {
+			if sealed[mid] == 'A' {
 				swap = "B"
 			}
-			must(t, store.ExecRaw(ctx, s, `UPDATE messages SET text = ? WHERE channel_id = ? AND seq = ?`, sealed[:len(sealed)-1]+swap, c.ID, m.Seq))
+			must(t, store.ExecRaw(ctx, s, `UPDATE messages SET text = ? WHERE channel_id = ? AND seq = ?`, sealed[:mid]+swap+sealed[mid+1:], c.ID, m.Seq))
 			if _, err := s.GetMessage(ctx, c.ID, m.Seq); err == nil {
 				t.Fatal("tampered ciphertext opened")
 			}
