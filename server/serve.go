@@ -182,7 +182,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	sweeper := retention.New(retention.Deps{
 		Store: a.store, Levels: secrecySvc, Shredder: shredder,
 		Publisher: busevent.NewPublisher(b, log), Audit: a.audit, Log: log, Now: a.now,
-	}, retention.Options{Batch: retention.BatchFor(a.store.Backend())})
+	}, retention.OptionsFor(a.store.Backend()))
 
 	dist, err := fs.Sub(clientweb.Dist, "dist/app")
 	if err != nil {

@@ -28,7 +28,7 @@ type Store interface {
 	ClaimRetentionLease(ctx context.Context, owner string, now time.Time, ttl time.Duration) (bool, time.Time, error)
 	RaiseRetentionHighWater(ctx context.Context, at time.Time) error
 	ReleaseRetentionLease(ctx context.Context, owner string) error
-	SweepExpiredMessages(ctx context.Context, level int, cutoff, at time.Time, after store.RetentionCursor, limit int) ([]store.MessageKey, store.RetentionCursor, error)
+	SweepExpiredMessages(ctx context.Context, level int, cutoff, at time.Time, after store.RetentionCursor, limit int, budget time.Duration) ([]store.MessageKey, store.RetentionCursor, error)
 	PurgeExpiredNotices(ctx context.Context, level int, cutoff, at time.Time, after store.RetentionCursor, limit int) ([]int64, store.RetentionCursor, error)
 }
 
@@ -69,9 +69,15 @@ type Deps struct {
 
 // Options tune a Sweeper; the zero value means the defaults.
 type Options struct {
-	// Batch is how many rows one transaction deletes (1…store.RetentionMaxBatch;
+	// Batch is how many rows one transaction deletes at most (1…store.RetentionMaxBatch;
 	// default the maximum).
 	Batch int
+	// BatchTime, when positive, bounds the work of one message batch in time rather
+	// than rows: the store stops taking messages once the transaction has run this
+	// long, and the sweeper sizes the next batch's read by how many fitted. A send
+	// waiting for a lock the batch holds waits at most about this long (plus the
+	// commit). Zero: batches of Batch rows.
+	BatchTime time.Duration
 	// LeaseTTL is how long the lease outlives the last batch: a node that dies while
 	// sweeping holds up the next sweep this long. Default 2 minutes.
 	LeaseTTL time.Duration
@@ -85,15 +91,29 @@ type Options struct {
 	Rest float64
 }
 
-// BatchFor is the batch size for a store backend. SQLite has one write lock for the
-// whole database, held by a batch from start to commit, so its batches are small
-// enough (about 10 ms here) that a send waiting behind one stays within twice its usual
-// latency; PostgreSQL locks only the rows deleted and takes the largest batch.
-func BatchFor(backend string) int {
+// OptionsFor are the options for a store backend. SQLite has one write lock for the
+// whole database, held by a batch from start to commit, and a send that arrives
+// meanwhile waits for the rest of the batch (the store hands the lock over in Go the
+// moment the batch ends): so a batch stops taking messages after 2 ms of work. Its
+// read and its commit — writing every page the deletions touched, the postings' pages
+// scattered through the index — come on top, about as much again (BENCHMARKS.md,
+// "Retention sweep"). PostgreSQL locks only the rows a batch deletes, which no send
+// touches, and takes the largest batch.
+func OptionsFor(backend string) Options {
 	if backend == "sqlite" {
-		return 50
+		return Options{Batch: store.RetentionMaxBatch, BatchTime: 2 * time.Millisecond}
 	}
-	return store.RetentionMaxBatch
+	return Options{Batch: store.RetentionMaxBatch}
+}
+
+// nextLimit sizes the next batch's read from the last: twice as many when all of
+// limit fitted in the time, else half as many again as did fit, so few rows are read
+// only to be left for the next batch; within 1…most.
+func nextLimit(limit, took, most int) int {
+	if took >= limit {
+		return min(2*limit, most)
+	}
+	return max(1, min(took+took/2+1, most))
 }
 
 // Every is how often the server sweeps; it also sweeps once at start.
@@ -116,6 +136,7 @@ type Sweeper struct {
 	owner     string
 	mu        sync.Mutex // one sweep at a time in this process
 	refusedAt time.Time  // the high-water mark of the last clock refusal audited
+	renewedAt time.Time  // when this sweep last claimed or renewed its lease
 }
 
 // New returns a Sweeper. Its lease owner name is random, so two processes never take
@@ -194,6 +215,7 @@ func (s *Sweeper) Sweep(ctx context.Context) (Result, error) {
 	if !got {
 		return Result{Skipped: true}, nil
 	}
+	s.renewedAt = now
 	defer func() {
 		if err := s.store.ReleaseRetentionLease(context.WithoutCancel(ctx), s.owner); err != nil {
 			s.log.Warn("retention lease not released; it lapses by itself", "err", err)
@@ -235,12 +257,16 @@ func (s *Sweeper) sweepLevel(ctx context.Context, l protocol.SecrecyLevel, now t
 	}
 	cutoff := now.Add(-time.Duration(l.RetentionDays) * 24 * time.Hour)
 	var cur store.RetentionCursor
+	limit := s.opt.Batch
+	if s.opt.BatchTime > 0 {
+		limit = min(limit, 16) // grown below to what fits in BatchTime
+	}
 	for {
 		if err := s.between(ctx); err != nil {
 			return err
 		}
 		began := time.Now()
-		keys, next, err := s.store.SweepExpiredMessages(ctx, l.Level, cutoff, now, cur, s.opt.Batch)
+		keys, next, err := s.store.SweepExpiredMessages(ctx, l.Level, cutoff, now, cur, limit, s.opt.BatchTime)
 		s.rest(ctx, began)
 		if err != nil {
 			return fmt.Errorf("retention: level %d messages: %w", l.Level, err)
@@ -249,9 +275,10 @@ func (s *Sweeper) sweepLevel(ctx context.Context, l protocol.SecrecyLevel, now t
 		s.counted(res, len(keys))
 		res.Messages += len(keys)
 		s.announce(ctx, keys, l.Level, perChannel)
-		if len(keys) < s.opt.Batch {
-			break
+		if len(keys) == 0 || (s.opt.BatchTime <= 0 && len(keys) < limit) {
+			break // done (a batch cut short by BatchTime says nothing: only an empty one does)
 		}
+		limit = nextLimit(limit, len(keys), s.opt.Batch)
 	}
 	cur = store.RetentionCursor{}
 	for {
@@ -283,19 +310,26 @@ func (s *Sweeper) sweepLevel(ctx context.Context, l protocol.SecrecyLevel, now t
 }
 
 // between runs between two batches: it stops a sweep whose context ended (a shutdown
-// drains the sweeper this way) and renews the lease, stopping when another node took
-// it meanwhile (this one stalled past its lease).
+// drains the sweeper this way) and renews the lease once a quarter of it has passed,
+// stopping when another node took it meanwhile (this one stalled past its lease).
+// Not after every batch: a renewal is a write transaction of its own, and batches
+// bounded in time are many and short.
 func (s *Sweeper) between(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	got, _, err := s.store.ClaimRetentionLease(ctx, s.owner, s.now(), s.opt.LeaseTTL)
+	now := s.now()
+	if d := now.Sub(s.renewedAt); d >= 0 && d < s.opt.LeaseTTL/4 {
+		return nil
+	}
+	got, _, err := s.store.ClaimRetentionLease(ctx, s.owner, now, s.opt.LeaseTTL)
 	if err != nil {
 		return fmt.Errorf("retention: renew the lease: %w", err)
 	}
 	if !got {
 		return errors.New("retention: lost the lease to another node")
 	}
+	s.renewedAt = now
 	return nil
 }
 

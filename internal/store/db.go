@@ -29,12 +29,17 @@ type DB struct {
 	ar      *keyring // encryption at rest, shared with every transaction (atrest.go)
 	// txKeys are the data keys this transaction created: not cached until committed.
 	txKeys map[int64]bool
+	// wl queues this process's writers on SQLite (writelock.go); nil on PostgreSQL.
+	wl *writeLock
+	// stmts are the pool's prepared statements (stmts.go), shared with every
+	// transaction.
+	stmts *stmtCache
 }
 
 var _ Store = (*DB)(nil)
 
-func newDB(db *sql.DB, d *dialect, onClose func()) *DB {
-	return &DB{db: db, q: db, d: d, now: time.Now, onClose: onClose, ar: newKeyring()}
+func newDB(db *sql.DB, d *dialect, onClose func(), wl *writeLock) *DB {
+	return &DB{db: db, q: db, d: d, now: time.Now, onClose: onClose, ar: newKeyring(), wl: wl, stmts: newStmtCache()}
 }
 
 // Backend names the dialect: "sqlite" or "postgres".
@@ -54,7 +59,7 @@ func (s *DB) Close() error {
 	if s.tx != nil {
 		return errors.New("store: Close called on a transaction-bound store")
 	}
-	err := s.db.Close()
+	err := errors.Join(s.stmts.close(), s.db.Close())
 	if s.onClose != nil {
 		s.onClose()
 	}
@@ -70,7 +75,8 @@ func (s *DB) Close() error {
 // return such errors rather than carry on.
 //
 // On SQLite the transaction holds the database's write lock from its first
-// statement, so fn must not use the outer (non-transactional) Store meanwhile: it
+// statement, and this process's write lock (writelock.go) from before it begins to
+// after it ends, so fn must not use the outer (non-transactional) Store meanwhile: it
 // would wait for a lock its own caller holds.
 func (s *DB) InTx(ctx context.Context, fn func(tx Store) error) error {
 	return s.inTx(ctx, func(tx *DB) error { return fn(tx) })
@@ -80,11 +86,19 @@ func (s *DB) inTx(ctx context.Context, fn func(tx *DB) error) (err error) {
 	if s.tx != nil {
 		return fn(s)
 	}
+	// Taken before BEGIN and given back after COMMIT or ROLLBACK (this defer runs
+	// after the rollback's below, a panic included), so the next writer starts the
+	// moment this one is done.
+	release, err := s.wl.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin transaction: %w", err)
 	}
-	bound := &DB{db: s.db, q: tx, tx: tx, d: s.d, now: s.now, ar: s.ar, txKeys: map[int64]bool{}}
+	bound := &DB{db: s.db, q: tx, tx: tx, d: s.d, now: s.now, ar: s.ar, txKeys: map[int64]bool{}, wl: s.wl, stmts: s.stmts}
 	committed := false
 	defer func() {
 		// Also covers a panic in fn: the transaction must not stay open holding locks.
@@ -117,7 +131,16 @@ func (s *DB) lock(ctx context.Context, key lockKey) error {
 	return nil
 }
 
+// exec runs a statement. Outside a transaction on SQLite it may write, so it queues
+// for the write lock like a transaction does (a read through exec is rare and cheap).
 func (s *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s.tx == nil && s.wl != nil {
+		release, err := s.wl.acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
 	return s.q.ExecContext(ctx, s.d.rebind(query), args...)
 }
 

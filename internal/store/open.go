@@ -41,8 +41,10 @@ func Open(ctx context.Context, databaseURL, sqlitePath string) (*DB, error) {
 
 // OpenSQLite opens (creating if needed) the SQLite database at path.
 //
-// WAL lets readers run beside the one writer; busy_timeout makes a writer wait for
-// the lock instead of failing with SQLITE_BUSY; _txlock=immediate starts every
+// WAL lets readers run beside the one writer; this process's writers queue for the
+// write lock in Go (writelock.go), so busy_timeout, which makes a writer wait for the
+// lock instead of failing with SQLITE_BUSY, is only met by other processes and by
+// autocommit writes through query/queryRow; _txlock=immediate starts every
 // transaction with the write lock, because a deferred transaction that reads and then
 // writes can fail at the upgrade with SQLITE_BUSY no busy_timeout can fix.
 // synchronous=FULL costs an fsync per commit but means a committed audit entry
@@ -66,7 +68,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: open sqlite %q: %w", path, err)
 	}
-	return newDB(db, sqliteDialect(), nil), nil
+	return newDB(db, sqliteDialect(), nil, newWriteLock(sqliteWriteWait)), nil
 }
 
 // OpenPostgres connects to PostgreSQL through a pgx pool, wrapped as *sql.DB so the
@@ -90,7 +92,7 @@ func OpenPostgres(ctx context.Context, databaseURL string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: connect to postgres at %s: %w", where, err)
 	}
-	return newDB(db, postgresDialect(), pool.Close), nil
+	return newDB(db, postgresDialect(), pool.Close, nil), nil
 }
 
 // postgresWhere describes the target as host:port/database for error messages.

@@ -41,9 +41,11 @@ type Retention interface {
 	// expired messages of level that no hold covers, after the cursor in (retain_from,
 	// channel, seq) order: each with its search postings, reactions and blob references
 	// (a blob nothing refers to any more expires at `at`, for the files sweeper to
-	// delete with its wrapped keys). It returns what it deleted, ascending, and the
-	// cursor to continue from; fewer than limit means the level is done.
-	SweepExpiredMessages(ctx context.Context, level int, cutoff, at time.Time, after RetentionCursor, limit int) ([]MessageKey, RetentionCursor, error)
+	// delete with its wrapped keys). With budget > 0 it stops taking messages once the
+	// transaction has worked that long (at least one is always taken), so the lock it
+	// holds is short in time whatever a row costs. It returns what it deleted,
+	// ascending, and the cursor to continue from; none means the level is done.
+	SweepExpiredMessages(ctx context.Context, level int, cutoff, at time.Time, after RetentionCursor, limit int, budget time.Duration) ([]MessageKey, RetentionCursor, error)
 	// PurgeExpiredNotices clears, in one transaction, the texts of up to limit
 	// (≤ RetentionMaxBatch) expired notices of level that no hold covers, after the
 	// cursor: title, body and change note of the notice and every revision, the
@@ -65,9 +67,13 @@ type RetentionCursor struct {
 // backends.
 func (s *DB) ClaimRetentionLease(ctx context.Context, owner string, now time.Time, ttl time.Duration) (bool, time.Time, error) {
 	var hw int64
-	err := s.queryRow(ctx, `UPDATE retention_state SET lease_owner = ?, lease_until = ?
-		WHERE id = 1 AND (lease_until <= ? OR lease_owner = ?) RETURNING high_water`,
-		owner, toMillis(now.Add(ttl)), toMillis(now), owner).Scan(&hw)
+	// Renewed between every two batches: queued for the write lock on SQLite, so it
+	// never leaves a send sleeping in SQLite's busy handler.
+	err := s.writing(ctx, func() error {
+		return s.queryRow(ctx, `UPDATE retention_state SET lease_owner = ?, lease_until = ?
+			WHERE id = 1 AND (lease_until <= ? OR lease_owner = ?) RETURNING high_water`,
+			owner, toMillis(now.Add(ttl)), toMillis(now), owner).Scan(&hw)
+	})
 	if isNoRows(err) {
 		return false, time.Time{}, nil
 	}
@@ -126,7 +132,7 @@ func checkSweepLimit(limit int) error {
 }
 
 // SweepExpiredMessages implements Retention.
-func (s *DB) SweepExpiredMessages(ctx context.Context, level int, cutoff, at time.Time, after RetentionCursor, limit int) ([]MessageKey, RetentionCursor, error) {
+func (s *DB) SweepExpiredMessages(ctx context.Context, level int, cutoff, at time.Time, after RetentionCursor, limit int, budget time.Duration) ([]MessageKey, RetentionCursor, error) {
 	if err := checkSweepLimit(limit); err != nil {
 		return nil, after, err
 	}
@@ -134,6 +140,9 @@ func (s *DB) SweepExpiredMessages(ctx context.Context, level int, cutoff, at tim
 	var keys []MessageKey
 	next := after
 	err := s.inTx(ctx, func(tx *DB) error {
+		// Real time, not the store's clock: the budget bounds how long the
+		// transaction's locks are held.
+		began := time.Now()
 		rows, err := tx.query(ctx, `SELECT `+messageCols("m", false)+`, m.retain_from FROM messages m
 			WHERE m.secrecy = ? AND m.retain_from <= ? AND (m.retain_from, m.channel_id, m.seq) > (?, ?, ?)
 			AND `+heldWhere+`
@@ -144,6 +153,7 @@ func (s *DB) SweepExpiredMessages(ctx context.Context, level int, cutoff, at tim
 		}
 		var ms []Message
 		var ds []messageDest
+		var retains []int64
 		for rows.Next() {
 			var m Message
 			var d messageDest
@@ -156,8 +166,7 @@ func (s *DB) SweepExpiredMessages(ctx context.Context, level int, cutoff, at tim
 				rows.Close()
 				return tx.fail(err, "find expired messages of level %d", level)
 			}
-			ms, ds = append(ms, m), append(ds, d)
-			next = RetentionCursor{At: retain, ChannelID: m.ChannelID, Seq: m.Seq}
+			ms, ds, retains = append(ms, m), append(ds, d), append(retains, retain)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -177,10 +186,14 @@ func (s *DB) SweepExpiredMessages(ctx context.Context, level int, cutoff, at tim
 			return err
 		}
 		for i, m := range ms {
+			if i > 0 && budget > 0 && time.Since(began) >= budget {
+				break // the rest stay for the next batch (their row locks end with this one)
+			}
 			if err := tx.unindexStored(ctx, m, ds[i], dataKeys); err != nil {
 				return err
 			}
 			keys = append(keys, MessageKey{ChannelID: m.ChannelID, Seq: m.Seq})
+			next = RetentionCursor{At: retains[i], ChannelID: m.ChannelID, Seq: m.Seq}
 		}
 		return tx.deleteMessages(ctx, keys, expiredAt)
 	})

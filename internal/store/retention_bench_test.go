@@ -97,7 +97,7 @@ func benchSweep(b *testing.B, s *store.DB, n, holds int) {
 	}
 	clk.Set(retentionT0.Add(40 * 24 * time.Hour))
 	sw := retention.New(retention.Deps{Store: s, Levels: secrecy.Static{}, Audit: discardRecorder{}, Log: discardLog(), Now: clk.Now},
-		retention.Options{Batch: retention.BatchFor(s.Backend())})
+		retention.OptionsFor(s.Backend()))
 
 	// The sender: one message every sendEvery (200 a second, a busy office's peak, each
 	// committed on its own: no group commit), timed each. Unpaced, it would hold

@@ -430,8 +430,49 @@ func TestRetentionBatchesAreBounded(t *testing.T) {
 		if n := count(t, s, `SELECT count(*) FROM message_terms WHERE channel_id = ?`, c.ID); n != 0 {
 			t.Errorf("%d postings left", n)
 		}
-		if _, _, err := s.SweepExpiredMessages(t.Context(), 3, r.clock.Now(), r.clock.Now(), store.RetentionCursor{}, store.RetentionMaxBatch+1); err == nil {
+		if _, _, err := s.SweepExpiredMessages(t.Context(), 3, r.clock.Now(), r.clock.Now(), store.RetentionCursor{}, store.RetentionMaxBatch+1, 0); err == nil {
 			t.Error("a batch over the maximum was accepted")
+		}
+	})
+}
+
+// TestRetentionBatchTime: batches bounded in time (here a nanosecond, so each takes
+// exactly one message) still sweep every expired message, with its postings, in
+// order, and pass over a held one; the batch after the last is empty.
+func TestRetentionBatchTime(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		t.Parallel()
+		r := newRetentionRig(t, s, retention.Options{Batch: 100, BatchTime: time.Nanosecond})
+		alice := newUser(t, s, "alice", store.RoleStaff)
+		c := newChannel(t, s, "组", alice.ID)
+		held := newChannel(t, s, "保全", alice.ID)
+		const total = 30
+		var msgs []store.NewMessage
+		for i := range total {
+			msgs = append(msgs, store.NewMessage{ChannelID: c.ID, SenderID: alice.ID, Text: "预算 第" + itoa(int64(i)) + "条", Secrecy: 3,
+				CreatedAt: retentionT0.Add(time.Duration(i) * time.Second)})
+			if i == total/2 {
+				msgs = append(msgs, store.NewMessage{ChannelID: held.ID, SenderID: alice.ID, Text: "保全 预算", Secrecy: 3,
+					CreatedAt: retentionT0.Add(time.Duration(i) * time.Second)})
+			}
+		}
+		_, err := s.AppendMessages(t.Context(), msgs)
+		must(t, err)
+		h := store.LegalHold{Scope: store.HoldChannel, TargetID: held.ID, Reason: "r", CaseNo: "c", CreatedBy: alice.ID}
+		must(t, s.CreateHold(t.Context(), &h))
+		r.clock.Set(retentionT0.Add(40 * day))
+		res := r.sweep(t)
+		if res.Messages != total || res.LargestBatch != 1 || res.Batches != total {
+			t.Fatalf("result = %+v, want %d messages one per batch", res, total)
+		}
+		if n := count(t, s, `SELECT count(*) FROM messages WHERE channel_id = ?`, c.ID); n != 0 {
+			t.Errorf("%d messages left", n)
+		}
+		if n := count(t, s, `SELECT count(*) FROM message_tokens WHERE channel_id = ?`, c.ID); n != 0 {
+			t.Errorf("%d postings left", n)
+		}
+		if n := count(t, s, `SELECT count(*) FROM messages WHERE channel_id = ?`, held.ID); n != 1 {
+			t.Errorf("the held message: %d rows, want 1", n)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -17,8 +18,12 @@ import (
 const (
 	searchDefault  = 50
 	searchMaxLimit = 100
-	// termChunk bounds the rows of one multi-row term insert (3 parameters each).
-	termChunk = 1000
+	// termChunk bounds the rows of one multi-row posting insert (3 parameters each),
+	// a power of two (see insertTerms).
+	termChunk = 512
+	// unindexChunk bounds the terms of one posting delete (one parameter each), a
+	// power of two (see deleteTerms).
+	unindexChunk = 1024
 )
 
 // termRow is one posting: a search token (a keyed hash of a lookup key, see
@@ -44,12 +49,20 @@ func appendTerms(rows []termRow, m Message, k *atrest.DataKey) []termRow {
 	return rows
 }
 
-// insertTerms writes postings: in one statement of arrays where the dialect has them,
-// else with multi-row inserts of up to termChunk rows.
+// insertTerms writes postings, sorted by the table's key (token, channel, seq) so
+// the B-tree takes them leaf after leaf: in one statement of arrays where the dialect
+// has them, else with multi-row inserts of up to termChunk rows. A posting is never
+// there already (a message's tokens are distinct and its seq is new), so OR IGNORE
+// changes no result; it tells SQLite that no row can make the statement abort half
+// done, which spares it the statement journal (a copy of every page the insert
+// touches: a seventh of an append's time; BENCHMARKS.md).
 func (s *DB) insertTerms(ctx context.Context, rows []termRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	slices.SortFunc(rows, func(a, b termRow) int {
+		return cmp.Or(cmp.Compare(a.token, b.token), cmp.Compare(a.channelID, b.channelID), cmp.Compare(a.seq, b.seq))
+	})
 	if s.d.termsArraySQL != "" {
 		tokens := make([]int64, len(rows))
 		channels := make([]int64, len(rows))
@@ -62,18 +75,29 @@ func (s *DB) insertTerms(ctx context.Context, rows []termRow) error {
 		}
 		return nil
 	}
-	for chunk := range slices.Chunk(rows, termChunk) {
-		args := make([]any, 0, 3*len(chunk))
-		for _, r := range chunk {
+	// Chunks of 512, 256, … 1 rows: each size's statement is prepared once per
+	// connection (stmts.go), so no insert is parsed again.
+	for len(rows) > 0 {
+		n := termChunk
+		for n > len(rows) {
+			n /= 2
+		}
+		args := make([]any, 0, 3*n)
+		for _, r := range rows[:n] {
 			args = append(args, r.token, r.channelID, r.seq)
 		}
-		q := `INSERT INTO message_tokens (token, channel_id, seq) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(chunk)), ", ")
-		if _, err := s.exec(ctx, q, args...); err != nil {
+		if _, err := s.execPrepared(ctx, insertTermsSQL(n), args...); err != nil {
 			return s.fail(err, "index messages for search")
 		}
+		rows = rows[n:]
 	}
 	return nil
+}
+
+// insertTermsSQL inserts n postings (SQLite). OR IGNORE: see insertTerms.
+func insertTermsSQL(n int) string {
+	return `INSERT OR IGNORE INTO message_tokens (token, channel_id, seq) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ")
 }
 
 // deleteTerms removes the postings of message channelID/seq, whose indexed text was
@@ -83,13 +107,20 @@ func (s *DB) insertTerms(ctx context.Context, rows []termRow) error {
 // needs a migration that rebuilds the index.)
 func (s *DB) deleteTerms(ctx context.Context, channelID, seq int64, text string, k *atrest.DataKey) error {
 	rows := appendTerms(nil, Message{ChannelID: channelID, Seq: seq, Text: text}, k)
-	for chunk := range slices.Chunk(rows, termChunk) {
-		args := make([]any, 0, len(chunk)+2)
-		for _, r := range chunk {
-			args = append(args, r.token)
+	for chunk := range slices.Chunk(rows, unindexChunk) {
+		// The IN list padded to a power of two by repeating a token (which changes
+		// nothing), so a handful of statements, each prepared once per connection,
+		// serve every message: a retention sweep runs this once per message.
+		n := 1
+		for n < len(chunk) {
+			n *= 2
+		}
+		args := make([]any, 0, n+2)
+		for i := range n {
+			args = append(args, chunk[min(i, len(chunk)-1)].token)
 		}
 		args = append(args, channelID, seq)
-		_, err := s.exec(ctx, `DELETE FROM message_tokens WHERE token IN (`+placeholders(len(chunk))+`) AND channel_id = ? AND seq = ?`, args...)
+		_, err := s.execPrepared(ctx, `DELETE FROM message_tokens WHERE token IN (`+placeholders(n)+`) AND channel_id = ? AND seq = ?`, args...)
 		if err != nil {
 			return s.fail(err, "unindex message %d/%d", channelID, seq)
 		}
@@ -100,7 +131,7 @@ func (s *DB) deleteTerms(ctx context.Context, channelID, seq int64, text string,
 // deletePlainTerms removes the plaintext postings (message_terms) of a message
 // written before encryption at rest, whose text was text.
 func (s *DB) deletePlainTerms(ctx context.Context, channelID, seq int64, text string) error {
-	for chunk := range slices.Chunk(search.IndexTerms(text), termChunk) {
+	for chunk := range slices.Chunk(search.IndexTerms(text), unindexChunk) {
 		args := make([]any, 0, len(chunk)+2)
 		for _, t := range chunk {
 			args = append(args, t)
