@@ -67,8 +67,8 @@ type RetentionCursor struct {
 // backends.
 func (s *DB) ClaimRetentionLease(ctx context.Context, owner string, now time.Time, ttl time.Duration) (bool, time.Time, error) {
 	var hw int64
-	// Renewed between every two batches: queued for the write lock on SQLite, so it
-	// never leaves a send sleeping in SQLite's busy handler.
+	// Renewed between batches: queued for the write lock on SQLite, so it never
+	// leaves a send sleeping in SQLite's busy handler.
 	err := s.writing(ctx, func() error {
 		return s.queryRow(ctx, `UPDATE retention_state SET lease_owner = ?, lease_until = ?
 			WHERE id = 1 AND (lease_until <= ? OR lease_owner = ?) RETURNING high_water`,

@@ -14,8 +14,10 @@ import (
 // ms) and polls: a send queued behind a 5 ms retention batch typically slept 10–50 ms
 // and woke long after the lock was free (BENCHMARKS.md, "Retention sweep"). Holding
 // this lock around every write transaction instead queues writers on a channel, and
-// the next one is handed the lock the moment the previous one commits or rolls back;
-// SQLite's busy handler is then only met by other processes on the same file.
+// the next one is handed the lock the moment the previous one commits or rolls back.
+// Statements outside transactions queue too when they go through exec or writing;
+// SQLite's busy handler is left to other processes on the same file and to the
+// autocommit writes that run through query/queryRow without writing (rare, short).
 //
 // Readers outside a transaction never take it (WAL lets them run beside the writer).
 // PostgreSQL has no such lock (nil): its writers lock only the rows they touch.
