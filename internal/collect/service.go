@@ -113,19 +113,11 @@ type Service struct {
 // New returns a Service publishing its frames on b.
 func New(st Store, b busevent.Bus, log *slog.Logger, now func() time.Time, opt Options) *Service {
 	if opt.Location == nil {
-		opt.Location = shanghai()
+		opt.Location = notice.Beijing()
 	}
 	return &Service{store: st, pub: busevent.NewPublisher(b, log), log: log, now: now, opt: opt,
 		audiences: notice.NewAudiences(st, opt.ChannelAdminsMayPublish), reminders: notice.Reminders(opt.AutoReminders),
 		names: &notice.Names{}}
-}
-
-// shanghai is Asia/Shanghai, or its fixed offset where the system has no zone data.
-func shanghai() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
 }
 
 // notFound is what anyone who may not see a collection is told, whether or not it exists.

@@ -162,6 +162,10 @@ func (t *TallyViewer) CanSee(authorID int64, depts []int64) bool {
 // CheckAudience checks an audience's shape: not empty, no list too long.
 func CheckAudience(a protocol.Audience) error { return checkAudience(a) }
 
+// Beijing is the time zone notices and collections show times in (Asia/Shanghai, or its
+// fixed offset where the system has no zone data).
+func Beijing() *time.Location { return shanghai() }
+
 // CheckDeadline: absent is none; otherwise it must be after now (bad_request on
 // "deadline"), kept to the millisecond as the store keeps it.
 func CheckDeadline(d *time.Time, now time.Time) (time.Time, error) { return checkDeadline(d, now) }
