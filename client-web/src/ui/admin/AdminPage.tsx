@@ -9,6 +9,7 @@ import type { OrgTree } from '../../admin/types';
 import { toUiError, type UiError } from '../../errors';
 import { t, type MessageKey } from '../../i18n';
 import { ErrorText } from '../common';
+import { TabBar } from '../TabBar';
 import { ImportTab } from './ImportTab';
 import { OrgTreeTab } from './OrgTreeTab';
 import { ADMIN_TABS, type AdminTab } from '../../router';
@@ -37,7 +38,7 @@ export function AdminPage(props: { request: Request; tab: AdminTab; onTab: (tab:
       <h1 id="adm-title" class="page-title">
         {t('admin.title')}
       </h1>
-      <TabBar tab={props.tab} onTab={props.onTab} />
+      <TabBar tabs={TABS} tab={props.tab} onTab={props.onTab} prefix="adm" label={t('admin.tabs')} title={(x) => t(TAB_KEYS[x])} />
       <div class="adm-panel" role="tabpanel" id={`adm-panel-${props.tab}`} aria-labelledby={`adm-tab-${props.tab}`}>
         {props.tab === 'import' ? (
           <ImportTab importer={importer} onImported={org.reload} />
@@ -52,45 +53,6 @@ export function AdminPage(props: { request: Request; tab: AdminTab; onTab: (tab:
         )}
       </div>
     </section>
-  );
-}
-
-/** Tabs as the ARIA pattern has them: one tab stop, arrows move between tabs. */
-function TabBar({ tab, onTab }: { tab: AdminTab; onTab: (tab: AdminTab) => void }) {
-  const refs = useRef<Partial<Record<AdminTab, HTMLButtonElement | null>>>({});
-  const onKeyDown = (e: KeyboardEvent) => {
-    const i = TABS.indexOf(tab);
-    let next: AdminTab | undefined;
-    if (e.key === 'ArrowRight') next = TABS[(i + 1) % TABS.length];
-    else if (e.key === 'ArrowLeft') next = TABS[(i + TABS.length - 1) % TABS.length];
-    else if (e.key === 'Home') next = TABS[0];
-    else if (e.key === 'End') next = TABS[TABS.length - 1];
-    if (!next) return;
-    e.preventDefault();
-    onTab(next);
-    refs.current[next]?.focus();
-  };
-  return (
-    <div class="adm-tabs" role="tablist" aria-label={t('admin.tabs')} onKeyDown={onKeyDown}>
-      {TABS.map((x) => (
-        <button
-          key={x}
-          type="button"
-          role="tab"
-          id={`adm-tab-${x}`}
-          class="adm-tab"
-          aria-selected={x === tab}
-          aria-controls={`adm-panel-${x}`}
-          tabIndex={x === tab ? 0 : -1}
-          ref={(el) => {
-            refs.current[x] = el;
-          }}
-          onClick={() => onTab(x)}
-        >
-          {t(TAB_KEYS[x])}
-        </button>
-      ))}
-    </div>
   );
 }
 

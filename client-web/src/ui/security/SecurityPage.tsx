@@ -2,12 +2,12 @@
 // 案件调取), 密级设置 (the ladder and channel ceilings) and 法律保全 (holds). The auditor
 // reaches 法律保全 alone (/security/holds), to countersign releases.
 
-import { useRef } from 'preact/hooks';
 import type { Request } from '../../api';
 import { t, type MessageKey } from '../../i18n';
 import type { SecurityTab } from '../../router';
 import type { SecrecyStore } from '../../secrecy/store';
 import { useLocale } from '../hooks';
+import { TabBar } from '../TabBar';
 import { EscrowSections } from './EscrowPage';
 import { HoldsTab } from './HoldsTab';
 import { LevelsTab } from './LevelsTab';
@@ -47,7 +47,7 @@ export function SecurityPage(p: Props) {
       <h1 id="sec-title" class="page-title">
         {title}
       </h1>
-      {tabs.length > 1 ? <TabBar tabs={tabs} tab={p.tab} onTab={p.onTab} /> : null}
+      {tabs.length > 1 ? <TabBar tabs={tabs} tab={p.tab} onTab={p.onTab} prefix="sec" label={t('secrecy.tabs')} title={(x) => t(TAB_KEYS[x])} /> : null}
       <div class="sec-panel" role={tabs.length > 1 ? 'tabpanel' : undefined} id={`sec-panel-${p.tab}`} aria-labelledby={tabs.length > 1 ? `sec-tab-${p.tab}` : undefined}>
         {p.tab === 'escrow' ? (
           <EscrowSections request={p.request} />
@@ -61,41 +61,3 @@ export function SecurityPage(p: Props) {
   );
 }
 
-/** Tabs as the ARIA pattern has them: one tab stop, arrows move between tabs. */
-function TabBar({ tabs, tab, onTab }: { tabs: SecurityTab[]; tab: SecurityTab; onTab: (tab: SecurityTab) => void }) {
-  const refs = useRef<Partial<Record<SecurityTab, HTMLButtonElement | null>>>({});
-  const onKeyDown = (e: KeyboardEvent) => {
-    const i = tabs.indexOf(tab);
-    let next: SecurityTab | undefined;
-    if (e.key === 'ArrowRight') next = tabs[(i + 1) % tabs.length];
-    else if (e.key === 'ArrowLeft') next = tabs[(i + tabs.length - 1) % tabs.length];
-    else if (e.key === 'Home') next = tabs[0];
-    else if (e.key === 'End') next = tabs[tabs.length - 1];
-    if (!next) return;
-    e.preventDefault();
-    onTab(next);
-    refs.current[next]?.focus();
-  };
-  return (
-    <div class="sec-tabs" role="tablist" aria-label={t('secrecy.tabs')} onKeyDown={onKeyDown}>
-      {tabs.map((x) => (
-        <button
-          key={x}
-          type="button"
-          role="tab"
-          id={`sec-tab-${x}`}
-          class="sec-tab"
-          aria-selected={x === tab}
-          aria-controls={`sec-panel-${x}`}
-          tabIndex={x === tab ? 0 : -1}
-          ref={(el) => {
-            refs.current[x] = el;
-          }}
-          onClick={() => onTab(x)}
-        >
-          {t(TAB_KEYS[x])}
-        </button>
-      ))}
-    </div>
-  );
-}
