@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"govchat/internal/reqinfo"
@@ -106,8 +107,22 @@ func New(s Appender, now func() time.Time, log *slog.Logger) *Recorder {
 
 // In returns a recorder that writes inside tx, so an action and its audit entry commit
 // or roll back together.
+// A nil recorder stays nil (a service built without one records nothing).
 func (r *Recorder) In(tx Appender) *Recorder {
+	if r == nil {
+		return nil
+	}
 	return &Recorder{store: tx, now: r.now, log: r.log}
+}
+
+// Step records that actor did action to one target (its type and id) — the shape of
+// every step of a notice, a collection or a to-do. A nil recorder records nothing.
+func (r *Recorder) Step(ctx context.Context, actor store.User, action, targetType string, id int64, detail map[string]any) error {
+	if r == nil {
+		return nil
+	}
+	return r.Record(ctx, Event{ActorID: actor.ID, ActorName: actor.Username, Action: action, TargetType: targetType,
+		TargetID: strconv.FormatInt(id, 10), Detail: detail})
 }
 
 // Record appends e. An error means the trail did not get the entry; callers that change

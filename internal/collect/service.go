@@ -30,7 +30,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 	"time"
 
@@ -145,22 +144,12 @@ func storeErr(err error, format string, args ...any) error {
 
 // inTx runs fn in one transaction with a recorder writing into it.
 func (s *Service) inTx(ctx context.Context, fn func(tx Tx, rec *audit.Recorder) error) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
-		var rec *audit.Recorder
-		if s.opt.Audit != nil {
-			rec = s.opt.Audit.In(tx)
-		}
-		return fn(tx, rec)
-	})
+	return s.store.InTx(ctx, func(tx Tx) error { return fn(tx, s.opt.Audit.In(tx)) })
 }
 
 // record appends a collection event to the audit trail; nil rec records nothing.
 func record(ctx context.Context, rec *audit.Recorder, actor store.User, action string, id int64, detail map[string]any) error {
-	if rec == nil {
-		return nil
-	}
-	return rec.Record(ctx, audit.Event{ActorID: actor.ID, ActorName: actor.Username, Action: action, TargetType: "collection",
-		TargetID: strconv.FormatInt(id, 10), Detail: detail})
+	return rec.Step(ctx, actor, action, "collection", id, detail)
 }
 
 // system is the actor of what the scheduler does.

@@ -29,7 +29,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"govchat/internal/alert"
@@ -213,22 +212,12 @@ func (s *Service) send(ctx context.Context, users []int64, ev protocol.NoticeEve
 // inTx runs fn in one transaction with a recorder writing into it, so a change and its
 // audit entry commit together. Without an audit recorder the recorder is nil.
 func (s *Service) inTx(ctx context.Context, fn func(tx Tx, rec *audit.Recorder) error) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
-		var rec *audit.Recorder
-		if s.opt.Audit != nil {
-			rec = s.opt.Audit.In(tx)
-		}
-		return fn(tx, rec)
-	})
+	return s.store.InTx(ctx, func(tx Tx) error { return fn(tx, s.opt.Audit.In(tx)) })
 }
 
 // record appends a notice event to the trail; nil rec records nothing.
 func record(ctx context.Context, rec *audit.Recorder, actor store.User, action string, noticeID int64, detail map[string]any) error {
-	if rec == nil {
-		return nil
-	}
-	return rec.Record(ctx, audit.Event{ActorID: actor.ID, ActorName: actor.Username, Action: action, TargetType: "notice",
-		TargetID: strconv.FormatInt(noticeID, 10), Detail: detail})
+	return rec.Step(ctx, actor, action, "notice", noticeID, detail)
 }
 
 // system is the actor of what the scheduler does.

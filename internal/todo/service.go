@@ -26,7 +26,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"govchat/internal/alert"
@@ -138,22 +137,12 @@ func notFound() error { return apperr.New(protocol.CodeNotFound, "no such to-do"
 // inTx runs fn in one transaction with a recorder writing into it, so a step and its
 // audit entry commit together. Without an audit recorder the recorder is nil.
 func (s *Service) inTx(ctx context.Context, fn func(tx Tx, rec *audit.Recorder) error) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
-		var rec *audit.Recorder
-		if s.opt.Audit != nil {
-			rec = s.opt.Audit.In(tx)
-		}
-		return fn(tx, rec)
-	})
+	return s.store.InTx(ctx, func(tx Tx) error { return fn(tx, s.opt.Audit.In(tx)) })
 }
 
 // record appends a to-do step to the trail; nil rec records nothing.
 func record(ctx context.Context, rec *audit.Recorder, actor store.User, action string, todoID int64, detail map[string]any) error {
-	if rec == nil {
-		return nil
-	}
-	return rec.Record(ctx, audit.Event{ActorID: actor.ID, ActorName: actor.Username, Action: action, TargetType: "todo",
-		TargetID: strconv.FormatInt(todoID, 10), Detail: detail})
+	return rec.Step(ctx, actor, action, "todo", todoID, detail)
 }
 
 // system is the actor of the reminders.
