@@ -35,11 +35,7 @@ func (a *API) listHolds(w http.ResponseWriter, r *http.Request) (int, any, error
 }
 
 func (a *API) releaseHold(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	req, err := bodyOf[protocol.HoldReleaseRequest](w, r)
+	id, req, err := idAndBody[protocol.HoldReleaseRequest](w, r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -48,11 +44,7 @@ func (a *API) releaseHold(w http.ResponseWriter, r *http.Request) (int, any, err
 }
 
 func (a *API) countersignHold(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	req, err := bodyOf[protocol.HoldReleaseRequest](w, r)
+	id, req, err := idAndBody[protocol.HoldReleaseRequest](w, r)
 	if err != nil {
 		return 0, nil, err
 	}
