@@ -33,13 +33,24 @@ const (
 	// channel's ceiling and usual level. The security officer's alone (保密员): the
 	// administrator who runs the system must not decide what may leave it.
 	ManageSecrecy Permission = "secrecy.manage"
+	// ManageRecovery: set the organisation's account-recovery key and approve a person's
+	// key recovery after checking who they are. The security officer's alone: the
+	// administrator restores a login, never a key.
+	ManageRecovery Permission = "recovery.manage"
+	// ManageDLP: the data-loss-prevention rules (数据防泄漏) and their action per level.
+	// The security officer's alone.
+	ManageDLP Permission = "dlp.manage"
+	// HandleAlerts: acknowledge the console's alerts with a note. The security officer's;
+	// the auditor reads them (audit.read) but changes nothing.
+	HandleAlerts Permission = "alerts.manage"
 )
 
 var matrix = map[store.Role]map[Permission]bool{
 	store.RoleStaff:  {ReadDirectory: true},
 	store.RoleLeader: {ReadDirectory: true},
 	store.RoleSecurity: {ReadDirectory: true, ReadAudit: true, ManageEscrow: true, OpenEscrow: true,
-		ManageHolds: true, CountersignHolds: true, ManageSecrecy: true},
+		ManageHolds: true, CountersignHolds: true, ManageSecrecy: true,
+		ManageRecovery: true, ManageDLP: true, HandleAlerts: true},
 	store.RoleAuditor: {ReadDirectory: true, ReadAudit: true, CountersignHolds: true},
 	store.RoleAdmin:   {ReadDirectory: true, ManageUsers: true, ManageOrg: true, ManageConfig: true},
 }

@@ -46,6 +46,17 @@ func TestThreeRoleSeparation(t *testing.T) {
 		{store.RoleAuditor, ManageSecrecy, false},
 		{store.RoleLeader, ManageSecrecy, false},
 		{store.RoleStaff, ManageSecrecy, false},
+		{store.RoleSecurity, ManageRecovery, true},
+		{store.RoleAdmin, ManageRecovery, false}, // the administrator restores a login, never a key
+		{store.RoleAuditor, ManageRecovery, false},
+		{store.RoleLeader, ManageRecovery, false},
+		{store.RoleSecurity, ManageDLP, true},
+		{store.RoleAdmin, ManageDLP, false},
+		{store.RoleAuditor, ManageDLP, false},
+		{store.RoleSecurity, HandleAlerts, true},
+		{store.RoleAuditor, HandleAlerts, false}, // reads alerts, changes nothing
+		{store.RoleAdmin, HandleAlerts, false},
+		{store.RoleStaff, HandleAlerts, false},
 		{store.Role("root"), ReadDirectory, false},
 	}
 	for _, tc := range cases {
