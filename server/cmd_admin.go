@@ -156,7 +156,7 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		if err != nil {
 			return err
 		}
-		_, oneTime, err := a.accounts.ResetPassword(ctx, actor, u.ID)
+		_, oneTime, err := a.accounts.ResetPassword(ctx, actor, u.ID, nil)
 		if err != nil {
 			return err
 		}

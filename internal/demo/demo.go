@@ -77,9 +77,9 @@ func Logins() []Login {
 	}
 }
 
-// Hasher hashes passwords.
+// Hasher derives and stores a password's credential (internal/passwd).
 type Hasher interface {
-	Hash(password string) (string, error)
+	NewCredential(ctx context.Context, password string) (string, error)
 }
 
 // Tx is the part of the store a first start writes, in one transaction.
@@ -115,9 +115,10 @@ func FirstStart(ctx context.Context, s Store, h Hasher, now time.Time, withDemo 
 	}
 	var hash string
 	if withDemo {
-		// One hash for the whole demo: every account shares the printed password, and
-		// twenty argon2id runs would slow the first start for nothing.
-		if hash, err = h.Hash(Password); err != nil {
+		// One credential (one salt, one PBKDF2, one argon2id) for the whole demo: every
+		// account shares the printed password, and twenty derivations would slow the
+		// first start for nothing.
+		if hash, err = h.NewCredential(ctx, Password); err != nil {
 			return false, fmt.Errorf("demo: hash password: %w", err)
 		}
 	}

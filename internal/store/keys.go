@@ -20,13 +20,13 @@ type UserKey struct {
 	WrappedPrivate string // base64url: nonce(12) ‖ AES-GCM ciphertext
 	KDFSalt        string
 	KDFIterations  int
+	CreatedAt      time.Time // when this public key was first stored
+	UpdatedAt      time.Time // when it was last stored, re-wrapped or new
+
 	// RecoveryWrap: the private key wrapped to the account-recovery key RecoveryKeyID
 	// (E2E.md §4.5); "" when none. PutUserKey keeps the stored one for the same public
 	// key when k has none.
-	RecoveryWrap   string
-	RecoveryKeyID  string
-	CreatedAt      time.Time // when this public key was first stored
-	UpdatedAt      time.Time // when it was last stored, re-wrapped or new
+	RecoveryWrap, RecoveryKeyID string
 }
 
 // EscrowKey is the organisation's escrow public key; the newest one set is current.
