@@ -16,6 +16,7 @@ import (
 	"govchat/internal/account"
 	"govchat/internal/audit"
 	"govchat/internal/auth"
+	"govchat/internal/authclient"
 	"govchat/internal/bus"
 	"govchat/internal/chat"
 	"govchat/internal/demo"
@@ -229,7 +230,7 @@ func (h *harness) login(username, password string) string {
 // authentication hash (or, for a legacy account, the password and its upgrade).
 func (h *harness) loginBody(username, password string) protocol.LoginRequest {
 	h.t.Helper()
-	req, err := passwdtest.LoginRequest(username, password, h.prelogin(username))
+	req, err := authclient.LoginRequest(username, password, "", h.prelogin(username))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -253,7 +254,7 @@ func (h *harness) authHashWith(username, password string) string {
 	h.t.Helper()
 	pre := h.prelogin(username)
 	salt, _ := e2e.Decode(pre.Salt)
-	a, err := passwdtest.AuthHash(password, salt, pre.Iterations)
+	a, err := authclient.AuthHash(password, salt, pre.Iterations)
 	if err != nil {
 		h.t.Fatal(err)
 	}
