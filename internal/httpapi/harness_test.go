@@ -30,6 +30,7 @@ import (
 	"govchat/internal/passwd/passwdtest"
 	"govchat/internal/presence"
 	"govchat/internal/ratelimit"
+	"govchat/internal/recovery"
 	"govchat/internal/secrecy"
 	"govchat/internal/store"
 	"govchat/protocol"
@@ -125,6 +126,8 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 			t.Errorf("hub.Close: %v", err)
 		}
 	})
+	recSvc := recovery.New(store.Narrow(s, func(tx store.Store) recovery.Tx { return tx }), b, nil, rec, log, c.now)
+	keysSvc.OnRecovered(recSvc.Completed)
 	d := httpapi.Deps{
 		Store: s, Bus: b, Auth: authSvc,
 		Accounts: account.New(store.Narrow(s, func(tx store.Store) account.Tx { return tx }), h, authSvc, rec, c.now),
@@ -137,6 +140,9 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 		WS:         wsHub,
 		Keys:       keysSvc,
 		Secrecy:    secSvc,
+
+		PreloginLimit: ratelimit.New(10_000, 10_000, 1000, c.now),
+		Recovery:      recSvc,
 	}
 	if deps != nil {
 		deps(&d)
