@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bytes"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"govchat/internal/authclient"
 	"govchat/internal/demo"
 	"govchat/internal/e2e"
+	"govchat/internal/wstest"
 	"govchat/protocol"
 )
 
@@ -150,8 +152,20 @@ func TestKeyRecovery(t *testing.T) {
 			}
 			// The office PC still holds the key under its device key; she signs in there again.
 			officePC := w.login("gaoyan", otp)
+			pc, _, err := w.dialWS(officePC, "", false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pc.Close()
+			pc.Hello()
 
 			kr, ePriv := w.askRecovery(newBrowser, "device")
+			// The office PC is asked (批准在新设备上恢复密钥?) with where the request came from.
+			var ev protocol.KeyRecoveryEvent
+			recoveryFrame(t, pc, kr.ID, "pending", &ev)
+			if ev.Method != "device" || ev.EphemeralPublic != kr.EphemeralPublic || ev.KeyID != gy.keyID || ev.IP == "" {
+				t.Fatalf("frame %+v", ev)
+			}
 			if kr.State != "pending" || kr.KeyID != gy.keyID || !kr.ExpiresAt.Equal(kr.CreatedAt.Add(15*time.Minute)) {
 				t.Fatalf("request %+v", kr)
 			}
@@ -175,6 +189,7 @@ func TestKeyRecovery(t *testing.T) {
 				protocol.ApproveKeyRecoveryRequest{Sealed: sealed, RecoveryKeyID: recID}), http.StatusNotFound, protocol.CodeNotFound)
 
 			w.expect(w.do("POST", path+"/answer", officePC, protocol.AnswerKeyRecoveryRequest{Sealed: sealed}), http.StatusOK, "")
+			recoveryFrame(t, pc, kr.ID, "answered", &ev)
 			// Answered once: a replay is refused.
 			r = w.do("POST", path+"/answer", officePC, protocol.AnswerKeyRecoveryRequest{Sealed: sealed})
 			w.expect(r, http.StatusConflict, protocol.CodeConflict)
@@ -356,6 +371,18 @@ func TestKeyRecovery(t *testing.T) {
 			w.scanDatabase(secrets)
 		})
 	})
+}
+
+// recoveryFrame waits on c for a key_recovery frame of request id in state.
+func recoveryFrame(t *testing.T, c *wstest.Conn, id int64, state string, v *protocol.KeyRecoveryEvent) {
+	t.Helper()
+	f := c.Until("key_recovery "+state, func(f protocol.Frame) bool {
+		var d protocol.KeyRecoveryEvent
+		return f.Type == protocol.TypeKeyRecovery && json.Unmarshal(f.Data, &d) == nil && d.ID == id && d.State == state
+	})
+	if err := json.Unmarshal(f.Data, v); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func mustDecode(t *testing.T, s string) []byte {
