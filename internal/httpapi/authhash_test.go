@@ -307,6 +307,38 @@ func TestOneTimePasswordsAndResets(t *testing.T) {
 	})
 }
 
+func TestPasswordChangeRewrapsTheKey(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		h := newHarness(t, s)
+		tok := h.login("wuqiang", demo.Password)
+		_, pub := genKeyPair(t)
+		r := h.do("PUT", "/api/v1/me/key", tok, keyRequest(pub))
+		h.expect(r, http.StatusOK, "")
+		var before protocol.MyKey
+		r.decode(t, &before)
+		body := h.changeBody("wuqiang", demo.Password, "Wuqiang-Xin-2026")
+		body.WrappedPrivate, body.KeyID = e2e.Encode(make([]byte, 60)), "0123456789abcdef"
+		// Another key's id: refused, nothing changed.
+		h.expect(h.do("POST", "/api/v1/me/password", tok, body), http.StatusConflict, protocol.CodeConflict)
+		h.login("wuqiang", demo.Password)
+		body.KeyID = before.KeyID
+		r = h.do("POST", "/api/v1/me/password", tok, body)
+		h.expect(r, http.StatusOK, "")
+		var lr protocol.LoginResponse
+		r.decode(t, &lr)
+		r = h.do("GET", "/api/v1/me/key", lr.Token, nil)
+		var after protocol.MyKey
+		r.decode(t, &after)
+		if after.Wrapped != body.WrappedPrivate || after.Salt != body.New.Salt || after.KeyID != before.KeyID || !after.CreatedAt.Equal(before.CreatedAt) {
+			t.Fatalf("after the change %+v", after)
+		}
+		if n := len(h.audits("key.rewrapped")); n != 1 {
+			t.Fatalf("%d key.rewrapped", n)
+		}
+		h.login("wuqiang", "Wuqiang-Xin-2026")
+	})
+}
+
 func (h *harness) me(tok string) protocol.Me {
 	h.t.Helper()
 	r := h.do("GET", "/api/v1/me", tok, nil)
