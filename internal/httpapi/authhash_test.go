@@ -216,6 +216,27 @@ func TestLegacyAccountsUpgradeAtNextLogin(t *testing.T) {
 	})
 }
 
+// A session from before the upgrade changes the password with current_password once.
+func TestLegacySessionChangesPassword(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		h := newHarness(t, s)
+		tok := h.login("wuqiang", demo.Password) // a session…
+		legacy, _ := passwd.NewHasher(passwd.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLen: 16, KeyLen: 32}).Hash(demo.Password)
+		if err := s.SetPassword(t.Context(), h.userID("wuqiang"), legacy, false, time.Now()); err != nil { // …of a legacy account
+			t.Fatal(err)
+		}
+		next, _ := passwdtest.Credential("Wuqiang-Xin-2026")
+		r := h.do("POST", "/api/v1/me/password", tok, protocol.ChangePasswordRequest{CurrentPassword: "wrong-Password-1", New: next})
+		h.expect(r, http.StatusUnauthorized, protocol.CodeInvalidCredentials)
+		r = h.do("POST", "/api/v1/me/password", tok, protocol.ChangePasswordRequest{CurrentPassword: demo.Password, New: next})
+		h.expect(r, http.StatusOK, "")
+		if h.prelogin("wuqiang").Legacy {
+			t.Fatal("still legacy")
+		}
+		h.login("wuqiang", "Wuqiang-Xin-2026")
+	})
+}
+
 func TestOneTimePasswordsAndResets(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
 		h := newHarness(t, s)
