@@ -2,18 +2,25 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"govchat/internal/authclient"
+	"govchat/internal/bus"
 	"govchat/internal/demo"
 	"govchat/internal/e2e"
+	"govchat/internal/httpapi"
+	"govchat/internal/push"
+	"govchat/internal/recovery"
+	"govchat/internal/store"
 	"govchat/internal/wstest"
 	"govchat/protocol"
 )
@@ -455,4 +462,51 @@ func (w *world) scanDatabase(secrets []string) {
 		w.t.Fatalf("scanned only %d values", values)
 	}
 	_ = sql.ErrNoRows
+}
+
+// fakePusher records the pushes queued.
+type fakePusher struct {
+	mu   sync.Mutex
+	sent []push.Message
+	to   [][]int64
+}
+
+func (f *fakePusher) Enqueue(_ context.Context, userIDs []int64, msg push.Message) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sent, f.to = append(f.sent, msg), append(f.to, userIDs)
+	return len(userIDs), nil
+}
+
+// A completed recovery is pushed to the person, so one nobody asked for is noticed.
+func TestKeyRecoveryCompletionIsPushed(t *testing.T) {
+	pusher := &fakePusher{}
+	forEachWorld(t, func(t *testing.T, w *world) {
+		pusher.mu.Lock()
+		pusher.sent, pusher.to = nil, nil
+		pusher.mu.Unlock()
+		admin := w.login("zhoutao", demo.Password)
+		p := &recoveryPerson{name: "heping", id: w.userID("heping")}
+		p.priv, p.pub = genKeyPair(t)
+		p.keyID, _ = e2e.KeyID(mustDecode(t, p.pub))
+		w.expect(w.putRealKey(w.login("heping", demo.Password), p, demo.Password, nil), http.StatusOK, "")
+		otp := w.resetPassword(admin, "heping")
+		asking, other := w.login("heping", otp), w.login("heping", otp)
+		kr, _ := w.askRecovery(asking, "device")
+		sealed, _ := e2e.SealTransfer(mustDecode(t, kr.EphemeralPublic), p.priv, kr.ID, p.id, kr.KeyID)
+		w.expect(w.do("POST", "/api/v1/me/key-recoveries/"+strconv.FormatInt(kr.ID, 10)+"/answer", other, protocol.AnswerKeyRecoveryRequest{Sealed: sealed}), http.StatusOK, "")
+		w.expect(w.putRealKey(asking, p, otp, nil), http.StatusOK, "")
+		pusher.mu.Lock()
+		defer pusher.mu.Unlock()
+		if len(pusher.sent) != 1 || pusher.sent[0].Payload.Kind != protocol.PushKeyRecovered || len(pusher.to[0]) != 1 || pusher.to[0][0] != p.id ||
+			!strings.Contains(pusher.sent[0].Payload.Body, "其他设备") {
+			t.Fatalf("pushes %+v to %v", pusher.sent, pusher.to)
+		}
+	}, func(d *httpapi.Deps) {
+		st := d.Store.(store.Store)
+		b := bus.NewMemory() // frames are not what this test reads
+		t.Cleanup(func() { b.Close() })
+		d.Recovery = recovery.New(store.Narrow(st, func(tx store.Store) recovery.Tx { return tx }), b, pusher, d.Audit, d.Log, d.Now)
+		d.Keys.OnRecovered(d.Recovery.Completed)
+	})
 }
