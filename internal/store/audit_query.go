@@ -163,11 +163,15 @@ func (s *DB) ListAuditAfter(ctx context.Context, after int64, actions []string, 
 // or from ip: what one alert rule counts. Each reads one index range
 // (audit_events_actor_id, audit_events_failed_ip).
 func (s *DB) ListAuditWindow(ctx context.Context, action string, actorID int64, ip string, afterID, upToID int64, since time.Time, limit int) ([]AuditEvent, error) {
-	who, arg := `actor_id = ?`, any(actorID)
-	if ip != "" {
-		who, arg = `ip = ?`, ip
+	where, args := `actor_id = ? AND action = ?`, []any{actorID, action}
+	switch {
+	case ip != "" && action == "auth.login_failed":
+		// Spelled out, so that SQLite may use the partial index audit_events_failed_ip.
+		where, args = `ip = ? AND action = 'auth.login_failed'`, []any{ip}
+	case ip != "":
+		where, args = `ip = ? AND action = ?`, []any{ip, action}
 	}
 	return s.listAudit(ctx, "list audit window", `SELECT `+auditColumns+` FROM audit_events
-		WHERE `+who+` AND action = ? AND id > ? AND id <= ? AND occurred_at >= ? ORDER BY id LIMIT ?`,
-		arg, action, afterID, upToID, toMillis(since), limit)
+		WHERE `+where+` AND id > ? AND id <= ? AND occurred_at >= ? ORDER BY id LIMIT ?`,
+		append(args, afterID, upToID, toMillis(since), limit)...)
 }
