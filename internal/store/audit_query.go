@@ -175,3 +175,27 @@ func (s *DB) ListAuditWindow(ctx context.Context, action string, actorID int64, 
 		WHERE `+where+` AND id > ? AND id <= ? AND occurred_at >= ? ORDER BY id LIMIT ?`,
 		append(args, afterID, upToID, toMillis(since), limit)...)
 }
+
+// AuditConsole is what the security officer's and auditor's console reads and keeps
+// beside the trail (PROTOCOL.md §4.24): filtered pages, histories, the people and
+// files they name, and alerts.
+type AuditConsole interface {
+	CountAudit(ctx context.Context, f AuditFilter, maxID int64) (int64, error)
+	LatestAuditID(ctx context.Context) (int64, error)
+	ListAuditAbout(ctx context.Context, targetType, targetID string, limit int) ([]AuditEvent, bool, error)
+	ListAuditNear(ctx context.Context, action, targetType, targetID string, actorID int64, from, to int64, limit int) ([]AuditEvent, error)
+	ListAuditAfter(ctx context.Context, after int64, actions []string, limit int) ([]AuditEvent, error)
+	ListAuditWindow(ctx context.Context, action string, actorID int64, ip string, afterID, upToID int64, since time.Time, limit int) ([]AuditEvent, error)
+	AuditPeople(ctx context.Context, ids []int64) (map[int64]AuditPersonRow, error)
+	ListKeyHolders(ctx context.Context, blobID string, limit int) ([]KeyHolder, bool, error)
+	ListNoticeFacts(ctx context.Context, ids []int64) ([]NoticeFacts, error)
+
+	InsertAlert(ctx context.Context, a *SecurityAlert) error
+	LastAlertedEventID(ctx context.Context, kind string, actorID int64, ip string) (int64, error)
+	ListAlerts(ctx context.Context, state AlertState, beforeID int64, limit int) ([]SecurityAlert, error)
+	GetAlert(ctx context.Context, id int64) (SecurityAlert, error)
+	AckAlert(ctx context.Context, id, by int64, at time.Time, note string) (SecurityAlert, error)
+	ClaimAlertLease(ctx context.Context, owner string, now time.Time, ttl time.Duration) (bool, int64, error)
+	SetAlertCursor(ctx context.Context, owner string, cursor int64) error
+	ReleaseAlertLease(ctx context.Context, owner string) error
+}
