@@ -95,4 +95,3 @@ func toDepartment(d store.Department, t org.Tree[store.Department]) protocol.Dep
 func toPartyOrg(p store.PartyOrg, t org.Tree[store.PartyOrg]) protocol.PartyOrg {
 	return protocol.PartyOrg{ID: p.ID, ParentID: p.ParentID, Name: p.Name, Kind: string(p.Kind), Path: t.Path(p.ID), SortOrder: p.SortOrder}
 }
-
