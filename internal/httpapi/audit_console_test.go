@@ -392,3 +392,46 @@ func TestAuditConsoleFileTrace(t *testing.T) {
 		}
 	})
 }
+
+// Who saw notice N: every recipient with when it was delivered, read and confirmed.
+func TestAuditConsoleNoticeReaders(t *testing.T) {
+	forEachWorld(t, func(t *testing.T, w *world) {
+		lead := w.login("lihua", demo.Password)
+		staff, peer := w.login("zhangjing", demo.Password), w.login("wuqiang", demo.Password)
+		zj, wq := w.userID("zhangjing"), w.userID("wuqiang")
+		r := w.do("POST", "/api/v1/notices", lead, protocol.PublishNoticeRequest{Title: "关于报送预算的通知", Body: "请于周五前报送。",
+			Audience: protocol.Audience{Users: []int64{zj, wq}}})
+		w.expect(r, http.StatusCreated, "")
+		var n protocol.Notice
+		r.decode(t, &n)
+		w.clock.advance(60e9)
+		w.expect(w.do("POST", fmt.Sprintf("/api/v1/notices/%d/seen", n.ID), staff, protocol.NoticeReadRequest{Revision: 1}), http.StatusOK, "")
+		w.clock.advance(60e9)
+		w.expect(w.do("POST", fmt.Sprintf("/api/v1/notices/%d/confirm", n.ID), peer, protocol.NoticeReadRequest{Revision: 1}), http.StatusOK, "")
+
+		r = w.do("GET", fmt.Sprintf("/api/v1/audit/notices/%d/readers", n.ID), w.login("sunli", demo.Password), nil)
+		w.expect(r, http.StatusOK, "")
+		if bytes.Contains(r.body, []byte("报送")) {
+			t.Error("the readers carry the notice's title or body")
+		}
+		var got protocol.NoticeReaders
+		r.decode(t, &got)
+		if got.NoticeID != n.ID || got.Author.Name != "李华" || len(got.Readers) != 2 {
+			t.Fatalf("readers %+v", got)
+		}
+		by := map[int64]protocol.NoticeReader{}
+		for _, rd := range got.Readers {
+			by[rd.User.ID] = rd
+		}
+		if rd := by[zj]; rd.DeliveredAt == nil || rd.ReadAt == nil || rd.ConfirmedAt != nil {
+			t.Errorf("zhangjing %+v", rd)
+		}
+		if rd := by[wq]; rd.DeliveredAt == nil || rd.ConfirmedAt == nil || !rd.ConfirmedAt.After(*rd.DeliveredAt) {
+			t.Errorf("wuqiang %+v", rd)
+		}
+		reads := auditOf(t, w.store, "audit.read")
+		if len(reads) != 1 || reads[0].TargetType != "notice" || reads[0].TargetID != fmt.Sprint(n.ID) {
+			t.Errorf("reads %+v", reads)
+		}
+	})
+}
