@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"encoding/json"
 	"strconv"
 )
@@ -14,7 +13,7 @@ import (
 //   - Level, the secrecy level of the item it is about: the detail's "secrecy", or
 //     for dlp.hit its "level" — a whole number 0–3;
 //   - ActorRole and ActorDept, the actor's role and primary department at the time,
-//     read from the account inside the append's transaction.
+//     read from the account by the append's own INSERT (auditActorFacts).
 //
 // SubjectID and Level come from hashed fields and can be re-derived from the entry
 // (DeriveAuditFacts); the actor's role and department are a snapshot of the account,
@@ -63,25 +62,11 @@ func wholeNumber(raw json.RawMessage) (int64, bool) {
 	return n, err == nil
 }
 
-// deriveAudit fills e's console facts: DeriveAuditFacts and, for a person, their role
-// and primary department now (at the time of the entry).
-func (s *DB) deriveAudit(ctx context.Context, e *AuditEvent) error {
-	DeriveAuditFacts(e)
-	e.ActorRole, e.ActorDept = "", 0
-	if e.ActorID <= 0 {
-		return nil
-	}
-	err := s.queryRow(ctx, `SELECT u.role, COALESCE((SELECT d.department_id FROM user_departments d
-			WHERE d.user_id = u.id ORDER BY d.is_primary DESC, d.department_id LIMIT 1), 0)
-		FROM users u WHERE u.id = ?`, e.ActorID).Scan(&e.ActorRole, &e.ActorDept)
-	if isNoRows(err) {
-		return nil // an account that is gone: the entry still goes in
-	}
-	if err != nil {
-		return s.fail(err, "append audit %s: read the actor", e.Action)
-	}
-	return nil
-}
+// auditActorFacts are the two values of actor_role and actor_dept in AppendAudit's
+// INSERT, each taking the actor's id: their role and primary department now (at the
+// time of the entry); '' and 0 for the system, the console and accounts that are gone.
+const auditActorFacts = `COALESCE((SELECT u.role FROM users u WHERE u.id = ?), ''),
+	COALESCE((SELECT d.department_id FROM user_departments d WHERE d.user_id = ? ORDER BY d.is_primary DESC, d.department_id LIMIT 1), 0)`
 
 func levelArg(l *int) any {
 	if l == nil {
