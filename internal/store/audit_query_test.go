@@ -169,7 +169,6 @@ func TestAuditFilters(t *testing.T) {
 	})
 }
 
-
 // TestSecurityAlertsStore: alerts are listed by state, acknowledged once, and the
 // job's lease and cursor are one node's at a time.
 func TestSecurityAlertsStore(t *testing.T) {
