@@ -64,7 +64,7 @@ func wholeNumber(raw json.RawMessage) (int64, bool) {
 
 // auditActorFacts are the two values of actor_role and actor_dept in AppendAudit's
 // INSERT, each taking the actor's id: their role and primary department now (at the
-// time of the entry); ” and 0 for the system, the console and accounts that are gone.
+// time of the entry); an empty role and 0 for the system, the console and accounts that are gone.
 const auditActorFacts = `COALESCE((SELECT u.role FROM users u WHERE u.id = ?), ''),
 	COALESCE((SELECT d.department_id FROM user_departments d WHERE d.user_id = ? ORDER BY d.is_primary DESC, d.department_id LIMIT 1), 0)`
 
