@@ -14,6 +14,7 @@ import (
 	"govchat/internal/demo"
 	"govchat/internal/store"
 	"govchat/internal/store/storetest"
+	"govchat/internal/wstest"
 	"govchat/protocol"
 )
 
@@ -434,4 +435,65 @@ func TestAuditConsoleNoticeReaders(t *testing.T) {
 			t.Errorf("reads %+v", reads)
 		}
 	})
+}
+
+// The rest of a message's and a group's life is in the trail, ids and levels only:
+// levelled sends (not plain ones), edits, recalls, creating and leaving a group.
+func TestChatEventsInTheTrail(t *testing.T) {
+	h := newHarness(t, storetest.NewSQLite(t))
+	officer := h.login("zhaomin", demo.Password)
+	staff, peer := h.login("zhangjing", demo.Password), h.login("wuqiang", demo.Password)
+	section := h.myChannels(staff)["预算编制组"]
+	h.expect(h.do("PUT", fmt.Sprintf("/api/v1/secrecy/channels/%d", section.ID), officer,
+		protocol.PutChannelSecrecyRequest{MaxSecrecy: 3}), http.StatusOK, "")
+	ws, _, err := h.dialWS(staff, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ws.Hello()
+	seqOf := func(d protocol.SendData) int64 {
+		t.Helper()
+		f := sendFile(t, ws, d)
+		var ack protocol.AckData
+		if f.Type != protocol.TypeAck || json.Unmarshal(f.Data, &ack) != nil {
+			t.Fatalf("send: %s %s", f.Type, f.Data)
+		}
+		return ack.Seq
+	}
+	plain := seqOf(protocol.SendData{ChannelID: section.ID, ClientID: "p1", Text: "普通消息"})
+	secret := seqOf(protocol.SendData{ChannelID: section.ID, ClientID: "s1", Text: "敏感内容", Secrecy: 2})
+	for _, f := range []struct {
+		typ  string
+		data any
+	}{{protocol.TypeEdit, protocol.EditData{ChannelID: section.ID, Seq: plain, Text: "改过的"}},
+		{protocol.TypeRecall, protocol.RecallData{ChannelID: section.ID, Seq: secret}}} {
+		ref := ws.Send(f.typ, f.data)
+		if a := ws.Until("the answer to "+ref, wstest.WithRef(ref)); a.Type != protocol.TypeAck {
+			t.Fatalf("%s: %s", f.typ, a.Data)
+		}
+	}
+	r := h.do("POST", "/api/v1/channels", staff, protocol.CreateGroupRequest{Name: "临时组", Members: []int64{h.userID("wuqiang")}})
+	h.expect(r, http.StatusCreated, "")
+	var group protocol.Channel
+	r.decode(t, &group)
+	h.expect(h.do("DELETE", fmt.Sprintf("/api/v1/channels/%d/members/%d", group.ID, h.userID("wuqiang")), peer, nil), http.StatusNoContent, "")
+
+	var got []string
+	for _, e := range auditOf(t, h.store, "chat.") {
+		if bytes.Contains([]byte(e.Detail), []byte("消息")) || bytes.Contains([]byte(e.Detail), []byte("内容")) {
+			t.Errorf("%s carries text: %s", e.Action, e.Detail)
+		}
+		lv := -1
+		if e.Level != nil {
+			lv = *e.Level
+		}
+		got = append(got, fmt.Sprintf("%s:%s:%d", e.Action, e.ActorName, lv))
+	}
+	slices.Reverse(got)
+	want := []string{"chat.send:zhangjing:2", "chat.edit:zhangjing:0", "chat.recall:zhangjing:2",
+		"chat.channel_create:zhangjing:-1", "chat.member_leave:wuqiang:-1"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("chat entries %v, want %v", got, want)
+	}
 }
