@@ -18,4 +18,8 @@ const (
 	AlertRaised = "alert.raised"
 	// AlertAcked: the security officer acknowledged an alert with a note.
 	AlertAcked = "alert.acked"
+	// NoticeExport and CollectionExport: someone downloaded a notice's tally (CSV) or a
+	// collection's answers (xlsx); the detail holds the file's size, never its cells.
+	NoticeExport     = "notice.export"
+	CollectionExport = "collection.export"
 )

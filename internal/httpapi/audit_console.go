@@ -228,3 +228,9 @@ func safeFileName(s string) string {
 		return '_'
 	}, s)
 }
+
+// recordExport puts an export that is about to leave in the trail (issue 14: every
+// export is an event); the answer is refused when the trail did not take it.
+func (a *API) recordExport(r *http.Request, action, targetType string, id int64, size int) error {
+	return a.audit.Step(r.Context(), principalFrom(r.Context()).User, action, targetType, id, map[string]any{"bytes": size})
+}

@@ -42,13 +42,18 @@ func auditWhere(f AuditFilter) ([]string, []any) {
 		for i, id := range f.DeptIDs {
 			a[i] = id
 		}
-		add(`actor_dept IN (`+auditMarks(len(a))+`)`, a...)
+		// actor_dept > 0 spelled out, so that SQLite may use the partial index.
+		add(`actor_dept IN (`+auditMarks(len(a))+`) AND actor_dept > 0`, a...)
 	}
 	if f.MinLevel != nil {
 		add(`level >= ?`, *f.MinLevel)
 	}
 	if f.Outcome != "" {
-		add(`outcome = ?`, f.Outcome)
+		if f.Outcome != "ok" {
+			add(`outcome = ? AND outcome <> 'ok'`, f.Outcome) // the partial index's own term
+		} else {
+			add(`outcome = ?`, f.Outcome)
+		}
 	}
 	if !f.Since.IsZero() {
 		add(`occurred_at >= ?`, toMillis(f.Since))
@@ -82,7 +87,9 @@ func auditListQuery(f AuditFilter, limit int) (string, []any) {
 		return `SELECT ` + auditColumns + ` FROM audit_events` + cond("") + ` ORDER BY id DESC LIMIT ?`, append(args, limit)
 	}
 	side := func(col string) string {
-		return `SELECT * FROM (SELECT ` + auditColumns + ` FROM audit_events` + cond(col+` = ?`) + ` ORDER BY id DESC LIMIT ?) AS ` + col + `_side`
+		// col > 0 spelled out: SQLite uses a partial index (audit_events_subject) only when
+		// the query repeats its condition.
+		return `SELECT * FROM (SELECT ` + auditColumns + ` FROM audit_events` + cond(col+` = ? AND `+col+` > 0`) + ` ORDER BY id DESC LIMIT ?) AS ` + col + `_side`
 	}
 	q := `SELECT ` + auditColumns + ` FROM (` + side("actor_id") + ` UNION ` + side("subject_id") + `) AS person ORDER BY id DESC LIMIT ?`
 	var all []any
