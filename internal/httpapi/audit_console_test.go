@@ -371,7 +371,7 @@ func TestAuditConsoleFileTrace(t *testing.T) {
 			t.Errorf("events %v, want %v", steps, want)
 		}
 		for _, ev := range ft.Events {
-			if ev.Action == "file.download" && (ev.ActorRole == "" || ev.Actor.Department == nil) {
+			if ev.Action == "file.download" && (ev.ActorRole == "" || ev.Actor.Department == nil || ev.Level == nil || *ev.Level != 0) {
 				t.Errorf("download without role or department: %+v", ev)
 			}
 		}
