@@ -221,3 +221,23 @@ func TestSecurityAlertsStore(t *testing.T) {
 		}
 	})
 }
+
+// FuzzDeriveAuditFacts: whatever a detail holds, deriving never panics, a level is on
+// the ladder and a subject is a positive id.
+func FuzzDeriveAuditFacts(f *testing.F) {
+	for _, seed := range []string{``, `{}`, `{"secrecy":2}`, `{"secrecy":"2"}`, `{"secrecy":2.5}`, `{"user_id":7}`,
+		`{"user_id":-1,"assignee_id":3}`, `[1,2]`, `{"secrecy":99999999999999999999}`, `{"level":3}`} {
+		f.Add("file.download", "blob", "9", seed)
+		f.Add("dlp.hit", "user", "12", seed)
+	}
+	f.Fuzz(func(t *testing.T, action, targetType, targetID, detail string) {
+		e := store.AuditEvent{Action: action, TargetType: targetType, TargetID: targetID, Detail: detail}
+		store.DeriveAuditFacts(&e)
+		if e.Level != nil && (*e.Level < 0 || *e.Level > 3) {
+			t.Fatalf("level %d", *e.Level)
+		}
+		if e.SubjectID < 0 {
+			t.Fatalf("subject %d", e.SubjectID)
+		}
+	})
+}
