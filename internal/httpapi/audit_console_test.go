@@ -2,16 +2,24 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
+	"govchat/internal/audit"
+	"govchat/internal/busevent"
 	"govchat/internal/demo"
+	"govchat/internal/httpapi"
+	"govchat/internal/quiet"
+	"govchat/internal/secalert"
 	"govchat/internal/store"
 	"govchat/internal/store/storetest"
 	"govchat/internal/wstest"
@@ -495,5 +503,44 @@ func TestChatEventsInTheTrail(t *testing.T) {
 		"chat.channel_create:zhangjing:-1", "chat.member_leave:wuqiang:-1"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("chat entries %v, want %v", got, want)
+	}
+}
+
+// Ten failed logins from one address: the alert job raises login_failures, the
+// auditor's open socket gets the audit_alert frame, and the alert is listed.
+func TestAuditAlertLive(t *testing.T) {
+	var b busevent.Bus
+	h := newHarnessWith(t, storetest.NewSQLite(t), func(d *httpapi.Deps) { b = d.Bus.(busevent.Bus) })
+	auditor := h.login("sunli", demo.Password)
+	ws, _, err := h.dialWS(auditor, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ws.Hello()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	job := secalert.New(secalert.Deps{
+		Store:       store.Narrow(h.store, func(tx store.Store) secalert.Tx { return tx }),
+		WorkingTime: func(context.Context) (secalert.WorkingTime, error) { return quiet.NewPolicy(nil), nil },
+		Publisher:   busevent.NewPublisher(b, log), Audit: audit.New(h.store, h.clock.now, log), Log: log, Now: h.clock.now,
+	}, secalert.Defaults())
+	for i := range 10 {
+		h.expect(h.do("POST", "/api/v1/auth/login", "", protocol.LoginRequest{Username: fmt.Sprintf("nobody%d", i), Password: "x"}),
+			http.StatusUnauthorized, "")
+	}
+	raised, err := job.Scan(t.Context())
+	if err != nil || len(raised) != 1 || raised[0].Kind != protocol.AlertLoginFailures || raised[0].Count != 10 {
+		t.Fatalf("raised %+v, %v", raised, err)
+	}
+	f := ws.Until("the audit_alert frame", func(f protocol.Frame) bool { return f.Type == protocol.TypeAuditAlert })
+	var a protocol.SecurityAlert
+	if err := json.Unmarshal(f.Data, &a); err != nil || a.ID != raised[0].ID || a.IP == "" || a.State != "open" {
+		t.Fatalf("frame %s", f.Data)
+	}
+	r := h.do("GET", "/api/v1/audit/alerts", auditor, nil)
+	var list protocol.SecurityAlerts
+	r.decode(t, &list)
+	if len(list.Alerts) != 1 || list.Alerts[0].Kind != protocol.AlertLoginFailures || len(list.Alerts[0].EventIDs) != 10 {
+		t.Fatalf("alerts %+v", list)
 	}
 }
