@@ -1,6 +1,7 @@
 package investigate
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -140,9 +141,9 @@ func (t *tracer) carriers(ctx context.Context) error {
 			return c
 		}
 		if a.ChannelID != b.ChannelID {
-			return compare(a.ChannelID, b.ChannelID)
+			return cmp.Compare(a.ChannelID, b.ChannelID)
 		}
-		return compare(a.Seq, b.Seq)
+		return cmp.Compare(a.Seq, b.Seq)
 	})
 	t.notices, err = t.s.store.ListNoticeFacts(ctx, t.noticeIDs)
 	return err
@@ -184,7 +185,7 @@ func (t *tracer) events(ctx context.Context) error {
 			}
 		}
 	}
-	slices.SortFunc(es, func(a, b store.AuditEvent) int { return compare(a.ID, b.ID) })
+	slices.SortFunc(es, func(a, b store.AuditEvent) int { return cmp.Compare(a.ID, b.ID) })
 	if len(es) > protocol.MaxTraceEvents {
 		es, t.truncated = es[:protocol.MaxTraceEvents], true
 	}
@@ -317,14 +318,4 @@ func directPeople(c store.Channel) []int64 {
 		return nil
 	}
 	return []int64{x, y}
-}
-
-func compare(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
