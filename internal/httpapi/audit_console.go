@@ -213,7 +213,10 @@ func (a *API) auditExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	// The answer has begun: a failure now can only cut the stream short (and is logged).
-	if err := x.WriteTo(r.Context(), w); err != nil {
+	// A long export outlives the server's write timeout: each write moves it on, as a
+	// download's do.
+	out := &idleWriter{w: w, rc: http.NewResponseController(w), idle: downloadIdle}
+	if err := x.WriteTo(r.Context(), out); err != nil {
 		a.log.Warn("audit export cut short", "request_id", reqinfo.From(r.Context()).ID, "err", err)
 	}
 }
