@@ -71,6 +71,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeMeta$$' -fuzztime 30s -fuzzminimizetime 100x ./internal/e2e
 	$(GO) test -run '^$$' -fuzz '^FuzzParseContentDigest$$' -fuzztime 30s ./internal/files
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRange$$' -fuzztime 30s ./internal/files
+	$(GO) test -run '^$$' -fuzz '^FuzzDeriveAuditFacts$$' -fuzztime 30s ./internal/store
 
 clean:
 	rm -rf bin client-web/dist/app

@@ -48,6 +48,12 @@ const (
 	// ChatForward: someone forwarded messages (转发); the detail names the source
 	// channel and seqs and the target channels, never the text.
 	ChatForward = "chat.forward"
+	// Issue 14: the rest of a message's and a group's life, ids and levels only.
+	ChatSend          = "chat.send"           // a message of level ≥ SendRecordLevel (敏感, 秘密) was sent
+	ChatEdit          = "chat.edit"           // the sender edited a message
+	ChatRecall        = "chat.recall"         // the sender recalled their own message
+	ChatMemberLeave   = "chat.member_leave"   // someone left a group
+	ChatChannelCreate = "chat.channel_create" // someone created a group
 
 	// Notices: the detail names titles, counts and ids, never a notice's body.
 	NoticePublish  = "notice.publish"

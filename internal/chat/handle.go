@@ -237,6 +237,14 @@ func (s *Service) send(ctx context.Context, userID int64, d protocol.SendData) (
 		// with the other channel's ack would mislead it.
 		return protocol.AckData{}, apperr.BadField("client_id", "client_id was already used for another message")
 	}
+	if !res.Duplicate && msg.Secrecy >= audit.SendRecordLevel {
+		// Levelled sends only (audit.SendRecordLevel says why); ids and level, never text.
+		detail := map[string]any{"seq": msg.Seq, "secrecy": msg.Secrecy, "file": msg.Attachment != nil}
+		if msg.Attachment != nil {
+			detail["blob_id"] = msg.Attachment.BlobID
+		}
+		s.record(ctx, userID, audit.ChatSend, ch.ID, detail)
+	}
 	// The committer has published a new message already, in sequence order.
 	return protocol.AckData{ChannelID: msg.ChannelID, Seq: msg.Seq, ClientID: msg.ClientID, CreatedAt: msg.CreatedAt, Duplicate: res.Duplicate}, nil
 }
@@ -288,6 +296,7 @@ func (s *Service) edit(ctx context.Context, userID int64, d protocol.EditData) (
 	if err != nil {
 		return protocol.AckData{}, err
 	}
+	s.record(ctx, userID, audit.ChatEdit, d.ChannelID, map[string]any{"seq": d.Seq, "secrecy": msg.Secrecy})
 	// Sequence 0: an edit changes an old message; a client that has seen its sequence
 	// must still get it. Through the publisher, so it follows the message itself. It
 	// carries the reactions, which the client's copy is replaced with.
@@ -328,7 +337,9 @@ func (s *Service) recall(ctx context.Context, userID int64, d protocol.RecallDat
 	}
 	if msg.SenderID != userID {
 		// An administrator removed someone else's words: that is for the trail.
-		s.record(ctx, userID, audit.ChatRecallByAdmin, d.ChannelID, map[string]any{"seq": d.Seq, "sender_id": msg.SenderID})
+		s.record(ctx, userID, audit.ChatRecallByAdmin, d.ChannelID, map[string]any{"seq": d.Seq, "sender_id": msg.SenderID, "secrecy": msg.Secrecy})
+	} else {
+		s.record(ctx, userID, audit.ChatRecall, d.ChannelID, map[string]any{"seq": d.Seq, "secrecy": msg.Secrecy})
 	}
 	s.enqueue(outgoing{d.ChannelID, 0, toWire(msg)})
 	return protocol.AckData{ChannelID: msg.ChannelID, Seq: msg.Seq, ClientID: msg.ClientID, CreatedAt: msg.CreatedAt}, nil

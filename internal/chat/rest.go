@@ -196,6 +196,7 @@ func (s *Service) CreateGroup(ctx context.Context, creatorID int64, req protocol
 	if err := s.store.CreateChannel(ctx, &c, members); err != nil {
 		return protocol.Channel{}, fmt.Errorf("chat: create group: %w", err)
 	}
+	s.record(ctx, creatorID, audit.ChatChannelCreate, c.ID, map[string]any{"kind": string(c.Kind), "members": len(members)})
 	// The line goes in before anyone is told: whatever they fetch then holds it.
 	if line, ok := s.writeSystemLine(ctx, c.ID, store.SystemEvent{Event: protocol.SystemGroupCreated, ActorID: creatorID, UserIDs: ids}); ok {
 		c.LastSeq = line.Seq
@@ -375,7 +376,9 @@ func (s *Service) RemoveMember(ctx context.Context, userID, channelID, memberID 
 		return err
 	}
 	ev := store.SystemEvent{Event: protocol.SystemMemberLeft, ActorID: memberID}
-	if memberID != userID {
+	if memberID == userID {
+		s.record(ctx, userID, audit.ChatMemberLeave, ch.ID, nil)
+	} else {
 		s.record(ctx, userID, audit.ChatMemberRemove, ch.ID, map[string]any{"user_id": memberID})
 		ev = store.SystemEvent{Event: protocol.SystemMemberRemoved, ActorID: userID, UserIDs: []int64{memberID}}
 	}

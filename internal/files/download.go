@@ -136,7 +136,7 @@ func (s *Service) Readable(ctx context.Context, p auth.Principal, id string) (Do
 
 // Open streams r of a blob Readable returned (and Permit let through), and records the
 // download (file.download: the blob, its size, the range's start and length, whether it
-// is the whole, its purpose, and
+// is the whole, its purpose, its level (secrecy) when something carries it, and
 // escrow when the security officer downloads it under an escrow open) unless the same
 // person's download of the same blob was recorded within the last minute. The entry is
 // written before the first byte goes out; if the trail cannot take it, the download is
@@ -161,6 +161,17 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, b Download, r Rang
 			"purpose": purpose}
 		if b.Escrow {
 			detail["escrow"] = true
+		}
+		// The file's level (the highest among what carries it), for the console's
+		// filters and its off-hours alert (issue 14).
+		level, levelled, err := s.store.MaxBlobSecrecy(ctx, b.ID)
+		if err != nil {
+			s.downloads.forget(key)
+			body.Close()
+			return nil, fmt.Errorf("files: level of blob %s: %w", b.ID, err)
+		}
+		if levelled {
+			detail["secrecy"] = level
 		}
 		if err := s.audit.Record(ctx, event(p, audit.FileDownload, b.ID, detail)); err != nil {
 			s.downloads.forget(key)

@@ -17,6 +17,7 @@ import (
 	"govchat/internal/collect"
 	"govchat/internal/files"
 	"govchat/internal/holds"
+	"govchat/internal/investigate"
 	"govchat/internal/keys"
 	"govchat/internal/metrics"
 	"govchat/internal/notice"
@@ -102,6 +103,9 @@ type Deps struct {
 	PreloginLimit ratelimit.Allower
 	// Recovery is key recovery (§4.23); nil leaves its endpoints out.
 	Recovery *recovery.Service
+	// Console is the audit console (§4.24); nil: built over Store when it is the whole
+	// store (consoleOf).
+	Console *investigate.Service
 }
 
 // API serves HTTP.
@@ -130,6 +134,7 @@ type API struct {
 	holds       *holds.Service
 	secrecy     *secrecy.Service
 	todos       *todo.Service
+	console     *investigate.Service
 
 	preloginLimit ratelimit.Allower
 	recovery      *recovery.Service
@@ -164,6 +169,7 @@ func New(d Deps) http.Handler {
 	a.secrecy = d.Secrecy
 	a.todos = d.Todos
 	a.preloginLimit, a.recovery = d.PreloginLimit, d.Recovery
+	a.console = consoleOf(d)
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

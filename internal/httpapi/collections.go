@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"govchat/internal/apperr"
+	"govchat/internal/audit"
 	"govchat/internal/collect"
 	"govchat/protocol"
 )
@@ -128,7 +129,11 @@ func (a *API) collectionExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := a.collections.Export(r.Context(), principalFrom(r.Context()), id, &buf); err != nil {
+	err = a.collections.Export(r.Context(), principalFrom(r.Context()), id, &buf)
+	if err == nil {
+		err = a.recordExport(r, audit.CollectionExport, "collection", id, buf.Len())
+	}
+	if err != nil {
 		a.writeError(w, r, err)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"govchat/internal/apperr"
+	"govchat/internal/audit"
 	"govchat/internal/notice"
 	"govchat/protocol"
 )
@@ -162,6 +163,9 @@ func (a *API) noticeTallyCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, err := a.notices.TallyCSV(r.Context(), principalFrom(r.Context()), id, f)
+	if err == nil {
+		err = a.recordExport(r, audit.NoticeExport, "notice", id, len(body))
+	}
 	if err != nil {
 		a.writeError(w, r, err)
 		return
