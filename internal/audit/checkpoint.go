@@ -93,8 +93,9 @@ func NewKey(origin string, seed []byte) (*Key, error) {
 		return nil, fmt.Errorf("audit: checkpoint key: %w", err)
 	}
 	// vkey is name+hash+key; the signer key is PRIVATE+KEY+name+hash+(0x01 ‖ seed).
-	parts := strings.Split(vkey, "+")
-	skey := "PRIVATE+KEY+" + origin + "+" + parts[len(parts)-2] + "+" +
+	// The name has no '+' (ValidOrigin); the base64 key may.
+	parts := strings.SplitN(vkey, "+", 3)
+	skey := "PRIVATE+KEY+" + origin + "+" + parts[1] + "+" +
 		base64.StdEncoding.EncodeToString(append([]byte{1}, seed...))
 	signer, err := note.NewSigner(skey)
 	if err != nil {
