@@ -13,6 +13,7 @@ import (
 
 	clientweb "govchat/client-web"
 	"govchat/internal/alert"
+	"govchat/internal/audit"
 	"govchat/internal/busevent"
 	"govchat/internal/chat"
 	"govchat/internal/collect"
@@ -211,6 +212,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Holds:       holdsSvc,
 		Secrecy:     secrecySvc,
 		Todos:       todoSvc,
+		Trail:       a.trail,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -280,6 +282,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		// Retention: at start and every few minutes; stopping bg stops a sweep between
 		// two batches, and wg.Wait below waits for it (the drain).
 		sweeper.Run(bg, retention.Every)
+	})
+
+	background(func() {
+		// The tamper-evident trail: new entries hashed into the log and checkpoints
+		// signed, one node at a time (a lease in the database).
+		a.checkpointer.Run(bg)
+	})
+	background(func() {
+		// Audit retention, independent of the messages': entries older than
+		// --audit-retention days go, their log hashes stay.
+		a.checkpointer.RunPurge(bg, a.store, a.audit, time.Duration(cfg.AuditRetentionDays)*24*time.Hour, audit.PurgeEvery)
 	})
 
 	errc := make(chan error, 1)

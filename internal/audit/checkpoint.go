@@ -24,10 +24,6 @@ import (
 // OriginSuffix ends every origin.
 const OriginSuffix = "/govchat-audit"
 
-// KeyInfo is the HKDF info under which the checkpoint key's Ed25519 seed is derived
-// from the at-rest master key (internal/atrest).
-const KeyInfo = "govchat-audit-checkpoint/1"
-
 // maxNote bounds a checkpoint file read from outside.
 const maxNote = 16 << 10
 

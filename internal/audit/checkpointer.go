@@ -94,7 +94,7 @@ func (c *Checkpointer) Run(ctx context.Context) {
 	t := time.NewTicker(c.opt.Poll)
 	defer t.Stop()
 	for {
-		if _, err := c.Round(ctx, false); err != nil && ctx.Err() == nil {
+		if _, err := c.Round(ctx, false); err != nil && ctx.Err() == nil && !errors.Is(err, ErrBusy) {
 			c.log.Error("audit checkpointer failed", "err", err)
 		}
 		select {

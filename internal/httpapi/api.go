@@ -95,6 +95,9 @@ type Deps struct {
 	Secrecy *secrecy.Service
 	// Todos is the 待办 list and message to-dos; nil leaves their endpoints out.
 	Todos *todo.Service
+	// Trail is the tamper-evident trail's checkpoints, proofs and bundles; nil leaves
+	// their endpoints out.
+	Trail *audit.Trail
 }
 
 // API serves HTTP.
@@ -123,6 +126,7 @@ type API struct {
 	holds       *holds.Service
 	secrecy     *secrecy.Service
 	todos       *todo.Service
+	trail       *audit.Trail
 
 	secure       bool          // public URL is https: cookies get Secure, responses HSTS
 	publicOrigin origin.Origin // what a browser's Origin must be; none: the request's host
@@ -153,6 +157,7 @@ func New(d Deps) http.Handler {
 	a.holds = d.Holds
 	a.secrecy = d.Secrecy
 	a.todos = d.Todos
+	a.trail = d.Trail
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

@@ -70,7 +70,9 @@ func TestAuditLogVerifyNamesTheTampering(t *testing.T) {
 		{"untouched", func(*testing.T, store.Store, []store.AuditEvent) {}, nil},
 		{"one row edited", func(t *testing.T, s store.Store, es []store.AuditEvent) {
 			must(t, store.ExecRaw(t.Context(), s, `UPDATE audit_events SET actor_name = 'nobody' WHERE id = ?`, es[17].ID))
-		}, func(es []store.AuditEvent) string { return fmt.Sprintf("entry %d altered: its content does not match its hash", es[17].ID) }},
+		}, func(es []store.AuditEvent) string {
+			return fmt.Sprintf("entry %d altered: its content does not match its hash", es[17].ID)
+		}},
 		{"one row edited and rehashed", func(t *testing.T, s store.Store, es []store.AuditEvent) {
 			e := es[17]
 			e.TargetID = "999"
