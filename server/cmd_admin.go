@@ -326,4 +326,3 @@ func printTree(ctx context.Context, a *app, w io.Writer) error {
 	}
 	return nil
 }
-

@@ -259,4 +259,3 @@ func verifyProofFile(path, vkey string, stdout io.Writer) error {
 	}
 	return nil
 }
-
