@@ -70,6 +70,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeMeta$$' -fuzztime 30s -fuzzminimizetime 100x ./internal/e2e
 	$(GO) test -run '^$$' -fuzz '^FuzzParseContentDigest$$' -fuzztime 30s ./internal/files
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRange$$' -fuzztime 30s ./internal/files
+	$(GO) test -run '^$$' -fuzz '^FuzzOpenCheckpoint$$' -fuzztime 30s ./internal/audit
+	$(GO) test -run '^$$' -fuzz '^FuzzVerifyBundle$$' -fuzztime 30s ./internal/audit
 
 clean:
 	rm -rf bin client-web/dist/app

@@ -41,13 +41,16 @@ type CheckpointOptions struct {
 	// LeaseTTL: how long a node that died keeps the others from checkpointing
 	// (default 1 minute).
 	LeaseTTL time.Duration
+	// Rest: after a batch, when more wait, pause this multiple of the time the batch
+	// took, so appends queued for SQLite's one write lock get it in between (0: none).
+	Rest float64
 }
 
 // CheckpointOptionsFor are the options for a backend: SQLite has one write lock, which
 // a batch holds while it inserts its hashes, so its batches are small.
 func CheckpointOptionsFor(backend string) CheckpointOptions {
 	if backend == "sqlite" {
-		return CheckpointOptions{Batch: 200}
+		return CheckpointOptions{Batch: 64, Rest: 1}
 	}
 	return CheckpointOptions{Batch: 2000}
 }
@@ -145,9 +148,14 @@ func (c *Checkpointer) Round(ctx context.Context, force bool) (store.AuditCheckp
 			}
 			renewed = c.now()
 		}
+		began := time.Now()
 		n, err := c.batch(ctx, &st)
 		if err != nil {
 			return last, err
+		}
+		if n == c.opt.Batch && c.opt.Rest > 0 {
+			// Real time, not the injected clock: it paces the database's work.
+			time.Sleep(time.Duration(float64(time.Since(began)) * c.opt.Rest))
 		}
 		if st.Leaves-last.Size >= c.opt.Every {
 			if last, err = c.sign(ctx, st.Leaves); err != nil {
