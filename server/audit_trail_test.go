@@ -60,9 +60,28 @@ func TestAuditTrailEndToEnd(t *testing.T) {
 	}
 	vkey := st.VerifierKey
 
-	resp, body = authGet(t, base+"/api/v1/audit/export.bundle", officer)
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "case_number") {
-		t.Fatalf("an export without a case number: %d %s", resp.StatusCode, body)
+	badExports := []struct{ query, field string }{
+		{"", "case_number"},
+		{"case_number=%20%20", "case_number"},
+		{"case_number=" + strings.Repeat("案", 65), "case_number"},
+		{"case_number=a%07b", "case_number"},
+		{"case_number=a%E2%80%AEb", "case_number"},
+		{"case_number=1&since=yesterday", "since"},
+		{"case_number=1&until=2026-13-01T00:00:00Z", "until"},
+		{"case_number=1&since=2026-11-23T10:00:00%2B08:00&until=2026-11-23T09:00:00%2B08:00", "until"},
+	}
+	for _, c := range badExports {
+		resp, body := authGet(t, base+"/api/v1/audit/export.bundle?"+c.query, officer)
+		var e struct{ Error protocol.Error }
+		if resp.StatusCode != http.StatusBadRequest || json.Unmarshal(body, &e) != nil || e.Error.Field != c.field {
+			t.Errorf("export ?%s: %d %s, want 400 naming %s", c.query, resp.StatusCode, body, c.field)
+		}
+	}
+	if resp, _ := authGet(t, base+"/api/v1/audit/events/999999/proof", officer); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("proof of no such entry: %d", resp.StatusCode)
+	}
+	if resp, _ := authGet(t, base+"/api/v1/audit/export.bundle?case_number=x&since=2020-01-01T00:00:00Z&until=2020-01-02T00:00:00Z", officer); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("an export of an empty range: %d", resp.StatusCode)
 	}
 	resp, cpText := authGet(t, base+"/api/v1/audit/checkpoints/latest", officer)
 	if resp.StatusCode != 200 || !strings.HasPrefix(string(cpText), strings.SplitN(vkey, "+", 2)[0]+"\n") {
@@ -76,6 +95,17 @@ func TestAuditTrailEndToEnd(t *testing.T) {
 	resp, proof := authGet(t, base+"/api/v1/audit/events/1/proof", auditor)
 	if resp.StatusCode != 200 {
 		t.Fatalf("proof: %d %s", resp.StatusCode, proof)
+	}
+
+	// The export and the proof are in the trail, with the case number.
+	resp, body = authGet(t, base+"/api/v1/audit/events?action=audit.", auditor)
+	if !strings.Contains(string(body), `"audit.exported"`) || !strings.Contains(string(body), `2026-BM-07`) || !strings.Contains(string(body), `"audit.proof"`) {
+		t.Fatalf("the trail lacks the export or the proof: %s", body)
+	}
+	// Refusals of other roles are audited.
+	resp, body = authGet(t, base+"/api/v1/audit/events?action=auth.denied", auditor)
+	if !strings.Contains(string(body), "GET /api/v1/audit/status") {
+		t.Fatalf("the refusal is not audited: %s", body)
 	}
 
 	dir := t.TempDir()
