@@ -203,9 +203,51 @@ func (v *verifier) diagnose() error {
 
 // DBSource is what VerifyStore reads.
 type DBSource interface {
-	Scanner
 	HashStore
 	AuditLogState(ctx context.Context) (store.AuditLogState, error)
+	AuditEventsAfter(ctx context.Context, afterID int64, limit int) ([]store.AuditEvent, error)
+}
+
+// verifyBatch is how many entries VerifyStore reads at once.
+const verifyBatch = 2000
+
+// prefetch calls fn for every entry in id order, reading the next batch in another
+// goroutine while fn hashes this one: reading and hashing each take one core.
+func prefetch(ctx context.Context, s DBSource, fn func(store.AuditEvent) error) error {
+	type batch struct {
+		es  []store.AuditEvent
+		err error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan batch, 2)
+	go func() {
+		defer close(ch)
+		var after int64
+		for {
+			es, err := s.AuditEventsAfter(ctx, after, verifyBatch)
+			select {
+			case ch <- batch{es, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || len(es) < verifyBatch {
+				return
+			}
+			after = es[len(es)-1].ID
+		}
+	}()
+	for b := range ch {
+		if b.err != nil {
+			return b.err
+		}
+		for _, e := range b.es {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+	}
+	return ctx.Err()
 }
 
 // VerifyStore checks the trail in the database against cp. The leaves retention purged
@@ -232,7 +274,7 @@ func VerifyStore(ctx context.Context, s DBSource, cp Checkpoint) (Report, error)
 	}
 	r := Range{
 		What: "the trail", FirstLeaf: st.PurgedLeaves, End: cp.Size, Blocks: blocks,
-		Scan: func(fn func(store.AuditEvent) error) error { return s.ScanAudit(ctx, fn) },
+		Scan: func(fn func(store.AuditEvent) error) error { return prefetch(ctx, s, fn) },
 		StoredLeaves: func(lo, hi int64) ([]tlog.Hash, error) {
 			idx := make([]int64, 0, hi-lo)
 			for i := lo; i < hi; i++ {
