@@ -381,3 +381,38 @@ func TestAuditBundleOnAnotherMachine(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditRetentionJob: the job hashes first, purges what is older than the retention,
+// records audit.purge, refuses a retention under 180 days, and verify still passes.
+func TestAuditRetentionJob(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, s store.Store) {
+		t.Parallel()
+		ctx := t.Context()
+		es := appendEvents(t, s,
+			store.AuditEvent{At: time.Now().AddDate(0, 0, -400), Action: "auth.login"},
+			store.AuditEvent{At: time.Now().AddDate(0, 0, -370), Action: "auth.logout"},
+			store.AuditEvent{At: time.Now().AddDate(0, 0, -10), Action: "auth.login"})
+		cpr := audit.NewCheckpointer(s, testKey(t, testOrigin, 7), time.Now, slog.New(slog.DiscardHandler), audit.CheckpointOptions{})
+		rec := audit.New(s, time.Now, slog.New(slog.DiscardHandler))
+		if _, err := cpr.Purge(ctx, s, rec, 179*24*time.Hour); err == nil {
+			t.Fatal("a retention of 179 days was accepted")
+		}
+		n, err := cpr.Purge(ctx, s, rec, 365*24*time.Hour)
+		must(t, err)
+		if n != 2 {
+			t.Fatalf("purged %d, want 2", n)
+		}
+		got, err := s.ListAudit(ctx, store.AuditFilter{Action: audit.TrailPurge})
+		must(t, err)
+		if len(got) != 1 || !strings.Contains(got[0].Detail, fmt.Sprintf(`"last_id":%d`, es[1].ID)) || got[0].ActorName != "system" {
+			t.Fatalf("audit.purge events %+v", got)
+		}
+		cp := checkpoint(t, cpr)
+		if rep, err := audit.VerifyStore(ctx, s, cp); err != nil || rep.FirstID != es[2].ID || rep.Entries != 2 {
+			t.Fatalf("verify after the job: %+v %v", rep, err)
+		}
+		if n, err := cpr.Purge(ctx, s, rec, 365*24*time.Hour); err != nil || n != 0 {
+			t.Fatalf("a second run purged %d, %v", n, err)
+		}
+	})
+}
