@@ -123,13 +123,12 @@ func WriteBundle(ctx context.Context, s ExportStore, key *Key, cp store.AuditChe
 	sum := sha256.New()
 	bw := bufio.NewWriter(io.MultiWriter(ew, sum))
 	enc := json.NewEncoder(bw)
-	var count int64
 	for after := firstID - 1; after < lastID; {
 		es, err := s.AuditEventsAfter(ctx, after, 1000)
 		if err != nil {
 			return m, err
 		}
-		if len(es) == 0 {
+		if len(es) == 0 || es[0].ID > lastID {
 			break
 		}
 		for _, e := range es {
@@ -139,7 +138,6 @@ func WriteBundle(ctx context.Context, s ExportStore, key *Key, cp store.AuditChe
 			if err := enc.Encode(Record(e)); err != nil {
 				return m, err
 			}
-			count++
 			after = e.ID
 		}
 	}
@@ -184,7 +182,6 @@ func WriteBundle(ctx context.Context, s ExportStore, key *Key, cp store.AuditChe
 	if err := zw.Close(); err != nil {
 		return m, err
 	}
-	_ = count
 	return m, nil
 }
 

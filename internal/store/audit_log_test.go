@@ -214,6 +214,13 @@ func TestAuditGuardRefusesUpdateAndDelete(t *testing.T) {
 				t.Errorf("%s: %v, want refused", q, err)
 			}
 		}
+		if s.Backend() == "postgres" {
+			for _, table := range []string{"audit_events", "audit_tlog", "audit_leaves", "audit_checkpoints"} {
+				if err := store.ExecRaw(ctx, s, `TRUNCATE `+table); err == nil || !strings.Contains(err.Error(), "append-only") {
+					t.Errorf("TRUNCATE %s: %v, want refused", table, err)
+				}
+			}
+		}
 		// The purge may not cut into the last 180 days, whatever cut it says.
 		recent := appendEvents(t, s, store.AuditEvent{At: time.Now().Add(-24 * time.Hour), Action: "auth.login"})
 		if _, err := store.PurgeAuditUnchecked(ctx, s, recent[0].ID); err == nil || !strings.Contains(err.Error(), "append-only") {
