@@ -99,20 +99,13 @@ func WriteBundle(ctx context.Context, s ExportStore, key *Key, cp store.AuditChe
 	if err != nil {
 		return m, err
 	}
-	blocks := ComplementBlocks(firstLeaf, lastLeaf+1, cp.Size)
+	blocks, err := StoredBlocks(ctx, s, firstLeaf, lastLeaf+1, cp.Size)
+	if err != nil {
+		return m, err
+	}
 	proof := protocol.AuditBundleProof{TreeSize: cp.Size, Blocks: []protocol.AuditBundleBlock{}}
-	if len(blocks) > 0 {
-		idx := make([]int64, len(blocks))
-		for i, b := range blocks {
-			idx[i] = b.StorageIndex()
-		}
-		hs, err := StoredHashReader(ctx, s).ReadHashes(idx)
-		if err != nil {
-			return m, err
-		}
-		for i, b := range blocks {
-			proof.Blocks = append(proof.Blocks, protocol.AuditBundleBlock{Level: b.Level, Index: b.Index, Hash: hs[i][:]})
-		}
+	for _, b := range blocks {
+		proof.Blocks = append(proof.Blocks, protocol.AuditBundleBlock{Level: b.Level, Index: b.Index, Hash: b.Hash[:]})
 	}
 
 	zw := zip.NewWriter(w)

@@ -90,6 +90,27 @@ func ComplementBlocks(lo, hi, n int64) []Block {
 	return out
 }
 
+// StoredBlocks is ComplementBlocks(lo, hi, n) with each block's hash read from the
+// store.
+func StoredBlocks(ctx context.Context, s HashStore, lo, hi, n int64) ([]Block, error) {
+	blocks := ComplementBlocks(lo, hi, n)
+	if len(blocks) == 0 {
+		return nil, nil
+	}
+	idx := make([]int64, len(blocks))
+	for i, b := range blocks {
+		idx[i] = b.StorageIndex()
+	}
+	hs, err := StoredHashReader(ctx, s).ReadHashes(idx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range blocks {
+		blocks[i].Hash = hs[i]
+	}
+	return blocks, nil
+}
+
 // errNoHash: a tree hash needs a leaf or block that is not known.
 var errNoHash = errors.New("audit: a hash the tree needs is missing")
 

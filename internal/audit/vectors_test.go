@@ -76,20 +76,13 @@ func TestVectors(t *testing.T) {
 		t.Errorf("root = %s, want %s", got, vectorRoot)
 	}
 	// tlog's own tree agrees with rangeRoot.
-	var stored []tlog.Hash
-	r := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
-		out := make([]tlog.Hash, len(idx))
-		for i, x := range idx {
-			out[i] = stored[x]
-		}
-		return out, nil
-	})
+	stored, r := memTree()
 	for i, e := range es {
 		hs, err := tlog.StoredHashes(int64(i), LeafData(e), r)
 		if err != nil {
 			t.Fatal(err)
 		}
-		stored = append(stored, hs...)
+		*stored = append(*stored, hs...)
 	}
 	if th, err := tlog.TreeHash(3, r); err != nil || th != root {
 		t.Fatalf("tlog.TreeHash = %x, %v; want %x", th, err, root)
@@ -113,17 +106,22 @@ func TestVectors(t *testing.T) {
 	}
 }
 
-// TestRangeRootMatchesTlog: for every tree size up to 40 and every range in it, the
-// root from the range's leaves and ComplementBlocks is tlog's root.
-func TestRangeRootMatchesTlog(t *testing.T) {
-	var stored []tlog.Hash
-	r := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+// memTree is a tree's stored hashes in memory, and their reader.
+func memTree() (*[]tlog.Hash, tlog.HashReader) {
+	stored := &[]tlog.Hash{}
+	return stored, tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
 		out := make([]tlog.Hash, len(idx))
 		for i, x := range idx {
-			out[i] = stored[x]
+			out[i] = (*stored)[x]
 		}
 		return out, nil
 	})
+}
+
+// TestRangeRootMatchesTlog: for every tree size up to 40 and every range in it, the
+// root from the range's leaves and ComplementBlocks is tlog's root.
+func TestRangeRootMatchesTlog(t *testing.T) {
+	storedP, r := memTree()
 	var leaves []tlog.Hash
 	for n := int64(1); n <= 40; n++ {
 		data := []byte{byte(n)}
@@ -131,7 +129,8 @@ func TestRangeRootMatchesTlog(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		stored = append(stored, hs...)
+		*storedP = append(*storedP, hs...)
+		stored := *storedP
 		leaves = append(leaves, tlog.RecordHash(data))
 		want, err := tlog.TreeHash(n, r)
 		if err != nil {

@@ -258,19 +258,9 @@ func VerifyStore(ctx context.Context, s DBSource, cp Checkpoint) (Report, error)
 		return Report{}, err
 	}
 	first := min(st.PurgedLeaves, cp.Size)
-	blocks := ComplementBlocks(first, cp.Size, cp.Size)
-	if len(blocks) > 0 {
-		idx := make([]int64, len(blocks))
-		for i, b := range blocks {
-			idx[i] = b.StorageIndex()
-		}
-		hs, err := StoredHashReader(ctx, s).ReadHashes(idx)
-		if err != nil {
-			return Report{}, found("the log's hashes of the %d purged entries are missing: %v", st.PurgedLeaves, err)
-		}
-		for i := range blocks {
-			blocks[i].Hash = hs[i]
-		}
+	blocks, err := StoredBlocks(ctx, s, first, cp.Size, cp.Size)
+	if err != nil {
+		return Report{}, found("the log's hashes of the %d purged entries are missing: %v", st.PurgedLeaves, err)
 	}
 	r := Range{
 		What: "the trail", FirstLeaf: st.PurgedLeaves, End: cp.Size, Blocks: blocks,
