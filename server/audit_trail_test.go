@@ -136,6 +136,16 @@ func TestAuditTrailEndToEnd(t *testing.T) {
 	if out, err := cmd("audit", "verify", "--bundle", filepath.Join(dir, "cut.zip"), "--vkey", vkey); err == nil || !strings.Contains(err.Error(), "bundle truncated") {
 		t.Fatalf("verify a truncated bundle: %v %s", err, out)
 	}
+	proofFile := filepath.Join(dir, "proof-3.json")
+	if out, err := cmd("audit", "prove", "--event", "3", "--out", proofFile, "--data", data); err != nil || !strings.Contains(out, "wrote the inclusion proof of entry 3") {
+		t.Fatalf("audit prove: %v %s", err, out)
+	}
+	if out, err := cmd("audit", "verify", "--proof", proofFile, "--vkey", vkey); err != nil || !strings.Contains(out, "proof intact: entry 3") {
+		t.Fatalf("verify the written proof: %v %s", err, out)
+	}
+	if _, err := cmd("audit", "prove", "--data", data); exitCode(err) != 2 {
+		t.Fatalf("audit prove without --event: %v", err)
+	}
 	if out, err := cmd("audit", "key", "--data", data); err != nil || strings.TrimSpace(out) != vkey {
 		t.Fatalf("audit key: %v %q, want %q", err, out, vkey)
 	}
