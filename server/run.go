@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -38,6 +39,7 @@ Commands:
   audit checkpoint print the latest signed checkpoint (signing one now if the trail grew)
   audit key        print the verifier key of this deployment's checkpoints, for the auditor to keep
   audit prove      --event ID [--out FILE]: write the inclusion proof of one entry
+  login            log in to a running server (--url, --username; password from the terminal or stdin) and print the bearer token
   e2e              file encryption offline: keygen, seal, open, wrap, unwrap (the escrow key, cross tests)
   loadgen          load test a running server (loopback only): latency, fan-out, memory per connection
   version          print the version
@@ -69,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return loadgenCmd(ctx, args, stdout, stderr)
 	case "e2e":
 		return e2eCmd(args, stdout, stderr)
+	case "login":
+		return loginCmd(ctx, args, os.Stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "govchat", version)
 		return nil
