@@ -72,6 +72,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseContentDigest$$' -fuzztime 30s ./internal/files
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRange$$' -fuzztime 30s ./internal/files
 	$(GO) test -run '^$$' -fuzz '^FuzzDeriveAuditFacts$$' -fuzztime 30s ./internal/store
+	$(GO) test -run '^$$' -fuzz '^FuzzOpenCheckpoint$$' -fuzztime 30s ./internal/audit
+	$(GO) test -run '^$$' -fuzz '^FuzzVerifyBundle$$' -fuzztime 30s ./internal/audit
 
 clean:
 	rm -rf bin client-web/dist/app

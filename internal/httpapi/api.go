@@ -106,6 +106,9 @@ type Deps struct {
 	// Console is the audit console (§4.24); nil: built over Store when it is the whole
 	// store (consoleOf).
 	Console *investigate.Service
+	// Trail is the tamper-evident trail's checkpoints, proofs and bundles; nil leaves
+	// their endpoints out.
+	Trail *audit.Trail
 }
 
 // API serves HTTP.
@@ -135,6 +138,7 @@ type API struct {
 	secrecy     *secrecy.Service
 	todos       *todo.Service
 	console     *investigate.Service
+	trail       *audit.Trail
 
 	preloginLimit ratelimit.Allower
 	recovery      *recovery.Service
@@ -170,6 +174,7 @@ func New(d Deps) http.Handler {
 	a.todos = d.Todos
 	a.preloginLimit, a.recovery = d.PreloginLimit, d.Recovery
 	a.console = consoleOf(d)
+	a.trail = d.Trail
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strings"
 	"time"
 
 	"govchat/internal/search"
@@ -59,4 +61,99 @@ func InsertPlainTerms(ctx context.Context, s Store, channelID int64, seqs []int6
 		}
 	}
 	return nil
+}
+
+// Unguard drops the audit trail's append-only guard, as an insider with the
+// database's owner rights can, so tests can tamper with the trail beneath it.
+func Unguard(ctx context.Context, s Store) error {
+	db := s.(*DB)
+	if db.d.name == "postgres" {
+		_, err := db.exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER`)
+		if err == nil {
+			_, err = db.exec(ctx, `ALTER TABLE audit_tlog DISABLE TRIGGER USER`)
+		}
+		return err
+	}
+	for _, t := range []string{"audit_events_no_update", "audit_events_no_delete", "audit_tlog_no_update", "audit_tlog_no_delete"} {
+		if _, err := db.exec(ctx, `DROP TRIGGER `+t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PurgeAuditUnchecked runs the purge's deletion of everything up to id, cut at now, so
+// a test can show the trigger's own 180-day floor refusing it.
+func PurgeAuditUnchecked(ctx context.Context, s Store, id int64) (int, error) {
+	n := 0
+	err := s.(*DB).inTx(ctx, func(tx *DB) error {
+		cut := toMillis(time.Now())
+		if tx.d.name == "postgres" {
+			if _, err := tx.exec(ctx, `SELECT set_config('govchat.audit_purge', 'on', true), set_config('govchat.audit_purge_before', ?, true)`,
+				fmt.Sprint(cut)); err != nil {
+				return err
+			}
+		} else if _, err := tx.exec(ctx, `UPDATE audit_log_state SET purge_before = ? WHERE id = 1`, cut); err != nil {
+			return err
+		}
+		res, err := tx.exec(ctx, `DELETE FROM audit_events WHERE id <= ?`, id)
+		if err != nil {
+			return err
+		}
+		got, _ := res.RowsAffected()
+		n = int(got)
+		return nil
+	})
+	return n, err
+}
+
+// AppendAuditBatch chains and inserts es in one transaction, in multi-row INSERTs: the
+// benchmarks' way to a million entries without a million commits. It is AppendAudit's
+// chaining, batched; production appends one at a time.
+func AppendAuditBatch(ctx context.Context, s Store, es []AuditEvent, hash AuditHash) error {
+	return s.(*DB).inTx(ctx, func(tx *DB) error {
+		if err := tx.lock(ctx, lockAudit); err != nil {
+			return err
+		}
+		var prev []byte
+		err := tx.queryRow(ctx, `SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1`).Scan(&prev)
+		if err != nil && !isNoRows(err) {
+			return err
+		}
+		var next int64
+		if err := tx.queryRow(ctx, `SELECT coalesce(max(id), 0) + 1 FROM audit_events`).Scan(&next); err != nil {
+			return err
+		}
+		const chunk = 500
+		for lo := 0; lo < len(es); lo += chunk {
+			part := es[lo:min(lo+chunk, len(es))]
+			args := make([]any, 0, 13*len(part))
+			for i := range part {
+				e := &part[i]
+				e.At = tx.stamp(e.At)
+				if len(prev) == 0 {
+					prev = nil
+				}
+				e.ID, e.PrevHash = next, prev
+				e.Hash = hash(*e, prev)
+				prev, next = e.Hash, next+1
+				args = append(args, e.ID, toMillis(e.At), e.ActorID, e.ActorName, e.Action, e.TargetType, e.TargetID,
+					e.Outcome, e.IP, e.RequestID, e.Detail, e.PrevHash, e.Hash)
+			}
+			q := `INSERT INTO audit_events (id, occurred_at, actor_id, actor_name, action, target_type, target_id, outcome, ip, request_id, detail, prev_hash, hash) `
+			if tx.d.name == "postgres" {
+				q += `OVERRIDING SYSTEM VALUE `
+			}
+			q += `VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(part)), ", ")
+			if _, err := tx.exec(ctx, q, args...); err != nil {
+				return err
+			}
+		}
+		if tx.d.name == "postgres" {
+			if _, err := tx.exec(ctx, `SELECT setval(pg_get_serial_sequence('audit_events', 'id'), ?)`, next-1); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
