@@ -1,0 +1,78 @@
+// The console's REST calls (PROTOCOL.md §4.8, §4.24). Every read is itself recorded by the
+// server (audit.read); the acknowledgement of an alert is the security officer's alone.
+
+import type { Request } from '../api';
+import type { Page } from './pager';
+import { timelinePath, trailPath, type PageAt, type TrailFilter } from './query';
+import type { AlertState, AuditAlert, AuditAlerts, AuditEvent, AuditEvents, AuditStatus, FileTrace, NoticeReaders, PersonRef, PersonTimeline } from './types';
+
+const page = (r: AuditEvents): Page<AuditEvent> => ({ items: r.events ?? [], next: r.next_before_id });
+
+export async function trailPage(request: Request, f: TrailFilter, p: PageAt = {}): Promise<Page<AuditEvent>> {
+  return page(await request<AuditEvents>('GET', trailPath(f, p)));
+}
+
+/** One page of a person's timeline, and the person as the server names them. */
+export async function timelinePage(
+  request: Request,
+  personId: number,
+  range: { since: string; until: string },
+  p: PageAt = {},
+  onPerson?: (person: PersonRef) => void,
+): Promise<Page<AuditEvent>> {
+  const r = await request<PersonTimeline>('GET', timelinePath(personId, range, p));
+  if (r.person) onPerson?.(r.person);
+  return { items: r.events ?? [], next: r.next_before_id };
+}
+
+export function auditStatus(request: Request): Promise<AuditStatus> {
+  return request<AuditStatus>('GET', '/audit/status');
+}
+
+export const BLOB_ID = /^[0-9a-f]{32}$/;
+
+/** A file id as people paste it (spaces, capitals) → the 32 lowercase hex digits. */
+export function normaliseBlobId(s: string): string {
+  return s.replace(/\s+/g, '').toLowerCase();
+}
+
+export type TraceOf = { blobId: string } | { channelId: number; seq: number };
+
+export function tracePath(of: TraceOf): string {
+  return 'blobId' in of ? `/audit/files/${encodeURIComponent(normaliseBlobId(of.blobId))}/trace` : `/audit/messages/${of.channelId}/${of.seq}/trace`;
+}
+
+export function fileTrace(request: Request, of: TraceOf): Promise<FileTrace> {
+  return request<FileTrace>('GET', tracePath(of));
+}
+
+export async function noticeReaders(request: Request, noticeId: number): Promise<NoticeReaders> {
+  const r = await request<NoticeReaders>('GET', `/audit/notices/${noticeId}/readers`);
+  return { ...r, readers: r.readers ?? [] };
+}
+
+export function alertsPath(state: AlertState | 'all', p: PageAt = {}): string {
+  const s = new URLSearchParams({ state });
+  if (p.beforeId) s.set('before_id', String(p.beforeId));
+  s.set('limit', String(p.limit ?? 50));
+  return `/audit/alerts?${s.toString()}`;
+}
+
+export async function alertsPage(request: Request, state: AlertState | 'all', p: PageAt = {}): Promise<Page<AuditAlert>> {
+  const r = await request<AuditAlerts>('GET', alertsPath(state, p));
+  return { items: r.alerts ?? [], next: r.next_before_id };
+}
+
+export const MAX_NOTE = 500;
+
+export function ackAlert(request: Request, id: number, note: string): Promise<AuditAlert> {
+  return request<AuditAlert>('POST', `/audit/alerts/${id}/ack`, { note: note.trim() });
+}
+
+/** The verifier key of the checkpoints (a signed-note vkey), from an inclusion proof of
+ * the newest event — the proof file carries it. Undefined when the trail is empty. */
+export async function verifierKey(request: Request, status: AuditStatus): Promise<string | undefined> {
+  if (!status.newest_id) return undefined;
+  const proof = await request<{ vkey?: string }>('GET', `/audit/events/${status.newest_id}/proof`);
+  return proof.vkey || undefined;
+}
