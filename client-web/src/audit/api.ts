@@ -69,9 +69,10 @@ export function ackAlert(request: Request, id: number, note: string): Promise<Au
   return request<AuditAlert>('POST', `/audit/alerts/${id}/ack`, { note: note.trim() });
 }
 
-/** The verifier key of the checkpoints (a signed-note vkey), from an inclusion proof of
- * the newest event — the proof file carries it. Undefined when the trail is empty. */
+/** The verifier key of the checkpoints (a signed-note vkey): the status names it; else an
+ * inclusion proof of the newest event carries it. Undefined when the trail is empty. */
 export async function verifierKey(request: Request, status: AuditStatus): Promise<string | undefined> {
+  if (status.vkey) return status.vkey;
   if (!status.newest_id) return undefined;
   const proof = await request<{ vkey?: string }>('GET', `/audit/events/${status.newest_id}/proof`);
   return proof.vkey || undefined;

@@ -40,8 +40,13 @@ export interface AuditStatus {
   oldest_id?: number;
   oldest_at?: string;
   newest_id?: number;
+  newest_at?: string;
   retention_days: number;
+  /** Entries the audit retention removed (their hashes stay in the log). */
+  purged?: number;
   checkpoint?: AuditCheckpoint | null;
+  /** The signed-note verifier key of the checkpoints, for the auditor to keep. */
+  vkey?: string;
 }
 
 export interface AuditCheckpoint {

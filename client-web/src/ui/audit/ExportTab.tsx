@@ -38,6 +38,7 @@ export function ExportTab(p: { request: Request; filter: TrailFilter; status?: A
   const [vkey, setVkey] = useState<string | null | undefined>(undefined);
   useEffect(() => {
     if (!p.status) return;
+    if (p.status.vkey) return setVkey(p.status.vkey);
     if (!p.status.checkpoint) return setVkey(null);
     verifierKey(p.request, p.status).then(
       (k) => setVkey(k ?? null),
