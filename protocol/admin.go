@@ -171,6 +171,13 @@ type AuditEvent struct {
 	RequestID  string    `json:"request_id,omitempty"`
 	Detail     string    `json:"detail,omitempty"` // JSON object
 	Hash       string    `json:"hash"`             // hex
+	// Indexed facts written beside the entry at append (§4.8, §6): the actor's role
+	// and primary department then, the secrecy level of the item it is about, and the
+	// person it is about (a target user). Absent when unknown or not applicable.
+	ActorRole    string `json:"actor_role,omitempty"`
+	DepartmentID int64  `json:"department_id,omitempty"`
+	Level        *int   `json:"level,omitempty"`
+	SubjectID    int64  `json:"subject_id,omitempty"`
 }
 
 // AuditEvents answers GET /api/v1/audit/events, newest first; pass next_before_id as

@@ -28,6 +28,7 @@ import (
 	"govchat/internal/push"
 	"govchat/internal/quiet"
 	"govchat/internal/retention"
+	"govchat/internal/secalert"
 	"govchat/internal/secrecy"
 	"govchat/internal/store"
 	"govchat/internal/todo"
@@ -280,6 +281,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		// Retention: at start and every few minutes; stopping bg stops a sweep between
 		// two batches, and wg.Wait below waits for it (the drain).
 		sweeper.Run(bg, retention.Every)
+	})
+	background(func() {
+		// The audit console's alerts: one node at a time (a lease) reads the new entries.
+		securityAlerts(a.store, quietSvc, b, a.audit, log, a.now).Run(bg, secalert.Every)
 	})
 
 	errc := make(chan error, 1)

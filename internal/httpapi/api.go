@@ -17,6 +17,7 @@ import (
 	"govchat/internal/collect"
 	"govchat/internal/files"
 	"govchat/internal/holds"
+	"govchat/internal/investigate"
 	"govchat/internal/keys"
 	"govchat/internal/metrics"
 	"govchat/internal/notice"
@@ -95,6 +96,9 @@ type Deps struct {
 	Secrecy *secrecy.Service
 	// Todos is the 待办 list and message to-dos; nil leaves their endpoints out.
 	Todos *todo.Service
+	// Console is the audit console (§4.24); nil: built over Store when it is the whole
+	// store (consoleOf).
+	Console *investigate.Service
 }
 
 // API serves HTTP.
@@ -123,6 +127,7 @@ type API struct {
 	holds       *holds.Service
 	secrecy     *secrecy.Service
 	todos       *todo.Service
+	console     *investigate.Service
 
 	secure       bool          // public URL is https: cookies get Secure, responses HSTS
 	publicOrigin origin.Origin // what a browser's Origin must be; none: the request's host
@@ -153,6 +158,7 @@ func New(d Deps) http.Handler {
 	a.holds = d.Holds
 	a.secrecy = d.Secrecy
 	a.todos = d.Todos
+	a.console = consoleOf(d)
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/hex"
 	"time"
 
 	"govchat/internal/org"
@@ -95,10 +94,4 @@ func toDepartment(d store.Department, t org.Tree[store.Department]) protocol.Dep
 
 func toPartyOrg(p store.PartyOrg, t org.Tree[store.PartyOrg]) protocol.PartyOrg {
 	return protocol.PartyOrg{ID: p.ID, ParentID: p.ParentID, Name: p.Name, Kind: string(p.Kind), Path: t.Path(p.ID), SortOrder: p.SortOrder}
-}
-
-func toAuditEvent(e store.AuditEvent) protocol.AuditEvent {
-	return protocol.AuditEvent{ID: e.ID, At: e.At, ActorID: e.ActorID, ActorName: e.ActorName, Action: e.Action,
-		TargetType: e.TargetType, TargetID: e.TargetID, Outcome: e.Outcome, IP: e.IP, RequestID: e.RequestID,
-		Detail: e.Detail, Hash: hex.EncodeToString(e.Hash)}
 }

@@ -45,7 +45,17 @@ func (a *API) routes() http.Handler {
 	mux.HandleFunc("DELETE /api/v1/admin/party-orgs/{id}", a.requires(authz.ManageOrg, a.serve(a.deletePartyOrg)))
 	mux.HandleFunc("POST /api/v1/admin/import", a.requires(authz.ManageOrg, a.serve(a.importOrg)))
 
-	mux.HandleFunc("GET /api/v1/audit/events", a.requires(authz.ReadAudit, a.auditEvents))
+	if a.console != nil {
+		// The audit console (§4.8, §4.24).
+		mux.HandleFunc("GET /api/v1/audit/events", a.requires(authz.ReadAudit, a.serve(a.auditEvents)))
+		mux.HandleFunc("GET /api/v1/audit/people/{id}/timeline", a.requires(authz.ReadAudit, a.serve(a.auditTimeline)))
+		mux.HandleFunc("GET /api/v1/audit/files/{blob_id}/trace", a.requires(authz.ReadAudit, a.serve(a.auditFileTrace)))
+		mux.HandleFunc("GET /api/v1/audit/messages/{channel_id}/{seq}/trace", a.requires(authz.ReadAudit, a.serve(a.auditMessageTrace)))
+		mux.HandleFunc("GET /api/v1/audit/notices/{id}/readers", a.requires(authz.ReadAudit, a.serve(a.auditNoticeReaders)))
+		mux.HandleFunc("GET /api/v1/audit/alerts", a.requires(authz.ReadAudit, a.serve(a.auditAlerts)))
+		mux.HandleFunc("POST /api/v1/audit/alerts/{id}/ack", a.requires(authz.HandleAlerts, a.serve(a.auditAckAlert)))
+		mux.HandleFunc("GET /api/v1/audit/export.csv", a.requires(authz.ReadAudit, a.auditExport))
+	}
 
 	mux.HandleFunc("GET /api/v1/channels", a.authed(false, a.serve(a.listChannels)))
 	mux.HandleFunc("POST /api/v1/channels", a.authed(false, a.serve(a.createGroup)))

@@ -2,8 +2,7 @@ package store
 
 import (
 	"context"
-	"strings"
-	"unicode/utf8"
+	"database/sql"
 )
 
 const (
@@ -12,17 +11,23 @@ const (
 	auditScanBatch    = 500
 )
 
-const auditColumns = `id, occurred_at, actor_id, actor_name, action, target_type, target_id, outcome, ip, request_id, detail, prev_hash, hash`
+const auditColumns = `id, occurred_at, actor_id, actor_name, action, target_type, target_id, outcome, ip, request_id, detail, prev_hash, hash,
+	actor_role, actor_dept, subject_id, level`
 
 func scanAudit(row scanner) (AuditEvent, error) {
 	var e AuditEvent
 	var at int64
+	var level sql.NullInt64
 	err := row.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Action, &e.TargetType, &e.TargetID, &e.Outcome,
-		&e.IP, &e.RequestID, &e.Detail, &e.PrevHash, &e.Hash)
+		&e.IP, &e.RequestID, &e.Detail, &e.PrevHash, &e.Hash, &e.ActorRole, &e.ActorDept, &e.SubjectID, &level)
 	if err != nil {
 		return AuditEvent{}, err
 	}
 	e.At = fromMillis(at)
+	if level.Valid {
+		l := int(level.Int64)
+		e.Level = &l
+	}
 	return e, nil
 }
 
@@ -36,6 +41,9 @@ func (s *DB) AppendAudit(ctx context.Context, e *AuditEvent, hash AuditHash) err
 	ev := *e
 	ev.At = s.stamp(e.At)
 	err := s.inTx(ctx, func(tx *DB) error {
+		if err := tx.deriveAudit(ctx, &ev); err != nil {
+			return err
+		}
 		if err := tx.lock(ctx, lockAudit); err != nil {
 			return err
 		}
@@ -50,11 +58,12 @@ func (s *DB) AppendAudit(ctx context.Context, e *AuditEvent, hash AuditHash) err
 		ev.PrevHash = prev
 		ev.Hash = hash(ev, prev)
 		err = tx.queryRow(ctx, `INSERT INTO audit_events (occurred_at, actor_id, actor_name, action, target_type, target_id,
-				outcome, ip, request_id, detail, prev_hash, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				outcome, ip, request_id, detail, prev_hash, hash, actor_role, actor_dept, subject_id, level)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`,
 			toMillis(ev.At), ev.ActorID, ev.ActorName, ev.Action, ev.TargetType, ev.TargetID,
-			ev.Outcome, ev.IP, ev.RequestID, ev.Detail, ev.PrevHash, ev.Hash).Scan(&ev.ID)
+			ev.Outcome, ev.IP, ev.RequestID, ev.Detail, ev.PrevHash, ev.Hash,
+			ev.ActorRole, ev.ActorDept, ev.SubjectID, levelArg(ev.Level)).Scan(&ev.ID)
 		if err != nil {
 			return tx.fail(err, "append audit %s", ev.Action)
 		}
@@ -67,48 +76,15 @@ func (s *DB) AppendAudit(ctx context.Context, e *AuditEvent, hash AuditHash) err
 	return nil
 }
 
-// ListAudit returns entries matching f, newest first.
+// ListAudit returns entries matching f, newest first (audit_query.go builds the
+// filter).
 func (s *DB) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, error) {
-	var where []string
-	var args []any
-	if f.ActorID != 0 {
-		where = append(where, `actor_id = ?`)
-		args = append(args, f.ActorID)
-	}
-	if f.Action != "" {
-		if strings.HasSuffix(f.Action, ".") {
-			// A prefix. substr rather than LIKE: exact in both dialects, no escaping.
-			where = append(where, `substr(action, 1, ?) = ?`)
-			args = append(args, utf8.RuneCountInString(f.Action), f.Action)
-		} else {
-			where = append(where, `action = ?`)
-			args = append(args, f.Action)
-		}
-	}
-	if !f.Since.IsZero() {
-		where = append(where, `occurred_at >= ?`)
-		args = append(args, toMillis(f.Since))
-	}
-	if !f.Until.IsZero() {
-		where = append(where, `occurred_at < ?`)
-		args = append(args, toMillis(f.Until))
-	}
-	if f.BeforeID > 0 {
-		where = append(where, `id < ?`)
-		args = append(args, f.BeforeID)
-	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = auditDefaultLimit
 	}
 	limit = min(limit, auditMaxLimit)
-
-	q := `SELECT ` + auditColumns + ` FROM audit_events`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, limit)
+	q, args := auditListQuery(f, limit)
 	return s.listAudit(ctx, "list audit", q, args...)
 }
 

@@ -159,6 +159,13 @@ type AuditEvent struct {
 	Detail     string // small JSON object of non-secret facts
 	PrevHash   []byte // hash of the previous entry; nil for the first
 	Hash       []byte // over this entry's fields and PrevHash (audit.Hash)
+
+	// Facts the console filters on, set by AppendAudit beside the entry (indexed
+	// columns, audit_derive.go); not inputs of the hash.
+	ActorRole string // the actor's role then; "" for the system and the console
+	ActorDept int64  // the actor's primary department then; 0: none
+	SubjectID int64  // the person the entry is about; 0: none
+	Level     *int   // the secrecy level of the item it is about; nil: none
 }
 
 // AuditMatch names the entries HasAudit looks for: every field must match exactly, and
@@ -180,6 +187,14 @@ type AuditFilter struct {
 	Until    time.Time
 	BeforeID int64 // paging: only entries with ID < BeforeID
 	Limit    int   // 0 means the store default (100); capped at 1000
+
+	// The console's filters (audit_query.go); zero values filter nothing.
+	PersonID   int64   // ActorID or SubjectID is this person
+	TargetType string  // only this target type
+	TargetID   string  // with TargetType: only this target
+	DeptIDs    []int64 // the actor's department then is one of these (a subtree, the caller expands it)
+	MinLevel   *int    // about an item of at least this level
+	Outcome    string  // ok, denied, failed
 }
 
 // Users keeps accounts, credentials and lockout state.
@@ -276,6 +291,7 @@ type Store interface {
 	Retention
 	Secrecy
 	Todos
+	AuditConsole
 
 	// InTx runs fn with a Store bound to one transaction, committed when fn returns nil
 	// and rolled back otherwise. Nested InTx calls join the outer transaction.
