@@ -37,6 +37,9 @@ type app struct {
 	auth     *auth.Service
 	accounts *account.Service
 	org      *org.Service
+	// checkpointer and trail: the tamper-evident trail (audit_trail.go).
+	checkpointer *audit.Checkpointer
+	trail        *audit.Trail
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
@@ -70,11 +73,18 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		db.Close()
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
-	if err := openMasterKey(ctx, cfg, db, log); err != nil {
+	mk, err := openMasterKey(ctx, cfg, db, log)
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, now: time.Now, store: db, hasher: passwd.NewHasher(passwd.DefaultParams())}
+	cpr, trail, err := openTrail(ctx, cfg, db, mk, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, now: time.Now, store: db, hasher: passwd.NewHasher(passwd.DefaultParams()),
+		checkpointer: cpr, trail: trail}
 	a.audit = audit.New(db, a.now, log)
 	a.auth = auth.New(store.Narrow(db, func(tx store.Store) auth.Tx { return tx }), a.hasher, passwd.DefaultPolicy(), a.audit, a.now, auth.Options{
 		SessionTTL: cfg.SessionTTL, MaxFailures: cfg.LoginMaxFailures, LockFor: cfg.LockoutDuration,

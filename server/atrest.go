@@ -19,27 +19,27 @@ import (
 // key file; a missing file the operator named; a missing default file when the
 // database already has data keys (a new key would open none of them); a key that
 // does not open the database's keys.
-func openMasterKey(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger) error {
+func openMasterKey(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger) (*atrest.MasterKey, error) {
 	path := cfg.KeyFile()
 	if path == "" {
-		return errors.New(config.MissingKeyFile)
+		return nil, errors.New(config.MissingKeyFile)
 	}
 	text, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) && cfg.DataKeyFile == "" {
 		has, herr := db.HasDataKeys(ctx)
 		if herr != nil {
-			return herr
+			return nil, herr
 		}
 		if has {
-			return fmt.Errorf("the master key file %s is missing, but the database holds data keys it wrapped: restore the key file from its backup (a new key would open nothing)", path)
+			return nil, fmt.Errorf("the master key file %s is missing, but the database holds data keys it wrapped: restore the key file from its backup (a new key would open nothing)", path)
 		}
 		if text, err = createKeyFile(path); err != nil {
-			return err
+			return nil, err
 		}
 		log.Warn("created the master key for encryption at rest; back it up apart from the database (README: What deletion means)", "file", path)
 	}
 	if err != nil {
-		return fmt.Errorf("invalid --data-key-file %s: %w", path, err)
+		return nil, fmt.Errorf("invalid --data-key-file %s: %w", path, err)
 	}
 	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
 		log.Warn("the master key file can be read by other users of this machine; chmod 600 it", "file", path, "mode", st.Mode().Perm().String())
@@ -47,13 +47,13 @@ func openMasterKey(ctx context.Context, cfg config.Config, db *store.DB, log *sl
 	mk, err := atrest.ParseMasterKey(text)
 	clear(text)
 	if err != nil {
-		return fmt.Errorf("invalid --data-key-file %s: %w", path, err)
+		return nil, fmt.Errorf("invalid --data-key-file %s: %w", path, err)
 	}
 	db.SetMasterKey(mk)
 	if err := db.CheckMasterKey(ctx); err != nil {
-		return fmt.Errorf("invalid --data-key-file %s: %w", path, err)
+		return nil, fmt.Errorf("invalid --data-key-file %s: %w", path, err)
 	}
-	return nil
+	return mk, nil
 }
 
 // createKeyFile writes a new random key to path, 0600, failing if it exists.

@@ -12,7 +12,6 @@ import (
 	"text/tabwriter"
 
 	"govchat/internal/account"
-	"govchat/internal/audit"
 	"govchat/internal/config"
 	"govchat/internal/org"
 	"govchat/internal/orgimport"
@@ -325,25 +324,5 @@ func printTree(ctx context.Context, a *app, w io.Writer) error {
 	for _, p := range ps {
 		fmt.Fprintf(w, "  %4d  %s (%s)\n", p.ID, pt.Path(p.ID), p.Kind)
 	}
-	return nil
-}
-
-func auditCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return fmt.Errorf("%w: audit verify", errUsage)
-	}
-	a, _, err := openForCommand(ctx, "audit verify", args[1:], stderr, getenv)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	bad, err := audit.Verify(ctx, a.store)
-	if err != nil {
-		return err
-	}
-	if bad != 0 {
-		return fmt.Errorf("audit trail altered: entry %d does not match the chain", bad)
-	}
-	fmt.Fprintln(stdout, "audit trail intact")
 	return nil
 }

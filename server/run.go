@@ -31,7 +31,13 @@ Commands:
   config           print the effective configuration (secrets masked)
   user             manage accounts: add, list, passwd, set-role, disable, enable, reset-totp
   org              the org tree: tree, import FILE.csv [--dry-run], dept-add, party-add
-  audit verify     check the hash chain of the audit trail; names the first altered entry
+  audit verify     check the audit trail: its hash chain, and with --checkpoint FILE (twice: one extends
+                   the other) against a checkpoint the auditor kept; --bundle FILE or --proof FILE
+                   check an export offline (--vkey KEY|FILE); names the first altered, missing or
+                   reordered entry. audit verify consistency OLD NEW: NEW extends OLD
+  audit checkpoint print the latest signed checkpoint (signing one now if the trail grew)
+  audit key        print the verifier key of this deployment's checkpoints, for the auditor to keep
+  audit prove      --event ID [--out FILE]: write the inclusion proof of one entry
   e2e              file encryption offline: keygen, seal, open, wrap, unwrap (the escrow key, cross tests)
   loadgen          load test a running server (loopback only): latency, fan-out, memory per connection
   version          print the version

@@ -13,6 +13,7 @@ import (
 
 	clientweb "govchat/client-web"
 	"govchat/internal/alert"
+	"govchat/internal/audit"
 	"govchat/internal/busevent"
 	"govchat/internal/chat"
 	"govchat/internal/collect"
@@ -212,6 +213,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Holds:       holdsSvc,
 		Secrecy:     secrecySvc,
 		Todos:       todoSvc,
+		Trail:       a.trail,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -285,6 +287,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	background(func() {
 		// The audit console's alerts: one node at a time (a lease) reads the new entries.
 		securityAlerts(a.store, quietSvc, b, a.audit, log, a.now).Run(bg, secalert.Every)
+	})
+
+	background(func() {
+		// The tamper-evident trail: new entries hashed into the log and checkpoints
+		// signed, one node at a time (a lease in the database).
+		a.checkpointer.Run(bg)
+	})
+	background(func() {
+		// Audit retention, independent of the messages': entries older than
+		// --audit-retention days go, their log hashes stay.
+		a.checkpointer.RunPurge(bg, a.store, a.audit, time.Duration(cfg.AuditRetentionDays)*24*time.Hour, audit.PurgeEvery)
 	})
 
 	errc := make(chan error, 1)

@@ -108,7 +108,19 @@ func (b Bucket) String() string { return fmt.Sprintf("%d|%06d", b.Level, b.Perio
 // MasterKey wraps and unwraps data keys. Its bytes never leave the value.
 type MasterKey struct {
 	aead cipher.AEAD
+	// auditSeed is the Ed25519 seed of the audit checkpoint key, derived once
+	// (AuditCheckpointSeed).
+	auditSeed []byte
 }
+
+// AuditCheckpointInfo is the HKDF info under which the audit trail's checkpoint
+// signing key (an Ed25519 seed, docs/audit.md) is derived from the master key, so a
+// deployment signs with no secret file of its own and every node has the key.
+const AuditCheckpointInfo = "govchat-audit-checkpoint/1"
+
+// AuditCheckpointSeed returns a copy of HKDF-SHA256(master key, no salt,
+// AuditCheckpointInfo), 32 bytes: the Ed25519 seed of the audit checkpoint key.
+func (m *MasterKey) AuditCheckpointSeed() []byte { return append([]byte(nil), m.auditSeed...) }
 
 // NewMasterKey builds a master key from its 32 bytes.
 func NewMasterKey(k []byte) (*MasterKey, error) {
@@ -119,7 +131,11 @@ func NewMasterKey(k []byte) (*MasterKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &MasterKey{aead: aead}, nil
+	seed, err := hkdf.Key(sha256.New, k, nil, AuditCheckpointInfo, KeySize)
+	if err != nil {
+		return nil, fmt.Errorf("atrest: derive the audit checkpoint seed: %w", err)
+	}
+	return &MasterKey{aead: aead, auditSeed: seed}, nil
 }
 
 // ParseMasterKey reads a key file's contents: 32 bytes written as 64 hex digits or

@@ -75,7 +75,18 @@ type Config struct {
 	LogFormat     string // --log-format: text or json
 
 	ShutdownTimeout time.Duration // --shutdown-timeout
+
+	// The tamper-evident trail (docs/audit.md). AuditRetentionDays is how long audit
+	// entries are kept, in days, whatever the messages' retention: at least 180 (the
+	// Cybersecurity Law's six months). A checkpoint is signed every
+	// AuditCheckpointEvery entries or AuditCheckpointInterval, whichever comes first.
+	AuditRetentionDays      int           // --audit-retention
+	AuditCheckpointEvery    int           // --audit-checkpoint-every
+	AuditCheckpointInterval time.Duration // --audit-checkpoint-interval
 }
+
+// MinAuditRetentionDays is the shortest audit retention allowed: six months.
+const MinAuditRetentionDays = 180
 
 // Default returns the embedded default: one process, SQLite in ./data, the in-process
 // bus, listening on the loopback only.
@@ -105,6 +116,10 @@ func Default() Config {
 		LogLevel:             "info",
 		LogFormat:            "text",
 		ShutdownTimeout:      15 * time.Second,
+
+		AuditRetentionDays:      365,
+		AuditCheckpointEvery:    1000,
+		AuditCheckpointInterval: time.Minute,
 	}
 }
 
@@ -197,6 +212,15 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		bad("shutdown-timeout", "must be positive")
+	}
+	if c.AuditRetentionDays < MinAuditRetentionDays || c.AuditRetentionDays > 36500 {
+		bad("audit-retention", "must be between %d and 36500 days (the Cybersecurity Law keeps network logs at least six months), got %d", MinAuditRetentionDays, c.AuditRetentionDays)
+	}
+	if c.AuditCheckpointEvery < 1 || c.AuditCheckpointEvery > 1_000_000 {
+		bad("audit-checkpoint-every", "must be between 1 and 1000000 entries, got %d", c.AuditCheckpointEvery)
+	}
+	if c.AuditCheckpointInterval < time.Second || c.AuditCheckpointInterval > 24*time.Hour {
+		bad("audit-checkpoint-interval", "must be between 1s and 24h, got %s", c.AuditCheckpointInterval)
 	}
 	return errors.Join(errs...)
 }

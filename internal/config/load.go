@@ -65,6 +65,9 @@ func (c *Config) settings() []setting {
 		{"log-level", "debug, info, warn or error", false, (*stringValue)(&c.LogLevel)},
 		{"log-format", "text or json", false, (*stringValue)(&c.LogFormat)},
 		{"shutdown-timeout", "how long a graceful shutdown may take", false, (*durationValue)(&c.ShutdownTimeout)},
+		{"audit-retention", "days audit entries are kept, whatever the messages' retention (at least 180)", false, (*intValue)(&c.AuditRetentionDays)},
+		{"audit-checkpoint-every", "sign an audit checkpoint every this many entries", false, (*intValue)(&c.AuditCheckpointEvery)},
+		{"audit-checkpoint-interval", "sign an audit checkpoint at least this often while entries arrive", false, (*durationValue)(&c.AuditCheckpointInterval)},
 	}
 }
 

@@ -99,6 +99,9 @@ type Deps struct {
 	// Console is the audit console (§4.24); nil: built over Store when it is the whole
 	// store (consoleOf).
 	Console *investigate.Service
+	// Trail is the tamper-evident trail's checkpoints, proofs and bundles; nil leaves
+	// their endpoints out.
+	Trail *audit.Trail
 }
 
 // API serves HTTP.
@@ -128,6 +131,7 @@ type API struct {
 	secrecy     *secrecy.Service
 	todos       *todo.Service
 	console     *investigate.Service
+	trail       *audit.Trail
 
 	secure       bool          // public URL is https: cookies get Secure, responses HSTS
 	publicOrigin origin.Origin // what a browser's Origin must be; none: the request's host
@@ -159,6 +163,7 @@ func New(d Deps) http.Handler {
 	a.secrecy = d.Secrecy
 	a.todos = d.Todos
 	a.console = consoleOf(d)
+	a.trail = d.Trail
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

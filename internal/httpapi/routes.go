@@ -56,6 +56,14 @@ func (a *API) routes() http.Handler {
 		mux.HandleFunc("POST /api/v1/audit/alerts/{id}/ack", a.requires(authz.HandleAlerts, a.serve(a.auditAckAlert)))
 		mux.HandleFunc("GET /api/v1/audit/export.csv", a.requires(authz.ReadAudit, a.auditExport))
 	}
+	if a.trail != nil {
+		// The tamper-evident trail (§4.8): reach, checkpoints, proofs, signed bundles.
+		mux.HandleFunc("GET /api/v1/audit/status", a.requires(authz.ReadAudit, a.serve(a.auditStatus)))
+		mux.HandleFunc("GET /api/v1/audit/checkpoints", a.requires(authz.ReadAudit, a.serve(a.auditCheckpoints)))
+		mux.HandleFunc("GET /api/v1/audit/checkpoints/latest", a.requires(authz.ReadAudit, a.auditLatestCheckpoint))
+		mux.HandleFunc("GET /api/v1/audit/events/{id}/proof", a.requires(authz.ReadAudit, a.auditProof))
+		mux.HandleFunc("GET /api/v1/audit/export.bundle", a.requires(authz.ReadAudit, a.auditExportBundle))
+	}
 
 	mux.HandleFunc("GET /api/v1/channels", a.authed(false, a.serve(a.listChannels)))
 	mux.HandleFunc("POST /api/v1/channels", a.authed(false, a.serve(a.createGroup)))

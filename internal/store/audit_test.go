@@ -151,6 +151,7 @@ func TestAuditTamper(t *testing.T) {
 				}
 				es = appendEvents(t, s, es...)
 				q, args := c.tamper(es)
+				must(t, store.Unguard(t.Context(), s))
 				must(t, store.ExecRaw(t.Context(), s, q, args...))
 				if bad := verify(t, s); bad != es[c.badIdx].ID {
 					t.Fatalf("VerifyAuditChain = %d, want %d", bad, es[c.badIdx].ID)

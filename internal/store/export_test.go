@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"govchat/internal/search"
@@ -59,4 +60,48 @@ func InsertPlainTerms(ctx context.Context, s Store, channelID int64, seqs []int6
 		}
 	}
 	return nil
+}
+
+// Unguard drops the audit trail's append-only guard, as an insider with the
+// database's owner rights can, so tests can tamper with the trail beneath it.
+func Unguard(ctx context.Context, s Store) error {
+	db := s.(*DB)
+	if db.d.name == "postgres" {
+		_, err := db.exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER`)
+		if err == nil {
+			_, err = db.exec(ctx, `ALTER TABLE audit_tlog DISABLE TRIGGER USER`)
+		}
+		return err
+	}
+	for _, t := range []string{"audit_events_no_update", "audit_events_no_delete", "audit_tlog_no_update", "audit_tlog_no_delete"} {
+		if _, err := db.exec(ctx, `DROP TRIGGER `+t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PurgeAuditUnchecked runs the purge's deletion of everything up to id, cut at now, so
+// a test can show the trigger's own 180-day floor refusing it.
+func PurgeAuditUnchecked(ctx context.Context, s Store, id int64) (int, error) {
+	n := 0
+	err := s.(*DB).inTx(ctx, func(tx *DB) error {
+		cut := toMillis(time.Now())
+		if tx.d.name == "postgres" {
+			if _, err := tx.exec(ctx, `SELECT set_config('govchat.audit_purge', 'on', true), set_config('govchat.audit_purge_before', ?, true)`,
+				fmt.Sprint(cut)); err != nil {
+				return err
+			}
+		} else if _, err := tx.exec(ctx, `UPDATE audit_log_state SET purge_before = ? WHERE id = 1`, cut); err != nil {
+			return err
+		}
+		res, err := tx.exec(ctx, `DELETE FROM audit_events WHERE id <= ?`, id)
+		if err != nil {
+			return err
+		}
+		got, _ := res.RowsAffected()
+		n = int(got)
+		return nil
+	})
+	return n, err
 }

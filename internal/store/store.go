@@ -277,6 +277,7 @@ type Store interface {
 	Sessions
 	Org
 	Audit
+	AuditLog // the transparency log over the trail (audit_log.go)
 	Chat
 	Notices
 	Collections
