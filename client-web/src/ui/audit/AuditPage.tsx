@@ -11,7 +11,7 @@ import { auditStatus, trailPage } from '../../audit/api';
 import { createPager } from '../../audit/pager';
 import { EMPTY_FILTER, filterParams, type TrailFilter } from '../../audit/query';
 import type { AuditEvent, AuditStatus } from '../../audit/types';
-import { loadOrg } from '../../directory/load';
+import { loadEveryone, loadOrg } from '../../directory/load';
 import type { Department } from '../../directory/types';
 import { formatDateTime } from '../../format';
 import { t, type MessageKey } from '../../i18n';
@@ -68,6 +68,8 @@ function Console(p: Props) {
   const phone = usePhone();
   const [status, setStatus] = useState<AuditStatus | undefined | null>(undefined);
   const [departments, setDepartments] = useState<Department[]>([]);
+  const [names, setNames] = useState<Map<number, string>>(new Map());
+  const nameOf = useMemo(() => (id: number) => names.get(id), [names]);
   // The trail's filter and pages live as long as the console is shown, so a visit to
   // 调查 or 导出 (which exports this filter) comes back to the same list.
   const [filter, setFilter] = useState<TrailFilter>(EMPTY_FILTER);
@@ -81,6 +83,11 @@ function Console(p: Props) {
     auditStatus(p.request).then(setStatus, () => setStatus(null));
     loadOrg(p.request).then(
       (o) => setDepartments([...o.departments].sort((a, b) => (a.path || a.name).localeCompare(b.path || b.name, 'zh-CN'))),
+      () => undefined,
+    );
+    // Display names for the trail, which records usernames (a few hundred people).
+    loadEveryone(p.request).then(
+      (all) => setNames(new Map(all.map((x) => [x.id, x.display_name || x.username]))),
       () => undefined,
     );
   }, [p.request]);
@@ -107,9 +114,9 @@ function Console(p: Props) {
       />
       <div class="aud-panel" role="tabpanel" id={`aud-panel-${p.tab}`} aria-labelledby={`aud-tab-${p.tab}`}>
         {p.tab === 'trail' ? (
-          <TrailTab request={p.request} filter={filter} setFilter={setFilter} departments={departments} phone={phone} pager={pager} deptPath={deptPath} onPerson={onPerson} />
+          <TrailTab request={p.request} filter={filter} setFilter={setFilter} departments={departments} phone={phone} pager={pager} deptPath={deptPath} onPerson={onPerson} nameOf={nameOf} />
         ) : p.tab === 'investigate' ? (
-          <InvestigateTab request={p.request} role={p.role} inv={p.inv} navigate={p.navigate} phone={phone} deptPath={deptPath} />
+          <InvestigateTab request={p.request} role={p.role} inv={p.inv} navigate={p.navigate} phone={phone} deptPath={deptPath} nameOf={nameOf} />
         ) : p.tab === 'alerts' ? (
           <AlertsTab request={p.request} canAck={p.role === 'security'} badge={p.badge} onPerson={onPerson} />
         ) : (
@@ -149,6 +156,7 @@ function TrailTab(p: {
   pager: ReturnType<typeof createPager<AuditEvent>>;
   deptPath: (id: number) => string | undefined;
   onPerson: (id: number) => void;
+  nameOf: (id: number) => string | undefined;
 }) {
   const [sheet, setSheet] = useState(false);
   const n = [...filterParams(p.filter).keys()].filter((k) => k !== 'target_id').length;
@@ -181,7 +189,7 @@ function TrailTab(p: {
           {form('aud-s')}
         </Modal>
       ) : null}
-      <EventList pager={p.pager} phone={p.phone} department={p.deptPath} onPerson={p.onPerson} label={t('audit.tab_trail')} />
+      <EventList pager={p.pager} phone={p.phone} department={p.deptPath} onPerson={p.onPerson} nameOf={p.nameOf} label={t('audit.tab_trail')} />
     </>
   );
 }

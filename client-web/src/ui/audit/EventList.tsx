@@ -20,6 +20,8 @@ export interface EventListProps {
   department: (id: number) => string | undefined;
   /** Opens a person's timeline. */
   onPerson?: (id: number, name: string) => void;
+  /** A person's display name from the directory (the trail names the username). */
+  nameOf?: (id: number) => string | undefined;
   label: string;
 }
 
@@ -27,7 +29,9 @@ export function outcomeText(o: string): string {
   return o === 'ok' || o === 'denied' || o === 'failed' ? t(`audit.outcome_${o}` as MessageKey) : o;
 }
 
-function actorName(e: AuditEvent): string {
+function actorName(e: AuditEvent, nameOf?: (id: number) => string | undefined): string {
+  const shown = e.actor_id ? nameOf?.(e.actor_id) : undefined;
+  if (shown) return shown;
   if (e.actor_name) return e.actor_name;
   return e.actor_id ? `#${e.actor_id}` : t('audit.actor_system');
 }
@@ -61,14 +65,18 @@ export function EventList(p: EventListProps) {
     return () => io.disconnect();
   }, [p.pager]);
 
-  const actor = (e: AuditEvent) =>
-    e.actor_id && p.onPerson ? (
-      <button type="button" class="aud-person" title={t('audit.timeline_of', { name: actorName(e) })} onClick={() => p.onPerson!(e.actor_id!, actorName(e))}>
-        {actorName(e)}
+  const actor = (e: AuditEvent) => {
+    const name = actorName(e, p.nameOf);
+    // The username as the trail recorded it, beside the display name.
+    const title = e.actor_name && e.actor_name !== name ? e.actor_name : undefined;
+    return e.actor_id && p.onPerson ? (
+      <button type="button" class="aud-person" title={title ? `${title} · ${t('audit.timeline_of', { name })}` : t('audit.timeline_of', { name })} onClick={() => p.onPerson!(e.actor_id!, name)}>
+        {name}
       </button>
     ) : (
-      <span>{actorName(e)}</span>
+      <span title={title}>{name}</span>
     );
+  };
   const outcome = (e: AuditEvent) => <span class={`aud-outcome aud-outcome-${e.outcome}`}>{outcomeText(e.outcome)}</span>;
   const expander = (e: AuditEvent) => (
     <button

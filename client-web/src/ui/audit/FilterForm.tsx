@@ -152,7 +152,7 @@ export function FilterForm(p: { request: Request; filter: TrailFilter; departmen
           </select>
         </div>
       </div>
-      <div class="aud-pair">
+      <div class="aud-pair aud-span2">
         <div class="field">
           <label for={`${id}-since`}>{t('audit.f_since')}</label>
           <input id={`${id}-since`} class="input" type="datetime-local" value={f.since} aria-invalid={inval('since')} onInput={(e) => set({ since: e.currentTarget.value })} />

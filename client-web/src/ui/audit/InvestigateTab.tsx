@@ -35,6 +35,7 @@ interface Props {
   navigate: (r: Route) => void;
   phone: boolean;
   deptPath: (id: number) => string | undefined;
+  nameOf: (id: number) => string | undefined;
 }
 
 export function InvestigateTab(p: Props) {
@@ -376,7 +377,7 @@ function PersonInvestigation(p: Props & { personId?: number }) {
   };
   return (
     <div class="aud-inv-body">
-      <form class="aud-filters aud-filters-short" onSubmit={apply} noValidate>
+      <form class="aud-filters aud-filters-person" onSubmit={apply} noValidate>
         <PersonPick
           request={p.request}
           id="aud-inv-person"
@@ -414,7 +415,7 @@ function PersonInvestigation(p: Props & { personId?: number }) {
       {person ? (
         <>
           <h2 class="aud-heading">{t('audit.person_heading', { name: person.name })}</h2>
-          <EventList pager={pager} phone={p.phone} department={p.deptPath} label={t('audit.person_heading', { name: person.name })} />
+          <EventList pager={pager} phone={p.phone} department={p.deptPath} nameOf={p.nameOf} label={t('audit.person_heading', { name: person.name })} />
         </>
       ) : (
         <p class="muted">{t('audit.person_pick')}</p>
