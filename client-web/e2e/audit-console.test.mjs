@@ -260,3 +260,61 @@ test('the auditor reaches the trace from the message, read-only; a staff member 
   await shot(staff.page, 'audit-refused-1280');
   assert.deepEqual(staff.problems, []);
 });
+
+test('failed logins from one address raise an alert: the badge comes live, the officer acknowledges it with a note, the auditor reads it', { timeout: TIMEOUT }, async (t) => {
+  const officer = await e2e.person(t, 'zhaomin', { online: true, ...DESKTOP });
+  const page = officer.page;
+  await page.goto(`${e2e.server.baseURL}/audit/alerts`);
+  await page.locator('.chat[data-conn="online"], main').first().waitFor();
+  // Ten failed logins from this address (unknown names: no account is locked).
+  const stranger = await e2e.open(t, DESKTOP);
+  await stranger.page.goto(e2e.server.baseURL + '/');
+  // The server's login rate limit (per address) holds some back: those wait their turn.
+  const codes = await stranger.page.evaluate(async () => {
+    const out = [];
+    for (let i = 0; out.length < 10 && i < 40; i++) {
+      const r = await fetch('/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: `nobody${out.length}`, password: 'wrong-password-1' }) });
+      if (r.status === 429) {
+        await new Promise((ok) => setTimeout(ok, (Number(r.headers.get('Retry-After')) || 2) * 1000));
+        continue;
+      }
+      out.push(r.status);
+    }
+    return out;
+  });
+  assert.deepEqual(codes, Array(10).fill(401));
+  // The job scans every 30 s; the audit_alert frame bumps the nav's badge without a reload.
+  const badge = page.getByTestId('audit-nav-badge');
+  await badge.waitFor({ timeout: 60_000 });
+  assert.equal(await badge.innerText(), '1');
+  const item = page.locator('.aud-alert', { hasText: '同一地址多次登录失败' });
+  await item.waitFor({ timeout: 10_000 });
+  assert.match(await item.innerText(), /10 次 \/ 10 分钟/);
+  await shot(page, 'audit-alerts-1280');
+  await item.getByRole('button', { name: '标记为已处理' }).click();
+  await item.getByRole('button', { name: '标记为已处理' }).click(); // an empty note is refused here
+  await item.getByText('请填写处理说明。').waitFor();
+  await item.getByLabel('处理说明').fill('已核实：测试人员输错账号，无异常。');
+  await item.getByRole('button', { name: '标记为已处理' }).click();
+  await item.getByText('已核实：测试人员输错账号，无异常。').waitFor();
+  await badge.waitFor({ state: 'detached' });
+  // The acknowledgement is in the trail.
+  await page.getByRole('tab', { name: '审计记录' }).click();
+  await page.locator('#aud-f-action').fill('alert.acked');
+  await page.getByRole('button', { name: '查询' }).click();
+  await page.locator('.aud-table tbody tr.aud-row', { hasText: 'alert.acked' }).first().waitFor({ timeout: 20_000 });
+  assert.deepEqual(officer.problems, []);
+
+  const aud = await e2e.person(t, 'sunli', PHONE);
+  await aud.page.goto(`${e2e.server.baseURL}/audit/alerts`);
+  await aud.page.getByRole('radio', { name: '已处理' }).click();
+  const acked = aud.page.locator('.aud-alert', { hasText: '同一地址多次登录失败' });
+  await acked.waitFor({ timeout: 20_000 });
+  assert.match(await acked.innerText(), /赵敏 于 .* 处理/);
+  assert.equal(await acked.getByRole('button').filter({ hasText: '标记为已处理' }).count(), 0);
+  // The server refuses the auditor an acknowledgement too.
+  const id = Number(await acked.getAttribute('data-alert'));
+  assert.equal((await api(aud.page, 'POST', `/api/v1/audit/alerts/${id}/ack`, { note: '审计员试图处理' })).status, 403);
+  await shot(aud.page, 'audit-alerts-390');
+  assert.deepEqual(aud.problems, []);
+});

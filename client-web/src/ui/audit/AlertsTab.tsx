@@ -133,7 +133,7 @@ function AlertItem({ a, canAck, request, onPerson, onAcked }: { a: AuditAlert; c
           </button>
         ) : null}
         {a.ip ? <span class="aud-mono">{a.ip}</span> : null}
-        <span>{t('audit.alert_count', { n: a.count, window: formatDuration(a.window, l) })}</span>
+        <span>{a.window > 0 ? t('audit.alert_count', { n: a.count, window: formatDuration(a.window, l) }) : t('audit.alert_count_one', { n: a.count })}</span>
         {a.event_ids?.length ? <span class="muted aud-small aud-mono">{t('audit.alert_events', { ids: a.event_ids.map((x) => `#${x}`).join(' ') })}</span> : null}
       </div>
       {a.state === 'acked' ? (
