@@ -318,3 +318,27 @@ test('failed logins from one address raise an alert: the badge comes live, the o
   await shot(aud.page, 'audit-alerts-390');
   assert.deepEqual(aud.problems, []);
 });
+
+test('查看文件去向 in a file message’s menu opens the officer’s trace of that message', { timeout: TIMEOUT }, async (t) => {
+  // 周海燕 sends a file in 办公室, a channel the officer is in.
+  const staff = await e2e.person(t, 'zhouhaiyan', { online: true, ...DESKTOP });
+  await openChannel(staff.page, '办公室');
+  const before = await staff.page.locator('.timeline .msg').count();
+  await staff.page.locator('.composer input[type="file"]:not([accept])').setInputFiles({ name: '会议纪要.txt', mimeType: 'text/plain', buffer: Buffer.from('会议纪要\n'.repeat(100)) });
+  await waitUntil(async () => (await staff.page.locator('.timeline .msg').count()) > before, { timeout: 120_000, what: 'the file sent' });
+  await staff.context.close();
+
+  const officer = await e2e.person(t, 'zhaomin', { online: true, ...DESKTOP });
+  await openChannel(officer.page, '办公室');
+  const msg = officer.page.locator('.timeline .msg', { has: officer.page.locator('.fv-card') }).last();
+  await msg.waitFor({ timeout: 30_000 });
+  await msg.click({ button: 'right', position: { x: 5, y: 5 } });
+  await officer.page.getByRole('menu').getByRole('menuitem', { name: '查看文件去向' }).click();
+  await officer.page.waitForURL(/\/audit\/investigate\/message\/\d+\/\d+$/);
+  const seen = await readTrace(officer.page);
+  assert.equal(seen.uploader, '周海燕');
+  assert.deepEqual(seen.hops, [{ depth: 0, channel: '办公室', sender: '周海燕', forwarded: false }]);
+  assert.deepEqual(seen.forwarded, []);
+  assert.deepEqual(seen.downloaded, []);
+  assert.deepEqual(officer.problems, []);
+});
