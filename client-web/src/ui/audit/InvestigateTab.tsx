@@ -62,6 +62,21 @@ export function InvestigateTab(p: Props) {
   );
 }
 
+/** Loading…, or what went wrong, under an investigation's form. */
+function LoadState({ busy, error }: { busy: boolean; error?: string }) {
+  if (busy)
+    return (
+      <p class="muted" role="status">
+        {t('audit.loading')}
+      </p>
+    );
+  return error ? (
+    <p class="form-error" role="alert">
+      {error}
+    </p>
+  ) : null;
+}
+
 // ---- 文件去向 ----
 
 function FileInvestigation(p: Props) {
@@ -130,16 +145,7 @@ function FileInvestigation(p: Props) {
           {t('audit.file_go')}
         </button>
       </form>
-      {busy ? (
-        <p class="muted" role="status">
-          {t('audit.loading')}
-        </p>
-      ) : null}
-      {error ? (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <LoadState busy={busy} error={error} />
       {trace?.truncated ? <p class="muted">{t('audit.trace_truncated')}</p> : null}
       {trace ? <TraceView request={p.request} trace={trace} canOpen={p.role === 'security'} navigate={p.navigate} /> : null}
     </div>
@@ -474,16 +480,7 @@ function NoticeInvestigation(p: Props & { noticeId?: number }) {
           {t('audit.notice_go')}
         </button>
       </form>
-      {busy ? (
-        <p class="muted" role="status">
-          {t('audit.loading')}
-        </p>
-      ) : null}
-      {error ? (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <LoadState busy={busy} error={error} />
       {readers ? (
         <section class="aud-section" aria-labelledby="aud-readers-h">
           <h2 id="aud-readers-h" class="aud-heading">
