@@ -249,6 +249,11 @@ test('the auditor reaches the trace from the message, read-only; a staff member 
   const [csv] = await Promise.all([aud.page.waitForEvent('download', { timeout: 30_000 }), aud.page.getByRole('button', { name: '下载 CSV' }).click()]);
   assert.match(csv.suggestedFilename(), /\.csv$/);
   assert.equal(await csv.failure(), null);
+  // The signed bundle of the same case: fetched, then saved as the zip the server named.
+  await aud.page.locator('#aud-bundle-case').fill('（2026）保密字第7号');
+  const [zip] = await Promise.all([aud.page.waitForEvent('download', { timeout: 60_000 }), aud.page.getByRole('button', { name: '下载签名数据包' }).click()]);
+  assert.match(zip.suggestedFilename(), /^govchat-audit-.*\.zip$/);
+  assert.equal(await zip.failure(), null);
   assert.deepEqual(aud.problems, []);
 
   const staff = await e2e.person(t, 'zhouhaiyan', DESKTOP);

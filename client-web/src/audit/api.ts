@@ -1,7 +1,7 @@
 // The console's REST calls (PROTOCOL.md §4.8, §4.24). Every read is itself recorded by the
 // server (audit.read); the acknowledgement of an alert is the security officer's alone.
 
-import type { Request } from '../api';
+import { errorFrom, type FetchLike, type Request } from '../api';
 import type { Page } from './pager';
 import { timelinePath, trailPath, type PageAt, type TrailFilter } from './query';
 import type { AlertState, AuditAlert, AuditAlerts, AuditEvent, AuditEvents, AuditStatus, FileTrace, NoticeReaders, PersonRef, PersonTimeline } from './types';
@@ -76,4 +76,28 @@ export async function verifierKey(request: Request, status: AuditStatus): Promis
   if (!status.newest_id) return undefined;
   const proof = await request<{ vkey?: string }>('GET', `/audit/events/${status.newest_id}/proof`);
   return proof.vkey || undefined;
+}
+
+/** The file name a Content-Disposition header gives (filename*=UTF-8'' first, then
+ * filename="…"); undefined when none. */
+export function dispositionName(header: string | null): string | undefined {
+  if (!header) return undefined;
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1]!.trim());
+    } catch {
+      /* fall through to the plain name */
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"/i.exec(header) ?? /filename\s*=\s*([^;\s]+)/i.exec(header);
+  return plain?.[1] || undefined;
+}
+
+/** Fetches an export (the signed bundle) with the session cookie: an error answer is
+ * thrown as an ApiError (the page says it in words) instead of being saved as a file. */
+export async function fetchExport(href: string, fetchFn: FetchLike = (i, init) => fetch(i, init)): Promise<{ blob: Blob; name?: string }> {
+  const r = await fetchFn(href, { credentials: 'same-origin', cache: 'no-store' });
+  if (!r.ok) throw await errorFrom(r);
+  return { blob: await r.blob(), name: dispositionName(r.headers.get('Content-Disposition')) };
 }

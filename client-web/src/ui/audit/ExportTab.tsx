@@ -5,7 +5,9 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import type { Request } from '../../api';
-import { verifierKey } from '../../audit/api';
+import { fetchExport, verifierKey } from '../../audit/api';
+import { ApiError } from '../../api';
+import { describeError, toUiError } from '../../errors';
 import { beijingToRfc3339, bundleHref, checkCaseNumber, csvHref, filterParams, type TrailFilter } from '../../audit/query';
 import type { AuditStatus } from '../../audit/types';
 import { formatDateTime } from '../../format';
@@ -117,8 +119,23 @@ export function ExportTab(p: { request: Request; filter: TrailFilter; status?: A
   );
 }
 
-function CaseDownload({ id, label, href, extraProblem }: { id: string; label: string; href: (caseNumber: string) => string; extraProblem?: () => { field: string; text: string } | undefined }) {
+function CaseDownload({
+  id,
+  label,
+  href,
+  extraProblem,
+  fetched,
+}: {
+  id: string;
+  label: string;
+  href: (caseNumber: string) => string;
+  extraProblem?: () => { field: string; text: string } | undefined;
+  /** Fetch it and save what came (the bundle: its errors are said here, not saved). */
+  fetched?: { fallbackName: string; errorText: (e: unknown) => string | undefined };
+}) {
+  const l = useLocale();
   const [caseNo, setCaseNo] = useState('');
+  const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<{ field: string; text: string } | undefined>();
   const go = (e: Event) => {
     e.preventDefault();
@@ -134,6 +151,20 @@ function CaseDownload({ id, label, href, extraProblem }: { id: string; label: st
       return;
     }
     setProblem(undefined);
+    if (fetched) {
+      setBusy(true);
+      fetchExport(href(caseNo)).then(
+        (r) => {
+          setBusy(false);
+          saveBlob(r.blob, r.name ?? fetched.fallbackName);
+        },
+        (e) => {
+          setBusy(false);
+          setProblem({ field: e instanceof ApiError && e.field === 'case_number' ? 'case' : 'server', text: fetched.errorText(e) ?? describeError(toUiError(e, Date.now()), l) });
+        },
+      );
+      return;
+    }
     // A plain navigation to the file: the browser saves it with the session cookie and
     // the server streams it; nothing of it passes through this page's memory.
     const a = document.createElement('a');
@@ -165,8 +196,8 @@ function CaseDownload({ id, label, href, extraProblem }: { id: string; label: st
           {problem?.text ?? ''}
         </p>
       </div>
-      <button type="submit" class="btn btn-primary">
-        {label}
+      <button type="submit" class="btn btn-primary" disabled={busy}>
+        {busy ? t('audit.preparing') : label}
       </button>
     </form>
   );
@@ -194,14 +225,24 @@ function BundleForm() {
           <input id="aud-bundle-until" class="input" type="datetime-local" value={until} onInput={(e) => setUntil(e.currentTarget.value)} />
         </div>
       </div>
-      <CaseDownload id="aud-bundle" label={t('audit.download_bundle')} href={(c) => bundleHref({ since, until }, c)} extraProblem={rangeProblem} />
+      <CaseDownload
+        id="aud-bundle"
+        label={t('audit.download_bundle')}
+        href={(c) => bundleHref({ since, until }, c)}
+        extraProblem={rangeProblem}
+        fetched={{ fallbackName: 'govchat-audit-bundle.zip', errorText: (e) => (e instanceof ApiError && e.code === 'not_found' ? t('audit.err_bundle_empty') : undefined) }}
+      />
     </div>
   );
 }
 
 /** Saves a small text as a file (the checkpoint the auditor keeps). */
 function saveText(text: string, name: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+  saveBlob(new Blob([text], { type: 'text/plain;charset=utf-8' }), name);
+}
+
+function saveBlob(blob: Blob, name: string) {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
