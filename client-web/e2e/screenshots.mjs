@@ -389,6 +389,9 @@ async function main() {
       const officerPage = await officer.newPage();
       await shoot(officerPage, baseURL, '/security/levels', 'secrecy-levels', size, { waitText: '秘密' });
       await shoot(officerPage, baseURL, '/security/holds', 'holds', size, { waitText: '法律保全' });
+      // 审计台 (the audit console): the trail, and the export with the verifier key.
+      await shoot(officerPage, baseURL, '/audit/trail', 'audit-trail', size, { waitSelector: '.aud-row, .aud-card' });
+      await shoot(officerPage, baseURL, '/audit/export', 'audit-export', size, { waitText: '验证密钥' });
       await officer.close();
 
       const admin = await contextFor(size, DEMO_USERS.admin.username);

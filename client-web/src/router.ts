@@ -16,6 +16,10 @@
 //   /security/escrow  the security officer: 保密管理 (the escrow key, 案件调取)
 //   /security/levels  the security officer: 密级设置 (the ladder, channel ceilings)
 //   /security/holds   法律保全: the security officer, and the auditor (who countersigns)
+//   /audit            审计台 (the security officer and the auditor): /audit/trail, /audit/alerts,
+//                     /audit/export, /audit/investigate and one investigation:
+//                     /audit/investigate/file/<blob id>, …/message/<channel>/<seq>,
+//                     …/person/<user id>, …/notice/<notice id>
 
 export type AdminTab = 'people' | 'departments' | 'party' | 'import' | 'worktime';
 export const ADMIN_TABS: readonly AdminTab[] = ['people', 'departments', 'party', 'import', 'worktime'];
@@ -23,6 +27,17 @@ export const ADMIN_TABS: readonly AdminTab[] = ['people', 'departments', 'party'
 /** The security officer's pages (保密管理). */
 export type SecurityTab = 'escrow' | 'levels' | 'holds';
 export const SECURITY_TABS: readonly SecurityTab[] = ['escrow', 'levels', 'holds'];
+
+/** The tabs of the audit console (审计台). */
+export type AuditTab = 'trail' | 'investigate' | 'alerts' | 'export';
+export const AUDIT_TABS: readonly AuditTab[] = ['trail', 'investigate', 'alerts', 'export'];
+
+/** One investigation of the console's 调查 tab, as its address names it. */
+export type Investigation =
+  | { kind: 'file'; blobId: string }
+  | { kind: 'message'; channelId: number; seq: number }
+  | { kind: 'person'; personId: number }
+  | { kind: 'notice'; noticeId: number };
 
 /** The lists of the notices section: 待确认, 收到的, 我发布的, and one channel's board. */
 export type NoticeView = 'pending' | 'received' | 'sent' | 'channel';
@@ -39,7 +54,8 @@ export type Route =
   | { section: 'settings' }
   | { section: 'me' }
   | { section: 'admin'; tab: AdminTab }
-  | { section: 'security'; tab: SecurityTab };
+  | { section: 'security'; tab: SecurityTab }
+  | { section: 'audit'; tab: AuditTab; inv?: Investigation };
 
 export type Section = Route['section'];
 
@@ -76,8 +92,36 @@ export function parseRoute(path: string): Route {
       const tab = (SECURITY_TABS as readonly string[]).includes(parts[1] ?? '') ? (parts[1] as SecurityTab) : 'escrow';
       return { section: 'security', tab };
     }
+    case 'audit':
+      return parseAudit(parts.slice(1));
     default:
       return HOME;
+  }
+}
+
+function parseAudit(parts: string[]): Route {
+  const tab = (AUDIT_TABS as readonly string[]).includes(parts[0] ?? '') ? (parts[0] as AuditTab) : 'trail';
+  if (tab !== 'investigate' || parts.length < 3) return { section: 'audit', tab };
+  const [, kind, a, b] = parts;
+  if (kind === 'file' && parts.length === 3 && /^[0-9a-f]{32}$/.test(a!)) return { section: 'audit', tab, inv: { kind: 'file', blobId: a! } };
+  if (kind === 'message' && parts.length === 4 && isId(a) && isId(b)) return { section: 'audit', tab, inv: { kind: 'message', channelId: Number(a), seq: Number(b) } };
+  if (kind === 'person' && parts.length === 3 && isId(a)) return { section: 'audit', tab, inv: { kind: 'person', personId: Number(a) } };
+  if (kind === 'notice' && parts.length === 3 && isId(a)) return { section: 'audit', tab, inv: { kind: 'notice', noticeId: Number(a) } };
+  return { section: 'audit', tab };
+}
+
+function auditPath(r: Extract<Route, { section: 'audit' }>): string {
+  const i = r.inv;
+  if (r.tab !== 'investigate' || !i) return `/audit/${r.tab}`;
+  switch (i.kind) {
+    case 'file':
+      return `/audit/investigate/file/${i.blobId}`;
+    case 'message':
+      return `/audit/investigate/message/${i.channelId}/${i.seq}`;
+    case 'person':
+      return `/audit/investigate/person/${i.personId}`;
+    case 'notice':
+      return `/audit/investigate/notice/${i.noticeId}`;
   }
 }
 
@@ -102,6 +146,8 @@ export function pathFor(r: Route): string {
       return `/admin/${r.tab}`;
     case 'security':
       return `/security/${r.tab}`;
+    case 'audit':
+      return auditPath(r);
     default:
       return `/${r.section}`;
   }

@@ -23,6 +23,7 @@ const SETTINGS: NavEntry = { section: 'settings', key: 'nav.settings', route: { 
 const ADMIN: NavEntry = { section: 'admin', key: 'nav.admin', route: { section: 'admin', tab: 'people' } };
 const SECURITY: NavEntry = { section: 'security', key: 'escrow.nav', route: { section: 'security', tab: 'escrow' } };
 const HOLDS: NavEntry = { section: 'security', key: 'secrecy.nav_holds', route: { section: 'security', tab: 'holds' } };
+const AUDIT: NavEntry = { section: 'audit', key: 'audit.nav', route: { section: 'audit', tab: 'trail' } };
 const ME: NavEntry = { section: 'me', key: 'phone.tab_me', route: { section: 'me' } };
 
 /** The navigation's entries: five tabs on a phone, the side list on a desk — with
@@ -31,15 +32,16 @@ const ME: NavEntry = { section: 'me', key: 'phone.tab_me', route: { section: 'me
 export function navEntries(phone: boolean, isAdmin: boolean, isSecurity = false, isAuditor = false): NavEntry[] {
   if (phone) return [CHANNELS, NOTICES, TODOS, DIRECTORY, ME];
   if (isAdmin) return [CHANNELS, NOTICES, TODOS, DIRECTORY, SETTINGS, ADMIN];
-  if (isSecurity) return [CHANNELS, NOTICES, TODOS, DIRECTORY, SETTINGS, SECURITY];
-  return isAuditor ? [CHANNELS, NOTICES, TODOS, DIRECTORY, SETTINGS, HOLDS] : [CHANNELS, NOTICES, TODOS, DIRECTORY, SETTINGS];
+  // 审计台 (the audit console) for the security officer and the auditor.
+  if (isSecurity) return [CHANNELS, NOTICES, TODOS, DIRECTORY, SETTINGS, SECURITY, AUDIT];
+  return isAuditor ? [CHANNELS, NOTICES, TODOS, DIRECTORY, SETTINGS, HOLDS, AUDIT] : [CHANNELS, NOTICES, TODOS, DIRECTORY, SETTINGS];
 }
 
 /** The entry a page belongs to: on a phone, 设置, 系统管理, 保密管理 and 我 are all under 我. */
 export function currentSection(route: Route, phone: boolean): Section {
   // Collections are reached from 通知 (its 收集 tab).
   if (route.section === 'collect') return 'notices';
-  if (phone && (route.section === 'settings' || route.section === 'admin' || route.section === 'security')) return 'me';
+  if (phone && (route.section === 'settings' || route.section === 'admin' || route.section === 'security' || route.section === 'audit')) return 'me';
   return route.section;
 }
 

@@ -10,6 +10,12 @@ describe('layout', () => {
     expect(navEntries(true, true).map((n) => n.section)).toEqual(['channels', 'notices', 'todos', 'directory', 'me']);
     expect(navEntries(false, false).map((n) => n.section)).toEqual(['channels', 'notices', 'todos', 'directory', 'settings']);
     expect(navEntries(false, true).map((n) => n.section)).toEqual(['channels', 'notices', 'todos', 'directory', 'settings', 'admin']);
+    // 审计台 for the security officer and the auditor only, on a desk; on a phone it is under 我.
+    expect(navEntries(false, false, true).map((n) => n.section)).toEqual(['channels', 'notices', 'todos', 'directory', 'settings', 'security', 'audit']);
+    expect(navEntries(false, false, false, true).map((n) => n.section)).toEqual(['channels', 'notices', 'todos', 'directory', 'settings', 'security', 'audit']);
+    expect(navEntries(true, false, true).map((n) => n.section)).toEqual(['channels', 'notices', 'todos', 'directory', 'me']);
+    expect(currentSection({ section: 'audit', tab: 'alerts' }, true)).toBe('me');
+    expect(currentSection({ section: 'audit', tab: 'alerts' }, false)).toBe('audit');
   });
   it('设置 and 系统管理 light the 我 tab on a phone, themselves on a desk', () => {
     expect(currentSection({ section: 'settings' }, true)).toBe('me');

@@ -47,6 +47,10 @@ import { protectedLadder } from '../protect/rules';
 import { createTodoStore, todoCount, type TodoStore } from '../todo/store';
 import { TodoContext } from './todo/context';
 import { TodoPage } from './todo/TodoPage';
+import { AuditPage, mayAudit } from './audit/AuditPage';
+import { traceMenu } from './audit/menu';
+import { createAlertBadge, type AlertBadge } from '../audit/alerts';
+import type { Message } from '../chat/types';
 
 interface Props {
   store: AppStore;
@@ -83,6 +87,18 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
     return () => todos.dispose();
   }, [todos]);
   useEffect(() => () => reads.dispose(), [reads]);
+  // 审计台: the open alerts' badge (security officer and auditor), bumped by audit_alert frames.
+  const auditor = mayAudit(me.role);
+  const alertBadge = useMemo(() => createAlertBadge(request), [me.id, session]);
+  useEffect(() => {
+    if (auditor) void alertBadge.load();
+  }, [alertBadge, auditor]);
+  // The message menu's extra items: 复制文件编号 (the officer's, for 案件调取) and 查看文件去向.
+  const menuExtra = useMemo(() => {
+    if (!auditor) return undefined;
+    const trace = traceMenu(store.navigate);
+    return me.role === 'security' ? (m: Message) => [...escrowMenu(m), ...trace(m)] : trace;
+  }, [auditor, me.role]);
   // Files: the person's keys and the upload queue live as long as the person is signed
   // in here (a password change's new session keeps them); they reach the chat store of
   // the current session through this ref.
@@ -128,6 +144,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
             void secrecy.load();
             return;
           }
+          if (alertBadge.handleFrame(f)) return;
           if (reads.handleFrame(f)) return;
           if (todos.handleFrame(f)) return;
           if (collect.handleFrame(f)) return;
@@ -142,6 +159,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
           void collect.resync();
           reads.resync();
           todos.resync();
+          if (auditor) void alertBadge.load(); // audit_alert frames are not replayed
         },
       }),
     [me.id, session],
@@ -278,7 +296,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
       <ProtectProvider me={me} phone={myPhone} ladder={ladder}>
       <FilesViewProvider request={request} reshare={reshare}>
       <div class="shell-body">
-        <Nav chat={chat} notices={notices} todos={todos} collect={collect} org={org} route={route} isAdmin={me.role === 'admin'} isSecurity={me.role === 'security'} isAuditor={me.role === 'auditor'} phone={phone} navigate={store.navigate} />
+        <Nav chat={chat} notices={notices} todos={todos} collect={collect} alerts={alertBadge} org={org} route={route} isAdmin={me.role === 'admin'} isSecurity={me.role === 'security'} isAuditor={me.role === 'auditor'} phone={phone} navigate={store.navigate} />
         <main id="main" class="content" tabIndex={-1} ref={mainRef}>
           <PhonePushPrompt request={request} me={me} />
           {route.section !== 'notices' ? (
@@ -300,7 +318,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
               onMessage={openDirect}
               noDepartment={me.departments.length === 0}
               bumps={bumps}
-              menuExtra={me.role === 'security' ? escrowMenu : undefined}
+              menuExtra={menuExtra}
             />
             </ReadsStoreContext.Provider>
           ) : route.section === 'directory' ? (
@@ -322,6 +340,8 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
             <TodoPage todos={todos} chat={chat} meId={me.id} view={route.view} navigate={store.navigate} />
           ) : route.section === 'security' ? (
             <SecurityPage request={request} role={me.role} meId={me.id} tab={route.tab} onTab={(tab) => store.navigate({ section: 'security', tab })} secrecy={secrecy} />
+          ) : route.section === 'audit' ? (
+            <AuditPage request={request} role={me.role} tab={route.tab} inv={route.inv} navigate={store.navigate} badge={alertBadge} />
           ) : route.section === 'collect' ? (
             <CollectSection chat={chat} collect={collect} request={request} me={me} collectionId={route.collectionId} navigate={store.navigate} />
           ) : (
@@ -339,12 +359,13 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   );
 }
 
-function Nav(p: { chat: ChatStore; notices: NoticeStore; todos: TodoStore; collect: CollectStore; org: string; route: Route; isAdmin: boolean; isSecurity: boolean; isAuditor: boolean; phone: boolean; navigate: (r: Route) => void }) {
+function Nav(p: { chat: ChatStore; notices: NoticeStore; todos: TodoStore; collect: CollectStore; alerts: AlertBadge; org: string; route: Route; isAdmin: boolean; isSecurity: boolean; isAuditor: boolean; phone: boolean; navigate: (r: Route) => void }) {
   const s = useStore(p.chat);
   const unread = totalUnread(s.channels);
   // 通知's badge: notices to confirm and collections to answer (both under it on a phone).
   const toConfirm = pendingCount(useStore(p.notices)) + toAnswerCount(useStore(p.collect), Date.now());
   const toDo = todoCount(useStore(p.todos));
+  const openAlerts = useStore(p.alerts).open;
   useEffect(() => {
     const base = `${p.org} · ${t('app.name')}`;
     document.title = unread > 0 ? `(${unread > 99 ? '99+' : unread}) ${base}` : base;
@@ -371,6 +392,16 @@ function Nav(p: { chat: ChatStore; notices: NoticeStore; todos: TodoStore; colle
               {n.section === 'todos' && toDo > 0 ? (
                 <span class="badge nav-badge" aria-label={t('todo.tab_count', { n: toDo })}>
                   {badgeText(toDo)}
+                </span>
+              ) : null}
+              {n.section === 'audit' && openAlerts > 0 ? (
+                <span class="badge nav-badge" data-testid="audit-nav-badge" aria-label={t('audit.alerts_badge', { n: openAlerts })}>
+                  {badgeText(openAlerts)}
+                </span>
+              ) : null}
+              {n.section === 'me' && (p.isSecurity || p.isAuditor) && openAlerts > 0 ? (
+                <span class="badge nav-badge" aria-label={t('audit.alerts_badge', { n: openAlerts })}>
+                  {badgeText(openAlerts)}
                 </span>
               ) : null}
               {n.section === 'notices' && toConfirm > 0 ? (

@@ -113,6 +113,22 @@ export function MePage(p: Props) {
               </a>
             </li>
           ) : null}
+          {me.role === 'security' || me.role === 'auditor' ? (
+            <li>
+              <a
+                class="me-link"
+                href="/audit/trail"
+                onClick={(e) => {
+                  if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+                  e.preventDefault();
+                  p.navigate({ section: 'audit', tab: 'trail' });
+                }}
+              >
+                <span class="me-link-title">{t('audit.nav')}</span>
+                <span class="me-link-hint">{t('audit.me_hint')}</span>
+              </a>
+            </li>
+          ) : null}
           <li class="me-row">
             <span class="me-link-title">{t('me.language')}</span>
             <LanguageSwitch />

@@ -44,9 +44,10 @@ interface Opened {
   open: EscrowOpen;
 }
 
-export function CaseOpen({ request }: { request: Request }) {
+/** `blobId`: the file to open, filled in (the audit console's file trace opens it so). */
+export function CaseOpen({ request, blobId }: { request: Request; blobId?: string }) {
   useLocale();
-  const [form, setForm] = useState<CaseForm>(EMPTY);
+  const [form, setForm] = useState<CaseForm>(blobId ? { ...EMPTY, blobId } : EMPTY);
   const [problem, setProblem] = useState<{ field: CaseField; text: string } | undefined>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();

@@ -24,8 +24,9 @@ describe('the 保密管理 page', () => {
 
   it('gives the auditor 法律保全 (to countersign) and the officer all three tabs', () => {
     const auditor = navEntries(false, false, false, true);
-    expect(auditor.map((n) => n.section)).toEqual(['channels', 'notices', 'todos', 'directory', 'settings', 'security']);
-    expect(auditor.at(-1)?.route).toEqual({ section: 'security', tab: 'holds' });
+    // 审计台 (the audit console) comes after it.
+    expect(auditor.map((n) => n.section)).toEqual(['channels', 'notices', 'todos', 'directory', 'settings', 'security', 'audit']);
+    expect(auditor.find((n) => n.section === 'security')?.route).toEqual({ section: 'security', tab: 'holds' });
     expect(navEntries(false, false, false, false).map((n) => n.section)).not.toContain('security');
     expect(securityTabs('security')).toEqual(['escrow', 'levels', 'holds']);
     expect(securityTabs('auditor')).toEqual(['holds']);
@@ -35,7 +36,7 @@ describe('the 保密管理 page', () => {
 
   it('is in the side navigation of the security officer only, and under 我 on a phone', () => {
     const sections = (phone: boolean, admin: boolean, security: boolean) => navEntries(phone, admin, security).map((n) => n.section);
-    expect(sections(false, false, true)).toEqual(['channels', 'notices', 'todos', 'directory', 'settings', 'security']);
+    expect(sections(false, false, true)).toEqual(['channels', 'notices', 'todos', 'directory', 'settings', 'security', 'audit']);
     expect(sections(false, true, false)).not.toContain('security');
     expect(sections(false, false, false)).not.toContain('security');
     expect(sections(true, false, true)).toEqual(['channels', 'notices', 'todos', 'directory', 'me']);
