@@ -18,6 +18,7 @@ import (
 	"govchat/internal/collect"
 	"govchat/internal/config"
 	"govchat/internal/demo"
+	"govchat/internal/dlp"
 	"govchat/internal/files"
 	"govchat/internal/holds"
 	"govchat/internal/httpapi"
@@ -95,6 +96,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return err
 	}
 	defer stopSecrecy()
+	// Data-loss prevention: the officer's rules, cached like the ladder; chat and
+	// notices check texts with them, the browser files.
+	dlpSvc := dlp.New(dlp.Deps{Store: store.Narrow(a.store, func(tx store.Store) dlp.Tx { return tx }),
+		Bus: b, Audit: a.audit, Log: log, Now: a.now, HitLimit: sh.dlpHits})
+	stopDLP, err := dlpSvc.Listen(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopDLP()
 	// Web Push: the VAPID keys come from the configuration or the database (generated
 	// on first start); the worker below sends what the queue holds.
 	pushSvc, err := push.New(a.store, log, a.now, push.Options{
@@ -125,6 +135,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		keys.RequestLimits{PerUser: sh.keyRequests, PerFile: sh.keyRequestOnce})
 	chatOpt.Files = keysSvc
 	chatOpt.Secrecy = secrecySvc
+	chatOpt.DLP = dlpSvc
 	chatSvc := chat.New(a.store, b, log, a.now, chatOpt)
 	defer chatSvc.Close()
 	// Department and party channels follow the org tree: bring them in line now (the
@@ -141,6 +152,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Alerts:                  alerts,
 		Forecast:                alerts,
 		Files:                   keysSvc,
+		DLP:                     dlpSvc,
 	})
 	// Collections (收集, 接龙) follow the notices' rules for who may ask whom.
 	collectSvc := collect.New(store.Narrow(a.store, func(tx store.Store) collect.Tx { return tx }), b, log, a.now, collect.Options{
@@ -211,6 +223,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Holds:       holdsSvc,
 		Secrecy:     secrecySvc,
 		Todos:       todoSvc,
+		DLP:         dlpSvc,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -15,6 +15,7 @@ import (
 	"govchat/internal/blob"
 	"govchat/internal/chat"
 	"govchat/internal/collect"
+	"govchat/internal/dlp"
 	"govchat/internal/files"
 	"govchat/internal/holds"
 	"govchat/internal/keys"
@@ -95,6 +96,8 @@ type Deps struct {
 	Secrecy *secrecy.Service
 	// Todos is the 待办 list and message to-dos; nil leaves their endpoints out.
 	Todos *todo.Service
+	// DLP is the data-loss-prevention rules (§4.25); nil leaves their endpoints out.
+	DLP *dlp.Service
 }
 
 // API serves HTTP.
@@ -123,6 +126,7 @@ type API struct {
 	holds       *holds.Service
 	secrecy     *secrecy.Service
 	todos       *todo.Service
+	dlp         *dlp.Service
 
 	secure       bool          // public URL is https: cookies get Secure, responses HSTS
 	publicOrigin origin.Origin // what a browser's Origin must be; none: the request's host
@@ -153,6 +157,7 @@ func New(d Deps) http.Handler {
 	a.holds = d.Holds
 	a.secrecy = d.Secrecy
 	a.todos = d.Todos
+	a.dlp = d.DLP
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

@@ -19,6 +19,7 @@ import (
 	"govchat/internal/bus"
 	"govchat/internal/chat"
 	"govchat/internal/demo"
+	"govchat/internal/dlp"
 	"govchat/internal/httpapi"
 	"govchat/internal/hub"
 	"govchat/internal/keys"
@@ -103,10 +104,13 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 		t.Fatal(err)
 	}
 	t.Cleanup(stopSecrecy)
+	dlpSvc := dlp.New(dlp.Deps{Store: store.Narrow(s, func(tx store.Store) dlp.Tx { return tx }), Bus: b, Audit: rec,
+		Log: log, Now: c.now, HitLimit: ratelimit.New(dlp.HitsPerMinute, dlp.HitsBurst, 1000, c.now)})
 	chatOpt := chat.DefaultOptions()
 	chatOpt.Audit = rec
 	chatOpt.Files = keysSvc
 	chatOpt.Secrecy = secSvc
+	chatOpt.DLP = dlpSvc
 	chatSvc := chat.New(s, b, log, c.now, chatOpt)
 	t.Cleanup(chatSvc.Close)
 	if err := chatSvc.SyncOrgChannels(context.Background()); err != nil {
@@ -132,6 +136,7 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 		WS:         wsHub,
 		Keys:       keysSvc,
 		Secrecy:    secSvc,
+		DLP:        dlpSvc,
 	}
 	if deps != nil {
 		deps(&d)

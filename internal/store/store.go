@@ -276,6 +276,7 @@ type Store interface {
 	Retention
 	Secrecy
 	Todos
+	DLP
 
 	// InTx runs fn with a Store bound to one transaction, committed when fn returns nil
 	// and rolled back otherwise. Nested InTx calls join the outer transaction.
