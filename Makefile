@@ -70,6 +70,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeMeta$$' -fuzztime 30s -fuzzminimizetime 100x ./internal/e2e
 	$(GO) test -run '^$$' -fuzz '^FuzzParseContentDigest$$' -fuzztime 30s ./internal/files
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRange$$' -fuzztime 30s ./internal/files
+	$(GO) test -run '^$$' -fuzz '^FuzzScan$$' -fuzztime 30s ./internal/dlp
+	$(GO) test -run '^$$' -fuzz '^FuzzCheckPattern$$' -fuzztime 30s ./internal/dlp
+	$(GO) test -run '^$$' -fuzz '^FuzzSecretMarks$$' -fuzztime 30s ./internal/dlp
 
 clean:
 	rm -rf bin client-web/dist/app

@@ -213,7 +213,9 @@ func TestDLPSendAndEdit(t *testing.T) {
 			{audit.Denied, "block", "blocked", "secret_mark×1"},
 		}
 		// The clock stands still: order is not what the trail promises here.
-		cmp := func(a, b seen) int { return strings.Compare(a.outcome+a.action+a.taken+a.rules, b.outcome+b.action+b.taken+b.rules) }
+		cmp := func(a, b seen) int {
+			return strings.Compare(a.outcome+a.action+a.taken+a.rules, b.outcome+b.action+b.taken+b.rules)
+		}
 		slices.SortFunc(got, cmp)
 		slices.SortFunc(want, cmp)
 		if !slices.Equal(got, want) {
