@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compile, decide } from './scan';
+import type { DlpAction, DlpRule } from './types';
+
+// The corpus the Go engine passes too (internal/dlp/corpus_test.go).
+const corpus = JSON.parse(readFileSync(new URL('../../../protocol/testdata/dlp_corpus.json', import.meta.url), 'utf8')) as {
+  rules: DlpRule[];
+  cases: { name: string; text: string; hits: Record<string, number>; level?: number; action?: DlpAction }[];
+};
+
+describe('the shared DLP corpus', () => {
+  it('is whole', () => {
+    expect(corpus.cases.length).toBeGreaterThanOrEqual(40);
+  });
+  const m = compile(corpus.rules);
+  for (const c of corpus.cases) {
+    it(c.name, () => {
+      const hits = m.scan(c.text);
+      expect(Object.fromEntries(hits.map((h) => [h.id, h.count]))).toEqual(c.hits);
+      if (c.level !== undefined) expect(decide(corpus.rules, hits, c.level).action).toBe(c.action);
+    });
+  }
+});
