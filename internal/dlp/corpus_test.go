@@ -96,3 +96,13 @@ func TestRecorded(t *testing.T) {
 		t.Fatalf("ActionAt beyond = %s", a)
 	}
 }
+
+// The corpus starts from the defaults, which the browser also carries (DEFAULT_RULES).
+func TestCorpusStartsFromTheDefaults(t *testing.T) {
+	c := loadCorpus(t)
+	want, _ := json.Marshal(protocol.DefaultDLPRules())
+	got, _ := json.Marshal(c.Rules[:4])
+	if string(got) != string(want) {
+		t.Fatalf("corpus rules %s, defaults %s", got, want)
+	}
+}

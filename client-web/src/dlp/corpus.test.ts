@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile, decide } from './scan';
-import type { DlpAction, DlpRule } from './types';
+import { DEFAULT_RULES, type DlpAction, type DlpRule } from './types';
 
 // The corpus the Go engine passes too (internal/dlp/corpus_test.go).
 const corpus = JSON.parse(readFileSync(new URL('../../../protocol/testdata/dlp_corpus.json', import.meta.url), 'utf8')) as {
@@ -12,6 +12,9 @@ const corpus = JSON.parse(readFileSync(new URL('../../../protocol/testdata/dlp_c
 describe('the shared DLP corpus', () => {
   it('is whole', () => {
     expect(corpus.cases.length).toBeGreaterThanOrEqual(40);
+  });
+  it('starts from the defaults (protocol.DefaultDLPRules)', () => {
+    expect(corpus.rules.slice(0, 4)).toEqual(DEFAULT_RULES);
   });
   const m = compile(corpus.rules);
   for (const c of corpus.cases) {

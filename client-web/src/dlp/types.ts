@@ -38,3 +38,12 @@ export interface DlpHitsRequest {
 }
 
 export const BUILTIN_IDS = ['id_card', 'mobile', 'bank_card', 'secret_mark'] as const;
+
+/** The rules a deployment starts with (protocol.DefaultDLPRules); the browser checks
+ * files with them when the server's cannot be read. */
+export const DEFAULT_RULES: DlpRule[] = [
+  { id: 'id_card', kind: 'builtin', name: '身份证号', actions: ['warn', 'warn', 'alert', 'alert'] },
+  { id: 'mobile', kind: 'builtin', name: '手机号', actions: ['warn', 'off', 'off', 'off'] },
+  { id: 'bank_card', kind: 'builtin', name: '银行卡号', actions: ['warn', 'warn', 'alert', 'alert'] },
+  { id: 'secret_mark', kind: 'builtin', name: '密级标志', actions: ['block', 'block', 'block', 'alert'] },
+];
