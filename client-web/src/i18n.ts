@@ -26,6 +26,7 @@ import * as noticeFilesMessages from './messages/noticefiles';
 import * as secrecyMessages from './messages/secrecy';
 import * as protectMessages from './messages/protect';
 import * as collectMessages from './messages/collect';
+import * as dlpMessages from './messages/dlp';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
@@ -129,6 +130,7 @@ const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsM
   ...protectMessages.zh,
   ...todoMessages.zh,
   ...collectMessages.zh,
+  ...dlpMessages.zh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -231,6 +233,7 @@ const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ..
   ...protectMessages.en,
   ...todoMessages.en,
   ...collectMessages.en,
+  ...dlpMessages.en,
 };
 
 const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };
