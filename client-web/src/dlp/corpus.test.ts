@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile, decide } from './scan';
 import { DEFAULT_RULES, type DlpAction, type DlpRule } from './types';
 
 // The corpus the Go engine passes too (internal/dlp/corpus_test.go).
-const corpus = JSON.parse(readFileSync(new URL('../../../protocol/testdata/dlp_corpus.json', import.meta.url), 'utf8')) as {
+const CORPUS = import.meta.glob<unknown>('../../../protocol/testdata/dlp_corpus.json', { eager: true, import: 'default' });
+const corpus = Object.values(CORPUS)[0] as {
   rules: DlpRule[];
   cases: { name: string; text: string; hits: Record<string, number>; level?: number; action?: DlpAction }[];
 };

@@ -9,7 +9,7 @@ const m = compile(DEFAULT_RULES);
 const hitsOf = (text: string) => Object.fromEntries(m.scan(text).map((h) => [h.id, h.count]));
 
 function file(bytes: Uint8Array | string, name: string, type = ''): File {
-  return new File([typeof bytes === 'string' ? strToU8(bytes) : bytes], name, { type });
+  return new File([(typeof bytes === 'string' ? strToU8(bytes) : bytes) as BlobPart], name, { type });
 }
 
 /** A one-page PDF whose content stream is cs, FlateDecode when flate. */

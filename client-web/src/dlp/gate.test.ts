@@ -24,7 +24,7 @@ function setup(rules: DlpRule[], answer: boolean) {
   return { gate: createDlpGate({ request, ask }), posted, asked };
 }
 
-const docx = (text: string) => new File([zipSync({ 'word/document.xml': strToU8(`<w:p><w:r><w:t>${text}</w:t></w:r></w:p>`) })], '材料.docx');
+const docx = (text: string) => new File([zipSync({ 'word/document.xml': strToU8(`<w:p><w:r><w:t>${text}</w:t></w:r></w:p>`) }) as BlobPart], '材料.docx');
 
 describe('the file gate', () => {
   it('asks before a warned file goes, and reports what the sender chose', async () => {
