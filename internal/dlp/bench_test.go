@@ -14,6 +14,7 @@ import (
 // numbers such as HT-\d{4}) are the usual kind; patterns that begin with a class make
 // Go's engine try every position, the worst case.
 func BenchmarkScan4000(b *testing.B) {
+	b.Run("built-in rules only", func(b *testing.B) { benchScan(b, nil) })
 	b.Run("literal-led patterns", func(b *testing.B) {
 		benchScan(b, func(i int) string { return "Z" + string(rune('A'+i)) + `-\d{4}-\d{3}` })
 	})
@@ -25,14 +26,19 @@ func BenchmarkScan4000(b *testing.B) {
 func benchScan(b *testing.B, pattern func(int) string) {
 	c := loadCorpus(b)
 	rules := c.Rules
+	if pattern == nil {
+		rules = protocol.DefaultDLPRules()
+	}
 	kws := make([]string, 50)
 	for i := range kws {
 		kws[i] = "项目代号" + string(rune('甲'+i))
 	}
-	rules = append(rules, protocol.DLPRule{ID: "kw_more", Kind: protocol.DLPKeyword, Name: "代号", Keywords: kws, Actions: acts(protocol.DLPWarn)})
-	for i := 0; i < 10; i++ {
-		rules = append(rules, protocol.DLPRule{ID: "re_" + string(rune('a'+i)), Kind: protocol.DLPRegex, Name: "r",
-			Pattern: pattern(i), Actions: acts(protocol.DLPAlert)})
+	if pattern != nil {
+		rules = append(rules, protocol.DLPRule{ID: "kw_more", Kind: protocol.DLPKeyword, Name: "代号", Keywords: kws, Actions: acts(protocol.DLPWarn)})
+		for i := 0; i < 10; i++ {
+			rules = append(rules, protocol.DLPRule{ID: "re_" + string(rune('a'+i)), Kind: protocol.DLPRegex, Name: "r",
+				Pattern: pattern(i), Actions: acts(protocol.DLPAlert)})
+		}
 	}
 	if _, err := dlp.Validate(rules); err != nil {
 		b.Fatal(err)
