@@ -58,6 +58,12 @@ var vectorTypes = []any{
 	HoldList{}, CreateHoldRequest{}, HoldReleaseRequest{}, ExpiredData{},
 	// Data-loss prevention (§4.25).
 	DLPRules{}, DLPHitsRequest{}, DLPHitsResponse{},
+	// Login without the password (§4.2, §4.3) and key recovery (§4.23, issue 12).
+	PreloginRequest{}, PreloginResponse{}, LoginRequest{}, LoginResponse{}, Me{}, Credential{},
+	ChangePasswordRequest{}, TOTPDisableRequest{},
+	AccountRecoveryKey{}, SetAccountRecoveryKeyRequest{}, CreateKeyRecoveryRequest{}, KeyRecovery{},
+	KeyRecoveries{}, AnswerKeyRecoveryRequest{}, ApproveKeyRecoveryRequest{}, RejectKeyRecoveryRequest{},
+	KeyRecoveryEvent{},
 }
 
 // vectorTime is every instant in the vectors.

@@ -111,6 +111,9 @@ type shared struct {
 	dlpHits  ratelimit.Allower
 	presence presence.Tracker
 	close    func()
+
+	// preloginLimit counts salt look-ups (and key recoveries asked) per address.
+	preloginLimit ratelimit.Allower
 }
 
 func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*shared, error) {
@@ -121,6 +124,8 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 		// second per person — taps, never a script toggling a chip in a loop.
 		reactPerMinute, reactBurst = 120, 30
 		presenceTTL                = 60 * time.Second
+		// Salt look-ups: a burst of 30, then one every 2 s per address (a login is one).
+		preloginPerMinute, preloginBurst = 30, 30
 	)
 	if cfg.Redis == "" {
 		return &shared{
@@ -134,6 +139,8 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 			dlpHits:        ratelimit.New(dlp.HitsPerMinute, dlp.HitsBurst, 100_000, now),
 			presence:       presence.NewMemory(),
 			close:          func() {},
+
+			preloginLimit: ratelimit.New(preloginPerMinute, preloginBurst, 100_000, now),
 		}, nil
 	}
 	opts, err := redis.ParseURL(cfg.Redis)
@@ -156,6 +163,7 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 		todoLimit:      ratelimit.NewRedis(client, cfg.RedisPrefix, todo.CreatePerMinute, todo.CreatePerMinute),
 		dlpHits:        ratelimit.NewRedis(client, cfg.RedisPrefix, dlp.HitsPerMinute, dlp.HitsBurst),
 		presence:       pr,
+		preloginLimit:  ratelimit.NewRedis(client, cfg.RedisPrefix, preloginPerMinute, preloginBurst),
 		close: func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()

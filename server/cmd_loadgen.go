@@ -20,6 +20,8 @@ WebSocket connections, measures the server's memory per idle connection, sends
 messages at a fixed rate and reports ack and delivery latency. Only loopback
 targets unless --allow-remote. The test users are disabled afterwards.
 
+"govchat loadgen office -h": the office-day mode (simulated people).
+
 Example:
   govchat loadgen --url http://127.0.0.1:8080 --conns 2000 --channels 10 \
     --members-per-channel 20 --rate 200 --duration 10s --admin zhoutao --admin-password 'Govchat#2026'
@@ -29,6 +31,9 @@ Flags:
 
 // loadgenCmd runs a load test against a govchat server (see internal/loadgen).
 func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "office" {
+		return officeCmd(ctx, args[1:], stdout, stderr)
+	}
 	var cfg loadgen.Config
 	var passwordFile, cpuProfile string
 	var asJSON bool

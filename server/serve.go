@@ -28,6 +28,7 @@ import (
 	"govchat/internal/notice"
 	"govchat/internal/push"
 	"govchat/internal/quiet"
+	"govchat/internal/recovery"
 	"govchat/internal/retention"
 	"govchat/internal/secrecy"
 	"govchat/internal/store"
@@ -134,6 +135,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	keysSvc := keys.New(store.Narrow(a.store, func(tx store.Store) keys.Tx { return tx }), b, a.audit, log, a.now,
 		keys.RequestLimits{PerUser: sh.keyRequests, PerFile: sh.keyRequestOnce})
 	chatOpt.Files = keysSvc
+	// Key recovery (issue 12): relays sealed keys; completing one tells the person.
+	recoverySvc := recovery.New(store.Narrow(a.store, func(tx store.Store) recovery.Tx { return tx }), b, pushSvc, a.audit, log, a.now)
+	keysSvc.OnRecovered(recoverySvc.Completed)
 	chatOpt.Secrecy = secrecySvc
 	chatOpt.DLP = dlpSvc
 	chatSvc := chat.New(a.store, b, log, a.now, chatOpt)
@@ -224,6 +228,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Secrecy:     secrecySvc,
 		Todos:       todoSvc,
 		DLP:         dlpSvc,
+
+		PreloginLimit: sh.preloginLimit,
+		Recovery:      recoverySvc,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -27,6 +27,7 @@ import (
 	"govchat/internal/push"
 	"govchat/internal/quiet"
 	"govchat/internal/ratelimit"
+	"govchat/internal/recovery"
 	"govchat/internal/secrecy"
 	"govchat/internal/store"
 	"govchat/internal/todo"
@@ -98,6 +99,12 @@ type Deps struct {
 	Todos *todo.Service
 	// DLP is the data-loss-prevention rules (§4.25); nil leaves their endpoints out.
 	DLP *dlp.Service
+
+	// PreloginLimit counts salt look-ups and key recoveries asked, per client address;
+	// nil: no limit.
+	PreloginLimit ratelimit.Allower
+	// Recovery is key recovery (§4.23); nil leaves its endpoints out.
+	Recovery *recovery.Service
 }
 
 // API serves HTTP.
@@ -127,6 +134,9 @@ type API struct {
 	secrecy     *secrecy.Service
 	todos       *todo.Service
 	dlp         *dlp.Service
+
+	preloginLimit ratelimit.Allower
+	recovery      *recovery.Service
 
 	secure       bool          // public URL is https: cookies get Secure, responses HSTS
 	publicOrigin origin.Origin // what a browser's Origin must be; none: the request's host
@@ -158,6 +168,7 @@ func New(d Deps) http.Handler {
 	a.secrecy = d.Secrecy
 	a.todos = d.Todos
 	a.dlp = d.DLP
+	a.preloginLimit, a.recovery = d.PreloginLimit, d.Recovery
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

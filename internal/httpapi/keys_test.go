@@ -47,7 +47,7 @@ func newWorld(h *harness, raw *sql.DB, backend string) *world {
 }
 
 // forEachWorld runs fn on both backends, notices wired with the keys service.
-func forEachWorld(t *testing.T, fn func(t *testing.T, w *world)) {
+func forEachWorld(t *testing.T, fn func(t *testing.T, w *world), extra ...func(*httpapi.Deps)) {
 	t.Helper()
 	deps := func(d *httpapi.Deps) {
 		b := bus.NewMemory()
@@ -55,6 +55,9 @@ func forEachWorld(t *testing.T, fn func(t *testing.T, w *world)) {
 		st := d.Store.(store.Store)
 		d.Notices = notice.New(store.Narrow(st, func(tx store.Store) notice.Tx { return tx }), b, d.Log, d.Now,
 			notice.Options{ChannelAdminsMayPublish: true, Audit: d.Audit, Files: d.Keys})
+		for _, f := range extra {
+			f(d)
+		}
 	}
 	t.Run("sqlite", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "govchat.db")
