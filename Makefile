@@ -74,6 +74,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDeriveAuditFacts$$' -fuzztime 30s ./internal/store
 	$(GO) test -run '^$$' -fuzz '^FuzzOpenCheckpoint$$' -fuzztime 30s ./internal/audit
 	$(GO) test -run '^$$' -fuzz '^FuzzVerifyBundle$$' -fuzztime 30s ./internal/audit
+	$(GO) test -run '^$$' -fuzz '^FuzzScan$$' -fuzztime 30s ./internal/dlp
+	$(GO) test -run '^$$' -fuzz '^FuzzCheckPattern$$' -fuzztime 30s ./internal/dlp
+	$(GO) test -run '^$$' -fuzz '^FuzzSecretMarks$$' -fuzztime 30s ./internal/dlp
 
 clean:
 	rm -rf bin client-web/dist/app

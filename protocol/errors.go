@@ -51,6 +51,10 @@ const (
 	CodeCollectionClosed    Code = "collection_closed"     // the collection was closed by its author: nothing more to submit, return or remind
 	CodePastDeadline        Code = "past_deadline"         // the collection's deadline has passed: only a returned answer may still be resubmitted
 	CodeInternal            Code = "internal"              // a bug; the request id finds it in the log
+
+	// Data-loss prevention (§4.25): rules lists the ids of the rules that decided it.
+	CodeDLPBlocked Code = "dlp_blocked" // the text matches a rule whose action at its level is block
+	CodeDLPWarning Code = "dlp_warning" // the text matches a warn rule: send again with dlp_ack to send it anyway
 )
 
 // ErrorBody is every error response: {"error": {...}}.
@@ -72,4 +76,7 @@ type Error struct {
 	Reason string `json:"reason,omitempty"`
 	// Rows lists every bad row with import_invalid.
 	Rows []ImportRowError `json:"rows,omitempty"`
+	// Rules lists the ids of the data-loss-prevention rules behind dlp_blocked and
+	// dlp_warning (§4.25).
+	Rules []string `json:"rules,omitempty"`
 }

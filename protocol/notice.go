@@ -64,6 +64,9 @@ type PublishNoticeRequest struct {
 	// Attachments the author uploaded (at most MaxAttachmentsPer), with keys posted for
 	// the context "notice" to every recipient the audience resolves to.
 	Attachments []AttachmentRef `json:"attachments,omitempty"`
+	// DLPAck: the author saw a dlp_warning for this title and body and publishes anyway
+	// (§4.25).
+	DLPAck bool `json:"dlp_ack,omitempty"`
 }
 
 // ReviseNoticeRequest is the body of POST /api/v1/notices/{id}/revisions: a new revision
@@ -76,6 +79,8 @@ type ReviseNoticeRequest struct {
 	Priority      string     `json:"priority,omitempty"`
 	Deadline      *time.Time `json:"deadline,omitempty"`
 	ClearDeadline bool       `json:"clear_deadline,omitempty"`
+	// DLPAck: as in PublishNoticeRequest, for the new revision.
+	DLPAck bool `json:"dlp_ack,omitempty"`
 }
 
 // WithdrawNoticeRequest is the body of POST /api/v1/notices/{id}/withdraw.

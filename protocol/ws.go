@@ -86,6 +86,8 @@ type SendData struct {
 	// caption). Its keys must already be posted for this channel (POST
 	// /api/v1/files/{id}/keys), the escrow wrap included when the organisation has one.
 	Attachment *AttachmentRef `json:"attachment,omitempty"`
+	// DLPAck: the sender saw a dlp_warning for this text and sends it anyway (§4.25).
+	DLPAck bool `json:"dlp_ack,omitempty"`
 }
 
 // AckData answers a send once the message is committed.
@@ -103,6 +105,8 @@ type EditData struct {
 	Seq       int64   `json:"seq"`
 	Text      string  `json:"text"`
 	Mentions  []int64 `json:"mentions,omitempty"`
+	// DLPAck: as in SendData, for the edited text.
+	DLPAck bool `json:"dlp_ack,omitempty"`
 }
 
 // RecallData recalls (撤回) a message.

@@ -16,6 +16,7 @@ import (
 	"govchat/internal/auth"
 	"govchat/internal/bus"
 	"govchat/internal/config"
+	"govchat/internal/dlp"
 	"govchat/internal/keys"
 	"govchat/internal/org"
 	"govchat/internal/passwd"
@@ -116,8 +117,10 @@ type shared struct {
 	keyRequests, keyRequestOnce ratelimit.Allower
 	// todoLimit counts the to-dos each person gives (设为待办).
 	todoLimit ratelimit.Allower
-	presence  presence.Tracker
-	close     func()
+	// dlpHits counts the DLP hits each person's browser reports (POST /dlp/hits).
+	dlpHits  ratelimit.Allower
+	presence presence.Tracker
+	close    func()
 
 	// preloginLimit counts salt look-ups (and key recoveries asked) per address.
 	preloginLimit ratelimit.Allower
@@ -143,6 +146,7 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 			keyRequests:    ratelimit.New(keys.KeyRequestsPerMinute, keys.KeyRequestsBurst, 100_000, now),
 			keyRequestOnce: ratelimit.New(keys.KeyRequestRepeatPerMinute, 1, 100_000, now),
 			todoLimit:      ratelimit.New(todo.CreatePerMinute, todo.CreatePerMinute, 100_000, now),
+			dlpHits:        ratelimit.New(dlp.HitsPerMinute, dlp.HitsBurst, 100_000, now),
 			presence:       presence.NewMemory(),
 			close:          func() {},
 
@@ -167,6 +171,7 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 		keyRequests:    ratelimit.NewRedis(client, cfg.RedisPrefix, keys.KeyRequestsPerMinute, keys.KeyRequestsBurst),
 		keyRequestOnce: ratelimit.NewRedis(client, cfg.RedisPrefix, keys.KeyRequestRepeatPerMinute, 1),
 		todoLimit:      ratelimit.NewRedis(client, cfg.RedisPrefix, todo.CreatePerMinute, todo.CreatePerMinute),
+		dlpHits:        ratelimit.NewRedis(client, cfg.RedisPrefix, dlp.HitsPerMinute, dlp.HitsBurst),
 		presence:       pr,
 		preloginLimit:  ratelimit.NewRedis(client, cfg.RedisPrefix, preloginPerMinute, preloginBurst),
 		close: func() {

@@ -19,6 +19,7 @@ import (
 	"govchat/internal/collect"
 	"govchat/internal/config"
 	"govchat/internal/demo"
+	"govchat/internal/dlp"
 	"govchat/internal/files"
 	"govchat/internal/holds"
 	"govchat/internal/httpapi"
@@ -98,6 +99,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return err
 	}
 	defer stopSecrecy()
+	// Data-loss prevention: the officer's rules, cached like the ladder; chat and
+	// notices check texts with them, the browser files.
+	dlpSvc := dlp.New(dlp.Deps{Store: store.Narrow(a.store, func(tx store.Store) dlp.Tx { return tx }),
+		Bus: b, Audit: a.audit, Log: log, Now: a.now, HitLimit: sh.dlpHits})
+	stopDLP, err := dlpSvc.Listen(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopDLP()
 	// Web Push: the VAPID keys come from the configuration or the database (generated
 	// on first start); the worker below sends what the queue holds.
 	pushSvc, err := push.New(a.store, log, a.now, push.Options{
@@ -131,6 +141,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	recoverySvc := recovery.New(store.Narrow(a.store, func(tx store.Store) recovery.Tx { return tx }), b, pushSvc, a.audit, log, a.now)
 	keysSvc.OnRecovered(recoverySvc.Completed)
 	chatOpt.Secrecy = secrecySvc
+	chatOpt.DLP = dlpSvc
 	chatSvc := chat.New(a.store, b, log, a.now, chatOpt)
 	defer chatSvc.Close()
 	// Department and party channels follow the org tree: bring them in line now (the
@@ -147,6 +158,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Alerts:                  alerts,
 		Forecast:                alerts,
 		Files:                   keysSvc,
+		DLP:                     dlpSvc,
 	})
 	// Collections (收集, 接龙) follow the notices' rules for who may ask whom.
 	collectSvc := collect.New(store.Narrow(a.store, func(tx store.Store) collect.Tx { return tx }), b, log, a.now, collect.Options{
@@ -217,6 +229,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Holds:       holdsSvc,
 		Secrecy:     secrecySvc,
 		Todos:       todoSvc,
+		DLP:         dlpSvc,
 
 		PreloginLimit: sh.preloginLimit,
 		Recovery:      recoverySvc,

@@ -71,12 +71,16 @@ export class ApiError extends Error {
   readonly field?: string;
   /** import_invalid: the rejected rows of a CSV import (PROTOCOL.md §5), as sent. */
   readonly rows?: unknown;
+  /** Refines the code (password_policy's rule, a DLP pattern's fault). */
+  readonly reason?: string;
+  /** dlp_blocked, dlp_warning: the rules' ids (PROTOCOL.md §4.25). */
+  readonly rules?: string[];
 
   constructor(
     status: number,
     code: string,
     message: string,
-    extra: { requestId?: string; retryAfter?: number; field?: string; rows?: unknown } = {},
+    extra: { requestId?: string; retryAfter?: number; field?: string; rows?: unknown; reason?: string; rules?: string[] } = {},
   ) {
     super(message || code);
     this.name = 'ApiError';
@@ -86,6 +90,8 @@ export class ApiError extends Error {
     this.retryAfter = extra.retryAfter;
     this.field = extra.field;
     this.rows = extra.rows;
+    this.reason = extra.reason;
+    this.rules = extra.rules;
   }
 }
 
@@ -137,6 +143,8 @@ export async function errorFrom(res: Response): Promise<ApiError> {
       retryAfter: ra,
       field: typeof e.field === 'string' ? e.field : undefined,
       rows: Array.isArray(e.rows) ? e.rows : undefined,
+      reason: typeof e.reason === 'string' ? e.reason : undefined,
+      rules: Array.isArray(e.rules) ? e.rules.filter((x): x is string => typeof x === 'string') : undefined,
     });
   }
   return new ApiError(res.status, codeForStatus(res.status), `HTTP ${res.status}`, {

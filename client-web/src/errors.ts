@@ -2,6 +2,7 @@
 // see our own wording for each code.
 
 import { ApiError } from './api';
+import { ruleNames } from './dlp/names';
 import { formatDuration, formatMoment } from './format';
 import { MESSAGE_KEYS, translate, type Locale, type MessageKey } from './i18n';
 
@@ -15,6 +16,8 @@ export interface UiError {
   retryAfter?: number;
   requestId?: string;
   field?: string;
+  /** dlp_blocked, dlp_warning: the rules' ids. */
+  rules?: string[];
 }
 
 /** Codes the client raises itself before asking the server. */
@@ -36,7 +39,7 @@ const WITH_REQUEST_ID = new Set(['internal', 'unavailable']);
 
 export function toUiError(err: unknown, now: number): UiError {
   if (err instanceof ApiError) {
-    return { code: err.code, at: now, retryAfter: err.retryAfter, requestId: err.requestId, field: err.field };
+    return { code: err.code, at: now, retryAfter: err.retryAfter, requestId: err.requestId, field: err.field, ...(err.rules ? { rules: err.rules } : {}) };
   }
   return { code: 'unknown_response', at: now };
 }
@@ -60,6 +63,10 @@ export function describeError(e: UiError, locale: Locale): string {
               duration: formatDuration(e.retryAfter, locale),
             })
           : tr('error.account_locked_no_time');
+      break;
+    case 'dlp_blocked':
+    case 'dlp_warning':
+      text = tr(e.code === 'dlp_blocked' ? 'dlp.msg_blocked' : 'dlp.msg_warning', { rules: ruleNames(e.rules, locale) });
       break;
     case 'rate_limited':
       text =

@@ -27,6 +27,7 @@ import * as secrecyMessages from './messages/secrecy';
 import * as protectMessages from './messages/protect';
 import * as collectMessages from './messages/collect';
 import * as auditMessages from './messages/audit';
+import * as dlpMessages from './messages/dlp';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
@@ -131,6 +132,7 @@ const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsM
   ...todoMessages.zh,
   ...collectMessages.zh,
   ...auditMessages.zh,
+  ...dlpMessages.zh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -234,6 +236,7 @@ const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ..
   ...todoMessages.en,
   ...collectMessages.en,
   ...auditMessages.en,
+  ...dlpMessages.en,
 };
 
 const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };

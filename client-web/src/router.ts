@@ -20,13 +20,14 @@
 //                     /audit/export, /audit/investigate and one investigation:
 //                     /audit/investigate/file/<blob id>, …/message/<channel>/<seq>,
 //                     …/person/<user id>, …/notice/<notice id>
+//   /security/dlp     the security officer: 数据防泄漏 (the DLP rules)
 
 export type AdminTab = 'people' | 'departments' | 'party' | 'import' | 'worktime';
 export const ADMIN_TABS: readonly AdminTab[] = ['people', 'departments', 'party', 'import', 'worktime'];
 
 /** The security officer's pages (保密管理). */
-export type SecurityTab = 'escrow' | 'levels' | 'holds';
-export const SECURITY_TABS: readonly SecurityTab[] = ['escrow', 'levels', 'holds'];
+export type SecurityTab = 'escrow' | 'levels' | 'holds' | 'dlp';
+export const SECURITY_TABS: readonly SecurityTab[] = ['escrow', 'levels', 'holds', 'dlp'];
 
 /** The tabs of the audit console (审计台). */
 export type AuditTab = 'trail' | 'investigate' | 'alerts' | 'export';

@@ -6,6 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { ImportRowError } from './admin/types';
+import type { DlpHitsRequest, DlpRules } from './dlp/types';
 import type { ChannelReads, ReadMove, ReadPosition, ReadsData } from './reads/types';
 import type { ChannelSecrecy, CreateHoldRequest, ExpiredData, LegalHold, SecrecyConfig, SecrecyLevel } from './secrecy/types';
 import type {
@@ -135,6 +136,7 @@ const error = {
   field: true,
   reason: true,
   rows: [importRow],
+  rules: true,
 } as const satisfies Shape<ErrorData>;
 
 const receipt = {
@@ -294,8 +296,8 @@ const SHAPES: Record<string, AnyShape> = {
   ResyncData: { channel_id: true, reason: true, last_seq: true, epoch: true } satisfies Shape<ResyncData>,
   ChannelEvent: { channel_id: true, event: true } satisfies Shape<ChannelEvent>,
   NoticeEvent: { notice_id: true, event: true, revision: true, title: true, priority: true } satisfies Shape<NoticeEvent>,
-  SendData: { channel_id: true, client_id: true, text: true, reply_to: true, mentions: true, mention_all: true, secrecy: true, attachment: { blob_id: true, commitment: true, thumb_blob_id: true } } satisfies Shape<SendData>,
-  EditData: { channel_id: true, seq: true, text: true, mentions: true } satisfies Shape<EditData>,
+  SendData: { channel_id: true, client_id: true, text: true, reply_to: true, mentions: true, mention_all: true, secrecy: true, attachment: { blob_id: true, commitment: true, thumb_blob_id: true }, dlp_ack: true } satisfies Shape<SendData>,
+  EditData: { channel_id: true, seq: true, text: true, mentions: true, dlp_ack: true } satisfies Shape<EditData>,
   RecallData: { channel_id: true, seq: true } satisfies Shape<RecallData>,
   AwayData: { away: true } satisfies Shape<AwayData>,
   HelloData: { resume: [resumePos] } satisfies Shape<HelloData>,
@@ -372,8 +374,9 @@ const SHAPES: Record<string, AnyShape> = {
     needs_confirm: true,
     audience,
     attachments: [{ blob_id: true, commitment: true, thumb_blob_id: true }],
+    dlp_ack: true,
   } satisfies Shape<PublishNoticeRequest>,
-  ReviseNoticeRequest: { title: true, body: true, change_note: true, priority: true, deadline: true, clear_deadline: true } satisfies Shape<ReviseNoticeRequest>,
+  ReviseNoticeRequest: { title: true, body: true, change_note: true, priority: true, deadline: true, clear_deadline: true, dlp_ack: true } satisfies Shape<ReviseNoticeRequest>,
   WithdrawNoticeRequest: { reason: true } satisfies Shape<WithdrawNoticeRequest>,
   NoticeReadRequest: { revision: true, reply: true } satisfies Shape<NoticeReadRequest>,
   NoticeAudienceRequest: { priority: true, audience } satisfies Shape<NoticeAudienceRequest>,
@@ -430,6 +433,13 @@ const SHAPES: Record<string, AnyShape> = {
   CreateHoldRequest: { scope: true, target_id: true, from: true, to: true, reason: true, case_no: true } satisfies Shape<CreateHoldRequest>,
   HoldReleaseRequest: { note: true } satisfies Shape<{ note: string }>,
   ExpiredData: { channel_id: true, seqs: true } satisfies Shape<ExpiredData>,
+  DLPRules: {
+    rules: [{ id: true, kind: true, name: true, keywords: true, pattern: true, actions: true }],
+    updated_at: true,
+    updated_by: true,
+  } satisfies Shape<DlpRules>,
+  DLPHitsRequest: { context: true, kind: true, level: true, rules: [{ id: true, count: true }], action_taken: true } satisfies Shape<DlpHitsRequest>,
+  DLPHitsResponse: { action: true } satisfies Shape<{ action: string }>,
   // To-dos and the todo frame.
   TodoItem: todoItem,
   Todos: { items: [todoItem], truncated: true, unavailable: true } satisfies Shape<Todos>,

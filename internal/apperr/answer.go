@@ -30,7 +30,7 @@ func (e *Error) RetryAfterSeconds() int {
 // body is the error as clients see it; the cause (Err) never leaves the server.
 func (e *Error) body() protocol.Error {
 	return protocol.Error{Code: e.Code, Message: e.Message, Field: e.Field, Reason: e.Reason,
-		Rows: e.Rows, RetryAfter: e.RetryAfterSeconds()}
+		Rows: e.Rows, Rules: e.Rules, RetryAfter: e.RetryAfterSeconds()}
 }
 
 // WriteHTTP answers a request with err: the status of its code, the error body with the

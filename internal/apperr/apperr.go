@@ -26,7 +26,8 @@ type Error struct {
 	Reason     string // refines the code (password_policy: which rule)
 	RetryAfter time.Duration
 	Rows       []protocol.ImportRowError
-	Err        error // the cause, for logs only
+	Rules      []string // dlp_blocked, dlp_warning: the rules' ids
+	Err        error    // the cause, for logs only
 }
 
 func (e *Error) Error() string {
@@ -90,6 +91,10 @@ func Status(code protocol.Code) int {
 		return http.StatusForbidden
 	case protocol.CodeTwoPersonRule:
 		return http.StatusForbidden
+	case protocol.CodeDLPBlocked:
+		return http.StatusForbidden
+	case protocol.CodeDLPWarning:
+		return http.StatusConflict
 	case protocol.CodeNotFound:
 		return http.StatusNotFound
 	case protocol.CodeMethodNotAllowed:

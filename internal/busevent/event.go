@@ -39,6 +39,10 @@ func UserTopic(userID int64) string { return "user:" + strconv.FormatInt(userID,
 // it; clients hear of the change on their own topics.
 const SecrecyTopic = "secrecy"
 
+// DLPTopic is the bus topic every node's DLP service listens on: the rules changed,
+// drop the cached copy (internal/dlp). Clients read the rules when they scan a file.
+const DLPTopic = "dlp"
+
 // Change is a change of the topic's user's channel membership that an event carries.
 type Change uint8
 

@@ -22,6 +22,7 @@ import (
 	"govchat/internal/apperr"
 	"govchat/internal/audit"
 	"govchat/internal/busevent"
+	"govchat/internal/dlp"
 	"govchat/internal/ratelimit"
 	"govchat/internal/store"
 	"govchat/protocol"
@@ -71,6 +72,17 @@ type Options struct {
 	// Secrecy is the secrecy ladder (internal/secrecy), whose forward rule a forward
 	// obeys. Nil: the default ladder (protocol.DefaultSecrecyLevels).
 	Secrecy Ladder
+	// DLP checks the text of sends and edits against the data-loss-prevention rules
+	// (internal/dlp) at the message's level. Nil: no checks.
+	DLP TextChecker
+}
+
+// TextChecker is the data-loss-prevention check of a text about to be sent: a refusal
+// (dlp_blocked, dlp_warning) is its error; a finding is recorded with Sent once the
+// text is stored.
+type TextChecker interface {
+	Check(ctx context.Context, sc dlp.Scan) (*dlp.Finding, error)
+	Sent(ctx context.Context, f *dlp.Finding, extra map[string]any)
 }
 
 // Ladder is the secrecy ladder, level 0 first.
@@ -206,6 +218,22 @@ func (s *Service) levels(ctx context.Context) ([]protocol.SecrecyLevel, error) {
 		return nil, fmt.Errorf("chat: secrecy levels: %w", err)
 	}
 	return ls, nil
+}
+
+// checkDLP checks a message's text at its level; nil checker, nil finding.
+func (s *Service) checkDLP(ctx context.Context, userID, channelID int64, text string, level int, ack bool) (*dlp.Finding, error) {
+	if s.opt.DLP == nil || text == "" {
+		return nil, nil
+	}
+	return s.opt.DLP.Check(ctx, dlp.Scan{ActorID: userID, Text: text, Level: level, Ack: ack,
+		Context: "channel:" + strconv.FormatInt(channelID, 10), Kind: protocol.DLPKindMessageText, Field: "text"})
+}
+
+// sentDLP records a finding once its message is stored.
+func (s *Service) sentDLP(ctx context.Context, f *dlp.Finding, op string, seq int64) {
+	if s.opt.DLP != nil && f != nil {
+		s.opt.DLP.Sent(ctx, f, map[string]any{"op": op, "seq": seq})
+	}
 }
 
 // toWire is a message as clients see it.

@@ -206,6 +206,12 @@ func (s *Service) send(ctx context.Context, userID int64, d protocol.SendData) (
 			return protocol.AckData{}, err
 		}
 	}
+	// Data-loss prevention last, after every other refusal: a blocked text is recorded,
+	// and a send refused for another reason should not leave a hit in the trail.
+	finding, err := s.checkDLP(ctx, userID, ch.ID, d.Text, d.Secrecy, d.DLPAck)
+	if err != nil {
+		return protocol.AckData{}, err
+	}
 	var att *store.Attachment
 	if d.Attachment != nil {
 		if s.opt.Files == nil {
@@ -244,6 +250,9 @@ func (s *Service) send(ctx context.Context, userID int64, d protocol.SendData) (
 			detail["blob_id"] = msg.Attachment.BlobID
 		}
 		s.record(ctx, userID, audit.ChatSend, ch.ID, detail)
+	}
+	if !res.Duplicate {
+		s.sentDLP(ctx, finding, "send", msg.Seq)
 	}
 	// The committer has published a new message already, in sequence order.
 	return protocol.AckData{ChannelID: msg.ChannelID, Seq: msg.Seq, ClientID: msg.ClientID, CreatedAt: msg.CreatedAt, Duplicate: res.Duplicate}, nil
@@ -292,11 +301,16 @@ func (s *Service) edit(ctx context.Context, userID int64, d protocol.EditData) (
 	if err != nil {
 		return protocol.AckData{}, err
 	}
+	finding, err := s.checkDLP(ctx, userID, d.ChannelID, d.Text, msg.Secrecy, d.DLPAck)
+	if err != nil {
+		return protocol.AckData{}, err
+	}
 	msg, err = s.store.EditMessage(ctx, d.ChannelID, d.Seq, d.Text, mentions, now)
 	if err != nil {
 		return protocol.AckData{}, err
 	}
 	s.record(ctx, userID, audit.ChatEdit, d.ChannelID, map[string]any{"seq": d.Seq, "secrecy": msg.Secrecy})
+	s.sentDLP(ctx, finding, "edit", msg.Seq)
 	// Sequence 0: an edit changes an old message; a client that has seen its sequence
 	// must still get it. Through the publisher, so it follows the message itself. It
 	// carries the reactions, which the client's copy is replaced with.

@@ -15,6 +15,7 @@ import (
 	"govchat/internal/blob"
 	"govchat/internal/chat"
 	"govchat/internal/collect"
+	"govchat/internal/dlp"
 	"govchat/internal/files"
 	"govchat/internal/holds"
 	"govchat/internal/investigate"
@@ -97,6 +98,8 @@ type Deps struct {
 	Secrecy *secrecy.Service
 	// Todos is the 待办 list and message to-dos; nil leaves their endpoints out.
 	Todos *todo.Service
+	// DLP is the data-loss-prevention rules (§4.25); nil leaves their endpoints out.
+	DLP *dlp.Service
 
 	// PreloginLimit counts salt look-ups and key recoveries asked, per client address;
 	// nil: no limit.
@@ -139,6 +142,7 @@ type API struct {
 	todos       *todo.Service
 	console     *investigate.Service
 	trail       *audit.Trail
+	dlp         *dlp.Service
 
 	preloginLimit ratelimit.Allower
 	recovery      *recovery.Service
@@ -172,6 +176,7 @@ func New(d Deps) http.Handler {
 	a.holds = d.Holds
 	a.secrecy = d.Secrecy
 	a.todos = d.Todos
+	a.dlp = d.DLP
 	a.preloginLimit, a.recovery = d.PreloginLimit, d.Recovery
 	a.console = consoleOf(d)
 	a.trail = d.Trail

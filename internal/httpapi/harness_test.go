@@ -20,6 +20,7 @@ import (
 	"govchat/internal/bus"
 	"govchat/internal/chat"
 	"govchat/internal/demo"
+	"govchat/internal/dlp"
 	"govchat/internal/e2e"
 	"govchat/internal/httpapi"
 	"govchat/internal/hub"
@@ -109,10 +110,13 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 		t.Fatal(err)
 	}
 	t.Cleanup(stopSecrecy)
+	dlpSvc := dlp.New(dlp.Deps{Store: store.Narrow(s, func(tx store.Store) dlp.Tx { return tx }), Bus: b, Audit: rec,
+		Log: log, Now: c.now, HitLimit: ratelimit.New(dlp.HitsPerMinute, dlp.HitsBurst, 1000, c.now)})
 	chatOpt := chat.DefaultOptions()
 	chatOpt.Audit = rec
 	chatOpt.Files = keysSvc
 	chatOpt.Secrecy = secSvc
+	chatOpt.DLP = dlpSvc
 	chatSvc := chat.New(s, b, log, c.now, chatOpt)
 	t.Cleanup(chatSvc.Close)
 	if err := chatSvc.SyncOrgChannels(context.Background()); err != nil {
@@ -140,6 +144,7 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 		WS:         wsHub,
 		Keys:       keysSvc,
 		Secrecy:    secSvc,
+		DLP:        dlpSvc,
 
 		PreloginLimit: ratelimit.New(10_000, 10_000, 1000, c.now),
 		Recovery:      recSvc,

@@ -173,6 +173,13 @@ func (a *API) routes() http.Handler {
 		mux.HandleFunc("POST /api/v1/holds/{id}/countersign", a.requires(authz.CountersignHolds, a.serve(a.countersignHold)))
 		mux.HandleFunc("POST /api/v1/holds/{id}/cancel-release", a.requires(authz.ManageHolds, a.serve(a.cancelHoldRelease)))
 	}
+	if a.dlp != nil {
+		// Data-loss prevention (§4.25): every session reads the rules (the browser scans
+		// files with them) and reports what it found; the security officer sets them.
+		mux.HandleFunc("GET /api/v1/dlp/rules", a.authed(false, a.serve(a.getDLPRules)))
+		mux.HandleFunc("PUT /api/v1/dlp/rules", a.requires(authz.ManageDLP, a.serve(a.putDLPRules)))
+		mux.HandleFunc("POST /api/v1/dlp/hits", a.authed(false, a.serve(a.postDLPHits)))
+	}
 	if a.secrecy != nil {
 		// Secrecy levels (§4.18): every session reads the ladder; the security officer
 		// alone changes it and the channels' ceilings.

@@ -49,6 +49,10 @@ func (s *Service) Revise(ctx context.Context, p auth.Principal, id int64, req pr
 	if v.n.Status == store.NoticeWithdrawn {
 		return protocol.Notice{}, apperr.New(protocol.CodeNoticeWithdrawn, "the notice was withdrawn")
 	}
+	finding, err := s.checkDLP(ctx, p.User.ID, title, body, v.n.Secrecy, req.DLPAck)
+	if err != nil {
+		return protocol.Notice{}, err
+	}
 	var n store.Notice
 	err = s.inTx(ctx, func(tx Tx, rec *audit.Recorder) error {
 		rev := store.NoticeRevision{NoticeID: id, Title: title, Body: body, ChangeNote: note, AuthorID: p.User.ID, CreatedAt: now}
@@ -62,6 +66,7 @@ func (s *Service) Revise(ctx context.Context, p auth.Principal, id int64, req pr
 	if err != nil {
 		return protocol.Notice{}, storeErr(err, "revise %d", id)
 	}
+	s.sentDLP(ctx, finding, "revise", id)
 	s.tellRecipients(ctx, n, protocol.NoticeEventRevised)
 	v.n = n
 	return readerView(v), nil

@@ -49,6 +49,10 @@ func (s *Service) Publish(ctx context.Context, p auth.Principal, req protocol.Pu
 	if err != nil {
 		return protocol.Notice{}, err
 	}
+	finding, err := s.checkDLP(ctx, p.User.ID, in.title, in.body, in.secrecy, req.DLPAck)
+	if err != nil {
+		return protocol.Notice{}, err
+	}
 	aud, _ := json.Marshal(req.Audience)
 	n := store.Notice{
 		AuthorID: p.User.ID, Title: in.title, Body: in.body, Priority: in.priority, Secrecy: in.secrecy, Deadline: in.deadline,
@@ -71,6 +75,7 @@ func (s *Service) Publish(ctx context.Context, p auth.Principal, req protocol.Pu
 	if err != nil {
 		return protocol.Notice{}, storeErr(err, "publish")
 	}
+	s.sentDLP(ctx, finding, "publish", n.ID)
 	n.Recipients = len(res.recipients)
 	n.Revision = 1
 	users := make([]int64, len(res.recipients))

@@ -35,6 +35,7 @@ import (
 	"govchat/internal/apperr"
 	"govchat/internal/audit"
 	"govchat/internal/busevent"
+	"govchat/internal/dlp"
 	"govchat/internal/ratelimit"
 	"govchat/internal/store"
 	"govchat/protocol"
@@ -64,6 +65,33 @@ type Options struct {
 	// Files checks a notice's attachments (internal/keys). Nil: a notice with
 	// attachments is refused.
 	Files Attacher
+	// DLP checks a notice's title and body against the data-loss-prevention rules
+	// (internal/dlp) at its level, at publication and at each revision. Nil: no checks.
+	DLP TextChecker
+}
+
+// TextChecker is the data-loss-prevention check of a text about to be published: a
+// refusal (dlp_blocked, dlp_warning) is its error; a finding is recorded with Sent once
+// the notice is stored.
+type TextChecker interface {
+	Check(ctx context.Context, sc dlp.Scan) (*dlp.Finding, error)
+	Sent(ctx context.Context, f *dlp.Finding, extra map[string]any)
+}
+
+// checkDLP checks a notice's title and body at its level; nil checker, nil finding.
+func (s *Service) checkDLP(ctx context.Context, userID int64, title, body string, level int, ack bool) (*dlp.Finding, error) {
+	if s.opt.DLP == nil {
+		return nil, nil
+	}
+	return s.opt.DLP.Check(ctx, dlp.Scan{ActorID: userID, Text: title + "\n" + body, Level: level, Ack: ack,
+		Context: "notice", Kind: protocol.DLPKindNoticeText, Field: "body"})
+}
+
+// sentDLP records a finding once its notice is stored.
+func (s *Service) sentDLP(ctx context.Context, f *dlp.Finding, op string, noticeID int64) {
+	if s.opt.DLP != nil && f != nil {
+		s.opt.DLP.Sent(ctx, f, map[string]any{"op": op, "notice_id": noticeID})
+	}
 }
 
 // Attacher checks the files a notice carries before it is stored; the store writes the

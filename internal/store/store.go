@@ -299,6 +299,7 @@ type Store interface {
 	Retention
 	Secrecy
 	Todos
+	DLP
 	Recoveries
 	AuditConsole
 

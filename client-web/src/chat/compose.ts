@@ -103,6 +103,7 @@ export function sendData(p: {
   mentionAll?: boolean;
   secrecy?: number;
   attachment?: Attachment;
+  dlpAck?: boolean;
 }): SendData {
   const d: SendData = { channel_id: p.channelId, client_id: p.clientId, text: p.text };
   if (p.attachment) {
@@ -114,5 +115,6 @@ export function sendData(p: {
   if (p.mentions && p.mentions.length) d.mentions = p.mentions;
   if (p.mentionAll) d.mention_all = true;
   if (p.secrecy) d.secrecy = p.secrecy;
+  if (p.dlpAck) d.dlp_ack = true;
   return d;
 }

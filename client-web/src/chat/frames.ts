@@ -184,7 +184,7 @@ export function createSocketHandlers(ctx: ChatContext, loaders: Loaders, sending
     const op = ops.get(ref);
     if (!op) return;
     ops.delete(ref);
-    const e: UiError = { code: d?.code || 'internal', at: ctx.now(), retryAfter: d?.retry_after, field: d?.field };
+    const e: UiError = { code: d?.code || 'internal', at: ctx.now(), retryAfter: d?.retry_after, field: d?.field, ...(d?.rules ? { rules: d.rules } : {}) };
     switch (op.kind) {
       case 'send': {
         const retry = sendRetryable(e.code);

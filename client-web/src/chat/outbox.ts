@@ -16,6 +16,8 @@ export interface Pending {
   secrecy?: number;
   /** A file message (text empty): the blob is uploaded and its keys shared (src/files). */
   attachment?: Attachment;
+  /** The sender saw the dlp_warning and sends it anyway (§4.25). */
+  dlpAck?: boolean;
   /** ms since epoch, when written */
   createdAt: number;
   /** queued: waits for the connection; sending: on the wire, no answer yet; failed: refused */

@@ -94,8 +94,13 @@ export function createSending(ctx: ChatContext, sendFrame: (f: Frame) => boolean
     return undefined;
   }
 
-  function retry(clientId: string) {
-    ctx.setOutbox(ctx.state.outbox.map((p) => (p.clientId === clientId && p.status === 'failed' ? { ...p, status: 'queued', error: undefined } : p)));
+  /** Sends a failed message again; dlpAck: the sender read the dlp_warning and sends it anyway. */
+  function retry(clientId: string, dlpAck = false) {
+    ctx.setOutbox(
+      ctx.state.outbox.map((p) =>
+        p.clientId === clientId && p.status === 'failed' ? { ...p, status: 'queued', error: undefined, ...(dlpAck ? { dlpAck: true } : {}) } : p,
+      ),
+    );
     flush();
   }
 

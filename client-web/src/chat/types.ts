@@ -160,6 +160,8 @@ export interface SendData {
   secrecy?: number;
   /** A file or picture the sender uploaded; its keys are posted first (src/files). */
   attachment?: AttachmentRef;
+  /** The sender saw a dlp_warning for this text and sends it anyway (§4.25). */
+  dlp_ack?: boolean;
 }
 
 export interface AckData {
@@ -175,6 +177,8 @@ export interface EditData {
   seq: number;
   text: string;
   mentions?: number[];
+  /** As in SendData, for the edited text. */
+  dlp_ack?: boolean;
 }
 
 export interface RecallData {
@@ -214,6 +218,8 @@ export interface ErrorData {
   reason?: string;
   /** import_invalid: the rejected rows of a CSV import. */
   rows?: ImportRowError[];
+  /** dlp_blocked, dlp_warning: the ids of the rules behind it (§4.25). */
+  rules?: string[];
 }
 
 export interface ErrorBody {

@@ -106,3 +106,22 @@ export function intakeFiles(queue: Intake, channelId: number, files: readonly Fi
   if (ok.length) queue.add(channelId, ok);
   return ok.length;
 }
+
+/** The DLP gate as pick.ts sees it (src/dlp/gate.ts). */
+export interface FileGate {
+  check<F extends Blob & { name: string }>(channelId: number, level: number, files: readonly F[]): Promise<F[]>;
+}
+
+/** queue with the DLP check in front of its add: the files go once the gate lets them
+ * (at the channel's usual level, as sendAttachment sends them). */
+export function gatedIntake(queue: Intake, gate: FileGate | undefined, level: number): Intake {
+  if (!gate) return queue;
+  return {
+    refuse: (channelId, list) => queue.refuse(channelId, list),
+    add(channelId, files) {
+      void gate.check(channelId, level, files).then((ok) => {
+        if (ok.length) queue.add(channelId, ok);
+      });
+    },
+  };
+}

@@ -2,6 +2,7 @@
 // keyring (with this device's IndexedDB copy), the Sharer and the upload queue. The shell
 // makes one per person and provides it (ui/files/send/context.ts, and FilesContext).
 
+import { createDlpGate, type Ask } from '../dlp/gate';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { Request } from '../api';
 import type { LocalStore } from '../chat/outbox';
@@ -30,6 +31,8 @@ export interface FilesSendOptions {
   chat: () => ChatSend;
   api?: FilesApi;
   vault?: DeviceVault;
+  /** The DLP gate's question to the sender (the shell's dialog); none: no gate. */
+  ask?: Ask;
 }
 
 export type FilesSend = ReturnType<typeof createFilesSend>;
@@ -64,8 +67,11 @@ export function createFilesSend(o: FilesSendOptions) {
   // The key pair made or unlocked: uploads that waited for it go on.
   const unsubscribe = keyring.subscribe(() => uploads.resume());
   const files: Files = { keyring: keyring.keyring, sharer };
+  // Data-loss prevention: files are checked before they are encrypted (src/dlp).
+  const dlp = o.ask ? createDlpGate({ request: o.request, ask: o.ask }) : undefined;
   return {
     api,
+    dlp,
     keyring,
     sharer,
     uploads,

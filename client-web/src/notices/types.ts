@@ -42,6 +42,8 @@ export interface PublishNoticeRequest {
   audience: Audience;
   /** Files the author uploaded, keys posted for the context "notice" (src/files). */
   attachments?: AttachmentRef[];
+  /** The author saw a dlp_warning and publishes anyway (§4.25). */
+  dlp_ack?: boolean;
 }
 
 export interface ReviseNoticeRequest {
@@ -51,6 +53,7 @@ export interface ReviseNoticeRequest {
   priority?: NoticePriority;
   deadline?: string;
   clear_deadline?: boolean;
+  dlp_ack?: boolean;
 }
 
 export interface WithdrawNoticeRequest {

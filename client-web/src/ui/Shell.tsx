@@ -32,6 +32,7 @@ import { ReadsStoreContext } from './reads/ReadsScope';
 import { FilesContext } from '../files/keyring';
 import { maxFileSize } from '../files/pick';
 import { createFilesSend } from '../files/wiring';
+import { askInDialog } from './dlp/ask';
 import { createReshare } from '../files/reshare';
 import * as e2e from '../e2e';
 import type { KeyEvent } from '../files/types';
@@ -104,7 +105,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   // the current session through this ref.
   const chatRef = useRef<ChatStore>();
   const filesSend = useMemo(
-    () => createFilesSend({ request, me, storage: browserStorage(), chat: () => chatRef.current! }),
+    () => createFilesSend({ request, me, storage: browserStorage(), chat: () => chatRef.current!, ask: askInDialog }),
     [me.id],
   );
   // Key requests: this browser answers colleagues' (a file's key wrapped to them) and asks

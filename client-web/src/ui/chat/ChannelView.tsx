@@ -18,7 +18,8 @@ import { ReadsScope } from '../reads/ReadsScope';
 import { QuickReactions, reactionActions } from '../reactions/MessageReactions';
 import { useFilesSend } from '../files/send/context';
 import { useFileDrop } from '../files/send/DropZone';
-import { intakeFiles } from '../../files/pick';
+import { gatedIntake, intakeFiles } from '../../files/pick';
+import { defaultLevel } from '../../secrecy/compose';
 import { AttachmentScope } from '../files/scope';
 import { FileList } from '../files/FileList';
 import { picturesOf } from '../../files/gallery';
@@ -136,7 +137,7 @@ export function ChannelView({ s, chat, id, meId, info, onBack, onMessage, onSett
   // Files dropped anywhere on the channel go as the composer's would.
   const filesSend = useFilesSend();
   const drop = useFileDrop(!!(filesSend && filesSend.limit > 0 && mayPost && !fwd.selecting), title, filesSend?.limit ?? 0, (files, folders) => {
-    if (filesSend) intakeFiles(filesSend.fs.uploads, id, files, filesSend.limit, folders);
+    if (filesSend) intakeFiles(gatedIntake(filesSend.fs.uploads, filesSend.fs.dlp, c ? defaultLevel(c) : 0), id, files, filesSend.limit, folders);
   });
 
   return (

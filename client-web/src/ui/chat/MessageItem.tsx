@@ -232,18 +232,22 @@ function Quote({ seq, quoted, gone, names, onJump }: { seq: number; quoted?: Mes
 }
 
 /** A message written here that the server has not acknowledged yet. */
-export function PendingItem({ p, compact, names, meId, onRetry, onDiscard }: {
+export function PendingItem({ p, compact, names, meId, onRetry, onDiscard, onSendAnyway }: {
   p: Pending;
   compact: boolean;
   names: Names;
   meId: number;
   onRetry: () => void;
   onDiscard: () => void;
+  /** A dlp_warning: send with dlp_ack. */
+  onSendAnyway?: () => void;
 }) {
   const l = locale.get();
   const name = personName(meId, names);
   let status: string;
-  if (p.status === 'failed') status = t('chat.pending_failed', { reason: p.error ? describeError(p.error, l) : '' });
+  const dlp = p.status === 'failed' ? p.error?.code : undefined;
+  if (dlp === 'dlp_warning' || dlp === 'dlp_blocked') status = describeError(p.error!, l);
+  else if (p.status === 'failed') status = t('chat.pending_failed', { reason: p.error ? describeError(p.error, l) : '' });
   else if (p.status === 'sending') status = t('chat.pending_sending');
   else status = t('chat.pending_queued');
   return (
@@ -264,9 +268,15 @@ export function PendingItem({ p, compact, names, meId, onRetry, onDiscard }: {
           {p.status === 'failed' ? (
             <>
               {' '}
-              <button type="button" class="btn btn-quiet btn-small" onClick={onRetry}>
-                {t('chat.retry')}
-              </button>
+              {dlp === 'dlp_warning' && onSendAnyway ? (
+                <button type="button" class="btn btn-quiet btn-small" onClick={onSendAnyway}>
+                  {t('dlp.send_anyway')}
+                </button>
+              ) : dlp === 'dlp_blocked' ? null : (
+                <button type="button" class="btn btn-quiet btn-small" onClick={onRetry}>
+                  {t('chat.retry')}
+                </button>
+              )}
               <button type="button" class="btn btn-quiet btn-small" onClick={onDiscard}>
                 {t('chat.discard')}
               </button>

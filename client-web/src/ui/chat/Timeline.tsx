@@ -21,7 +21,7 @@ interface Props {
   actions: MessageActions;
   onLoadOlder: () => void;
   onAtBottom: (atBottom: boolean) => void;
-  onRetry: (clientId: string) => void;
+  onRetry: (clientId: string, dlpAck?: boolean) => void;
   onDiscard: (clientId: string) => void;
   /** Changes when the reader sent a message: go to the end, wherever they were. */
   sentTick: number;
@@ -221,6 +221,7 @@ export function Timeline(p: Props) {
                   meId={p.meId}
                   onRetry={() => p.onRetry(r.pending.clientId)}
                   onDiscard={() => p.onDiscard(r.pending.clientId)}
+                  onSendAnyway={() => p.onRetry(r.pending.clientId, true)}
                 />
               );
           }

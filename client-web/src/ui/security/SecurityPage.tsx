@@ -9,13 +9,14 @@ import type { SecrecyStore } from '../../secrecy/store';
 import { useLocale } from '../hooks';
 import { TabBar } from '../TabBar';
 import { EscrowSections } from './EscrowPage';
+import { DlpTab } from '../dlp/DlpTab';
 import { HoldsTab } from './HoldsTab';
 import { LevelsTab } from './LevelsTab';
 import { securityTabs } from './tabs';
 import './escrow.css';
 import './secrecy-admin.css';
 
-const TAB_KEYS: Record<SecurityTab, MessageKey> = { escrow: 'secrecy.tab_escrow', levels: 'secrecy.tab_levels', holds: 'secrecy.tab_holds' };
+const TAB_KEYS: Record<SecurityTab, MessageKey> = { escrow: 'secrecy.tab_escrow', levels: 'secrecy.tab_levels', holds: 'secrecy.tab_holds', dlp: 'dlp.tab' };
 
 
 interface Props {
@@ -53,6 +54,8 @@ export function SecurityPage(p: Props) {
           <EscrowSections request={p.request} />
         ) : p.tab === 'levels' ? (
           <LevelsTab request={p.request} secrecy={p.secrecy} />
+        ) : p.tab === 'dlp' ? (
+          <DlpTab request={p.request} secrecy={p.secrecy} />
         ) : (
           <HoldsTab request={p.request} meId={p.meId} canManage={p.role === 'security'} />
         )}

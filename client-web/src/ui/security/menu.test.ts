@@ -18,6 +18,7 @@ describe('the 保密管理 page', () => {
   it('has the tabs 密级设置 (/security/levels) and 法律保全 (/security/holds); anything else is the escrow tab', () => {
     expect(parseRoute('/security/levels')).toEqual({ section: 'security', tab: 'levels' });
     expect(parseRoute('/security/holds')).toEqual({ section: 'security', tab: 'holds' });
+    expect(parseRoute('/security/dlp')).toEqual({ section: 'security', tab: 'dlp' });
     expect(parseRoute('/security/nope')).toEqual({ section: 'security', tab: 'escrow' });
     expect(pathFor({ section: 'security', tab: 'holds' })).toBe('/security/holds');
   });
@@ -28,7 +29,7 @@ describe('the 保密管理 page', () => {
     expect(auditor.map((n) => n.section)).toEqual(['channels', 'notices', 'todos', 'directory', 'settings', 'security', 'audit']);
     expect(auditor.find((n) => n.section === 'security')?.route).toEqual({ section: 'security', tab: 'holds' });
     expect(navEntries(false, false, false, false).map((n) => n.section)).not.toContain('security');
-    expect(securityTabs('security')).toEqual(['escrow', 'levels', 'holds']);
+    expect(securityTabs('security')).toEqual(['escrow', 'levels', 'holds', 'dlp']);
     expect(securityTabs('auditor')).toEqual(['holds']);
     expect(securityTabs('admin')).toEqual([]);
     expect(securityTabs('staff')).toEqual([]);

@@ -4,7 +4,7 @@
 import type { SecurityTab } from '../../router';
 
 export function securityTabs(role: string): SecurityTab[] {
-  if (role === 'security') return ['escrow', 'levels', 'holds'];
+  if (role === 'security') return ['escrow', 'levels', 'holds', 'dlp'];
   if (role === 'auditor') return ['holds'];
   return [];
 }

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Channel, ChannelMember } from '../../../chat/types';
 import type { Names } from '../../../chat/view';
-import { intakeFiles, pastedFiles } from '../../../files/pick';
+import { gatedIntake, intakeFiles, pastedFiles } from '../../../files/pick';
+import { defaultLevel } from '../../../secrecy/compose';
 import { formatSize } from '../../../files/size';
 import { t } from '../../../i18n';
 import { usePhone } from '../../phone/usePhone';
@@ -22,7 +23,7 @@ export function useComposerFiles(o: { channel: Channel; members: readonly Channe
   if (!v || o.editing || v.limit === 0) return { top: null, buttons: null, onPaste: undefined };
   const { fs, limit } = v;
   const channelId = o.channel.id;
-  const take = (files: File[]) => intakeFiles(fs.uploads, channelId, files, limit);
+  const take = (files: File[]) => intakeFiles(gatedIntake(fs.uploads, fs.dlp, defaultLevel(o.channel)), channelId, files, limit);
   const onPaste = (e: ClipboardEvent) => {
     if (!e.clipboardData) return;
     const files = pastedFiles(e.clipboardData, Date.now(), (time) => t('files.screenshot_name', { time }));
