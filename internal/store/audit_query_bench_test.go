@@ -104,21 +104,21 @@ func BenchmarkAuditConsole(b *testing.B) {
 	}
 }
 
-type benchTrail struct {
+type consoleTrail struct {
 	people []int64
 	depts  []int64
 	blobs  int
 	end    time.Time
 }
 
-func (t benchTrail) blob(i int) string { return fmt.Sprintf("%032x", i%t.blobs) }
+func (t consoleTrail) blob(i int) string { return fmt.Sprintf("%032x", i%t.blobs) }
 
 // fillTrail writes n entries: 1,000 people (real accounts, in 20 departments), 50,000
 // files, a mix of logins, downloads (levels 0–3), forwards, notices and admin changes.
-func fillTrail(b *testing.B, s store.Store, n int) benchTrail {
+func fillTrail(b *testing.B, s store.Store, n int) consoleTrail {
 	b.Helper()
 	ctx := context.Background()
-	tr := benchTrail{blobs: max(n/20, 100), end: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	tr := consoleTrail{blobs: max(n/20, 100), end: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	for i := range 20 {
 		d := store.Department{Name: fmt.Sprintf("部门%d", i)}
 		must(b, s.CreateDepartment(ctx, &d))
