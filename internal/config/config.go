@@ -75,6 +75,10 @@ type Config struct {
 	LogFormat     string // --log-format: text or json
 
 	ShutdownTimeout time.Duration // --shutdown-timeout
+
+	// Pprof is where net/http/pprof is served (--pprof): empty, the default, for
+	// nowhere; otherwise a loopback host:port of its own listener (validatePprof).
+	Pprof string
 }
 
 // Default returns the embedded default: one process, SQLite in ./data, the in-process
@@ -133,6 +137,7 @@ func (c Config) Validate() error {
 	}
 	c.validateBlobs(bad)
 	c.validateAtRest(bad)
+	c.validatePprof(bad)
 	if c.PublicURL != "" {
 		if _, err := origin.Of(c.PublicURL); err != nil {
 			bad("public-url", "must be an absolute http(s) URL, got %q", c.PublicURL)

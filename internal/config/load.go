@@ -65,6 +65,7 @@ func (c *Config) settings() []setting {
 		{"log-level", "debug, info, warn or error", false, (*stringValue)(&c.LogLevel)},
 		{"log-format", "text or json", false, (*stringValue)(&c.LogFormat)},
 		{"shutdown-timeout", "how long a graceful shutdown may take", false, (*durationValue)(&c.ShutdownTimeout)},
+		{"pprof", "serve Go profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060 (default: off; any other address is refused)", false, (*stringValue)(&c.Pprof)},
 	}
 }
 
