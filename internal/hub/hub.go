@@ -46,6 +46,9 @@ type Options struct {
 	RecheckPeriod time.Duration
 	// WriteTimeout bounds one write to a socket.
 	WriteTimeout time.Duration
+	// FanoutWorkers is how many goroutines share the deliveries of each event
+	// (default: GOMAXPROCS); every connection belongs to one of them.
+	FanoutWorkers int
 	// Presence, when set, is told of every connection opening, closing and going away
 	// or coming back, so who is online and who is active is known across nodes.
 	Presence Presence
@@ -60,6 +63,13 @@ type Hub struct {
 	writePool sync.Pool // gorilla's write buffers, shared by all connections
 	batchPool sync.Pool // *[]byte for coalesced writes
 	subs      subscriptions
+	clock     *wheel // heartbeats, session re-checks and expiries of every connection
+
+	workers     []chan fanTask // fan-out workers' tasks, one per part (fanout.go)
+	stopWorkers chan struct{}
+	workersDone sync.WaitGroup
+	nextPart    atomic.Uint32
+	stopOnce    sync.Once
 
 	mu      sync.Mutex
 	conns   map[*conn]struct{}
@@ -119,15 +129,20 @@ func New(opt Options) *Hub {
 	if opt.WriteTimeout <= 0 {
 		opt.WriteTimeout = DefaultWriteTimeout
 	}
+	opt.FanoutWorkers = fanoutWorkers(opt.FanoutWorkers)
 	h := &Hub{
-		opt:     opt,
-		log:     opt.Log,
-		now:     opt.Now,
-		conns:   map[*conn]struct{}{},
-		drained: make(chan struct{}),
+		opt:         opt,
+		log:         opt.Log,
+		now:         opt.Now,
+		conns:       map[*conn]struct{}{},
+		drained:     make(chan struct{}),
+		stopWorkers: make(chan struct{}),
+		clock:       newWheel(wheelTick(opt.Heartbeat, opt.RecheckPeriod)),
 	}
-	h.subs = subscriptions{bus: opt.Bus, topics: map[topic]*topicEntry{}, fanout: h.fanout}
+	h.subs = subscriptions{bus: opt.Bus, parts: opt.FanoutWorkers, topics: map[topic]*topicEntry{}, fanout: h.fanout}
+	h.startWorkers(opt.FanoutWorkers)
 	h.upgrader = websocket.Upgrader{
+		// Small: client frames are small, and a larger one is read through it in pieces.
 		ReadBufferSize: 1024,
 		// Zero with a pool: a connection holds a write buffer only while it writes, so
 		// idle connections cost no write buffer at all.
@@ -156,7 +171,8 @@ func (h *Hub) Stats() Stats {
 }
 
 // Close refuses new connections, closes every open one with protocol.CloseShutdown
-// and waits until their goroutines have finished or ctx ends.
+// and waits until their goroutines have finished or ctx ends; then it stops the
+// fan-out workers and the clock (events still arriving are dropped).
 func (h *Hub) Close(ctx context.Context) error {
 	h.mu.Lock()
 	var open []*conn
@@ -173,12 +189,21 @@ func (h *Hub) Close(ctx context.Context) error {
 	for _, c := range open {
 		c.close(protocol.CloseShutdown, "server shutting down")
 	}
+	defer h.stop()
 	select {
 	case <-h.drained:
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("hub: close: %w", ctx.Err())
 	}
+}
+
+func (h *Hub) stop() {
+	h.stopOnce.Do(func() {
+		close(h.stopWorkers)
+		h.workersDone.Wait()
+		h.clock.close()
+	})
 }
 
 // track registers an upgraded connection; false once the hub is closed.
