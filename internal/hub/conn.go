@@ -21,7 +21,7 @@ type conn struct {
 	ws     *websocket.Conn
 	token  string // kept to authenticate again; never logged
 	userID int64
-	part   int // the fan-out worker that delivers to it, for every topic
+	part   int                            // the fan-out worker that delivers to it, for every topic
 	p      atomic.Pointer[auth.Principal] // refreshed by each re-authentication
 	q      *queue
 

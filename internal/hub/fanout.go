@@ -61,12 +61,18 @@ type fanTask struct {
 // fanTasksPerWorker bounds each worker's backlog (events, not deliveries).
 const fanTasksPerWorker = 1024
 
-// fanoutWorkers is how many workers a hub runs: one per core the scheduler uses.
+// maxFanoutWorkers caps the default: every topic keeps a part per worker (40 bytes
+// each, most topics being one user's few connections), and past a few cores the
+// sockets' writes, not the offers, are the work.
+const maxFanoutWorkers = 8
+
+// fanoutWorkers is how many workers a hub runs: by default one per core the
+// scheduler uses, at most maxFanoutWorkers.
 func fanoutWorkers(n int) int {
 	if n > 0 {
 		return n
 	}
-	return max(1, runtime.GOMAXPROCS(0))
+	return min(max(1, runtime.GOMAXPROCS(0)), maxFanoutWorkers)
 }
 
 // startWorkers starts the fan-out workers; Close stops them.

@@ -47,7 +47,7 @@ type Options struct {
 	// WriteTimeout bounds one write to a socket.
 	WriteTimeout time.Duration
 	// FanoutWorkers is how many goroutines share the deliveries of each event
-	// (default: GOMAXPROCS); every connection belongs to one of them.
+	// (default: GOMAXPROCS, at most 8); every connection belongs to one of them.
 	FanoutWorkers int
 	// Presence, when set, is told of every connection opening, closing and going away
 	// or coming back, so who is online and who is active is known across nodes.
