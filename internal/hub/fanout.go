@@ -2,6 +2,7 @@ package hub
 
 import (
 	"runtime"
+	"sync/atomic"
 
 	"govchat/internal/busevent"
 )
@@ -42,6 +43,7 @@ func (h *Hub) fanout(e *topicEntry, payload []byte) {
 		if e.parts[i].n.Load() == 0 {
 			continue
 		}
+		h.inFlight[i].Add(1)
 		select {
 		case h.workers[i] <- fanTask{e: e, ev: ev}:
 		case <-h.stopWorkers:
@@ -78,6 +80,7 @@ func fanoutWorkers(n int) int {
 // startWorkers starts the fan-out workers; Close stops them.
 func (h *Hub) startWorkers(n int) {
 	h.workers = make([]chan fanTask, n)
+	h.inFlight = make([]atomic.Int64, n)
 	for i := range h.workers {
 		ch := make(chan fanTask, fanTasksPerWorker)
 		h.workers[i] = ch
@@ -92,6 +95,7 @@ func (h *Hub) startWorkers(n int) {
 						continue
 					}
 					h.deliverPart(&t.e.parts[i], t.e.topic, t.ev)
+					h.inFlight[i].Add(-1)
 				case <-h.stopWorkers:
 					return
 				}
@@ -116,6 +120,9 @@ func (h *Hub) deliverPart(p *topicPart, t topic, ev *event) {
 // channel's missed messages, so the live events that arrived meanwhile are held back
 // and queued before welcome, as when fan-out ran on the bus goroutine.
 func (h *Hub) settle(part int, done <-chan struct{}) {
+	if h.inFlight[part].Load() == 0 {
+		return // nothing handed to the worker is still to be delivered
+	}
 	b := make(chan struct{})
 	select {
 	case h.workers[part] <- fanTask{barrier: b}:

@@ -66,6 +66,7 @@ type Hub struct {
 	clock     *wheel // heartbeats, session re-checks and expiries of every connection
 
 	workers     []chan fanTask // fan-out workers' tasks, one per part (fanout.go)
+	inFlight    []atomic.Int64 // per worker: events handed to it and not yet delivered
 	stopWorkers chan struct{}
 	workersDone sync.WaitGroup
 	nextPart    atomic.Uint32
