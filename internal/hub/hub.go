@@ -22,6 +22,9 @@ const (
 	DefaultRateBurst      = 50
 	DefaultRecheckPeriod  = time.Minute
 	DefaultWriteTimeout   = 10 * time.Second
+
+	// maxRechecks is how many session re-checks may ask the store at once.
+	maxRechecks = 8
 )
 
 // Options are the hub's dependencies and limits.
@@ -64,6 +67,9 @@ type Hub struct {
 	batchPool sync.Pool // *[]byte for coalesced writes
 	subs      subscriptions
 	clock     *wheel // heartbeats, session re-checks and expiries of every connection
+	// rechecks bounds the session re-checks asking the store at once: after a restart
+	// thousands of connections fall due within seconds, and each is a query.
+	rechecks chan struct{}
 
 	workers     []chan fanTask // fan-out workers' tasks, one per part (fanout.go)
 	inFlight    []atomic.Int64 // per worker: events handed to it and not yet delivered
@@ -138,6 +144,7 @@ func New(opt Options) *Hub {
 		conns:       map[*conn]struct{}{},
 		drained:     make(chan struct{}),
 		stopWorkers: make(chan struct{}),
+		rechecks:    make(chan struct{}, maxRechecks),
 		clock:       newWheel(wheelTick(opt.Heartbeat, opt.RecheckPeriod)),
 	}
 	h.subs = subscriptions{bus: opt.Bus, parts: opt.FanoutWorkers, topics: map[topic]*topicEntry{}, fanout: h.fanout}

@@ -77,7 +77,15 @@ func (c *conn) onTick(now time.Time) {
 	}
 	recheck := !t.rechecking && !now.Before(t.recheckAt)
 	if recheck {
-		t.rechecking = true
+		select {
+		case c.hub.rechecks <- struct{}{}:
+			t.rechecking = true
+		default:
+			// As many re-checks as the store is asked at once are running: try
+			// again within a few ticks rather than pile onto it.
+			recheck = false
+			t.recheckAt = now.Add(c.hub.clock.tick * time.Duration(1+rand.N(8)))
+		}
 	}
 	c.hub.clock.schedule(c, t.next())
 	c.mu.Unlock()
@@ -100,6 +108,7 @@ func jitter(period time.Duration) time.Duration {
 // that cannot answer right now keeps it (the next check will tell), so a database
 // blip does not disconnect everyone. The next check is booked when it is done.
 func (c *conn) reauthenticate() {
+	defer func() { <-c.hub.rechecks }()
 	ctx, cancel := context.WithTimeout(c.ctx, reauthTimeout)
 	defer cancel()
 	p, err := c.hub.opt.Auth.Authenticate(ctx, c.token)
