@@ -236,6 +236,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Trail:         a.trail,
 	})
 
+	// Profiling (--pprof, issue 17): off unless asked for, then on a loopback listener
+	// of its own, never on the main one.
+	var pprofAddr net.Addr
+	if cfg.Pprof != "" {
+		bound, stopPprof, err := startPprof(cfg.Pprof, log)
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
+		pprofAddr = bound
+	}
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("invalid --addr %s: %w", cfg.Addr, err)
@@ -250,6 +262,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		ErrorLog:          nil,
 	}
 	printBanner(stdout, cfg.BaseURL(ln.Addr().String()), built, first, hasDemo, cfg)
+	if pprofAddr != nil {
+		fmt.Fprint(stdout, pprofBanner(pprofAddr))
+	}
 	log.Info("govchat started", "addr", ln.Addr().String(), "store", a.store.Backend(), "bus", b.Name(), "version", version)
 
 	var wg sync.WaitGroup

@@ -83,6 +83,9 @@ type Config struct {
 	AuditRetentionDays      int           // --audit-retention
 	AuditCheckpointEvery    int           // --audit-checkpoint-every
 	AuditCheckpointInterval time.Duration // --audit-checkpoint-interval
+	// Pprof is where net/http/pprof is served (--pprof): empty, the default, for
+	// nowhere; otherwise a loopback host:port of its own listener (validatePprof).
+	Pprof string
 }
 
 // MinAuditRetentionDays is the shortest audit retention allowed: six months.
@@ -148,6 +151,7 @@ func (c Config) Validate() error {
 	}
 	c.validateBlobs(bad)
 	c.validateAtRest(bad)
+	c.validatePprof(bad)
 	if c.PublicURL != "" {
 		if _, err := origin.Of(c.PublicURL); err != nil {
 			bad("public-url", "must be an absolute http(s) URL, got %q", c.PublicURL)

@@ -236,3 +236,37 @@ func TestFileLimits(t *testing.T) {
 		t.Errorf("an odd size prints as %q", v.String())
 	}
 }
+
+func TestPprofLoopbackOnly(t *testing.T) {
+	if d := Default(); d.Pprof != "" {
+		t.Fatalf("pprof is on by default: %q", d.Pprof)
+	}
+	for _, addr := range []string{"127.0.0.1:6060", "127.0.0.2:0", "[::1]:6060", "[::ffff:127.0.0.1]:6060"} {
+		c, _, err := Load("serve", []string{"--pprof", addr}, envOf(nil), io.Discard)
+		if err != nil {
+			t.Errorf("%s refused: %v", addr, err)
+		} else if c.Pprof != addr {
+			t.Errorf("--pprof %s gave %q", addr, c.Pprof)
+		}
+	}
+	refused := []struct{ addr, says string }{
+		{":6060", "not a loopback address"},
+		{"0.0.0.0:6060", "not a loopback address"},
+		{"[::]:6060", "not a loopback address"},
+		{"10.1.2.3:6060", "not a loopback address"},
+		{"localhost:6060", "not a loopback address"},
+		{"[fe80::1%lo]:6060", "not a loopback address"},
+		{"127.0.0.1", "not host:port"},
+		{"127.0.0.1:", "not host:port"},
+	}
+	for _, tc := range refused {
+		_, _, err := Load("serve", []string{"--pprof", tc.addr}, envOf(nil), io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "invalid --pprof") || !strings.Contains(err.Error(), tc.says) {
+			t.Errorf("--pprof %q: %v, want invalid --pprof … %s", tc.addr, err, tc.says)
+		}
+	}
+	_, _, err := Load("serve", nil, envOf(map[string]string{"GOVCHAT_PPROF": "192.168.1.5:6060"}), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "invalid --pprof") {
+		t.Errorf("GOVCHAT_PPROF on a LAN address: %v", err)
+	}
+}

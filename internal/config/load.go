@@ -68,6 +68,7 @@ func (c *Config) settings() []setting {
 		{"audit-retention", "days audit entries are kept, whatever the messages' retention (at least 180)", false, (*intValue)(&c.AuditRetentionDays)},
 		{"audit-checkpoint-every", "sign an audit checkpoint every this many entries", false, (*intValue)(&c.AuditCheckpointEvery)},
 		{"audit-checkpoint-interval", "sign an audit checkpoint at least this often while entries arrive", false, (*durationValue)(&c.AuditCheckpointInterval)},
+		{"pprof", "serve Go profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060 (default: off; any other address is refused)", false, (*stringValue)(&c.Pprof)},
 	}
 }
 

@@ -19,17 +19,23 @@ import (
 // delivery before the next publish, so each event is written alone (as its shared
 // PreparedMessage) and ns/op is the time to reach all 1,000 connections.
 //
+// The 5,000 variants (issue 17) are the most one process can hold here: each
+// connection is two sockets in it, and the open-file limit is 20,000.
+//
 //	go test -run '^$' -bench 'Fanout/burst' -benchtime 20000x ./internal/hub/
 //	go test -run '^$' -bench 'Fanout/one' -benchtime 500x ./internal/hub/
 func BenchmarkFanout(b *testing.B) {
-	b.Run("burst", func(b *testing.B) { benchmarkFanout(b, 2000) })
-	b.Run("one at a time", func(b *testing.B) { benchmarkFanout(b, 0) })
+	b.Run("burst", func(b *testing.B) { benchmarkFanout(b, 1000, 2000) })
+	b.Run("one at a time", func(b *testing.B) { benchmarkFanout(b, 1000, 0) })
+	b.Run("burst 5000", func(b *testing.B) { benchmarkFanout(b, 5000, 400) })
+	b.Run("one at a time 5000", func(b *testing.B) { benchmarkFanout(b, 5000, 0) })
 }
 
 // benchmarkFanout lets the publisher run window events ahead of the slowest client.
-func benchmarkFanout(b *testing.B, window int) {
-	const conns = 1000
-	h := newHarness(b, Options{})
+func benchmarkFanout(b *testing.B, conns, window int) {
+	// Writes may wait long for a client starved of CPU in this same process: a
+	// benchmark measures throughput, it drops nobody.
+	h := newHarness(b, Options{WriteTimeout: time.Minute})
 	clients := make([]*client, conns)
 	for i := range clients {
 		clients[i] = h.user(int64(i+1), 7)
@@ -92,7 +98,15 @@ func benchmarkFanout(b *testing.B, window int) {
 		}
 	}
 	want := int64(b.N) * int64(conns)
-	eventually(b, "every delivery", func() bool { return received.Load() >= want })
+	// The publisher may be far ahead (the memory bus returns once the fan-out workers
+	// have the event): wait as long as deliveries keep arriving.
+	for last, idle := received.Load(), time.Now(); received.Load() < want; time.Sleep(time.Millisecond) {
+		if n := received.Load(); n != last {
+			last, idle = n, time.Now()
+		} else if time.Since(idle) > waitTimeout {
+			b.Fatalf("%d of %d deliveries, none for %s; hub %+v", n, want, waitTimeout, h.hub.Stats())
+		}
+	}
 	elapsed := time.Since(start)
 	b.StopTimer()
 	b.ReportMetric(float64(want)/elapsed.Seconds(), "deliveries/s")

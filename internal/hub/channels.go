@@ -80,7 +80,7 @@ func (c *conn) chanState(id int64) *chanState {
 	return st
 }
 
-// deliver takes one bus event for this connection. It runs inside the bus handler,
+// deliver takes one bus event for this connection. It runs on a fan-out worker,
 // so it never waits: it buffers, drops a duplicate or queues the event, and closes
 // the connection if its queue is full.
 func (c *conn) deliver(t topic, ev *event) {
@@ -118,7 +118,9 @@ func (c *conn) deliver(t topic, ev *event) {
 		}
 	}
 	c.mu.Unlock()
-	if !c.q.offer(item{ev: ev, frame: ev.frame}) {
+	ok, start := c.q.offer(item{ev: ev, frame: ev.frame})
+	c.kick(start)
+	if !ok {
 		c.tooSlow()
 	}
 }
@@ -142,7 +144,7 @@ func (c *conn) noteMembership(channelID int64, joined bool) {
 	}
 	c.pending[channelID] = joined
 	if c.live {
-		wake(c.ctrl)
+		c.kick(c.q.request(false, true, false))
 	}
 }
 
@@ -180,7 +182,7 @@ func (c *conn) goLive() {
 	waiting := len(c.pending) > 0
 	c.mu.Unlock()
 	if waiting {
-		wake(c.ctrl)
+		c.kick(c.q.request(false, true, false))
 	}
 }
 
@@ -223,7 +225,9 @@ func (c *conn) finishResume(id, sent int64) {
 		}
 		c.mu.Unlock()
 		for _, ev := range out {
-			if !c.q.push(c.done, item{ev: ev, frame: ev.frame}) {
+			ok, start := c.q.push(c.done, item{ev: ev, frame: ev.frame})
+			c.kick(start)
+			if !ok {
 				return
 			}
 		}

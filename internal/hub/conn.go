@@ -12,13 +12,16 @@ import (
 	"govchat/internal/reqinfo"
 )
 
-// conn is one client's WebSocket. Its request goroutine reads (reader.go) and one
-// more goroutine writes (writer.go); bus handlers only hand it events (channels.go).
+// conn is one client's WebSocket. One goroutine reads (reader.go), started when the
+// upgrade's HTTP handler returns; a writer goroutine runs only while there is
+// something to write (writer.go, queue.go); fan-out workers only hand it events
+// (channels.go) and the hub's clock its pings and session checks (session.go).
 type conn struct {
 	hub    *Hub
 	ws     *websocket.Conn
 	token  string // kept to authenticate again; never logged
 	userID int64
+	part   int                            // the fan-out worker that delivers to it, for every topic
 	p      atomic.Pointer[auth.Principal] // refreshed by each re-authentication
 	q      *queue
 
@@ -32,11 +35,12 @@ type conn struct {
 	closeCode  int           // set before done is closed; 0: send no close frame
 	closeText  string
 	readerDone chan struct{}
-	writerDone chan struct{}
+	writerDone chan struct{} // closed by finish
 
-	ctrl chan struct{} // one slot: membership changes wait in pending for the writer
+	wheelAt int64 // the clock tick it is booked for; guarded by clock.mu
 
 	mu       sync.Mutex // guards the fields below; bus handlers take it, so never hold it while waiting
+	timers   timers
 	chans    map[int64]*chanState
 	pending  map[int64]bool // channel → joined (true) or left, for the writer to apply
 	live     bool           // hello is done: the writer may apply pending
@@ -61,13 +65,13 @@ func newConn(h *Hub, ws *websocket.Conn, p auth.Principal, token string, info re
 		ws:         ws,
 		token:      token,
 		userID:     p.User.ID,
+		part:       int(h.nextPart.Add(1) % uint32(len(h.workers))),
 		q:          newQueue(h.opt.SendQueueBytes),
 		ctx:        ctx,
 		cancel:     cancel,
 		done:       make(chan struct{}),
 		readerDone: make(chan struct{}),
 		writerDone: make(chan struct{}),
-		ctrl:       make(chan struct{}, 1),
 		chans:      map[int64]*chanState{},
 		topics:     map[topic]struct{}{},
 		limit:      newLimiter(h.opt.RatePerSecond, h.opt.RateBurst, h.now()),
@@ -78,14 +82,15 @@ func newConn(h *Hub, ws *websocket.Conn, p auth.Principal, token string, info re
 
 func (c *conn) principal() auth.Principal { return *c.p.Load() }
 
-// run serves the connection on the calling goroutine (the reader) and returns once
-// both goroutines have finished and the connection has left every topic.
+// run reads until the connection ends, then waits for the writer to finish it,
+// leaves every topic and forgets the connection. It runs on a goroutine of its own,
+// after the upgrade's HTTP handler has returned (so net/http's request, buffers and
+// deep stack are not kept for the connection's life).
 func (c *conn) run() {
-	go c.writeLoop()
 	defer func() {
 		// A panic in a frame handler is a bug: log it, close this connection with
-		// 1011 and still release everything, rather than leak the writer and the
-		// subscriptions (net/http cannot clean up a hijacked connection).
+		// 1011 and still release everything, rather than leak the subscriptions
+		// (net/http cannot clean up a hijacked connection).
 		if v := recover(); v != nil {
 			c.hub.log.Error("panic serving websocket", "user_id", c.userID, "panic", v, "stack", string(debug.Stack()))
 			c.close(closeInternal, "server error; reconnect")
@@ -94,7 +99,14 @@ func (c *conn) run() {
 		c.close(0, "")
 		<-c.writerDone
 		c.leaveAll()
+		c.hub.untrack(c)
+		if pr := c.hub.opt.Presence; pr != nil {
+			// c.ctx has ended with the connection; the withdrawal must still go out.
+			// c.away is the reader's, and the reader is this goroutine, done by now.
+			pr.Disconnected(context.WithoutCancel(c.ctx), c.userID, c.away)
+		}
 	}()
+	c.startTimers()
 	c.readLoop()
 }
 
@@ -106,6 +118,7 @@ func (c *conn) close(code int, text string) {
 		c.closeCode, c.closeText = code, text
 		close(c.done)
 		c.cancel()
+		c.kick(c.q.request(false, false, true))
 	})
 }
 
@@ -121,7 +134,9 @@ func (c *conn) closing() bool {
 // send queues a frame of this connection's own, waiting for room (queue.push);
 // false when the connection is closing.
 func (c *conn) send(frame []byte) bool {
-	return c.q.push(c.done, item{frame: frame})
+	ok, start := c.q.push(c.done, item{frame: frame})
+	c.kick(start)
+	return ok
 }
 
 // join subscribes the connection to t; joining twice is a no-op.

@@ -49,6 +49,17 @@
 // is dropped, so resume and live never duplicate; events with sequence 0 always go
 // through.
 //
+// # Goroutines and timers
+//
+// A connection has one goroutine of its own, its reader (started when the upgrade's
+// HTTP handler returns, so net/http keeps nothing of the request). Its writer runs
+// only while there is something to write, started by whoever queues the work and
+// gone once the queue is empty. Bus events are decoded once and handed to a few
+// fan-out workers (one per core), each owning a fixed part of every topic's
+// connections, so one event's deliveries run on every core and each connection still
+// sees events in bus order. Pings, session re-checks and session expiry come from one
+// timer wheel for the whole hub.
+//
 // # Close codes
 //
 //	1001 (CloseShutdown)         the hub is closing; reconnect

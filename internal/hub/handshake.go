@@ -2,7 +2,6 @@ package hub
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -17,8 +16,7 @@ import (
 // ServeHTTP serves GET /api/v1/ws. It is mounted behind the REST middleware, which has
 // checked the Origin and authenticated the session before it is called (auth.
 // FromContext), so a refused client gets the REST error and no socket. The hub checks
-// only that it is still open, upgrades, and runs the connection until it ends: the
-// request's goroutine becomes the connection's reader.
+// only that it is still open, upgrades, and starts the connection's reader (conn.run).
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", http.MethodGet)
@@ -49,18 +47,16 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !h.track(c) {
 		close(c.readerDone) // no reader to wait for
 		c.close(protocol.CloseShutdown, "server shutting down")
-		c.finish()
 		return
 	}
-	defer h.untrack(c)
 	if pr := h.opt.Presence; pr != nil {
 		pr.Connected(r.Context(), p.User.ID)
-		// The request's context ends with the connection; the withdrawal must still go out.
-		// c.away is the reader's, and the reader is this goroutine (c.run), done by now.
-		defer func() { pr.Disconnected(context.WithoutCancel(r.Context()), p.User.ID, c.away) }()
 	}
 	h.log.Debug("websocket open", "request_id", reqinfo.From(r.Context()).ID, "user_id", p.User.ID, "session_id", p.Session.ID)
-	c.run()
+	// The connection reads on a goroutine of its own and this handler returns, so
+	// net/http lets go of the request, its buffers and this deep stack (an idle
+	// connection costs the reader's stack and the socket's state, nothing more).
+	go c.run()
 }
 
 // upgradeError answers a request that is not a valid WebSocket handshake, through the

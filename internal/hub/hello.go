@@ -83,6 +83,9 @@ func (c *conn) hello(f protocol.Frame) {
 // and then the live events held back meanwhile. False when the connection closed.
 func (c *conn) resume(ref string, pos protocol.ResumePos) bool {
 	frames, lastSeq, resync, err := c.hub.opt.Service.Resume(c.ctx, c.userID, pos)
+	// Live events the bus delivered while the store was read are held back (resuming)
+	// once the fan-out worker has handed them out.
+	c.hub.settle(c.part, c.done)
 	sent := lastSeq
 	switch {
 	case c.closing():

@@ -220,7 +220,7 @@ func (h *harness) subscribed(t topic, n int) bool {
 	e := h.hub.subs.topics[t]
 	conns := 0
 	if e != nil {
-		conns = len(e.conns)
+		conns = e.n
 	}
 	h.hub.subs.mu.RUnlock()
 	if e == nil {

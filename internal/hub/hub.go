@@ -22,6 +22,9 @@ const (
 	DefaultRateBurst      = 50
 	DefaultRecheckPeriod  = time.Minute
 	DefaultWriteTimeout   = 10 * time.Second
+
+	// maxRechecks is how many session re-checks may ask the store at once.
+	maxRechecks = 8
 )
 
 // Options are the hub's dependencies and limits.
@@ -46,6 +49,9 @@ type Options struct {
 	RecheckPeriod time.Duration
 	// WriteTimeout bounds one write to a socket.
 	WriteTimeout time.Duration
+	// FanoutWorkers is how many goroutines share the deliveries of each event
+	// (default: GOMAXPROCS, at most 8); every connection belongs to one of them.
+	FanoutWorkers int
 	// Presence, when set, is told of every connection opening, closing and going away
 	// or coming back, so who is online and who is active is known across nodes.
 	Presence Presence
@@ -60,6 +66,17 @@ type Hub struct {
 	writePool sync.Pool // gorilla's write buffers, shared by all connections
 	batchPool sync.Pool // *[]byte for coalesced writes
 	subs      subscriptions
+	clock     *wheel // heartbeats, session re-checks and expiries of every connection
+	// rechecks bounds the session re-checks asking the store at once: after a restart
+	// thousands of connections fall due within seconds, and each is a query.
+	rechecks chan struct{}
+
+	workers     []chan fanTask // fan-out workers' tasks, one per part (fanout.go)
+	inFlight    []atomic.Int64 // per worker: events handed to it and not yet delivered
+	stopWorkers chan struct{}
+	workersDone sync.WaitGroup
+	nextPart    atomic.Uint32
+	stopOnce    sync.Once
 
 	mu      sync.Mutex
 	conns   map[*conn]struct{}
@@ -119,15 +136,21 @@ func New(opt Options) *Hub {
 	if opt.WriteTimeout <= 0 {
 		opt.WriteTimeout = DefaultWriteTimeout
 	}
+	opt.FanoutWorkers = fanoutWorkers(opt.FanoutWorkers)
 	h := &Hub{
-		opt:     opt,
-		log:     opt.Log,
-		now:     opt.Now,
-		conns:   map[*conn]struct{}{},
-		drained: make(chan struct{}),
+		opt:         opt,
+		log:         opt.Log,
+		now:         opt.Now,
+		conns:       map[*conn]struct{}{},
+		drained:     make(chan struct{}),
+		stopWorkers: make(chan struct{}),
+		rechecks:    make(chan struct{}, maxRechecks),
+		clock:       newWheel(wheelTick(opt.Heartbeat, opt.RecheckPeriod)),
 	}
-	h.subs = subscriptions{bus: opt.Bus, topics: map[topic]*topicEntry{}, fanout: h.fanout}
+	h.subs = subscriptions{bus: opt.Bus, parts: opt.FanoutWorkers, topics: map[topic]*topicEntry{}, fanout: h.fanout}
+	h.startWorkers(opt.FanoutWorkers)
 	h.upgrader = websocket.Upgrader{
+		// Small: client frames are small, and a larger one is read through it in pieces.
 		ReadBufferSize: 1024,
 		// Zero with a pool: a connection holds a write buffer only while it writes, so
 		// idle connections cost no write buffer at all.
@@ -156,7 +179,8 @@ func (h *Hub) Stats() Stats {
 }
 
 // Close refuses new connections, closes every open one with protocol.CloseShutdown
-// and waits until their goroutines have finished or ctx ends.
+// and waits until their goroutines have finished or ctx ends; then it stops the
+// fan-out workers and the clock (events still arriving are dropped).
 func (h *Hub) Close(ctx context.Context) error {
 	h.mu.Lock()
 	var open []*conn
@@ -173,12 +197,21 @@ func (h *Hub) Close(ctx context.Context) error {
 	for _, c := range open {
 		c.close(protocol.CloseShutdown, "server shutting down")
 	}
+	defer h.stop()
 	select {
 	case <-h.drained:
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("hub: close: %w", ctx.Err())
 	}
+}
+
+func (h *Hub) stop() {
+	h.stopOnce.Do(func() {
+		close(h.stopWorkers)
+		h.workersDone.Wait()
+		h.clock.close()
+	})
 }
 
 // track registers an upgraded connection; false once the hub is closed.

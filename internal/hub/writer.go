@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-
-	"govchat/protocol"
 )
 
 const (
@@ -21,51 +19,46 @@ const (
 	maxSpareItems  = 1024
 )
 
-// writeLoop is the connection's only socket writer. Besides the queue it runs the
-// heartbeat, the session timers and membership changes, so a connection costs two
-// goroutines and nothing runs per message.
+// kick starts the connection's writer when start says it is not running (the queue's
+// offer, push and request tell). It never blocks, so bus handlers and timers call it.
+func (c *conn) kick(start bool) {
+	if start {
+		go c.writeLoop()
+	}
+}
+
+// writeLoop is the connection's only socket writer while it runs: it writes what is
+// queued, sends pings and applies membership changes until nothing is left, then
+// exits; the next piece of work starts it again (queue). So an idle connection has no
+// writer goroutine, and nothing runs per message but the write itself. Frames that
+// arrive while a write is under way are written together in the next round
+// (coalesced: several frames in one WebSocket message).
 func (c *conn) writeLoop() {
-	defer close(c.writerDone)
-	ping := time.NewTicker(c.hub.opt.Heartbeat)
-	defer ping.Stop()
-	s := c.watchSession()
-	defer s.stop()
-	var spare []item
 	for {
-		select {
-		case <-c.done:
+		w := c.q.take()
+		switch {
+		case w.close:
 			c.finish()
 			return
-		case <-c.q.ready:
-			if c.closing() {
-				continue // a closing connection's backlog is dropped, not written
-			}
-			batch := c.q.drain(spare)
-			if len(batch) == 0 {
-				// A wake-up whose items an earlier drain already took.
-				spare = batch
-				continue
-			}
-			err := c.write(batch)
-			clear(batch) // let the events go
-			spare = batch[:0]
-			if cap(spare) > maxSpareItems {
-				spare = nil
-			}
+		case w.empty():
+			return
+		}
+		if w.ctrl {
+			c.applyMembership()
+		}
+		if len(w.batch) > 0 {
+			err := c.write(w.batch)
+			c.q.recycle(w.batch)
 			if err != nil {
 				c.hub.log.Debug("websocket write failed", "user_id", c.userID, "err", err)
 				c.close(0, "")
+				continue
 			}
-		case <-ping.C:
+		}
+		if w.ping {
 			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.hub.opt.WriteTimeout)); err != nil {
 				c.close(0, "")
 			}
-		case <-s.expired():
-			c.close(protocol.CloseUnauthenticated, "session expired; log in again")
-		case <-s.recheck.C:
-			c.reauthenticate(s)
-		case <-c.ctrl:
-			c.applyMembership()
 		}
 	}
 }
@@ -114,8 +107,12 @@ func (h *Hub) batchBuffer() *[]byte {
 
 // finish sends the close frame, if there is a code to send, gives the client a
 // moment to answer it and drops the TCP connection, which also ends a reader
-// still waiting for input.
+// still waiting for input. It runs once, on the writer (or instead of one, when the
+// connection never started).
 func (c *conn) finish() {
+	c.q.stop()
+	defer close(c.writerDone)
+	c.hub.clock.remove(c)
 	if c.closeCode != 0 {
 		_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeText), time.Now().Add(closeWriteWait))
 		t := time.NewTimer(closeGrace)
