@@ -44,6 +44,14 @@ func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "server base `URL`")
+	fs.Func("ws-urls", "comma-separated base `URLs` of the cluster's nodes to spread the WebSocket connections over, round-robin (default: --url); setup and /metrics stay on --url", func(v string) error {
+		for u := range strings.SplitSeq(v, ",") {
+			if u = strings.TrimSpace(u); u != "" {
+				cfg.WSURLs = append(cfg.WSURLs, u)
+			}
+		}
+		return nil
+	})
 	fs.BoolVar(&cfg.AllowRemote, "allow-remote", false, "allow a target that is not a loopback address")
 	fs.StringVar(&cfg.Origin, "origin", "", "Origin header of the WebSocket handshakes (default: the --url origin)")
 	fs.IntVar(&cfg.Conns, "conns", loadgen.DefaultConns, "WebSocket connections to open")

@@ -95,3 +95,35 @@ func checkSubscribe(topic string, h Handler) error {
 	}
 	return nil
 }
+
+// Message is one payload for one topic, for PublishBatch.
+type Message struct {
+	Topic   string
+	Payload []byte
+}
+
+// Batcher is a Bus that can put many payloads on the bus at once: Redis sends them
+// in one pipeline (one round trip for the lot instead of one each), Memory one after
+// another. Order is kept: a topic's payloads reach handlers in slice order, after
+// anything published before the call.
+type Batcher interface {
+	// PublishBatch publishes msgs in order and returns once the bus has accepted all
+	// of them. On error, some may have been published; none is retried.
+	PublishBatch(ctx context.Context, msgs []Message) error
+}
+
+// PublishBatch publishes msgs on b, in one call when b is a Batcher, else one
+// Publish each, stopping at the first error.
+func PublishBatch(ctx context.Context, b interface {
+	Publish(ctx context.Context, topic string, payload []byte) error
+}, msgs []Message) error {
+	if bb, ok := b.(Batcher); ok {
+		return bb.PublishBatch(ctx, msgs)
+	}
+	for _, m := range msgs {
+		if err := b.Publish(ctx, m.Topic, m.Payload); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -297,3 +297,41 @@ func TestNewRedis(t *testing.T) {
 		}
 	})
 }
+
+// PublishBatch sends a whole batch in one pipeline: every payload arrives, on
+// another node too, each topic's in slice order.
+func TestRedisPublishBatchKeepsOrder(t *testing.T) {
+	prefix := uniquePrefix(t)
+	pub, sub := openRedis(t, prefix), openRedis(t, prefix)
+	got := make(chan string, 1000)
+	for _, topic := range []string{"a", "b"} {
+		if _, err := sub.Subscribe(t.Context(), topic, func(topic string, p []byte) { got <- topic + "/" + string(p) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var msgs []Message
+	var want []string
+	for i := range 400 {
+		topic := []string{"a", "b"}[i%3%2]
+		msgs = append(msgs, Message{Topic: topic, Payload: fmt.Append(nil, i)})
+		want = append(want, fmt.Sprintf("%s/%d", topic, i))
+	}
+	if err := PublishBatch(t.Context(), pub, msgs); err != nil {
+		t.Fatal(err)
+	}
+	var have []string
+	for range want {
+		select {
+		case s := <-got:
+			have = append(have, s)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("got %d of %d payloads", len(have), len(want))
+		}
+	}
+	if !slices.Equal(have, want) { // one receiving goroutine: arrival order is Redis's order
+		t.Fatalf("order differs:\nhave %v\nwant %v", have, want)
+	}
+	if err := pub.PublishBatch(t.Context(), []Message{{Topic: "", Payload: []byte("x")}}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("empty topic: %v, want ErrInvalid", err)
+	}
+}

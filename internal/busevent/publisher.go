@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"govchat/internal/bus"
 	"govchat/protocol"
 )
 
@@ -39,6 +40,28 @@ func (p *Publisher) ToChannel(ctx context.Context, channelID, seq int64, typ str
 	topic := ChannelTopic(channelID)
 	if err := p.bus.Publish(ctx, topic, payload); err != nil {
 		p.log.Warn("bus publish failed; clients will catch up on resume", "topic", topic, "type", typ, "err", err)
+	}
+}
+
+// ChannelFrame is one frame for ToChannels.
+type ChannelFrame struct {
+	ChannelID, Seq int64
+	Type           string
+	Data           any
+}
+
+// ToChannels publishes frames as ToChannel would, in order, but in one bus call
+// (bus.PublishBatch: on Redis one pipelined round trip for them all), so many frames
+// can be in flight at once while a channel's frames stay in sequence order.
+func (p *Publisher) ToChannels(ctx context.Context, frames []ChannelFrame) {
+	msgs := make([]bus.Message, 0, len(frames))
+	for _, f := range frames {
+		if payload, ok := p.encode(Event{Seq: f.Seq}, f.Type, f.Data); ok {
+			msgs = append(msgs, bus.Message{Topic: ChannelTopic(f.ChannelID), Payload: payload})
+		}
+	}
+	if err := bus.PublishBatch(ctx, p.bus, msgs); err != nil {
+		p.log.Warn("bus publish failed; clients will catch up on resume", "frames", len(msgs), "err", err)
 	}
 }
 

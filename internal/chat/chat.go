@@ -168,17 +168,46 @@ func New(s Store, b busevent.Bus, log *slog.Logger, now func() time.Time, opt Op
 // message it recalls.
 func (s *Service) publisher() {
 	defer close(s.publisherDone)
+	var batches []pubBatch
+	var frames []busevent.ChannelFrame
 	for batch := range s.outbox {
+		// Everything committed meanwhile goes out with it, in one bus call: on Redis
+		// one pipelined round trip, so while one is in flight the next commits'
+		// messages gather behind it, instead of each message waiting for a round
+		// trip of its own (PROTOCOL.md §7.6: acks wait for this, see committed).
+		batches = append(batches[:0], batch)
+	gather:
+		for len(batches) < publishGather {
+			select {
+			case b, ok := <-s.outbox:
+				if !ok {
+					break gather
+				}
+				batches = append(batches, b)
+			default:
+				break gather
+			}
+		}
+		frames = frames[:0]
+		for _, b := range batches {
+			for _, o := range b.items {
+				frames = append(frames, busevent.ChannelFrame{ChannelID: o.channelID, Seq: o.seq, Type: protocol.TypeMessage, Data: o.msg})
+			}
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		for _, o := range batch.items {
-			s.pub.ToChannel(ctx, o.channelID, o.seq, protocol.TypeMessage, o.msg)
-		}
+		s.pub.ToChannels(ctx, frames)
 		cancel()
-		if batch.done != nil {
-			close(batch.done)
+		for _, b := range batches {
+			if b.done != nil {
+				close(b.done)
+			}
 		}
+		clear(batches) // let the published frames go
 	}
 }
+
+// publishGather bounds how many committed batches one bus call carries.
+const publishGather = 64
 
 // enqueue hands frames to the publisher.
 func (s *Service) enqueue(out ...outgoing) {

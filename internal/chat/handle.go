@@ -119,13 +119,10 @@ func checkClientID(id string) error {
 // member loads the channel and the user's membership in it, refusing non-members the
 // same way whether the channel exists or not.
 func (s *Service) member(ctx context.Context, channelID, userID int64) (store.Channel, store.ChannelMember, error) {
-	m, err := s.store.GetMember(ctx, channelID, userID)
+	// One query, not two: on PostgreSQL every send pays it (issue 17).
+	ch, m, err := s.store.GetMembership(ctx, channelID, userID)
 	if err != nil {
 		return store.Channel{}, store.ChannelMember{}, notMember(err)
-	}
-	ch, err := s.store.GetChannel(ctx, channelID)
-	if err != nil {
-		return store.Channel{}, store.ChannelMember{}, fmt.Errorf("chat: channel %d: %w", channelID, err)
 	}
 	return ch, m, nil
 }

@@ -14,7 +14,11 @@ var ErrConfig = errors.New("invalid load setting")
 
 // Config is one load run.
 type Config struct {
-	URL         string // scheme://host[:port] of the server
+	URL string // scheme://host[:port] of the server
+	// WSURLs, when set, are the servers the WebSocket connections go to, round-robin
+	// (connection i to WSURLs[i mod n]): the nodes of one cluster, sharing URL's
+	// database and bus. Setup, logins and /metrics stay on URL. Empty: URL alone.
+	WSURLs      []string
 	AllowRemote bool   // permit a non-loopback target
 	Origin      string // Origin header of the WebSocket handshakes; default the URL's origin
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -201,14 +202,38 @@ func (r *Runner) preflight(ctx context.Context, api *apiClient, rep *Report) err
 // once welcomed. subscribers[c] counts the open connections in channel c.
 func (r *Runner) connect(ctx context.Context, api *apiClient, pool *SourcePool, origin string, fx *fixture, deps connDeps, rep *Report) ([]*clientConn, []int, error) {
 	cfg := r.cfg
-	dialer := &websocket.Dialer{
-		HandshakeTimeout: helloTimeout,
-		ReadBufferSize:   4096,
-		WriteBufferSize:  4096,
-		NetDialContext:   api.dial,
+	// One dialer per node the connections are spread over (--ws-urls), each dialling
+	// its node's checked address, with its node's origin unless --origin says else.
+	type node struct {
+		dialer        *websocket.Dialer
+		wsURL, origin string
 	}
-	wsURL := api.target.WebSocketURL(wsPath)
-	r.progressf("opening %d connections to %s", cfg.Conns, wsURL)
+	targets := []Target{api.target}
+	if len(cfg.WSURLs) > 0 {
+		targets = targets[:0]
+		for _, raw := range cfg.WSURLs {
+			t, err := CheckTarget(ctx, raw, cfg.AllowRemote, r.resolve)
+			if err != nil {
+				return nil, nil, fmt.Errorf("--ws-urls: %w", err)
+			}
+			targets = append(targets, t)
+		}
+	}
+	nodes := make([]node, len(targets))
+	var wsURLs []string
+	for i, t := range targets {
+		nodes[i] = node{dialer: &websocket.Dialer{
+			HandshakeTimeout: helloTimeout,
+			ReadBufferSize:   4096,
+			WriteBufferSize:  4096,
+			NetDialContext:   newAPIClient(t, requestTimeout).dial,
+		}, wsURL: t.WebSocketURL(wsPath), origin: origin}
+		if cfg.Origin == "" {
+			nodes[i].origin = t.Origin()
+		}
+		wsURLs = append(wsURLs, nodes[i].wsURL)
+	}
+	r.progressf("opening %d connections to %s", cfg.Conns, strings.Join(wsURLs, ", "))
 
 	slots := make([]*clientConn, cfg.Conns)
 	handshake := NewHistogram()
@@ -223,7 +248,8 @@ func (r *Runner) connect(ctx context.Context, api *apiClient, pool *SourcePool, 
 			dctx = withSource(ctx, sourceAddr(i/connsPerSource))
 		}
 		t0 := time.Now()
-		ws, err := dialWS(dctx, dialer, wsURL, origin, u.token)
+		n := nodes[i%len(nodes)]
+		ws, err := dialWS(dctx, n.dialer, n.wsURL, n.origin, u.token)
 		if err == nil {
 			c := newConn(ws, u.channel, deps)
 			if err = c.hello(helloTimeout); err == nil {

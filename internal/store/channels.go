@@ -301,6 +301,27 @@ func (s *DB) GetMember(ctx context.Context, channelID, userID int64) (ChannelMem
 	return m, nil
 }
 
+// GetMembership returns the channel and the user's membership of it in one query
+// (a send checks both, and on PostgreSQL each query is a round trip). ErrNotFound
+// when the user is not a member (or there is no such channel).
+func (s *DB) GetMembership(ctx context.Context, channelID, userID int64) (Channel, ChannelMember, error) {
+	var c Channel
+	var m ChannelMember
+	var kind, post, mention, role string
+	var created, joined int64
+	err := s.queryRow(ctx, `SELECT `+channelCols("c")+`, cm.role, cm.joined_at, cm.read_seq
+		FROM channel_members cm JOIN channels c ON c.id = cm.channel_id
+		WHERE cm.channel_id = ? AND cm.user_id = ?`, channelID, userID).
+		Scan(append(channelDest(&c, &kind, &post, &mention, &created), &role, &joined, &m.ReadSeq)...)
+	if err != nil {
+		return Channel{}, ChannelMember{}, s.fail(err, "get membership of user %d in channel %d", userID, channelID)
+	}
+	c.Kind, c.PostPolicy, c.MentionAll = ChannelKind(kind), PostPolicy(post), PostPolicy(mention)
+	c.CreatedAt = fromMillis(created)
+	m.ChannelID, m.UserID, m.Role, m.JoinedAt = channelID, userID, MemberRole(role), fromMillis(joined)
+	return c, m, nil
+}
+
 // ListMembers returns the channel's members by user ID; ErrNotFound when there is
 // no such channel.
 func (s *DB) ListMembers(ctx context.Context, channelID int64) ([]ChannelMember, error) {

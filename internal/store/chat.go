@@ -212,6 +212,8 @@ type Chat interface {
 	ListMyChannels(ctx context.Context, userID int64) ([]MyChannel, error)
 
 	GetMember(ctx context.Context, channelID, userID int64) (ChannelMember, error) // ErrNotFound when not a member
+	// GetMembership is GetChannel and GetMember in one query; ErrNotFound when not a member.
+	GetMembership(ctx context.Context, channelID, userID int64) (Channel, ChannelMember, error)
 	ListMembers(ctx context.Context, channelID int64) ([]ChannelMember, error)
 	AddMember(ctx context.Context, m ChannelMember) error // ErrConflict when already a member
 	RemoveMember(ctx context.Context, channelID, userID int64) error

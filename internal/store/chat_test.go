@@ -272,6 +272,13 @@ func TestMembers(t *testing.T) {
 			if m.Role != store.MemberAdmin {
 				t.Fatalf("role %q after SetMemberRole(admin)", m.Role)
 			}
+			gotC, gotM, err := s.GetMembership(ctx, c.ID, u[0])
+			must(t, err)
+			wantC, err := s.GetChannel(ctx, c.ID)
+			must(t, err)
+			if !reflect.DeepEqual(gotC, wantC) || !reflect.DeepEqual(gotM, m) {
+				t.Fatalf("GetMembership = %+v, %+v; want %+v, %+v", gotC, gotM, wantC, m)
+			}
 			if err := s.SetMemberRole(ctx, c.ID, u[0], "owner"); err == nil {
 				t.Fatal("SetMemberRole accepted an unknown role")
 			}
@@ -283,10 +290,12 @@ func TestMembers(t *testing.T) {
 		t.Run("non-members and unknown users are not found", func(t *testing.T) {
 			c := newChannel(t, s, "strangers", u[0])
 			cases := map[string]func() error{
-				"GetMember":     func() error { _, err := s.GetMember(ctx, c.ID, u[1]); return err },
-				"RemoveMember":  func() error { return s.RemoveMember(ctx, c.ID, u[1]) },
-				"SetMemberRole": func() error { return s.SetMemberRole(ctx, c.ID, u[1], store.MemberAdmin) },
-				"SetReadSeq":    func() error { _, _, err := s.SetReadSeq(ctx, c.ID, u[1], 1); return err },
+				"GetMember":                   func() error { _, err := s.GetMember(ctx, c.ID, u[1]); return err },
+				"GetMembership":               func() error { _, _, err := s.GetMembership(ctx, c.ID, u[1]); return err },
+				"GetMembership of no channel": func() error { _, _, err := s.GetMembership(ctx, c.ID+1000, u[0]); return err },
+				"RemoveMember":                func() error { return s.RemoveMember(ctx, c.ID, u[1]) },
+				"SetMemberRole":               func() error { return s.SetMemberRole(ctx, c.ID, u[1], store.MemberAdmin) },
+				"SetReadSeq":                  func() error { _, _, err := s.SetReadSeq(ctx, c.ID, u[1], 1); return err },
 				"AddMember unknown user": func() error {
 					return s.AddMember(ctx, store.ChannelMember{ChannelID: c.ID, UserID: 99999})
 				},

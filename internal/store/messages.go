@@ -249,14 +249,15 @@ const appendAttempts = 3
 // return is for the batch as a whole (the database failed): then nothing was
 // committed.
 //
-// The rest take their channels' next sequence numbers in batch order: for each
-// channel, UPDATE channels SET last_seq = last_seq + k … RETURNING last_seq for its
-// k new messages, in the same transaction as their inserts, so numbers are gap-free.
-// On PostgreSQL that UPDATE's row lock serialises appends to a channel across nodes
-// (SQLite's write lock serialises all writers), and the channels of a batch are
-// locked in ID order first, so two batches cannot deadlock. One statement per
-// channel and one multi-row insert for all messages, rather than statements per
-// message, is what makes a larger batch cheaper per message.
+// The rest take their channels' next sequence numbers in batch order: one UPDATE
+// channels SET last_seq = last_seq + k … RETURNING for all the batch's channels, each
+// with its k new messages (takeSeqs), in the same transaction as their inserts, so
+// numbers are gap-free. On PostgreSQL that UPDATE's row locks serialise appends to a
+// channel across nodes (SQLite's write lock serialises all writers), and the channels
+// of a batch are locked in ID order first, so two batches cannot deadlock. One
+// statement for the channels, one multi-row insert for all messages and one row for
+// all postings, rather than statements per message, is what makes a larger batch
+// cheaper per message.
 //
 // The duplicate lookup runs before any lock. Should another node commit one of the
 // batch's client ids after it, the insert skips that row (ON CONFLICT DO NOTHING,
@@ -431,23 +432,22 @@ func (s *DB) appendOnce(ctx context.Context, b *appendBatch) ([]AppendResult, er
 		}
 	}
 
+	lastSeq, err := s.takeSeqs(ctx, b.channels, byChannel)
+	if err != nil {
+		return nil, err
+	}
 	var fresh []Message
 	for _, ch := range b.channels {
 		idx := byChannel[ch]
 		if len(idx) == 0 {
 			continue
 		}
-		var last int64
-		err := s.queryRow(ctx, `UPDATE channels SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq`,
-			len(idx), ch).Scan(&last)
-		if isNoRows(err) {
+		last, ok := lastSeq[ch]
+		if !ok {
 			for _, i := range idx {
 				results[i].Err = missingChannel(ch)
 			}
 			continue
-		}
-		if err != nil {
-			return nil, s.fail(err, "append messages to channel %d: take sequence numbers", ch)
 		}
 		for k, i := range idx {
 			m := b.msgs[i]
@@ -490,6 +490,42 @@ func (s *DB) appendOnce(ctx context.Context, b *appendBatch) ([]AppendResult, er
 		}
 	}
 	return results, nil
+}
+
+// takeSeqs adds to each channel's last_seq the number of its new messages (byChannel)
+// and returns the new last_seq of each channel that exists: one statement for every
+// channel of the batch, not one each (on PostgreSQL each is a round trip).
+func (s *DB) takeSeqs(ctx context.Context, channels []int64, byChannel map[int64][]int) (map[int64]int64, error) {
+	var cases strings.Builder
+	var caseArgs, ids []any
+	for _, ch := range channels {
+		if n := len(byChannel[ch]); n > 0 {
+			cases.WriteString(` WHEN ? THEN CAST(? AS BIGINT)`)
+			caseArgs = append(caseArgs, ch, n)
+			ids = append(ids, ch)
+		}
+	}
+	last := make(map[int64]int64, len(ids))
+	if len(ids) == 0 {
+		return last, nil
+	}
+	rows, err := s.query(ctx, `UPDATE channels SET last_seq = last_seq + CASE id`+cases.String()+` END
+		WHERE id IN (`+placeholders(len(ids))+`) RETURNING id, last_seq`, append(caseArgs, ids...)...)
+	if err != nil {
+		return nil, s.fail(err, "append messages: take sequence numbers")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, seq int64
+		if err := rows.Scan(&id, &seq); err != nil {
+			return nil, s.fail(err, "append messages: take sequence numbers")
+		}
+		last[id] = seq
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "append messages: take sequence numbers")
+	}
+	return last, nil
 }
 
 // missingBlob is a blob m names that is not among those that exist, or "".
