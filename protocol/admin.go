@@ -41,16 +41,25 @@ type UserList struct {
 // CreateUserRequest is the body of POST /api/v1/admin/users. Without a password the
 // server makes a one-time password, returned once, that must be changed at first login.
 type CreateUserRequest struct {
-	Username    string     `json:"username"`
-	DisplayName string     `json:"display_name"`
-	Title       string     `json:"title,omitempty"`
-	Position    string     `json:"position,omitempty"`
-	Role        string     `json:"role,omitempty"` // default staff
-	Phone       string     `json:"phone,omitempty"`
-	Email       string     `json:"email,omitempty"`
-	Password    string     `json:"password,omitempty"`
-	Departments []UserDept `json:"departments,omitempty"`
-	Party       *UserParty `json:"party,omitempty"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Title       string `json:"title,omitempty"`
+	Position    string `json:"position,omitempty"`
+	Role        string `json:"role,omitempty"` // default staff
+	Phone       string `json:"phone,omitempty"`
+	Email       string `json:"email,omitempty"`
+	Password    string `json:"password,omitempty"`
+	// Credential instead of Password: derived by the administrator's tool (the load
+	// generator makes many accounts with one). The server cannot check the policy then.
+	Credential  *Credential `json:"credential,omitempty"`
+	Departments []UserDept  `json:"departments,omitempty"`
+	Party       *UserParty  `json:"party,omitempty"`
+}
+
+// ResetPasswordRequest is the optional body of POST /api/v1/admin/users/{id}/reset-password:
+// without one (or without Credential) the server makes a one-time password.
+type ResetPasswordRequest struct {
+	Credential *Credential `json:"credential,omitempty"`
 }
 
 // UserWithPassword answers user creation and password reset.

@@ -168,6 +168,10 @@ type MyKey struct {
 	Wrapped    string `json:"wrapped_private"` // base64url: AES-GCM nonce(12) ‖ ciphertext
 	Salt       string `json:"kdf_salt"`        // base64url, 16 bytes
 	Iterations int    `json:"kdf_iterations"`  // PBKDF2-SHA256, ≥ 600,000
+	// RecoveryWrap: the private key wrapped (HPKE, E2E.md §4.5) to the organisation's
+	// account-recovery key RecoveryKeyID; absent when none was made.
+	RecoveryWrap  string `json:"recovery_wrap,omitempty"`
+	RecoveryKeyID string `json:"recovery_key_id,omitempty"`
 }
 
 // PutMyKeyRequest is the body of PUT /api/v1/me/key: a new key pair (first sign-in, or
@@ -178,6 +182,11 @@ type PutMyKeyRequest struct {
 	Wrapped    string `json:"wrapped_private"`
 	Salt       string `json:"kdf_salt"`
 	Iterations int    `json:"kdf_iterations"`
+	// RecoveryWrap and RecoveryKeyID, together: the private key wrapped to the current
+	// account-recovery key (GET /api/v1/keys/account-recovery). Left out, an earlier
+	// recovery wrap of the same public key is kept; a new public key drops it.
+	RecoveryWrap  string `json:"recovery_wrap,omitempty"`
+	RecoveryKeyID string `json:"recovery_key_id,omitempty"`
 }
 
 // EscrowKey is the organisation's escrow public key, set by the security officer. GET

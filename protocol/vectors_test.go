@@ -56,6 +56,12 @@ var vectorTypes = []any{
 	// Secrecy levels (§4.18), legal holds (§4.19) and the expired frame (§7.5).
 	SecrecyConfig{}, PutSecrecyLevelsRequest{}, ChannelSecrecyList{}, PutChannelSecrecyRequest{},
 	HoldList{}, CreateHoldRequest{}, HoldReleaseRequest{}, ExpiredData{},
+	// Login without the password (§4.2, §4.3) and key recovery (§4.23, issue 12).
+	PreloginRequest{}, PreloginResponse{}, LoginRequest{}, LoginResponse{}, Me{}, Credential{},
+	ChangePasswordRequest{}, TOTPDisableRequest{},
+	AccountRecoveryKey{}, SetAccountRecoveryKeyRequest{}, CreateKeyRecoveryRequest{}, KeyRecovery{},
+	KeyRecoveries{}, AnswerKeyRecoveryRequest{}, ApproveKeyRecoveryRequest{}, RejectKeyRecoveryRequest{},
+	KeyRecoveryEvent{},
 }
 
 // vectorTime is every instant in the vectors.
