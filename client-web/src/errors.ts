@@ -15,6 +15,8 @@ export interface UiError {
   retryAfter?: number;
   requestId?: string;
   field?: string;
+  /** password_policy: the rule broken (too_short, too_simple, …). */
+  reason?: string;
 }
 
 /** Codes the client raises itself before asking the server. */
@@ -36,13 +38,19 @@ const WITH_REQUEST_ID = new Set(['internal', 'unavailable']);
 
 export function toUiError(err: unknown, now: number): UiError {
   if (err instanceof ApiError) {
-    return { code: err.code, at: now, retryAfter: err.retryAfter, requestId: err.requestId, field: err.field };
+    return { code: err.code, at: now, retryAfter: err.retryAfter, requestId: err.requestId, field: err.field, reason: err.reason };
   }
   return { code: 'unknown_response', at: now };
 }
 
 export function localError(code: string, now: number): UiError {
   return { code, at: now };
+}
+
+/** A new password the browser refused (login/policy.ts): code password_policy with the
+ * rule broken, worded per rule as the server's reasons are. */
+export function policyError(reason: string, now: number): UiError {
+  return { code: 'password_policy', at: now, field: 'new_password', reason };
 }
 
 const known = new Set<string>(MESSAGE_KEYS);
@@ -61,6 +69,11 @@ export function describeError(e: UiError, locale: Locale): string {
             })
           : tr('error.account_locked_no_time');
       break;
+    case 'password_policy': {
+      const k = e.reason ? `pwpolicy.${e.reason}` : '';
+      text = known.has(k) ? tr(k as MessageKey) : tr('error.password_policy');
+      break;
+    }
     case 'rate_limited':
       text =
         e.retryAfter && e.retryAfter > 0

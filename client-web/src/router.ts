@@ -16,13 +16,14 @@
 //   /security/escrow  the security officer: 保密管理 (the escrow key, 案件调取)
 //   /security/levels  the security officer: 密级设置 (the ladder, channel ceilings)
 //   /security/holds   法律保全: the security officer, and the auditor (who countersigns)
+//   /security/recovery 密钥恢复: the security officer (account-recovery key, requests)
 
 export type AdminTab = 'people' | 'departments' | 'party' | 'import' | 'worktime';
 export const ADMIN_TABS: readonly AdminTab[] = ['people', 'departments', 'party', 'import', 'worktime'];
 
 /** The security officer's pages (保密管理). */
-export type SecurityTab = 'escrow' | 'levels' | 'holds';
-export const SECURITY_TABS: readonly SecurityTab[] = ['escrow', 'levels', 'holds'];
+export type SecurityTab = 'escrow' | 'levels' | 'holds' | 'recovery';
+export const SECURITY_TABS: readonly SecurityTab[] = ['escrow', 'levels', 'holds', 'recovery'];
 
 /** The lists of the notices section: 待确认, 收到的, 我发布的, and one channel's board. */
 export type NoticeView = 'pending' | 'received' | 'sent' | 'channel';

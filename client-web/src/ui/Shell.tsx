@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Info, Me, Request } from '../api';
+import type { Info, Me, Prelogin, Request } from '../api';
+import { currentCredential } from '../login/login';
 import { browserSocket, watchBrowser } from '../chat/browser';
 import { createChatStore, type ChatStore } from '../chat/store';
 import { totalUnread } from '../chat/view';
@@ -88,7 +89,14 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   // the current session through this ref.
   const chatRef = useRef<ChatStore>();
   const filesSend = useMemo(
-    () => createFilesSend({ request, me, storage: browserStorage(), chat: () => chatRef.current! }),
+    () =>
+      createFilesSend({
+        request,
+        me,
+        storage: browserStorage(),
+        chat: () => chatRef.current!,
+        derive: (password) => currentCredential((username) => request<Prelogin>('POST', '/auth/prelogin', { username }), me.username, password),
+      }),
     [me.id],
   );
   // Key requests: this browser answers colleagues' (a file's key wrapped to them) and asks
@@ -148,8 +156,9 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   );
   chatRef.current = chat;
   useEffect(() => {
-    // The password typed moments ago, if this page logged in: unlocks (or makes) the key.
-    void filesSend.keyring.start(store.takePassword(me.id));
+    // The credential of the password typed moments ago, if this page logged in: unlocks
+    // (or makes) the key.
+    void filesSend.keyring.start(store.takeSecret(me.id));
     const online = () => filesSend.uploads.resume();
     addEventListener('online', online);
     return () => {

@@ -15,7 +15,7 @@ import { securityTabs } from './tabs';
 import './escrow.css';
 import './secrecy-admin.css';
 
-const TAB_KEYS: Record<SecurityTab, MessageKey> = { escrow: 'secrecy.tab_escrow', levels: 'secrecy.tab_levels', holds: 'secrecy.tab_holds' };
+const TAB_KEYS: Record<SecurityTab, MessageKey> = { escrow: 'secrecy.tab_escrow', levels: 'secrecy.tab_levels', holds: 'secrecy.tab_holds', recovery: 'recadmin.tab' };
 
 
 interface Props {
