@@ -381,8 +381,9 @@ export function createKeyring(deps: KeyringDeps) {
     return unlockWith(cred);
   }
 
-  /** The credential for a new or recovered key: the one held, else the password's. */
-  async function credentialFor(password?: string): Promise<Credential> {
+  /** The credential for a new or recovered key: the one given, the one held, else the password's. */
+  async function credentialFor(password?: string | Credential): Promise<Credential> {
+    if (password !== undefined && typeof password !== 'string') return password;
     if (held) return held;
     if (password !== undefined && deps.derive) return deps.derive(password);
     throw new Error('keyring: no credential for the password');
@@ -390,7 +391,7 @@ export function createKeyring(deps: KeyringDeps) {
 
   /** 放弃旧密钥 / 创建新的加密密钥: a new pair replaces the lost one (files sent to the
    * old key can no longer be opened until re-shared). */
-  async function createNew(password?: string): Promise<void> {
+  async function createNew(password?: string | Credential): Promise<void> {
     if (state.busy) return;
     set({ busy: true, error: undefined, wrongPassword: false });
     try {
@@ -406,7 +407,7 @@ export function createKeyring(deps: KeyringDeps) {
    * checked to be the published key's): wrapped under the current password and stored
    * with the same public key, which completes the recovery on the server; kept here.
    */
-  async function recovered(key: Uint8Array, k: { key_id: string; public_key: string }, password?: string): Promise<void> {
+  async function recovered(key: Uint8Array, k: { key_id: string; public_key: string }, password?: string | Credential): Promise<void> {
     set({ busy: true, error: undefined });
     try {
       const cred = await credentialFor(password);
