@@ -40,7 +40,7 @@ async function world(opts: { recovery?: boolean } = {}) {
   const posts: { url: string; body: unknown }[] = [];
   let next = 30;
   const evt = (r: KeyRecovery): KeyRecoveryEvent => ({ id: r.id, method: r.method, state: r.state, key_id: r.key_id, ephemeral_public: r.ephemeral_public, created_at: r.created_at, ip: '10.1.2.3', user_agent: 'Chrome' });
-  const routes: Record<string, (b: unknown, call: { url: string }) => { status: number; body?: unknown }> = {
+  const routes: Record<string, (b: unknown) => { status: number; body?: unknown }> = {
     'POST /api/v1/me/key-recoveries': (b) => {
       const body = b as { method: 'device' | 'officer'; ephemeral_public: string };
       if (body.method === 'officer' && !mine.recovery_wrap) return { status: 409, body: err('key_missing') };
@@ -70,9 +70,9 @@ async function world(opts: { recovery?: boolean } = {}) {
       return { status: 200, body: r };
     }
     const h = routes[`${method} ${url}`];
-    return h ? h(b, { url }) : { status: 404, body: err('not_found') };
+    return h ? h(b) : { status: 404, body: err('not_found') };
   };
-  const srv = fakeFetch(new Proxy({}, { get: (_t, k: string) => (b: unknown, call: { method: string; url: string }) => handler(call.method, call.url, b) }) as never);
+  const srv = fakeFetch(new Proxy({}, { get: () => (b: unknown, call: { method: string; url: string }) => handler(call.method, call.url, b) }) as never);
   const request = createRequest(srv.fetch);
   // The requesting browser's keyring: locked, holding the new password's credential.
   const stored: { key?: Uint8Array; k?: unknown; cred?: unknown; fresh?: boolean } = {};

@@ -12,6 +12,7 @@ import { EscrowSections } from './EscrowPage';
 import { HoldsTab } from './HoldsTab';
 import { LevelsTab } from './LevelsTab';
 import { securityTabs } from './tabs';
+import { RecoveryTab } from '../recovery/RecoveryTab';
 import './escrow.css';
 import './secrecy-admin.css';
 
@@ -51,6 +52,8 @@ export function SecurityPage(p: Props) {
       <div class="sec-panel" role={tabs.length > 1 ? 'tabpanel' : undefined} id={`sec-panel-${p.tab}`} aria-labelledby={tabs.length > 1 ? `sec-tab-${p.tab}` : undefined}>
         {p.tab === 'escrow' ? (
           <EscrowSections request={p.request} />
+        ) : p.tab === 'recovery' ? (
+          <RecoveryTab request={p.request} />
         ) : p.tab === 'levels' ? (
           <LevelsTab request={p.request} secrecy={p.secrecy} />
         ) : (
