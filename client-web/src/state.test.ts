@@ -253,7 +253,7 @@ describe('first-login duties', () => {
     expect(screen(store)).toMatchObject({ name: 'totp_setup', error: { code: 'totp_invalid' } });
     await store.enableTotp('246810');
     expect(screen(store)).toMatchObject({ name: 'shell', me: { totp_enabled: true } });
-  });
+   }, 30_000);
 
   it('a login answer with totp_setup_required goes to enrolment', async () => {
     const { store } = setup({ 'POST /api/v1/auth/login': () => loginOk(me({ role: 'admin', totp_setup_required: true })) });

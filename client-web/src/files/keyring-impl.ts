@@ -65,6 +65,8 @@ export interface KeyringState {
   error?: UiError;
   /** Colleagues whose key changed since this browser pinned theirs. */
   changed: number[];
+  /** Key-change notes per colleague: shown once in each chat (dismissed there: `seen`). */
+  notes?: Record<number, { key: string; seen: number[] }>;
 }
 
 export interface KeyringDeps {
@@ -94,7 +96,13 @@ export type KeyringStore = ReturnType<typeof createKeyring>;
 interface Pins {
   pins: Record<string, string>;
   changed: Record<string, string>;
+  /** A colleague's key change, noted once in each chat shared with them (issue 12): the
+   * new key id and the channels where the note was dismissed. */
+  notes?: Record<string, { key: string; seen: number[] }>;
 }
+
+/** At most this many channels are remembered per note (the oldest go first). */
+const NOTE_CHANNELS = 200;
 
 export const pinsKey = (userId: number) => `govchat.keypins.${userId}`;
 
@@ -124,7 +132,7 @@ export function createKeyring(deps: KeyringDeps) {
   const channels = new Map<number, { keys: Map<number, UserKey>; at: number }>();
   let escrow: { at: number; key: { key_id: string; public_key: string } | null } | undefined;
   const pins = loadPins();
-  let state: KeyringState = { status: 'loading', busy: false, changed: changedIds() };
+  let state: KeyringState = { status: 'loading', busy: false, changed: changedIds(), notes: notesOf() };
   const listeners = new Set<(s: KeyringState) => void>();
 
   function set(next: Partial<KeyringState>) {
@@ -139,11 +147,13 @@ export function createKeyring(deps: KeyringDeps) {
     try {
       const raw = storage?.getItem(pinsKey(me.id));
       const v = raw ? (JSON.parse(raw) as Partial<Pins>) : undefined;
-      if (v && typeof v.pins === 'object' && typeof v.changed === 'object' && v.pins && v.changed) return { pins: v.pins, changed: v.changed };
+      if (v && typeof v.pins === 'object' && typeof v.changed === 'object' && v.pins && v.changed) {
+        return { pins: v.pins, changed: v.changed, notes: v.notes && typeof v.notes === 'object' ? v.notes : {} };
+      }
     } catch {
       /* unreadable: start again */
     }
-    return { pins: {}, changed: {} };
+    return { pins: {}, changed: {}, notes: {} };
   }
   function savePins() {
     try {
@@ -151,6 +161,11 @@ export function createKeyring(deps: KeyringDeps) {
     } catch {
       /* storage full or off: pins hold for this page */
     }
+  }
+  function notesOf(): Record<number, { key: string; seen: number[] }> {
+    const out: Record<number, { key: string; seen: number[] }> = {};
+    for (const [id, n] of Object.entries(pins.notes ?? {})) if (n && typeof n.key === 'string' && Array.isArray(n.seen)) out[Number(id)] = n;
+    return out;
   }
   function changedIds(): number[] {
     return Object.keys(pins.changed).map(Number).sort((a, b) => a - b);
@@ -168,6 +183,7 @@ export function createKeyring(deps: KeyringDeps) {
       } else if (pinned !== k.key_id) {
         if (pins.changed[id] !== k.key_id) {
           pins.changed[id] = k.key_id;
+          (pins.notes ??= {})[id] = { key: k.key_id, seen: [] };
           dirty = true;
         }
       } else if (pins.changed[id] !== undefined) {
@@ -177,7 +193,7 @@ export function createKeyring(deps: KeyringDeps) {
     }
     if (dirty) {
       savePins();
-      set({ changed: changedIds() });
+      set({ changed: changedIds(), notes: notesOf() });
     }
   }
 
@@ -537,15 +553,21 @@ export function createKeyring(deps: KeyringDeps) {
     hidePrompt() {
       promptHidden = true;
     },
-    /** 知道了: the person accepts a colleague's new key. */
-    acceptChange(userId: number) {
+    /** 知道了: the person accepts a colleague's new key — in this chat (`channelId`): the
+     * note stays for the other chats shared with them, once each. */
+    acceptChange(userId: number, channelId?: number) {
       const id = String(userId);
+      const note = pins.notes?.[id];
+      if (note && channelId !== undefined && !note.seen.includes(channelId)) {
+        note.seen = [...note.seen, channelId].slice(-NOTE_CHANNELS);
+      }
       const next = pins.changed[id];
-      if (next === undefined) return;
-      pins.pins[id] = next;
-      delete pins.changed[id];
+      if (next !== undefined) {
+        pins.pins[id] = next;
+        delete pins.changed[id];
+      }
       savePins();
-      set({ changed: changedIds() });
+      set({ changed: changedIds(), notes: notesOf() });
     },
     /** A key frame (PROTOCOL.md §7.5): someone stored a new key pair. A colleague's is
      * compared with the pinned one at once (and fetched afresh when next needed); one's

@@ -394,6 +394,28 @@ describe('keyring: colleagues’ keys', () => {
     expect(JSON.parse(t.storage.data.get(pinsKey(ME))!).pins['3']).toBe('cccccccccccccccc');
   });
 
+  it('a key change is noted once in each chat: dismissed in one, still shown once in another, never again where dismissed', async () => {
+    const t = setup();
+    t.server.s.users.set(3, uk(3, 'aaaaaaaaaaaaaaaa'));
+    await t.k.keyring.publicKeys([3]);
+    t.server.s.users.set(3, uk(3, 'cccccccccccccccc'));
+    t.tick(KEY_CACHE_MS);
+    await t.k.keyring.publicKeys([3]);
+    expect(t.k.getState().notes).toEqual({ 3: { key: 'cccccccccccccccc', seen: [] } });
+    t.k.acceptChange(3, 11); // dismissed in chat 11: the new key is pinned
+    expect(t.k.keyring.changedKeys()).toEqual([]);
+    expect(t.k.getState().notes?.[3]?.seen).toEqual([11]);
+    t.k.acceptChange(3, 12); // and once in chat 12
+    expect(t.k.getState().notes?.[3]?.seen).toEqual([11, 12]);
+    // A reload keeps where it was dismissed; a further change is noted afresh everywhere.
+    const again = setup({ storage: t.storage, server: t.server });
+    expect(again.k.getState().notes?.[3]?.seen).toEqual([11, 12]);
+    t.server.s.users.set(3, uk(3, 'dddddddddddddddd'));
+    t.tick(KEY_CACHE_MS);
+    await t.k.keyring.publicKeys([3]);
+    expect(t.k.getState().notes).toEqual({ 3: { key: 'dddddddddddddddd', seen: [] } });
+  });
+
   it('a key that changes back to the pinned one is no longer flagged', async () => {
     const t = setup();
     t.server.s.users.set(3, uk(3, 'aaaaaaaaaaaaaaaa'));
