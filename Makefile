@@ -60,6 +60,7 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./internal/orgimport
 	$(GO) test -run '^$$' -fuzz FuzzVerifyDecode -fuzztime 30s ./internal/passwd
+	$(GO) test -run '^$$' -fuzz FuzzParseCredential -fuzztime 30s ./internal/passwd
 	$(GO) test -run '^$$' -fuzz FuzzTerms -fuzztime 30s ./internal/search
 	$(GO) test -run '^$$' -fuzz FuzzDecodeFrame -fuzztime 30s ./internal/hub
 	$(GO) test -run '^$$' -fuzz FuzzDecodeBody -fuzztime 30s ./internal/httpapi

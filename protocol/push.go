@@ -58,7 +58,9 @@ const (
 	PushEscalation PushKind = "escalation" // a department head told who has not confirmed by the deadline
 	PushTodo       PushKind = "todo"       // a to-do given to the person, or due (§4.22)
 	PushDigest     PushKind = "digest"     // one summary when working time starts
-	PushTest       PushKind = "test"       // the settings page's test push
+	// PushKeyRecovered: the person's key pair was recovered on a new device (PROTOCOL.md §4.23).
+	PushKeyRecovered PushKind = "key_recovered"
+	PushTest         PushKind = "test" // the settings page's test push
 )
 
 // PushCounts is what a digest summarises.

@@ -108,6 +108,9 @@ type shared struct {
 	todoLimit ratelimit.Allower
 	presence  presence.Tracker
 	close     func()
+
+	// preloginLimit counts salt look-ups (and key recoveries asked) per address.
+	preloginLimit ratelimit.Allower
 }
 
 func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*shared, error) {
@@ -118,6 +121,8 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 		// second per person — taps, never a script toggling a chip in a loop.
 		reactPerMinute, reactBurst = 120, 30
 		presenceTTL                = 60 * time.Second
+		// Salt look-ups: a burst of 30, then one every 2 s per address (a login is one).
+		preloginPerMinute, preloginBurst = 30, 30
 	)
 	if cfg.Redis == "" {
 		return &shared{
@@ -130,6 +135,8 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 			todoLimit:      ratelimit.New(todo.CreatePerMinute, todo.CreatePerMinute, 100_000, now),
 			presence:       presence.NewMemory(),
 			close:          func() {},
+
+			preloginLimit: ratelimit.New(preloginPerMinute, preloginBurst, 100_000, now),
 		}, nil
 	}
 	opts, err := redis.ParseURL(cfg.Redis)
@@ -151,6 +158,7 @@ func openShared(cfg config.Config, now func() time.Time, log *slog.Logger) (*sha
 		keyRequestOnce: ratelimit.NewRedis(client, cfg.RedisPrefix, keys.KeyRequestRepeatPerMinute, 1),
 		todoLimit:      ratelimit.NewRedis(client, cfg.RedisPrefix, todo.CreatePerMinute, todo.CreatePerMinute),
 		presence:       pr,
+		preloginLimit:  ratelimit.NewRedis(client, cfg.RedisPrefix, preloginPerMinute, preloginBurst),
 		close: func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()

@@ -16,6 +16,7 @@ import (
 	"govchat/internal/config"
 	"govchat/internal/org"
 	"govchat/internal/orgimport"
+	"govchat/internal/passwd"
 	"govchat/internal/store"
 	"govchat/protocol"
 )
@@ -91,8 +92,11 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	}
 	req := protocol.CreateUserRequest{}
 	var dept int64
-	var stdin bool
+	var stdin, legacyOnly bool
 	addFlags := func(fs *flag.FlagSet) {
+		if sub == "list" {
+			fs.BoolVar(&legacyOnly, "legacy", false, "only accounts still on a password hash from before issue 12 (prelogin shows they exist until their next login)")
+		}
 		if sub != "add" {
 			return
 		}
@@ -124,6 +128,9 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tUSERNAME\t姓名\tROLE\t职务\tSTATUS")
 		for _, u := range users {
+			if legacyOnly && passwd.IsCredential(u.PasswordHash) {
+				continue
+			}
 			status := "active"
 			if u.Disabled {
 				status = "disabled"
@@ -156,7 +163,7 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		if err != nil {
 			return err
 		}
-		_, oneTime, err := a.accounts.ResetPassword(ctx, actor, u.ID)
+		_, oneTime, err := a.accounts.ResetPassword(ctx, actor, u.ID, nil)
 		if err != nil {
 			return err
 		}

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"govchat/internal/authclient"
 	"govchat/internal/demo"
 	"govchat/internal/redistest"
 	"govchat/internal/store/storetest"
@@ -102,9 +103,30 @@ func getJSON(t *testing.T, url string, v any) int {
 	return resp.StatusCode
 }
 
+// loginBody is what a browser sends to log in: prelogin for the salt, then the
+// authentication hash derived from password (internal/authclient).
+func loginBody(t *testing.T, base, username, password string) protocol.LoginRequest {
+	t.Helper()
+	body, _ := json.Marshal(protocol.PreloginRequest{Username: username})
+	resp, err := http.Post(base+"/api/v1/auth/prelogin", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var pre protocol.PreloginResponse
+	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&pre) != nil {
+		t.Fatalf("prelogin %s: %d", username, resp.StatusCode)
+	}
+	req, err := authclient.LoginRequest(username, password, "", pre)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
 func login(t *testing.T, base, username, password string) *http.Response {
 	t.Helper()
-	body, _ := json.Marshal(protocol.LoginRequest{Username: username, Password: password})
+	body, _ := json.Marshal(loginBody(t, base, username, password))
 	resp, err := http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

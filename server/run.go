@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -32,6 +33,7 @@ Commands:
   user             manage accounts: add, list, passwd, set-role, disable, enable, reset-totp
   org              the org tree: tree, import FILE.csv [--dry-run], dept-add, party-add
   audit verify     check the hash chain of the audit trail; names the first altered entry
+  login            log in to a running server (--url, --username; password from the terminal or stdin) and print the bearer token
   e2e              file encryption offline: keygen, seal, open, wrap, unwrap (the escrow key, cross tests)
   loadgen          load test a running server (loopback only): latency, fan-out, memory per connection
   version          print the version
@@ -63,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return loadgenCmd(ctx, args, stdout, stderr)
 	case "e2e":
 		return e2eCmd(args, stdout, stderr)
+	case "login":
+		return loginCmd(ctx, args, os.Stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "govchat", version)
 		return nil

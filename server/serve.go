@@ -27,6 +27,7 @@ import (
 	"govchat/internal/notice"
 	"govchat/internal/push"
 	"govchat/internal/quiet"
+	"govchat/internal/recovery"
 	"govchat/internal/retention"
 	"govchat/internal/secrecy"
 	"govchat/internal/store"
@@ -124,6 +125,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	keysSvc := keys.New(store.Narrow(a.store, func(tx store.Store) keys.Tx { return tx }), b, a.audit, log, a.now,
 		keys.RequestLimits{PerUser: sh.keyRequests, PerFile: sh.keyRequestOnce})
 	chatOpt.Files = keysSvc
+	// Key recovery (issue 12): relays sealed keys; completing one tells the person.
+	recoverySvc := recovery.New(store.Narrow(a.store, func(tx store.Store) recovery.Tx { return tx }), b, pushSvc, a.audit, log, a.now)
+	keysSvc.OnRecovered(recoverySvc.Completed)
 	chatOpt.Secrecy = secrecySvc
 	chatSvc := chat.New(a.store, b, log, a.now, chatOpt)
 	defer chatSvc.Close()
@@ -211,6 +215,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		Holds:       holdsSvc,
 		Secrecy:     secrecySvc,
 		Todos:       todoSvc,
+
+		PreloginLimit: sh.preloginLimit,
+		Recovery:      recoverySvc,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -41,7 +41,7 @@ func decodeMessage(t *testing.T, f protocol.Frame) protocol.Message {
 // loginToken logs in and returns the bearer token.
 func loginToken(t *testing.T, base, username, password string) string {
 	t.Helper()
-	body, _ := json.Marshal(protocol.LoginRequest{Username: username, Password: password})
+	body, _ := json.Marshal(loginBody(t, base, username, password))
 	resp, err := http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

@@ -447,3 +447,21 @@ export function seed(page, channel, texts) {
     { channel, texts },
   );
 }
+
+/**
+ * Logs an API request context (a Playwright APIRequestContext) in as username the way a
+ * browser does since issue 12 (PROTOCOL.md §4.2): prelogin for the salt, then the
+ * authentication hash HKDF(PBKDF2-SHA256(NFC(password), salt, iterations), "govchat-auth/1")
+ * — never the password. Returns the login response's JSON.
+ */
+export async function apiLogin(api, username, password = DEMO_PASSWORD) {
+  const { pbkdf2Sync, hkdfSync } = await import('node:crypto');
+  const pre = await api.post('/api/v1/auth/prelogin', { data: { username } });
+  assert.equal(pre.status(), 200, `prelogin ${username}: ${await pre.text()}`);
+  const { salt, iterations } = await pre.json();
+  const master = pbkdf2Sync(Buffer.from(password.normalize('NFC'), 'utf8'), Buffer.from(salt, 'base64url'), iterations, 32, 'sha256');
+  const authHash = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'govchat-auth/1', 32)).toString('base64url');
+  const r = await api.post('/api/v1/auth/login', { data: { username, auth_hash: authHash } });
+  assert.equal(r.status(), 200, `login ${username}: ${await r.text()}`);
+  return r.json();
+}

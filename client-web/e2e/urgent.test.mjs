@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { before, test } from 'node:test';
 import { fixture } from './fixture.mjs';
-import { DEMO_PASSWORD } from './harness.mjs';
+import { DEMO_PASSWORD, apiLogin } from './harness.mjs';
 
 const e2e = fixture({ args: ['--breakthrough-per-week', '1'] });
 const GROUP = '预算编制组'; // 张静 and 吴强
@@ -22,8 +22,7 @@ const shot = (page, name) => (process.env.URGENT_SHOTS ? page.screenshot({ path:
 async function apiAs(username) {
   const context = await e2e.browser.newContext({ baseURL: e2e.server.baseURL });
   const api = context.request;
-  const r = await api.post('/api/v1/auth/login', { data: { username, password: DEMO_PASSWORD } });
-  assert.equal(r.status(), 200, `login ${username}: ${await r.text()}`);
+  await apiLogin(api, username, DEMO_PASSWORD);
   return { api, close: () => context.close() };
 }
 

@@ -19,14 +19,17 @@ import (
 	"govchat/protocol"
 )
 
-// Hasher hashes passwords (internal/passwd).
+// Hasher derives and stores the credential of a password the server made or was given
+// (internal/passwd): the server never keeps the password itself.
 type Hasher interface {
-	Hash(password string) (string, error)
+	NewCredential(ctx context.Context, password string) (string, error)
 }
 
-// PolicyChecker applies the password policy; field names the request field.
+// PolicyChecker applies the password policy (field names the request field), and
+// checks and stores a credential an administrator's tool derived (internal/auth).
 type PolicyChecker interface {
 	CheckPolicy(password, username, field string) error
+	HashCredential(ctx context.Context, field string, c protocol.Credential) (string, error)
 }
 
 // Tx is the part of the store the account service calls; it calls it only inside a
@@ -38,6 +41,7 @@ type Tx interface {
 	SetPassword(ctx context.Context, userID int64, hash string, mustChange bool, at time.Time) error
 	SetTOTP(ctx context.Context, userID int64, secret string, enabled bool) error
 	ResetLoginFailures(ctx context.Context, userID int64) error
+	SetKeyLocked(ctx context.Context, userID int64, locked bool) error
 	DeleteUserSessions(ctx context.Context, userID int64, keepID int64) (int, error)
 	GetDepartment(ctx context.Context, id int64) (store.Department, error)
 	GetPartyOrg(ctx context.Context, id int64) (store.PartyOrg, error)
@@ -124,19 +128,29 @@ func (s *Service) Create(ctx context.Context, actor Actor, req protocol.CreateUs
 	if !actor.MayManage(u.Role) {
 		return store.User{}, "", errWatcher()
 	}
-	password, oneTime := req.Password, ""
-	if password == "" {
-		var err error
-		if password, err = OneTimePassword(); err != nil {
+	if req.Credential != nil && req.Password != "" {
+		return store.User{}, "", apperr.BadField("credential", "send password or credential, not both")
+	}
+	var hash, oneTime string
+	var err error
+	if req.Credential != nil {
+		// Derived by the administrator's tool: the policy cannot be checked here.
+		if hash, err = s.policy.HashCredential(ctx, "credential", *req.Credential); err != nil {
 			return store.User{}, "", err
 		}
-		oneTime = password
-	} else if err := s.policy.CheckPolicy(password, u.Username, "password"); err != nil {
-		return store.User{}, "", err
-	}
-	hash, err := s.hasher.Hash(password)
-	if err != nil {
-		return store.User{}, "", fmt.Errorf("account: hash password: %w", err)
+	} else {
+		password := req.Password
+		if password == "" {
+			if password, err = OneTimePassword(); err != nil {
+				return store.User{}, "", err
+			}
+			oneTime = password
+		} else if err := s.policy.CheckPolicy(password, u.Username, "password"); err != nil {
+			return store.User{}, "", err
+		}
+		if hash, err = s.hasher.NewCredential(ctx, password); err != nil {
+			return store.User{}, "", fmt.Errorf("account: derive credential: %w", err)
+		}
 	}
 	now := s.now()
 	u.PasswordHash, u.MustChangePassword, u.PasswordChangedAt, u.CreatedAt = hash, oneTime != "", now, now
@@ -225,15 +239,23 @@ func (s *Service) Update(ctx context.Context, actor Actor, id int64, req protoco
 	return out, nil
 }
 
-// ResetPassword gives the account a one-time password, revokes its sessions and unlocks it.
-func (s *Service) ResetPassword(ctx context.Context, actor Actor, id int64) (store.User, string, error) {
-	password, err := OneTimePassword()
-	if err != nil {
-		return store.User{}, "", err
-	}
-	hash, err := s.hasher.Hash(password)
-	if err != nil {
-		return store.User{}, "", fmt.Errorf("account: hash password: %w", err)
+// ResetPassword gives the account a one-time password (or the credential cred, when
+// given), revokes its sessions and unlocks it. The key pair, wrapped under the old
+// password, becomes locked: an administrator restores a login, never a key.
+func (s *Service) ResetPassword(ctx context.Context, actor Actor, id int64, cred *protocol.Credential) (store.User, string, error) {
+	var password, hash string
+	var err error
+	if cred != nil {
+		if hash, err = s.policy.HashCredential(ctx, "credential", *cred); err != nil {
+			return store.User{}, "", err
+		}
+	} else {
+		if password, err = OneTimePassword(); err != nil {
+			return store.User{}, "", err
+		}
+		if hash, err = s.hasher.NewCredential(ctx, password); err != nil {
+			return store.User{}, "", fmt.Errorf("account: derive credential: %w", err)
+		}
 	}
 	var u store.User
 	err = s.store.InTx(ctx, func(tx Tx) error {
@@ -246,16 +268,19 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, id int64) (sto
 		if err := tx.ResetLoginFailures(ctx, id); err != nil {
 			return err
 		}
+		if err := tx.SetKeyLocked(ctx, id, true); err != nil {
+			return err
+		}
 		n, err := tx.DeleteUserSessions(ctx, id, 0)
 		if err != nil {
 			return err
 		}
-		return s.audit.In(tx).Record(ctx, actor.event(audit.UserPasswordReset, "user", id, map[string]any{"sessions_revoked": n}))
+		return s.audit.In(tx).Record(ctx, actor.event(audit.UserPasswordReset, "user", id, map[string]any{"sessions_revoked": n, "key_locked": u.HasKey}))
 	})
 	if err != nil {
 		return store.User{}, "", fmt.Errorf("account: reset password of user %d: %w", id, err)
 	}
-	u.MustChangePassword, u.FailedLogins, u.LockedUntil = true, 0, time.Time{}
+	u.MustChangePassword, u.FailedLogins, u.LockedUntil, u.KeyLocked = true, 0, time.Time{}, true
 	return u, password, nil
 }
 

@@ -19,13 +19,16 @@ import (
 	"govchat/protocol"
 )
 
-// Hasher hashes and checks passwords (internal/passwd).
+// Hasher checks credentials and legacy password hashes (internal/passwd).
 type Hasher interface {
-	Hash(password string) (string, error)
+	// Verify checks a legacy argon2id(password) hash.
 	Verify(password, encoded string) (ok, needsRehash bool, err error)
 	// VerifyDummy spends the time of a real Verify, so an unknown username answers as
 	// slowly as a wrong password.
 	VerifyDummy(password string)
+	// VerifyAuth checks an authentication hash against a credential; HashAuth stores one.
+	VerifyAuth(ctx context.Context, authHash []byte, encoded string) (ok, needsRehash bool, err error)
+	HashAuth(ctx context.Context, kdf passwd.KDF, authHash []byte) (string, error)
 }
 
 // Options are the login rules from the configuration.
@@ -50,6 +53,8 @@ type Tx interface {
 	CreateSession(ctx context.Context, s *store.Session) error
 	DeleteUserSessions(ctx context.Context, userID int64, keepID int64) (int, error)
 	SetSessionTOTPPending(ctx context.Context, id int64, pending bool) error
+	GetUserKey(ctx context.Context, userID int64) (store.UserKey, error)
+	PutUserKey(ctx context.Context, k store.UserKey) (store.UserKey, bool, error)
 	audit.Appender
 }
 
@@ -66,6 +71,7 @@ type Store interface {
 	CreateSession(ctx context.Context, s *store.Session) error
 	GetSessionByTokenHash(ctx context.Context, hash []byte, now time.Time) (store.Session, error)
 	DeleteSession(ctx context.Context, id int64) error
+	EnsureMeta(ctx context.Context, key, value string) (string, error)
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 }
 
@@ -83,6 +89,7 @@ type Service struct {
 	now    func() time.Time
 	opt    Options
 	ghosts *ghosts
+	secret preloginSecret
 }
 
 // maxGhosts bounds the unknown usernames whose failures are remembered.
@@ -99,7 +106,8 @@ const (
 	maxPasswordLen = 512
 )
 
-// Login checks a username, password and (when enrolled) TOTP code and opens a session.
+// Login checks a username, an authentication hash (or, once, a legacy account's
+// password with its upgrade) and, when enrolled, a TOTP code, and opens a session.
 func (s *Service) Login(ctx context.Context, req protocol.LoginRequest) (token string, p Principal, err error) {
 	username := strings.ToLower(strings.TrimSpace(req.Username))
 	switch {
@@ -107,10 +115,23 @@ func (s *Service) Login(ctx context.Context, req protocol.LoginRequest) (token s
 		return "", p, apperr.BadField("username", "username is required")
 	case len(username) > maxUsernameLen:
 		return "", p, apperr.BadField("username", "username is longer than %d bytes", maxUsernameLen)
-	case req.Password == "":
-		return "", p, apperr.BadField("password", "password is required")
-	case len(req.Password) > maxPasswordLen:
-		return "", p, apperr.BadField("password", "password is longer than %d bytes", maxPasswordLen)
+	}
+	sec, err := parseSecret(req.AuthHash, req.Password, "auth_hash", "password")
+	if err != nil {
+		return "", p, err
+	}
+	var upgrade *credential
+	if sec.password != "" {
+		if req.Upgrade == nil {
+			return "", p, apperr.BadField("upgrade", "a password login must carry the upgrade credential")
+		}
+		c, err := parseCredential("upgrade", *req.Upgrade)
+		if err != nil {
+			return "", p, err
+		}
+		upgrade = &c
+	} else if req.Upgrade != nil {
+		return "", p, apperr.BadField("upgrade", "upgrade goes with a legacy account's password only")
 	}
 	now := s.now()
 
@@ -121,7 +142,10 @@ func (s *Service) Login(ctx context.Context, req protocol.LoginRequest) (token s
 			s.record(ctx, audit.Event{ActorName: username, Action: audit.LoginLocked, TargetType: "user", Outcome: audit.Denied, Detail: map[string]any{"reason": "unknown_user"}})
 			return "", p, locked(until, now)
 		}
-		s.hasher.VerifyDummy(req.Password)
+		s.hasher.VerifyDummy(string(sec.authHash) + sec.password)
+		if sec.password != "" {
+			return "", p, authHashRequired("password")
+		}
 		s.record(ctx, audit.Event{ActorName: username, Action: audit.LoginFailed, TargetType: "user", Outcome: audit.Failed, Detail: map[string]any{"reason": "unknown_user"}})
 		if until := s.ghosts.fail(username, now, s.opt.MaxFailures, s.opt.LockFor); !until.IsZero() {
 			return "", p, locked(until, now)
@@ -139,9 +163,9 @@ func (s *Service) Login(ctx context.Context, req protocol.LoginRequest) (token s
 		return "", p, locked(u.LockedUntil, now)
 	}
 
-	ok, rehash, err := s.hasher.Verify(req.Password, u.PasswordHash)
+	ok, rehash, err := s.checkSecret(ctx, u, sec, "password")
 	if err != nil {
-		return "", p, fmt.Errorf("auth: verify password of user %d: %w", u.ID, err)
+		return "", p, err
 	}
 	if !ok {
 		return "", p, s.fail(ctx, u, ev, now, "wrong_password", apperr.New(protocol.CodeInvalidCredentials, "wrong username or password"))
@@ -163,10 +187,18 @@ func (s *Service) Login(ctx context.Context, req protocol.LoginRequest) (token s
 			return "", p, err
 		}
 	}
-	if rehash {
-		// Parameters were raised since this hash was made; upgrade it while we hold the password.
-		if h, err := s.hasher.Hash(req.Password); err == nil {
-			_ = s.store.SetPassword(ctx, u.ID, h, u.MustChangePassword, u.PasswordChangedAt)
+	if rehash && sec.password == "" {
+		// Parameters were raised since this hash was made; upgrade it while we hold the hash.
+		if kdf, err := passwd.ParseKDF(u.PasswordHash); err == nil {
+			if h, err := s.hasher.HashAuth(ctx, kdf, sec.authHash); err == nil {
+				_ = s.store.SetPassword(ctx, u.ID, h, u.MustChangePassword, u.PasswordChangedAt)
+			}
+		}
+	}
+	newHash := ""
+	if upgrade != nil {
+		if newHash, err = s.hasher.HashAuth(ctx, upgrade.kdf, upgrade.authHash); err != nil {
+			return "", p, fmt.Errorf("auth: upgrade credential of user %d: %w", u.ID, err)
 		}
 	}
 	if u.FailedLogins > 0 {
@@ -175,16 +207,34 @@ func (s *Service) Login(ctx context.Context, req protocol.LoginRequest) (token s
 		}
 	}
 	pending := s.opt.RequireTOTP && u.Role.Privileged() && !u.TOTPEnabled
-	token, sess, err := s.openSession(ctx, s.store, u.ID, pending, now)
-	if err != nil {
-		return "", p, err
-	}
-	ev.Action, ev.Outcome = audit.LoginOK, audit.OK
-	ev.Detail = map[string]any{"session_id": sess.ID, "totp": u.TOTPEnabled}
-	if err := s.audit.Record(ctx, ev); err != nil {
+	var sess store.Session
+	err = s.store.InTx(ctx, func(tx Tx) error {
+		if newHash != "" {
+			// The old hash goes in the same transaction the new one comes in.
+			if err := tx.SetPassword(ctx, u.ID, newHash, u.MustChangePassword, u.PasswordChangedAt); err != nil {
+				return err
+			}
+			up := ev
+			up.Action, up.Outcome = audit.CredentialUpgraded, audit.OK
+			if err := s.audit.In(tx).Record(ctx, up); err != nil {
+				return err
+			}
+		}
+		var err error
+		token, sess, err = s.openSession(ctx, tx, u.ID, pending, now)
+		if err != nil {
+			return err
+		}
+		ev.Action, ev.Outcome = audit.LoginOK, audit.OK
+		ev.Detail = map[string]any{"session_id": sess.ID, "totp": u.TOTPEnabled}
 		// A login the trail does not know about must not happen.
-		_ = s.store.DeleteSession(ctx, sess.ID)
-		return "", p, err
+		return s.audit.In(tx).Record(ctx, ev)
+	})
+	if err != nil {
+		return "", p, fmt.Errorf("auth: login of user %d: %w", u.ID, err)
+	}
+	if newHash != "" {
+		u.PasswordHash = newHash
 	}
 	return token, Principal{User: u, Session: sess}, nil
 }
@@ -278,37 +328,67 @@ func (s *Service) Logout(ctx context.Context, p Principal) error {
 	return nil
 }
 
-// ChangePassword checks the current password, sets the new one, revokes every session of
-// the user and opens a fresh one for the caller.
+// ChangePassword checks the current secret, stores the new credential (and, when sent,
+// the private key re-wrapped under it), revokes every session of the user and opens a
+// fresh one for the caller, all in one transaction. The server never sees the new
+// password: the client checked the policy.
 func (s *Service) ChangePassword(ctx context.Context, p Principal, req protocol.ChangePasswordRequest) (string, Principal, error) {
-	if len(req.CurrentPassword) > maxPasswordLen {
-		return "", p, apperr.BadField("current_password", "password is longer than %d bytes", maxPasswordLen)
+	sec, err := parseSecret(req.CurrentAuthHash, req.CurrentPassword, "current_auth_hash", "current_password")
+	if err != nil {
+		return "", p, err
+	}
+	next, err := parseCredential("new", req.New)
+	if err != nil {
+		return "", p, err
+	}
+	if (req.WrappedPrivate == "") != (req.KeyID == "") {
+		return "", p, apperr.BadField("key_id", "wrapped_private and key_id go together")
+	}
+	if req.WrappedPrivate != "" {
+		if b, err := decodeB64("wrapped_private", req.WrappedPrivate); err != nil {
+			return "", p, err
+		} else if len(b) != wrappedPrivateBytes {
+			return "", p, apperr.BadField("wrapped_private", "a wrapped private key is %d bytes", wrappedPrivateBytes)
+		}
 	}
 	now := s.now()
 	u := p.User
 	ev := audit.Event{ActorID: u.ID, ActorName: u.Username, TargetType: "user", TargetID: strconv.FormatInt(u.ID, 10)}
-	ok, _, err := s.hasher.Verify(req.CurrentPassword, u.PasswordHash)
+	ok, _, err := s.checkSecret(ctx, u, sec, "current_password")
 	if err != nil {
-		return "", p, fmt.Errorf("auth: verify password of user %d: %w", u.ID, err)
+		return "", p, err
 	}
 	if !ok {
 		return "", p, s.fail(ctx, u, ev, now, "wrong_current_password", apperr.New(protocol.CodeInvalidCredentials, "the current password is wrong"))
 	}
-	if err := s.CheckPolicy(req.NewPassword, u.Username, "new_password"); err != nil {
-		return "", p, err
+	if old, err := passwd.ParseKDF(u.PasswordHash); err == nil && string(old.Salt) == string(next.kdf.Salt) {
+		return "", p, apperr.BadField("new.salt", "the new credential needs a fresh salt")
 	}
-	if req.NewPassword == req.CurrentPassword {
-		e := apperr.New(protocol.CodePasswordPolicy, "the new password must differ from the current one")
-		e.Field = "new_password"
-		return "", p, e
-	}
-	hash, err := s.hasher.Hash(req.NewPassword)
+	hash, err := s.hasher.HashAuth(ctx, next.kdf, next.authHash)
 	if err != nil {
-		return "", p, fmt.Errorf("auth: hash password: %w", err)
+		return "", p, fmt.Errorf("auth: hash credential: %w", err)
 	}
 	var token string
 	var sess store.Session
 	err = s.store.InTx(ctx, func(tx Tx) error {
+		if req.WrappedPrivate != "" {
+			k, err := tx.GetUserKey(ctx, u.ID)
+			if errors.Is(err, store.ErrNotFound) || (err == nil && k.KeyID != req.KeyID) {
+				return apperr.New(protocol.CodeConflict, "key_id is not your current key pair")
+			}
+			if err != nil {
+				return err
+			}
+			k.WrappedPrivate, k.KDFSalt, k.KDFIterations, k.UpdatedAt = req.WrappedPrivate, req.New.Salt, next.kdf.Iterations, now
+			if _, _, err := tx.PutUserKey(ctx, k); err != nil {
+				return err
+			}
+			kev := ev
+			kev.Action, kev.Detail = audit.KeyRewrapped, map[string]any{"key_id": k.KeyID, "kdf_iterations": k.KDFIterations}
+			if err := s.audit.In(tx).Record(ctx, kev); err != nil {
+				return err
+			}
+		}
 		if err := tx.SetPassword(ctx, u.ID, hash, false, now); err != nil {
 			return err
 		}
@@ -324,6 +404,9 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, req protocol.
 		return s.audit.In(tx).Record(ctx, ev)
 	})
 	if err != nil {
+		if ae := (*apperr.Error)(nil); errors.As(err, &ae) {
+			return "", p, ae
+		}
 		return "", p, fmt.Errorf("auth: change password of user %d: %w", u.ID, err)
 	}
 	u.MustChangePassword = false

@@ -93,12 +93,13 @@ func (s *Service) DisableTOTP(ctx context.Context, p Principal, req protocol.TOT
 	}
 	now := s.now()
 	ev := audit.Event{ActorID: u.ID, ActorName: u.Username, TargetType: "user", TargetID: strconv.FormatInt(u.ID, 10)}
-	if len(req.Password) > maxPasswordLen {
-		return apperr.BadField("password", "password is longer than %d bytes", maxPasswordLen)
-	}
-	ok, _, err := s.hasher.Verify(req.Password, u.PasswordHash)
+	sec, err := parseSecret(req.AuthHash, req.Password, "auth_hash", "password")
 	if err != nil {
-		return fmt.Errorf("auth: verify password of user %d: %w", u.ID, err)
+		return err
+	}
+	ok, _, err := s.checkSecret(ctx, u, sec, "password")
+	if err != nil {
+		return err
 	}
 	if !ok {
 		return s.fail(ctx, u, ev, now, "wrong_password", apperr.New(protocol.CodeInvalidCredentials, "the password is wrong"))

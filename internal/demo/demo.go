@@ -5,10 +5,13 @@ package demo
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
 
+	"govchat/internal/e2e"
+	"govchat/internal/passwd"
 	"govchat/internal/store"
 )
 
@@ -77,9 +80,17 @@ func Logins() []Login {
 	}
 }
 
-// Hasher hashes passwords.
+// Hasher derives and stores a password's credential (internal/passwd).
 type Hasher interface {
-	Hash(password string) (string, error)
+	CredentialFor(ctx context.Context, password string, kdf passwd.KDF) (string, error)
+}
+
+// Salt is every demo account's PBKDF2 salt (E2E.md §4.4): their password is printed
+// anyway, and one salt lets the seed — and a browser or test logging in as several demo
+// people — derive once.
+func Salt() []byte {
+	s := sha256.Sum256([]byte("govchat demo salt/1"))
+	return s[:e2e.SaltSize]
 }
 
 // Tx is the part of the store a first start writes, in one transaction.
@@ -115,9 +126,10 @@ func FirstStart(ctx context.Context, s Store, h Hasher, now time.Time, withDemo 
 	}
 	var hash string
 	if withDemo {
-		// One hash for the whole demo: every account shares the printed password, and
-		// twenty argon2id runs would slow the first start for nothing.
-		if hash, err = h.Hash(Password); err != nil {
+		// One credential (one salt, one PBKDF2, one argon2id) for the whole demo: every
+		// account shares the printed password, and twenty derivations would slow the
+		// first start for nothing.
+		if hash, err = h.CredentialFor(ctx, Password, passwd.KDF{Salt: Salt(), Iterations: e2e.MinIterations}); err != nil {
 			return false, fmt.Errorf("demo: hash password: %w", err)
 		}
 	}

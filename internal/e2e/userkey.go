@@ -2,15 +2,10 @@ package e2e
 
 import (
 	"crypto/cipher"
-	"crypto/hkdf"
-	"crypto/pbkdf2"
 	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strconv"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // The password wrap of a person's private key (E2E.md §4.1).
@@ -80,19 +75,14 @@ func UnwrapPrivateKey(w WrappedPrivate, password string, userID int64, keyID str
 // iterations), info "govchat-wrap-private/1"). NFC, because the same password typed
 // on two systems may arrive composed or decomposed.
 func userWrapAEAD(password string, salt []byte, iterations int, keyID string) (cipher.AEAD, error) {
-	switch {
-	case len(salt) != SaltSize:
-		return nil, fmt.Errorf("e2e: the salt is %d bytes, not %d", len(salt), SaltSize)
-	case iterations < MinIterations || iterations > MaxIterations:
-		return nil, fmt.Errorf("e2e: %d iterations is outside %d..%d", iterations, MinIterations, MaxIterations)
-	case !isKeyID(keyID):
+	if !isKeyID(keyID) {
 		return nil, fmt.Errorf("e2e: the key id is not %d lowercase hex digits", keyIDLen)
 	}
-	master, err := pbkdf2.Key(sha256.New, norm.NFC.String(password), salt, iterations, 32)
+	master, err := Master(password, salt, iterations)
 	if err != nil {
 		return nil, err
 	}
-	wrapKey, err := hkdf.Key(sha256.New, master, nil, infoWrap, 32)
+	wrapKey, err := WrapKeyOf(master)
 	if err != nil {
 		return nil, err
 	}

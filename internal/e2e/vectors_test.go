@@ -685,4 +685,8 @@ func TestVectors(t *testing.T) {
 	var users userKeysFile
 	vectorFile(t, "userkeys.json", makeUserKeys(t), true, &users)
 	t.Run("userkeys", func(t *testing.T) { checkUserKeys(t, users) })
+
+	var rec recoveryFile
+	vectorFile(t, "recovery.json", makeRecovery(t), false, &rec)
+	t.Run("recovery", func(t *testing.T) { checkRecovery(t, rec) })
 }

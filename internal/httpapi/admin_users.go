@@ -120,7 +120,14 @@ func (a *API) resetPassword(w http.ResponseWriter, r *http.Request) (int, any, e
 	if err != nil {
 		return 0, nil, err
 	}
-	u, oneTime, err := a.accounts.ResetPassword(r.Context(), actorOf(r), id)
+	// No body (the usual case): a one-time password; a body may carry a credential.
+	var req protocol.ResetPasswordRequest
+	if r.ContentLength != 0 {
+		if req, err = bodyOf[protocol.ResetPasswordRequest](w, r); err != nil {
+			return 0, nil, err
+		}
+	}
+	u, oneTime, err := a.accounts.ResetPassword(r.Context(), actorOf(r), id, req.Credential)
 	if err != nil {
 		return 0, nil, err
 	}

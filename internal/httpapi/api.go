@@ -26,6 +26,7 @@ import (
 	"govchat/internal/push"
 	"govchat/internal/quiet"
 	"govchat/internal/ratelimit"
+	"govchat/internal/recovery"
 	"govchat/internal/secrecy"
 	"govchat/internal/store"
 	"govchat/internal/todo"
@@ -95,6 +96,12 @@ type Deps struct {
 	Secrecy *secrecy.Service
 	// Todos is the 待办 list and message to-dos; nil leaves their endpoints out.
 	Todos *todo.Service
+
+	// PreloginLimit counts salt look-ups and key recoveries asked, per client address;
+	// nil: no limit.
+	PreloginLimit ratelimit.Allower
+	// Recovery is key recovery (§4.23); nil leaves its endpoints out.
+	Recovery *recovery.Service
 }
 
 // API serves HTTP.
@@ -123,6 +130,9 @@ type API struct {
 	holds       *holds.Service
 	secrecy     *secrecy.Service
 	todos       *todo.Service
+
+	preloginLimit ratelimit.Allower
+	recovery      *recovery.Service
 
 	secure       bool          // public URL is https: cookies get Secure, responses HSTS
 	publicOrigin origin.Origin // what a browser's Origin must be; none: the request's host
@@ -153,6 +163,7 @@ func New(d Deps) http.Handler {
 	a.holds = d.Holds
 	a.secrecy = d.Secrecy
 	a.todos = d.Todos
+	a.preloginLimit, a.recovery = d.PreloginLimit, d.Recovery
 	a.publicOrigin, a.secure = d.PublicOrigin, d.PublicOrigin.Secure()
 	return a.outer(a.routes())
 }

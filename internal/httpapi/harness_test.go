@@ -16,17 +16,21 @@ import (
 	"govchat/internal/account"
 	"govchat/internal/audit"
 	"govchat/internal/auth"
+	"govchat/internal/authclient"
 	"govchat/internal/bus"
 	"govchat/internal/chat"
 	"govchat/internal/demo"
+	"govchat/internal/e2e"
 	"govchat/internal/httpapi"
 	"govchat/internal/hub"
 	"govchat/internal/keys"
 	"govchat/internal/metrics"
 	"govchat/internal/org"
 	"govchat/internal/passwd"
+	"govchat/internal/passwd/passwdtest"
 	"govchat/internal/presence"
 	"govchat/internal/ratelimit"
+	"govchat/internal/recovery"
 	"govchat/internal/secrecy"
 	"govchat/internal/store"
 	"govchat/protocol"
@@ -61,8 +65,10 @@ type harness struct {
 	hub   *hub.Hub // at /api/v1/ws
 }
 
-func fastHasher() *passwd.Hasher {
-	return passwd.NewHasher(passwd.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLen: 16, KeyLen: 32})
+// fastHasher is cheap argon2id, and derivations (PBKDF2, 600,000 rounds) made once per
+// password in the process.
+func fastHasher() passwdtest.Hasher {
+	return passwdtest.Hasher{Hasher: passwd.NewHasher(passwd.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLen: 16, KeyLen: 32})}
 }
 
 func newHarness(t *testing.T, s store.Store, tweak ...func(*auth.Options)) *harness {
@@ -120,6 +126,8 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 			t.Errorf("hub.Close: %v", err)
 		}
 	})
+	recSvc := recovery.New(store.Narrow(s, func(tx store.Store) recovery.Tx { return tx }), b, nil, rec, log, c.now)
+	keysSvc.OnRecovered(recSvc.Completed)
 	d := httpapi.Deps{
 		Store: s, Bus: b, Auth: authSvc,
 		Accounts: account.New(store.Narrow(s, func(tx store.Store) account.Tx { return tx }), h, authSvc, rec, c.now),
@@ -132,6 +140,9 @@ func buildHarness(t *testing.T, s store.Store, tweak []func(*auth.Options), deps
 		WS:         wsHub,
 		Keys:       keysSvc,
 		Secrecy:    secSvc,
+
+		PreloginLimit: ratelimit.New(10_000, 10_000, 1000, c.now),
+		Recovery:      recSvc,
 	}
 	if deps != nil {
 		deps(&d)
@@ -212,13 +223,58 @@ func (h *harness) do(method, path, token string, body any, headers ...string) re
 // login logs in and returns the token, failing the test otherwise.
 func (h *harness) login(username, password string) string {
 	h.t.Helper()
-	r := h.do("POST", "/api/v1/auth/login", "", protocol.LoginRequest{Username: username, Password: password})
+	r := h.do("POST", "/api/v1/auth/login", "", h.loginBody(username, password))
 	if r.status != http.StatusOK {
 		h.t.Fatalf("login %s: %d %s", username, r.status, r.body)
 	}
 	var lr protocol.LoginResponse
 	r.decode(h.t, &lr)
 	return lr.Token
+}
+
+// loginBody is what a browser sends to log in with password: prelogin, then the
+// authentication hash (or, for a legacy account, the password and its upgrade).
+func (h *harness) loginBody(username, password string) protocol.LoginRequest {
+	h.t.Helper()
+	req, err := authclient.LoginRequest(username, password, "", h.prelogin(username))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return req
+}
+
+// prelogin is the account's derivation (or an unknown name's fake one).
+func (h *harness) prelogin(username string) protocol.PreloginResponse {
+	h.t.Helper()
+	r := h.do("POST", "/api/v1/auth/prelogin", "", protocol.PreloginRequest{Username: username})
+	if r.status != http.StatusOK {
+		h.t.Fatalf("prelogin %s: %d %s", username, r.status, r.body)
+	}
+	var pre protocol.PreloginResponse
+	r.decode(h.t, &pre)
+	return pre
+}
+
+// authHashWith derives password's authentication hash under username's salt.
+func (h *harness) authHashWith(username, password string) string {
+	h.t.Helper()
+	pre := h.prelogin(username)
+	salt, _ := e2e.Decode(pre.Salt)
+	a, err := authclient.AuthHash(password, salt, pre.Iterations)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return e2e.Encode(a)
+}
+
+// changeBody is a browser's password change from current to next (no key re-wrap).
+func (h *harness) changeBody(username, current, next string) protocol.ChangePasswordRequest {
+	h.t.Helper()
+	c, err := passwdtest.Credential(next)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return protocol.ChangePasswordRequest{CurrentAuthHash: h.authHashWith(username, current), New: c}
 }
 
 func (h *harness) expect(r response, status int, code protocol.Code) {

@@ -27,6 +27,7 @@ func (a *API) meOf(r *http.Request, p auth.Principal) (protocol.Me, error) {
 		ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Title: u.Title, Position: u.Position,
 		Role: string(u.Role), Departments: []protocol.MeDept{}, TOTPEnabled: u.TOTPEnabled,
 		MustChangePassword: u.MustChangePassword, TOTPSetupRequired: p.Session.TOTPPending,
+		KeyState: keyState(u.HasKey, u.KeyLocked),
 	}
 	for _, dm := range m.deptOf[u.ID] {
 		d, _ := m.depts.Get(dm.DepartmentID)
@@ -37,4 +38,15 @@ func (a *API) meOf(r *http.Request, p auth.Principal) (protocol.Me, error) {
 		me.Party = &protocol.MePartyInfo{ID: po.ID, Name: po.Name, Path: m.parties.Path(po.ID), PartyRole: pm.PartyRole}
 	}
 	return me, nil
+}
+
+// keyState is Me.key_state (PROTOCOL.md §4.3).
+func keyState(hasKey, locked bool) string {
+	switch {
+	case !hasKey:
+		return protocol.KeyStateNone
+	case locked:
+		return protocol.KeyStateLocked
+	}
+	return protocol.KeyStateOK
 }

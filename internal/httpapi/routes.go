@@ -17,6 +17,7 @@ func (a *API) routes() http.Handler {
 	mux.Handle("GET /metrics", a.metrics.Handler())
 
 	mux.HandleFunc("GET /api/v1/info", a.info)
+	mux.HandleFunc("POST /api/v1/auth/prelogin", a.prelogin)
 	mux.HandleFunc("POST /api/v1/auth/login", a.login)
 	mux.HandleFunc("POST /api/v1/auth/logout", a.authed(true, a.logout))
 
@@ -124,6 +125,18 @@ func (a *API) routes() http.Handler {
 		mux.HandleFunc("GET /api/v1/file-keys", a.authed(false, a.serve(a.myFileKeys)))
 		mux.HandleFunc("PUT /api/v1/admin/escrow-key", a.requires(authz.ManageEscrow, a.serve(a.setEscrowKey)))
 		mux.HandleFunc("POST /api/v1/files/{id}/escrow-open", a.requires(authz.OpenEscrow, a.serve(a.escrowOpen)))
+	}
+	if a.recovery != nil {
+		// Key recovery (§4.23): the person's side needs a session, the officer's recovery.manage.
+		mux.HandleFunc("GET /api/v1/keys/account-recovery", a.authed(false, a.serve(a.recoveryKey)))
+		mux.HandleFunc("PUT /api/v1/admin/account-recovery-key", a.requires(authz.ManageRecovery, a.serve(a.setRecoveryKey)))
+		mux.HandleFunc("POST /api/v1/me/key-recoveries", a.authed(false, a.serve(a.createKeyRecovery)))
+		mux.HandleFunc("GET /api/v1/me/key-recoveries/{id}", a.authed(false, a.serve(a.getKeyRecovery)))
+		mux.HandleFunc("POST /api/v1/me/key-recoveries/{id}/answer", a.authed(false, a.serve(a.answerKeyRecovery)))
+		mux.HandleFunc("POST /api/v1/me/key-recoveries/{id}/decline", a.authed(false, a.serve(a.declineKeyRecovery)))
+		mux.HandleFunc("GET /api/v1/key-recoveries", a.requires(authz.ManageRecovery, a.serve(a.listKeyRecoveries)))
+		mux.HandleFunc("POST /api/v1/key-recoveries/{id}/approve", a.requires(authz.ManageRecovery, a.serve(a.approveKeyRecovery)))
+		mux.HandleFunc("POST /api/v1/key-recoveries/{id}/reject", a.requires(authz.ManageRecovery, a.serve(a.rejectKeyRecovery)))
 	}
 	if a.files != nil {
 		// Files (§4.15): the part upload is the only route whose body is not JSON.

@@ -44,6 +44,38 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 	a.writeSession(w, r, token, p)
 }
 
+// prelogin answers how the browser derives the login's master key (PROTOCOL.md §4.2).
+func (a *API) prelogin(w http.ResponseWriter, r *http.Request) {
+	if a.preloginLimit != nil {
+		ok, wait, err := a.preloginLimit.Allow(r.Context(), "prelogin:"+reqinfo.From(r.Context()).IP)
+		if err != nil {
+			a.log.Warn("prelogin rate limiter unavailable", "err", err)
+			ok = true
+		}
+		if !ok {
+			e := apperr.New(protocol.CodeRateLimited, "too many salt look-ups from this address")
+			e.RetryAfter = wait
+			a.writeError(w, r, e)
+			return
+		}
+	}
+	if !a.sameOrigin(r) {
+		a.writeError(w, r, apperr.New(protocol.CodeCrossOrigin, "cross-origin prelogin refused"))
+		return
+	}
+	var req protocol.PreloginRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	res, err := a.auth.Prelogin(r.Context(), req)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
 // clientKey is what the login limiter counts by.
 func clientKey(r *http.Request) string {
 	return "login:" + reqinfo.From(r.Context()).IP

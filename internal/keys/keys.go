@@ -41,6 +41,7 @@ import (
 // Tx is the part of the store the service changes inside a transaction.
 type Tx interface {
 	PutUserKey(ctx context.Context, k store.UserKey) (store.UserKey, bool, error)
+	SetKeyLocked(ctx context.Context, userID int64, locked bool) error
 	SetEscrowKey(ctx context.Context, k *store.EscrowKey) error
 	PutFileKeys(ctx context.Context, keys []store.FileKey, replaceAny bool) (int, error)
 	audit.Appender
@@ -53,6 +54,7 @@ type Store interface {
 	ListChannelKeys(ctx context.Context, channelID int64) ([]store.UserKey, error)
 	UserChannelIDs(ctx context.Context, userID int64) ([]int64, error)
 	GetEscrowKey(ctx context.Context) (store.EscrowKey, error)
+	GetRecoveryKey(ctx context.Context) (store.EscrowKey, error)
 	FileKeyIDs(ctx context.Context, blobID, keyContext string, userIDs []int64) (map[int64]string, error)
 	ListMyFileKeys(ctx context.Context, userID int64, blobIDs []string) ([]store.FileKey, error)
 	ListEscrowWraps(ctx context.Context, blobID string) ([]store.FileKey, error)
@@ -77,6 +79,15 @@ type Service struct {
 	log      *slog.Logger
 	now      func() time.Time
 	requests RequestLimits
+	// recovered is told when a locked key pair is stored again with the same public key
+	// (a recovery completed); nil: nobody is.
+	recovered func(ctx context.Context, u store.User, keyID string)
+}
+
+// OnRecovered sets who is told that a locked key pair was stored again with the same
+// public key (recovery.Service.Completed).
+func (s *Service) OnRecovered(f func(ctx context.Context, u store.User, keyID string)) {
+	s.recovered = f
 }
 
 // New returns a Service that announces key changes and key requests on b, records to
@@ -90,7 +101,8 @@ func toUserKey(k store.UserKey) protocol.UserKey {
 }
 
 func toMyKey(k store.UserKey) protocol.MyKey {
-	return protocol.MyKey{UserKey: toUserKey(k), Wrapped: k.WrappedPrivate, Salt: k.KDFSalt, Iterations: k.KDFIterations}
+	return protocol.MyKey{UserKey: toUserKey(k), Wrapped: k.WrappedPrivate, Salt: k.KDFSalt, Iterations: k.KDFIterations,
+		RecoveryWrap: k.RecoveryWrap, RecoveryKeyID: k.RecoveryKeyID}
 }
 
 func toFileKey(k store.FileKey) protocol.FileKey {
@@ -144,12 +156,29 @@ func (s *Service) PutMyKey(ctx context.Context, actor store.User, req protocol.P
 	if err != nil {
 		return protocol.MyKey{}, err
 	}
+	if k.RecoveryKeyID != "" {
+		cur, err := s.store.GetRecoveryKey(ctx)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return protocol.MyKey{}, fmt.Errorf("keys: recovery key: %w", err)
+		}
+		if err != nil || cur.KeyID != k.RecoveryKeyID {
+			return protocol.MyKey{}, apperr.BadField("recovery_key_id", "recovery_key_id is not the current account-recovery key")
+		}
+	}
 	k.UpdatedAt = s.now()
 	action := ""
+	sameKey := false
 	err = s.store.InTx(ctx, func(tx Tx) error {
 		prev, had, err := tx.PutUserKey(ctx, k)
 		if err != nil {
 			return err
+		}
+		sameKey = had && prev.KeyID == k.KeyID
+		if actor.KeyLocked {
+			// A wrap made after the reset: recovered (same key) or replaced (new key).
+			if err := tx.SetKeyLocked(ctx, actor.ID, false); err != nil {
+				return err
+			}
 		}
 		detail := map[string]any{"key_id": k.KeyID, "kdf_iterations": k.KDFIterations}
 		switch {
@@ -168,6 +197,9 @@ func (s *Service) PutMyKey(ctx context.Context, actor store.User, req protocol.P
 	}
 	if action != audit.KeyRewrapped {
 		s.announce(ctx, actor.ID, k.KeyID)
+	}
+	if actor.KeyLocked && sameKey && s.recovered != nil {
+		s.recovered(ctx, actor, k.KeyID)
 	}
 	stored, err := s.store.GetUserKey(ctx, actor.ID)
 	if err != nil {

@@ -98,8 +98,19 @@ func checkPutMyKey(userID int64, req protocol.PutMyKeyRequest) (store.UserKey, e
 	if req.Iterations < minIterations || req.Iterations > maxIterations {
 		return store.UserKey{}, apperr.BadField("kdf_iterations", "kdf_iterations must be from %d to %d", minIterations, maxIterations)
 	}
+	if (req.RecoveryWrap == "") != (req.RecoveryKeyID == "") {
+		return store.UserKey{}, apperr.BadField("recovery_key_id", "recovery_wrap and recovery_key_id go together")
+	}
+	if req.RecoveryWrap != "" {
+		if _, err := decodeB64("recovery_wrap", req.RecoveryWrap, e2e.SealedKeySize); err != nil {
+			return store.UserKey{}, err
+		}
+		if !validKeyID(req.RecoveryKeyID) {
+			return store.UserKey{}, apperr.BadField("recovery_key_id", "recovery_key_id is not a key id")
+		}
+	}
 	return store.UserKey{UserID: userID, KeyID: keyID, PublicKey: req.PublicKey, WrappedPrivate: req.Wrapped,
-		KDFSalt: req.Salt, KDFIterations: req.Iterations}, nil
+		KDFSalt: req.Salt, KDFIterations: req.Iterations, RecoveryWrap: req.RecoveryWrap, RecoveryKeyID: req.RecoveryKeyID}, nil
 }
 
 // ValidBlobID reports whether id is a blob id: 32 lowercase hex digits, so it can never
@@ -218,4 +229,18 @@ func checkRef(field string, ref protocol.AttachmentRef) error {
 		return apperr.BadField(field+".thumb_blob_id", "thumb_blob_id is another blob's id, %d lowercase hex digits", protocol.BlobIDLen)
 	}
 	return nil
+}
+
+// CheckPublicKey checks an X25519 public key field (32 bytes base64url, not all zero)
+// and returns its key id: for the organisation keys and recovery requests' one-time keys.
+func CheckPublicKey(field, v string) (string, error) {
+	_, id, err := checkPublicKey(field, v)
+	return id, err
+}
+
+// CheckSealed checks that field holds size bytes of base64url (a wrap or a sealed key
+// the server cannot open, only measure).
+func CheckSealed(field, v string, size int) error {
+	_, err := decodeB64(field, v, size)
+	return err
 }

@@ -16,6 +16,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"govchat/internal/authclient"
+	"govchat/internal/e2e"
 	"govchat/protocol"
 )
 
@@ -63,9 +65,17 @@ func newFakeServer(t *testing.T) *fakeServer {
 		t: t, users: map[string]*fakeUser{}, byID: map[int64]*fakeUser{}, tokens: map[string]*fakeUser{},
 		channels: map[int64][]int64{}, seq: map[int64]int64{}, logins: map[string]int{}, conns: map[int64][]*fakeConn{},
 	}
-	f.addUser("zhoutao", "Govchat#2026")
+	// The administrator's credential under the fake's one salt: what authclient derives.
+	a, err := authclient.AuthHash("Govchat#2026", fakeSalt, e2e.MinIterations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.addUser("zhoutao", e2e.Encode(a))
 	return f
 }
+
+// fakeSalt is every account's salt on the fake server.
+var fakeSalt = []byte("fake salt 16 byt")
 
 func (f *fakeServer) addUser(name, password string) *fakeUser {
 	u := &fakeUser{id: int64(len(f.users) + 1), name: name, password: password}
@@ -122,7 +132,7 @@ func (f *fakeServer) handler() http.Handler {
 		_ = json.NewDecoder(r.Body).Decode(&req)
 		f.mu.Lock()
 		u := f.users[req.Username]
-		ok := u != nil && u.password == req.Password && !u.disabled
+		ok := u != nil && req.AuthHash != "" && u.password == req.AuthHash && !u.disabled
 		tok := fmt.Sprintf("tok-%s-%d", req.Username, time.Now().UnixNano())
 		if ok {
 			f.tokens[tok] = u
@@ -134,6 +144,9 @@ func (f *fakeServer) handler() http.Handler {
 		}
 		writeOK(w, http.StatusOK, protocol.LoginResponse{User: protocol.Me{ID: u.id, Username: u.name}, Token: tok})
 	})
+	mux.HandleFunc("POST /api/v1/auth/prelogin", func(w http.ResponseWriter, r *http.Request) {
+		writeOK(w, http.StatusOK, protocol.PreloginResponse{KDF: protocol.KDFPBKDF2SHA256, Salt: e2e.Encode(fakeSalt), Iterations: e2e.MinIterations})
+	})
 	mux.HandleFunc("POST /api/v1/auth/logout", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	})
@@ -144,8 +157,8 @@ func (f *fakeServer) handler() http.Handler {
 		}
 		var req protocol.CreateUserRequest
 		_ = json.NewDecoder(r.Body).Decode(&req)
-		if len(req.Password) < 10 {
-			writeErr(w, http.StatusBadRequest, protocol.CodePasswordPolicy, 0)
+		if req.Credential == nil || len(req.Credential.AuthHash) != 43 || req.Password != "" {
+			writeErr(w, http.StatusBadRequest, protocol.CodeBadRequest, 0)
 			return
 		}
 		f.mu.Lock()
@@ -154,7 +167,7 @@ func (f *fakeServer) handler() http.Handler {
 			writeErr(w, http.StatusConflict, protocol.CodeConflict, 0)
 			return
 		}
-		u := f.addUser(req.Username, req.Password)
+		u := f.addUser(req.Username, req.Credential.AuthHash)
 		writeOK(w, http.StatusCreated, protocol.UserWithPassword{User: protocol.User{ID: u.id, Username: u.name}})
 	})
 	mux.HandleFunc("PATCH /api/v1/admin/users/{id}", func(w http.ResponseWriter, r *http.Request) {

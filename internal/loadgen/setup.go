@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"govchat/internal/authclient"
 	"govchat/protocol"
 )
 
@@ -24,14 +25,15 @@ type testUser struct {
 // fixture is what setup made: the accounts, their sessions and the groups.
 type fixture struct {
 	runID      string
-	password   string // one password for every test user of this run; never printed
+	password   string              // one password for every test user of this run; never printed
+	credential protocol.Credential // its credential (one salt: one PBKDF2 for the whole run)
 	adminToken string
 	users      []testUser // user c*K+k is member k of channel c; member 0 created the group
 	channelIDs []int64
 }
 
 // SetupCost says what building the fixture took. Creating an account and logging
-// in each hash a password (argon2id, tens of milliseconds of server CPU each), so
+// in each hash an authentication hash (argon2id, tens of milliseconds of server CPU each), so
 // setup, not the load, is the slow part of a large run.
 type SetupCost struct {
 	Users          int           `json:"users"`
@@ -70,9 +72,24 @@ func (r *Runner) setup(ctx context.Context, api *apiClient, pool *SourcePool, ne
 	var cost SetupCost
 	var requests, refused atomic.Int64
 	fx := &fixture{runID: newRunID(), password: newPassword()}
+	// The browser's derivation (E2E.md §4.4), once: every test user gets this credential
+	// (POST /admin/users takes one), so 10,000 users cost one PBKDF2, not 10,000.
+	cred, err := authclient.NewCredential(fx.password)
+	if err != nil {
+		return nil, cost, err
+	}
+	fx.credential = cred
 
-	requests.Add(1)
-	admin, err := api.login(ctx, pool, protocol.LoginRequest{Username: cfg.Admin, Password: cfg.AdminPassword, TOTPCode: cfg.AdminTOTP}, &refused)
+	requests.Add(2)
+	var pre protocol.PreloginResponse
+	if err := api.do(ctx, api.fresh, http.MethodPost, "/api/v1/auth/prelogin", "", protocol.PreloginRequest{Username: cfg.Admin}, &pre); err != nil {
+		return nil, cost, fmt.Errorf("administrator: prelogin: %w", err)
+	}
+	adminReq, err := authclient.LoginRequest(cfg.Admin, cfg.AdminPassword, cfg.AdminTOTP, pre)
+	if err != nil {
+		return nil, cost, fmt.Errorf("administrator: %w", err)
+	}
+	admin, err := api.login(ctx, pool, adminReq, &refused)
 	var ae *APIError
 	if errors.As(err, &ae) && ae.Body.Code == protocol.CodeTOTPRequired {
 		return nil, cost, fmt.Errorf("administrator %s has a second factor: pass its current code with --admin-totp: %w", cfg.Admin, err)
@@ -98,7 +115,7 @@ func (r *Runner) setup(ctx context.Context, api *apiClient, pool *SourcePool, ne
 		var out protocol.UserWithPassword
 		requests.Add(1)
 		err := api.do(ctx, api.pooled, http.MethodPost, "/api/v1/admin/users", fx.adminToken, protocol.CreateUserRequest{
-			Username: u.name, DisplayName: "压测 " + u.name, Title: "loadgen", Password: fx.password,
+			Username: u.name, DisplayName: "压测 " + u.name, Title: "loadgen", Credential: &fx.credential,
 		}, &out)
 		if err != nil {
 			return fmt.Errorf("create user %s: %w", u.name, err)
@@ -126,7 +143,7 @@ func (r *Runner) setup(ctx context.Context, api *apiClient, pool *SourcePool, ne
 	err = forEach(ctx, len(who), cfg.Workers, func(ctx context.Context, j int) error {
 		u := &fx.users[who[j]]
 		requests.Add(1)
-		out, err := api.login(ctx, pool, protocol.LoginRequest{Username: u.name, Password: fx.password}, &refused)
+		out, err := api.login(ctx, pool, protocol.LoginRequest{Username: u.name, AuthHash: fx.credential.AuthHash}, &refused)
 		if err != nil {
 			return err
 		}

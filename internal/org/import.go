@@ -330,7 +330,7 @@ func (s *Service) hashNewAccounts(ctx context.Context, rows []orgimport.Row, exi
 			for j := range work {
 				h, err := "dry-run", error(nil)
 				if !dryRun {
-					h, err = s.hasher.Hash(j.password)
+					h, err = s.hasher.NewCredential(ctx, j.password)
 				}
 				mu.Lock()
 				if err != nil && firstErr == nil {

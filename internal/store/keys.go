@@ -22,6 +22,11 @@ type UserKey struct {
 	KDFIterations  int
 	CreatedAt      time.Time // when this public key was first stored
 	UpdatedAt      time.Time // when it was last stored, re-wrapped or new
+
+	// RecoveryWrap: the private key wrapped to the account-recovery key RecoveryKeyID
+	// (E2E.md §4.5); "" when none. PutUserKey keeps the stored one for the same public
+	// key when k has none.
+	RecoveryWrap, RecoveryKeyID string
 }
 
 // EscrowKey is the organisation's escrow public key; the newest one set is current.
@@ -85,12 +90,12 @@ type Keys interface {
 // idChunk bounds the ids of one IN list.
 const idChunk = 500
 
-const userKeyCols = `user_id, key_id, public_key, wrapped_private, kdf_salt, kdf_iterations, created_at, updated_at`
+const userKeyCols = `user_id, key_id, public_key, wrapped_private, kdf_salt, kdf_iterations, created_at, updated_at, recovery_wrap, recovery_key_id`
 
 func scanUserKey(row scanner) (UserKey, error) {
 	var k UserKey
 	var created, updated int64
-	if err := row.Scan(&k.UserID, &k.KeyID, &k.PublicKey, &k.WrappedPrivate, &k.KDFSalt, &k.KDFIterations, &created, &updated); err != nil {
+	if err := row.Scan(&k.UserID, &k.KeyID, &k.PublicKey, &k.WrappedPrivate, &k.KDFSalt, &k.KDFIterations, &created, &updated, &k.RecoveryWrap, &k.RecoveryKeyID); err != nil {
 		return UserKey{}, err
 	}
 	k.CreatedAt, k.UpdatedAt = fromMillis(created), fromMillis(updated)
@@ -125,9 +130,13 @@ func (s *DB) PutUserKey(ctx context.Context, k UserKey) (UserKey, bool, error) {
 				if p.KeyID != k.KeyID {
 					created = at
 				}
+				recWrap, recID := k.RecoveryWrap, k.RecoveryKeyID
+				if recWrap == "" && p.KeyID == k.KeyID {
+					recWrap, recID = p.RecoveryWrap, p.RecoveryKeyID
+				}
 				if _, err := tx.exec(ctx, `UPDATE user_keys SET key_id = ?, public_key = ?, wrapped_private = ?, kdf_salt = ?,
-						kdf_iterations = ?, created_at = ?, updated_at = ? WHERE user_id = ?`,
-					k.KeyID, k.PublicKey, k.WrappedPrivate, k.KDFSalt, k.KDFIterations, toMillis(created), toMillis(at), k.UserID); err != nil {
+						kdf_iterations = ?, created_at = ?, updated_at = ?, recovery_wrap = ?, recovery_key_id = ? WHERE user_id = ?`,
+					k.KeyID, k.PublicKey, k.WrappedPrivate, k.KDFSalt, k.KDFIterations, toMillis(created), toMillis(at), recWrap, recID, k.UserID); err != nil {
 					return tx.fail(err, "put key of user %d", k.UserID)
 				}
 				return nil
@@ -136,8 +145,8 @@ func (s *DB) PutUserKey(ctx context.Context, k UserKey) (UserKey, bool, error) {
 				return tx.fail(err, "put key of user %d", k.UserID)
 			}
 			res, err := tx.exec(ctx, `INSERT INTO user_keys (user_id, key_id, public_key, wrapped_private, kdf_salt, kdf_iterations,
-					created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING`,
-				k.UserID, k.KeyID, k.PublicKey, k.WrappedPrivate, k.KDFSalt, k.KDFIterations, toMillis(at), toMillis(at))
+					created_at, updated_at, recovery_wrap, recovery_key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING`,
+				k.UserID, k.KeyID, k.PublicKey, k.WrappedPrivate, k.KDFSalt, k.KDFIterations, toMillis(at), toMillis(at), k.RecoveryWrap, k.RecoveryKeyID)
 			if err != nil {
 				return tx.fail(err, "put key of user %d", k.UserID)
 			}
@@ -252,31 +261,43 @@ func (s *DB) listIDs(ctx context.Context, what, query string, args ...any) ([]in
 
 // GetEscrowKey: see Keys.
 func (s *DB) GetEscrowKey(ctx context.Context) (EscrowKey, error) {
-	var k EscrowKey
-	var created int64
-	err := s.queryRow(ctx, `SELECT key_id, public_key, set_by, created_at FROM escrow_keys ORDER BY id DESC LIMIT 1`).
-		Scan(&k.KeyID, &k.PublicKey, &k.SetBy, &created)
-	if err != nil {
-		return EscrowKey{}, s.fail(err, "get escrow key")
-	}
-	k.CreatedAt = fromMillis(created)
-	return k, nil
+	return s.newestKey(ctx, "escrow_keys")
 }
 
 // SetEscrowKey: see Keys. A key set before is taken out and put back as the newest
 // row, the current one (key ids are unique).
 func (s *DB) SetEscrowKey(ctx context.Context, k *EscrowKey) error {
+	return s.setNewestKey(ctx, "escrow_keys", k)
+}
+
+// newestKey is the current row of an organisation key table (escrow_keys,
+// recovery_keys): the newest.
+func (s *DB) newestKey(ctx context.Context, table string) (EscrowKey, error) {
+	var k EscrowKey
+	var created int64
+	err := s.queryRow(ctx, `SELECT key_id, public_key, set_by, created_at FROM `+table+` ORDER BY id DESC LIMIT 1`).
+		Scan(&k.KeyID, &k.PublicKey, &k.SetBy, &created)
+	if err != nil {
+		return EscrowKey{}, s.fail(err, "get %s", table)
+	}
+	k.CreatedAt = fromMillis(created)
+	return k, nil
+}
+
+// setNewestKey makes k the current row of table; a key set before is taken out and
+// put back as the newest.
+func (s *DB) setNewestKey(ctx context.Context, table string, k *EscrowKey) error {
 	if err := checkTexts("key id", k.KeyID, "public key", k.PublicKey); err != nil {
-		return fmt.Errorf("store: set escrow key: %w", err)
+		return fmt.Errorf("store: set %s: %w", table, err)
 	}
 	at := s.stamp(k.CreatedAt)
 	err := s.inTx(ctx, func(tx *DB) error {
-		if _, err := tx.exec(ctx, `DELETE FROM escrow_keys WHERE key_id = ?`, k.KeyID); err != nil {
-			return tx.fail(err, "set escrow key")
+		if _, err := tx.exec(ctx, `DELETE FROM `+table+` WHERE key_id = ?`, k.KeyID); err != nil {
+			return tx.fail(err, "set %s", table)
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO escrow_keys (key_id, public_key, set_by, created_at) VALUES (?, ?, ?, ?)`,
+		if _, err := tx.exec(ctx, `INSERT INTO `+table+` (key_id, public_key, set_by, created_at) VALUES (?, ?, ?, ?)`,
 			k.KeyID, k.PublicKey, k.SetBy, toMillis(at)); err != nil {
-			return tx.fail(err, "set escrow key")
+			return tx.fail(err, "set %s", table)
 		}
 		return nil
 	})

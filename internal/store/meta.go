@@ -21,3 +21,11 @@ func (s *DB) SetMeta(ctx context.Context, key, value string) error {
 	}
 	return nil
 }
+
+// EnsureMeta: see Store.
+func (s *DB) EnsureMeta(ctx context.Context, key, value string) (string, error) {
+	if _, err := s.exec(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value); err != nil {
+		return "", s.fail(err, "ensure meta %q", key)
+	}
+	return s.GetMeta(ctx, key)
+}

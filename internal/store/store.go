@@ -74,6 +74,11 @@ type User struct {
 	FailedLogins int       // consecutive failures
 	LockedUntil  time.Time // zero when not locked
 
+	// KeyLocked: an administrator reset the password after the key pair was wrapped
+	// (Me.key_state "locked" while HasKey). HasKey: the person has a key pair.
+	KeyLocked bool
+	HasKey    bool
+
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -201,6 +206,8 @@ type Users interface {
 	// It returns the user's lock state after the update.
 	RecordLoginFailure(ctx context.Context, userID int64, now time.Time, maxFailures int, lockFor time.Duration) (lockedUntil time.Time, err error)
 	ResetLoginFailures(ctx context.Context, userID int64) error
+	// SetKeyLocked sets or clears User.KeyLocked.
+	SetKeyLocked(ctx context.Context, userID int64, locked bool) error
 }
 
 // Sessions keeps logins.
@@ -276,6 +283,7 @@ type Store interface {
 	Retention
 	Secrecy
 	Todos
+	Recoveries
 
 	// InTx runs fn with a Store bound to one transaction, committed when fn returns nil
 	// and rolled back otherwise. Nested InTx calls join the outer transaction.
@@ -283,6 +291,9 @@ type Store interface {
 	// Meta reads and writes small settings (schema facts, generated keys).
 	GetMeta(ctx context.Context, key string) (string, error) // ErrNotFound when unset
 	SetMeta(ctx context.Context, key, value string) error
+	// EnsureMeta sets key to value unless it is set, and returns the value it has: two
+	// nodes making a secret at once agree on one.
+	EnsureMeta(ctx context.Context, key, value string) (string, error)
 	// Backend names the dialect: "sqlite" or "postgres".
 	Backend() string
 	Ping(ctx context.Context) error

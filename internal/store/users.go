@@ -11,7 +11,8 @@ import (
 const userColumns = `id, username, display_name, title, position, role, phone, email, disabled,
 	password_hash, must_change_password, password_changed_at,
 	totp_secret, totp_enabled, totp_last_step, failed_logins, locked_until,
-	created_at, updated_at`
+	created_at, updated_at, key_locked,
+	EXISTS (SELECT 1 FROM user_keys WHERE user_keys.user_id = users.id)`
 
 func scanUser(row scanner) (User, error) {
 	var u User
@@ -20,7 +21,7 @@ func scanUser(row scanner) (User, error) {
 	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Title, &u.Position, &role, &u.Phone, &u.Email, &u.Disabled,
 		&u.PasswordHash, &u.MustChangePassword, &pwChanged,
 		&u.TOTPSecret, &u.TOTPEnabled, &u.TOTPLastStep, &u.FailedLogins, &locked,
-		&created, &updated)
+		&created, &updated, &u.KeyLocked, &u.HasKey)
 	if err != nil {
 		return User{}, err
 	}
@@ -163,7 +164,17 @@ func (s *DB) SetPassword(ctx context.Context, userID int64, hash string, mustCha
 	return nil
 }
 
+// SetKeyLocked marks the user's key pair as wrapped under a password they no longer
+// have (an administrator's reset), or clears the mark (a wrap made since was stored).
+func (s *DB) SetKeyLocked(ctx context.Context, userID int64, locked bool) error {
+	if err := s.execOne(ctx, `UPDATE users SET key_locked = ? WHERE id = ?`, locked, userID); err != nil {
+		return s.fail(err, "set key lock of user %d", userID)
+	}
+	return nil
+}
+
 // SetTOTP keeps totp_last_step: a step once used stays used even across re-enrolment.
+
 func (s *DB) SetTOTP(ctx context.Context, userID int64, secret string, enabled bool) error {
 	err := s.execOne(ctx, `UPDATE users SET totp_secret = ?, totp_enabled = ?, updated_at = ? WHERE id = ?`,
 		secret, enabled, toMillis(s.stamp(time.Time{})), userID)
