@@ -577,6 +577,13 @@ export function createKeyring(deps: KeyringDeps) {
       channels.clear();
       cache.delete(e.user_id);
       if (e.user_id === me.id) {
+        // The same key wrapped again elsewhere — after a reset, by a device of the person's
+        // that held it, under the new password: locked here with that password's
+        // credential held, it opens now (device-assisted recovery without a prompt).
+        if (e.key_id === state.keyId && state.status === 'locked' && held && !state.busy) {
+          void unlockWith(held);
+          return;
+        }
         if (e.key_id === state.keyId || e.key_id === storing || state.busy) return;
         void start();
         return;

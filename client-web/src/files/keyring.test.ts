@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api';
 import { memoryStorage } from '../testing';
 import { createDeviceVault, type DeviceRecord, type DeviceStore } from './device';
@@ -392,6 +392,21 @@ describe('keyring: colleagues’ keys', () => {
     t.k.acceptChange(3);
     expect(t.k.keyring.changedKeys()).toEqual([]);
     expect(JSON.parse(t.storage.data.get(pinsKey(ME))!).pins['3']).toBe('cccccccccccccccc');
+  });
+
+  it('locked after a reset, holding the new credential: the same key re-wrapped elsewhere (its key frame) unlocks here', async () => {
+    const first = setup();
+    await first.k.start(sec('old-password-1'));
+    const keyId = first.k.getState().keyId!;
+    const other = setup({ server: first.server });
+    await other.k.start(sec('new-password-2'));
+    expect(other.k.getState()).toMatchObject({ status: 'locked', held: true });
+    // The office PC, with its device copy, signs in with the new password and re-wraps.
+    const pc = setup({ store: first.store, server: first.server });
+    await pc.k.start(sec('new-password-2'));
+    other.k.keyFrame({ user_id: ME, key_id: keyId });
+    await vi.waitFor(() => expect(other.k.getState().status).toBe('ready'));
+    expect(other.k.keyring.privateKey()).toEqual(first.k.keyring.privateKey());
   });
 
   it('a key change is noted once in each chat: dismissed in one, still shown once in another, never again where dismissed', async () => {

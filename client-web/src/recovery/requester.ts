@@ -44,6 +44,8 @@ export interface RequesterKeyring {
   getState(): { status: string; held?: boolean };
   recovered(key: Uint8Array, k: { key_id: string; public_key: string }, cred?: Credential): Promise<void>;
   createNew(cred?: Credential): Promise<void>;
+  /** Called when the keyring's state may have changed. */
+  subscribe?(fn: () => void): () => void;
 }
 
 export interface RequesterCrypto {
@@ -97,6 +99,14 @@ export function createRequester(deps: RequesterDeps) {
     listeners.forEach((fn) => fn());
   }
   const go = (state: RequesterState, extra: Partial<RequesterView> = {}) => set({ state, error: undefined, mismatch: undefined, ...extra });
+
+  // Unlocked meanwhile by other means — another device of the person's re-wrapped the key
+  // under the new password from its own copy (files/keyring-impl.ts keyFrame): done.
+  const unwatch = keyring.subscribe?.(() => {
+    const step = view.state.step;
+    if (keyring.getState().status !== 'ready' || (step !== 'waiting' && step !== 'choose' && step !== 'ended')) return;
+    void forgetEph().then(() => go({ step: 'done', how: 'recovered' }));
+  });
 
   const choose = () => {
     const k = keyring.myKey();
@@ -304,6 +314,7 @@ export function createRequester(deps: RequesterDeps) {
 
     dispose() {
       disposed = true;
+      unwatch?.();
       if (timer !== undefined) clearT(timer);
       eph?.privateKey.fill(0);
       eph = undefined;
