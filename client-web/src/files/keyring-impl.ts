@@ -547,6 +547,12 @@ export function createKeyring(deps: KeyringDeps) {
     recovered,
     wrapFor,
     passwordChanged,
+    /** Locked with the current password's credential held: looks at the server's wrap
+     * again (another device may have wrapped the key under this password meanwhile). */
+    async retryHeld(): Promise<void> {
+      if (state.status !== 'locked' || !held || state.busy) return;
+      await unlockWith(held);
+    },
     /** The server's record of the person's key (public half, key id, wraps), as last read. */
     myKey: (): MyKey | null => mine,
     promptHidden: () => promptHidden,

@@ -44,6 +44,8 @@ export interface RequesterKeyring {
   getState(): { status: string; held?: boolean };
   recovered(key: Uint8Array, k: { key_id: string; public_key: string }, cred?: Credential): Promise<void>;
   createNew(cred?: Credential): Promise<void>;
+  /** Looks at the server's wrap again with the held credential (files/keyring-impl.ts). */
+  retryHeld?(): Promise<void>;
   /** Called when the keyring's state may have changed. */
   subscribe?(fn: () => void): () => void;
 }
@@ -135,6 +137,10 @@ export function createRequester(deps: RequesterDeps) {
 
   /** What the server says of the request now. */
   async function refresh(): Promise<void> {
+    if (!eph) return;
+    // Another device of the person's may have wrapped the key under the new password from
+    // its own copy (signing in there re-wraps at once): that unlocks here too.
+    if (eph.method === 'device') await keyring.retryHeld?.().catch(() => undefined);
     if (!eph) return;
     let rec: KeyRecovery;
     try {
