@@ -174,6 +174,12 @@ test('device-assisted: the office PC, still holding the key, signs in with the n
   await phone.page.getByTestId('keyrec-waiting').waitFor();
   await shot(phone.page, 'keys-waiting-device-390');
 
+  // The PC's socket passes through the test (for the prompt's screenshot below).
+  let toPage;
+  await pc.page.routeWebSocket(/\/api\/v1\/ws/, (ws) => {
+    ws.connectToServer();
+    toPage = (m) => ws.send(m);
+  });
   // The PC: the new password; its device copy is wrapped under it, no prompt needed.
   await login(pc.page, e2e.server.baseURL, 'zhangjing', '张静的新密码Zj2026');
   await waitUntil(async () => (await me(pc.page)).key_state === 'ok', { timeout: 30_000, what: 'the PC re-wrapped the key' });
@@ -182,6 +188,18 @@ test('device-assisted: the office PC, still holding the key, signs in with the n
   const key = (await api(phone.page, 'GET', '/api/v1/me/key')).body;
   const before = (await api(pc.page, 'GET', '/api/v1/me/key')).body;
   assert.equal(key.public_key, before.public_key);
+  // The prompt a device still signed in shows (the reset revoked every session, so no real
+  // request reaches one here: a frame is handed to the PC's page for the screenshot only,
+  // and its 拒绝 goes to the server, which knows no such request).
+  await pc.page.locator('.chat[data-conn="online"]').waitFor();
+  toPage(JSON.stringify({ v: 1, type: 'key_recovery', data: { id: 999999, method: 'device', state: 'pending', key_id: before.key_id, ephemeral_public: randomBytes(32).toString('base64url'), created_at: new Date().toISOString(), ip: '10.1.2.3', user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Safari' } }));
+  const prompt = pc.page.locator('#keyprompt');
+  await prompt.getByText('批准在新设备上恢复密钥?').waitFor();
+  await shot(pc.page, 'keys-device-prompt-1280');
+  await pc.page.setViewportSize({ width: 390, height: 844 });
+  await shot(pc.page, 'keys-device-prompt-390');
+  await prompt.getByRole('button', { name: '拒绝' }).click();
+  await pc.page.getByTestId('keyprompt-outcome').waitFor();
   assert.deepEqual(phone.problems, []);
   assert.deepEqual(pc.problems, []);
 });
