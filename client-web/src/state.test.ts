@@ -7,6 +7,9 @@ import { memoryTabs } from './tabs';
 import { err, fakeFetch, hashOf, INFO, loginOk, me, memoryStorage, PRELOGIN, type Handler } from './testing';
 import { deriveCredential } from './e2e/credential';
 
+// Each login derives with PBKDF2 (600,000 rounds): slow on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
+
 const NOW = Date.UTC(2026, 10, 23, 6, 5);
 
 function setup(

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { b64u, fromB64u, hex } from './bytes';
 import { checkParams, deriveCredential, derivationSteps, KdfParamsError, MIN_ITERATIONS, newCredential } from './credential';
 import { WrongPasswordError } from './errors';
@@ -6,6 +6,9 @@ import { generateKeyPair, keyIdOf, publicKeyOf } from './hpke';
 import { openRecoveryWrap, receiveTransfer, recoveryWrap, sealTransfer } from './recovery';
 import { KeyUnwrapError } from './errors';
 import { unwrapPrivateKey, unwrapWithCredential, unwrapWithPassword, wrapPrivateKey, wrapWithCredential } from './userkey';
+
+// Each login derives with PBKDF2 (600,000 rounds): slow on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
 
 const salt = b64u(new Uint8Array(16).fill(7));
 

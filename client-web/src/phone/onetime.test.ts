@@ -4,6 +4,9 @@ import { createAppStore, type AppState } from '../state';
 import { memoryTabs } from '../tabs';
 import { err, fakeFetch, hashOf, INFO, loginOk, me, PRELOGIN } from '../testing';
 
+// Each login derives with PBKDF2 (600,000 rounds): slow on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
+
 const NOW = Date.UTC(2026, 10, 23, 6, 5);
 
 type PwBody = { current_auth_hash: string; new: { salt: string; iterations: number; auth_hash: string } };

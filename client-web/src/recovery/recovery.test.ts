@@ -13,6 +13,9 @@ import { createOfficerRecovery, OfficerRecoveryError } from './officer';
 import { createRequester, type RequesterKeyring } from './requester';
 import type { KeyRecovery, KeyRecoveryEvent } from './types';
 
+// Each login derives with PBKDF2 (600,000 rounds): slow on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
+
 const ME = 7;
 
 function mapStore(): DeviceStore & { data: Map<number, DeviceRecord> } {
