@@ -5,17 +5,17 @@ import { err, fakeFetch, INFO, loginOk } from './testing';
 describe('api client', () => {
   it('sends same-origin credentials and JSON bodies', async () => {
     const { fetch, calls } = fakeFetch({ 'POST /api/v1/auth/login': () => loginOk() });
-    const res = await createApi(fetch).login('wangjianguo', 'pw');
+    const res = await createApi(fetch).login({ username: 'wangjianguo', auth_hash: 'h' });
     expect(res.user.display_name).toBe('王建国');
     expect(calls[0]!.init.credentials).toBe('same-origin');
-    expect(calls[0]!.body).toEqual({ username: 'wangjianguo', password: 'pw' });
+    expect(calls[0]!.body).toEqual({ username: 'wangjianguo', auth_hash: 'h' });
     expect((calls[0]!.init.headers as Record<string, string>)['Content-Type']).toBe('application/json');
   });
 
   it('adds totp_code only on the second step', async () => {
     const { fetch, calls } = fakeFetch({ 'POST /api/v1/auth/login': () => loginOk() });
-    await createApi(fetch).login('u', 'p', '123456');
-    expect(calls[0]!.body).toEqual({ username: 'u', password: 'p', totp_code: '123456' });
+    await createApi(fetch).login({ username: 'u', auth_hash: 'h', totp_code: '123456' });
+    expect(calls[0]!.body).toEqual({ username: 'u', auth_hash: 'h', totp_code: '123456' });
   });
 
   it('reads GET bodies and handles 204', async () => {
@@ -32,7 +32,7 @@ describe('api client', () => {
     const { fetch } = fakeFetch({
       'POST /api/v1/auth/login': () => ({ status: 429, body: err('account_locked', { retry_after: 600 }) }),
     });
-    const e = await createApi(fetch).login('u', 'p').catch((x: unknown) => x);
+    const e = await createApi(fetch).login({ username: 'u', auth_hash: 'h' }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ApiError);
     expect(e).toMatchObject({ status: 429, code: 'account_locked', retryAfter: 600, requestId: 'req-1' });
   });

@@ -42,6 +42,46 @@ export interface Me {
   totp_enabled: boolean;
   must_change_password: boolean;
   totp_setup_required: boolean;
+  /** The person's key pair (issue 12): none yet, ok, or locked — an administrator reset the
+   * password after the key was wrapped, so the wrap on the server opens with no password
+   * the person has (PROTOCOL.md §4.3). Absent from an older server: treated as ok. */
+  key_state?: KeyState;
+}
+
+export type KeyState = 'none' | 'ok' | 'locked';
+
+/** POST /auth/prelogin's answer (PROTOCOL.md §4.2): how this account's password is derived. */
+export interface Prelogin {
+  kdf: 'pbkdf2-sha256';
+  salt: string;
+  iterations: number;
+  /** The account still has a pre-upgrade password hash: the next login sends the password
+   * once, with the new credential to store (`upgrade`). */
+  legacy?: boolean;
+}
+
+/** A derived credential on the wire: the salt and count it was made with, and the hash. */
+export interface WireCredential {
+  salt: string;
+  iterations: number;
+  auth_hash: string;
+}
+
+/** What login sends: the auth hash, or (a legacy account, once) the password and the upgrade. */
+export type LoginBody =
+  | { username: string; auth_hash: string; totp_code?: string }
+  | { username: string; password: string; upgrade: WireCredential; totp_code?: string };
+
+/** POST /me/password since issue 12: the current auth hash, the new credential and, when
+ * this browser holds the private key, its wrap under the new password (same key id). */
+export interface ChangePasswordBody {
+  current_auth_hash?: string;
+  /** Instead of current_auth_hash, only for a legacy account (a session from before its upgrade). */
+  current_password?: string;
+  new: WireCredential;
+  /** Together: the private key wrapped under the new password (same key id). */
+  wrapped_private?: string;
+  key_id?: string;
 }
 
 export interface LoginResponse {
@@ -156,9 +196,11 @@ export async function errorFrom(res: Response): Promise<ApiError> {
 export interface Api {
   info(): Promise<Info>;
   me(): Promise<Me>;
-  login(username: string, password: string, totpCode?: string): Promise<LoginResponse>;
+  prelogin(username: string): Promise<Prelogin>;
+  /** The password never goes in here except in a legacy account's one upgrade body. */
+  login(body: LoginBody): Promise<LoginResponse>;
   logout(): Promise<void>;
-  changePassword(currentPassword: string, newPassword: string): Promise<LoginResponse>;
+  changePassword(body: ChangePasswordBody): Promise<LoginResponse>;
   totpSetup(): Promise<TotpSetup>;
   totpEnable(code: string): Promise<void>;
 }
@@ -213,11 +255,10 @@ export function createApi(fetchFn: FetchLike = (i, init) => fetch(i, init), base
   return {
     info: () => request<Info>('GET', '/info'),
     me: () => request<Me>('GET', '/me'),
-    login: (username, password, totpCode) =>
-      request<LoginResponse>('POST', '/auth/login', totpCode ? { username, password, totp_code: totpCode } : { username, password }),
+    prelogin: (username) => request<Prelogin>('POST', '/auth/prelogin', { username }),
+    login: (body) => request<LoginResponse>('POST', '/auth/login', body),
     logout: () => request<void>('POST', '/auth/logout'),
-    changePassword: (current_password, new_password) =>
-      request<LoginResponse>('POST', '/me/password', { current_password, new_password }),
+    changePassword: (body) => request<LoginResponse>('POST', '/me/password', body),
     totpSetup: () => request<TotpSetup>('POST', '/me/totp/setup'),
     totpEnable: (code) => request<void>('POST', '/me/totp/enable', { code }),
   };

@@ -18,6 +18,8 @@ export interface UiError {
   field?: string;
   /** dlp_blocked, dlp_warning: the rules' ids. */
   rules?: string[];
+  /** password_policy: the rule broken (too_short, too_simple, …). */
+  reason?: string;
 }
 
 /** Codes the client raises itself before asking the server. */
@@ -39,13 +41,19 @@ const WITH_REQUEST_ID = new Set(['internal', 'unavailable']);
 
 export function toUiError(err: unknown, now: number): UiError {
   if (err instanceof ApiError) {
-    return { code: err.code, at: now, retryAfter: err.retryAfter, requestId: err.requestId, field: err.field, ...(err.rules ? { rules: err.rules } : {}) };
+    return { code: err.code, at: now, retryAfter: err.retryAfter, requestId: err.requestId, field: err.field, reason: err.reason, ...(err.rules ? { rules: err.rules } : {}) };
   }
   return { code: 'unknown_response', at: now };
 }
 
 export function localError(code: string, now: number): UiError {
   return { code, at: now };
+}
+
+/** A new password the browser refused (login/policy.ts): code password_policy with the
+ * rule broken, worded per rule as the server's reasons are. */
+export function policyError(reason: string, now: number): UiError {
+  return { code: 'password_policy', at: now, field: 'new_password', reason };
 }
 
 const known = new Set<string>(MESSAGE_KEYS);
@@ -68,6 +76,11 @@ export function describeError(e: UiError, locale: Locale): string {
     case 'dlp_warning':
       text = tr(e.code === 'dlp_blocked' ? 'dlp.msg_blocked' : 'dlp.msg_warning', { rules: ruleNames(e.rules, locale) });
       break;
+    case 'password_policy': {
+      const k = e.reason ? `pwpolicy.${e.reason}` : '';
+      text = known.has(k) ? tr(k as MessageKey) : tr('error.password_policy');
+      break;
+    }
     case 'rate_limited':
       text =
         e.retryAfter && e.retryAfter > 0

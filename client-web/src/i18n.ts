@@ -28,6 +28,7 @@ import * as protectMessages from './messages/protect';
 import * as collectMessages from './messages/collect';
 import * as auditMessages from './messages/audit';
 import * as dlpMessages from './messages/dlp';
+import * as keyRecoveryMessages from './messages/keyrecovery';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
@@ -126,6 +127,7 @@ const coreZh = {
 const zhCN = { ...coreZh, ...chatMessages.zh, ...noticeMessages.zh, ...settingsMessages.zh, ...groupMessages.zh, ...directoryMessages.zh, ...adminMessages.zh, ...pwaMessages.zh, ...quietMessages.zh, ...groupLineMessages.zh, ...phoneMessages.zh, ...forwardMessages.zh, ...searchMessages.zh, ...urgentMessages.zh, ...readsMessages.zh, ...reactionMessages.zh, ...filesMessages.zh, ...filesViewMessages.zh,
   ...escrowMessages.zh,
   ...reshareMessages.zh,
+  ...keyRecoveryMessages.zh,
   ...noticeFilesMessages.zh,
   ...secrecyMessages.zh,
   ...protectMessages.zh,
@@ -230,6 +232,7 @@ const coreEn: Readonly<Partial<Record<keyof typeof coreZh, string>>> = {
 const en: Dictionary = { ...coreEn, ...chatMessages.en, ...noticeMessages.en, ...settingsMessages.en, ...groupMessages.en, ...directoryMessages.en, ...adminMessages.en, ...pwaMessages.en, ...quietMessages.en, ...groupLineMessages.en, ...phoneMessages.en, ...forwardMessages.en, ...searchMessages.en, ...urgentMessages.en, ...readsMessages.en, ...reactionMessages.en, ...filesMessages.en, ...filesViewMessages.en,
   ...escrowMessages.en,
   ...reshareMessages.en,
+  ...keyRecoveryMessages.en,
   ...noticeFilesMessages.en,
   ...secrecyMessages.en,
   ...protectMessages.en,

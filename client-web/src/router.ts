@@ -21,13 +21,14 @@
 //                     /audit/investigate/file/<blob id>, …/message/<channel>/<seq>,
 //                     …/person/<user id>, …/notice/<notice id>
 //   /security/dlp     the security officer: 数据防泄漏 (the DLP rules)
+//   /security/recovery 密钥恢复: the security officer (account-recovery key, requests)
 
 export type AdminTab = 'people' | 'departments' | 'party' | 'import' | 'worktime';
 export const ADMIN_TABS: readonly AdminTab[] = ['people', 'departments', 'party', 'import', 'worktime'];
 
 /** The security officer's pages (保密管理). */
-export type SecurityTab = 'escrow' | 'levels' | 'holds' | 'dlp';
-export const SECURITY_TABS: readonly SecurityTab[] = ['escrow', 'levels', 'holds', 'dlp'];
+export type SecurityTab = 'escrow' | 'levels' | 'holds' | 'dlp' | 'recovery';
+export const SECURITY_TABS: readonly SecurityTab[] = ['escrow', 'levels', 'holds', 'dlp', 'recovery'];
 
 /** The tabs of the audit console (审计台). */
 export type AuditTab = 'trail' | 'investigate' | 'alerts' | 'export';

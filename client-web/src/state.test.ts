@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createApi } from './api';
 import { createLocaleStore } from './i18n';
 import { createAppStore, type AppState } from './state';
 import { memoryHistory } from './router';
 import { memoryTabs } from './tabs';
-import { err, fakeFetch, INFO, loginOk, me, memoryStorage, type Handler } from './testing';
+import { err, fakeFetch, hashOf, INFO, loginOk, me, memoryStorage, PRELOGIN, type Handler } from './testing';
+import { deriveCredential } from './e2e/credential';
+
+// Each login derives with PBKDF2 (600,000 rounds): slow on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
 
 const NOW = Date.UTC(2026, 10, 23, 6, 5);
 
@@ -15,6 +19,7 @@ function setup(
   const server = fakeFetch({
     'GET /api/v1/info': () => ({ status: 200, body: INFO }),
     'GET /api/v1/me': () => ({ status: 401, body: err('unauthenticated') }),
+    'POST /api/v1/auth/prelogin': () => ({ status: 200, body: PRELOGIN }),
     ...routes,
   });
   const store = createAppStore({ api: createApi(server.fetch), now: () => NOW, locale: opts.locale, history: opts.history });
@@ -78,7 +83,10 @@ describe('login flow', () => {
     expect(screen(store)).toMatchObject({ name: 'login', busy: true });
     await p;
     expect(screen(store)).toMatchObject({ name: 'shell', me: { username: 'wangjianguo' } });
-    expect(calls.at(-1)!.body).toEqual({ username: 'wangjianguo', password: 'Govchat#2026' });
+    // The auth hash of the password under the account's salt, and never the password.
+    expect(calls.at(-1)!.body).toEqual({ username: 'wangjianguo', auth_hash: await hashOf('Govchat#2026') });
+    expect(calls.map((c) => c.url)).toEqual(['/api/v1/info', '/api/v1/me', '/api/v1/auth/prelogin', '/api/v1/auth/login']);
+    expect(JSON.stringify(calls.map((c) => c.body))).not.toContain('Govchat#2026');
     // The token in the body is never kept in state.
     expect(JSON.stringify(seen)).not.toContain('secret-token');
   });
@@ -104,8 +112,10 @@ describe('login flow', () => {
 
     await store.submitTotp('123 456');
     expect(screen(store).name).toBe('shell');
-    expect(calls.at(-1)!.body).toEqual({ username: 'lisi', password: 'pw-lisi-123', totp_code: '123456' });
-    // The password is never part of the observable state.
+    expect(calls.at(-1)!.body).toEqual({ username: 'lisi', auth_hash: await hashOf('pw-lisi-123'), totp_code: '123456' });
+    // One derivation for both steps; the password is never sent nor part of the observable state.
+    expect(calls.filter((c) => c.url.endsWith('/prelogin'))).toHaveLength(1);
+    expect(JSON.stringify(calls.map((c) => c.body))).not.toContain('pw-lisi-123');
     expect(JSON.stringify(seen)).not.toContain('pw-lisi-123');
   });
 
@@ -180,6 +190,7 @@ describe('login flow', () => {
     await store.start();
     const first = store.login('u', 'p');
     await store.login('u', 'p');
+    await vi.waitFor(() => expect(release).toBeDefined(), { timeout: 5000 });
     release();
     await first;
     expect(calls.filter((c) => c.url.endsWith('/auth/login'))).toHaveLength(1);
@@ -191,10 +202,12 @@ describe('first-login duties', () => {
     let current = me({ role: 'security', must_change_password: true, totp_setup_required: true });
     const { store, calls } = setup({
       'POST /api/v1/auth/login': () => loginOk(current),
-      'POST /api/v1/me/password': (b) => {
-        const body = b as { current_password: string; new_password: string };
-        if (body.current_password !== 'OneTime#123') return { status: 401, body: err('invalid_credentials') };
-        if (body.new_password === 'Password1234') return { status: 400, body: err('password_policy', { field: 'new_password' }) };
+      'POST /api/v1/me/password': async (b) => {
+        const body = b as { current_auth_hash: string; new: { salt: string; iterations: number; auth_hash: string } };
+        if (body.current_auth_hash !== (await hashOf('OneTime#123'))) return { status: 401, body: err('invalid_credentials') };
+        if (body.new.salt === PRELOGIN.salt) return { status: 400, body: err('bad_request', { field: 'new.salt' }) };
+        const want = await deriveCredential('LongEnough#1', { salt: body.new.salt, iterations: body.new.iterations });
+        if (body.new.auth_hash !== want.authHash) return { status: 400, body: err('bad_request', { field: 'new.auth_hash' }) };
         current = { ...current, must_change_password: false };
         return loginOk(current);
       },
@@ -212,19 +225,26 @@ describe('first-login duties', () => {
     await store.start(); // a session exists already: /me answers with the flags
     expect(screen(store).name).toBe('change_password');
 
+    // The policy is the browser's now (the server never sees the new password): each rule
+    // refused here, with its reason, and nothing sent.
     await store.changePassword('OneTime#123', 'short', 'short');
-    expect(screen(store)).toMatchObject({ name: 'change_password', error: { code: 'password_policy' } });
+    expect(screen(store)).toMatchObject({ name: 'change_password', error: { code: 'password_policy', reason: 'too_short', field: 'new_password' } });
+    await store.changePassword('OneTime#123', 'password1234', 'password1234');
+    expect(screen(store)).toMatchObject({ error: { code: 'password_policy', reason: 'too_simple' } });
+    await store.changePassword('OneTime#123', 'Wangjianguo', 'Wangjianguo');
+    expect(screen(store)).toMatchObject({ error: { code: 'password_policy', reason: 'same_as_username' } });
+    await store.changePassword('OneTime#123', 'OneTime#123', 'OneTime#123');
+    expect(screen(store)).toMatchObject({ error: { code: 'password_policy', reason: 'same_as_current' } });
     await store.changePassword('OneTime#123', 'LongEnough#1', 'LongEnough#2');
     expect(screen(store)).toMatchObject({ error: { code: 'password_mismatch' } });
     expect(calls.some((c) => c.url.endsWith('/me/password'))).toBe(false);
 
-    await store.changePassword('nope', 'LongEnough#1', 'LongEnough#1');
+    await store.changePassword('nope-nope-1', 'LongEnough#1', 'LongEnough#1');
     expect(screen(store)).toMatchObject({ name: 'change_password', error: { code: 'invalid_credentials' } });
-    await store.changePassword('OneTime#123', 'Password1234', 'Password1234');
-    expect(screen(store)).toMatchObject({ name: 'change_password', error: { code: 'password_policy', field: 'new_password' } });
 
     await store.changePassword('OneTime#123', 'LongEnough#1', 'LongEnough#1');
     expect(screen(store)).toMatchObject({ name: 'totp_setup', busy: false });
+    expect(JSON.stringify(calls.map((c) => c.body))).not.toMatch(/OneTime#123|LongEnough#1/);
 
     await store.enableTotp('123456'); // nothing loaded yet: ignored
     await store.loadTotpSetup();
@@ -236,7 +256,7 @@ describe('first-login duties', () => {
     expect(screen(store)).toMatchObject({ name: 'totp_setup', error: { code: 'totp_invalid' } });
     await store.enableTotp('246810');
     expect(screen(store)).toMatchObject({ name: 'shell', me: { totp_enabled: true } });
-  });
+   }, 30_000);
 
   it('a login answer with totp_setup_required goes to enrolment', async () => {
     const { store } = setup({ 'POST /api/v1/auth/login': () => loginOk(me({ role: 'admin', totp_setup_required: true })) });
@@ -252,7 +272,7 @@ describe('first-login duties', () => {
     });
     await store.start();
     await store.login('wangjianguo', 'pw');
-    await store.changePassword('pw', 'LongEnough#1', 'LongEnough#1');
+    await store.changePassword('', 'LongEnough#1', 'LongEnough#1');
     expect(screen(store)).toMatchObject({ name: 'login', step: 'credentials', error: { code: 'unauthenticated' } });
   });
 });
@@ -334,21 +354,24 @@ describe('shell', () => {
   });
 });
 
-describe('the password for the encryption key', () => {
+describe('the credential for the encryption key', () => {
   it('is handed to the shell once after a login, never after a reload', async () => {
     const { store } = setup({ 'POST /api/v1/auth/login': () => loginOk() });
     await store.start();
     await store.login('wangjianguo', 'Govchat#2026');
     expect(screen(store).name).toBe('shell');
-    expect(store.takePassword(2)).toBeUndefined(); // someone else's shell: nothing
+    expect(store.takeSecret(2)).toBeUndefined(); // someone else's shell: nothing
     const again = setup({ 'POST /api/v1/auth/login': () => loginOk() });
     await again.store.start();
     await again.store.login('wangjianguo', 'Govchat#2026');
-    expect(again.store.takePassword(1)).toBe('Govchat#2026');
-    expect(again.store.takePassword(1)).toBeUndefined();
+    const secret = again.store.takeSecret(1)!;
+    expect(secret.cred).toMatchObject({ salt: PRELOGIN.salt, iterations: 600000, authHash: await hashOf('Govchat#2026') });
+    expect(secret.cred.wrapKey.extractable).toBe(false);
+    expect(secret.legacyPassword).toBeUndefined();
+    expect(again.store.takeSecret(1)).toBeUndefined();
     const reload = setup({ 'GET /api/v1/me': () => ({ status: 200, body: me() }) });
     await reload.store.start();
-    expect(reload.store.takePassword(1)).toBeUndefined();
+    expect(reload.store.takeSecret(1)).toBeUndefined();
   });
 
   it('after the two steps of a login with a second factor', async () => {
@@ -358,14 +381,35 @@ describe('the password for the encryption key', () => {
     await store.start();
     await store.login('wangjianguo', 'Govchat#2026');
     await store.submitTotp('123456');
-    expect(store.takePassword(1)).toBe('Govchat#2026');
+    expect(store.takeSecret(1)?.cred.authHash).toBe(await hashOf('Govchat#2026'));
   });
 
-  it('after a forced change it is the new password; a logout forgets it', async () => {
+  it('a legacy account sends the password once, with the upgrade credential under a fresh salt', async () => {
+    const { store, calls } = setup({
+      'POST /api/v1/auth/prelogin': () => ({ status: 200, body: { ...PRELOGIN, legacy: true } }),
+      'POST /api/v1/auth/login': (b) => ((b as { totp_code?: string }).totp_code ? loginOk() : { status: 401, body: err('totp_required') }),
+    });
+    await store.start();
+    await store.login('wangjianguo', 'Govchat#2026');
+    await store.submitTotp('123456');
+    const logins = calls.filter((c) => c.url.endsWith('/auth/login')).map((c) => c.body as { password: string; upgrade: { salt: string; iterations: number; auth_hash: string } });
+    expect(logins).toHaveLength(2);
+    expect(logins[1]).toEqual({ ...logins[0], totp_code: '123456' }); // the same upgrade both times
+    const up = logins[0]!.upgrade;
+    expect(logins[0]!.password).toBe('Govchat#2026');
+    expect(up.salt).not.toBe(PRELOGIN.salt);
+    expect(up.auth_hash).toBe((await deriveCredential('Govchat#2026', up)).authHash);
+    const secret = store.takeSecret(1)!;
+    expect(secret).toMatchObject({ legacyPassword: 'Govchat#2026', cred: { salt: up.salt, authHash: up.auth_hash } });
+  });
+
+  it('after a forced change it is the new credential; a logout forgets it', async () => {
     let current = me({ must_change_password: true });
+    let sent: { new: { auth_hash: string; salt: string }; current_auth_hash: string } | undefined;
     const { store } = setup({
       'POST /api/v1/auth/login': () => loginOk(current),
-      'POST /api/v1/me/password': () => {
+      'POST /api/v1/me/password': (b) => {
+        sent = b as typeof sent;
         current = { ...current, must_change_password: false };
         return loginOk(current);
       },
@@ -375,12 +419,14 @@ describe('the password for the encryption key', () => {
     await store.login('wangjianguo', 'OneTime#123');
     await store.changePassword('', 'LongEnough#1', 'LongEnough#1');
     expect(screen(store).name).toBe('shell');
-    expect(store.takePassword(1)).toBe('LongEnough#1');
+    // The one-time password's hash from the login, not asked again nor derived again.
+    expect(sent!.current_auth_hash).toBe(await hashOf('OneTime#123'));
+    expect(store.takeSecret(1)?.cred).toMatchObject({ authHash: sent!.new.auth_hash, salt: sent!.new.salt });
     await store.login('x', 'y'); // not on the login page: ignored
     current = me();
     await store.logout();
     await store.login('wangjianguo', 'Govchat#2026');
     await store.logout();
-    expect(store.takePassword(1)).toBeUndefined();
+    expect(store.takeSecret(1)).toBeUndefined();
   });
 });

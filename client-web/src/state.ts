@@ -14,7 +14,10 @@
 // Inside the shell, the route follows the URL (router.ts) and the browser's back button.
 
 import type { Api, Info, Me, TotpSetup } from './api';
-import { localError, LOCAL_CODES, toUiError, type UiError } from './errors';
+import { newCredential, wireCredential, type Credential } from './e2e/credential';
+import { localError, LOCAL_CODES, policyError, toUiError, type UiError } from './errors';
+import { currentCredential, prepareLogin, withTotp, type KeySecret, type Prepared } from './login/login';
+import { checkPassword } from './login/policy';
 import { matchLocale, type LocaleStore } from './i18n';
 import type { Tabs } from './tabs';
 import { HOME, memoryHistory, parseRoute, pathFor, sameRoute, type History, type Route } from './router';
@@ -47,8 +50,7 @@ export interface StoreOptions {
   tabs?: Tabs;
 }
 
-export const PASSWORD_MIN = 10;
-export const PASSWORD_MAX = 128;
+export { PASSWORD_MIN, PASSWORD_MAX } from './login/policy';
 const TOTP_RE = /^\d{6}$/;
 
 /** Strips spaces people type or paste into a code ("123 456"). */
@@ -76,16 +78,16 @@ export function createAppStore(opts: StoreOptions) {
   const hist = opts.history ?? memoryHistory();
   let state: AppState = { screen: { name: 'loading' } };
   const listeners = new Set<(s: AppState) => void>();
-  // The password between the two login steps. Only in memory, only until the second
-  // step ends; never in the observable state.
-  let pending: { username: string; password: string } | undefined;
-  // The one-time password just typed at login, kept (only in memory) until the forced
-  // change it is for is done, so that change does not ask for it a second time.
-  let oneTime: string | undefined;
-  // The password that opened this session (or the new one of the forced change), kept
+  // The login's derived body between the two login steps (the auth hash; a legacy
+  // account's password too). Only in memory, only until the second step ends.
+  let pending: { username: string; prepared: Prepared } | undefined;
+  // The one-time password's credential, kept (only in memory) until the forced change it
+  // is for is done, so that change does not ask for the password a second time.
+  let oneTime: Credential | undefined;
+  // The credential that opened this session (or the new one of the forced change), kept
   // only in memory until the shell takes it to unlock the person's encryption key
   // (src/files/keyring-impl.ts): a reload never has it.
-  let fresh: { userId: number; password: string } | undefined;
+  let fresh: { userId: number; secret: KeySecret } | undefined;
   let session = 0;
 
   function set(next: Partial<AppState>) {
@@ -106,10 +108,10 @@ export function createAppStore(opts: StoreOptions) {
     if (s.name !== 'change_password') oneTime = undefined;
     return s;
   }
-  /** After a login: remember the password only when the account must change it. */
-  function loggedIn(me: Me, password: string): Screen {
-    oneTime = me.must_change_password ? password : undefined;
-    fresh = { userId: me.id, password };
+  /** After a login: remember the credential only when the account must change it. */
+  function loggedIn(me: Me, secret: KeySecret): Screen {
+    oneTime = me.must_change_password ? secret.cred : undefined;
+    fresh = { userId: me.id, secret };
     return routed(me);
   }
   opts.tabs?.onLogout(() => {
@@ -169,14 +171,17 @@ export function createAppStore(opts: StoreOptions) {
       return;
     }
     screen({ name: 'login', step: 'credentials', username: user, busy: true });
+    let prepared: Prepared | undefined;
     try {
-      const res = await api.login(user, password);
+      // One PBKDF2 here (a moment on an office PC): the auth hash and the wrap key.
+      prepared = await prepareLogin(api.prelogin, user, password);
+      const res = await api.login(prepared.body);
       pending = undefined;
-      screen(loggedIn(res.user, password));
+      screen(loggedIn(res.user, prepared.secret));
     } catch (err) {
       const e = toUiError(err, now());
-      if (e.code === 'totp_required') {
-        pending = { username: user, password };
+      if (e.code === 'totp_required' && prepared) {
+        pending = { username: user, prepared };
         screen({ name: 'login', step: 'totp', username: user, busy: false });
       } else {
         toLogin(e, user);
@@ -197,11 +202,11 @@ export function createAppStore(opts: StoreOptions) {
       return;
     }
     screen({ ...s, busy: true, error: undefined });
-    const { username, password } = pending;
+    const { username, prepared } = pending;
     try {
-      const res = await api.login(username, password, code);
+      const res = await api.login(withTotp(prepared.body, code));
       pending = undefined;
-      screen(loggedIn(res.user, password));
+      screen(loggedIn(res.user, prepared.secret));
     } catch (err) {
       const e = toUiError(err, now());
       // A wrong code, or a passing fault: stay on this step and let them retry.
@@ -220,8 +225,8 @@ export function createAppStore(opts: StoreOptions) {
   async function changePassword(current: string, next: string, confirm: string): Promise<void> {
     const s = state.screen;
     if (s.name !== 'change_password' || s.busy) return;
-    if (s.knowsCurrent && oneTime !== undefined) current = oneTime;
-    if (!current) {
+    const known = s.knowsCurrent ? oneTime : undefined;
+    if (!known && !current) {
       screen({ ...s, error: localError('bad_request', now()) });
       return;
     }
@@ -229,16 +234,19 @@ export function createAppStore(opts: StoreOptions) {
       screen({ ...s, error: localError(LOCAL_CODES.passwordMismatch, now()) });
       return;
     }
-    const len = [...next].length;
-    if (len < PASSWORD_MIN || len > PASSWORD_MAX) {
-      screen({ ...s, error: { ...localError('password_policy', now()), field: 'new_password' } });
+    // The server sees only the new auth hash: the policy is checked here (PROTOCOL.md §4.3).
+    const reason = checkPassword(next, s.me.username, known ? undefined : current);
+    if (reason) {
+      screen({ ...s, error: policyError(reason, now()) });
       return;
     }
     screen({ ...s, busy: true, error: undefined });
     try {
-      const res = await api.changePassword(current, next);
+      const cur = known ?? (await currentCredential(api.prelogin, s.me.username, current));
+      const cred = await newCredential(next);
+      const res = await api.changePassword({ current_auth_hash: cur.authHash, new: wireCredential(cred) });
       oneTime = undefined;
-      fresh = { userId: res.user.id, password: next };
+      fresh = { userId: res.user.id, secret: { cred } };
       screen(routed(res.user));
     } catch (err) {
       const e = toUiError(err, now());
@@ -331,17 +339,17 @@ export function createAppStore(opts: StoreOptions) {
     set({ screen: { ...s, route: r } });
   }
 
-  /** The password typed moments ago, once (the shell unlocks the encryption key with it);
-   * undefined after a reload, or when it was for someone else. */
-  function takePassword(userId: number): string | undefined {
+  /** The credential of the password typed moments ago, once (the shell unlocks the
+   * encryption key with it); undefined after a reload, or when it was for someone else. */
+  function takeSecret(userId: number): KeySecret | undefined {
     const f = fresh;
     fresh = undefined;
-    return f && f.userId === userId ? f.password : undefined;
+    return f && f.userId === userId ? f.secret : undefined;
   }
 
   return {
     getState: () => state,
-    takePassword,
+    takeSecret,
     subscribe(fn: (s: AppState) => void): () => void {
       listeners.add(fn);
       return () => listeners.delete(fn);

@@ -1,7 +1,8 @@
 // Test helpers: a fake server behind a fetch function, so the tests exercise the real
 // API client and state machine and mock only the network boundary.
 
-import type { FetchLike, Me } from './api';
+import type { FetchLike, Me, Prelogin } from './api';
+import { deriveCredential } from './e2e/credential';
 
 export interface Call {
   method: string;
@@ -67,4 +68,15 @@ export function memoryStorage(initial: Record<string, string> = {}) {
     setItem: (k: string, v: string) => void data.set(k, v),
     data,
   };
+}
+
+/** What the fake server's prelogin answers: one fixed account salt. */
+export const PRELOGIN: Prelogin = { kdf: 'pbkdf2-sha256', salt: 'c2FsdHNhbHRzYWx0c2FsdA', iterations: 600_000 };
+
+const hashes = new Map<string, Promise<string>>();
+/** The auth hash of a password under PRELOGIN's salt (the real derivation, once per password). */
+export function hashOf(password: string, salt = PRELOGIN.salt): Promise<string> {
+  const k = `${salt}\0${password}`;
+  if (!hashes.has(k)) hashes.set(k, deriveCredential(password, { salt, iterations: 600_000 }).then((c) => c.authHash));
+  return hashes.get(k)!;
 }

@@ -7,6 +7,18 @@
 import { describe, expect, it } from 'vitest';
 import type { ImportRowError } from './admin/types';
 import type { DlpHitsRequest, DlpRules } from './dlp/types';
+import type { ChangePasswordBody, LoginResponse, Me, Prelogin, WireCredential } from './api';
+import type {
+  AccountRecoveryKey,
+  AnswerKeyRecoveryRequest,
+  ApproveKeyRecoveryRequest,
+  CreateKeyRecoveryRequest,
+  KeyRecoveries,
+  KeyRecovery,
+  KeyRecoveryEvent,
+  RejectKeyRecoveryRequest,
+  SetAccountRecoveryKeyRequest,
+} from './recovery/types';
 import type { ChannelReads, ReadMove, ReadPosition, ReadsData } from './reads/types';
 import type { ChannelSecrecy, CreateHoldRequest, ExpiredData, LegalHold, SecrecyConfig, SecrecyLevel } from './secrecy/types';
 import type {
@@ -127,6 +139,42 @@ const message = {
   attachment: { blob_id: true, size: true, commitment: true, thumb_blob_id: true, thumb_size: true },
 } as const satisfies Shape<Message>;
 
+/** LoginRequest as one object: the web client sends one of its two forms (api.ts LoginBody). */
+type LoginWire = { username: string; auth_hash?: string; password?: string; upgrade?: WireCredential; totp_code?: string };
+const credential = { salt: true, iterations: true, auth_hash: true } as const satisfies Shape<WireCredential>;
+const me = {
+  id: true,
+  username: true,
+  display_name: true,
+  title: true,
+  position: true,
+  role: true,
+  departments: [{ id: true, name: true, path: true, primary: true }],
+  party: { id: true, name: true, path: true, party_role: true },
+  totp_enabled: true,
+  must_change_password: true,
+  totp_setup_required: true,
+  key_state: true,
+} as const satisfies Shape<Me>;
+const keyRecovery = {
+  id: true,
+  user_id: true,
+  method: true,
+  state: true,
+  key_id: true,
+  ephemeral_public: true,
+  created_at: true,
+  expires_at: true,
+  ip: true,
+  user_agent: true,
+  sealed: true,
+  answered_by: true,
+  answered_at: true,
+  note: true,
+  person: { id: true, username: true, display_name: true, departments: true },
+  recovery_wrap: true,
+  recovery_key_id: true,
+} as const satisfies Shape<KeyRecovery>;
 const importRow = { line: true, column: true, code: true, value: true, message: true } as const satisfies Shape<ImportRowError>;
 const error = {
   code: true,
@@ -411,8 +459,8 @@ const SHAPES: Record<string, AnyShape> = {
   FileKeys: { keys: [fileKey] } satisfies Shape<FileKeys>,
   UserKey: userKey,
   UserKeys: { keys: [userKey] } satisfies Shape<UserKeys>,
-  MyKey: { ...userKey, wrapped_private: true, kdf_salt: true, kdf_iterations: true } satisfies Shape<MyKey>,
-  PutMyKeyRequest: { public_key: true, wrapped_private: true, kdf_salt: true, kdf_iterations: true } satisfies Shape<PutMyKeyRequest>,
+  MyKey: { ...userKey, wrapped_private: true, kdf_salt: true, kdf_iterations: true, recovery_wrap: true, recovery_key_id: true } satisfies Shape<MyKey>,
+  PutMyKeyRequest: { public_key: true, wrapped_private: true, kdf_salt: true, kdf_iterations: true, recovery_wrap: true, recovery_key_id: true } satisfies Shape<PutMyKeyRequest>,
   EscrowKey: { key_id: true, public_key: true, set_by: true, created_at: true } satisfies Shape<EscrowKey>,
   SetEscrowKeyRequest: { public_key: true } satisfies Shape<SetEscrowKeyRequest>,
   EscrowOpenRequest: { case_number: true, reason: true } satisfies Shape<EscrowOpenRequest>,
@@ -440,6 +488,24 @@ const SHAPES: Record<string, AnyShape> = {
   } satisfies Shape<DlpRules>,
   DLPHitsRequest: { context: true, kind: true, level: true, rules: [{ id: true, count: true }], action_taken: true } satisfies Shape<DlpHitsRequest>,
   DLPHitsResponse: { action: true } satisfies Shape<{ action: string }>,
+  // Login without the password and key recovery (issue 12).
+  PreloginRequest: { username: true } satisfies Shape<{ username: string }>,
+  PreloginResponse: { kdf: true, salt: true, iterations: true, legacy: true } satisfies Shape<Prelogin>,
+  Credential: credential,
+  LoginRequest: { username: true, auth_hash: true, password: true, upgrade: credential, totp_code: true } satisfies Shape<LoginWire>,
+  LoginResponse: { user: me, token: true, expires_at: true } satisfies Shape<LoginResponse & { token: string }>,
+  Me: me,
+  ChangePasswordRequest: { current_auth_hash: true, current_password: true, new: credential, wrapped_private: true, key_id: true } satisfies Shape<ChangePasswordBody>,
+  TOTPDisableRequest: { auth_hash: true, password: true, code: true } satisfies Shape<{ auth_hash?: string; password?: string; code: string }>,
+  AccountRecoveryKey: { key_id: true, public_key: true, set_by: true, created_at: true } satisfies Shape<AccountRecoveryKey>,
+  SetAccountRecoveryKeyRequest: { public_key: true } satisfies Shape<SetAccountRecoveryKeyRequest>,
+  CreateKeyRecoveryRequest: { method: true, ephemeral_public: true } satisfies Shape<CreateKeyRecoveryRequest>,
+  KeyRecovery: keyRecovery,
+  KeyRecoveries: { recoveries: [keyRecovery] } satisfies Shape<KeyRecoveries>,
+  AnswerKeyRecoveryRequest: { sealed: true } satisfies Shape<AnswerKeyRecoveryRequest>,
+  ApproveKeyRecoveryRequest: { sealed: true, recovery_key_id: true, note: true } satisfies Shape<ApproveKeyRecoveryRequest>,
+  RejectKeyRecoveryRequest: { note: true } satisfies Shape<RejectKeyRecoveryRequest>,
+  KeyRecoveryEvent: { id: true, method: true, state: true, key_id: true, ephemeral_public: true, created_at: true, ip: true, user_agent: true } satisfies Shape<KeyRecoveryEvent>,
   // To-dos and the todo frame.
   TodoItem: todoItem,
   Todos: { items: [todoItem], truncated: true, unavailable: true } satisfies Shape<Todos>,

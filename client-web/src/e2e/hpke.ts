@@ -148,3 +148,32 @@ export async function keyIdOf(publicKey: Uint8Array): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest('SHA-256', src(publicKey)));
   return hex(d.subarray(0, 8));
 }
+
+/** HPKE of any short secret (a private key: E2E.md §4.4 account recovery and key
+ * transfer) to a public key, under an info and aad of the caller's. base64url(enc ‖ ct). */
+export async function sealSecret(recipientPublic: Uint8Array, plaintext: Uint8Array, info: Uint8Array, aad: Uint8Array, kem?: Kem): Promise<string> {
+  if (recipientPublic.length !== KEY_BYTES) throw new RangeError('e2e: an X25519 public key is 32 bytes');
+  const s = kem ? suiteOf(kem) : await suite();
+  const recipientPublicKey = await s.kem.deserializePublicKey(src(recipientPublic));
+  const sealed = await s.seal({ recipientPublicKey, info: src(info) }, src(plaintext), src(aad));
+  return b64u(concat(new Uint8Array(sealed.enc), new Uint8Array(sealed.ct)));
+}
+
+/** Opens sealSecret's answer; anything else (another key, info, aad, length) is KeyUnwrapError. */
+export async function openSecret(privateKey: Uint8Array, sealed: string, info: Uint8Array, aad: Uint8Array, plainBytes: number, kem?: Kem): Promise<Uint8Array> {
+  if (privateKey.length !== KEY_BYTES) throw new RangeError('e2e: an X25519 private key is 32 bytes');
+  let raw: Uint8Array;
+  try {
+    raw = fromB64u(sealed);
+  } catch {
+    throw new KeyUnwrapError('e2e: the sealed key is not base64url');
+  }
+  if (raw.length !== ENC_BYTES + plainBytes + TAG) throw new KeyUnwrapError('e2e: the sealed key has the wrong length');
+  const s = kem ? suiteOf(kem) : await suite();
+  try {
+    const recipientKey = await s.kem.deserializePrivateKey(src(privateKey));
+    return new Uint8Array(await s.open({ recipientKey, enc: src(raw.slice(0, ENC_BYTES)), info: src(info) }, src(raw.subarray(ENC_BYTES)), src(aad)));
+  } catch {
+    throw new KeyUnwrapError();
+  }
+}

@@ -16,3 +16,7 @@ export { DamagedFileError, KeyUnwrapError, WrongPasswordError } from './errors';
 export function newFileKey(): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(KEY_BYTES));
 }
+export type { Credential, KdfParams } from './credential';
+export { deriveCredential, newCredential, wireCredential, KdfParamsError, checkParams } from './credential';
+export { wrapWithCredential, unwrapWithCredential, unwrapWithPassword } from './userkey';
+export { recoveryWrap, openRecoveryWrap, sealTransfer, openTransfer, receiveTransfer, isPrivateOf } from './recovery';

@@ -2,6 +2,7 @@
 // wrapped under a key derived from the password, PBKDF2-SHA256 (≥ 600,000 iterations) then
 // HKDF, sealed with AES-256-GCM bound to the user and the key id.
 import { b64u, concat, fromB64u, src, utf8 } from './bytes';
+import { deriveCredential, MAX_ITERATIONS, MIN_ITERATIONS, type Credential } from './credential';
 import { WrongPasswordError } from './errors';
 
 export interface WrappedPrivate {
@@ -10,10 +11,7 @@ export interface WrappedPrivate {
   iterations: number;
 }
 
-/** The least PBKDF2 work a new wrap is made with (OWASP 2023 for PBKDF2-HMAC-SHA256). */
-export const MIN_ITERATIONS = 600_000;
-/** More than this would freeze the page: a wrap asking for it is refused, not run. */
-const MAX_ITERATIONS = 10_000_000;
+export { MIN_ITERATIONS };
 const SALT_BYTES = 16;
 const NONCE_BYTES = 12;
 const KEY_BYTES = 32;
@@ -104,4 +102,51 @@ export async function unwrapPrivateKey(w: WrappedPrivate, password: string, user
   } catch {
     throw new WrongPasswordError();
   }
+}
+
+/**
+ * Wraps priv under a credential's wrap key (no PBKDF2 here: the login's one derivation
+ * made it). The wrap names the credential's salt and iterations, so that the same
+ * password opens it again; from issue 12 on that is the account's salt.
+ */
+export async function wrapWithCredential(priv: Uint8Array, cred: Pick<Credential, 'wrapKey' | 'salt' | 'iterations'>, userId: number, keyId: string, nonce: Uint8Array = crypto.getRandomValues(new Uint8Array(NONCE_BYTES))): Promise<WrappedPrivate> {
+  if (priv.length !== KEY_BYTES) throw new RangeError('e2e: an X25519 private key is 32 bytes');
+  if (nonce.length !== NONCE_BYTES) throw new RangeError('e2e: the nonce is 12 bytes');
+  const aad = userKeyAad(userId, keyId);
+  const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: src(nonce), additionalData: src(aad) }, cred.wrapKey, src(priv)));
+  return { wrapped: b64u(concat(nonce, ct)), salt: cred.salt, iterations: cred.iterations };
+}
+
+/**
+ * Opens a wrap with a credential's wrap key. A wrap made under other parameters (another
+ * salt: before the upgrade of issue 12, or under an older password) is WrongPasswordError
+ * here; `password`, when the caller still has it, derives the key for that wrap instead.
+ */
+export async function unwrapWithCredential(w: WrappedPrivate, cred: Pick<Credential, 'wrapKey' | 'salt' | 'iterations'>, userId: number, keyId: string): Promise<Uint8Array> {
+  if (w.salt !== cred.salt || w.iterations !== cred.iterations) throw new WrongPasswordError('e2e: the wrap was made under other parameters');
+  const aad = userKeyAad(userId, keyId);
+  let raw: Uint8Array;
+  try {
+    raw = fromB64u(w.wrapped);
+  } catch {
+    throw new WrongPasswordError('e2e: the wrapped private key is not base64url');
+  }
+  if (raw.length !== NONCE_BYTES + KEY_BYTES + 16) throw new WrongPasswordError('e2e: the wrapped private key has the wrong length');
+  try {
+    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: src(raw.subarray(0, NONCE_BYTES)), additionalData: src(aad) }, cred.wrapKey, src(raw.subarray(NONCE_BYTES)));
+    return new Uint8Array(plain);
+  } catch {
+    throw new WrongPasswordError();
+  }
+}
+
+/** Opens a wrap made under its own salt with the password (a legacy wrap at the upgrade). */
+export async function unwrapWithPassword(w: WrappedPrivate, password: string, userId: number, keyId: string): Promise<Uint8Array> {
+  let cred: Credential;
+  try {
+    cred = await deriveCredential(password, { salt: w.salt, iterations: w.iterations });
+  } catch {
+    throw new WrongPasswordError('e2e: the wrapped private key names bad parameters');
+  }
+  return unwrapWithCredential(w, cred, userId, keyId);
 }

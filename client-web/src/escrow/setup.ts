@@ -22,6 +22,11 @@ export type SetupState =
 
 export interface SetupDeps {
   request: Request;
+  /** Where the public half is set: the escrow key (default) or, for issue 12, the
+   * account-recovery key (`/admin/account-recovery-key`). */
+  endpoint?: string;
+  /** The key file's name for a key id (default govchat-escrow-<id>.key). */
+  fileName?: (keyId: string) => string;
   /** Hands the key file to the browser (an <a download>); the bytes are zeroed after it returns. */
   save(name: string, bytes: Uint8Array): void;
   crypto?: Pick<typeof e2e, 'generateKeyPair' | 'keyIdOf' | 'b64u'>;
@@ -81,7 +86,7 @@ export function createEscrowSetup(deps: SetupDeps): EscrowSetup {
       if (state.step !== 'generated' || !privateKey) return;
       const bytes = keyFileBytes(privateKey);
       try {
-        deps.save(keyFileName(state.keyId), bytes);
+        deps.save((deps.fileName ?? keyFileName)(state.keyId), bytes);
       } finally {
         bytes.fill(0);
         forget();
@@ -102,7 +107,7 @@ export function createEscrowSetup(deps: SetupDeps): EscrowSetup {
       if (!setup.ready(typed, current, ack)) throw new Error('escrow: not ready to set the key');
       const s = state as Extract<SetupState, { publicKey: string }>;
       const body: SetEscrowKeyRequest = { public_key: s.publicKey };
-      const key = await deps.request<EscrowKey>('PUT', '/admin/escrow-key', body);
+      const key = await deps.request<EscrowKey>('PUT', deps.endpoint ?? '/admin/escrow-key', body);
       go({ step: 'idle' });
       return key;
     },

@@ -30,6 +30,8 @@ export interface FilesApi {
   channelKeys(channelId: number): Promise<UserKey[]>;
   /** GET /keys/escrow; null when the organisation has none. */
   escrowKey(): Promise<EscrowKey | null>;
+  /** GET /keys/account-recovery; null when the organisation has none (issue 12). */
+  recoveryKey(): Promise<EscrowKey | null>;
   /** POST /files/{id}/keys: at most protocol.MaxFileKeysPerPost keys a call. */
   postFileKeys(blobId: string, body: PostFileKeysRequest): Promise<void>;
 }
@@ -117,6 +119,7 @@ export function createFilesApi(
       return res.keys ?? [];
     },
     escrowKey: () => orNull(request<EscrowKey>('GET', '/keys/escrow')),
+    recoveryKey: () => orNull(request<EscrowKey>('GET', '/keys/account-recovery')),
     async postFileKeys(blobId, body) {
       await request<unknown>('POST', `/files/${seg(blobId)}/keys`, body);
     },

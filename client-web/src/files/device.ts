@@ -76,14 +76,15 @@ function req<T>(r: IDBRequest<T>): Promise<T> {
   });
 }
 
-/** The browser's IndexedDB, one record per user id. */
-export function indexedDbStore(idb: IDBFactory = indexedDB): DeviceStore {
+/** The browser's IndexedDB, one record per user id; `name` another database of the same
+ * shape (the one-time key of a pending key recovery lives in its own, src/recovery). */
+export function indexedDbStore(idb: IDBFactory = indexedDB, name = DB): DeviceStore {
   let db: Promise<IDBDatabase> | undefined;
   // A database of that name without the store (made by something else that opened it
   // first) is upgraded once more to make the store, rather than failing for good.
   const attempt = (version?: number) =>
     new Promise<IDBDatabase>((resolve, reject) => {
-      const r = version === undefined ? idb.open(DB) : idb.open(DB, version);
+      const r = version === undefined ? idb.open(name) : idb.open(name, version);
       r.onupgradeneeded = () => {
         if (!r.result.objectStoreNames.contains(STORE)) r.result.createObjectStore(STORE);
       };

@@ -1,12 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api';
 import { memoryStorage } from '../testing';
 import { createDeviceVault, type DeviceRecord, type DeviceStore } from './device';
 import { createKeyring, KEY_CACHE_MS, pinsKey, type KeyCrypto } from './keyring-impl';
 import { b64u, contains, fromB64u, fromHex, hex, utf8 } from './testbytes';
 import type { MyKey, PutMyKeyRequest, UserKey } from './types';
+import type { Credential } from '../e2e';
+import type { KeySecret } from '../login/login';
 
 const ME = 5;
+
+/** A credential as the fake crypto uses it: the password stands in for the auth hash (and
+ * the wrap key), the account's salt is one fixed value. */
+const cred = (password: string, salt = 'account-salt'): Credential => ({ salt, iterations: 600000, authHash: password, wrapKey: {} as CryptoKey });
+const sec = (password: string): KeySecret => ({ cred: cred(password) });
 
 /** Stands in for the e2e library: a wrap opens only with the same password, user and key
  * id (as AES-GCM with the aad would), so every branch of the keyring can be driven. */
@@ -20,13 +27,21 @@ function fakeCrypto(): KeyCrypto & { made: number } {
       return { publicKey, privateKey };
     },
     keyIdOf: async (pub: Uint8Array) => hex(pub).slice(0, 16),
-    async wrapPrivateKey(priv: Uint8Array, password: string, userId: number, keyId: string) {
-      return { wrapped: JSON.stringify({ password, userId, keyId, priv: hex(priv) }), salt: 'salt', iterations: 600000 };
+    async wrapWithCredential(priv: Uint8Array, cred: Credential, userId: number, keyId: string) {
+      return { wrapped: JSON.stringify({ password: cred.authHash, userId, keyId, priv: hex(priv) }), salt: cred.salt, iterations: cred.iterations };
     },
-    async unwrapPrivateKey(w: { wrapped: string }, password: string, userId: number, keyId: string) {
+    async unwrapWithCredential(w: { wrapped: string; salt: string }, cred: Credential, userId: number, keyId: string) {
+      const v = JSON.parse(w.wrapped);
+      if (w.salt !== cred.salt || v.password !== cred.authHash || v.userId !== userId || v.keyId !== keyId) throw new Error('OperationError');
+      return fromHex(v.priv);
+    },
+    async unwrapWithPassword(w: { wrapped: string }, password: string, userId: number, keyId: string) {
       const v = JSON.parse(w.wrapped);
       if (v.password !== password || v.userId !== userId || v.keyId !== keyId) throw new Error('OperationError');
       return fromHex(v.priv);
+    },
+    async recoveryWrap(pub: Uint8Array, priv: Uint8Array, userId: number, keyId: string) {
+      return JSON.stringify({ to: hex(pub), userId, keyId, priv: hex(priv) });
     },
     b64u,
     fromB64u,
@@ -54,6 +69,7 @@ function fakeServer() {
     failPut: 0,
     asked: [] as string[],
     escrow: null as { key_id: string; public_key: string; set_by: number; created_at: string } | null,
+    recovery: null as { key_id: string; public_key: string; set_by: number; created_at: string } | null,
   };
   const api = {
     async myKey() {
@@ -68,7 +84,7 @@ function fakeServer() {
       }
       s.puts.push(k);
       const keyId = hex(fromB64u(k.public_key)).slice(0, 16);
-      s.mine = { user_id: ME, key_id: keyId, public_key: k.public_key, created_at: '', wrapped_private: k.wrapped_private, kdf_salt: k.kdf_salt, kdf_iterations: k.kdf_iterations };
+      s.mine = { user_id: ME, key_id: keyId, public_key: k.public_key, created_at: '', wrapped_private: k.wrapped_private, kdf_salt: k.kdf_salt, kdf_iterations: k.kdf_iterations, recovery_wrap: k.recovery_wrap, recovery_key_id: k.recovery_key_id };
     },
     async keys(ids: readonly number[]) {
       s.asked.push(`keys:${ids.join(',')}`);
@@ -81,6 +97,9 @@ function fakeServer() {
     async escrowKey() {
       s.asked.push('escrow');
       return s.escrow;
+    },
+    async recoveryKey() {
+      return s.recovery;
     },
   };
   return { s, api };
@@ -99,6 +118,7 @@ function setup(o: { store?: ReturnType<typeof mapStore>; server?: ReturnType<typ
     vault: createDeviceVault(store),
     storage: { ...storage, getItem: (x) => storage.getItem(x), setItem: (x, v) => storage.setItem(x, v), removeItem: (x) => storage.data.delete(x) },
     me: { id: ME },
+    derive: async (pw: string) => cred(pw),
     now: () => clock,
     setTimeout: (fn, ms) => timers.push({ fn, ms }),
   });
@@ -110,7 +130,7 @@ const uk = (id: number, keyId: string): UserKey => ({ user_id: id, key_id: keyId
 describe('keyring: the person’s own key', () => {
   it('first sign-in: makes a pair, wraps it with the password, stores it on the server and this device', async () => {
     const t = setup();
-    await t.k.start('Govchat#2026');
+    await t.k.start(sec('Govchat#2026'));
     expect(t.k.getState()).toMatchObject({ status: 'ready', busy: false });
     expect(t.server.s.puts).toHaveLength(1);
     const put = t.server.s.puts[0]!;
@@ -123,7 +143,7 @@ describe('keyring: the person’s own key', () => {
 
   it('a reload on this device unlocks from its copy, without a password and without a PUT', async () => {
     const first = setup();
-    await first.k.start('pw-1234567890');
+    await first.k.start(sec('pw-1234567890'));
     const priv = first.k.keyring.privateKey();
     const again = setup({ store: first.store, server: first.server });
     await again.k.start();
@@ -134,7 +154,7 @@ describe('keyring: the person’s own key', () => {
 
   it('a reload on another device is locked; the prompt’s password unlocks it and keeps a copy', async () => {
     const first = setup();
-    await first.k.start('pw-1234567890');
+    await first.k.start(sec('pw-1234567890'));
     const other = setup({ server: first.server });
     await other.k.start();
     expect(other.k.getState()).toMatchObject({ status: 'locked', keyId: first.k.getState().keyId });
@@ -150,9 +170,9 @@ describe('keyring: the person’s own key', () => {
 
   it('signing in elsewhere unwraps with the password and keeps a device copy', async () => {
     const first = setup();
-    await first.k.start('pw-1234567890');
+    await first.k.start(sec('pw-1234567890'));
     const other = setup({ server: first.server });
-    await other.k.start('pw-1234567890');
+    await other.k.start(sec('pw-1234567890'));
     expect(other.k.getState().status).toBe('ready');
     expect(other.store.data.get(ME)?.keyId).toBe(first.k.getState().keyId);
     expect(first.server.s.puts).toHaveLength(1);
@@ -160,26 +180,26 @@ describe('keyring: the person’s own key', () => {
 
   it('a password reset by an administrator: this device’s copy is wrapped with the new password (same public key)', async () => {
     const first = setup();
-    await first.k.start('old-password-1');
+    await first.k.start(sec('old-password-1'));
     const pub = first.server.s.mine!.public_key;
     const after = setup({ store: first.store, server: first.server });
-    await after.k.start('new-password-2');
+    await after.k.start(sec('new-password-2'));
     expect(after.k.getState().status).toBe('ready');
     expect(first.server.s.puts).toHaveLength(2);
     expect(first.server.s.puts[1]!.public_key).toBe(pub);
     expect(JSON.parse(first.server.s.puts[1]!.wrapped_private).password).toBe('new-password-2');
     // Another device now opens it with the new password.
     const other = setup({ server: first.server });
-    await other.k.start('new-password-2');
+    await other.k.start(sec('new-password-2'));
     expect(other.k.keyring.privateKey()).toEqual(first.k.keyring.privateKey());
   });
 
   it('a reset with no device copy stays locked; 创建新的加密密钥 makes a new pair', async () => {
     const first = setup();
-    await first.k.start('old-password-1');
+    await first.k.start(sec('old-password-1'));
     const oldId = first.k.getState().keyId;
     const other = setup({ server: first.server });
-    await other.k.start('new-password-2');
+    await other.k.start(sec('new-password-2'));
     expect(other.k.getState()).toMatchObject({ status: 'locked', wrongPassword: true });
     expect(first.server.s.puts).toHaveLength(1);
     await other.k.createNew('new-password-2');
@@ -191,9 +211,9 @@ describe('keyring: the person’s own key', () => {
 
   it('a device copy of an older key does not open the new one', async () => {
     const first = setup();
-    await first.k.start('pw-1234567890');
+    await first.k.start(sec('pw-1234567890'));
     const elsewhere = setup({ server: first.server });
-    await elsewhere.k.start('other-password');
+    await elsewhere.k.start(sec('other-password'));
     await elsewhere.k.createNew('other-password');
     const back = setup({ store: first.store, server: first.server });
     await back.k.start();
@@ -201,7 +221,7 @@ describe('keyring: the person’s own key', () => {
     // …nor is it wrapped over the new key when the password does not open it.
     const puts = first.server.s.puts.length;
     const again = setup({ store: first.store, server: first.server });
-    await again.k.start('pw-1234567890');
+    await again.k.start(sec('pw-1234567890'));
     expect(again.k.getState().status).toBe('locked');
     expect(first.server.s.puts).toHaveLength(puts);
   });
@@ -219,63 +239,109 @@ describe('keyring: the person’s own key', () => {
 
   it('a locked key still lets the person send (their public key exists)', async () => {
     const first = setup();
-    await first.k.start('pw-1234567890');
+    await first.k.start(sec('pw-1234567890'));
     const other = setup({ server: first.server });
     await other.k.start();
     expect(other.k.hasKey()).toBe(true);
   });
 
-  it('a password change wraps the key again with the new password', async () => {
+  it('a password change: the key wrapped under the new credential goes with the change, no PUT', async () => {
     const t = setup();
-    await t.k.start('old-password-1');
-    await t.k.passwordChanged('old-password-1', 'new-password-2');
-    expect(t.server.s.puts).toHaveLength(2);
-    expect(t.server.s.puts[1]!.public_key).toBe(t.server.s.puts[0]!.public_key);
-    const other = setup({ server: t.server });
-    await other.k.start('new-password-2');
-    expect(other.k.getState().status).toBe('ready');
+    await t.k.start(sec('old-password-1'));
+    const next = cred('new-password-2', 'fresh-salt');
+    const sent = await t.k.wrapFor(next);
+    expect(sent?.key_id).toBe(t.k.getState().keyId);
+    expect(JSON.parse(sent!.wrapped_private)).toMatchObject({ password: 'new-password-2', userId: ME });
+    t.k.passwordChanged(next, sent);
+    expect(t.server.s.puts).toHaveLength(1);
+    expect(t.k.myKey()?.kdf_salt).toBe('fresh-salt');
   });
 
-  it('a password change while locked unlocks with the current one first', async () => {
+  it('a password change while locked: the current password unlocks first, then wraps', async () => {
     const first = setup();
-    await first.k.start('old-password-1');
+    await first.k.start(sec('old-password-1'));
     const other = setup({ server: first.server });
     await other.k.start();
-    await other.k.passwordChanged('old-password-1', 'new-password-2');
+    expect(await other.k.wrapFor(cred('x'))).toBeUndefined();
+    await other.k.unlockWith(cred('old-password-1'));
     expect(other.k.getState().status).toBe('ready');
-    expect(JSON.parse(first.server.s.mine!.wrapped_private).password).toBe('new-password-2');
+    expect(await other.k.wrapFor(cred('new-password-2'))).toBeDefined();
   });
 
-  it('a re-wrap that fails is tried again a few times, then reported', async () => {
-    const t = setup();
-    await t.k.start('old-password-1');
+  it('a reset device’s re-wrap that fails is tried again a few times, then reported', async () => {
+    const first = setup();
+    await first.k.start(sec('old-password-1'));
+    const t = setup({ store: first.store, server: first.server });
     t.server.s.failPut = 2;
-    await t.k.passwordChanged('old-password-1', 'new-password-2');
+    await t.k.start(sec('new-password-2'));
     expect(t.timers.map((x) => x.ms)).toEqual([2000]);
     t.timers.shift()!.fn();
     await new Promise((r) => setTimeout(r, 0));
     t.timers.shift()!.fn();
     await new Promise((r) => setTimeout(r, 0));
     expect(JSON.parse(t.server.s.mine!.wrapped_private).password).toBe('new-password-2');
+    const u = setup({ store: first.store, server: first.server });
     t.server.s.failPut = 9;
-    await t.k.passwordChanged('new-password-2', 'third-password');
+    await u.k.start(sec('third-password'));
     for (let i = 0; i < 3; i++) {
-      t.timers.shift()!.fn();
+      u.timers.shift()!.fn();
       await new Promise((r) => setTimeout(r, 0));
     }
-    expect(t.timers).toHaveLength(0);
-    expect(t.k.getState()).toMatchObject({ status: 'ready', error: { code: 'network' } });
+    expect(u.timers).toHaveLength(0);
+    expect(u.k.getState()).toMatchObject({ status: 'ready', error: { code: 'network' } });
+  });
+
+  it('a legacy wrap (its own salt) opens with the upgrade login’s password and is wrapped under the account salt', async () => {
+    const t = setup();
+    const priv = crypto.getRandomValues(new Uint8Array(32));
+    const pub = new Uint8Array(priv).reverse();
+    const keyId = hex(pub).slice(0, 16);
+    t.server.s.mine = { user_id: ME, key_id: keyId, public_key: b64u(pub), created_at: '', wrapped_private: JSON.stringify({ password: 'Govchat#2026', userId: ME, keyId, priv: hex(priv) }), kdf_salt: 'old-wrap-salt', kdf_iterations: 600000 };
+    await t.k.start({ cred: cred('auth-of-upgrade'), legacyPassword: 'Govchat#2026' });
+    expect(t.k.getState().status).toBe('ready');
+    expect(t.k.keyring.privateKey()).toEqual(priv);
+    expect(t.server.s.puts).toHaveLength(1);
+    expect(t.server.s.puts[0]).toMatchObject({ public_key: b64u(pub), kdf_salt: 'account-salt' });
+    // Without the password, the old wrap stays shut.
+    const u = setup();
+    u.server.s.mine = { ...t.server.s.mine!, wrapped_private: JSON.stringify({ password: 'Govchat#2026', userId: ME, keyId, priv: hex(priv) }), kdf_salt: 'old-wrap-salt' };
+    await u.k.start(sec('auth-of-upgrade'));
+    expect(u.k.getState().status).toBe('locked');
+  });
+
+  it('a new key is also wrapped to the account-recovery key when one is set', async () => {
+    const t = setup();
+    t.server.s.recovery = { key_id: 'rk01', public_key: b64u(utf8('recovery-public')), set_by: 9, created_at: '' };
+    await t.k.start(sec('pw-1234567890'));
+    const put = t.server.s.puts[0]!;
+    expect(put.recovery_key_id).toBe('rk01');
+    expect(JSON.parse(put.recovery_wrap!)).toMatchObject({ to: hex(utf8('recovery-public')), userId: ME, keyId: t.k.getState().keyId, priv: hex(t.k.keyring.privateKey()!) });
+  });
+
+  it('a reset with no device copy holds the new credential; a recovered key is wrapped under it (same public key)', async () => {
+    const first = setup();
+    await first.k.start(sec('old-password-1'));
+    const priv = first.k.keyring.privateKey()!;
+    const mine = first.server.s.mine!;
+    const other = setup({ server: first.server });
+    await other.k.start(sec('new-password-2'));
+    expect(other.k.getState()).toMatchObject({ status: 'locked', held: true });
+    await other.k.recovered(priv, mine);
+    expect(other.k.getState()).toMatchObject({ status: 'ready', held: false });
+    expect(first.server.s.puts.at(-1)).toMatchObject({ public_key: mine.public_key });
+    expect(JSON.parse(first.server.s.puts.at(-1)!.wrapped_private).password).toBe('new-password-2');
+    expect(other.store.data.get(ME)?.keyId).toBe(mine.key_id);
   });
 
   it('offline at a reload: the device copy still unlocks; with none, an error and retry (with the password of that start)', async () => {
     const first = setup();
-    await first.k.start('pw-1234567890');
+    await first.k.start(sec('pw-1234567890'));
     first.server.s.fail = new ApiError(0, 'network', 'down');
     const back = setup({ store: first.store, server: first.server });
     await back.k.start();
     expect(back.k.getState().status).toBe('ready');
     const other = setup({ server: first.server });
-    await other.k.start('pw-1234567890');
+    await other.k.start(sec('pw-1234567890'));
     expect(other.k.getState()).toMatchObject({ status: 'error', error: { code: 'network' } });
     first.server.s.fail = undefined;
     await other.k.retry();
@@ -284,7 +350,7 @@ describe('keyring: the person’s own key', () => {
 
   it('tells a view when the private key comes (and goes)', async () => {
     const first = setup();
-    await first.k.start('pw-1234567890');
+    await first.k.start(sec('pw-1234567890'));
     const other = setup({ server: first.server });
     let calls = 0;
     other.k.keyring.subscribe!(() => calls++);
@@ -300,7 +366,7 @@ describe('keyring: the person’s own key', () => {
 
   it('logout wipes this device’s copy and the key in memory', async () => {
     const t = setup();
-    await t.k.start('pw-1234567890');
+    await t.k.start(sec('pw-1234567890'));
     await t.k.forget();
     expect(t.store.data.has(ME)).toBe(false);
     expect(t.k.keyring.privateKey()).toBeNull();
@@ -326,6 +392,43 @@ describe('keyring: colleagues’ keys', () => {
     t.k.acceptChange(3);
     expect(t.k.keyring.changedKeys()).toEqual([]);
     expect(JSON.parse(t.storage.data.get(pinsKey(ME))!).pins['3']).toBe('cccccccccccccccc');
+  });
+
+  it('locked after a reset, holding the new credential: the same key re-wrapped elsewhere (its key frame) unlocks here', async () => {
+    const first = setup();
+    await first.k.start(sec('old-password-1'));
+    const keyId = first.k.getState().keyId!;
+    const other = setup({ server: first.server });
+    await other.k.start(sec('new-password-2'));
+    expect(other.k.getState()).toMatchObject({ status: 'locked', held: true });
+    // The office PC, with its device copy, signs in with the new password and re-wraps.
+    const pc = setup({ store: first.store, server: first.server });
+    await pc.k.start(sec('new-password-2'));
+    other.k.keyFrame({ user_id: ME, key_id: keyId });
+    await vi.waitFor(() => expect(other.k.getState().status).toBe('ready'));
+    expect(other.k.keyring.privateKey()).toEqual(first.k.keyring.privateKey());
+  });
+
+  it('a key change is noted once in each chat: dismissed in one, still shown once in another, never again where dismissed', async () => {
+    const t = setup();
+    t.server.s.users.set(3, uk(3, 'aaaaaaaaaaaaaaaa'));
+    await t.k.keyring.publicKeys([3]);
+    t.server.s.users.set(3, uk(3, 'cccccccccccccccc'));
+    t.tick(KEY_CACHE_MS);
+    await t.k.keyring.publicKeys([3]);
+    expect(t.k.getState().notes).toEqual({ 3: { key: 'cccccccccccccccc', seen: [] } });
+    t.k.acceptChange(3, 11); // dismissed in chat 11: the new key is pinned
+    expect(t.k.keyring.changedKeys()).toEqual([]);
+    expect(t.k.getState().notes?.[3]?.seen).toEqual([11]);
+    t.k.acceptChange(3, 12); // and once in chat 12
+    expect(t.k.getState().notes?.[3]?.seen).toEqual([11, 12]);
+    // A reload keeps where it was dismissed; a further change is noted afresh everywhere.
+    const again = setup({ storage: t.storage, server: t.server });
+    expect(again.k.getState().notes?.[3]?.seen).toEqual([11, 12]);
+    t.server.s.users.set(3, uk(3, 'dddddddddddddddd'));
+    t.tick(KEY_CACHE_MS);
+    await t.k.keyring.publicKeys([3]);
+    expect(t.k.getState().notes).toEqual({ 3: { key: 'dddddddddddddddd', seen: [] } });
   });
 
   it('a key that changes back to the pinned one is no longer flagged', async () => {
@@ -361,11 +464,11 @@ describe('keyring: colleagues’ keys', () => {
 
   it('one’s own key frame: this page’s new key is no news; another device’s locks this one', async () => {
     const t = setup();
-    await t.k.start('pw-1234567890');
+    await t.k.start(sec('pw-1234567890'));
     t.k.keyFrame({ user_id: ME, key_id: t.k.getState().keyId! });
     expect(t.k.getState().status).toBe('ready');
     const elsewhere = setup({ server: t.server });
-    await elsewhere.k.start('pw-1234567890');
+    await elsewhere.k.start(sec('pw-1234567890'));
     await elsewhere.k.createNew('pw-1234567890');
     t.k.keyFrame({ user_id: ME, key_id: elsewhere.k.getState().keyId! });
     await new Promise((r) => setTimeout(r, 0));

@@ -78,12 +78,15 @@ async function decrypt(key: Uint8Array, commitment: string, cipher: Uint8Array<A
 describe('sending a file with the real e2e library', () => {
   it('a key pair made at login opens on another device with the password; the wrong one does not', async () => {
     const srv = server();
-    const a = createKeyring({ api: srv.keysApi(5), crypto: e2e, vault: vault(), me: { id: 5 } });
-    await a.start('Govchat#2026');
+    // The account's salt, as prelogin would name it: one derivation per password.
+    const derive = (pw: string) => e2e.deriveCredential(pw, { salt: 'c2FsdHNhbHRzYWx0c2FsdA', iterations: 600_000 });
+    const a = createKeyring({ api: srv.keysApi(5), crypto: e2e, vault: vault(), me: { id: 5 }, derive });
+    await a.start({ cred: await derive('Govchat#2026') });
     expect(a.getState().status).toBe('ready');
     expect(srv.mine.get(5)!.kdf_iterations).toBeGreaterThanOrEqual(600_000);
-    const b = createKeyring({ api: srv.keysApi(5), crypto: e2e, vault: vault(), me: { id: 5 } });
-    await b.start('wrong password!');
+    expect(srv.mine.get(5)!.kdf_salt).toBe('c2FsdHNhbHRzYWx0c2FsdA');
+    const b = createKeyring({ api: srv.keysApi(5), crypto: e2e, vault: vault(), me: { id: 5 }, derive });
+    await b.start({ cred: await derive('wrong password!') });
     expect(b.getState()).toMatchObject({ status: 'locked', wrongPassword: true });
     await b.unlock('Govchat#2026');
     expect(b.keyring.privateKey()).toEqual(a.keyring.privateKey());
@@ -93,8 +96,8 @@ describe('sending a file with the real e2e library', () => {
     const srv = server();
     const sender = createKeyring({ api: srv.keysApi(1), crypto: e2e, vault: vault(), me: { id: 1 } });
     const receiver = createKeyring({ api: srv.keysApi(2), crypto: e2e, vault: vault(), me: { id: 2 } });
-    await sender.start('pw-of-sender-1');
-    await receiver.start('pw-of-receiver');
+    await sender.start({ cred: await e2e.newCredential('pw-of-sender-1') });
+    await receiver.start({ cred: await e2e.newCredential('pw-of-receiver') });
     const sharer = createSharer({ keyring: sender.keyring, api: { postFileKeys: srv.postFileKeys }, crypto: e2e });
     const marker = new TextEncoder().encode('GOVCHAT-PLAINTEXT-MARKER-');
     const plain = new Uint8Array(300_000);

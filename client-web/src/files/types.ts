@@ -107,6 +107,9 @@ export interface MyKey extends UserKey {
   wrapped_private: string;
   kdf_salt: string;
   kdf_iterations: number;
+  /** The private key wrapped to the account-recovery key `recovery_key_id` (issue 12). */
+  recovery_wrap?: string;
+  recovery_key_id?: string;
 }
 
 export interface PutMyKeyRequest {
@@ -114,6 +117,9 @@ export interface PutMyKeyRequest {
   wrapped_private: string;
   kdf_salt: string;
   kdf_iterations: number;
+  /** Together: HPKE to the current account-recovery key (E2E.md §4.5). */
+  recovery_wrap?: string;
+  recovery_key_id?: string;
 }
 
 export interface EscrowKey {

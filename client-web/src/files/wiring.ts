@@ -8,6 +8,7 @@ import type { Request } from '../api';
 import type { LocalStore } from '../chat/outbox';
 import { newClientId } from '../chat/compose';
 import * as e2e from '../e2e';
+import type { Credential } from '../e2e';
 import { createFilesApi, type FilesApi } from './api';
 import { createDeviceVault, indexedDbStore, type DeviceVault } from './device';
 import type { Files } from './keyring';
@@ -33,6 +34,8 @@ export interface FilesSendOptions {
   vault?: DeviceVault;
   /** The DLP gate's question to the sender (the shell's dialog); none: no gate. */
   ask?: Ask;
+  /** The credential of the current password typed in this page (the unlock prompt). */
+  derive?: (password: string) => Promise<Credential>;
 }
 
 export type FilesSend = ReturnType<typeof createFilesSend>;
@@ -40,7 +43,7 @@ export type FilesSend = ReturnType<typeof createFilesSend>;
 export function createFilesSend(o: FilesSendOptions) {
   const api = o.api ?? createFilesApi(o.request);
   const vault = o.vault ?? createDeviceVault(indexedDbStore());
-  const keyring = createKeyring({ api, crypto: e2e, vault, storage: o.storage, me: o.me });
+  const keyring = createKeyring({ api, crypto: e2e, vault, storage: o.storage, me: o.me, derive: o.derive });
   const sharer = createSharer({ keyring: keyring.keyring, api, crypto: e2e });
   const uploads = createUploadQueue({
     api,

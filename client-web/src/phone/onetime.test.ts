@@ -2,18 +2,23 @@ import { describe, expect, it, vi } from 'vitest';
 import { createApi } from '../api';
 import { createAppStore, type AppState } from '../state';
 import { memoryTabs } from '../tabs';
-import { err, fakeFetch, INFO, loginOk, me } from '../testing';
+import { err, fakeFetch, hashOf, INFO, loginOk, me, PRELOGIN } from '../testing';
+
+// Each login derives with PBKDF2 (600,000 rounds): slow on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
 
 const NOW = Date.UTC(2026, 10, 23, 6, 5);
 
-function setup(password: (b: { current_password: string; new_password: string }) => ReturnType<typeof loginOk> | { status: number; body: unknown }) {
+type PwBody = { current_auth_hash: string; new: { salt: string; iterations: number; auth_hash: string } };
+function setup(password: (b: PwBody) => ReturnType<typeof loginOk> | { status: number; body: unknown } | Promise<{ status: number; body: unknown }>) {
   let current = me({ must_change_password: true });
   const server = fakeFetch({
     'GET /api/v1/info': () => ({ status: 200, body: INFO }),
     'GET /api/v1/me': () => ({ status: 401, body: err('unauthenticated') }),
+    'POST /api/v1/auth/prelogin': () => ({ status: 200, body: PRELOGIN }),
     'POST /api/v1/auth/login': () => loginOk(current),
-    'POST /api/v1/me/password': (b) => {
-      const r = password(b as { current_password: string; new_password: string });
+    'POST /api/v1/me/password': async (b) => {
+      const r = await password(b as PwBody);
       if (r.status === 200) current = { ...current, must_change_password: false };
       return r.status === 200 ? loginOk(current) : r;
     },
@@ -27,13 +32,16 @@ const bodies = (calls: { url: string; body?: unknown }[]) => calls.filter((c) =>
 
 describe('the first change after a one-time password', () => {
   it('does not ask for the one-time password again: the one typed at login is sent', async () => {
-    const { store, calls } = setup((b) => (b.current_password === 'OneTime#123' ? { status: 200, body: {} } : { status: 401, body: err('invalid_credentials') }));
+    const { store, calls } = setup(async (b) => (b.current_auth_hash === (await hashOf('OneTime#123')) ? { status: 200, body: {} } : { status: 401, body: err('invalid_credentials') }));
     await store.start();
     await store.login('wangjianguo', 'OneTime#123');
     expect(screen(store)).toMatchObject({ name: 'change_password', knowsCurrent: true });
     await store.changePassword('', 'LongEnough#1', 'LongEnough#1');
     expect(screen(store).name).toBe('shell');
-    expect(bodies(calls)).toEqual([{ current_password: 'OneTime#123', new_password: 'LongEnough#1' }]);
+    // The login's hash of the one-time password; one prelogin (the login's), no second derivation.
+    expect(bodies(calls)).toMatchObject([{ current_auth_hash: await hashOf('OneTime#123'), new: { iterations: 600000 } }]);
+    expect(calls.filter((c) => c.url.endsWith('/prelogin'))).toHaveLength(1);
+    expect(JSON.stringify(calls.map((c) => c.body))).not.toMatch(/OneTime#123|LongEnough#1/);
   });
 
   it('asks for it after a reload (the password is only ever in memory)', async () => {

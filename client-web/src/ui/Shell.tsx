@@ -1,5 +1,14 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Info, Me, Request } from '../api';
+import type { Info, Me, Prelogin, Request } from '../api';
+import { currentCredential } from '../login/login';
+import { ApiError } from '../api';
+import { deriveCredential, type Credential } from '../e2e/credential';
+import { createDeviceVault, indexedDbStore } from '../files/device';
+import { createApprover } from '../recovery/approver';
+import { createRequester } from '../recovery/requester';
+import type { KeyRecoveryEvent } from '../recovery/types';
+import { DevicePrompt } from './recovery/DevicePrompt';
+import { RecoveryScreen } from './recovery/RecoveryScreen';
 import { browserSocket, watchBrowser } from '../chat/browser';
 import { createChatStore, type ChatStore } from '../chat/store';
 import { totalUnread } from '../chat/view';
@@ -105,7 +114,15 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   // the current session through this ref.
   const chatRef = useRef<ChatStore>();
   const filesSend = useMemo(
-    () => createFilesSend({ request, me, storage: browserStorage(), chat: () => chatRef.current!, ask: askInDialog }),
+    () =>
+      createFilesSend({
+        request,
+        me,
+        storage: browserStorage(),
+        chat: () => chatRef.current!,
+        ask: askInDialog,
+        derive: (password) => currentCredential((username) => request<Prelogin>('POST', '/auth/prelogin', { username }), me.username, password),
+      }),
     [me.id],
   );
   // Key requests: this browser answers colleagues' (a file's key wrapped to them) and asks
@@ -122,6 +139,39 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
     [filesSend],
   );
   useEffect(() => () => reshare.dispose(), [reshare]);
+  // Key recovery (issue 12): this device approves a request of the person's from a new
+  // device (when its key is unlocked here), and — when an administrator reset the
+  // password and this device holds no copy — the locked-key screen asks for the key back.
+  const approver = useMemo(
+    () =>
+      createApprover({
+        request,
+        me,
+        keyring: () => ({ privateKey: () => filesSend.keyring.keyring.privateKey(), keyId: () => filesSend.keyring.getState().keyId }),
+        crypto: e2e,
+      }),
+    [filesSend],
+  );
+  const requester = useMemo(
+    () =>
+      createRequester({
+        request,
+        me,
+        keyring: filesSend.keyring,
+        crypto: e2e,
+        vault: createDeviceVault(indexedDbStore(indexedDB, 'govchat-recovery')),
+        verify: (password) => verifyPassword(request, me.username, password),
+      }),
+    [filesSend],
+  );
+  useEffect(() => () => requester.dispose(), [requester]);
+  const keyState = useStore(filesSend.keyring);
+  const [recoveryClosed, setRecoveryClosed] = useState(false);
+  const [recoveryShown, setRecoveryShown] = useState(false);
+  const showRecovery = !recoveryClosed && me.key_state === 'locked' && (keyState.status === 'locked' || recoveryShown);
+  useEffect(() => {
+    if (showRecovery) setRecoveryShown(true);
+  }, [showRecovery]);
   const chat = useMemo(
     () =>
       createChatStore({
@@ -138,6 +188,11 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
         onOtherFrame: (f) => {
           if (f.type === 'key') {
             filesSend.keyring.keyFrame(f.data as KeyEvent);
+            return;
+          }
+          if (f.type === 'key_recovery') {
+            requester.frame(f.data as KeyRecoveryEvent);
+            approver.frame(f.data as KeyRecoveryEvent);
             return;
           }
           if (reshare.frame(f)) return;
@@ -167,8 +222,9 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
   );
   chatRef.current = chat;
   useEffect(() => {
-    // The password typed moments ago, if this page logged in: unlocks (or makes) the key.
-    void filesSend.keyring.start(store.takePassword(me.id));
+    // The credential of the password typed moments ago, if this page logged in: unlocks
+    // (or makes) the key.
+    void filesSend.keyring.start(store.takeSecret(me.id));
     const online = () => filesSend.uploads.resume();
     addEventListener('online', online);
     return () => {
@@ -291,6 +347,7 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
           }}
         />
       ) : null}
+      <DevicePrompt approver={approver} />
       <UrgentCard urgent={urgent} nameOf={(id) => chat.getState().people[id]?.display_name} onView={(id) => store.navigate({ section: 'notices', view: 'pending', noticeId: id })} />
       {/* Received files: one opener and download list for the session (inside the files
           context that files-send provides, whose keyring it reads). */}
@@ -303,7 +360,9 @@ export function Shell({ store, request, me, org, info, route, session = 0 }: Pro
           {route.section !== 'notices' ? (
             <PhoneReminders notices={notices} onOpen={(id) => store.navigate({ section: 'notices', view: 'pending', noticeId: id })} />
           ) : null}
-          {route.section === 'channels' ? (
+          {showRecovery ? (
+            <RecoveryScreen requester={requester} onClose={() => setRecoveryClosed(true)} />
+          ) : route.section === 'channels' ? (
             <ReadsStoreContext.Provider value={reads}>
             <ChatPage
               chat={chat}
@@ -454,4 +513,24 @@ function NoticesSection(p: {
 function CollectSection(p: { chat: ChatStore; collect: CollectStore; request: Request; me: Me; collectionId?: number; navigate: (r: Route) => void }) {
   const s = useStore(p.chat);
   return <CollectPage store={p.collect} request={p.request} me={p.me} collectionId={p.collectionId} navigate={p.navigate} channels={s.channels} />;
+}
+
+/**
+ * The credential of the current password typed on the locked-key screen after a reload,
+ * checked with the server before a recovered key is wrapped under it (a mistyped password
+ * must not become the key's wrap): a login with its auth hash — answered by a session (or,
+ * with a second factor, totp_required, which the server says only after the hash
+ * matched). null: the password is wrong.
+ */
+async function verifyPassword(request: Request, username: string, password: string): Promise<Credential | null> {
+  const p = await request<Prelogin>('POST', '/auth/prelogin', { username });
+  const cred = await deriveCredential(password, p);
+  try {
+    await request('POST', '/auth/login', { username, auth_hash: cred.authHash });
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'totp_required') return cred;
+    if (e instanceof ApiError && e.code === 'invalid_credentials') return null;
+    throw e;
+  }
+  return cred;
 }

@@ -82,7 +82,10 @@ function FileCard({ att, meta, error, retry }: { att: Attachment; meta?: FileMet
   const kind = meta ? fileKind(meta.type, meta.name) : isPicture(att) ? 'image' : 'other';
   const e = error ? asOpenError(error) : undefined;
   // No key of mine: the channel's members are asked for it, and the card says so.
-  const asked = useKeyRequest(att.blob_id, place?.context, meta ? undefined : e, retry);
+  const request = useKeyRequest(att.blob_id, place?.context, meta ? undefined : e, retry);
+  // Sent to a key of mine from before a reset: said so, asked for with one click.
+  const askable = request && request.state === undefined ? request : undefined;
+  const asked = request && request.state !== undefined ? request : undefined;
   // Waiting for a colleague is not a failure: the card keeps its plain look meanwhile.
   const waiting = asked?.state.phase === 'asking' || asked?.state.phase === 'received';
   const name = meta?.name ?? '';
@@ -104,6 +107,10 @@ function FileCard({ att, meta, error, retry }: { att: Attachment; meta?: FileMet
           </>
         ) : asked ? (
           <KeyRequestText phase={asked.state.phase} />
+        ) : askable ? (
+          <span class="fv-card-err" role="alert" data-testid="file-key-reset">
+            {t('filesview.err_key_reset')}
+          </span>
         ) : e ? (
           <span class="fv-card-err" role="alert">
             {openErrorText(e, l)}
@@ -118,7 +125,12 @@ function FileCard({ att, meta, error, retry }: { att: Attachment; meta?: FileMet
             {t('filesview.retry')}
           </button>
         ) : null}
-        {e && !asked && e.code !== 'damaged' && e.code !== 'gone' ? (
+        {askable ? (
+          <button type="button" class="btn btn-secondary btn-small fv-ask-reshare" onClick={(ev) => (ev.stopPropagation(), askable.ask())}>
+            {t('filesview.ask_reshare')}
+          </button>
+        ) : null}
+        {e && !asked && !askable && e.code !== 'damaged' && e.code !== 'gone' ? (
           <button type="button" class="btn btn-quiet btn-small" onClick={(ev) => (ev.stopPropagation(), retry())}>
             {t('filesview.retry')}
           </button>

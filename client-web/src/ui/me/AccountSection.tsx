@@ -3,6 +3,8 @@ import type { Me, Request, TotpSetup } from '../../api';
 import { describeError, toUiError, type UiError } from '../../errors';
 import { locale, t, type MessageKey } from '../../i18n';
 import { accountErrorKey, changeOwnPassword, disableTotp, enableTotp, passwordProblem, startTotp } from '../../phone/account';
+import { policyError } from '../../errors';
+import { checkPassword } from '../../login/policy';
 import { normaliseCode } from '../../state';
 import { CodeField, Field } from '../common';
 import { groupSecret, safeImage } from '../TotpSetupPage';
@@ -57,12 +59,18 @@ function PasswordPart({ request, me, onSessionRenewed }: Props) {
       (problem === 'current' ? currentRef : nextRef).current?.focus();
       return;
     }
+    // The server never sees the new password: its rules are checked here.
+    const reason = checkPassword(next, me.username, current);
+    if (reason) {
+      setError(describeError(policyError(reason, Date.now()), locale.get()));
+      nextRef.current?.focus();
+      return;
+    }
     setBusy(true);
     setError(undefined);
     try {
-      const res = await changeOwnPassword(request, current, next);
-      // The encryption key is wrapped with the password: wrap it with the new one.
-      void files?.fs.keyring.passwordChanged(current, next);
+      // The encryption key goes along, wrapped under the new password.
+      const res = await changeOwnPassword(request, me.username, current, next, files?.fs.keyring);
       setOpen(false);
       setDone(true);
       setCurrent('');
@@ -178,7 +186,7 @@ function TotpPart({ request, me, onMeChanged }: Props) {
     if (!password) return setError(t('error.bad_request'));
     if (!codeOk(c)) return setError(t('totp.code_format'));
     void run(async () => {
-      const fresh = await disableTotp(request, password, c);
+      const fresh = await disableTotp(request, me.username, password, c);
       setPassword('');
       setStage({ name: 'idle', note: 'account.totp_disabled_done' });
       onMeChanged(fresh);

@@ -2,7 +2,8 @@
 // what it is, which one is set, setting or replacing it (a pair made in this page, or a
 // public key made offline) — and 案件调取, opening one escrowed file for a case.
 
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { createContext } from 'preact';
+import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Request } from '../../api';
 import { describeError, toUiError, type UiError } from '../../errors';
 import { currentEscrowKey, setterName } from '../../escrow/api';
@@ -10,7 +11,8 @@ import { EscrowInputError, keyFileName } from '../../escrow/keyfile';
 import { browserSave, createEscrowSetup, type EscrowSetup } from '../../escrow/setup';
 import type { EscrowKey } from '../../files/types';
 import { formatDateTime } from '../../format';
-import { t } from '../../i18n';
+import { t, type MessageKey } from '../../i18n';
+import { currentRecoveryKey } from '../../recovery/officer';
 import { useLocale, useStore } from '../hooks';
 import { CaseOpen } from './CaseOpen';
 import './escrow.css';
@@ -49,8 +51,42 @@ export function EscrowSections({ request }: { request: Request }) {
   );
 }
 
+/** Which organisation key a KeySection sets: the file escrow key (§5), or the account-
+ * recovery key of issue 12 — the same flow (made here, key file, fingerprint, confirm),
+ * another endpoint, file name and a few texts. */
+export type OrgKeyKind = 'escrow' | 'recovery';
+type KindText = 'key_title' | 'explain' | 'generate' | 'generate_new' | 'generated_title' | 'generated_hint' | 'replace_ack' | 'set' | 'set_done' | 'saved_hint';
+const RECOVERY_TEXTS: Record<KindText, MessageKey> = {
+  key_title: 'recadmin.key_title',
+  explain: 'recadmin.key_intro',
+  generate: 'recadmin.generate',
+  generate_new: 'recadmin.generate_new',
+  generated_title: 'recadmin.generated_title',
+  generated_hint: 'recadmin.generated_hint',
+  replace_ack: 'recadmin.replace_ack',
+  set: 'recadmin.set',
+  set_done: 'recadmin.set_done',
+  saved_hint: 'escrow.saved_hint',
+};
+const KindContext = createContext<OrgKeyKind>('escrow');
+const fileNameOf = (kind: OrgKeyKind, keyId: string) => (kind === 'recovery' ? `govchat-account-recovery-${keyId}.key` : keyFileName(keyId));
+function useTk(): (k: KindText) => MessageKey {
+  const kind = useContext(KindContext);
+  return (k) => (kind === 'recovery' ? RECOVERY_TEXTS[k] : (`escrow.${k}` as MessageKey));
+}
+
+/** The account-recovery key's section (保密管理 → 密钥恢复). */
+export function RecoveryKeySection({ request }: { request: Request }) {
+  return (
+    <KindContext.Provider value="recovery">
+      <KeySection request={request} kind="recovery" />
+    </KindContext.Provider>
+  );
+}
+
 /** The current key and how it is set. */
-function KeySection({ request }: { request: Request }) {
+function KeySection({ request, kind = 'escrow' }: { request: Request; kind?: OrgKeyKind }) {
+  const tk = useTk();
   const l = useLocale();
   const [current, setCurrent] = useState<EscrowKey | null | undefined>(undefined);
   const [loadError, setLoadError] = useState<UiError | undefined>();
@@ -58,7 +94,7 @@ function KeySection({ request }: { request: Request }) {
   const [done, setDone] = useState<string | undefined>();
   const load = () => {
     setLoadError(undefined);
-    currentEscrowKey(request).then(setCurrent, (e) => setLoadError(toUiError(e, Date.now())));
+    (kind === 'recovery' ? currentRecoveryKey(request) : currentEscrowKey(request)).then(setCurrent, (e) => setLoadError(toUiError(e, Date.now())));
   };
   useEffect(load, [request]);
   useEffect(() => {
@@ -66,15 +102,21 @@ function KeySection({ request }: { request: Request }) {
     if (!current) return;
     setterName(request, current.set_by).then(setSetter, () => undefined);
   }, [current?.set_by, current?.key_id]);
-  const setup = useMemo(() => createEscrowSetup({ request, save: browserSave }), [request]);
+  const setup = useMemo(
+    () =>
+      kind === 'recovery'
+        ? createEscrowSetup({ request, save: browserSave, endpoint: '/admin/account-recovery-key', fileName: (id) => fileNameOf('recovery', id) })
+        : createEscrowSetup({ request, save: browserSave }),
+    [request, kind],
+  );
   useEffect(() => () => setup.dispose(), [setup]);
 
   return (
     <section class="esc-section" aria-labelledby="esc-key-title">
       <h2 id="esc-key-title" class="esc-heading">
-        {t('escrow.key_title')}
+        {t(tk('key_title'))}
       </h2>
-      <p class="esc-explain">{t('escrow.explain')}</p>
+      <p class="esc-explain">{t(tk('explain'))}</p>
       {loadError ? (
         <div class="esc-row">
           <p class="form-error" role="alert">
@@ -119,7 +161,7 @@ function KeySection({ request }: { request: Request }) {
           current={current}
           onSet={(k) => {
             setCurrent(k);
-            setDone(t('escrow.set_done', { id: k.key_id }));
+            setDone(t(tk('set_done'), { id: k.key_id }));
           }}
           onBegin={() => setDone(undefined)}
         />
@@ -130,6 +172,8 @@ function KeySection({ request }: { request: Request }) {
 
 function SetupFlow({ setup, current, onSet, onBegin }: { setup: EscrowSetup; current: EscrowKey | null; onSet: (k: EscrowKey) => void; onBegin: () => void }) {
   const l = useLocale();
+  const tk = useTk();
+  const kind = useContext(KindContext);
   const s = useStore(setup);
   const [pasting, setPasting] = useState(false);
   const [pasteText, setPasteText] = useState('');
@@ -172,7 +216,7 @@ function SetupFlow({ setup, current, onSet, onBegin }: { setup: EscrowSetup; cur
             );
           }}
         >
-          {current ? t('escrow.generate_new') : t('escrow.generate')}
+          {current ? t(tk('generate_new')) : t(tk('generate'))}
         </button>
         <button
           type="button"
@@ -240,12 +284,12 @@ function SetupFlow({ setup, current, onSet, onBegin }: { setup: EscrowSetup; cur
     return (
       <div class="esc-flow" role="group" aria-labelledby="esc-gen-title">
         <h3 id="esc-gen-title" class="esc-subheading">
-          {t('escrow.generated_title')}
+          {t(tk('generated_title'))}
         </h3>
         <p>
           {t('escrow.key_id')}：<span class="esc-mono">{s.keyId}</span>
         </p>
-        <p class="esc-warn">{t('escrow.generated_hint')}</p>
+        <p class="esc-warn">{t(tk('generated_hint'))}</p>
         <div class="esc-actions">
           <button type="button" class="btn btn-primary" onClick={() => setup.saveKeyFile()}>
             {t('escrow.download_key')}
@@ -284,7 +328,7 @@ function SetupFlow({ setup, current, onSet, onBegin }: { setup: EscrowSetup; cur
     <form class="esc-flow" onSubmit={submit} noValidate>
       {saved ? (
         <>
-          <p>{t('escrow.saved_hint', { name: keyFileName(s.keyId) })}</p>
+          <p>{t(tk('saved_hint'), { name: fileNameOf(kind, s.keyId) })}</p>
           <p>
             {t('escrow.key_id')}：<span class="esc-mono">{s.keyId}</span>
           </p>
@@ -313,7 +357,7 @@ function SetupFlow({ setup, current, onSet, onBegin }: { setup: EscrowSetup; cur
       {replacing ? (
         <label class="esc-check">
           <input type="checkbox" checked={ack} onChange={(e) => setAck((e.currentTarget as HTMLInputElement).checked)} />
-          <span>{t('escrow.replace_ack', { id: current!.key_id })}</span>
+          <span>{t(tk('replace_ack'), { id: current!.key_id })}</span>
         </label>
       ) : null}
       {error ? (
@@ -323,7 +367,7 @@ function SetupFlow({ setup, current, onSet, onBegin }: { setup: EscrowSetup; cur
       ) : null}
       <div class="esc-actions">
         <button type="submit" class="btn btn-primary" disabled={!ready || busy}>
-          {busy ? t('escrow.setting') : t('escrow.set')}
+          {busy ? t('escrow.setting') : t(tk('set'))}
         </button>
         <button type="button" class="btn btn-secondary" onClick={cancel} disabled={busy}>
           {t('escrow.cancel')}

@@ -13,10 +13,17 @@ import { DlpTab } from '../dlp/DlpTab';
 import { HoldsTab } from './HoldsTab';
 import { LevelsTab } from './LevelsTab';
 import { securityTabs } from './tabs';
+import { RecoveryTab } from '../recovery/RecoveryTab';
 import './escrow.css';
 import './secrecy-admin.css';
 
-const TAB_KEYS: Record<SecurityTab, MessageKey> = { escrow: 'secrecy.tab_escrow', levels: 'secrecy.tab_levels', holds: 'secrecy.tab_holds', dlp: 'dlp.tab' };
+const TAB_KEYS: Record<SecurityTab, MessageKey> = {
+  escrow: 'secrecy.tab_escrow',
+  levels: 'secrecy.tab_levels',
+  holds: 'secrecy.tab_holds',
+  dlp: 'dlp.tab',
+  recovery: 'recadmin.tab',
+};
 
 
 interface Props {
@@ -52,6 +59,8 @@ export function SecurityPage(p: Props) {
       <div class="sec-panel" role={tabs.length > 1 ? 'tabpanel' : undefined} id={`sec-panel-${p.tab}`} aria-labelledby={tabs.length > 1 ? `sec-tab-${p.tab}` : undefined}>
         {p.tab === 'escrow' ? (
           <EscrowSections request={p.request} />
+        ) : p.tab === 'recovery' ? (
+          <RecoveryTab request={p.request} />
         ) : p.tab === 'levels' ? (
           <LevelsTab request={p.request} secrecy={p.secrecy} />
         ) : p.tab === 'dlp' ? (

@@ -23,13 +23,13 @@ describe('the 保密管理 page', () => {
     expect(pathFor({ section: 'security', tab: 'holds' })).toBe('/security/holds');
   });
 
-  it('gives the auditor 法律保全 (to countersign) and the officer all three tabs', () => {
+  it('gives the auditor 法律保全 (to countersign) and the officer all four tabs (密钥恢复 since issue 12)', () => {
     const auditor = navEntries(false, false, false, true);
     // 审计台 (the audit console) comes after it.
     expect(auditor.map((n) => n.section)).toEqual(['channels', 'notices', 'todos', 'directory', 'settings', 'security', 'audit']);
     expect(auditor.find((n) => n.section === 'security')?.route).toEqual({ section: 'security', tab: 'holds' });
     expect(navEntries(false, false, false, false).map((n) => n.section)).not.toContain('security');
-    expect(securityTabs('security')).toEqual(['escrow', 'levels', 'holds', 'dlp']);
+    expect(securityTabs('security')).toEqual(['escrow', 'levels', 'holds', 'dlp', 'recovery']);
     expect(securityTabs('auditor')).toEqual(['holds']);
     expect(securityTabs('admin')).toEqual([]);
     expect(securityTabs('staff')).toEqual([]);

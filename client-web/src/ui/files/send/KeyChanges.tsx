@@ -6,7 +6,8 @@ import { t } from '../../../i18n';
 import { useStore } from '../../hooks';
 
 /** "<姓名> 的加密密钥已更换" for the members of this channel whose key is not the one this
- * browser pinned, each with 知道了 (which pins the new key). */
+ * browser pinned, each with 知道了 (which pins the new key) — once in each chat shared with
+ * them: dismissed here, it still shows once in the others (issue 12, as Signal does). */
 export function KeyChanges({ keyring, channelId, members, names }: { keyring: KeyringStore; channelId: number; members: readonly ChannelMember[]; names: Names }) {
   const s = useStore(keyring);
   // Opening a channel looks at its members' keys (cached for a minute), so a change shows
@@ -14,7 +15,11 @@ export function KeyChanges({ keyring, channelId, members, names }: { keyring: Ke
   useEffect(() => {
     keyring.keyring.channelKeys(channelId).catch(() => undefined);
   }, [channelId]);
-  const ids = s.changed.filter((id) => members.some((m) => m.user_id === id));
+  // Changed since pinned, or a change noted and not yet dismissed in this chat: once per chat.
+  const noted = Object.entries(s.notes ?? {})
+    .filter(([, n]) => !n.seen.includes(channelId))
+    .map(([id]) => Number(id));
+  const ids = [...new Set([...s.changed, ...noted])].filter((id) => members.some((m) => m.user_id === id));
   if (!ids.length) return null;
   return (
     <ul class="key-changes" aria-live="polite">
@@ -27,7 +32,7 @@ export function KeyChanges({ keyring, channelId, members, names }: { keyring: Ke
               {t('keys.changed', { name })}
               <span class="visually-hidden">{t('keys.changed_hint')}</span>
             </span>
-            <button type="button" class="btn btn-quiet btn-small" aria-label={t('keys.accept_label', { name })} onClick={() => keyring.acceptChange(id)}>
+            <button type="button" class="btn btn-quiet btn-small" aria-label={t('keys.accept_label', { name })} onClick={() => keyring.acceptChange(id, channelId)}>
               {t('keys.accept')}
             </button>
           </li>
