@@ -81,11 +81,11 @@ func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
 	}
 	if passwordFile != "" {
-		b, err := os.ReadFile(passwordFile)
+		pw, err := readPasswordFile(passwordFile)
 		if err != nil {
-			return fmt.Errorf("--admin-password-file: %w", err)
+			return err
 		}
-		cfg.AdminPassword = strings.TrimRight(string(b), "\r\n")
+		cfg.AdminPassword = pw
 	}
 
 	if cpuProfile != "" {
@@ -104,21 +104,42 @@ func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if errors.Is(err, loadgen.ErrConfig) {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	// A run that got as far as creating its users has figures worth showing, even
-	// when it ended early.
 	if rep != nil && rep.RunID != "" {
-		var werr error
-		if asJSON {
-			werr = rep.WriteJSON(stdout)
-		} else {
-			werr = rep.WriteTable(stdout)
-		}
-		if werr != nil && err == nil {
-			err = werr
-		}
+		err = printReport(stdout, rep, asJSON, err)
 	}
 	if err != nil {
 		return fmt.Errorf("loadgen: %w", err)
 	}
 	return nil
+}
+
+// readPasswordFile reads --admin-password-file: the password without its line end.
+func readPasswordFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("--admin-password-file: %w", err)
+	}
+	return strings.TrimRight(string(b), "\r\n"), nil
+}
+
+// report is what both load modes print.
+type report interface {
+	WriteJSON(io.Writer) error
+	WriteTable(io.Writer) error
+}
+
+// printReport writes a run's report (a run that got as far as creating its users has
+// figures worth showing, even when it ended early) and returns runErr, or the write's
+// error when the run had none.
+func printReport(w io.Writer, rep report, asJSON bool, runErr error) error {
+	var werr error
+	if asJSON {
+		werr = rep.WriteJSON(w)
+	} else {
+		werr = rep.WriteTable(w)
+	}
+	if runErr == nil {
+		return werr
+	}
+	return runErr
 }

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -99,11 +98,11 @@ func officeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
 	}
 	if passwordFile != "" {
-		b, err := os.ReadFile(passwordFile)
+		pw, err := readPasswordFile(passwordFile)
 		if err != nil {
-			return fmt.Errorf("--admin-password-file: %w", err)
+			return err
 		}
-		cfg.AdminPassword = strings.TrimRight(string(b), "\r\n")
+		cfg.AdminPassword = pw
 	}
 	cfg.URLs = urls
 	if len(cfg.URLs) == 0 {
@@ -116,15 +115,7 @@ func officeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	if rep != nil && rep.RunID != "" {
-		var werr error
-		if asJSON {
-			werr = rep.WriteJSON(stdout)
-		} else {
-			werr = rep.WriteTable(stdout)
-		}
-		if werr != nil && err == nil {
-			err = werr
-		}
+		err = printReport(stdout, rep, asJSON, err)
 	}
 	if err != nil {
 		return fmt.Errorf("loadgen office: %w", err)

@@ -208,16 +208,23 @@ func (c *clientConn) send(frame []byte) error {
 // shutdown says goodbye with a normal close, gives the server a moment to answer
 // it, then drops the socket whatever happened.
 func (c *clientConn) shutdown(wait time.Duration) {
-	msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "load run over")
-	_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+	closeGracefully(c.ws, c.done, wait, "load run over")
+}
+
+// closeGracefully sends a normal close with reason, waits up to wait for the reader
+// (which closes done) to see the server's answer, then closes the socket and waits
+// for the reader to end.
+func closeGracefully(ws *websocket.Conn, done <-chan struct{}, wait time.Duration, reason string) {
+	msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, reason)
+	_ = ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
-	case <-c.done:
+	case <-done:
 	case <-t.C:
 	}
-	_ = c.ws.Close()
-	<-c.done
+	_ = ws.Close()
+	<-done
 }
 
 // errorKind names a failure for the error table: the close code the server sent,

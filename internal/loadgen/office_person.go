@@ -364,16 +364,7 @@ func (w *officeWorld) reach(p *person, ch int64) uint64 {
 }
 
 func (c *officeConn) shutdown(wait time.Duration) {
-	msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "office day over")
-	_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-c.done:
-	case <-t.C:
-	}
-	_ = c.ws.Close()
-	<-c.done
+	closeGracefully(c.ws, c.done, wait, "office day over")
 }
 
 // officeStats is one step's figures.
