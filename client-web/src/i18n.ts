@@ -38,6 +38,7 @@ const coreZh = {
   'app.name': 'govchat',
   'app.tagline': '安全办公通讯平台',
   'app.loading': '正在加载…',
+  'app.page_failed': '页面加载失败，请刷新后重试。',
   'app.load_failed': '无法加载页面数据。',
   'app.retry': '重试',
 
@@ -144,6 +145,7 @@ const coreEn: Readonly<Partial<Record<keyof typeof coreZh, string>>> = {
   'app.name': 'govchat',
   'app.tagline': 'Secure office messaging',
   'app.loading': 'Loading…',
+  'app.page_failed': 'The page could not be loaded. Reload and try again.',
   'app.load_failed': 'The page data could not be loaded.',
   'app.retry': 'Retry',
 

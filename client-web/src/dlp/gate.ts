@@ -6,7 +6,6 @@
 
 import type { Request } from '../api';
 import { getRules, postHits } from './api';
-import { fileText } from './extract';
 import { rememberRules } from './names';
 import { compile, decide, type Verdict } from './scan';
 import { DEFAULT_RULES, type DlpHit, type DlpKind, type DlpRule, type DlpTaken } from './types';
@@ -35,6 +34,8 @@ type Named = Blob & { name: string };
 export async function checkFile<F extends Named>(rules: readonly DlpRule[], file: F, level: number, now?: () => number): Promise<FileCheck<F>> {
   const m = compile(rules);
   const nameHits = m.scan(file.name);
+  // The readers of docx and pdf (and fflate under them) are fetched with the first file.
+  const { fileText } = await import('./extract');
   const text = await fileText(file, now);
   const textHits = text ? m.scan(text.text) : [];
   const all = new Map<string, number>();

@@ -18,11 +18,8 @@ import { badgeText, currentSection, navEntries } from '../phone/layout';
 import { browserViewport, watchViewport } from '../phone/viewport';
 import type { Route } from '../router';
 import type { AppStore } from '../state';
-import { AdminPage } from './admin/AdminPage';
 import { createNoticeStore, pendingCount, type NoticeStore } from '../notices/store';
 import { createCollectStore, toAnswerCount, type CollectStore } from '../collect/store';
-import { CollectPage } from './collect/CollectPage';
-import { CreateDialog } from './collect/CreateDialog';
 import { browserPushDeps, forgetPush, refreshPush } from '../push/client';
 import { ChatPage } from './chat/ChatPage';
 import { useStore } from './hooks';
@@ -47,7 +44,6 @@ import * as e2e from '../e2e';
 import type { KeyEvent } from '../files/types';
 import { FilesSendContext } from './files/send/context';
 import { FilesViewProvider } from './files/scope';
-import { SecurityPage } from './security/SecurityPage';
 import { escrowMenu } from './security/menu';
 import { createSecrecyStore } from '../secrecy/store';
 import { SecrecyContext } from '../secrecy/context';
@@ -57,7 +53,16 @@ import { protectedLadder } from '../protect/rules';
 import { createTodoStore, todoCount, type TodoStore } from '../todo/store';
 import { TodoContext } from './todo/context';
 import { TodoPage } from './todo/TodoPage';
-import { AuditPage, mayAudit } from './audit/AuditPage';
+import { mayAudit } from '../audit/roles';
+import { lazyPage } from './lazy';
+
+// The pages of the administrator, the security officer and the console: chunks of their own.
+const AdminPage = lazyPage(() => import('./admin/AdminPage').then((m) => m.AdminPage));
+const SecurityPage = lazyPage(() => import('./security/SecurityPage').then((m) => m.SecurityPage));
+const AuditPage = lazyPage(() => import('./audit/AuditPage').then((m) => m.AuditPage));
+// Collections (收集, 接龙): their pages and the builder are fetched when first opened.
+const CollectPage = lazyPage(() => import('./collect/CollectPage').then((m) => m.CollectPage));
+const CreateDialog = lazyPage(() => import('./collect/CreateDialog').then((m) => m.CreateDialog));
 import { traceMenu } from './audit/menu';
 import { createAlertBadge, type AlertBadge } from '../audit/alerts';
 import type { Message } from '../chat/types';

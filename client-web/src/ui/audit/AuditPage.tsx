@@ -6,6 +6,7 @@
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Request } from '../../api';
+import { mayAudit } from '../../audit/roles';
 import type { AlertBadge } from '../../audit/alerts';
 import { auditStatus, trailPage } from '../../audit/api';
 import { createPager } from '../../audit/pager';
@@ -35,9 +36,6 @@ const TAB_KEYS: Record<AuditTab, MessageKey> = {
   export: 'audit.tab_export',
 };
 
-export function mayAudit(role: string): boolean {
-  return role === 'security' || role === 'auditor';
-}
 
 interface Props {
   request: Request;
