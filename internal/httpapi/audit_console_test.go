@@ -197,8 +197,8 @@ func TestAuditConsoleTrail(t *testing.T) {
 func TestAuditConsoleExport(t *testing.T) {
 	h := newHarness(t, storetest.NewSQLite(t))
 	officer := h.login("zhaomin", demo.Password)
-	h.expect(h.do("POST", "/api/v1/auth/login", "", protocol.LoginRequest{Username: "=1+1", Password: "x"}), http.StatusUnauthorized, "")
-	h.expect(h.do("POST", "/api/v1/auth/login", "", protocol.LoginRequest{Username: "@sum", Password: "x"}), http.StatusUnauthorized, "")
+	h.expect(h.do("POST", "/api/v1/auth/login", "", protocol.LoginRequest{Username: "=1+1", AuthHash: wrongAuthHash}), http.StatusUnauthorized, "")
+	h.expect(h.do("POST", "/api/v1/auth/login", "", protocol.LoginRequest{Username: "@sum", AuthHash: wrongAuthHash}), http.StatusUnauthorized, "")
 	r := h.do("GET", "/api/v1/audit/export.csv?action=auth.login_failed&case_number="+url.QueryEscape("（2026）保密字第7号"), officer, nil)
 	h.expect(r, http.StatusOK, "")
 	if ct := r.header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
@@ -525,7 +525,7 @@ func TestAuditAlertLive(t *testing.T) {
 		Publisher:   busevent.NewPublisher(b, log), Audit: audit.New(h.store, h.clock.now, log), Log: log, Now: h.clock.now,
 	}, secalert.Defaults())
 	for i := range 10 {
-		h.expect(h.do("POST", "/api/v1/auth/login", "", protocol.LoginRequest{Username: fmt.Sprintf("nobody%d", i), Password: "x"}),
+		h.expect(h.do("POST", "/api/v1/auth/login", "", protocol.LoginRequest{Username: fmt.Sprintf("nobody%d", i), AuthHash: wrongAuthHash}),
 			http.StatusUnauthorized, "")
 	}
 	raised, err := job.Scan(t.Context())
@@ -544,3 +544,7 @@ func TestAuditAlertLive(t *testing.T) {
 		t.Fatalf("alerts %+v", list)
 	}
 }
+
+// wrongAuthHash is an authentication hash no account has (32 bytes, base64url): a
+// failed login as a browser would send it.
+const wrongAuthHash = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
