@@ -75,6 +75,9 @@ async function watchProgress(page) {
 /** Waits until the upload rows are all sent: gone, or left with the note on members who
  * have no key yet (most of the demo's people never signed in), which 知道了 dismisses. */
 async function allSent(page, timeout) {
+  // The row appears once the file has passed the DLP check (rules fetched, text read),
+  // which is asynchronous: wait for it, or "nothing busy" would hold before it began.
+  await page.locator('.upload-item').first().waitFor({ state: 'attached', timeout });
   const busy = page.locator('.upload-item:not([data-upload-stage="done"])');
   await busy.first().waitFor({ state: 'detached', timeout });
   for (const row of await page.locator('.upload-item[data-upload-stage="done"]').all()) {
