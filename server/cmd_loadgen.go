@@ -73,19 +73,8 @@ func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.BoolVar(&cfg.KeepUsers, "keep-users", false, "leave the test users enabled afterwards (their sessions are still logged out)")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON instead of a table")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write the load generator's own CPU profile to this `file` (is the generator the bottleneck?)")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
-	}
-	if passwordFile != "" {
-		pw, err := readPasswordFile(passwordFile)
-		if err != nil {
-			return err
-		}
-		cfg.AdminPassword = pw
+	if err := parseLoadFlags(fs, args, &passwordFile, &cfg.AdminPassword); err != nil {
+		return err
 	}
 
 	if cpuProfile != "" {
@@ -110,6 +99,27 @@ func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("loadgen: %w", err)
 	}
+	return nil
+}
+
+// parseLoadFlags parses a load mode's flags, refuses stray arguments and, when
+// --admin-password-file was given (*passwordFile, set by the parse), reads it into *password.
+func parseLoadFlags(fs *flag.FlagSet, args []string, passwordFile, password *string) error {
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	if *passwordFile == "" {
+		return nil
+	}
+	pw, err := readPasswordFile(*passwordFile)
+	if err != nil {
+		return err
+	}
+	*password = pw
 	return nil
 }
 

@@ -90,19 +90,8 @@ func officeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.BoolVar(&cfg.KeepUsers, "keep-users", false, "leave the test users enabled afterwards")
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "seed of the people's choices (0: random; the report says which)")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON instead of a table")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
-	}
-	if passwordFile != "" {
-		pw, err := readPasswordFile(passwordFile)
-		if err != nil {
-			return err
-		}
-		cfg.AdminPassword = pw
+	if err := parseLoadFlags(fs, args, &passwordFile, &cfg.AdminPassword); err != nil {
+		return err
 	}
 	cfg.URLs = urls
 	if len(cfg.URLs) == 0 {
