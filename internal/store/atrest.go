@@ -397,18 +397,3 @@ func (s *DB) ShredDataKeys(ctx context.Context, level int, before time.Time) (in
 	}
 	return n, nil
 }
-
-// unindexStored deletes the postings of m (revealed) as it was stored (d): its tokens
-// under its key, or the plaintext terms of a row from before encryption at rest. The
-// tokens of a bucket already destroyed cannot be recomputed, and mean nothing: they
-// stay until the table is rebuilt.
-func (s *DB) unindexStored(ctx context.Context, m Message, d messageDest, keys map[int64]*keyEntry) error {
-	if !d.textKey.Valid {
-		return s.deletePlainTerms(ctx, m.ChannelID, m.Seq, m.Text)
-	}
-	e := keys[d.textKey.Int64]
-	if e == nil || m.Text == "" {
-		return nil
-	}
-	return s.deleteTerms(ctx, m.ChannelID, m.Seq, m.Text, e.key)
-}

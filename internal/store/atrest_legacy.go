@@ -94,7 +94,7 @@ func (s *DB) encryptLegacyMessages(ctx context.Context) (sealedRows int, more bo
 		if err != nil {
 			return err
 		}
-		var terms []termRow
+		var docs []searchDoc // SQLite's; PostgreSQL's tokens go into the row
 		for i, r := range batch {
 			k := keys[buckets[i]]
 			text, err := k.key.Seal(r.text, atrest.MessageAAD(r.channelID, r.seq, "text"))
@@ -105,8 +105,14 @@ func (s *DB) encryptLegacyMessages(ctx context.Context) (sealedRows int, more bo
 			if err != nil {
 				return err
 			}
-			res, err := tx.exec(ctx, `UPDATE messages SET text = ?, forward = ?, text_key = ?
-				WHERE channel_id = ? AND seq = ? AND text_key IS NULL`, text, forward, k.id, r.channelID, r.seq)
+			tokens := messageTokens(r.text, k.key)
+			set, args := `text = ?, forward = ?, text_key = ?`, []any{text, forward, k.id}
+			if tx.d.searchColumn {
+				set += `, search_tokens = ?`
+				args = append(args, searchTokensArg(tokens))
+			}
+			res, err := tx.exec(ctx, `UPDATE messages SET `+set+` WHERE channel_id = ? AND seq = ? AND text_key IS NULL`,
+				append(args, r.channelID, r.seq)...)
 			if err != nil {
 				return tx.fail(err, "seal message %d/%d", r.channelID, r.seq)
 			}
@@ -116,11 +122,13 @@ func (s *DB) encryptLegacyMessages(ctx context.Context) (sealedRows int, more bo
 			if err := tx.deletePlainTerms(ctx, r.channelID, r.seq, r.text); err != nil {
 				return err
 			}
-			terms = appendTerms(terms, Message{ChannelID: r.channelID, Seq: r.seq, Text: r.text}, k.key)
+			if !tx.d.searchColumn && len(tokens) > 0 {
+				docs = append(docs, searchDoc{r.channelID, r.seq, tokens})
+			}
 			sealedRows++
 		}
 		more = len(batch) > 0 // even if others sealed them all: look again
-		return tx.insertTerms(ctx, terms)
+		return tx.insertSearchDocs(ctx, docs)
 	})
 	return sealedRows, more, err
 }

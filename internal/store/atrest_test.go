@@ -294,7 +294,7 @@ func TestMarkerNeverOnDiskPostgres(t *testing.T) {
 	must(t, store.ExecRaw(ctx, s, `CHECKPOINT`))
 	var dead int
 	must(t, countRaw(t, s, `SELECT n_dead_tup FROM pg_stat_user_tables WHERE relid = 'messages'::regclass`, &dead))
-	for _, table := range []string{"messages", "message_tokens", "notices", "notice_revisions", "notice_recipients"} {
+	for _, table := range []string{"messages", "notices", "notice_revisions", "notice_recipients"} {
 		var b []byte
 		must(t, store.QueryRowRaw(ctx, s, `SELECT pg_read_binary_file(pg_relation_filepath(?::regclass))`, table).Scan(&b))
 		if bytes.Contains(b, []byte(marker)) {
@@ -323,7 +323,7 @@ func TestMarkerNeverOnDiskPostgres(t *testing.T) {
 			t.Fatalf("WAL segment %s holds the marker", w)
 		}
 	}
-	t.Logf("scanned 5 tables (%d dead message versions) and %d WAL segments", dead, len(wals))
+	t.Logf("scanned 4 tables (%d dead message versions) and %d WAL segments", dead, len(wals))
 }
 
 // Rows from before migration 0018 are plaintext until EncryptLegacy seals them;
@@ -341,7 +341,7 @@ func TestEncryptLegacy(t *testing.T) {
 			seqs = append(seqs, m.Seq)
 			// Make it as 0017 left it: plaintext, plaintext postings, no key.
 			must(t, store.ExecRaw(ctx, s, `UPDATE messages SET text = ?, text_key = NULL WHERE channel_id = ? AND seq = ?`, m.Text, c.ID, m.Seq))
-			must(t, store.ExecRaw(ctx, s, `DELETE FROM message_tokens WHERE channel_id = ? AND seq = ?`, c.ID, m.Seq))
+			must(t, store.Unindex(ctx, s, c.ID, m.Seq))
 		}
 		must(t, store.InsertPlainTerms(ctx, s, c.ID, seqs))
 		n := store.Notice{AuthorID: u[0], Title: "旧通知", Body: "旧正文", Secrecy: 1}

@@ -318,8 +318,8 @@ func TestEditAndRecallConcurrently(t *testing.T) {
 			if !final.RecalledAt.IsZero() && final.Text != "" {
 				t.Fatalf("recalled message has text %q", final.Text)
 			}
-			var n int
-			must(t, countRaw(t, s, `SELECT count(*) FROM message_tokens WHERE channel_id = ? AND seq = ?`, &n, c.ID, m.Seq))
+			n, err := store.IndexedTokens(ctx, s, c.ID, m.Seq)
+			must(t, err)
 			if want := len(search.IndexKeys(final.Text)); n != want {
 				t.Fatalf("round %d: %d postings for %q, want %d", round, n, final.Text, want)
 			}

@@ -43,11 +43,10 @@ type dialect struct {
 	// transaction ends, in the order returned; "" when the transaction itself already
 	// serialises writers.
 	rowLock string
-	// termsArraySQL, when set, inserts search postings in one statement whose text
-	// does not depend on how many there are, from three array parameters (tokens,
-	// channel ids, seqs), so the driver's prepared-statement cache keeps hitting;
-	// "" means multi-row VALUES in chunks.
-	termsArraySQL string
+	// searchColumn: a message's search tokens are its row's search_tokens array under
+	// a GIN index (PostgreSQL), rather than a document in the FTS5 table
+	// message_search (SQLite); see search.go.
+	searchColumn bool
 	// conflict reports whether err is a unique or foreign-key violation.
 	conflict func(err error) bool
 	// hasTableSQL counts (0 or 1) tables named by its one parameter, resolved the way
@@ -90,11 +89,11 @@ func postgresDialect() *dialect {
 		},
 		// NO KEY: foreign-key checks of concurrent inserts (a new member, a message)
 		// take KEY SHARE on the same row and need not wait.
-		rowLock:       " FOR NO KEY UPDATE",
-		termsArraySQL: `INSERT INTO message_tokens (token, channel_id, seq) SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[])`,
-		conflict:      postgresConflict,
-		hasTableSQL:   `SELECT count(*) FROM (SELECT to_regclass(?::text) AS t) r WHERE r.t IS NOT NULL`,
-		migrations:    sub,
+		rowLock:      " FOR NO KEY UPDATE",
+		searchColumn: true,
+		conflict:     postgresConflict,
+		hasTableSQL:  `SELECT count(*) FROM (SELECT to_regclass(?::text) AS t) r WHERE r.t IS NOT NULL`,
+		migrations:   sub,
 	}
 }
 

@@ -63,6 +63,39 @@ func InsertPlainTerms(ctx context.Context, s Store, channelID int64, seqs []int6
 	return nil
 }
 
+// Unindex removes a message from the search index (tokens), as a store before
+// migration 0018 had none, for tests of EncryptLegacy.
+func Unindex(ctx context.Context, s Store, channelID, seq int64) error {
+	return s.(*DB).reindex(ctx, channelID, seq, nil)
+}
+
+// IndexedTokens counts the search tokens the index holds for message channelID/seq:
+// its search_tokens on PostgreSQL; on SQLite its postings in message_search, read
+// through an fts5vocab table on one connection (a temp table is per connection).
+func IndexedTokens(ctx context.Context, s Store, channelID, seq int64) (int, error) {
+	db := s.(*DB)
+	var n int
+	if db.d.searchColumn {
+		err := db.queryRow(ctx, `SELECT coalesce((SELECT cardinality(search_tokens) FROM messages WHERE channel_id = ? AND seq = ?), 0)`,
+			channelID, seq).Scan(&n)
+		return n, err
+	}
+	id, err := docID(channelID, seq)
+	if err != nil {
+		return 0, err
+	}
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, message_search, instance)`); err != nil {
+		return 0, err
+	}
+	err = conn.QueryRowContext(ctx, `SELECT count(*) FROM temp.search_vocab WHERE doc = ?`, id).Scan(&n)
+	return n, err
+}
+
 // Unguard drops the audit trail's append-only guard, as an insider with the
 // database's owner rights can, so tests can tamper with the trail beneath it.
 func Unguard(ctx context.Context, s Store) error {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -39,6 +40,10 @@ func Open(ctx context.Context, databaseURL, sqlitePath string) (*DB, error) {
 	return nil, fmt.Errorf("store: --database: unsupported scheme %q: want empty, sqlite:, postgres:// or postgresql://", scheme)
 }
 
+// sqliteMaxConns bounds the connections to one SQLite database: readers run side by
+// side in WAL mode, and more than a few dozen would only queue for the two cores.
+const sqliteMaxConns = 32
+
 // OpenSQLite opens (creating if needed) the SQLite database at path.
 //
 // WAL lets readers run beside the one writer; this process's writers queue for the
@@ -64,6 +69,15 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite %q: %w", path, err)
 	}
+	// Opening a connection costs SQLite a parse of the whole schema (every table, index
+	// and trigger: a quarter of the server's CPU at 400 sends a second while
+	// database/sql, which keeps two idle connections by default, closed and reopened
+	// them; BENCHMARKS.md, issue 17). So the pool keeps every connection it opened,
+	// until one has been idle for a while, and opens at most sqliteMaxConns: each holds
+	// open files and a page cache, and writers queue for one lock anyway.
+	db.SetMaxOpenConns(sqliteMaxConns)
+	db.SetMaxIdleConns(sqliteMaxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open sqlite %q: %w", path, err)

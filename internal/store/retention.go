@@ -172,25 +172,18 @@ func (s *DB) SweepExpiredMessages(ctx context.Context, level int, cutoff, at tim
 		if err := rows.Err(); err != nil {
 			return tx.fail(err, "find expired messages of level %d", level)
 		}
-		// The postings are found from the text that was indexed (see deleteTerms),
-		// opened under its bucket's key.
-		if err := tx.revealMessages(ctx, ms, ds); err != nil {
-			return tx.fail(err, "find expired messages of level %d", level)
-		}
-		var ids []int64
-		for _, d := range ds {
-			ids = append(ids, d.keyIDs()...)
-		}
-		dataKeys, err := tx.openKeys(ctx, ids)
-		if err != nil {
-			return err
-		}
+		// Nothing is opened: the search index drops a message by its key
+		// (deleteMessages), whatever its text was and even when its bucket's key is
+		// gone. Only a row from before encryption at rest has plaintext postings,
+		// found from its (plaintext) text.
 		for i, m := range ms {
 			if i > 0 && budget > 0 && time.Since(began) >= budget {
 				break // the rest stay for the next batch (their row locks end with this one)
 			}
-			if err := tx.unindexStored(ctx, m, ds[i], dataKeys); err != nil {
-				return err
+			if !ds[i].textKey.Valid {
+				if err := tx.deletePlainTerms(ctx, m.ChannelID, m.Seq, ds[i].text); err != nil {
+					return err
+				}
 			}
 			keys = append(keys, MessageKey{ChannelID: m.ChannelID, Seq: m.Seq})
 			next = RetentionCursor{At: retains[i], ChannelID: m.ChannelID, Seq: m.Seq}
@@ -206,8 +199,8 @@ func (s *DB) SweepExpiredMessages(ctx context.Context, level int, cutoff, at tim
 	return keys, next, nil
 }
 
-// deleteMessages deletes the rows of keys with their reactions and blob references,
-// one statement per table and channel.
+// deleteMessages deletes the rows of keys with their reactions, blob references and
+// search index entries, one statement per table and channel.
 func (s *DB) deleteMessages(ctx context.Context, keys []MessageKey, expiredAt int64) error {
 	byChannel := map[int64][]int64{}
 	var channels []int64
@@ -228,6 +221,9 @@ func (s *DB) deleteMessages(ctx context.Context, keys []MessageKey, expiredAt in
 			}
 			// Reactions would go with the rows by their foreign keys; deleting them first
 			// says so without relying on it.
+			if err := s.unindexDeleted(ctx, ch, seqs); err != nil {
+				return err
+			}
 			for _, table := range []string{"message_reactions", "message_reaction_revs", "blob_refs", "messages"} {
 				if _, err := s.exec(ctx, `DELETE FROM `+table+` WHERE `+in, args...); err != nil {
 					return s.fail(err, "delete expired messages of channel %d from %s", ch, table)

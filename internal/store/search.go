@@ -1,10 +1,10 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"govchat/internal/atrest"
@@ -18,112 +18,156 @@ import (
 const (
 	searchDefault  = 50
 	searchMaxLimit = 100
-	// termChunk bounds the rows of one multi-row posting insert (3 parameters each),
-	// a power of two (see insertTerms).
-	termChunk = 512
-	// unindexChunk bounds the terms of one posting delete (one parameter each), a
-	// power of two (see deleteTerms).
+	// docChunk bounds the rows of one multi-row insert into SQLite's search index
+	// (2 parameters each), a power of two (see insertSearchDocs).
+	docChunk = 256
+	// unindexChunk bounds the terms of one plaintext posting delete (one parameter
+	// each).
 	unindexChunk = 1024
 )
 
-// termRow is one posting: a search token (a keyed hash of a lookup key, see
-// atrest.go's token) of message channelID/seq.
-type termRow struct {
-	token     int64
-	channelID int64
-	seq       int64
-}
+// The search index keeps, per message, the set of its tokens (keyed hashes of its
+// lookup keys, see atrest.go's token), each dialect in the structure its database
+// builds inverted indexes with, so a message costs one index entry per token written
+// in bulk, not one B-tree row per token (BENCHMARKS.md, issue 17):
+//
+//   - SQLite: a contentless FTS5 table, message_search, whose document is the
+//     message's tokens as hexadecimal words and whose rowid is docID(channel, seq).
+//     FTS5 gathers a transaction's postings in memory and writes them as one sorted
+//     segment at commit, merging segments in the background of later writes; a
+//     delete by rowid (contentless_delete) needs no tokens.
+//   - PostgreSQL: messages.search_tokens, a bigint[] under a GIN index whose pending
+//     list takes an append's entries in one write and merges them in bulk later;
+//     deleting or updating the row is all an unindex needs.
+//
+// Either way the index only selects candidates: every candidate is confirmed by the
+// folded substring check on its opened text.
 
-// appendTerms adds m's postings under its bucket's key k to rows: one token per
-// lookup key of its text (search.IndexKeys), distinct, so two keys whose truncated
-// hashes collide give one posting.
-func appendTerms(rows []termRow, m Message, k *atrest.DataKey) []termRow {
-	keys := search.IndexKeys(m.Text)
-	start := len(rows)
+// messageTokens returns the distinct search tokens of text under its bucket's key k:
+// one per lookup key (search.IndexKeys); two keys whose truncated hashes collide give
+// one token. Nil for a text with nothing searchable.
+func messageTokens(text string, k *atrest.DataKey) []int64 {
+	keys := search.IndexKeys(text)
+	if len(keys) == 0 {
+		return nil
+	}
+	tokens := make([]int64, 0, len(keys))
 	for _, key := range keys {
-		t := token(k, key)
-		if !slices.ContainsFunc(rows[start:], func(r termRow) bool { return r.token == t }) {
-			rows = append(rows, termRow{t, m.ChannelID, m.Seq})
-		}
+		tokens = append(tokens, token(k, key))
 	}
-	return rows
+	slices.Sort(tokens)
+	return slices.Compact(tokens)
 }
 
-// insertTerms writes postings, sorted by the table's key (token, channel, seq) so
-// the B-tree takes them leaf after leaf: in one statement of arrays where the dialect
-// has them, else with multi-row inserts of up to termChunk rows. A posting is never
-// there already (a message's tokens are distinct and its seq is new), so OR IGNORE
-// changes no result; it tells SQLite that no row can make the statement abort half
-// done, which spares it the statement journal (a copy of every page the insert
-// touches: a seventh of an append's time; BENCHMARKS.md).
-func (s *DB) insertTerms(ctx context.Context, rows []termRow) error {
-	if len(rows) == 0 {
+// docID is a message's rowid in SQLite's message_search: its channel in the high 31
+// bits and its sequence in the low 32, so the index needs no mapping table and a
+// channel's messages are one rowid range. Channel ids and sequences beyond that (two
+// billion channels, four billion messages in one) are refused rather than wrapped.
+func docID(channelID, seq int64) (int64, error) {
+	if channelID <= 0 || channelID >= 1<<31 || seq <= 0 || seq >= 1<<32 {
+		return 0, fmt.Errorf("store: message %d/%d is outside the search index's range", channelID, seq)
+	}
+	return channelID<<32 | seq, nil
+}
+
+// docRange is the rowid range of channel channelID's messages in message_search.
+func docRange(channelID int64) (first, last int64) {
+	return channelID << 32, channelID<<32 | (1<<32 - 1)
+}
+
+// tokenWords is tokens as message_search's document: hexadecimal words (the ascii
+// tokenizer's alphanumerics), each the token's 64 bits unsigned, as SQLite's
+// printf('%x') writes them (migration 0026 converts the old postings with it).
+func tokenWords(tokens []int64) string {
+	buf := make([]byte, 0, 17*len(tokens))
+	for i, t := range tokens {
+		if i > 0 {
+			buf = append(buf, ' ')
+		}
+		buf = strconv.AppendUint(buf, uint64(t), 16)
+	}
+	return string(buf)
+}
+
+// searchTokensArg is tokens as messages.search_tokens: NULL rather than an empty
+// array for a message with nothing searchable, so the GIN index holds nothing for it.
+func searchTokensArg(tokens []int64) any {
+	if len(tokens) == 0 {
 		return nil
 	}
-	slices.SortFunc(rows, func(a, b termRow) int {
-		return cmp.Or(cmp.Compare(a.token, b.token), cmp.Compare(a.channelID, b.channelID), cmp.Compare(a.seq, b.seq))
-	})
-	if s.d.termsArraySQL != "" {
-		tokens := make([]int64, len(rows))
-		channels := make([]int64, len(rows))
-		seqs := make([]int64, len(rows))
-		for i, r := range rows {
-			tokens[i], channels[i], seqs[i] = r.token, r.channelID, r.seq
-		}
-		if _, err := s.exec(ctx, s.d.termsArraySQL, tokens, channels, seqs); err != nil {
-			return s.fail(err, "index messages for search")
-		}
-		return nil
-	}
-	// Chunks of 512, 256, … 1 rows: each size's statement is prepared once per
-	// connection (stmts.go), so no insert is parsed again.
-	for len(rows) > 0 {
-		n := termChunk
-		for n > len(rows) {
+	return tokens
+}
+
+// searchDoc is one message's entry in SQLite's search index.
+type searchDoc struct {
+	channelID, seq int64
+	tokens         []int64
+}
+
+// insertSearchDocs adds docs to SQLite's message_search in multi-row inserts of up
+// to docChunk rows, whose statements (one per power-of-two size) are prepared once
+// per connection (stmts.go). PostgreSQL keeps tokens in the message row itself.
+func (s *DB) insertSearchDocs(ctx context.Context, docs []searchDoc) error {
+	for len(docs) > 0 {
+		n := docChunk
+		for n > len(docs) {
 			n /= 2
 		}
-		args := make([]any, 0, 3*n)
-		for _, r := range rows[:n] {
-			args = append(args, r.token, r.channelID, r.seq)
+		args := make([]any, 0, 2*n)
+		for _, d := range docs[:n] {
+			id, err := docID(d.channelID, d.seq)
+			if err != nil {
+				return err
+			}
+			args = append(args, id, tokenWords(d.tokens))
 		}
-		if _, err := s.execPrepared(ctx, insertTermsSQL(n), args...); err != nil {
+		if _, err := s.execPrepared(ctx, `INSERT INTO message_search (rowid, tokens) VALUES `+rowsOf(n, 2), args...); err != nil {
 			return s.fail(err, "index messages for search")
 		}
-		rows = rows[n:]
+		docs = docs[n:]
 	}
 	return nil
 }
 
-// insertTermsSQL inserts n postings (SQLite). OR IGNORE: see insertTerms.
-func insertTermsSQL(n int) string {
-	return `INSERT OR IGNORE INTO message_tokens (token, channel_id, seq) VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ")
+// reindex replaces the search tokens of message channelID/seq (nil: it is no longer
+// found at all).
+func (s *DB) reindex(ctx context.Context, channelID, seq int64, tokens []int64) error {
+	if s.d.searchColumn {
+		if _, err := s.exec(ctx, `UPDATE messages SET search_tokens = ? WHERE channel_id = ? AND seq = ?`,
+			searchTokensArg(tokens), channelID, seq); err != nil {
+			return s.fail(err, "index message %d/%d for search", channelID, seq)
+		}
+		return nil
+	}
+	id, err := docID(channelID, seq)
+	if err != nil {
+		return err
+	}
+	if _, err := s.execPrepared(ctx, `DELETE FROM message_search WHERE rowid = ?`, id); err != nil {
+		return s.fail(err, "unindex message %d/%d", channelID, seq)
+	}
+	if len(tokens) == 0 {
+		return nil
+	}
+	return s.insertSearchDocs(ctx, []searchDoc{{channelID, seq, tokens}})
 }
 
-// deleteTerms removes the postings of message channelID/seq, whose indexed text was
-// text, under its bucket's key k. They are found by recomputing its tokens, so the
-// index needs no second key on (channel_id, seq): every posting write and every
-// search uses the one primary key. (A change to how text is cut into terms therefore
-// needs a migration that rebuilds the index.)
-func (s *DB) deleteTerms(ctx context.Context, channelID, seq int64, text string, k *atrest.DataKey) error {
-	rows := appendTerms(nil, Message{ChannelID: channelID, Seq: seq, Text: text}, k)
-	for chunk := range slices.Chunk(rows, unindexChunk) {
-		// The IN list padded to a power of two by repeating a token (which changes
-		// nothing), so a handful of statements, each prepared once per connection,
-		// serve every message: a retention sweep runs this once per message.
-		n := 1
-		for n < len(chunk) {
-			n *= 2
-		}
-		args := make([]any, 0, n+2)
-		for i := range n {
-			args = append(args, chunk[min(i, len(chunk)-1)].token)
-		}
-		args = append(args, channelID, seq)
-		_, err := s.execPrepared(ctx, `DELETE FROM message_tokens WHERE token IN (`+placeholders(n)+`) AND channel_id = ? AND seq = ?`, args...)
+// unindexDeleted removes channel channelID's messages seqs, about to be deleted, from
+// SQLite's search index; on PostgreSQL their tokens go with their rows.
+func (s *DB) unindexDeleted(ctx context.Context, channelID int64, seqs []int64) error {
+	if s.d.searchColumn || len(seqs) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(seqs))
+	for _, seq := range seqs {
+		id, err := docID(channelID, seq)
 		if err != nil {
-			return s.fail(err, "unindex message %d/%d", channelID, seq)
+			return err
 		}
+		args = append(args, id)
+	}
+	if _, err := s.exec(ctx, `DELETE FROM message_search WHERE rowid IN (`+placeholders(len(args))+`)`, args...); err != nil {
+		return s.fail(err, "unindex expired messages of channel %d", channelID)
 	}
 	return nil
 }
@@ -187,16 +231,17 @@ func (s *DB) SearchMessages(ctx context.Context, q SearchQuery) ([]Message, erro
 	var hits string
 	var args []any
 	if len(keys) > 0 {
-		var branches []string
+		// Per query term, the tokens it has under each key; a match has one of each.
+		var terms [][]int64
 		for _, t := range append(slices.Clone(exact), prefixes...) {
 			lookup := search.LookupKey(t)
-			branches = append(branches, `SELECT channel_id, seq FROM message_tokens WHERE token IN (`+placeholders(len(keys))+`)`+scope)
-			for _, k := range keys {
-				args = append(args, token(k.key, lookup))
+			tokens := make([]int64, len(keys))
+			for i, k := range keys {
+				tokens[i] = token(k.key, lookup)
 			}
-			args = append(args, scopeArgs...)
+			terms = append(terms, tokens)
 		}
-		hits = `SELECT channel_id, seq FROM (` + strings.Join(branches, ` INTERSECT `) + `) tokens`
+		hits, args = s.tokenHits(terms, q.ChannelID, scope, scopeArgs)
 	}
 	if legacy, err := s.legacyPostings(ctx); err != nil {
 		return nil, fmt.Errorf("store: search messages for user %d: %w", q.UserID, err)
@@ -261,6 +306,54 @@ func (s *DB) SearchMessages(ctx context.Context, q SearchQuery) ([]Message, erro
 		}
 		last = &candidates[len(candidates)-1]
 	}
+}
+
+// tokenHits is the candidates query over the search index: the messages within
+// scope (a condition on channel_id, with its arguments) that hold, for every term,
+// one of its tokens (terms[i] lists term i's token under each live key).
+// channelID, when set, is the one channel scope allows.
+func (s *DB) tokenHits(terms [][]int64, channelID int64, scope string, scopeArgs []any) (string, []any) {
+	if s.d.searchColumn {
+		// Each && is a lookup in the GIN index; PostgreSQL ANDs their bitmaps.
+		var b strings.Builder
+		b.WriteString(`SELECT channel_id, seq FROM messages WHERE search_tokens IS NOT NULL`)
+		args := make([]any, 0, len(terms)+2)
+		for _, tokens := range terms {
+			b.WriteString(` AND search_tokens && ?`)
+			args = append(args, tokens)
+		}
+		b.WriteString(scope)
+		return b.String(), append(args, scopeArgs...)
+	}
+	// An FTS5 query: ("a1" OR "a2") AND ("b1" OR "b2") …, each word a token in
+	// hexadecimal (quoted, so no word is ever read as an operator).
+	var match strings.Builder
+	for i, tokens := range terms {
+		if i > 0 {
+			match.WriteString(` AND `)
+		}
+		match.WriteByte('(')
+		for j, t := range tokens {
+			if j > 0 {
+				match.WriteString(` OR `)
+			}
+			match.WriteByte('"')
+			match.WriteString(strconv.FormatUint(uint64(t), 16))
+			match.WriteByte('"')
+		}
+		match.WriteByte(')')
+	}
+	query := `SELECT channel_id, seq FROM (SELECT rowid >> 32 AS channel_id, rowid & 4294967295 AS seq
+		FROM message_search WHERE message_search MATCH ?`
+	args := []any{match.String()}
+	if channelID != 0 {
+		// One channel is one rowid range, which FTS5 seeks to.
+		first, last := docRange(channelID)
+		query += ` AND rowid BETWEEN ? AND ?`
+		args = append(args, first, last)
+	}
+	query += `) docs WHERE ` + strings.TrimPrefix(scope, ` AND `)
+	return query, append(args, scopeArgs...)
 }
 
 // plainHits is the candidates query over message_terms, the plaintext postings of
