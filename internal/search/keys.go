@@ -21,28 +21,33 @@ const MaxKeyLen = 8
 // substring check, so a word longer than MaxKeyLen matching on its first bytes alone
 // changes nothing but how many candidates are read.
 func IndexKeys(text string) []string {
-	terms := IndexTerms(text)
-	seen := make(map[string]bool, 2*len(terms))
-	for _, t := range terms {
-		if r, _ := utf8.DecodeRuneInString(t); r < utf8.RuneSelf {
-			for n := 1; n <= min(len(t), MaxKeyLen); n++ {
-				seen[t[:n]] = true
+	var keys []string
+	EachIndexKey(text, func(k string) { keys = append(keys, k) })
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// EachIndexKey calls fn with every lookup key of text (IndexKeys), in text order and
+// not deduplicated (a repeated character or word gives its keys again), without
+// building the sorted set: the cheap form for a caller that hashes the keys and
+// deduplicates the hashes anyway.
+func EachIndexKey(text string, fn func(string)) {
+	for _, r := range runs(text) {
+		if r.class == classWord {
+			w := clipWord(r.text)
+			for n := 1; n <= min(len(w), MaxKeyLen); n++ {
+				fn(w[:n])
 			}
 			continue
 		}
-		for i := range t {
-			if i > 0 {
-				seen[t[:i]] = true
-			}
-		}
-		seen[t] = true
+		// A pair's keys are its first character and itself; the last character's,
+		// itself.
+		grams(r.text, func(pair string) {
+			_, n := utf8.DecodeRuneInString(pair)
+			fn(pair[:n])
+			fn(pair)
+		}, fn)
 	}
-	keys := make([]string, 0, len(seen))
-	for k := range seen {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // LookupKey is the key a query term (exact or prefix, from QueryTerms) is looked up

@@ -3,6 +3,7 @@ package search
 import (
 	"slices"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestIndexKeys(t *testing.T) {
@@ -47,6 +48,31 @@ func TestQueryKeysAreIndexed(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// The keys are exactly the prefixes of the index terms, as the postings promise
+// (IndexKeys is built from EachIndexKey, which does not go through IndexTerms).
+func TestIndexKeysArePrefixesOfTerms(t *testing.T) {
+	texts := []string{"关于2026年预算编制工作的通知（第3号）", "请于Friday前提交budget_v2.xlsx", "会会会议议", "ＡＢＣ全角 abcdefghijklmnopqrstuvwxyz0123456789abcdefghij", "𠀀𠀁 emoji😀😀", ""}
+	for _, text := range texts {
+		var want []string
+		for _, term := range IndexTerms(text) {
+			limit := len(term)
+			if r, _ := utf8.DecodeRuneInString(term); r < utf8.RuneSelf {
+				limit = min(limit, MaxKeyLen)
+			}
+			for n := 1; n <= limit; n++ {
+				if n == len(term) || utf8.RuneStart(term[n]) { // whole characters only
+					want = append(want, term[:n])
+				}
+			}
+		}
+		slices.Sort(want)
+		want = slices.Compact(want)
+		if got := IndexKeys(text); !slices.Equal(got, want) {
+			t.Errorf("IndexKeys(%q) = %q, want %q", text, got, want)
 		}
 	}
 }

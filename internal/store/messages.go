@@ -659,19 +659,22 @@ func placeholders(n int) string {
 func (s *DB) messagesByClientID(ctx context.Context, keys []clientKey) (map[clientKey]Message, error) {
 	found := make(map[clientKey]Message, len(keys))
 	for chunk := range slices.Chunk(keys, clientIDChunk) {
-		var where string
+		var query string
 		var args []any
 		if s.d.name == "postgres" {
-			// On PostgreSQL, two arrays joined to the unique index: one statement text
-			// for any count, and a plan of index probes. An OR of pairs was planned
-			// generically after a few runs and read ever more of the table (19 ms a
-			// batch of 64 at 20,000 messages; BENCHMARKS.md, issue 17).
+			// On PostgreSQL, one probe of the unique index per pair, from two arrays:
+			// one statement text for any count, and a plan that cannot become a scan.
+			// (An OR of pairs, or a semi-join, got a generic plan made while the table
+			// was small — a hash join over a sequential scan — and kept it as the table
+			// grew: 19 ms a batch of 64 at 20,000 messages; BENCHMARKS.md, issue 17.
+			// LIMIT keeps the lateral subquery from being flattened into such a join.)
 			senders := make([]int64, len(chunk))
 			clients := make([]string, len(chunk))
 			for i, k := range chunk {
 				senders[i], clients[i] = k.sender, k.client
 			}
-			where = `(sender_id, client_id) IN (SELECT * FROM unnest(?::bigint[], ?::text[]))`
+			query = `SELECT ` + messageCols("m", false) + ` FROM unnest(?::bigint[], ?::text[]) AS k (sender_id, client_id)
+				CROSS JOIN LATERAL (SELECT * FROM messages WHERE sender_id = k.sender_id AND client_id = k.client_id LIMIT 1) m`
 			args = []any{senders, clients}
 		} else {
 			conds := make([]string, len(chunk))
@@ -679,9 +682,9 @@ func (s *DB) messagesByClientID(ctx context.Context, keys []clientKey) (map[clie
 				conds[i] = `(sender_id = ? AND client_id = ?)`
 				args = append(args, k.sender, k.client)
 			}
-			where = strings.Join(conds, ` OR `)
+			query = `SELECT ` + messageCols("", false) + ` FROM messages WHERE ` + strings.Join(conds, ` OR `)
 		}
-		rows, err := s.query(ctx, `SELECT `+messageCols("", false)+` FROM messages WHERE `+where, args...)
+		rows, err := s.query(ctx, query, args...)
 		if err != nil {
 			return nil, s.fail(err, "look up client ids")
 		}

@@ -47,14 +47,8 @@ const (
 // one per lookup key (search.IndexKeys); two keys whose truncated hashes collide give
 // one token. Nil for a text with nothing searchable.
 func messageTokens(text string, k *atrest.DataKey) []int64 {
-	keys := search.IndexKeys(text)
-	if len(keys) == 0 {
-		return nil
-	}
-	tokens := make([]int64, 0, len(keys))
-	for _, key := range keys {
-		tokens = append(tokens, token(k, key))
-	}
+	var tokens []int64
+	search.EachIndexKey(text, func(key string) { tokens = append(tokens, token(k, key)) })
 	slices.Sort(tokens)
 	return slices.Compact(tokens)
 }
