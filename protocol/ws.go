@@ -224,6 +224,10 @@ type ResyncData struct {
 type ChannelEvent struct {
 	ChannelID int64  `json:"channel_id"`
 	Event     string `json:"event"` // ChannelJoined, ChannelLeft or ChannelUpdated
+	// LastSeq, on ChannelJoined only, is the channel's last sequence when the user
+	// joined: every message after it reaches each of the user's connections (PROTOCOL.md
+	// §7.5 channel). A pointer, since a new channel joins at 0.
+	LastSeq *int64 `json:"last_seq,omitempty"`
 }
 
 // ChannelEvent.Event values.

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 
 	"govchat/internal/demo"
@@ -14,7 +15,9 @@ import (
 
 // Two nodes share PostgreSQL and Redis. A administers a group from node 1; B listens
 // on node 2. B's connection follows the group as A adds and removes B, on the typed
-// membership change that crosses Redis with the `channel` frame, without reconnecting.
+// membership change that crosses Redis with the `channel` frame, without reconnecting;
+// and from the moment B joins, every message of the channel reaches it live, in order,
+// once — also those sent before B's node has subscribed to the channel (issue 17).
 func TestClusterMembershipFollowsAcrossNodes(t *testing.T) {
 	pg := storetest.PostgresSchemaURL(t)
 	redistest.Client(t) // skips, or fails under CI, when Redis is down
@@ -34,11 +37,7 @@ func TestClusterMembershipFollowsAcrossNodes(t *testing.T) {
 	b := dialWS(t, base2, tokB)
 	b.Hello()
 
-	var group protocol.Channel
-	if code, errCode := call(t, "POST", base1+"/api/v1/channels", tokA, protocol.CreateGroupRequest{Name: "预算协调", Members: []int64{meB.ID}}, &group); code != 201 && code != 200 {
-		t.Fatalf("create group: %d %s", code, errCode)
-	}
-	send := func(channelID int64, id string) {
+	send := func(t *testing.T, channelID int64, id string) {
 		t.Helper()
 		a.SendRef(protocol.TypeSend, id, protocol.SendData{ChannelID: channelID, ClientID: id, Text: id})
 		if f := a.Until("ack of "+id, wstest.WithRef(id)); f.Type != protocol.TypeAck {
@@ -47,7 +46,7 @@ func TestClusterMembershipFollowsAcrossNodes(t *testing.T) {
 	}
 	// received waits for B's message with client id `until` and reports the client ids
 	// of B's messages in channelID up to it.
-	received := func(channelID int64, until string) map[string]bool {
+	received := func(t *testing.T, channelID int64, until string) map[string]bool {
 		t.Helper()
 		got := map[string]bool{}
 		b.Until(until, func(f protocol.Frame) bool {
@@ -62,24 +61,69 @@ func TestClusterMembershipFollowsAcrossNodes(t *testing.T) {
 		})
 		return got
 	}
+	// joined waits for B's joined frame of channelID and returns its last_seq.
+	joined := func(t *testing.T, channelID int64) int64 {
+		t.Helper()
+		f := b.Until("joined", channelEvent(channelID, protocol.ChannelJoined))
+		var ce struct {
+			LastSeq *int64 `json:"last_seq"`
+		}
+		if err := json.Unmarshal(f.Data, &ce); err != nil || ce.LastSeq == nil {
+			t.Fatalf("joined frame %s: no last_seq", f.Data)
+		}
+		return *ce.LastSeq
+	}
+	// arrived reads B's frames up to A's message `until` and returns the seqs of B's
+	// messages in channelID on the way, in the order they came.
+	arrived := func(t *testing.T, channelID int64, until string) []int64 {
+		t.Helper()
+		var seqs []int64
+		b.Until(until, func(f protocol.Frame) bool {
+			if f.Type != protocol.TypeMessage {
+				return false
+			}
+			m := decodeMessage(t, f)
+			if m.ChannelID == channelID {
+				seqs = append(seqs, m.Seq)
+			}
+			return m.ClientID == until
+		})
+		return seqs
+	}
 
-	t.Run("joined on another node: the group's messages arrive live", func(t *testing.T) {
-		b.Until("joined", channelEvent(group.ID, protocol.ChannelJoined))
-		// The hub may subscribe just after it forwards the frame (a client that sees
-		// "joined" reads the channel by REST), so a message sent at once may precede
-		// the subscription. Node 1 publishes in commit order and Redis keeps it, so a
-		// marker sent next in a channel B is subscribed to arrives after the group's
-		// message would have: send pairs until one of the group's arrives.
-		for i := 1; ; i++ {
-			id := fmt.Sprint("g-", i)
-			send(group.ID, id)
-			send(office.ID, fmt.Sprint("marker-", i))
-			if received(group.ID, fmt.Sprint("marker-", i))[id] {
-				break
-			}
-			if i == 10 {
-				t.Fatal("none of the group's messages reached B live")
-			}
+	t.Run("a direct chat opened on another node: its first message arrives live", func(t *testing.T) {
+		var direct protocol.Channel
+		if code, errCode := call(t, "POST", fmt.Sprintf("%s/api/v1/direct/%d", base1, meB.ID), tokA, nil, &direct); code != 200 && code != 201 {
+			t.Fatalf("open direct: %d %s", code, errCode)
+		}
+		send(t, direct.ID, "d-1") // at once, as a person who has just opened the chat does
+		if since := joined(t, direct.ID); since != 0 {
+			t.Fatalf("joined a new direct chat at last_seq %d, want 0", since)
+		}
+		if got := arrived(t, direct.ID, "d-1"); !slices.Equal(got, []int64{1}) {
+			t.Fatalf("B got seqs %v of the direct chat, want [1]", got)
+		}
+	})
+
+	var group protocol.Channel
+	if code, errCode := call(t, "POST", base1+"/api/v1/channels", tokA, protocol.CreateGroupRequest{Name: "预算协调", Members: []int64{meB.ID}}, &group); code != 201 && code != 200 {
+		t.Fatalf("create group: %d %s", code, errCode)
+	}
+	send(t, group.ID, "g-1") // at once
+
+	t.Run("joined on another node: the group's messages from the join arrive live, in order, once", func(t *testing.T) {
+		if since := joined(t, group.ID); since != 0 {
+			t.Fatalf("joined a new group at last_seq %d, want 0", since)
+		}
+		// Seq 1 is the line saying who created the group, published before anyone was
+		// told of it; seq 2 is A's first message, sent before B's node can have
+		// subscribed over Redis.
+		if got := arrived(t, group.ID, "g-1"); !slices.Equal(got, []int64{1, 2}) {
+			t.Fatalf("B got seqs %v of the group up to A's first message, want [1 2]", got)
+		}
+		send(t, group.ID, "g-2")
+		if got := arrived(t, group.ID, "g-2"); !slices.Equal(got, []int64{3}) {
+			t.Fatalf("B got seqs %v of the group up to A's next message, want [3]", got)
 		}
 	})
 	t.Run("removed on another node: the group's messages stop", func(t *testing.T) {
@@ -87,12 +131,26 @@ func TestClusterMembershipFollowsAcrossNodes(t *testing.T) {
 			t.Fatalf("remove: %d %s", code, errCode)
 		}
 		b.Until("left", channelEvent(group.ID, protocol.ChannelLeft))
-		send(group.ID, "after-left")
+		send(t, group.ID, "after-left")
 		// Node 1 publishes in commit order and Redis keeps it, so a later message in
 		// another channel of B's arrives after the group's would have.
-		send(office.ID, "marker-left")
-		if received(group.ID, "marker-left")["after-left"] {
+		send(t, office.ID, "marker-left")
+		if received(t, group.ID, "marker-left")["after-left"] {
 			t.Fatal("B got a message of the group it left")
+		}
+	})
+	t.Run("added again on another node: from the join on, not the history", func(t *testing.T) {
+		if code, errCode := call(t, "POST", fmt.Sprintf("%s/api/v1/channels/%d/members", base1, group.ID), tokA, protocol.MembersRequest{UserIDs: []int64{meB.ID}}, nil); code != 204 {
+			t.Fatalf("add: %d %s", code, errCode)
+		}
+		send(t, group.ID, "g-back") // at once
+		since := joined(t, group.ID)
+		if since < 3 {
+			t.Fatalf("joined at last_seq %d, want the group's last seq (at least 3)", since)
+		}
+		// since+1 is the line saying A added B.
+		if got, want := arrived(t, group.ID, "g-back"), []int64{since + 1, since + 2}; !slices.Equal(got, want) {
+			t.Fatalf("B got seqs %v of the group up to A's message, want %v", got, want)
 		}
 	})
 }

@@ -342,7 +342,7 @@ const SHAPES: Record<string, AnyShape> = {
   Message: message,
   ReadData: { channel_id: true, seq: true } satisfies Shape<ReadData>,
   ResyncData: { channel_id: true, reason: true, last_seq: true, epoch: true } satisfies Shape<ResyncData>,
-  ChannelEvent: { channel_id: true, event: true } satisfies Shape<ChannelEvent>,
+  ChannelEvent: { channel_id: true, event: true, last_seq: true } satisfies Shape<ChannelEvent>,
   NoticeEvent: { notice_id: true, event: true, revision: true, title: true, priority: true } satisfies Shape<NoticeEvent>,
   SendData: { channel_id: true, client_id: true, text: true, reply_to: true, mentions: true, mention_all: true, secrecy: true, attachment: { blob_id: true, commitment: true, thumb_blob_id: true }, dlp_ack: true } satisfies Shape<SendData>,
   EditData: { channel_id: true, seq: true, text: true, mentions: true, dlp_ack: true } satisfies Shape<EditData>,

@@ -18,10 +18,20 @@
 // as before the change was added (a big-endian int64 sequence, whose first byte is 0
 // below 2^56), and a node that predates it ignores the header of user-topic events and
 // reads the frame, so nodes of both versions share one Redis during a rolling upgrade.
+//
+// A join also says where in the channel the user joined (Event.Since), so the hub can
+// catch the user's connections up on what the channel got before they subscribed to
+// it. That number travels in the frame (its data.last_seq, protocol.ChannelEvent), the
+// one part of a Joined event Decode reads, not in the header: the header's seven bytes
+// hold the channel, and a longer header would be a change that nodes of the previous
+// version refuse as malformed, so during a rolling upgrade their users would not follow
+// the join at all. Such a node forwards last_seq to its clients without using it, and
+// its own Joined events, without last_seq, are followed without a catch-up (NoSince).
 package busevent
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -72,9 +82,16 @@ type Event struct {
 	// Change and Channel: on a user topic, the user joined or left Channel.
 	Change  Change
 	Channel int64
+	// Since, on a Joined event, is Channel's last sequence when the user joined, read
+	// from the frame by Decode (Encode leaves the frame as it is); NoSince when the
+	// frame does not say, and on every other event.
+	Since int64
 	// Frame is the encoded frame, shared: never modified.
 	Frame []byte
 }
+
+// NoSince is Event.Since when the event does not say where the user joined.
+const NoSince = -1
 
 // headerLen is the size of the header before the frame.
 const headerLen = 8
@@ -119,7 +136,7 @@ func Decode(payload []byte) (Event, error) {
 		return Event{}, fmt.Errorf("%w: %d bytes, shorter than the header", ErrMalformed, len(payload))
 	}
 	h := binary.BigEndian.Uint64(payload)
-	e := Event{Change: Change(h >> 56), Frame: payload[headerLen:]}
+	e := Event{Change: Change(h >> 56), Since: NoSince, Frame: payload[headerLen:]}
 	n := int64(h & maxNumber)
 	switch e.Change {
 	case NoChange:
@@ -132,5 +149,24 @@ func Decode(payload []byte) (Event, error) {
 	default:
 		return Event{}, fmt.Errorf("%w: unknown change %d", ErrMalformed, e.Change)
 	}
+	if e.Change == Joined {
+		e.Since = joinedSince(e.Frame)
+	}
 	return e, nil
+}
+
+// joinedSince reads a joined frame's data.last_seq: NoSince when it has none, as
+// from a node of the previous version, or when it is not a number of the sequence.
+// A frame that cannot be read is still the client's to have, and the join is still
+// followed; only the catch-up is lost.
+func joinedSince(frame []byte) int64 {
+	var f struct {
+		Data struct {
+			LastSeq *int64 `json:"last_seq"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(frame, &f) != nil || f.Data.LastSeq == nil || *f.Data.LastSeq < 0 {
+		return NoSince
+	}
+	return *f.Data.LastSeq
 }

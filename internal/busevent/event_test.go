@@ -33,6 +33,41 @@ func TestEncodeDecode(t *testing.T) {
 			if got.Seq != tt.ev.Seq || got.Change != tt.ev.Change || got.Channel != tt.ev.Channel || !bytes.Equal(got.Frame, tt.ev.Frame) {
 				t.Fatalf("decoded %+v, encoded %+v", got, tt.ev)
 			}
+			if got.Since != NoSince {
+				t.Fatalf("decoded since %d from a frame without last_seq", got.Since)
+			}
+		})
+	}
+}
+
+// A join says where in the channel the user joined, in its frame's data.last_seq.
+func TestJoinedSince(t *testing.T) {
+	tests := []struct {
+		name   string
+		change Change
+		frame  string
+		want   int64
+	}{
+		{"a new channel, joined at 0", Joined, `{"v":1,"type":"channel","data":{"channel_id":9,"event":"joined","last_seq":0}}`, 0},
+		{"a channel with history", Joined, `{"v":1,"type":"channel","data":{"channel_id":9,"event":"joined","last_seq":4211}}`, 4211},
+		{"a join from a node of the previous version", Joined, `{"v":1,"type":"channel","data":{"channel_id":9,"event":"joined"}}`, NoSince},
+		{"a negative position", Joined, `{"v":1,"type":"channel","data":{"channel_id":9,"event":"joined","last_seq":-3}}`, NoSince},
+		{"a frame that is not JSON is still followed", Joined, `not json`, NoSince},
+		{"only a join has one", Left, `{"v":1,"type":"channel","data":{"channel_id":9,"event":"left","last_seq":7}}`, NoSince},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			payload, err := Encode(Event{Change: tt.change, Channel: 9, Frame: []byte(tt.frame)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Decode(payload)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Change != tt.change || got.Channel != 9 || got.Since != tt.want {
+				t.Fatalf("decoded %+v, want %s of channel 9 since %d", got, tt.change, tt.want)
+			}
 		})
 	}
 }

@@ -89,7 +89,10 @@ func (p *Publisher) ToUsers(ctx context.Context, users []int64, typ string, data
 
 // Membership tells users that they joined or left a channel, or that it changed
 // (protocol.ChannelEvent): the frame says it to their clients, the envelope to the
-// hub, which subscribes their connections to the channel or drops it.
+// hub, which subscribes their connections to the channel or drops it. A join's
+// ce.LastSeq says where the users joined: the hub replays the channel to them from
+// there, so it must be read before the membership was committed — at the join or
+// before it, never after (earlier only replays a few messages more).
 func (p *Publisher) Membership(ctx context.Context, users []int64, ce protocol.ChannelEvent) {
 	if len(users) == 0 {
 		return

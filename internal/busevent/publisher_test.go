@@ -134,34 +134,41 @@ func TestToChannel(t *testing.T) {
 }
 
 func TestMembership(t *testing.T) {
+	at := func(seq int64) *int64 { return &seq }
 	tests := []struct {
-		event   string
+		name    string
+		ce      protocol.ChannelEvent
 		change  busevent.Change
 		channel int64 // in the envelope
+		since   int64
 	}{
-		{protocol.ChannelJoined, busevent.Joined, 8},
-		{protocol.ChannelLeft, busevent.Left, 8},
-		{protocol.ChannelUpdated, busevent.NoChange, 0},
+		{"joined a new channel", protocol.ChannelEvent{ChannelID: 8, Event: protocol.ChannelJoined, LastSeq: at(0)}, busevent.Joined, 8, 0},
+		{"joined a channel with history", protocol.ChannelEvent{ChannelID: 8, Event: protocol.ChannelJoined, LastSeq: at(57)}, busevent.Joined, 8, 57},
+		{"joined without saying where", protocol.ChannelEvent{ChannelID: 8, Event: protocol.ChannelJoined}, busevent.Joined, 8, busevent.NoSince},
+		{"left", protocol.ChannelEvent{ChannelID: 8, Event: protocol.ChannelLeft}, busevent.Left, 8, busevent.NoSince},
+		{"updated", protocol.ChannelEvent{ChannelID: 8, Event: protocol.ChannelUpdated}, busevent.NoChange, 0, busevent.NoSince},
 	}
 	for _, tt := range tests {
-		t.Run(tt.event+" travels as "+tt.change.String()+" beside the frame", func(t *testing.T) {
+		t.Run(tt.name+": "+tt.change.String()+" beside the frame", func(t *testing.T) {
 			b := newBus(t)
 			r := listen(t, b, busevent.UserTopic(1), busevent.UserTopic(2))
 			log, _ := logs()
-			busevent.NewPublisher(b, log).Membership(context.Background(), []int64{1, 2}, protocol.ChannelEvent{ChannelID: 8, Event: tt.event})
+			busevent.NewPublisher(b, log).Membership(context.Background(), []int64{1, 2}, tt.ce)
+			want, err := json.Marshal(tt.ce)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, uid := range []int64{1, 2} {
 				evs := r.on(busevent.UserTopic(uid))
 				if len(evs) != 1 {
 					t.Fatalf("user %d got %d events", uid, len(evs))
 				}
 				ev := evs[0]
-				if ev.Change != tt.change || ev.Channel != tt.channel || ev.Seq != 0 {
+				if ev.Change != tt.change || ev.Channel != tt.channel || ev.Seq != 0 || ev.Since != tt.since {
 					t.Fatalf("user %d got %+v", uid, ev)
 				}
-				f := frame(t, ev)
-				var ce protocol.ChannelEvent
-				if err := json.Unmarshal(f.Data, &ce); err != nil || f.Type != protocol.TypeChannel || ce != (protocol.ChannelEvent{ChannelID: 8, Event: tt.event}) {
-					t.Fatalf("user %d got frame %s %s (%v)", uid, f.Type, f.Data, err)
+				if f := frame(t, ev); f.Type != protocol.TypeChannel || string(f.Data) != string(want) {
+					t.Fatalf("user %d got frame %s %s, want data %s", uid, f.Type, f.Data, want)
 				}
 			}
 		})

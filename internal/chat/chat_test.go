@@ -50,6 +50,7 @@ type event struct {
 	seq     int64
 	change  busevent.Change
 	channel int64
+	since   int64 // a join's: where in the channel the user joined
 	frame   protocol.Frame
 }
 
@@ -63,7 +64,7 @@ func (r *recorder) handler(topic string, payload []byte) {
 		panic(err)
 	}
 	r.mu.Lock()
-	r.events[topic] = append(r.events[topic], event{e.Seq, e.Change, e.Channel, f})
+	r.events[topic] = append(r.events[topic], event{e.Seq, e.Change, e.Channel, e.Since, f})
 	r.mu.Unlock()
 	select {
 	case r.landed <- struct{}{}:

@@ -197,12 +197,13 @@ func (s *Service) CreateGroup(ctx context.Context, creatorID int64, req protocol
 		return protocol.Channel{}, fmt.Errorf("chat: create group: %w", err)
 	}
 	s.record(ctx, creatorID, audit.ChatChannelCreate, c.ID, map[string]any{"kind": string(c.Kind), "members": len(members)})
-	// The line goes in before anyone is told: whatever they fetch then holds it.
+	// The line goes in before anyone is told: whatever they fetch then holds it. They
+	// joined before it, at 0, so their connections are sent it too.
 	if line, ok := s.writeSystemLine(ctx, c.ID, store.SystemEvent{Event: protocol.SystemGroupCreated, ActorID: creatorID, UserIDs: ids}); ok {
 		c.LastSeq = line.Seq
 	}
 	all := append([]int64{creatorID}, ids...)
-	s.announce(ctx, c.ID, all, protocol.ChannelJoined)
+	s.announceJoined(ctx, c.ID, all, 0)
 	return toChannel(store.MyChannel{Channel: c, Role: store.MemberAdmin}, creatorID), nil
 }
 
@@ -352,7 +353,8 @@ func (s *Service) AddMembers(ctx context.Context, userID, channelID int64, ids [
 		s.writeSystemLine(ctx, ch.ID, store.SystemEvent{Event: protocol.SystemMembersAdded, ActorID: userID, UserIDs: added})
 		s.followMembers(ctx, ch.ID)
 	}
-	s.announce(ctx, ch.ID, added, protocol.ChannelJoined)
+	// ch was read before anyone was added: they joined at its last_seq or later.
+	s.announceJoined(ctx, ch.ID, added, ch.LastSeq)
 	return nil
 }
 
@@ -462,7 +464,7 @@ func (s *Service) OpenDirect(ctx context.Context, userID, peerID int64) (protoco
 		if errors.Is(err, store.ErrConflict) { // opened by the other person at the same moment
 			c, err = s.store.GetDirectChannel(ctx, key)
 		} else if err == nil {
-			s.announce(ctx, c.ID, []int64{userID, peerID}, protocol.ChannelJoined)
+			s.announceJoined(ctx, c.ID, []int64{userID, peerID}, 0)
 		}
 	}
 	if err != nil {

@@ -194,7 +194,7 @@ func (s *Service) syncKind(ctx context.Context, snap orgSnapshot, kind store.Cha
 			s.announceToMembers(ctx, c.ID)
 		}
 		members, admins := snap.want(kind, n.id, c.IncludeSubDepartments)
-		if err := s.applyMembers(ctx, c.ID, members, admins); err != nil {
+		if err := s.applyMembers(ctx, c.ID, c.LastSeq, members, admins); err != nil {
 			return err
 		}
 	}
@@ -232,7 +232,9 @@ func nodeOf(c store.Channel) int64 {
 }
 
 // applyMembers sets a channel's members and admins and tells those who joined or left.
-func (s *Service) applyMembers(ctx context.Context, channelID int64, members []int64, admins map[int64]bool) error {
+// lastSeq is the channel's, read before the members were changed: where those who
+// join are told they joined.
+func (s *Service) applyMembers(ctx context.Context, channelID, lastSeq int64, members []int64, admins map[int64]bool) error {
 	added, removed, err := s.store.SyncMembers(ctx, channelID, members, s.now())
 	if err != nil {
 		return fmt.Errorf("chat: sync members of channel %d: %w", channelID, err)
@@ -255,7 +257,7 @@ func (s *Service) applyMembers(ctx context.Context, channelID int64, members []i
 		}
 	}
 	s.announce(ctx, channelID, promoted, protocol.ChannelUpdated)
-	s.announce(ctx, channelID, added, protocol.ChannelJoined)
+	s.announceJoined(ctx, channelID, added, lastSeq)
 	s.announce(ctx, channelID, removed, protocol.ChannelLeft)
 	return nil
 }
@@ -275,7 +277,15 @@ func (s *Service) announceToMembers(ctx context.Context, channelID int64) {
 }
 
 // announce tells each user's connections that their channel list changed: event is
-// protocol.ChannelJoined, ChannelLeft or ChannelUpdated.
+// protocol.ChannelLeft or ChannelUpdated (a join is announceJoined).
 func (s *Service) announce(ctx context.Context, channelID int64, users []int64, event string) {
 	s.pub.Membership(ctx, users, protocol.ChannelEvent{ChannelID: channelID, Event: event})
+}
+
+// announceJoined tells users they joined a channel, and where: since is the channel's
+// last sequence read before they were made members. Their connections are sent every
+// message after it, including those the channel got before the connections had
+// subscribed to it (issue 17), so since must not be read after the join.
+func (s *Service) announceJoined(ctx context.Context, channelID int64, users []int64, since int64) {
+	s.pub.Membership(ctx, users, protocol.ChannelEvent{ChannelID: channelID, Event: protocol.ChannelJoined, LastSeq: &since})
 }

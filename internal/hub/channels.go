@@ -7,7 +7,8 @@ import (
 
 // chanState is what a connection remembers of one channel: which sequences it has
 // queued, so a message is not sent twice whether it came by resume or live, and,
-// during hello, the live events held back while the channel is resumed.
+// while the channel is resumed (during hello) or caught up (after a join), the live
+// events held back meanwhile.
 //
 // Live events can arrive out of sequence order: messages committed together are
 // published by different goroutines, and in a cluster by different nodes. So the
@@ -89,7 +90,7 @@ func (c *conn) deliver(t topic, ev *event) {
 	}
 	c.mu.Lock()
 	if ev.change != busevent.NoChange {
-		c.noteMembership(ev.channel, ev.change == busevent.Joined)
+		c.noteMembership(ev.channel, ev.change == busevent.Joined, ev.since)
 	}
 	if !t.user {
 		st := c.chans[t.id]
@@ -123,6 +124,11 @@ func (c *conn) deliver(t topic, ev *event) {
 	if !ok {
 		c.tooSlow()
 	}
+	if ev.change != busevent.NoChange {
+		// Only now that its frame is queued: the client hears of a join before it gets
+		// the channel's messages.
+		c.pend(ev.channel, membership{joined: ev.change == busevent.Joined, since: ev.since})
+	}
 }
 
 func (c *conn) tooSlow() {
@@ -130,60 +136,6 @@ func (c *conn) tooSlow() {
 		c.hub.tooSlow.Add(1)
 	}
 	c.close(protocol.CloseTooSlow, "too slow; reconnect and resume")
-}
-
-// noteMembership records that the user joined or left a channel for the writer, which
-// subscribes or unsubscribes (the bus handler may not). Events of a channel the user
-// left are dropped from now on, before the unsubscription takes effect. Only the
-// latest change per channel is kept, so pending stays bounded by the number of
-// channels. Callers hold c.mu.
-func (c *conn) noteMembership(channelID int64, joined bool) {
-	c.chanState(channelID).left = !joined
-	if c.pending == nil {
-		c.pending = map[int64]bool{}
-	}
-	c.pending[channelID] = joined
-	if c.live {
-		c.kick(c.q.request(false, true, false))
-	}
-}
-
-// applyMembership subscribes to channels joined and leaves channels left since the
-// last call. It runs on the writer, and only after hello: hello subscribes from a
-// channel list read while these events were arriving, and applying them afterwards
-// is what makes a "left" win over a stale list.
-func (c *conn) applyMembership() {
-	c.mu.Lock()
-	if !c.live {
-		c.mu.Unlock()
-		return
-	}
-	changes := c.pending
-	c.pending = nil
-	c.mu.Unlock()
-	for id, joined := range changes {
-		t := topic{id: id}
-		if !joined {
-			c.leave(t)
-			continue
-		}
-		if err := c.join(t); err != nil {
-			c.hub.log.Error("websocket: subscribe to joined channel", "user_id", c.userID, "channel_id", id, "err", err)
-			c.close(closeInternal, "server error; reconnect")
-			return
-		}
-	}
-}
-
-// goLive lets the writer apply membership changes; hello calls it last.
-func (c *conn) goLive() {
-	c.mu.Lock()
-	c.live = true
-	waiting := len(c.pending) > 0
-	c.mu.Unlock()
-	if waiting {
-		c.kick(c.q.request(false, true, false))
-	}
 }
 
 // startResume holds back the live events of channels about to be resumed.
@@ -197,9 +149,9 @@ func (c *conn) startResume(ids []int64) {
 
 // finishResume queues the live events held back for a channel whose missed frames
 // have been queued up to sent, skipping those already covered, and then lets live
-// events through again. It runs on the reader and may wait for queue room, so it
-// never holds c.mu while queueing: events arriving meanwhile are buffered and taken
-// in the next round, keeping them in order.
+// events through again. It runs on the reader (hello) or the follower (a join) and
+// may wait for queue room, so it never holds c.mu while queueing: events arriving
+// meanwhile are buffered and taken in the next round, keeping them in order.
 func (c *conn) finishResume(id, sent int64) {
 	c.mu.Lock()
 	st := c.chanState(id)

@@ -14,7 +14,8 @@ import (
 
 // conn is one client's WebSocket. One goroutine reads (reader.go), started when the
 // upgrade's HTTP handler returns; a writer goroutine runs only while there is
-// something to write (writer.go, queue.go); fan-out workers only hand it events
+// something to write (writer.go, queue.go), and a follower only while there are
+// membership changes to apply (follow.go); fan-out workers only hand it events
 // (channels.go) and the hub's clock its pings and session checks (session.go).
 type conn struct {
 	hub    *Hub
@@ -39,12 +40,15 @@ type conn struct {
 
 	wheelAt int64 // the clock tick it is booked for; guarded by clock.mu
 
-	mu       sync.Mutex // guards the fields below; bus handlers take it, so never hold it while waiting
-	timers   timers
-	chans    map[int64]*chanState
-	pending  map[int64]bool // channel → joined (true) or left, for the writer to apply
-	live     bool           // hello is done: the writer may apply pending
-	bufBytes int            // bytes buffered in chans during resume
+	mu        sync.Mutex // guards the fields below; bus handlers take it, so never hold it while waiting
+	timers    timers
+	chans     map[int64]*chanState
+	pending   map[int64]membership // changes for the follower to apply
+	live      bool                 // hello is done and the connection not ending: a follower may run
+	following bool                 // a follower is running
+	bufBytes  int                  // bytes buffered in chans during resume
+
+	followers sync.WaitGroup // the follower, if one runs; Add under mu while live
 
 	subMu  sync.Mutex // guards topics; held across bus calls, never taken by a bus handler
 	topics map[topic]struct{}
@@ -98,6 +102,7 @@ func (c *conn) run() {
 		close(c.readerDone)
 		c.close(0, "")
 		<-c.writerDone
+		c.endFollowing()
 		c.leaveAll()
 		c.hub.untrack(c)
 		if pr := c.hub.opt.Presence; pr != nil {
@@ -118,7 +123,7 @@ func (c *conn) close(code int, text string) {
 		c.closeCode, c.closeText = code, text
 		close(c.done)
 		c.cancel()
-		c.kick(c.q.request(false, false, true))
+		c.kick(c.q.request(false, true))
 	})
 }
 

@@ -49,12 +49,26 @@
 // is dropped, so resume and live never duplicate; events with sequence 0 always go
 // through.
 //
+// # Joins and leaves
+//
+// The user's topic says when the user joins or leaves a channel (busevent.Joined,
+// Left); the connection then follows: it subscribes to the channel or leaves it. A
+// leave drops the channel's events at once. A join says where in the channel the user
+// joined, and what the channel got from there until the subscription took effect —
+// over Redis a round trip, and always the line a group is created with — never came
+// live: so the channel's events are held back from the moment the join is noted, the
+// connection subscribes, the store is read from where the user joined
+// (Service.Resume, a resync when that is too much) and the held events follow, as in
+// hello's resume. The client gets the joined frame first, then every message after
+// the join, once (issue 17).
+//
 // # Goroutines and timers
 //
 // A connection has one goroutine of its own, its reader (started when the upgrade's
 // HTTP handler returns, so net/http keeps nothing of the request). Its writer runs
 // only while there is something to write, started by whoever queues the work and
-// gone once the queue is empty. Bus events are decoded once and handed to a few
+// gone once the queue is empty; its follower only while there are joins and leaves to
+// apply, after hello, started by whoever notes the first of them. Bus events are decoded once and handed to a few
 // fan-out workers (one per core), each owning a fixed part of every topic's
 // connections, so one event's deliveries run on every core and each connection still
 // sees events in bus order. Pings, session re-checks and session expiry come from one

@@ -16,9 +16,11 @@ type event struct {
 	seq   int64  // channel sequence, 0 for events outside it
 	frame []byte // the encoded frame, shared; never modified
 	// change, on a user topic, is the user joining or leaving channel; the frame
-	// says the same to the client.
+	// says the same to the client. A join's since is where in the channel the user
+	// joined (busevent.Event.Since).
 	change  busevent.Change
 	channel int64
+	since   int64
 
 	once sync.Once
 	pm   *websocket.PreparedMessage

@@ -11,6 +11,7 @@ import (
 
 	"govchat/internal/apperr"
 	"govchat/internal/auth"
+	"govchat/internal/bus"
 	"govchat/internal/store"
 	"govchat/protocol"
 )
@@ -121,4 +122,46 @@ func (s *fakeService) Handle(_ context.Context, p auth.Principal, f protocol.Fra
 	}
 	s.seq++
 	return encodeFrame(protocol.TypeAck, f.Ref, protocol.AckData{ChannelID: d.ChannelID, Seq: s.seq, ClientID: d.ClientID, CreatedAt: time.Unix(0, 0).UTC()})
+}
+
+// gatedBus is a bus whose subscription to one topic a test can hold up, as a Redis
+// SUBSCRIBE round trip under load would: Subscribe to a held topic waits until the
+// test releases it (or the connection gives up), and publishing goes on meanwhile.
+type gatedBus struct {
+	bus.Bus
+
+	mu      sync.Mutex
+	held    string
+	entered chan struct{} // closed when Subscribe to the held topic has begun
+	release chan struct{}
+}
+
+var _ bus.Bus = (*gatedBus)(nil)
+
+// hold makes the next subscriptions to topic wait. It returns a channel closed once
+// one has begun, and the function that lets them through.
+func (b *gatedBus) hold(topic string) (entered <-chan struct{}, release func()) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.held, b.entered, b.release = topic, make(chan struct{}), make(chan struct{})
+	return b.entered, sync.OnceFunc(func() { close(b.release) })
+}
+
+func (b *gatedBus) Subscribe(ctx context.Context, topic string, h bus.Handler) (func(), error) {
+	b.mu.Lock()
+	held := topic == b.held
+	entered, release := b.entered, b.release
+	if held {
+		b.held = "" // once: later subscriptions go through
+	}
+	b.mu.Unlock()
+	if held {
+		close(entered)
+		select {
+		case <-release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return b.Bus.Subscribe(ctx, topic, h)
 }

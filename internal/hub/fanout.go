@@ -26,7 +26,8 @@ import (
 //
 // The frame is encoded once, by the publisher; here it becomes one event shared by
 // every local connection, and at most one PreparedMessage (see event.prepared). A
-// membership change comes typed in the envelope; the frame is never parsed here.
+// membership change comes typed in the envelope; the frame is never parsed here
+// (busevent.Decode reads where a join was from a joined frame).
 func (h *Hub) fanout(e *topicEntry, payload []byte) {
 	be, err := busevent.Decode(payload)
 	if err != nil {
@@ -37,7 +38,7 @@ func (h *Hub) fanout(e *topicEntry, payload []byte) {
 	ev := &event{seq: be.Seq, frame: be.Frame}
 	if e.topic.user {
 		// Only the user's own topic changes which channels their connections follow.
-		ev.change, ev.channel = be.Change, be.Channel
+		ev.change, ev.channel, ev.since = be.Change, be.Channel, be.Since
 	}
 	for i := range e.parts {
 		if e.parts[i].n.Load() == 0 {

@@ -10,7 +10,7 @@ import (
 // hello subscribes the connection, replays what the client missed and welcomes it.
 //
 // Order matters so that nothing is lost or sent twice: the user topic first (channel
-// list changes arriving from here on are applied after hello, see applyMembership);
+// list changes arriving from here on are applied after hello, see follow);
 // then the channel list; then the channels to resume are marked, so their live
 // events are held back; then every channel topic is joined; then each channel is
 // resumed from the store and its held-back events with a higher sequence follow;

@@ -31,6 +31,7 @@ type harness struct {
 	t    testing.TB
 	hub  *Hub
 	bus  *bus.Memory
+	gate *gatedBus // the hub's bus: bus, with subscriptions a test can hold up
 	auth *fakeAuth
 	svc  *fakeService
 	srv  *httptest.Server
@@ -43,7 +44,8 @@ func newHarness(t testing.TB, opt Options) *harness {
 	t.Helper()
 	checkLeaks(t)
 	h := &harness{t: t, bus: bus.NewMemory(), auth: newFakeAuth(), svc: newFakeService()}
-	opt.Bus, opt.Auth, opt.Service = h.bus, h.auth, h.svc
+	h.gate = &gatedBus{Bus: h.bus}
+	opt.Bus, opt.Auth, opt.Service = h.gate, h.auth, h.svc
 	h.hub = New(opt)
 	mux := http.NewServeMux()
 	mux.Handle("GET /api/v1/ws", h.authenticated(h.hub))

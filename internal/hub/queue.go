@@ -7,7 +7,7 @@ import "sync"
 // it and may wait, which slows only that client down.
 //
 // A connection has no writer goroutine while it has nothing to write: whoever gives
-// the writer work (an item, a ping, a membership change, the close) calls kick, which
+// the writer work (an item, a ping, the close) calls kick, which
 // starts one if none is running, and the writer exits once it finds nothing left.
 // Waking a writer is so one lock and, when it was idle, one `go` — no channel, no
 // select over timers — and an idle connection costs no writer stack at all.
@@ -21,7 +21,6 @@ type queue struct {
 	bytes   int
 	writing bool // a writer goroutine is running (or about to)
 	ping    bool // the writer sends a WebSocket ping
-	ctrl    bool // the writer applies membership changes
 	closing bool // the writer finishes the connection (conn.close)
 	stopped bool // the writer has finished the connection: nothing starts it again
 }
@@ -65,13 +64,11 @@ func (q *queue) push(done <-chan struct{}, it item) (ok, start bool) {
 	}
 }
 
-// request asks the writer for a ping, a membership change or the close; start as for
-// offer.
-func (q *queue) request(ping, ctrl, closing bool) (start bool) {
+// request asks the writer for a ping or the close; start as for offer.
+func (q *queue) request(ping, closing bool) (start bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.ping = q.ping || ping
-	q.ctrl = q.ctrl || ctrl
 	q.closing = q.closing || closing
 	return q.claim()
 }
@@ -93,12 +90,12 @@ func (q *queue) append(it item) {
 
 // work is what one round of the writer does.
 type work struct {
-	batch      []item
-	ping, ctrl bool
-	close      bool // finish the connection; the backlog is dropped, not written
+	batch []item
+	ping  bool
+	close bool // finish the connection; the backlog is dropped, not written
 }
 
-func (w work) empty() bool { return len(w.batch) == 0 && !w.ping && !w.ctrl && !w.close }
+func (w work) empty() bool { return len(w.batch) == 0 && !w.ping && !w.close }
 
 // take hands the writer everything there is to do. With nothing, the writer is
 // marked idle in the same step (so a later offer starts a new one) and lets go of the
@@ -110,7 +107,7 @@ func (q *queue) take() work {
 		q.mu.Unlock()
 		return work{close: true}
 	}
-	w := work{batch: q.items, ping: q.ping, ctrl: q.ctrl}
+	w := work{batch: q.items, ping: q.ping}
 	if w.empty() {
 		q.writing = false
 		q.items, q.spare = nil, nil
@@ -120,7 +117,7 @@ func (q *queue) take() work {
 	q.items = q.spare[:0]
 	q.spare = nil
 	q.bytes = 0
-	q.ping, q.ctrl = false, false
+	q.ping = false
 	q.mu.Unlock()
 	if len(w.batch) > 0 {
 		wake(q.space)

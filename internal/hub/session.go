@@ -90,7 +90,7 @@ func (c *conn) onTick(now time.Time) {
 	c.hub.clock.schedule(c, t.next())
 	c.mu.Unlock()
 	if ping {
-		c.kick(c.q.request(true, false, false))
+		c.kick(c.q.request(true, false))
 	}
 	if recheck {
 		go c.reauthenticate()

@@ -28,8 +28,8 @@ func (c *conn) kick(start bool) {
 }
 
 // writeLoop is the connection's only socket writer while it runs: it writes what is
-// queued, sends pings and applies membership changes until nothing is left, then
-// exits; the next piece of work starts it again (queue). So an idle connection has no
+// queued and sends pings until nothing is left, then exits; the next piece of work
+// starts it again (queue). So an idle connection has no
 // writer goroutine, and nothing runs per message but the write itself. Frames that
 // arrive while a write is under way are written together in the next round
 // (coalesced: several frames in one WebSocket message).
@@ -42,9 +42,6 @@ func (c *conn) writeLoop() {
 			return
 		case w.empty():
 			return
-		}
-		if w.ctrl {
-			c.applyMembership()
 		}
 		if len(w.batch) > 0 {
 			err := c.write(w.batch)

@@ -206,6 +206,8 @@ export interface ResyncData {
 export interface ChannelEvent {
   channel_id: number;
   event: 'joined' | 'left' | 'updated';
+  /** joined only: the channel's last seq when you joined; every later message reaches this connection (§7.5). */
+  last_seq?: number;
 }
 
 /** The error of an error frame, and of a REST answer inside ErrorBody (PROTOCOL.md §2). */
