@@ -250,11 +250,13 @@ func (s *DB) SearchMessages(ctx context.Context, q SearchQuery) ([]Message, erro
 	if hits == "" {
 		return nil, nil
 	}
-	// Drive from the intersected postings: the join then reads only their messages.
-	// INTERSECT and UNION yield each message once.
-	base := `SELECT ` + messageCols("m", false) + `
-		FROM (SELECT DISTINCT channel_id, seq FROM (` + hits + `) u) hit
-		JOIN messages m ON m.channel_id = hit.channel_id AND m.seq = hit.seq
+	// Drive from the index's candidates, found once (MATERIALIZED): the join then reads
+	// only their messages. Left to itself, SQLite would rather walk the messages of a
+	// sender or a week and ask the full-text index about each one (ten times slower:
+	// BENCHMARKS.md, issue 17). DISTINCT: a message once, whatever its postings.
+	base := `WITH hit AS MATERIALIZED (SELECT DISTINCT channel_id, seq FROM (` + hits + `) u)
+		SELECT ` + messageCols("m", false) + `
+		FROM hit JOIN messages m ON m.channel_id = hit.channel_id AND m.seq = hit.seq
 		WHERE m.recalled_at = 0`
 	var filterArgs []any
 	if q.SenderID != 0 {
