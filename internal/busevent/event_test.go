@@ -167,6 +167,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add(oldEvent(7, []byte(`{"v":1}`)))
 	f.Add([]byte{byte(Joined), 0, 0, 0, 0, 0, 0, 9, '{', '}'})
 	f.Add([]byte{byte(Left), 0, 0, 0, 0, 0, 0, 0})
+	f.Add(append([]byte{byte(Joined), 0, 0, 0, 0, 0, 0, 12}, `{"v":1,"type":"channel","data":{"channel_id":12,"event":"joined","last_seq":40}}`...))
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		ev, err := Decode(payload)
 		if err != nil {
