@@ -219,11 +219,11 @@ func (s *DB) deleteMessages(ctx context.Context, keys []MessageKey, expiredAt in
 			if err != nil {
 				return s.fail(err, "find the blobs of expired messages of channel %d", ch)
 			}
-			// Reactions would go with the rows by their foreign keys; deleting them first
-			// says so without relying on it.
 			if err := s.unindexDeleted(ctx, ch, seqs); err != nil {
 				return err
 			}
+			// Reactions would go with the rows by their foreign keys; deleting them first
+			// says so without relying on it.
 			for _, table := range []string{"message_reactions", "message_reaction_revs", "blob_refs", "messages"} {
 				if _, err := s.exec(ctx, `DELETE FROM `+table+` WHERE `+in, args...); err != nil {
 					return s.fail(err, "delete expired messages of channel %d from %s", ch, table)
