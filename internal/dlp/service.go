@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"govchat/internal/apperr"
@@ -16,6 +14,7 @@ import (
 	"govchat/internal/auth"
 	"govchat/internal/authz"
 	"govchat/internal/bus"
+	"govchat/internal/buscache"
 	"govchat/internal/busevent"
 	"govchat/internal/ratelimit"
 	"govchat/internal/store"
@@ -69,12 +68,7 @@ type Service struct {
 	d   Deps
 	pub *busevent.Publisher
 
-	gen atomic.Uint64 // changes heard of; the bus handler only bumps it
-
-	mu       sync.Mutex // guards the cache and serialises loads
-	cached   *loaded
-	cacheGen uint64
-	loadedAt time.Time
+	cache *buscache.Cache[*loaded]
 }
 
 type loaded struct {
@@ -87,26 +81,25 @@ func New(d Deps) *Service {
 	if d.TTL <= 0 {
 		d.TTL = DefaultTTL
 	}
-	return &Service{d: d, pub: busevent.NewPublisher(d.Bus, d.Log)}
+	return &Service{d: d, pub: busevent.NewPublisher(d.Bus, d.Log), cache: buscache.New[*loaded](d.TTL, d.Now)}
 }
 
 // Listen subscribes to changes made on any node; the returned func stops it.
 func (s *Service) Listen(ctx context.Context) (func(), error) {
-	unsub, err := s.d.Bus.Subscribe(ctx, busevent.DLPTopic, func(string, []byte) { s.gen.Add(1) })
+	unsub, err := s.cache.Listen(ctx, s.d.Bus, busevent.DLPTopic)
 	if err != nil {
 		return nil, fmt.Errorf("dlp: listen for changes: %w", err)
 	}
 	return unsub, nil
 }
 
+// load is the cached rule set (buscache: read again after a change or the TTL).
 func (s *Service) load(ctx context.Context) (*loaded, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.d.Now()
-	g := s.gen.Load()
-	if s.cached != nil && s.cacheGen == g && now.Sub(s.loadedAt) < s.d.TTL && !now.Before(s.loadedAt) {
-		return s.cached, nil
-	}
+	return s.cache.Get(ctx, s.read)
+}
+
+// read reads and compiles the stored rule set, or the defaults when none was set.
+func (s *Service) read(ctx context.Context) (*loaded, error) {
 	row, ok, err := s.d.Store.GetDLPRules(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("dlp: load rules: %w", err)
@@ -123,7 +116,6 @@ func (s *Service) load(ctx context.Context) (*loaded, error) {
 	if l.matcher, err = Compile(l.wire.Rules); err != nil {
 		return nil, fmt.Errorf("dlp: stored rules: %w", err)
 	}
-	s.cached, s.cacheGen, s.loadedAt = l, g, now
 	return l, nil
 }
 
@@ -167,7 +159,7 @@ func (s *Service) Put(ctx context.Context, p auth.Principal, req protocol.DLPRul
 	if err != nil {
 		return protocol.DLPRules{}, fmt.Errorf("dlp: put rules: %w", err)
 	}
-	s.gen.Add(1) // this node at once, whatever the bus does
+	s.cache.Changed() // this node at once, whatever the bus does
 	s.pub.ToNodes(ctx, busevent.DLPTopic, "dlp", struct{}{})
 	return s.Rules(ctx)
 }

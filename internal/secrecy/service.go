@@ -14,8 +14,6 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"govchat/internal/apperr"
@@ -23,6 +21,7 @@ import (
 	"govchat/internal/auth"
 	"govchat/internal/authz"
 	"govchat/internal/bus"
+	"govchat/internal/buscache"
 	"govchat/internal/busevent"
 	"govchat/internal/store"
 	"govchat/protocol"
@@ -71,14 +70,7 @@ type Service struct {
 	d   Deps
 	pub *busevent.Publisher
 
-	// gen counts the changes heard of; a cached ladder loaded at an older generation
-	// is stale. The bus handler only bumps it: it must not block.
-	gen atomic.Uint64
-
-	mu       sync.Mutex // guards the cache and serialises loads
-	cached   *protocol.SecrecyConfig
-	cacheGen uint64
-	loadedAt time.Time
+	cache *buscache.Cache[*protocol.SecrecyConfig]
 }
 
 // New returns a Service; Listen makes it hear other nodes' changes.
@@ -86,12 +78,12 @@ func New(d Deps) *Service {
 	if d.TTL <= 0 {
 		d.TTL = DefaultTTL
 	}
-	return &Service{d: d, pub: busevent.NewPublisher(d.Bus, d.Log)}
+	return &Service{d: d, pub: busevent.NewPublisher(d.Bus, d.Log), cache: buscache.New[*protocol.SecrecyConfig](d.TTL, d.Now)}
 }
 
 // Listen subscribes to changes made on any node; the returned func stops it.
 func (s *Service) Listen(ctx context.Context) (func(), error) {
-	unsub, err := s.d.Bus.Subscribe(ctx, busevent.SecrecyTopic, func(string, []byte) { s.gen.Add(1) })
+	unsub, err := s.cache.Listen(ctx, s.d.Bus, busevent.SecrecyTopic)
 	if err != nil {
 		return nil, fmt.Errorf("secrecy: listen for changes: %w", err)
 	}
@@ -122,20 +114,14 @@ func (s *Service) Config(ctx context.Context) (protocol.SecrecyConfig, error) {
 // config is the cached ladder, loaded again when a change was heard of or the TTL ran
 // out.
 func (s *Service) config(ctx context.Context) (*protocol.SecrecyConfig, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.d.Now()
-	g := s.gen.Load()
-	if s.cached != nil && s.cacheGen == g && now.Sub(s.loadedAt) < s.d.TTL && !now.Before(s.loadedAt) {
-		return s.cached, nil
-	}
-	rows, err := s.d.Store.ListSecrecyLevels(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("secrecy: load levels: %w", err)
-	}
-	c := fromRows(rows)
-	s.cached, s.cacheGen, s.loadedAt = &c, g, now
-	return s.cached, nil
+	return s.cache.Get(ctx, func(ctx context.Context) (*protocol.SecrecyConfig, error) {
+		rows, err := s.d.Store.ListSecrecyLevels(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("secrecy: load levels: %w", err)
+		}
+		c := fromRows(rows)
+		return &c, nil
+	})
 }
 
 // fromRows is the ladder from stored rows: a level without a row keeps its default.
@@ -198,7 +184,7 @@ func (s *Service) PutLevels(ctx context.Context, p auth.Principal, req protocol.
 	if err != nil {
 		return protocol.SecrecyConfig{}, fmt.Errorf("secrecy: put levels: %w", err)
 	}
-	s.gen.Add(1) // this node at once, whatever the bus does
+	s.cache.Changed() // this node at once, whatever the bus does
 	cfg, err := s.Config(ctx)
 	if err != nil {
 		return protocol.SecrecyConfig{}, err
