@@ -1,8 +1,10 @@
 // TabBar: tabs as the ARIA pattern has them — one tab stop, arrow keys (and Home/End)
 // move between tabs and follow focus. The pages that have tabs (administration,
-// 保密管理) share it; `prefix` names their classes (`<prefix>-tabs`, `<prefix>-tab`) and
-// ties each tab to its panel (`<prefix>-tab-<x>` controls `<prefix>-panel-<x>`).
+// 保密管理, 审计台) share it and its look (tabbar.css); `prefix` adds page classes
+// (`<prefix>-tabs`, `<prefix>-tab`) for a page's own adjustments and ties each tab to its
+// panel (`<prefix>-tab-<x>` controls `<prefix>-panel-<x>`).
 import { useRef } from 'preact/hooks';
+import './tabbar.css';
 
 export function TabBar<T extends string>(p: { tabs: readonly T[]; tab: T; onTab: (tab: T) => void; prefix: string; label: string; title: (tab: T) => string }) {
   const refs = useRef<Partial<Record<T, HTMLButtonElement | null>>>({});
@@ -20,14 +22,14 @@ export function TabBar<T extends string>(p: { tabs: readonly T[]; tab: T; onTab:
     refs.current[next]?.focus();
   };
   return (
-    <div class={`${p.prefix}-tabs`} role="tablist" aria-label={p.label} onKeyDown={onKeyDown}>
+    <div class={`tabbar ${p.prefix}-tabs`} role="tablist" aria-label={p.label} onKeyDown={onKeyDown}>
       {p.tabs.map((x) => (
         <button
           key={x}
           type="button"
           role="tab"
           id={`${p.prefix}-tab-${x}`}
-          class={`${p.prefix}-tab`}
+          class={`tabbar-tab ${p.prefix}-tab`}
           aria-selected={x === p.tab}
           aria-controls={`${p.prefix}-panel-${x}`}
           tabIndex={x === p.tab ? 0 : -1}
