@@ -17,7 +17,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { fixture } from './fixture.mjs';
-import { shot, waitUntil } from './harness.mjs';
+import { sendFile as sendFileIn, shot, waitUntil } from './harness.mjs';
 
 const TIMEOUT = 240_000;
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
@@ -59,24 +59,11 @@ async function openChannel(page, name) {
   await page.locator('.chat[data-conn="online"]').waitFor();
 }
 
-/** Sends a file through the composer and waits until it is sent (知道了 on the row that
- * stays when some members have no key yet); answers its attachment from 群文件's list. */
+/** Sends a file in the channel through the composer and waits until it is sent; answers
+ * its attachment. */
 async function sendFile(page, channel, file) {
   await openChannel(page, channel);
-  const before = await page.locator('.timeline .msg').count();
-  await page.locator('.composer input[type="file"]:not([accept])').setInputFiles(file);
-  await waitUntil(async () => (await page.locator('.timeline .msg').count()) > before, { timeout: 120_000, what: `${file.name} sent` });
-  await waitUntil(
-    async () => {
-      for (const ok of await page.locator('.upload-item').getByRole('button', { name: '知道了' }).all()) await ok.click().catch(() => undefined);
-      return (await page.locator('.upload-item').count()) === 0;
-    },
-    { timeout: 30_000, what: 'the upload row gone' },
-  );
-  const channelId = await page.evaluate(() => Number(location.pathname.split('/').pop()));
-  const files = await api(page, 'GET', `/api/v1/channels/${channelId}/files?limit=10`);
-  assert.equal(files.status, 200, JSON.stringify(files.body));
-  return files.body.files[0].attachment;
+  return sendFileIn(page, (p) => p.locator('.composer input[type="file"]:not([accept])'), file, { timeout: 120_000 });
 }
 
 const original = Buffer.concat([Buffer.from('PK\u0003\u0004'), randomBytes(300_000)]);

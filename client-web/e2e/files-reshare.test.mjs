@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { fixture } from './fixture.mjs';
-import { login, shot, waitUntil } from './harness.mjs';
+import { login, sendFile, shot, waitUntil } from './harness.mjs';
 import { png } from './samples.mjs';
 
 const TIMEOUT = 240_000;
@@ -37,21 +37,6 @@ async function openChannel(page, name) {
 
 const fileInput = (page) => page.locator('.composer input[type="file"]:not([accept])');
 const pictureInput = (page) => page.locator('.composer input[type="file"][accept="image/*"]:not([capture])');
-
-/** Sends a file through the composer and waits until it is sent; the row that says some
- * members have no key yet is dismissed (知道了). */
-async function sendFile(page, input, file) {
-  const before = await page.locator('.timeline .msg').count();
-  await input(page).setInputFiles(file);
-  await waitUntil(async () => (await page.locator('.timeline .msg').count()) > before, { timeout: 60_000, what: `${file.name} sent` });
-  await waitUntil(
-    async () => {
-      for (const ok of await page.locator('.upload-item').getByRole('button', { name: '知道了' }).all()) await ok.click().catch(() => undefined);
-      return (await page.locator('.upload-item').count()) === 0;
-    },
-    { timeout: 30_000, what: 'the upload row gone' },
-  );
-}
 
 /** A page signed in as username that records every request state a file card showed (the
  * asking state may last only as long as a colleague's 0–2 s wait). */

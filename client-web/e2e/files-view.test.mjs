@@ -17,7 +17,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fixture } from './fixture.mjs';
 import { pdf, png } from './samples.mjs';
-import { shot, waitUntil } from './harness.mjs';
+import { sendFile, shot, waitUntil } from './harness.mjs';
 
 const TIMEOUT = 240_000;
 const CHANNEL = '预算股';
@@ -51,19 +51,7 @@ const pictureInput = (page) => page.locator('.composer input[type="file"][accept
 /** Sends files through the composer, as a person does, one after the other (so their order
  * is known), and waits until each is sent. */
 async function sendFiles(page, input, files) {
-  for (const f of files) {
-    const before = await page.locator('.timeline .msg').count();
-    await input(page).setInputFiles(f);
-    await waitUntil(async () => (await page.locator('.timeline .msg').count()) > before, { timeout: 120_000, what: `${f.name ?? f} sent` });
-    // The row stays when some members have no key yet (they have never signed in): 知道了.
-    await waitUntil(
-      async () => {
-        for (const ok of await page.locator('.upload-item').getByRole('button', { name: '知道了' }).all()) await ok.click().catch(() => undefined);
-        return (await page.locator('.upload-item').count()) === 0;
-      },
-      { timeout: 30_000, what: 'the upload row gone' },
-    );
-  }
+  for (const f of files) await sendFile(page, input, f, { timeout: 120_000 });
 }
 
 const person = (t, username, options) => e2e.person(t, username, options);

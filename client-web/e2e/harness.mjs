@@ -356,6 +356,44 @@ export async function waitUntil(check, { timeout = 10_000, every = 100, what = '
   }
 }
 
+/** The newest attachment of the open channel (/c/<id>) on the server, or undefined. */
+async function newestAttachment(page) {
+  return page.evaluate(async () => {
+    const id = Number(location.pathname.split('/').pop());
+    const r = await fetch(`/api/v1/channels/${id}/files?limit=1`);
+    if (!r.ok) throw new Error(`channel files: HTTP ${r.status}`);
+    return (await r.json()).files[0]?.attachment;
+  });
+}
+
+/**
+ * Sends a file through the open channel's composer (`input` finds the file input), as a
+ * person does, and waits until the server holds its message and the upload row is gone
+ * (the row that stays when some members have no key yet is dismissed: 知道了). Answers
+ * the attachment. "Sent" is read off the server, not the timeline: a timeline still
+ * loading its history grows without this file, and a test that then closes the page
+ * loses the send.
+ */
+export async function sendFile(page, input, file, { timeout = 60_000 } = {}) {
+  const before = (await newestAttachment(page))?.blob_id;
+  await input(page).setInputFiles(file);
+  const att = await waitUntil(
+    async () => {
+      const a = await newestAttachment(page);
+      return a && a.blob_id !== before ? a : undefined;
+    },
+    { timeout, what: `${file.name ?? file} sent` },
+  );
+  await waitUntil(
+    async () => {
+      for (const ok of await page.locator('.upload-item').getByRole('button', { name: '知道了' }).all()) await ok.click().catch(() => undefined);
+      return (await page.locator('.upload-item').count()) === 0;
+    },
+    { timeout: 30_000, what: 'the upload row gone' },
+  );
+  return att;
+}
+
 /** Fills the login form already on screen (found by its input ids, in any language) and submits it. */
 export async function fillLogin(page, username, password) {
   await page.locator('#username').fill(username);

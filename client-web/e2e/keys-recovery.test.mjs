@@ -21,7 +21,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fixture } from './fixture.mjs';
-import { DEMO_PASSWORD, login, shot, waitUntil } from './harness.mjs';
+import { DEMO_PASSWORD, login, sendFile, shot, waitUntil } from './harness.mjs';
 
 const TIMEOUT = 240_000;
 const CHANNEL = '预算股';
@@ -40,18 +40,6 @@ async function openChannel(page, name) {
   await page.locator('.chat[data-conn="online"]').waitFor();
 }
 const fileInput = (page) => page.locator('.composer input[type="file"]:not([accept])');
-async function sendFile(page, file) {
-  const before = await page.locator('.timeline .msg').count();
-  await fileInput(page).setInputFiles(file);
-  await waitUntil(async () => (await page.locator('.timeline .msg').count()) > before, { timeout: 60_000, what: `${file.name} sent` });
-  await waitUntil(
-    async () => {
-      for (const ok of await page.locator('.upload-item').getByRole('button', { name: '知道了' }).all()) await ok.click().catch(() => undefined);
-      return (await page.locator('.upload-item').count()) === 0;
-    },
-    { timeout: 30_000, what: 'the upload row gone' },
-  );
-}
 async function api(page, method, url, body) {
   return page.evaluate(
     async ([method, url, body]) => {
@@ -91,7 +79,10 @@ async function firstLogin(page, username, oneTime, next, { shots } = {}) {
   await page.locator('#confirm_password').fill(next);
   if (shots) await shot(page, `keys-choose-password-${shots}`);
   await page.locator('form button[type="submit"]').click();
-  await page.locator('header.topbar').waitFor({ timeout: 30_000 });
+  await page.locator('header.topbar').waitFor({ timeout: 30_000 }).catch(async (err) => {
+    await shot(page, `keys-firstlogin-failed-${username}`);
+    throw new Error(`${err.message}\npage: ${JSON.stringify((await page.locator('body').innerText()).slice(0, 400))}`);
+  });
 }
 const me = async (page) => (await api(page, 'GET', '/api/v1/me')).body;
 /** Waits until the person's key pair exists and this page holds it (a device copy too). */
@@ -120,7 +111,7 @@ test('no recovery: a new key pair, and a file sent before the reset is re-shared
   await openChannel(zj.page, CHANNEL);
   const doc = randomBytes(20_000);
   secrets.plaintexts.push(doc);
-  await sendFile(zj.page, { name: '重置前的材料.bin', mimeType: 'application/octet-stream', buffer: doc });
+  await sendFile(zj.page, fileInput, { name: '重置前的材料.bin', mimeType: 'application/octet-stream', buffer: doc });
 
   const admin = await e2e.person(t, 'zhoutao', DESKTOP);
   const otp = await reset(admin.page, 'wuqiang');
@@ -230,7 +221,7 @@ test('officer-approved: the account-recovery key made in the browser, a reset wi
   await openChannel(lh.page, CHANNEL);
   const doc = randomBytes(30_000);
   secrets.plaintexts.push(doc);
-  await sendFile(lh.page, { name: '昨天的签报.bin', mimeType: 'application/octet-stream', buffer: doc });
+  await sendFile(lh.page, fileInput, { name: '昨天的签报.bin', mimeType: 'application/octet-stream', buffer: doc });
   await lh.page.evaluate(() => new Promise((r) => { const q = indexedDB.deleteDatabase('govchat-keys'); q.onsuccess = q.onerror = q.onblocked = () => r(undefined); }));
   await lh.context.close(); // her only device is gone
 
@@ -264,7 +255,13 @@ test('officer-approved: the account-recovery key made in the browser, a reset wi
   await nb.page.getByTestId('keyrec-done').getByRole('button').click();
   await openChannel(nb.page, CHANNEL);
   const card = nb.page.locator('.timeline .fv-card', { has: nb.page.locator('.fv-card-name[title="昨天的签报.bin"]') });
-  await card.getByRole('button', { name: '下载' }).waitFor({ timeout: 30_000 });
+  await card.getByRole('button', { name: '下载' }).waitFor({ timeout: 30_000 }).catch(async (err) => {
+    // What the timeline's file cards say instead, and the page's key state, for the log.
+    const cards = await nb.page.locator('.timeline .fv-card').allInnerTexts();
+    const key = await api(nb.page, 'GET', '/api/v1/me/key');
+    await shot(nb.page, 'keys-officer-recovered-failed-1280');
+    throw new Error(`${err.message}\ncards: ${JSON.stringify(cards)}\nkey: ${JSON.stringify({ status: key.status, key_id: key.body?.key_id })}\nproblems: ${JSON.stringify(nb.problems)}`);
+  });
   assert.equal((await me(nb.page)).key_state, 'ok');
   // The officer's page at 390 px too.
   await op.setViewportSize({ width: 390, height: 844 });
