@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { fixture } from './fixture.mjs';
-import { shot, waitUntil } from './harness.mjs';
+import { sendFile, shot, waitUntil } from './harness.mjs';
 
 const TIMEOUT = 240_000;
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
@@ -96,16 +96,7 @@ test('a file sent, forwarded and downloaded by three people: the officer’s 文
   // 李华 sends the document in 预算股 through the composer.
   const a = await e2e.person(t, 'lihua', DESKTOP);
   await openChannel(a.page, CHANNEL);
-  const before = await a.page.locator('.timeline .msg').count();
-  await a.page.locator('.composer input[type="file"]:not([accept])').setInputFiles({ name: DOC, mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: randomBytes(60_000) });
-  await waitUntil(async () => (await a.page.locator('.timeline .msg').count()) > before, { timeout: 120_000, what: `${DOC} sent` });
-  await waitUntil(
-    async () => {
-      for (const ok of await a.page.locator('.upload-item').getByRole('button', { name: '知道了' }).all()) await ok.click().catch(() => undefined);
-      return (await a.page.locator('.upload-item').count()) === 0;
-    },
-    { timeout: 30_000, what: 'the upload row gone' },
-  );
+  await sendFile(a.page, (p) => p.locator('.composer input[type="file"]:not([accept])'), { name: DOC, mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: randomBytes(60_000) }, { timeout: 120_000 });
   const channelId = await a.page.evaluate(() => Number(location.pathname.split('/').pop()));
   const files = await api(a.page, 'GET', `/api/v1/channels/${channelId}/files?limit=10`);
   assert.equal(files.status, 200, JSON.stringify(files.body));
@@ -328,9 +319,7 @@ test('查看文件去向 in a file message’s menu opens the officer’s trace 
   // 周海燕 sends a file in 办公室, a channel the officer is in.
   const staff = await e2e.person(t, 'zhouhaiyan', { online: true, ...DESKTOP });
   await openChannel(staff.page, '办公室');
-  const before = await staff.page.locator('.timeline .msg').count();
-  await staff.page.locator('.composer input[type="file"]:not([accept])').setInputFiles({ name: '会议纪要.txt', mimeType: 'text/plain', buffer: Buffer.from('会议纪要\n'.repeat(100)) });
-  await waitUntil(async () => (await staff.page.locator('.timeline .msg').count()) > before, { timeout: 120_000, what: 'the file sent' });
+  await sendFile(staff.page, (p) => p.locator('.composer input[type="file"]:not([accept])'), { name: '会议纪要.txt', mimeType: 'text/plain', buffer: Buffer.from('会议纪要\n'.repeat(100)) }, { timeout: 120_000 });
   await staff.context.close();
 
   const officer = await e2e.person(t, 'zhaomin', { online: true, ...DESKTOP });
