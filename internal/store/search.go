@@ -12,8 +12,10 @@ import (
 )
 
 // Search: how text is cut into terms and what matches is internal/search's; the store
-// keeps the postings (message_terms), intersects those of a query's terms within the
-// user's channels and confirms each candidate by the folded substring check.
+// keeps each message's tokens in its dialect's search index (below; message_terms only
+// for rows from before encryption at rest), finds the messages holding every query
+// term within the user's channels and confirms each candidate by the folded substring
+// check.
 
 const (
 	searchDefault  = 50
