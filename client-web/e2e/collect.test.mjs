@@ -349,6 +349,8 @@ test('a 接龙 filled by three people in order', { timeout: TIMEOUT }, async (t)
   // Everyone asked sees the numbered list, in the order of first answer; the author too.
   await lead.page.reload();
   await lead.page.getByRole('heading', { name: SIGNUP, level: 1 }).waitFor();
+  // The heading can come before the lines: wait for the last one before reading them.
+  await lead.page.locator('.cl-lines .cl-line').nth(lines.length - 1).waitFor();
   const got = await lead.page.locator('.cl-lines .cl-line').allInnerTexts();
   assert.deepEqual(
     got.map((s) => s.replace(/\s+/g, ' ').trim()),
