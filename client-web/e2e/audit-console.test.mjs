@@ -121,6 +121,8 @@ test('a file sent, forwarded and downloaded by three people: the officer’s 文
   await dialog.waitFor({ state: 'detached', timeout: 30_000 });
   // A staff member's menu has no 查看文件去向.
   await msg.click({ button: 'right', position: { x: 5, y: 5 } });
+  // Read once it is open, or the check below would pass on no menu at all.
+  await b.page.getByRole('menu').getByRole('menuitem').first().waitFor();
   const items = await b.page.getByRole('menu').getByRole('menuitem').allInnerTexts();
   assert.ok(!items.some((x) => x.includes('查看文件去向')), JSON.stringify(items));
   await b.page.keyboard.press('Escape');

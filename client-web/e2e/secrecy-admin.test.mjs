@@ -130,6 +130,8 @@ test('the security officer sets 秘密’s retention and raises a channel’s ce
   // 秘密 may not be forwarded: neither 转发 nor 多选 in its menu.
   await secret.click({ button: 'right' });
   const menu = lihua.page.getByRole('menu');
+  // Read once it is open, or the check below would pass on no menu at all.
+  await menu.getByRole('menuitem').first().waitFor();
   const labels = await menu.getByRole('menuitem').allInnerTexts();
   assert.ok(!labels.some((l) => l.includes('转发') || l.includes('多选')), labels.join(','));
   await lihua.page.keyboard.press('Escape');
