@@ -29,26 +29,44 @@ async function loggedIn(t) {
 async function pushChannel(context, page) {
   const cdp = await context.newCDPSession(page);
   const scope = e2e.server.baseURL + '/';
-  const registrationId = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no ServiceWorker.workerRegistrationUpdated for ' + scope)), 10_000);
+  // deliverPushMessage looks the registration's active version up in the browser process and
+  // drops the push when there is none yet; the page's navigator.serviceWorker can already say
+  // "activated" before the browser process does. So wait for the browser process's own word:
+  // a version of our registration reported as activated.
+  let registrationId = null;
+  const activated = new Set();
+  // The last state the browser process reported for each version, for a failure's message.
+  const versions = new Map();
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no activated service worker for ${scope} (registration ${registrationId}, activated in ${[...activated]})`)),
+      15_000,
+    );
+    const check = () => {
+      if (registrationId !== null && activated.has(registrationId)) {
+        clearTimeout(timer);
+        resolve(registrationId);
+      }
+    };
     cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
       const r = registrations.find((x) => x.scopeURL === scope && !x.isDeleted);
-      if (r) {
-        clearTimeout(timer);
-        resolve(r.registrationId);
+      if (r && registrationId === null) registrationId = r.registrationId;
+      check();
+    });
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: list }) => {
+      for (const v of list) {
+        versions.set(v.versionId, `${v.registrationId}/${v.versionId}: ${v.status}, ${v.runningStatus}`);
+        if (v.status === 'activated') activated.add(v.registrationId);
       }
+      check();
     });
     cdp.send('ServiceWorker.enable').catch(reject);
   });
-  // A push delivered before the worker is activated is dropped; the worker (which also
-  // imports the download stream) may still be installing when the registration appears.
-  await page.evaluate(async () => {
-    const reg = await navigator.serviceWorker.ready;
-    const w = reg.active;
-    if (w && w.state !== 'activated') await new Promise((r) => w.addEventListener('statechange', () => w.state === 'activated' && r(undefined)));
-  });
+  registrationId = await ready;
   return {
     cdp,
+    /** What the browser process last said of the worker, for a failure's message. */
+    state: () => `registration ${registrationId}; versions ${[...versions.values()].join('; ')}`,
     deliver: (payload) =>
       cdp.send('ServiceWorker.deliverPushMessage', {
         origin: e2e.server.baseURL,
@@ -68,14 +86,14 @@ function shown(page, tag) {
 }
 
 /** The first notification shown that matches `pred`, once the worker has shown it. */
-async function waitShown(page, pred, what) {
+async function waitShown(page, push, pred, what) {
   let list = [];
   return waitUntil(
     async () => {
       list = await shown(page);
       return list.find(pred);
     },
-    { what: () => `a notification ${what}; shown: ${JSON.stringify(list)}` },
+    { what: () => `a notification ${what}; shown: ${JSON.stringify(list)}; worker: ${push.state()}` },
   );
 }
 
@@ -103,7 +121,7 @@ test('the service worker shows a notification for a push and a click opens the c
     tag: `c${id}`,
     urgent: false,
   });
-  const n = await waitShown(page, (x) => x.tag === `c${id}`, `tagged c${id}`);
+  const n = await waitShown(page, push, (x) => x.tag === `c${id}`, `tagged c${id}`);
   assert.equal(n.title, CHANNEL);
   assert.equal(n.body, '张静：@李华 请确认预算表');
   assert.deepEqual(n.data, { url: `/c/${id}`, kind: 'mention' });
@@ -114,7 +132,7 @@ test('the service worker shows a notification for a push and a click opens the c
 
   // A newer push for the same channel replaces the older notification.
   await push.deliver({ kind: 'message', title: CHANNEL, body: '第二条', url: `/c/${id}`, tag: `c${id}`, urgent: false });
-  await waitShown(page, (x) => x.tag === `c${id}` && x.body === '第二条', 'replaced');
+  await waitShown(page, push, (x) => x.tag === `c${id}` && x.body === '第二条', 'replaced');
   assert.equal((await shown(page, `c${id}`)).length, 1);
 
   // The click, inside the worker: Chromium offers no way to click a notification, so the
@@ -143,12 +161,12 @@ test('a bad payload still shows 您有新消息, and a foreign link opens the ap
   const push = await pushChannel(context, page);
 
   await push.deliver('this is not JSON');
-  const generic = await waitShown(page, (x) => x.body === '您有新消息', 'generic');
+  const generic = await waitShown(page, push, (x) => x.body === '您有新消息', 'generic');
   assert.equal(generic.title, 'govchat');
   assert.deepEqual(generic.data, { url: '/', kind: 'message' });
 
   await push.deliver({ kind: 'notice', title: '紧急通知', body: '请立即确认', url: 'https://evil.example/c/1', tag: 'n-evil', urgent: true });
-  const urgent = await waitShown(page, (x) => x.tag === 'n-evil', 'urgent');
+  const urgent = await waitShown(page, push, (x) => x.tag === 'n-evil', 'urgent');
   assert.equal(urgent.requireInteraction, true);
   assert.deepEqual(urgent.data, { url: '/', kind: 'notice' });
   assert.deepEqual(problems, []);
