@@ -86,6 +86,9 @@ test('the officer generates and sets the escrow key, then opens a file sent in a
 
   // 生成托管密钥 → 下载私钥文件 (the browser's download) → the last four → 设为托管密钥.
   await page.getByRole('button', { name: '生成托管密钥' }).click();
+  // The key is made asynchronously: until its step shows, the first .esc-flow .esc-mono is
+  // 案件调取's empty 文件编号 field. Read once 下载私钥文件 (that step's own button) is there.
+  await page.getByRole('button', { name: '下载私钥文件' }).waitFor();
   const idText = await page.locator('.esc-flow .esc-mono').first().innerText();
   assert.match(idText, /^[0-9a-f]{16}$/);
   keyId = idText;
@@ -195,6 +198,8 @@ test('the officer copies a file’s id from the message menu; nobody else has th
   };
   // The sender, staff: no such item.
   const theirs = await menuOf(staff.page);
+  // Read once it is open, or the check below would pass on no menu at all.
+  await theirs.getByRole('menuitem').first().waitFor();
   assert.equal(await theirs.getByRole('menuitem', { name: '复制文件编号' }).count(), 0);
 
   const officer = await person(t, 'zhaomin', DESKTOP);
