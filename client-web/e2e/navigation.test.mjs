@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixture } from './fixture.mjs';
-import { DEMO_USERS } from './harness.mjs';
+import { DEMO_USERS, waitUntil } from './harness.mjs';
 
 const TIMEOUT = 90_000;
 const STAFF = DEMO_USERS.budgetStaff; // 张静
@@ -27,6 +27,8 @@ const appKeys = (page) => page.evaluate(() => Object.keys(localStorage).filter((
 test('from the directory to a direct message: 张静 writes to 李华, who sees it arrive unread', { timeout: TIMEOUT }, async (t) => {
   const chief = await e2e.person(t, CHIEF.username);
   await online(chief.page);
+  // The list loads after the connection: read once it is there, or the check passes on none.
+  await channelLink(chief.page, '预算股').waitFor();
   assert.equal(await channelLink(chief.page, STAFF.name, 'direct').count(), 0, 'no direct channel yet');
 
   const staff = await e2e.person(t, STAFF.username);
@@ -38,6 +40,8 @@ test('from the directory to a direct message: 张静 writes to 李华, who sees 
   await page.locator('#dir-list-title', { hasText: '李华' }).waitFor(); // the search ran
   const found = page.locator('button.dir-person');
   await found.first().waitFor();
+  // The title changes a frame before the previous list is cleared: wait for the results.
+  await waitUntil(async () => (await found.count()) === 1, { what: 'one person found' });
   assert.deepEqual(await found.locator('.dir-person-name').allInnerTexts(), ['李华']);
   await found.first().click();
   await page.locator('#dir-card-name', { hasText: '李华' }).waitFor();
@@ -86,6 +90,8 @@ test('switching to English changes the chat interface and survives a reload', { 
   await page.locator('header.topbar').getByRole('button', { name: /English/ }).click();
   await navItem(page, 'Messages').waitFor();
   const english = async () => {
+    // <html lang> is set in an effect, after the render that shows the English navigation.
+    await page.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: 5_000 }).catch(() => {});
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
     assert.deepEqual((await page.locator('nav.sidenav .nav-item').allInnerTexts()).map((x) => x.trim()), ['Messages', 'Notices', 'To-dos', 'Directory', 'Settings']);
     assert.equal(await composer(page).getAttribute('placeholder'), 'Write a message…');
