@@ -170,6 +170,9 @@ test('CSV import: a bad row is listed by line with a Chinese reason; a good file
   await page.locator('#adm-q').fill('孙小红');
   await page.locator('#adm-q').press('Enter');
   await page.locator('.adm-table tbody tr', { hasText: 'sunxiaohong' }).waitFor();
+  // The departments reload after the import on their own, the old ones shown meanwhile:
+  // the list can come first. Read once the new department is among the options.
+  await page.locator('#adm-dept option', { hasText: '绩效评价股' }).waitFor({ state: 'attached' });
   assert.ok((await page.locator('#adm-dept option').allInnerTexts()).some((x) => x.includes('绩效评价股')));
   assert.deepEqual(admin.problems, []);
 });
