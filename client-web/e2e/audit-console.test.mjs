@@ -227,8 +227,13 @@ test('the auditor reaches the trace from the message, read-only; a staff member 
   assert.deepEqual(seen.downloaded, ['何平']);
   assert.equal(await aud.page.locator('#aud-blob').inputValue(), blobId);
   assert.equal(await aud.page.getByRole('button', { name: '开启托管文件' }).count(), 0, 'the auditor opens no escrowed file');
+  // The list loads after the tab shows (the badge's own query asks for 100): read once it
+  // has, or the check below would pass on no list at all.
+  const listed = aud.page.waitForResponse((r) => r.url().includes('/api/v1/audit/alerts?state=open&limit=50'));
   await aud.page.getByRole('tab', { name: '告警' }).click();
   await aud.page.getByText('审计员只能查看告警，由保密员处理。').waitFor();
+  await listed;
+  await aud.page.locator('.aud-alerts p[role="status"]').waitFor({ state: 'detached' });
   assert.equal(await aud.page.getByRole('button', { name: '标记为已处理' }).count(), 0);
   await aud.page.getByRole('tab', { name: '导出' }).click();
   await aud.page.getByTestId('audit-verify-cmd').waitFor();
