@@ -221,8 +221,11 @@ test('a legal hold is placed by the officer and released only with the auditor�
   const sunli = await e2e.person(t, 'sunli');
   await sunli.page.locator('.nav-security', { hasText: '法律保全' }).click();
   await sunli.page.waitForURL(/\/security\/holds$/);
-  assert.equal(await sunli.page.getByRole('button', { name: '实施保全' }).count(), 0, 'the auditor places no holds');
   const hers = sunli.page.locator('li.sec-hold', { hasText: CASE_NO });
+  // The page comes as its own chunk after the address changes: read once its list is shown,
+  // or the check below would pass on no page at all.
+  await hers.waitFor();
+  assert.equal(await sunli.page.getByRole('button', { name: '实施保全' }).count(), 0, 'the auditor places no holds');
   await hers.getByRole('button', { name: '会签解除' }).click();
   const sign = sunli.page.getByRole('dialog', { name: '会签解除保全' });
   await sign.locator('p', { hasText: '由 赵敏 申请解除' }).waitFor();
