@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixture } from './fixture.mjs';
 import { pdf, png } from './samples.mjs';
-import { shot, waitUntil } from './harness.mjs';
+import { sendFile, shot, waitUntil } from './harness.mjs';
 
 const TIMEOUT = 240_000;
 const CHANNEL = '预算股';
@@ -106,12 +106,10 @@ async function seed(t) {
   await sender.page.locator('.composer textarea').fill(TEXT);
   await sender.page.locator('.composer textarea').press('Enter');
   await sender.page.locator('.timeline .msg:not(.msg-pending)', { hasText: TEXT }).waitFor({ timeout: 20_000 });
-  const before = await sender.page.locator('.timeline .msg').count();
-  await sender.page.locator('.composer input[type="file"][accept="image/*"]:not([capture])').setInputFiles({ name: PIC, mimeType: 'image/png', buffer: picture });
-  await waitUntil(async () => (await sender.page.locator('.timeline .msg:not(.msg-pending)').count()) > before, { timeout: 120_000, what: 'the picture sent' });
-  const n = await sender.page.locator('.timeline .msg:not(.msg-pending)').count();
-  await sender.page.locator('.composer input[type="file"]:not([accept])').setInputFiles({ name: PDF, mimeType: 'application/pdf', buffer: pdf('restricted plan - govchat') });
-  await waitUntil(async () => (await sender.page.locator('.timeline .msg:not(.msg-pending)').count()) > n, { timeout: 120_000, what: 'the PDF sent' });
+  // "Sent" read off the server (sendFile), not the timeline's count: history still arriving
+  // raises that count too, and the sender's page closes right after.
+  await sendFile(sender.page, (p) => p.locator('.composer input[type="file"][accept="image/*"]:not([capture])'), { name: PIC, mimeType: 'image/png', buffer: picture }, { timeout: 120_000 });
+  await sendFile(sender.page, (p) => p.locator('.composer input[type="file"]:not([accept])'), { name: PDF, mimeType: 'application/pdf', buffer: pdf('restricted plan - govchat') }, { timeout: 120_000 });
   // All three are stored at 秘密 (the files take the channel's usual level).
   const page = await api(sender.page, 'GET', `/api/v1/channels/${channelId}/messages?limit=10`);
   const mine = page.body.messages.filter((m) => m.text === TEXT || m.attachment);
