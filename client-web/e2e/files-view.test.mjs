@@ -398,6 +398,9 @@ test('a 5 MB phone photo: the receiver, in the channel, sees its thumbnail withi
   await openChannel(a.page, CHANNEL);
   const photo = png(1300, 1300, { noise: true }); // about 5 MB, like a phone's photo
   assert.ok(photo.length > 5_000_000, `${photo.length} bytes`);
+  // The history first: arriving after the count below, it would raise it (and set
+  // __sentAt) with no photo sent.
+  await waitUntil(async () => (await a.page.locator('.timeline .fv-thumb img').count()) >= 2, { timeout: 30_000, what: 'the sender’s earlier thumbnails' });
   const before = await a.page.locator('.timeline .msg').count();
   await a.page.evaluate(() => {
     const w = /** @type {any} */ (window);
