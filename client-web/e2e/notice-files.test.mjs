@@ -165,7 +165,7 @@ test('a leader publishes a notice with a PDF and a picture; a recipient sees and
   const card = files.locator('.fv-card', { has: b.page.locator(`.fv-card-name[title="${PDF}"]`) });
   await card.waitFor({ timeout: 30_000 });
   assert.match(await card.locator('.fv-card-sub').innerText(), /PDF 文件$/);
-  assert.equal(await files.locator('.fv-notice-files-title').innerText(), await files.locator('.fv-notice-files-title').innerText());
+  assert.equal(await files.locator('.fv-notice-files-title').innerText(), '附件（2）');
   await shot(b.page, 'notice-files-detail-1280');
 
   // The picture opens in the viewer, decrypted whole.
