@@ -286,10 +286,14 @@ test('the key: a reload stays unlocked; without the device copy a prompt unlocks
     { what: 'the device copy of the key' },
   );
   assert.deepEqual(kept, [{ extractable: false, type: 'AES-GCM', sealed: 12 + 32 + 16 }]);
-  // A reload: the device copy unlocks the key, no prompt.
+  // A reload: the device copy unlocks the key, no prompt. Looked for once the key has come
+  // from the server and had a moment to unlock; before, no prompt shows either way.
+  const keyRead = a.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/me/key', { timeout: 30_000 });
   await a.page.reload();
   await openChannel(a.page, CHANNEL);
   await a.page.locator('.composer').waitFor();
+  await (await keyRead).finished();
+  await a.page.waitForTimeout(500);
   assert.equal(await a.page.locator('.key-prompt').count(), 0);
 
   // Without the device copy (another computer, say), the channel asks for the password.
@@ -331,10 +335,14 @@ test('the key: a reload stays unlocked; without the device copy a prompt unlocks
   await shot(a.page, 'files-send-desktop-key-changed');
   await line.getByRole('button', { name: /知道了/ }).click();
   await line.waitFor({ state: 'detached' });
+  // The members' keys are asked as the channel opens: look once they have come (and been
+  // compared with the pinned ones), or the check below would pass before they were asked.
+  const keysAsked = a.page.waitForResponse((r) => /^\/api\/v1\/channels\/\d+\/keys$/.test(new URL(r.url()).pathname), { timeout: 30_000 });
   await a.page.reload();
   await openChannel(a.page, CHANNEL);
   await a.page.locator('.composer').waitFor();
-  await a.page.waitForTimeout(1000); // the members' keys are asked as the channel opens
+  await (await keysAsked).finished();
+  await a.page.waitForTimeout(500);
   assert.equal(await a.page.locator('.key-change').count(), 0, 'accepted: not flagged again');
   assert.deepEqual(a.problems, []);
 });

@@ -77,6 +77,14 @@ test('from the directory to a direct message: 张静 writes to 李华, who sees 
   await page.getByRole('button', { name: '给李华发消息' }).click();
   await page.locator('.timeline .msg .msg-text', { hasText: text }).waitFor();
   assert.equal(await channelLink(page, '李华', 'direct').count(), 1);
+  // The list above would show a second channel only after its next refresh: ask the server.
+  const directs = await page.evaluate(async () => {
+    const open = Number(location.pathname.split('/').pop());
+    const { channels } = await (await fetch('/api/v1/channels', { credentials: 'same-origin' })).json();
+    const peer = channels.find((c) => c.id === open)?.peer_id;
+    return channels.filter((c) => c.kind === 'direct' && c.peer_id === peer).map((c) => c.id);
+  });
+  assert.equal(directs.length, 1, `one direct channel with 李华: ${directs}`);
   assert.deepEqual(staff.problems, []);
   assert.deepEqual(chief.problems, []);
 });
