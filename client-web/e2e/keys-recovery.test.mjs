@@ -201,6 +201,9 @@ test('officer-approved: the account-recovery key made in the browser, a reset wi
   await op.goto(e2e.server.baseURL + '/security/recovery');
   await op.getByRole('tab', { name: '密钥恢复' }).waitFor();
   await op.getByRole('button', { name: '生成账号恢复密钥' }).click();
+  // The key is made asynchronously: read its id once its step (下载私钥文件) shows, as the
+  // escrow test does, not whatever .esc-mono the page shows first.
+  await op.getByRole('button', { name: '下载私钥文件' }).waitFor();
   const keyId = await op.locator('.esc-flow .esc-mono').first().innerText();
   assert.match(keyId, /^[0-9a-f]{16}$/);
   const [download] = await Promise.all([op.waitForEvent('download'), op.getByRole('button', { name: '下载私钥文件' }).click()]);
