@@ -41,7 +41,7 @@ func Open(ctx context.Context, databaseURL, sqlitePath string) (*DB, error) {
 }
 
 // sqliteMaxConns bounds the connections to one SQLite database: readers run side by
-// side in WAL mode, and more than a few dozen would only queue for the two cores.
+// side in WAL mode, and more than a few dozen would only queue for the CPU.
 const sqliteMaxConns = 32
 
 // OpenSQLite opens (creating if needed) the SQLite database at path.
