@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import type { AppStore, Screen } from '../state';
 import { ErrorText, Field } from './common';
@@ -16,7 +16,9 @@ export function ChangePasswordPage({ store, screen }: { store: AppStore; screen:
   useEffect(() => {
     (currentRef.current ?? nextRef.current)?.focus();
   }, []);
-  useEffect(() => {
+  // Cleared in the render that shows the error, not after the next paint (useEffect): in
+  // between, what the person typed again would be wiped.
+  useLayoutEffect(() => {
     if (!error) return;
     if (error.code === 'invalid_credentials') {
       setCurrent('');
