@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fixture } from './fixture.mjs';
 import { png } from './samples.mjs';
-import { shot, waitUntil } from './harness.mjs';
+import { answered, shot, waitUntil } from './harness.mjs';
 
 const TIMEOUT = 240_000;
 const A = 'lihua'; // 李华, 预算股股长
@@ -288,12 +288,11 @@ test('the key: a reload stays unlocked; without the device copy a prompt unlocks
   assert.deepEqual(kept, [{ extractable: false, type: 'AES-GCM', sealed: 12 + 32 + 16 }]);
   // A reload: the device copy unlocks the key, no prompt. Looked for once the key has come
   // from the server and had a moment to unlock; before, no prompt shows either way.
-  const keyRead = a.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/me/key', { timeout: 30_000 });
+  const keyRead = answered(a.page, /^\/api\/v1\/me\/key$/, { settle: 500 });
   await a.page.reload();
   await openChannel(a.page, CHANNEL);
   await a.page.locator('.composer').waitFor();
-  await (await keyRead).finished();
-  await a.page.waitForTimeout(500);
+  await keyRead();
   assert.equal(await a.page.locator('.key-prompt').count(), 0);
 
   // Without the device copy (another computer, say), the channel asks for the password.
@@ -337,12 +336,11 @@ test('the key: a reload stays unlocked; without the device copy a prompt unlocks
   await line.waitFor({ state: 'detached' });
   // The members' keys are asked as the channel opens: look once they have come (and been
   // compared with the pinned ones), or the check below would pass before they were asked.
-  const keysAsked = a.page.waitForResponse((r) => /^\/api\/v1\/channels\/\d+\/keys$/.test(new URL(r.url()).pathname), { timeout: 30_000 });
+  const keysAsked = answered(a.page, /^\/api\/v1\/channels\/\d+\/keys$/, { settle: 500 });
   await a.page.reload();
   await openChannel(a.page, CHANNEL);
   await a.page.locator('.composer').waitFor();
-  await (await keysAsked).finished();
-  await a.page.waitForTimeout(500);
+  await keysAsked();
   assert.equal(await a.page.locator('.key-change').count(), 0, 'accepted: not flagged again');
   assert.deepEqual(a.problems, []);
 });

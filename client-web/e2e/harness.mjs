@@ -394,6 +394,20 @@ export async function sendFile(page, input, file, { timeout = 60_000 } = {}) {
   return att;
 }
 
+/**
+ * Starts waiting for the page's next response to a path matching `path` (a RegExp on the
+ * URL's pathname). The function it returns waits until that answer has been read and the
+ * page has had `settle` ms to show it: for checks that something is absent, which would
+ * pass vacuously before the page had what it needs to show it.
+ */
+export function answered(page, path, { settle = 300, timeout = 30_000 } = {}) {
+  const res = page.waitForResponse((r) => path.test(new URL(r.url()).pathname), { timeout });
+  return async () => {
+    await (await res).finished();
+    await page.waitForTimeout(settle);
+  };
+}
+
 /** Fills the login form already on screen (found by its input ids, in any language) and submits it. */
 export async function fillLogin(page, username, password) {
   await page.locator('#username').fill(username);

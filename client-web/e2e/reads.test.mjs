@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { shot } from './harness.mjs';
+import { answered, shot } from './harness.mjs';
 import { fixture } from './fixture.mjs';
 
 const e2e = fixture();
@@ -54,14 +54,13 @@ for (const { label, viewport, ...device } of VIEWPORTS) {
     await mark.getByRole('button', { name: /2人未读/ }).waitFor();
 
     // 张静 opens the group and reads it: 李华 sees 1人未读 without reloading.
-    const bReads = b.page.waitForResponse((r) => /^\/api\/v1\/channels\/\d+\/reads$/.test(new URL(r.url()).pathname), { timeout: 30_000 });
+    const bReads = answered(b.page, /^\/api\/v1\/channels\/\d+\/reads$/);
     await link(b.page, name).click();
     await b.page.locator('.timeline .msg-text', { hasText: text }).waitFor();
     await mark.getByRole('button', { name: /1人未读/ }).waitFor();
     // Nobody sees a mark under someone else's message — looked for once 张静's page has
     // the read positions a mark would be drawn from.
-    await (await bReads).finished();
-    await b.page.waitForTimeout(300);
+    await bReads();
     assert.equal(await b.page.locator('.timeline .rd-mark').count(), 0);
 
     // The panel: who has and has not read it.
